@@ -1,0 +1,178 @@
+"""The compiled model: everything the simulation engine needs, as plain immutable data.
+
+An organisation profile (a YAML file a manager edits, see ``sim.profile``) is validated and then
+compiled into one ``ModelSpec`` for one coverage model. The engine only ever sees a ``ModelSpec``:
+it never reads files, never knows about YAML, and never picks a coverage model itself. Tests and
+benchmarks build a ``ModelSpec`` directly (for example a stationary M/M/c queue to compare with
+Erlang C), so the same engine serves the managers' profiles and the theory checks.
+
+Time is measured in minutes from Monday 00:00 of the first simulated week. The week has
+``MINUTES_PER_WEEK`` minutes; "minute of the week" is a time modulo that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+MINUTES_PER_HOUR = 60
+MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR
+HOURS_PER_WEEK = 7 * 24
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+
+DistributionKind = Literal["exponential", "lognormal", "fixed"]
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A random duration in minutes: handling time, customer reply delay, back-office time.
+
+    ``exponential`` uses only the mean; ``lognormal`` has mean ``mean_min`` and coefficient of
+    variation ``cv`` (standard deviation / mean); ``fixed`` always returns the mean.
+    """
+
+    kind: DistributionKind
+    mean_min: float
+    cv: float = 1.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        if self.kind == "fixed":
+            return np.full(size, self.mean_min, dtype=float)
+        if self.kind == "exponential":
+            return rng.exponential(self.mean_min, size)
+        sigma2 = np.log1p(self.cv**2)
+        mu = np.log(self.mean_min) - sigma2 / 2
+        return rng.lognormal(mu, np.sqrt(sigma2), size)
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel mentions arrive on (X/Twitter, Facebook, WhatsApp, a review site...)."""
+
+    name: str
+    share: float  # share of all mentions arriving on this channel, shares sum to 1
+    public: bool  # open channel (everyone can read along) or closed (WhatsApp, Messenger)
+    handling: Duration  # agent minutes for one turn of a conversation on this channel
+    no_reply_share: float = 0.0  # proactive mentions on consumer platforms: counted, not queued
+    max_reply_chars: int | None = None  # e.g. 280 on X; used by the trainer, not by the engine
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A kind of mention: question, complaint, compliment, suggestion."""
+
+    name: str
+    share: float  # share of mentions, shares sum to 1
+    backoffice_share: float = 0.0  # share of these cases the back office must handle
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An outage or other event that multiplies the arrival rate for a window."""
+
+    start_min: float  # minutes from the start of the simulation (not of the week)
+    duration_min: float
+    multiplier: float
+    complaint_share: float | None = None  # if set, share of complaints during the incident
+
+
+@dataclass(frozen=True)
+class ReachSpec:
+    """How many followers authors have: lognormal with this median; high reach above a threshold."""
+
+    median_followers: float = 300.0
+    sigma: float = 1.5
+    high_reach_followers: float = 10_000.0
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """Mentions matching every given condition get this priority (lower is served first).
+
+    A condition left as ``None`` matches anything. The first matching rule wins; mentions that
+    match no rule get ``ModelSpec.default_priority``.
+    """
+
+    priority: int
+    kind: str | None = None
+    public: bool | None = None
+    high_reach: bool | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class ConversationSpec:
+    """A case takes several turns: the customer answers after a delay and waits again."""
+
+    mean_turns: float = 1.0  # agent turns per case; 1 means the first reply closes it
+    customer_delay: Duration = field(default_factory=lambda: Duration("exponential", 30.0))
+    private_share: float = 0.0  # share of public cases moved to a private channel after turn 1
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """Windows in a week, each ``(start_min, end_min)`` as minute of the week, end exclusive.
+
+    Used for business hours (the SLA clock, the back office). Windows do not overlap, are sorted,
+    and stay inside one week; a window that crosses Sunday midnight is split in two.
+    """
+
+    windows: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class BackOfficeSpec:
+    """Cases the back office must handle wait for it; it only works its own hours."""
+
+    work: Duration  # business minutes of back-office work per case
+    hours: Weekly
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """A promise such as "first response within 60 minutes for 90% of mentions"."""
+
+    name: str
+    metric: Literal["first_response", "resolution"]
+    within_min: float
+    goal: float  # required attainment, 0..1
+    clock: Literal["calendar", "business"] = "calendar"
+
+
+@dataclass(frozen=True)
+class CostSpec:
+    """What an agent hour costs; premiums are fractions (0.25 = +25%)."""
+
+    hourly_eur: float = 40.0
+    night_premium: float = 0.0
+    weekend_premium: float = 0.0
+    night_start_hour: int = 22
+    night_end_hour: int = 7
+    shrinkage: float = 0.0  # share of paid time not spent on mentions (breaks, training, meetings)
+    fte_hours_per_week: float = 36.0
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One organisation under one coverage model, ready to simulate."""
+
+    name: str
+    rate_per_hour: tuple[float, ...]  # 168 expected arrivals per hour of the week (all mentions)
+    channels: tuple[ChannelSpec, ...]
+    kinds: tuple[KindSpec, ...]
+    # Agents on duty as a step function over the week: (minute_of_week, agents) change points,
+    # sorted, the first at minute 0. Agents on duty between change points stay constant.
+    rota: tuple[tuple[int, int], ...]
+    sla_targets: tuple[SlaTarget, ...] = ()
+    business_hours: Weekly | None = None  # the SLA business-hours clock, if any target uses it
+    conversation: ConversationSpec = field(default_factory=ConversationSpec)
+    reach: ReachSpec = field(default_factory=ReachSpec)
+    priority_rules: tuple[PriorityRule, ...] = ()
+    default_priority: int = 10
+    incidents: tuple[Incident, ...] = ()
+    patience: Duration | None = None  # abandonment: customer gives up before a first response
+    backoffice: BackOfficeSpec | None = None
+    cost: CostSpec = field(default_factory=CostSpec)
+    coverage_name: str = "custom"
