@@ -1,0 +1,379 @@
+"""Dutch spelling: words a dictionary does not know, and d/t errors that can be told for sure.
+
+A webcare reply is read by the customer and by everyone watching; a spelling mistake makes the
+organisation look careless. This module checks a reply against a real Dutch dictionary, but a
+social-media reply is full of things no dictionary holds: names, @handles, #hashtags, links,
+e-mail addresses, numbers, initials and sign-offs (^SV, /AB, -JK), brand terms and the
+abbreviations webcare teams use every day (DM, PB). Those are left alone; so is a word that
+starts with a capital in mid-sentence, which is most likely a name. When in doubt the checker
+stays quiet: a false alarm teaches a trainee to ignore the feedback.
+
+The d/t check only looks at patterns that are certain without a parser: "ik" directly followed
+by a verb ending in -dt ("ik wordt" -> "word"), a subject pronoun directly followed by a known
+d-stem verb without t ("hij word" -> "wordt"), and the inverted forms "wordt jij" -> "word jij",
+"word u" -> "wordt u" and "meld hij" -> "meldt hij". The verb before "jij" or "je" takes no t
+("word jij", "vind je"), "wordt u" does; those stay unflagged. Both the wrong and the suggested
+form must be real words.
+
+The dictionary is Debian's ``hunspell-nl`` read through ``spylls`` (pure-Python Hunspell), which
+knows inflections and most compounds. Where that dictionary is not installed, the word list
+shipped with the ``pyspellchecker`` package is used instead. The backend is chosen once, loads
+lazily on first use and is shared; every word lookup is cached.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+# Where Debian's hunspell-nl puts its files; the first existing (.dic, .aff) pair is used.
+HUNSPELL_DIRS: tuple[Path, ...] = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
+HUNSPELL_NAMES: tuple[str, ...] = ("nl_NL", "nl")
+# Set to "hunspell" or "wordlist" to force a backend (tests, machines without hunspell-nl).
+BACKEND_ENV = "WEBCARE_SPELLING_BACKEND"
+WORD_CACHE_SIZE = 200_000  # distinct words kept per backend; ~20 MB at most
+
+# A compound the dictionary does not list is accepted when it splits into two known words, each
+# at least COMPOUND_MIN_PART letters, optionally joined by a linking "s" ("retourlabel").
+COMPOUND_MIN_PART = 3
+COMPOUND_MIN_WORD = 7
+ACRONYM_MAX_LEN = 5  # an all-capitals token up to this many letters is an acronym or initials
+
+# Everyday webcare shorthand and clitics that dictionaries leave out (lower case).
+WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "dm", "pb", "pm", "dmen", "dm'en", "dm'tje", "dm'etje", "pb'tje", "pb'en", "sms'je",
+        "ff", "ff'jes", "effe", "ivm", "aub", "svp", "zsm", "tnx", "thx", "thnx", "bvd", "mvg",
+        "gr", "grt", "grtz", "grts", "groet", "ok", "oke", "okee", "oki", "hey", "hee", "nvt",
+        "evt", "ovv", "tav", "mbt", "iig", "idd", "wrs", "pls", "plz", "btw", "fyi", "lol",
+        "m'n", "z'n", "d'r", "'t", "'n", "'s", "wifi", "whatsapp", "webcare", "chatbot",
+        "app", "apps", "appje", "appen", "track", "tracking", "trace", "login", "inlog",
+    }
+)  # fmt: skip
+
+_LETTER = r"[^\W\d_]"
+# Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
+_PROTECTED_RE = re.compile(
+    r"""
+      (?:https?://|www\.)\S+                                   # links
+    | [\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+                          # e-mail addresses
+    | \b[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
+    | [@#]\w+                                                  # handles and hashtags
+    | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
+    | (?<![^\s(])[-–]\s?[A-Z]{1,4}\b                           # sign-offs -JK, – AB
+    """,
+    re.VERBOSE,
+)
+_SENTENCE_END = ".!?:;…\n"
+
+Span = tuple[int, int, str]
+
+
+class SpellingBackend(Protocol):
+    name: str
+
+    def lookup(self, word: str) -> bool:
+        """True when the dictionary holds ``word`` as written (case rules per backend)."""
+        ...
+
+
+class HunspellBackend:
+    """Debian's hunspell-nl through spylls: knows inflections, compounds and capitalisation."""
+
+    name = "hunspell"
+
+    def __init__(self, base_path: Path) -> None:
+        from spylls.hunspell import Dictionary
+
+        self.path = base_path
+        self._dictionary = Dictionary.from_files(str(base_path))
+
+    def lookup(self, word: str) -> bool:
+        return bool(self._dictionary.lookup(word))
+
+
+class WordListBackend:
+    """The Dutch word list shipped with pyspellchecker: plain lower-case forms, no affix rules."""
+
+    name = "wordlist"
+
+    def __init__(self) -> None:
+        from spellchecker import SpellChecker
+
+        checker = SpellChecker(language="nl", case_sensitive=False, distance=1)
+        self._words = frozenset(checker.word_frequency.dictionary.keys())
+
+    def lookup(self, word: str) -> bool:
+        return word.lower() in self._words
+
+
+def hunspell_path() -> Path | None:
+    """The base path (without extension) of the installed Dutch Hunspell dictionary, if any."""
+    for directory in HUNSPELL_DIRS:
+        for name in HUNSPELL_NAMES:
+            base = directory / name
+            if base.with_suffix(".dic").is_file() and base.with_suffix(".aff").is_file():
+                return base
+    return None
+
+
+class _Checker:
+    """One loaded backend plus its per-word caches."""
+
+    def __init__(self, backend: SpellingBackend) -> None:
+        self.backend = backend
+        self.known: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._known)
+        self._lookup: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(backend.lookup)
+
+    def _known(self, word: str) -> bool:
+        """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
+        known words, or a known word with an apostrophe suffix ("DM'en", "sms'je")."""
+        lookup = self._lookup
+        if lookup(word) or (word[:1].isupper() and lookup(word.lower())):
+            return True
+        lower = word.lower().replace("’", "'")
+        if lower in WEBCARE_ABBREVIATIONS:
+            return True
+        if "'" in lower:
+            stem = lower.split("'", 1)[0]
+            return stem in WEBCARE_ABBREVIATIONS or lookup(stem) or stem.isupper()
+        if "-" in lower:
+            return all(self.known(part) for part in lower.split("-") if part)
+        return self._compound(lower)
+
+    def _compound(self, word: str) -> bool:
+        if len(word) < COMPOUND_MIN_WORD:
+            return False
+        lookup = self._lookup
+        for cut in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if not lookup(tail):
+                continue
+            if lookup(head) or (
+                head.endswith("s") and len(head) > COMPOUND_MIN_PART and lookup(head[:-1])
+            ):
+                return True
+        return False
+
+
+_lock = threading.Lock()
+_loaded: dict[str, _Checker] = {}  # backend name -> loaded checker, so switching is free
+_forced: str | None = None
+
+
+def _choose(name: str | None) -> str:
+    choice = name or os.environ.get(BACKEND_ENV) or None
+    if choice not in (None, "hunspell", "wordlist"):
+        raise ValueError(
+            f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
+            "expected 'hunspell' or 'wordlist'"
+        )
+    if choice == "hunspell" and hunspell_path() is None:
+        raise RuntimeError(
+            "the Dutch Hunspell dictionary is not installed (looked for nl_NL/nl .dic and .aff in "
+            + ", ".join(str(d) for d in HUNSPELL_DIRS)
+            + "); run scripts/setup.sh or use the 'wordlist' backend"
+        )
+    if choice is None:
+        choice = "hunspell" if hunspell_path() is not None else "wordlist"
+    return choice
+
+
+def _get() -> _Checker:
+    name = _choose(_forced)
+    checker = _loaded.get(name)
+    if checker is None:
+        with _lock:
+            checker = _loaded.get(name)
+            if checker is None:
+                path = hunspell_path()
+                if name == "hunspell" and path is not None:
+                    checker = _Checker(HunspellBackend(path))
+                else:
+                    checker = _Checker(WordListBackend())
+                _loaded[name] = checker
+    return checker
+
+
+def use_backend(name: str | None) -> None:
+    """Force "hunspell" or "wordlist" (None: choose automatically); loads on first use."""
+    global _forced
+    if name not in (None, "hunspell", "wordlist"):
+        raise ValueError(f"spelling backend {name!r} is unknown; expected 'hunspell' or 'wordlist'")
+    _forced = name
+
+
+def backend_name() -> str:
+    """The dictionary in use: "hunspell" (Debian hunspell-nl) or "wordlist" (pyspellchecker)."""
+    return _get().backend.name
+
+
+def warm_up() -> float:
+    """Load the dictionary now; returns the load time in seconds (0 when already loaded)."""
+    import time
+
+    if _choose(_forced) in _loaded:
+        return 0.0
+    start = time.perf_counter()
+    _get()
+    return time.perf_counter() - start
+
+
+def is_word(word: str) -> bool:
+    """Whether the dictionary (with compounds and webcare shorthand) knows ``word``."""
+    return _get().known(word)
+
+
+def _sentence_start(text: str, index: int) -> bool:
+    """True when nothing but spaces, quotes, brackets or emoji stand between the previous
+    sentence end (or the start of the text) and ``index``."""
+    i = index - 1
+    while i >= 0:
+        ch = text[i]
+        if ch in _SENTENCE_END:
+            return True
+        if ch.isalnum() or ch in ",-–":
+            return False
+        i -= 1
+    return True
+
+
+def _ignored(ignore: Iterable[str]) -> frozenset[str]:
+    words: set[str] = set()
+    for term in ignore:
+        for part in re.split(r"[\s/]+", term):
+            part = part.strip("@#.,!?:;\"'()").lower()
+            if part:
+                words.add(part)
+                words.update(p for p in re.split(r"[-_']", part) if p)
+    return frozenset(words)
+
+
+def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, at_sentence_start) for every token outside protected spans."""
+    protected = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
+    found = []
+    for m in _TOKEN_RE.finditer(text):
+        start, end = m.span()
+        if any(s <= start < e for s, e in protected):
+            continue
+        found.append((start, end, m.group(), _sentence_start(text, start)))
+    return found
+
+
+def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
+    """(start, end, word) for every word of ``text`` that is not Dutch.
+
+    Names, @handles, #hashtags, links, e-mail addresses, numbers, initials and sign-offs,
+    capitalised words in mid-sentence, acronyms, webcare shorthand and the terms in ``ignore``
+    (brand names, handles, the customer's name) are not checked.
+    """
+    checker = _get()
+    skip = _ignored(ignore)
+    found: list[Span] = []
+    for start, end, word, at_start in _candidate_words(text):
+        letters = word.replace("'", "").replace("’", "").replace("-", "")
+        if len(letters) < 2 or any(ch.isdigit() for ch in word):
+            continue
+        if word.lower() in skip or word.lower().replace("’", "'") in skip:
+            continue
+        if word.isupper() and len(letters) <= ACRONYM_MAX_LEN:
+            continue
+        if word[0].isupper() and not at_start:
+            continue
+        if not checker.known(word):
+            found.append((start, end, word))
+    return found
+
+
+# --- d/t errors -----------------------------------------------------------------------------
+
+# Verb stems ending in d that are not also everyday nouns or adjectives, so that a pronoun
+# followed by the stem is a finite verb for sure. "antwoord", "raad", "geld", "land", "kleed"
+# are left out on purpose: "u antwoord geven", "je geld terug" are correct Dutch.
+D_STEMS: frozenset[str] = frozenset(
+    {
+        "word", "vind", "houd", "zend", "meld", "bied", "rijd", "bind", "laad", "lijd",
+        "scheid", "mijd", "spreid", "verbreed", "glijd", "strijd", "wend",
+    }
+)  # fmt: skip
+# Prefixes that make a new verb from a stem without changing its conjugation.
+D_PREFIXES: tuple[str, ...] = (
+    "", "be", "ver", "ont", "her", "onder", "over", "door", "uit", "op", "aan", "af", "mis",
+    "toe", "bij", "in", "na", "terug", "voor", "vast",
+)  # fmt: skip
+# Pronouns that are only ever the subject: the next word, if a verb, belongs to them.
+SUBJECT_ONLY = frozenset({"hij", "zij", "jij"})
+# Pronouns that may also be an object ("als ik je vind"): only trusted at the start of a clause.
+SUBJECT_OR_OBJECT = frozenset({"je", "ze", "het", "u"})
+SUBJECTS = frozenset({"ik", "jij", "je", "u", "hij", "zij", "ze", "we", "wij", "jullie"})
+# Words after which a pronoun starts a clause, so "dat je word gebeld" is caught.
+CLAUSE_OPENERS = frozenset(
+    {
+        "en", "maar", "want", "dus", "of", "dat", "als", "omdat", "wanneer", "zodra", "zodat",
+        "voordat", "nadat", "terwijl", "tenzij", "hoe", "waar", "wat", "wie", "waarom",
+        "welke", "misschien", "hopelijk", "toen", "nu", "zo",
+    }
+)  # fmt: skip
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _is_d_stem_verb(word: str) -> bool:
+    return any(word.startswith(prefix) and word[len(prefix) :] in D_STEMS for prefix in D_PREFIXES)
+
+
+def dt_errors(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, suggestion) for d/t errors that are certain (see module docstring)."""
+    checker = _get()
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    found: list[tuple[int, int, str, str]] = []
+
+    def boundary_between(a: int, b: int) -> bool:
+        """True when something other than spaces separates tokens a and b."""
+        return text[tokens[a][1] : tokens[b][0]].strip() != ""
+
+    def subject_at(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i][2].lower() in SUBJECTS
+
+    for i in range(len(tokens) - 1):
+        if boundary_between(i, i + 1):
+            continue
+        left, right = tokens[i][2].lower(), tokens[i + 1][2].lower()
+        clause_start = (
+            i == 0 or boundary_between(i - 1, i) or tokens[i - 1][2].lower() in CLAUSE_OPENERS
+        )
+        target, suggestion = -1, ""
+        if left == "ik" and right.endswith("dt"):
+            # "ik wordt" -> "ik word": the first person never ends in -dt.
+            target, suggestion = i + 1, right[:-1]
+        elif right in ("ik", "jij") and left.endswith("dt") and _is_d_stem_verb(left[:-1]):
+            # "wordt jij" -> "word jij": a verb before ik/jij has no t.
+            target, suggestion = i, left[:-1]
+        elif (
+            (left in SUBJECT_ONLY or (left in SUBJECT_OR_OBJECT and clause_start))
+            and _is_d_stem_verb(right)
+            and not subject_at(i + 2)
+        ):
+            # "hij word" -> "hij wordt"; "je/u/het word" only where the pronoun opens the clause
+            # and no other subject follows ("Het vind ik fijn" is an inversion, and correct).
+            target, suggestion = i + 1, right + "t"
+        elif right in ("u", "hij", "zij") and _is_d_stem_verb(left) and not subject_at(i - 1):
+            # "Word u geholpen?" -> "Wordt u", "Dan meld hij" -> "meldt hij": with u, hij and
+            # zij the verb keeps its t, also before the pronoun.
+            target, suggestion = i, left + "t"
+        if target < 0:
+            continue
+        start, end, word = tokens[target]
+        if not (checker.known(word.lower()) and checker.known(suggestion)):
+            continue
+        if word[0].isupper():
+            suggestion = suggestion[0].upper() + suggestion[1:]
+        found.append((start, end, word, suggestion))
+    return found
