@@ -1,0 +1,257 @@
+"""The respond-or-not decision: reply in public, reply in private, or do not reply.
+
+Webcare first decides whether a post asks for a reply at all. A post is *reactive* when the
+customer expects an answer: the brand is tagged, a hashtag with the brand name is used, or a
+reply would solve the poster's problem; otherwise a reply would be *proactive*, a surprise. The
+matrix in "Wat is webcare?" crosses this with the platform: on the brand's own platform a reply
+is welcome either way, on a platform the consumer started only a reactive reply is. Research
+(Van Noort & Willemsen 2012) backs this up, and adds that chiming in on praise meant for other
+people feels intrusive. Where to reply follows "Webcare: zullen we anders gewoon even appen?":
+personal data and heated threads go to a private channel, and a message sent to us on a closed
+channel (WhatsApp, Messenger) is answered there.
+
+The logic is agreed team-wide: scenario posts carry an ``expected_decision`` that must agree with
+``decide``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast, get_args
+
+from trainer.posts import CLOSED_CHANNELS, Brand, Channel, DecisionChoice, Platform, Post
+from trainer.text import tags_handle, uses_brand_hashtag
+
+SOURCE_MATRIX = "Wat is webcare?"
+SOURCE_CHANNELS = "Webcare: zullen we anders gewoon even appen?"
+SOURCE_RESEARCH = "Van Noort & Willemsen 2012"
+
+INSTEAD_PRAISE = (
+    "Reageer niet zelf, maar geef het compliment door aan de collega's over wie het gaat."
+)
+INSTEAD_PROACTIVE = (
+    "Reageer niet, maar geef de feedback door aan de afdeling die erover gaat en leer ervan, "
+    "zodat het probleem niet nog eens gebeurt."
+)
+
+
+class DecisionInputError(ValueError):
+    """A post given as a mapping lacks a field or has a value the decision cannot use."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The expected decision for a post, with the reasoning a trainee gets to read."""
+
+    expected: DecisionChoice
+    reason: str  # Dutch, for the trainee
+    reactive: bool
+    signals: list[str] = field(default_factory=list)  # e.g. ["getagd", "privacy"]
+    instead: str | None = None  # Dutch: what to do instead when no reply is due
+
+
+@dataclass(frozen=True)
+class _Facts:
+    channel: str
+    platform: str
+    text: str
+    tagged: bool | None
+    brand_hashtag: bool | None
+    wants_solution: bool
+    privacy: bool
+    heated: bool
+    praise_for_others: bool
+
+
+def _flag(post: Mapping[str, Any], name: str) -> bool | None:
+    value = post.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    raise DecisionInputError(
+        f"post field '{name}': got {value!r}, expected true, false or no value"
+    )
+
+
+def _choice(post: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> str:
+    value = post.get(name)
+    if value not in allowed:
+        shown = "no value" if value is None else repr(value)
+        raise DecisionInputError(
+            f"post field '{name}': got {shown}, expected one of {', '.join(allowed)}"
+        )
+    return cast(str, value)
+
+
+def _facts(post_like: Post | Mapping[str, Any]) -> _Facts:
+    if isinstance(post_like, Post):
+        p = post_like
+        return _Facts(
+            p.channel,
+            p.platform,
+            p.text,
+            p.tagged,
+            p.brand_hashtag,
+            p.wants_solution,
+            p.privacy,
+            p.heated,
+            p.praise_for_others,
+        )
+    if not isinstance(post_like, Mapping):
+        raise DecisionInputError(
+            f"post: got {type(post_like).__name__}, expected a Post or a mapping of post fields"
+        )
+    text = post_like.get("text", "")
+    if not isinstance(text, str):
+        raise DecisionInputError(f"post field 'text': got {text!r}, expected a string")
+    return _Facts(
+        channel=_choice(post_like, "channel", get_args(Channel)),
+        platform=_choice(post_like, "platform", get_args(Platform)),
+        text=text,
+        tagged=_flag(post_like, "tagged"),
+        brand_hashtag=_flag(post_like, "brand_hashtag"),
+        wants_solution=bool(_flag(post_like, "wants_solution")),
+        privacy=bool(_flag(post_like, "privacy")),
+        heated=bool(_flag(post_like, "heated")),
+        praise_for_others=bool(_flag(post_like, "praise_for_others")),
+    )
+
+
+def _brand(brand: Brand | Mapping[str, Any] | None) -> Brand:
+    if brand is None:
+        return Brand(name="")
+    if isinstance(brand, Brand):
+        return brand
+    if not isinstance(brand, Mapping):
+        raise DecisionInputError(
+            f"brand: got {type(brand).__name__}, expected a mapping with name, handles, hashtags"
+        )
+    for key in ("handles", "hashtags"):
+        value = brand.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DecisionInputError(f"brand field '{key}': got {value!r}, expected a list of text")
+    name = brand.get("name", "")
+    if not isinstance(name, str):
+        raise DecisionInputError(f"brand field 'name': got {name!r}, expected a string")
+    return Brand(
+        name=name, handles=list(brand.get("handles", [])), hashtags=brand.get("hashtags", [])
+    )
+
+
+def decide(
+    post_like: Post | Mapping[str, Any], brand: Brand | Mapping[str, Any] | None = None
+) -> Decision:
+    """The expected decision for a post (a ``Post`` or a request's post mapping).
+
+    ``brand`` defaults to the post's own brand for a ``Post``; for a mapping it supplies the
+    handles and hashtags used to read tagging from the text when the flags are missing.
+    """
+    facts = _facts(post_like)
+    if brand is None and isinstance(post_like, Post):
+        brand = post_like.brand
+    b = _brand(brand)
+
+    tagged = facts.tagged
+    if tagged is None:
+        tagged = tags_handle(facts.text, b.handles)
+    hashtag = facts.brand_hashtag
+    if hashtag is None:
+        hashtag = uses_brand_hashtag(facts.text, b.hashtags, b.name)
+
+    signals: list[str] = []
+    if tagged:
+        signals.append("getagd")
+    if hashtag:
+        signals.append("merkhashtag")
+    if facts.wants_solution:
+        signals.append("wil een oplossing")
+    closed = facts.channel in CLOSED_CHANNELS
+    if closed:
+        signals.append("besloten kanaal")
+    if facts.privacy:
+        signals.append("privacy")
+    if facts.heated:
+        signals.append("verhitte discussie")
+    if facts.praise_for_others:
+        signals.append("lof voor anderen")
+    signals.append("merkplatform" if facts.platform == "brand" else "consumentenplatform")
+
+    if closed:
+        return Decision(
+            expected="private",
+            reactive=True,
+            signals=signals,
+            reason=(
+                "De klant stuurde dit bericht rechtstreeks naar ons via een besloten kanaal "
+                f"({facts.channel}). Dat is altijd reactief: antwoord in hetzelfde privégesprek "
+                f"(bron: {SOURCE_CHANNELS})."
+            ),
+        )
+
+    reactive = bool(tagged or hashtag or facts.wants_solution)
+
+    if facts.praise_for_others and not tagged and not hashtag:
+        return Decision(
+            expected="none",
+            reactive=reactive,
+            signals=signals,
+            instead=INSTEAD_PRAISE,
+            reason=(
+                "Dit compliment is gericht aan anderen en de organisatie is niet getagd. Wie zich "
+                "ongevraagd in zo'n gesprek mengt, komt al snel opdringerig over "
+                f"(bron: {SOURCE_RESEARCH}). {INSTEAD_PRAISE}"
+            ),
+        )
+
+    if not reactive and facts.platform == "consumer":
+        return Decision(
+            expected="none",
+            reactive=False,
+            signals=signals,
+            instead=INSTEAD_PROACTIVE,
+            reason=(
+                "Niemand vraagt hier om een reactie: de organisatie is niet getagd, er staat geen "
+                "merkhashtag in en een antwoord lost geen probleem op. Op een platform van de "
+                "consument is zo'n ongevraagde reactie het enige vak in de matrix waar je beter "
+                f"zwijgt (bron: {SOURCE_MATRIX}). {INSTEAD_PROACTIVE}"
+            ),
+        )
+
+    why = (
+        "De klant verwacht een antwoord ("
+        + ", ".join(s for s in signals if s in {"getagd", "merkhashtag", "wil een oplossing"})
+        + ")"
+        if reactive
+        else "Niemand vraagt om een reactie, maar het bericht staat op ons eigen platform, "
+        "waar een proactief antwoord wel gewaardeerd wordt"
+    )
+    platform_txt = "ons eigen platform" if facts.platform == "brand" else "een consumentenplatform"
+    if facts.privacy or facts.heated:
+        cause = (
+            "het gaat om persoonsgegevens of accountzaken"
+            if facts.privacy
+            else "de discussie loopt hoog op"
+        )
+        if facts.privacy and facts.heated:
+            cause = "het gaat om persoonsgegevens en de discussie loopt hoog op"
+        return Decision(
+            expected="private",
+            reactive=reactive,
+            signals=signals,
+            reason=(
+                f"{why}, op {platform_txt}. Maar {cause}, dus dit hoort niet in het openbaar. "
+                "Reageer kort in het openbaar met de uitnodiging om verder te praten in een "
+                "privébericht, los het daar op en meld daarna publiek dat het geregeld is "
+                f"(bron: {SOURCE_CHANNELS})."
+            ),
+        )
+    return Decision(
+        expected="public",
+        reactive=reactive,
+        signals=signals,
+        reason=(
+            f"{why}, op {platform_txt}. Een reactie is gewenst (bron: {SOURCE_MATRIX}), en "
+            "omdat er geen privégegevens spelen, help je in het openbaar: wie meeleest met "
+            "dezelfde vraag heeft er ook wat aan."
+        ),
+    )

@@ -1,0 +1,438 @@
+"""The generic reply checker: runs the rubric's rules over one reply.
+
+The engine knows only the rule kinds (existence, substitution, occurrence, consistency,
+conditional, metric, spelling, language, keypoints), never a particular rule: the rules
+themselves are data in ``scenarios/rules/``. Each alert names the rule, its level, a Dutch
+message, the source article and the character span in the reply it is about (end exclusive;
+alerts about the reply as a whole span 0..len(reply)), so the app can highlight it.
+
+A reply is always judged in its situation (``ReplyContext``): the post it answers, the kind of
+post, the channel and platform, the decision (public or private), how the customer addressed
+us, the organisation type (for its jargon list), the customer's name and the key points.
+Regular expressions are compiled once per rule set, so scoring a reply is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+from typing import Any, Protocol
+
+from trainer.posts import CLOSED_CHANNELS, Post
+from trainer.rules import (
+    ConditionalCheck,
+    ConsistencyCheck,
+    ExistenceCheck,
+    Fixture,
+    KeypointsCheck,
+    LanguageCheck,
+    MetricCheck,
+    OccurrenceCheck,
+    Rule,
+    SpellingCheck,
+    SubstitutionCheck,
+    When,
+    load_rules,
+)
+from trainer.text import AddressForm, address_form, emoji_spans, first_name, sentence_around
+
+FLAGS = re.IGNORECASE
+
+
+class KeyPointLike(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def any(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One finding in a reply: which rule, how serious, what to do, and where."""
+
+    rule: str
+    level: str
+    message: str
+    source: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """The situation a reply answers. Unknown fields are None; checks that need them skip."""
+
+    post_text: str = ""
+    kind: str | None = None
+    channel: str | None = None
+    platform: str | None = None
+    decision: str | None = None  # the decision the reply is given under (public/private)
+    customer_address: AddressForm | None = None  # None: read it from post_text
+    org: str | None = None
+    customer_name: str | None = None
+    key_points: tuple[KeyPointLike, ...] = ()
+    ignore: tuple[str, ...] = ()  # names, handles and brand terms the spell checker accepts
+
+    @property
+    def address(self) -> AddressForm | None:
+        if self.customer_address is not None:
+            return self.customer_address
+        return address_form(self.post_text)
+
+    @property
+    def public(self) -> bool:
+        """Is the reply seen by everyone? From the decision, else from the channel."""
+        if self.decision is not None:
+            return self.decision == "public"
+        return self.channel not in CLOSED_CHANNELS
+
+    @classmethod
+    def from_post(cls, post: Post, decision: str | None = None) -> ReplyContext:
+        ignore = [post.brand.name, *post.brand.handles, *post.brand.hashtags, post.author.name]
+        if post.author.handle:
+            ignore.append(post.author.handle)
+        return cls(
+            post_text=post.text,
+            kind=post.kind,
+            channel=post.channel,
+            platform=post.platform,
+            decision=decision,
+            org=post.org,
+            customer_name=post.author.name,
+            key_points=tuple(post.key_points),
+            ignore=tuple(ignore),
+        )
+
+
+def fixture_context(fixture: Fixture) -> ReplyContext:
+    """The reply context a rule fixture describes."""
+    c = fixture.context
+    return ReplyContext(
+        post_text=c.post,
+        kind=c.kind,
+        channel=c.channel,
+        platform=c.platform,
+        decision=c.decision,
+        customer_address=c.address,
+        org=c.org,
+        customer_name=c.name,
+        key_points=tuple(c.key_points),
+    )
+
+
+# A hit is (start, end, message fields).
+Hit = tuple[int, int, dict[str, Any]]
+Runner = Callable[[str, ReplyContext], list[Hit]]
+
+
+def _applies(when: When, ctx: ReplyContext) -> bool:
+    pairs: list[tuple[Sequence[str] | None, str | None]] = [
+        (when.kinds, ctx.kind),
+        (when.channels, ctx.channel),
+        (when.platforms, ctx.platform),
+        (when.decisions, ctx.decision),
+        (when.orgs, ctx.org),
+        (when.customer_address, ctx.address),
+    ]
+    for allowed, value in pairs:
+        if allowed is not None and value not in allowed:
+            return False
+    return when.public is None or when.public == ctx.public
+
+
+def _any_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    pats = list(patterns)
+    if not pats:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in pats), FLAGS)
+
+
+def _token_regex(tokens: Iterable[str]) -> re.Pattern[str] | None:
+    toks = sorted({t for t in tokens if t}, key=len, reverse=True)
+    if not toks:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in toks) + r")(?!\w)", FLAGS)
+
+
+def _finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    return [] if regex is None else [m for m in regex.finditer(text) if m.end() > m.start()]
+
+
+def _existence(check: ExistenceCheck) -> Runner:
+    pats = list(check.patterns)
+    tokens = _token_regex(check.tokens)
+    if tokens is not None:
+        pats.append(tokens.pattern)
+    base = _any_regex(pats)
+    per_org = {org: _token_regex(toks) for org, toks in check.org_tokens.items()}
+    exceptions = _any_regex(check.exceptions)
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        matches = _finditer(base, reply)
+        if ctx.org in per_org:
+            matches += _finditer(per_org[ctx.org], reply)
+        hits: list[Hit] = []
+        excused = _finditer(exceptions, reply)
+        for m in matches:
+            start, end = m.span()
+            if check.exception_scope == "sentence":
+                s, e = sentence_around(reply, start, end)
+                if any(s <= x.start() < e for x in excused):
+                    continue
+            elif any(x.start() < end and start < x.end() for x in excused):
+                continue
+            hits.append((start, end, {"match": m.group()}))
+        return hits
+
+    return run
+
+
+def _substitution(check: SubstitutionCheck) -> Runner:
+    def compiled(swap: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        return _token_regex(swap), {k.lower(): v for k, v in swap.items()}
+
+    base = compiled(check.swap)
+    per_org: dict[str, tuple[re.Pattern[str] | None, dict[str, str]]] = {
+        org: compiled(swap) for org, swap in check.org_swap.items()
+    }
+    nothing: tuple[re.Pattern[str] | None, dict[str, str]] = (None, {})
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        hits: list[Hit] = []
+        for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
+            for m in _finditer(regex, reply):
+                hits.append(
+                    (
+                        m.start(),
+                        m.end(),
+                        {"match": m.group(), "suggestion": table[m.group().lower()]},
+                    )
+                )
+        return hits
+
+    return run
+
+
+def _occurrence(check: OccurrenceCheck) -> Runner:
+    regex = _any_regex(check.patterns)
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        found = _finditer(regex, reply)
+        n = len(found)
+        if check.max is not None and n > check.max:
+            return [(found[0].start(), found[-1].end(), {"count": n, "limit": check.max})]
+        if check.min is not None and n < check.min:
+            return [(0, len(reply), {"count": n, "limit": check.min})]
+        return []
+
+    return run
+
+
+def _consistency(check: ConsistencyCheck) -> Runner:
+    first, second = _any_regex(check.first), _any_regex(check.second)
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        a, b = _finditer(first, reply), _finditer(second, reply)
+        if not a or not b:
+            return []
+        minority = a if len(a) < len(b) else b
+        return [(m.start(), m.end(), {"match": m.group()}) for m in minority]
+
+    return run
+
+
+def _conditional(check: ConditionalCheck) -> Runner:
+    trigger = _any_regex(check.if_patterns)
+    forbid = _any_regex(check.forbid)
+    fixed_require = [p for p in check.require if "{customer_name}" not in p]
+    named_require = [p for p in check.require if "{customer_name}" in p]
+    plain = _any_regex(fixed_require)
+
+    @cache
+    def with_name(name: str) -> re.Pattern[str] | None:
+        pats = [p.replace("{customer_name}", re.escape(name)) for p in named_require]
+        return _any_regex([*fixed_require, *pats])
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        if trigger is not None and not trigger.search(reply):
+            return []
+        hits: list[Hit] = [
+            (m.start(), m.end(), {"match": m.group()}) for m in _finditer(forbid, reply)
+        ]
+        if check.require:
+            name = first_name(ctx.customer_name)
+            regex = with_name(name) if name and named_require else plain
+            if regex is None or not regex.search(reply):
+                hits.append((0, len(reply), {}))
+        return hits
+
+    return run
+
+
+def _metric(check: MetricCheck) -> Runner:
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        limit = check.channel_max.get(ctx.channel, check.max) if ctx.channel else check.max  # type: ignore[call-overload]
+        if limit is None:
+            return []
+        if check.measure == "characters":
+            n = len(reply)
+            return [(limit, n, {"count": n, "limit": limit})] if n > limit else []
+        found = emoji_spans(reply)
+        if len(found) > limit:
+            return [(found[limit][0], found[-1][1], {"count": len(found), "limit": limit})]
+        return []
+
+    return run
+
+
+@cache
+def _optional_module(name: str) -> ModuleType | None:
+    """A teammate's module (spelling, language) if it is installed; None until it lands."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _spelling(check: SpellingCheck) -> Runner:
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        spelling = _optional_module("trainer.spelling")
+        if spelling is None:
+            return []
+        ignore = [*ctx.ignore]
+        if ctx.customer_name:
+            ignore.extend(ctx.customer_name.split())
+        hits: list[Hit] = []
+        dt = spelling.dt_errors(reply)
+        dt_spans = {(s, e) for s, e, _, _ in dt}
+        for start, end, word in spelling.misspellings(reply, ignore):
+            if (start, end) not in dt_spans:
+                hits.append((start, end, {"match": word}))
+        for start, end, word, suggestion in dt:
+            hits.append((start, end, {"match": word, "suggestion": suggestion, "_dt": True}))
+        return hits
+
+    return run
+
+
+def _language(check: LanguageCheck) -> Runner:
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        language = _optional_module("trainer.language")
+        if language is None:
+            return []
+        found = language.detect_language(reply)
+        if found is None or found in check.expected:
+            return []
+        if ctx.post_text:
+            asked = language.detect_language(ctx.post_text)
+            if asked is not None and asked not in check.expected:
+                return []  # the customer wrote in another language: answering in it is fine
+        return [(0, len(reply), {"match": found})]
+
+    return run
+
+
+def _keypoints(check: KeypointsCheck) -> Runner:
+    @cache
+    def compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+        return _any_regex(patterns)
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        hits: list[Hit] = []
+        for point in ctx.key_points:
+            regex = compiled(tuple(point.any))
+            if regex is None or not regex.search(reply):
+                hits.append((0, len(reply), {"label": point.label}))
+        return hits
+
+    return run
+
+
+_BUILDERS: dict[type, Callable[[Any], Runner]] = {
+    ExistenceCheck: _existence,
+    SubstitutionCheck: _substitution,
+    OccurrenceCheck: _occurrence,
+    ConsistencyCheck: _consistency,
+    ConditionalCheck: _conditional,
+    MetricCheck: _metric,
+    SpellingCheck: _spelling,
+    LanguageCheck: _language,
+    KeypointsCheck: _keypoints,
+}
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    runners: list[tuple[Any, Runner]] = field(default_factory=list)
+
+    def run(self, reply: str, ctx: ReplyContext) -> list[Alert]:
+        alerts: list[Alert] = []
+        for check, runner in self.runners:
+            if not _applies(check.when, ctx):
+                continue
+            for start, end, fields in runner(reply, ctx):
+                template = check.message or self.rule.message
+                if fields.get("_dt") and getattr(check, "dt_message", None):
+                    template = check.dt_message
+                alerts.append(
+                    Alert(
+                        rule=self.rule.id,
+                        level=self.rule.level,
+                        message=template.format_map(_Fields(fields)),
+                        source=self.rule.source,
+                        start=start,
+                        end=end,
+                    )
+                )
+        return alerts
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    return CompiledRule(rule, [(c, _BUILDERS[type(c)](c)) for c in rule.checks])
+
+
+_COMPILED: dict[int, tuple[tuple[Rule, ...], list[CompiledRule]]] = {}
+
+
+def _compiled(rules: tuple[Rule, ...]) -> list[CompiledRule]:
+    hit = _COMPILED.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = (rules, [compile_rule(r) for r in rules])
+        _COMPILED[id(rules)] = hit
+    return hit[1]
+
+
+def check_rule(rule: Rule, reply: str, context: ReplyContext | None = None) -> list[Alert]:
+    """The alerts of a single rule (used by the fixture tests and the rulebook)."""
+    return compile_rule(rule).run(reply, context or ReplyContext())
+
+
+def check_reply(
+    reply: str, context: ReplyContext | None = None, rules: tuple[Rule, ...] | None = None
+) -> list[Alert]:
+    """All alerts for ``reply`` in its ``context``, ordered by position, then rule id."""
+    ctx = context or ReplyContext()
+    alerts: list[Alert] = []
+    for compiled in _compiled(rules if rules is not None else load_rules()):
+        alerts.extend(compiled.run(reply, ctx))
+    return sorted(alerts, key=lambda a: (a.start, a.end, a.rule))

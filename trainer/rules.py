@@ -1,0 +1,404 @@
+"""The reply rubric as data: one rule per YAML file in ``scenarios/rules/``.
+
+Like the prose linter Vale, a rule is a small file: an id, a kind (what sort of check it is), a
+level (error, warning, suggestion), a Dutch message shown at the spot it is about, a longer
+Dutch explanation for the rulebook, the source article it comes from, the kind's own settings,
+and fixtures: replies that must pass and replies that must fail. The engine
+(``trainer.engine``) knows only the kinds; adding a rule means adding a file.
+
+A rule may carry extra checks under ``also`` (each with its own kind, message and conditions),
+for rules that catch more than one pattern, such as emoji overuse and laughter in a reply to a
+complaint.
+
+Bad rule files raise ``RuleFileError`` naming the file, the field, the bad value and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from trainer.posts import Channel, DecisionChoice, Kind, OrgType, Platform
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "rules"
+
+Level = Literal["error", "warning", "suggestion"]
+AddressForm = Literal["informal", "formal"]
+
+FIXED_RULE_IDS: tuple[str, ...] = (
+    "factory-apology",
+    "mixed-address",
+    "address-mismatch",
+    "emoji-overuse",
+    "empty-promise",
+    "referral",
+    "no-ownership",
+    "jargon",
+    "stiff-formal",
+    "public-personal-data",
+    "spelling",
+    "too-long",
+    "impersonal",
+    "no-thanks",
+    "defensive",
+    "non-dutch",
+    "missing-key-point",
+)
+
+# Placeholders a message may use; the engine fills the ones that apply to the kind.
+MESSAGE_FIELDS = frozenset({"match", "suggestion", "count", "limit", "label"})
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used; the message names file, field, value and expectation."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from exc
+    return value
+
+
+Regex = Annotated[str, Field(min_length=1)]
+
+
+class When(_Strict):
+    """Conditions on the reply's context; the check runs only when all given ones hold."""
+
+    kinds: list[Kind] | None = None
+    channels: list[Channel] | None = None
+    platforms: list[Platform] | None = None
+    decisions: list[DecisionChoice] | None = None
+    orgs: list[OrgType] | None = None
+    customer_address: list[AddressForm] | None = None
+    public: bool | None = None  # the reply is seen in public (decision or channel)
+
+
+class _CheckBase(_Strict):
+    message: str | None = None  # defaults to the rule's message
+    when: When = Field(default_factory=When)
+
+    @field_validator("message")
+    @classmethod
+    def _placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_message(value)
+        return value
+
+
+class ExistenceCheck(_CheckBase):
+    """Alert on every match of a token (whole word) or regular expression."""
+
+    kind: Literal["existence"]
+    tokens: list[str] = Field(default_factory=list)
+    patterns: list[Regex] = Field(default_factory=list)
+    org_tokens: dict[OrgType, list[str]] = Field(default_factory=dict)
+    exceptions: list[Regex] = Field(default_factory=list)  # matches that excuse a hit
+    exception_scope: Literal["match", "sentence"] = "match"
+
+    @field_validator("patterns", "exceptions")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(v) for v in value]
+
+
+class SubstitutionCheck(_CheckBase):
+    """Alert on a word or phrase and suggest the plainer alternative."""
+
+    kind: Literal["substitution"]
+    swap: dict[str, str] = Field(default_factory=dict)
+    org_swap: dict[OrgType, dict[str, str]] = Field(default_factory=dict)
+
+
+class OccurrenceCheck(_CheckBase):
+    """Count the matches of the patterns; alert when above ``max`` or below ``min``."""
+
+    kind: Literal["occurrence"]
+    patterns: list[Regex] = Field(min_length=1)
+    max: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=0)
+
+    @field_validator("patterns")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(v) for v in value]
+
+
+class ConsistencyCheck(_CheckBase):
+    """Two groups of patterns that must not both appear; alerts point at the smaller group."""
+
+    kind: Literal["consistency"]
+    first: list[Regex] = Field(min_length=1)
+    second: list[Regex] = Field(min_length=1)
+
+    @field_validator("first", "second")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(v) for v in value]
+
+
+class ConditionalCheck(_CheckBase):
+    """If ``if_patterns`` match (or always, when absent), ``require`` must match somewhere and
+    ``forbid`` must not. ``require`` may use {customer_name}: the customer's first name."""
+
+    kind: Literal["conditional"]
+    if_patterns: list[Regex] = Field(default_factory=list)
+    require: list[Regex] = Field(default_factory=list)
+    forbid: list[Regex] = Field(default_factory=list)
+
+    @field_validator("if_patterns", "forbid")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(v) for v in value]
+
+    @field_validator("require")
+    @classmethod
+    def _require(cls, value: list[str]) -> list[str]:
+        for v in value:
+            _check_regex(v.replace("{customer_name}", "x"))
+        return value
+
+
+class MetricCheck(_CheckBase):
+    """A measured quantity of the whole reply against a limit, per channel where given."""
+
+    kind: Literal["metric"]
+    measure: Literal["characters", "emoji"]
+    max: int | None = Field(default=None, ge=0)
+    channel_max: dict[Channel, int] = Field(default_factory=dict)
+
+
+class SpellingCheck(_CheckBase):
+    """Words not in the Dutch dictionary and d/t errors (via ``trainer.spelling``)."""
+
+    kind: Literal["spelling"]
+    dt_message: str | None = None
+
+    @field_validator("dt_message")
+    @classmethod
+    def _dt_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_message(value)
+        return value
+
+
+class LanguageCheck(_CheckBase):
+    """The reply's language (via ``trainer.language``) must be one of ``expected``."""
+
+    kind: Literal["language"]
+    expected: list[str] = Field(default_factory=lambda: ["nl"])
+
+
+class KeypointsCheck(_CheckBase):
+    """Every key point of the scenario must be covered by the reply."""
+
+    kind: Literal["keypoints"]
+
+
+Check = Annotated[
+    ExistenceCheck
+    | SubstitutionCheck
+    | OccurrenceCheck
+    | ConsistencyCheck
+    | ConditionalCheck
+    | MetricCheck
+    | SpellingCheck
+    | LanguageCheck
+    | KeypointsCheck,
+    Field(discriminator="kind"),
+]
+
+
+class KeyPointSpec(_Strict):
+    label: str
+    any: list[Regex] = Field(min_length=1)
+
+
+class FixtureContext(_Strict):
+    """The situation a fixture reply answers; every field is optional."""
+
+    post: str = ""
+    kind: Kind | None = None
+    channel: Channel | None = None
+    platform: Platform | None = None
+    decision: DecisionChoice | None = None
+    address: AddressForm | None = None  # the customer's address form; else read from post
+    org: OrgType | None = None
+    name: str | None = None  # the customer's display name
+    key_points: list[KeyPointSpec] = Field(default_factory=list)
+
+
+class Fixture(_Strict):
+    reply: str
+    context: FixtureContext = Field(default_factory=FixtureContext)
+
+
+class Fixtures(_Strict):
+    pass_: list[Fixture | str] = Field(alias="pass", min_length=1)
+    fail: list[Fixture | str] = Field(min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def passing(self) -> list[Fixture]:
+        return [f if isinstance(f, Fixture) else Fixture(reply=f) for f in self.pass_]
+
+    def failing(self) -> list[Fixture]:
+        return [f if isinstance(f, Fixture) else Fixture(reply=f) for f in self.fail]
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    level: Level
+    message: str = Field(min_length=1)
+    explanation: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    check: Check
+    also: list[Check] = Field(default_factory=list)
+    fixtures: Fixtures
+
+    @field_validator("message")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        _check_message(value)
+        return value
+
+    @property
+    def kind(self) -> str:
+        return self.check.kind
+
+    @property
+    def checks(self) -> list[Any]:
+        return [self.check, *self.also]
+
+
+def _check_message(value: str) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"message has unbalanced braces ({exc})") from exc
+    unknown = names - MESSAGE_FIELDS
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder(s) {sorted(unknown)}; allowed: {sorted(MESSAGE_FIELDS)}"
+        )
+
+
+_KINDS = (
+    "existence, substitution, occurrence, consistency, conditional, metric, spelling, language, "
+    "keypoints"
+)
+_RULE_KEYS = {"id", "level", "message", "explanation", "source", "also", "fixtures", "pass", "fail"}
+
+
+_SKIPPED_LOC = {"fixtures", "Fixture", "str", "check", *(k.strip() for k in _KINDS.split(","))}
+
+
+def _describe(loc: tuple[int | str, ...]) -> str:
+    """A field path as the rule file spells it: ``fail[0].context.channel``."""
+    text = ""
+    for part in loc:
+        if part in _SKIPPED_LOC or str(part).endswith("Check"):
+            continue
+        if part == "pass_":
+            part = "pass"
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top level)"
+
+
+def _expected(msg: str) -> str:
+    """Pydantic's wording turned into "what was expected"."""
+    for prefix, replacement in (
+        ("Input should be ", "one of " if " or " in msg else ""),
+        ("Value error, ", ""),
+    ):
+        if msg.startswith(prefix):
+            msg = replacement + msg[len(prefix) :]
+    return {
+        "Field required": "a value (the field is required)",
+        "Extra inputs are not permitted": "no such field here (unknown or misspelled key)",
+    }.get(msg, msg)
+
+
+def parse_rule(data: Any, path: Path | str) -> Rule:
+    """Validate one rule's YAML data; ``path`` is only used in error messages."""
+    if not isinstance(data, dict):
+        raise RuleFileError(
+            f"{path}: got {type(data).__name__}, expected a mapping with id, kind, level, "
+            "message, explanation, source and fixtures"
+        )
+    # The file is flat (Vale-style): kind-specific keys sit beside the common ones.
+    check = {k: v for k, v in data.items() if k not in _RULE_KEYS}
+    if "kind" not in check:
+        raise RuleFileError(f"{path}: field 'kind' is missing, expected one of {_kinds()}")
+    if check["kind"] not in _kinds():
+        raise RuleFileError(
+            f"{path}: field 'kind': got {check['kind']!r}, expected one of {_kinds()}"
+        )
+    shaped = {k: v for k, v in data.items() if k in _RULE_KEYS - {"pass", "fail"}}
+    shaped["check"] = check
+    if "fixtures" not in data:
+        shaped["fixtures"] = {k: data[k] for k in ("pass", "fail") if k in data}
+    try:
+        return Rule.model_validate(shaped)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        field = _describe(loc)
+        value = err.get("input")
+        shown = "no value" if err["type"] == "missing" else repr(value)
+        if isinstance(value, dict | list) and len(repr(value)) > 80:
+            shown = repr(value)[:77] + "..."
+        raise RuleFileError(
+            f"{path}: field '{field}': got {shown}, expected {_expected(err['msg'])}"
+        ) from None
+
+
+def _kinds() -> str:
+    return _KINDS
+
+
+def load_rule(path: Path) -> Rule:
+    """Load and validate one rule file; its ``id`` must match the file name."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise RuleFileError(
+            f"{path}: not valid YAML{where}, expected one rule as a mapping"
+        ) from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    rule = parse_rule(data, path)
+    if rule.id != path.stem:
+        raise RuleFileError(
+            f"{path}: field 'id': got {rule.id!r}, expected {path.stem!r} (the file name)"
+        )
+    return rule
+
+
+def load_rules_from(directory: Path) -> tuple[Rule, ...]:
+    """All rules in ``directory`` (``*.yaml``), sorted by id."""
+    if not directory.is_dir():
+        raise RuleFileError(f"{directory}: not a directory, expected a folder of rule files")
+    rules = tuple(load_rule(p) for p in sorted(directory.glob("*.yaml")))
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+@lru_cache(maxsize=8)
+def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    """All rules, cached; defaults to the project's ``scenarios/rules``."""
+    return load_rules_from(directory or RULES_DIR)

@@ -1,0 +1,116 @@
+"""Small text helpers shared by the decision and the reply rubric.
+
+Webcare replies are short, informal Dutch texts full of handles, hashtags, emoji and initials.
+This module knows just enough about them: where the words are, whether a text addresses the
+reader informally ("je", "jij", "jou", "jouw") or formally ("u", "uw"), whether a post tags a
+brand handle or uses a brand hashtag, and where the sentences are (some rules look at the
+sentence around a match). Everything returns character spans (start, end exclusive) so the app
+can highlight the exact place in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+import emoji
+
+AddressForm = Literal["informal", "formal"]
+
+# Letters only (no digits or underscores), with inner apostrophes or hyphens: "zo'n", "e-mail".
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
+FORMAL_RE = re.compile(r"\b(?:u|uw)\b", re.IGNORECASE)
+# A sentence ends at . ! ? or a line break; good enough for tweets and short replies.
+SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+HASHTAG_RE = re.compile(r"#(\w+)")
+# Text emoticons: :) :-) ;) ;-) :D :P :( =) xD <3
+EMOTICON_RE = re.compile(r"(?<![\w/])(?:[:;=][-']?[)(DPpOo3]|\b[xX]D\b|<3)(?![\w])")
+
+Span = tuple[int, int]
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Every word in ``text`` as (start, end, word)."""
+    return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Spans of the sentences in ``text``, in order."""
+    return [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text)]
+
+
+def sentence_around(text: str, start: int, end: int) -> Span:
+    """The span of the sentence holding [start, end); the whole text if none is found."""
+    for s, e in sentence_spans(text):
+        if s <= start < e or (s < end <= e):
+            return s, e
+    return 0, len(text)
+
+
+def address_markers(text: str) -> tuple[list[Span], list[Span]]:
+    """Spans of informal (je/jij/jou/jouw) and formal (u/uw) address words."""
+    informal = [(m.start(), m.end()) for m in INFORMAL_RE.finditer(text)]
+    formal = [(m.start(), m.end()) for m in FORMAL_RE.finditer(text)]
+    return informal, formal
+
+
+def address_form(text: str) -> AddressForm | None:
+    """How the writer of ``text`` addresses the reader.
+
+    A customer who uses no formal marker is taken to write informally: most people on social
+    media do, and a formal reply to them reads as distant. Empty text tells nothing (None).
+    """
+    if not text.strip():
+        return None
+    informal, formal = address_markers(text)
+    if formal and not informal:
+        return "formal"
+    return "informal"
+
+
+def emoji_spans(text: str) -> list[tuple[int, int, str]]:
+    """Emoji (via the ``emoji`` package) and text emoticons such as :) or ;-) as spans."""
+    found = [(e["match_start"], e["match_end"], e["emoji"]) for e in emoji.emoji_list(text)]
+    found += [(m.start(), m.end(), m.group()) for m in EMOTICON_RE.finditer(text)]
+    return sorted(found)
+
+
+def _normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def tags_handle(text: str, handles: Iterable[str]) -> bool:
+    """True when ``text`` mentions one of the brand's handles (case-insensitive, whole handle)."""
+    for handle in handles:
+        name = _normalise_handle(handle)
+        if name and re.search(rf"@{re.escape(name)}(?!\w)", text, re.IGNORECASE):
+            return True
+    return False
+
+
+def _squash(value: str) -> str:
+    """Lower case, letters and digits only: "Bieb Utrecht" and "#bieb_utrecht" -> "biebutrecht"."""
+    return re.sub(r"[\W_]+", "", value.lower())
+
+
+def uses_brand_hashtag(text: str, hashtags: Iterable[str], brand_name: str = "") -> bool:
+    """True when ``text`` uses one of the brand's hashtags or a hashtag holding the brand name."""
+    wanted = {_squash(tag) for tag in hashtags if _squash(tag)}
+    brand = _squash(brand_name)
+    for match in HASHTAG_RE.finditer(text):
+        tag = _squash(match.group(1))
+        if tag in wanted or (len(brand) >= 2 and brand in tag):
+            return True
+    return False
+
+
+def first_name(name: str | None) -> str | None:
+    """The first name in a display name ("Sanne de Vries" -> "Sanne"); None if there is none."""
+    if not name:
+        return None
+    for _, _, word in words(name):
+        if len(word) >= 2:
+            return word
+    return None
