@@ -1,0 +1,71 @@
+"""Every shipped organisation profile loads, compiles every coverage and says where figures
+come from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import spec
+from sim.profile import list_profiles, load_profile, offered_hours_per_week, rota_hours_per_week
+
+PROFILES = list_profiles()
+SECTIONS_NEEDING_SOURCES = ("general", "volume", "channels", "kinds", "conversation", "costs")
+
+
+def test_required_profiles_are_shipped() -> None:
+    assert {"library", "telecom", "airline", "webshop", "bank"} <= set(PROFILES)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_profile_compiles_every_coverage(name: str) -> None:
+    profile = load_profile(name)
+    assert profile.name == name  # the short name matches the file name
+    assert profile.current_coverage in profile.coverage_names
+    for coverage in profile.coverage_names:
+        model = profile.compile(coverage)
+        assert model.coverage_name == coverage
+        assert len(model.rate_per_hour) == spec.HOURS_PER_WEEK
+        assert min(model.rate_per_hour) >= 0
+        assert model.rota[0][0] == 0
+        assert rota_hours_per_week(model) > 0
+        # Staffing at least covers the work offered in a week, else the backlog grows forever.
+        assert rota_hours_per_week(model) > offered_hours_per_week(model)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_profile_says_where_figures_come_from(name: str) -> None:
+    notes = load_profile(name).source_notes()
+    missing = [s for s in SECTIONS_NEEDING_SOURCES if not notes.get(s)]
+    assert not missing, f"{name}: no sources for {missing}"
+    assert notes.get("sla_targets"), f"{name}: SLA targets without sources"
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_profile_has_the_usual_coverage_models(name: str) -> None:
+    assert {"24-7", "business-hours", "extended-hours"} & set(load_profile(name).coverage_names)
+
+
+def test_profiles_match_their_reference_figures() -> None:
+    """The figures the profiles cite (reference.md) are what the compiled models contain."""
+    library = load_profile("library").compile()
+    assert 10 <= sum(library.rate_per_hour) < 100  # tens of mentions a week
+    assert library.coverage_name == "business-hours"
+
+    telecom = load_profile("telecom").compile()
+    assert 1000 <= sum(telecom.rate_per_hour) < 10_000  # thousands a week
+    targets = {(t.metric, t.within_min) for t in telecom.sla_targets}
+    assert ("first_response", 60.0) in targets and ("resolution", 24 * 60.0) in targets
+
+    airline = load_profile("airline").compile()
+    mentions = sum(airline.rate_per_hour)
+    assert mentions == pytest.approx(60_000)
+    need_reply = mentions * sum(c.share * (1 - c.no_reply_share) for c in airline.channels)
+    assert 6_000 < need_reply < 8_000  # KLM 2015: ~7,000 questions a week
+    rates = np.array(airline.rate_per_hour).reshape(7, 24)
+    assert rates[:, 9:21].sum() / rates.sum() == pytest.approx(0.77, abs=0.02)  # WaveMetrix
+    assert airline.coverage_name == "24-7" and min(n for _, n in airline.rota) > 0
+
+    webshop = load_profile("webshop").compile()
+    assert sum(webshop.rate_per_hour) == pytest.approx(50_000 * 12 / 52, rel=0.01)
+    assert any(t.within_min == 180 and t.clock == "business" for t in webshop.sla_targets)
