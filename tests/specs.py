@@ -13,10 +13,15 @@ from sim.spec import (
     HOURS_PER_WEEK,
     MINUTES_PER_DAY,
     MINUTES_PER_HOUR,
+    BackOfficeSpec,
     ChannelSpec,
+    ConversationSpec,
+    CostSpec,
     Duration,
+    Incident,
     KindSpec,
     ModelSpec,
+    PriorityRule,
     SlaTarget,
     Weekly,
 )
@@ -100,3 +105,55 @@ def first_response_target(
 def with_targets(spec: ModelSpec, *targets: SlaTarget, business: Weekly | None = None) -> ModelSpec:
     """``spec`` with SLA targets (and the business-hours clock they may use)."""
     return replace(spec, sla_targets=targets, business_hours=business or office_hours())
+
+
+def rich_spec(
+    rate_per_hour: float = 20.0,
+    rota: tuple[tuple[int, int], ...] | None = None,
+    *,
+    patience_min: float | None = 240.0,
+    mean_turns: float = 2.0,
+    backoffice_share: float = 0.2,
+) -> ModelSpec:
+    """A spec that uses every feature: two public channels and a private one (one with
+    proactive mentions), four kinds, a priority rule, conversations, the back office working
+    office hours, abandonment, an incident and a business-hours SLA next to a calendar one."""
+    hours = office_hours()
+    return ModelSpec(
+        name="rich",
+        rate_per_hour=tuple(
+            rate_per_hour * (1.5 if 9 <= h % 24 < 21 else 0.5) for h in range(HOURS_PER_WEEK)
+        ),
+        channels=(
+            ChannelSpec("x", 0.4, True, Duration("lognormal", 6.0, 0.8), no_reply_share=0.3),
+            ChannelSpec("facebook", 0.4, True, Duration("exponential", 8.0)),
+            ChannelSpec("whatsapp", 0.2, False, Duration("fixed", 5.0)),
+        ),
+        kinds=(
+            KindSpec("question", 0.5),
+            KindSpec("complaint", 0.3, backoffice_share=backoffice_share),
+            KindSpec("compliment", 0.1),
+            KindSpec("suggestion", 0.1),
+        ),
+        rota=rota or office_rota(3),
+        sla_targets=(
+            SlaTarget("fr60", "first_response", 60.0, 0.9),
+            SlaTarget("fr60_business", "first_response", 60.0, 0.9, clock="business"),
+            SlaTarget("res24h", "resolution", 24 * 60.0, 0.8),
+        ),
+        business_hours=hours,
+        conversation=ConversationSpec(
+            mean_turns=mean_turns,
+            customer_delay=Duration("exponential", 20.0),
+            private_share=0.5,
+        ),
+        priority_rules=(PriorityRule(priority=1, kind="complaint", public=True, high_reach=True),),
+        incidents=(
+            Incident(
+                start_min=2 * 24 * 60.0, duration_min=240.0, multiplier=4.0, complaint_share=0.8
+            ),
+        ),
+        patience=None if patience_min is None else Duration("exponential", patience_min),
+        backoffice=BackOfficeSpec(work=Duration("exponential", 120.0), hours=hours),
+        cost=CostSpec(hourly_eur=40.0, night_premium=0.3, weekend_premium=0.5, shrinkage=0.2),
+    )

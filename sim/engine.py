@@ -1,0 +1,323 @@
+"""The simulation engine: mentions queue for agents who work a weekly rota.
+
+Mentions arrive (drawn up front, see ``sim.arrivals``); the ones that need a reply wait in one
+priority queue (lower priority number first, then the time the turn became ready). An agent on
+duty takes the first case and works one turn of the conversation. After a turn that is not the
+last, the customer answers after a delay and the case queues again; a case the back office must
+handle goes there after the first response, and once the back office (which works its own
+business hours) is done, an agent reports back in one more turn. The case is resolved when its
+last agent turn ends. A customer whose first response has not started within their patience gives
+up (and phones instead).
+
+Shifts: the number of agents on duty follows the rota. When it drops, agents finish the message
+in hand and no new turn starts while as many agents are busy as are on duty, so capacity never
+exceeds the rota (Ciw's schedules briefly double it at shift changes). When agents come on duty
+they take waiting work at once.
+
+Speed: SimPy drives the clock with plain callbacks, not a process per mention. Arrivals are not
+events: they enter the queue lazily whenever an agent could take work, and a single wake-up event
+is scheduled for the next arrival only while an agent is idle. Abandonment is not an event either:
+a customer who has run out of patience is dropped when an agent reaches them (nobody can tell the
+difference), and the backlog step function is rebuilt from the turn times after the run.
+
+Warm-up: the run covers ``warmup_weeks + weeks``; KPIs use mentions that arrive after the
+warm-up, and agent minutes inside ``[warm-up end, horizon)``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+from simpy.events import Event, Timeout
+
+from sim.arrivals import Mentions, draw_mentions, validate
+from sim.clock import BusinessClock
+from sim.records import MentionRecords
+from sim.rota import Rota
+from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec
+
+
+@dataclass(frozen=True)
+class TurnLog:
+    """One row per agent turn a case needs (read-only arrays), started or not.
+
+    ``ready_min``: when the turn could start (arrival, customer reply or back office done);
+    ``start_min``/``end_min``: when an agent worked it. NaN where it did not happen before the
+    horizon (an ``end_min`` past the horizon means the turn was still in hand at the end).
+    """
+
+    mention_id: np.ndarray
+    turn: np.ndarray  # 0 = first response
+    ready_min: np.ndarray
+    start_min: np.ndarray
+    end_min: np.ndarray
+
+
+@dataclass(frozen=True)
+class SimResult:
+    """A finished run: the model, its length, per-mention records and what KPIs need."""
+
+    spec: ModelSpec
+    weeks: float  # measured weeks, after the warm-up
+    warmup_weeks: float
+    records: MentionRecords  # every mention of the run, warm-up included
+    turns: TurnLog
+    # Backlog (cases waiting for an agent turn) as a step function: backlog_values[i] holds from
+    # backlog_times[i] until the next time; backlog_times[0] == 0.
+    backlog_times: np.ndarray
+    backlog_values: np.ndarray
+    busy_agent_min: float  # agent-minutes spent on turns inside the measured window
+    on_duty_agent_min: float  # agent-minutes on duty (rota) inside the measured window
+
+    @property
+    def start_min(self) -> float:
+        """Start of the measured window (end of the warm-up)."""
+        return self.warmup_weeks * MINUTES_PER_WEEK
+
+    @property
+    def horizon_min(self) -> float:
+        """End of the run."""
+        return (self.warmup_weeks + self.weeks) * MINUTES_PER_WEEK
+
+    @property
+    def measured(self) -> np.ndarray:
+        """Mask of the mentions that arrived after the warm-up (the ones KPIs count)."""
+        mask: np.ndarray = self.records.column("arrival_min") >= self.start_min
+        return mask
+
+
+class _Run:
+    """The event loop of one run. The callbacks are closures over local variables and plain
+    Python lists (per-mention and per-turn state): the fastest state Python offers."""
+
+    def __init__(self, spec: ModelSpec, m: Mentions, horizon: float) -> None:
+        env = simpy.Environment()
+        self.env = env
+        self.horizon = horizon
+        replied = np.flatnonzero(m.needs_reply)
+        arr_t: list[float] = m.arrival_min[replied].tolist()
+        arr_id: list[int] = replied.tolist()
+        n_arr = len(arr_t)
+        arrival: list[float] = m.arrival_min.tolist()
+        prio: list[int] = m.priority.tolist()
+        patience: list[float] = m.patience_min.tolist()
+        offset: list[int] = m.turn_offset.tolist()
+        nturns: list[int] = m.turns.tolist()
+        backoffice: list[bool] = m.backoffice.tolist()
+        backoffice_min: list[float] = m.backoffice_min.tolist()
+        handling: list[float] = m.handling_min.tolist()
+        delay: list[float] = m.ready_delay_min.tolist()
+        turn_no: list[int] = [0] * m.arrival_min.size
+        total_turns = m.handling_min.size
+        t_ready: list[float] = [np.nan] * total_turns
+        t_start: list[float] = [np.nan] * total_turns
+        self.t_ready, self.t_start = t_ready, t_start
+        heap: list[tuple[int, float, int]] = []
+        push, pop = heapq.heappush, heapq.heappop
+        clock = None if spec.backoffice is None else BusinessClock(spec.backoffice.hours)
+        rota = Rota(spec.rota)
+        # Mutable run state: [agents busy, agents on duty, next arrival, wake-up pending].
+        state = [0, int(rota.agents[0]), 0, False]
+
+        def dispatch() -> None:
+            """The one place where work starts: admit arrivals, then fill free agents."""
+            now = env._now
+            i = state[2]
+            if i < n_arr and arr_t[i] <= now:
+                while i < n_arr and arr_t[i] <= now:
+                    mid = arr_id[i]
+                    push(heap, (prio[mid], arr_t[i], mid))
+                    i += 1
+                state[2] = i
+            busy, on_duty = state[0], state[1]
+            if busy < on_duty and heap:
+                while busy < on_duty and heap:
+                    mid = pop(heap)[2]
+                    tn = turn_no[mid]
+                    if tn == 0 and now - arrival[mid] > patience[mid]:
+                        continue  # gave up before anyone reached them
+                    k = offset[mid] + tn
+                    t_start[k] = now
+                    busy += 1
+                    Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
+                state[0] = busy
+            if busy < on_duty and i < n_arr and not state[3]:
+                state[3] = True
+                Timeout(env, arr_t[i] - now).callbacks.append(on_wake)
+
+        def on_turn_end(event: Event) -> None:
+            mid = event._value
+            state[0] -= 1
+            done = turn_no[mid] + 1
+            turn_no[mid] = done
+            if done < nturns[mid]:
+                now = env._now
+                k = offset[mid] + done
+                if done == 1 and backoffice[mid]:
+                    assert clock is not None
+                    ready = float(clock.add(now, backoffice_min[mid]))
+                else:
+                    ready = now + delay[k]
+                t_ready[k] = ready
+                if ready < horizon:
+                    Timeout(env, ready - now, mid).callbacks.append(on_ready)
+            dispatch()
+
+        def on_ready(event: Event) -> None:
+            mid = event._value
+            push(heap, (prio[mid], env._now, mid))
+            dispatch()
+
+        def on_wake(event: Event) -> None:
+            state[3] = False
+            dispatch()
+
+        def on_shift(event: Event) -> None:
+            state[1] = event._value
+            dispatch()
+
+        for t, agents in zip(*rota.changes(horizon), strict=True):
+            Timeout(env, float(t), int(agents)).callbacks.append(on_shift)
+        self._start = dispatch
+
+    def run(self) -> None:
+        self._start()
+        self.env.run(until=self.horizon)
+
+
+def _check_run(weeks: float, warmup_weeks: float) -> None:
+    if not (np.isfinite(weeks) and weeks > 0):
+        raise ValueError(f"weeks is {weeks}; expected a number of weeks > 0")
+    if not (np.isfinite(warmup_weeks) and warmup_weeks >= 0):
+        raise ValueError(f"warmup_weeks is {warmup_weeks}; expected a number of weeks >= 0")
+
+
+def simulate(
+    spec: ModelSpec, *, weeks: float, rng: np.random.Generator, warmup_weeks: float = 0.0
+) -> SimResult:
+    """Simulate ``warmup_weeks + weeks`` of ``spec``; every draw comes from ``rng``."""
+    _check_run(weeks, warmup_weeks)
+    validate(spec)
+    horizon = (warmup_weeks + weeks) * MINUTES_PER_WEEK
+    m = draw_mentions(spec, horizon, rng)
+    run = _Run(spec, m, horizon)
+    run.run()
+    turns = _turn_log(m, run)
+    records = _records(spec, m, turns, horizon)
+    times, values = _backlog(m, turns, horizon)
+    start = warmup_weeks * MINUTES_PER_WEEK
+    busy = np.clip(turns.end_min, start, horizon) - np.clip(turns.start_min, start, horizon)
+    return SimResult(
+        spec=spec,
+        weeks=float(weeks),
+        warmup_weeks=float(warmup_weeks),
+        records=records,
+        turns=turns,
+        backlog_times=_frozen(times),
+        backlog_values=_frozen(values),
+        busy_agent_min=float(np.nansum(busy)),
+        on_duty_agent_min=Rota(spec.rota).agent_minutes(start, horizon),
+    )
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _turn_log(m: Mentions, run: _Run) -> TurnLog:
+    mention = np.repeat(np.arange(m.turns.size), m.turns)
+    turn = np.arange(mention.size) - np.repeat(m.turn_offset, m.turns)
+    ready = np.array(run.t_ready, dtype=float)
+    first = turn == 0
+    ready[first] = m.arrival_min[mention[first]]
+    ready[ready >= run.horizon] = np.nan
+    start = np.array(run.t_start, dtype=float)
+    end = start + m.handling_min
+    return TurnLog(
+        mention_id=_frozen(mention),
+        turn=_frozen(turn),
+        ready_min=_frozen(ready),
+        start_min=_frozen(start),
+        end_min=_frozen(end),
+    )
+
+
+def _records(spec: ModelSpec, m: Mentions, turns: TurnLog, horizon: float) -> MentionRecords:
+    n = m.arrival_min.size
+    replied = m.needs_reply
+    first_idx = m.turn_offset[replied]
+    last_idx = first_idx + m.turns[replied] - 1
+    done_end = np.where(turns.end_min < horizon, turns.end_min, np.nan)
+
+    first_response = np.full(n, np.nan)
+    first_response[replied] = done_end[first_idx]
+    resolved = np.full(n, np.nan)
+    resolved[replied] = done_end[last_idx]
+    first_start = np.full(n, np.nan)
+    first_start[replied] = turns.start_min[first_idx]
+    turns_done = np.zeros(n, dtype=np.int64)
+    np.add.at(turns_done, turns.mention_id, ~np.isnan(done_end))
+
+    give_up = m.arrival_min + m.patience_min
+    abandoned = replied & np.isnan(first_start) & (give_up < horizon)
+    abandoned_min = np.where(abandoned, give_up, np.nan)
+
+    status = np.full(n, "open", dtype=object)
+    status[~replied] = "no_reply"
+    status[abandoned] = "abandoned"
+    status[~np.isnan(first_response)] = "answered"
+    status[~np.isnan(resolved)] = "resolved"
+
+    channel_names = np.array([c.name for c in spec.channels], dtype=object)
+    kind_names = np.array([k.name for k in spec.kinds], dtype=object)
+    return MentionRecords(
+        {
+            "id": np.arange(n, dtype=np.int64),
+            "arrival_min": m.arrival_min,
+            "hour_of_week": (m.arrival_min // MINUTES_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK,
+            "channel": channel_names[m.channel].astype(str),
+            "kind": kind_names[m.kind].astype(str),
+            "public": m.public,
+            "author_reach": m.author_reach,
+            "high_reach": m.high_reach,
+            "needs_reply": m.needs_reply,
+            "priority": m.priority,
+            "backoffice": m.backoffice,
+            "moved_private": m.moved_private,
+            "turns": m.turns,
+            "turns_done": turns_done,
+            "abandoned": abandoned,
+            "abandoned_min": abandoned_min,
+            "first_response_min": first_response,
+            "first_response_wait_min": first_response - m.arrival_min,
+            "resolved_min": resolved,
+            "resolution_time_min": resolved - m.arrival_min,
+            "status": status.astype(str),
+        }
+    )
+
+
+def _backlog(m: Mentions, turns: TurnLog, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cases waiting for an agent turn: +1 when a turn is ready, -1 when it starts or the
+    customer gives up."""
+    entered = ~np.isnan(turns.ready_min)
+    leave = turns.start_min.copy()
+    first = turns.turn == 0
+    give_up = (m.arrival_min + m.patience_min)[turns.mention_id]
+    gave_up = first & np.isnan(leave) & (give_up < horizon)
+    leave[gave_up] = give_up[gave_up]
+    left = ~np.isnan(leave)
+    times = np.concatenate((turns.ready_min[entered], leave[left]))
+    steps = np.concatenate((np.ones(int(entered.sum())), -np.ones(int(left.sum()))))
+    order = np.argsort(times, kind="stable")
+    times, steps = times[order], steps[order]
+    values = np.cumsum(steps)
+    # Keep the last value at each distinct time, and start the function at 0.
+    last = np.append(times[1:] != times[:-1], True)
+    times = np.concatenate(([0.0], times[last]))
+    values = np.concatenate(([0.0], values[last]))
+    return times, values.astype(np.int64)

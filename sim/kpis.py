@@ -1,0 +1,359 @@
+"""What a manager reads off a run: volumes, response times, SLA attainment, backlog, cost.
+
+Only mentions that arrive after the warm-up count; agent and cost figures cover the measured
+window ``[warm-up end, horizon)``. ``Kpis.as_dict()`` gives a flat dict with these stable keys:
+
+Volumes (counts of measured mentions):
+- ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first response
+  sent before the horizon); ``resolved`` (last agent turn done); ``abandoned`` (gave up before a
+  first response); ``open`` (needs a reply, neither answered nor abandoned at the horizon).
+  ``arrived == no_reply + answered + abandoned + open``.
+
+Times (minutes, over answered mentions; NaN when there are none):
+- ``first_response_mean_min``, ``first_response_p50_min``, ``first_response_p90_min``,
+  ``first_response_p95_min``, ``first_response_max_min``: from arrival until the first agent reply
+  is sent (calendar minutes).
+- ``resolution_mean_min``, ``resolution_p90_min`` over resolved mentions.
+
+SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
+- ``sla_<name>_attainment`` = met / (met + breached) (NaN when nothing was due),
+  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the horizon,
+  so excluded from the attainment).
+
+Backlog (cases waiting for an agent turn):
+- ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
+  ``backlog_monday_0900`` (mean over the measured Mondays of the backlog at 09:00; NaN if the
+  window holds no Monday 09:00).
+
+Agents and cost (from the rota and ``spec.cost``):
+- ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty.
+- ``agent_hours_per_week`` on duty; ``paid_hours_per_week`` = on duty / (1 - shrinkage);
+  ``fte`` = paid hours per week / ``fte_hours_per_week``.
+- ``cost_per_week_eur``: paid hours at ``hourly_eur``, plus the night or the weekend premium for
+  hours that fall in them (the higher of the two when both apply: premiums do not stack).
+- ``cost_per_answered_eur`` = cost of the measured window / answered mentions.
+
+Reputation:
+- ``reputation_exposure_reach_hours``: for public complaints that need a reply, the author's reach
+  times the hours the complaint stood unanswered (until the first response, the moment the
+  customer gave up, or the horizon), summed over the measured window.
+
+``attainment_by(result, "channel" | "hour_of_week")`` breaks the SLA attainment down per channel
+or per hour of the week (of arrival).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.clock import BusinessClock
+from sim.engine import SimResult
+from sim.records import MentionRecords
+from sim.rota import Rota
+from sim.spec import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_DAY,
+    MINUTES_PER_HOUR,
+    MINUTES_PER_WEEK,
+    CostSpec,
+    SlaTarget,
+)
+
+MONDAY_0900_MIN = 9 * MINUTES_PER_HOUR  # minute of the week of Monday 09:00
+COMPLAINT = "complaint"
+WEEKEND_FIRST_DAY = 5  # Saturday, counting Monday as day 0
+
+MET, BREACHED, PENDING, EXCLUDED = "met", "breached", "pending", "excluded"
+
+
+@dataclass(frozen=True)
+class SlaAttainment:
+    """Outcome of one SLA target over the measured mentions."""
+
+    name: str
+    metric: str
+    clock: str
+    within_min: float
+    goal: float
+    met: int
+    breached: int
+    pending: int
+
+    @property
+    def attainment(self) -> float:
+        due = self.met + self.breached
+        return self.met / due if due else float("nan")
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline figures of one run; see the module docstring for each."""
+
+    weeks: float
+    arrived: int
+    no_reply: int
+    needs_reply: int
+    answered: int
+    resolved: int
+    abandoned: int
+    open: int
+    first_response_mean_min: float
+    first_response_p50_min: float
+    first_response_p90_min: float
+    first_response_p95_min: float
+    first_response_max_min: float
+    resolution_mean_min: float
+    resolution_p90_min: float
+    sla: tuple[SlaAttainment, ...]
+    backlog_mean: float
+    backlog_max: int
+    backlog_monday_0900: float
+    utilisation: float
+    agent_hours_per_week: float
+    paid_hours_per_week: float
+    fte: float
+    cost_per_week_eur: float
+    cost_per_answered_eur: float
+    reputation_exposure_reach_hours: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Flat dict with the stable keys of the module docstring."""
+        out: dict[str, float | int] = {}
+        for name in self.__dataclass_fields__:
+            if name != "sla":
+                out[name] = getattr(self, name)
+        for target in self.sla:
+            out[f"sla_{target.name}_attainment"] = target.attainment
+            out[f"sla_{target.name}_met"] = target.met
+            out[f"sla_{target.name}_breached"] = target.breached
+            out[f"sla_{target.name}_pending"] = target.pending
+        return out
+
+
+# --- SLA due times and status ----------------------------------------------------------------
+def due_min(result: SimResult, target: SlaTarget) -> np.ndarray:
+    """When ``target`` falls due for every mention (its clock starts at arrival)."""
+    arrival = result.records.column("arrival_min")
+    if target.clock == "calendar":
+        due: np.ndarray = arrival + target.within_min
+        return due
+    hours = result.spec.business_hours
+    if hours is None:
+        raise ValueError(
+            f"SLA target {target.name!r} uses the business clock, but model "
+            f"{result.spec.name!r} has no business_hours; expected a business_hours schedule"
+        )
+    business_due: np.ndarray = BusinessClock(hours).add(arrival, target.within_min)
+    return business_due
+
+
+def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.ndarray]:
+    """Due time and status (``met``, ``breached``, ``pending``, ``excluded``) per mention.
+
+    Met: the event (first response sent, or resolution) happened by the due time. Breached: it
+    happened later, or had not happened by a due time before the horizon, or never will
+    (abandoned). Pending: not done and not yet due at the horizon. Excluded: needs no reply.
+    """
+    records = result.records
+    due = due_min(result, target)
+    column = "first_response_min" if target.metric == "first_response" else "resolved_min"
+    done = records.column(column)
+    happened = ~np.isnan(done)
+    met = happened & (done <= due)
+    breached = (happened & (done > due)) | (
+        ~happened & ((due < result.horizon_min) | records.column("abandoned"))
+    )
+    status = np.full(len(records), PENDING, dtype=object)
+    status[breached] = BREACHED
+    status[met] = MET
+    status[~records.column("needs_reply")] = EXCLUDED
+    return due, status.astype(str)
+
+
+def with_sla_columns(result: SimResult) -> MentionRecords:
+    """The run's records plus ``sla_<name>_due_min`` and ``sla_<name>_status`` per target."""
+    extra: dict[str, np.ndarray] = {}
+    for target in result.spec.sla_targets:
+        due, status = sla_status(result, target)
+        extra[f"sla_{target.name}_due_min"] = due
+        extra[f"sla_{target.name}_status"] = status
+    return result.records.with_columns(**extra)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _stat(values: np.ndarray, q: float | None = None) -> float:
+    if values.size == 0:
+        return float("nan")
+    if q is None:
+        return float(values.mean())
+    return float(np.quantile(values, q))
+
+
+def _backlog_mean(result: SimResult) -> tuple[float, int]:
+    start, end = result.start_min, result.horizon_min
+    times, values = result.backlog_times, result.backlog_values
+    edges = np.clip(np.append(times, end), start, end)
+    weights = np.diff(edges)
+    at_start = values[np.searchsorted(times, start, side="right") - 1]
+    peak = int(max(at_start, values[(times >= start) & (times < end)].max(initial=0)))
+    return float((weights * values).sum() / (end - start)), peak
+
+
+def _backlog_monday(result: SimResult) -> float:
+    first_week = int(np.ceil((result.start_min - MONDAY_0900_MIN) / MINUTES_PER_WEEK))
+    moments = np.arange(max(first_week, 0), int(result.horizon_min // MINUTES_PER_WEEK) + 1)
+    moments = moments * MINUTES_PER_WEEK + MONDAY_0900_MIN
+    moments = moments[(moments >= result.start_min) & (moments < result.horizon_min)]
+    if moments.size == 0:
+        return float("nan")
+    index = np.searchsorted(result.backlog_times, moments, side="right") - 1
+    return float(result.backlog_values[index].mean())
+
+
+def cost_per_agent_minute(cost: CostSpec) -> np.ndarray:
+    """Euros per on-duty agent-minute for every minute of the week (shrinkage included)."""
+    minute = np.arange(MINUTES_PER_WEEK)
+    hour = (minute // MINUTES_PER_HOUR) % 24
+    day = minute // MINUTES_PER_DAY
+    if cost.night_start_hour > cost.night_end_hour:
+        night = (hour >= cost.night_start_hour) | (hour < cost.night_end_hour)
+    else:
+        night = (hour >= cost.night_start_hour) & (hour < cost.night_end_hour)
+    weekend = day >= WEEKEND_FIRST_DAY
+    premium = np.maximum(
+        np.where(night, cost.night_premium, 0.0), np.where(weekend, cost.weekend_premium, 0.0)
+    )
+    result: np.ndarray = cost.hourly_eur * (1 + premium) / (1 - cost.shrinkage) / MINUTES_PER_HOUR
+    return result
+
+
+# --- the headline figures ----------------------------------------------------------------------
+def summarise(result: SimResult) -> Kpis:
+    """All KPIs of ``result`` over its measured window."""
+    spec = result.spec
+    if not 0 <= spec.cost.shrinkage < 1:
+        raise ValueError(
+            f"model {spec.name!r}: cost.shrinkage is {spec.cost.shrinkage}; expected a share "
+            "from 0 up to (not including) 1"
+        )
+    measured = result.measured
+    rec = result.records.filter(measured)
+    status = rec.column("status")
+    needs_reply = rec.column("needs_reply")
+    answered_mask = ~np.isnan(rec.column("first_response_min"))
+    waits = rec.column("first_response_wait_min")[answered_mask]
+    resolution = rec.column("resolution_time_min")
+    resolution = resolution[~np.isnan(resolution)]
+
+    targets = []
+    for target in spec.sla_targets:
+        _, target_status = sla_status(result, target)
+        target_status = target_status[measured]
+        targets.append(
+            SlaAttainment(
+                name=target.name,
+                metric=target.metric,
+                clock=target.clock,
+                within_min=target.within_min,
+                goal=target.goal,
+                met=int((target_status == MET).sum()),
+                breached=int((target_status == BREACHED).sum()),
+                pending=int((target_status == PENDING).sum()),
+            )
+        )
+
+    backlog_mean, backlog_max = _backlog_mean(result)
+    rota = Rota(spec.rota)
+    start, end = result.start_min, result.horizon_min
+    on_duty_min = result.on_duty_agent_min
+    agent_hours_week = on_duty_min / MINUTES_PER_HOUR / result.weeks
+    paid_hours_week = agent_hours_week / (1 - spec.cost.shrinkage)
+    cost_total = rota.agent_minutes(start, end, cost_per_agent_minute(spec.cost))
+    answered = int(answered_mask.sum())
+
+    complaint = rec.column("public") & needs_reply & (rec.column("kind") == COMPLAINT)
+    until = rec.column("first_response_min")
+    until = np.where(np.isnan(until), rec.column("abandoned_min"), until)
+    until = np.where(np.isnan(until), end, until)
+    exposure_hours = (until - rec.column("arrival_min")) / MINUTES_PER_HOUR
+    exposure = float((rec.column("author_reach") * exposure_hours)[complaint].sum())
+
+    return Kpis(
+        weeks=result.weeks,
+        arrived=len(rec),
+        no_reply=int((~needs_reply).sum()),
+        needs_reply=int(needs_reply.sum()),
+        answered=answered,
+        resolved=int((status == "resolved").sum()),
+        abandoned=int(rec.column("abandoned").sum()),
+        open=int((status == "open").sum()),
+        first_response_mean_min=_stat(waits),
+        first_response_p50_min=_stat(waits, 0.5),
+        first_response_p90_min=_stat(waits, 0.9),
+        first_response_p95_min=_stat(waits, 0.95),
+        first_response_max_min=_stat(waits, 1.0),
+        resolution_mean_min=_stat(resolution),
+        resolution_p90_min=_stat(resolution, 0.9),
+        sla=tuple(targets),
+        backlog_mean=backlog_mean,
+        backlog_max=backlog_max,
+        backlog_monday_0900=_backlog_monday(result),
+        utilisation=result.busy_agent_min / on_duty_min if on_duty_min > 0 else float("nan"),
+        agent_hours_per_week=agent_hours_week,
+        paid_hours_per_week=paid_hours_week,
+        fte=paid_hours_week / spec.cost.fte_hours_per_week,
+        cost_per_week_eur=cost_total / result.weeks,
+        cost_per_answered_eur=cost_total / answered if answered else float("nan"),
+        reputation_exposure_reach_hours=exposure,
+    )
+
+
+def attainment_by(result: SimResult, by: Literal["channel", "hour_of_week"]) -> pd.DataFrame:
+    """SLA attainment and first response per channel or per hour of the week of arrival.
+
+    One row per channel (in the spec's order) or per hour 0..167, with columns ``needs_reply``,
+    ``answered``, ``first_response_mean_min`` and per target ``<name>_met``,
+    ``<name>_breached``, ``<name>_attainment``.
+    """
+    if by == "channel":
+        groups: list[str] | list[int] = [c.name for c in result.spec.channels]
+    elif by == "hour_of_week":
+        groups = list(range(HOURS_PER_WEEK))
+    else:
+        raise ValueError(f"attainment_by: by is {by!r}; expected 'channel' or 'hour_of_week'")
+    measured = result.measured
+    rec = result.records
+    frame = pd.DataFrame(
+        {
+            by: rec.column(by)[measured],
+            "needs_reply": rec.column("needs_reply")[measured],
+            "answered": ~np.isnan(rec.column("first_response_min")[measured]),
+            "wait": rec.column("first_response_wait_min")[measured],
+        }
+    )
+    for target in result.spec.sla_targets:
+        _, status = sla_status(result, target)
+        frame[f"{target.name}_met"] = status[measured] == MET
+        frame[f"{target.name}_breached"] = status[measured] == BREACHED
+    grouped = frame.groupby(by, sort=False)
+    table = grouped[["needs_reply", "answered"]].sum()
+    table["first_response_mean_min"] = grouped["wait"].mean()
+    for target in result.spec.sla_targets:
+        met = grouped[f"{target.name}_met"].sum()
+        breached = grouped[f"{target.name}_breached"].sum()
+        table[f"{target.name}_met"] = met
+        table[f"{target.name}_breached"] = breached
+        table[f"{target.name}_attainment"] = met / (met + breached).replace(0, np.nan)
+    table = table.reindex(groups)
+    counts = [
+        c
+        for c in table.columns
+        if c in ("needs_reply", "answered") or c.endswith(("_met", "_breached"))
+    ]
+    table[counts] = table[counts].fillna(0).astype(np.int64)
+    table.index.name = by
+    return table

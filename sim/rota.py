@@ -1,0 +1,85 @@
+"""The rota: how many agents are on duty at each minute of the week, repeating every week.
+
+A coverage model (24/7, business hours, extended hours) is, for the engine, a step function over
+the week: change points ``(minute_of_week, agents)``. This module answers the questions the engine
+and the KPIs ask of it: who is on duty at time ``t``, when does the number change, and how many
+agent-minutes (optionally weighted, e.g. by the hourly cost with night and weekend premiums) fall
+in a stretch of simulated time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.spec import MINUTES_PER_WEEK
+
+
+class Rota:
+    """Agents on duty as a weekly step function; see the module docstring."""
+
+    def __init__(self, points: Sequence[tuple[int, int]]) -> None:
+        _validate(points)
+        self.minutes = np.array([p[0] for p in points], dtype=float)
+        self.agents = np.array([p[1] for p in points], dtype=np.int64)
+        # Agents on duty in each minute of the week: change points are whole minutes.
+        bounds = np.append(self.minutes.astype(np.int64), MINUTES_PER_WEEK)
+        self.per_minute = np.repeat(self.agents, np.diff(bounds)).astype(float)
+
+    def agents_at(self, t_min: np.ndarray | float) -> np.ndarray:
+        """Agents on duty at time(s) ``t_min`` (minutes since Monday 00:00 of week 0)."""
+        r = np.mod(np.asarray(t_min, dtype=float), MINUTES_PER_WEEK)
+        result: np.ndarray = self.agents[np.searchsorted(self.minutes, r, side="right") - 1]
+        return result
+
+    def changes(self, horizon_min: float) -> tuple[np.ndarray, np.ndarray]:
+        """Times in ``(0, horizon_min)`` where the rota may change, and agents from then on."""
+        weeks = int(np.ceil(horizon_min / MINUTES_PER_WEEK))
+        offsets = np.arange(weeks, dtype=float)[:, None] * MINUTES_PER_WEEK
+        times = (offsets + self.minutes[None, :]).ravel()
+        agents = np.tile(self.agents, weeks)
+        keep = (times > 0) & (times < horizon_min)
+        return times[keep], agents[keep]
+
+    def agent_minutes(
+        self, start_min: float, end_min: float, weight: np.ndarray | None = None
+    ) -> float:
+        """Agent-minutes on duty in ``[start_min, end_min)``, each minute of the week weighted by
+        ``weight`` (an array of ``MINUTES_PER_WEEK`` values, e.g. euros per agent-minute)."""
+        per_minute = self.per_minute if weight is None else self.per_minute * weight
+        cumulative = np.concatenate(([0.0], np.cumsum(per_minute)))
+        week_total = cumulative[-1]
+
+        def integral(t: float) -> float:
+            week, r = divmod(t, MINUTES_PER_WEEK)
+            whole = int(r)
+            partial = (r - whole) * per_minute[whole] if whole < MINUTES_PER_WEEK else 0.0
+            return float(week * week_total + cumulative[whole] + partial)
+
+        return integral(end_min) - integral(start_min)
+
+
+def _validate(points: Sequence[tuple[int, int]]) -> None:
+    if not points:
+        raise ValueError("rota is empty; expected change points (minute_of_week, agents)")
+    previous = -1
+    for i, point in enumerate(points):
+        try:
+            minute, agents = point
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"rota entry {i} is {point!r}; expected a pair (minute_of_week, agents)"
+            ) from None
+        if i == 0 and minute != 0:
+            raise ValueError(f"rota starts at minute {minute}; expected the first change at 0")
+        if int(minute) != minute or not previous < minute < MINUTES_PER_WEEK:
+            raise ValueError(
+                f"rota entry {i} {point!r}: minute {minute} is not a whole minute after the "
+                f"previous change ({previous}) and before {MINUTES_PER_WEEK}"
+            )
+        if int(agents) != agents or agents < 0:
+            raise ValueError(
+                f"rota entry {i} {point!r}: agents {agents} is not a whole number >= 0"
+            )
+        previous = minute
