@@ -1,0 +1,196 @@
+"""Scores stay within 0-100, a good model answer beats a bad reply, decisions earn their points,
+and score requests produce the JSON contract of ``webcare-train score``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trainer.posts import Author, Brand, KeyPoint, Post
+from trainer.score import (
+    DECISION_POINTS,
+    REPLY_POINTS,
+    RequestError,
+    reply_points,
+    score_post,
+    score_request,
+)
+
+BRAND = Brand(name="Bieb Utrecht", handles=["@bieb_utrecht"], hashtags=["#biebutrecht"])
+
+POST = Post(
+    id="library-901",
+    org="library",
+    brand=BRAND,
+    channel="x",
+    platform="consumer",
+    kind="complaint",
+    author=Author(name="Sanne de Vries", handle="@sannedv", reach=300),
+    text="@bieb_utrecht ik heb een boete gekregen terwijl ik het boek op tijd had ingeleverd!",
+    wants_solution=True,
+    key_points=[
+        KeyPoint(
+            label="biedt aan de boete kwijt te schelden", any=[r"kwijt\w*", r"boete.{0,20}weg"]
+        ),
+        KeyPoint(label="excuses", any=[r"sorry", r"excuses"]),
+    ],
+    model_answer=(
+        "Hoi Sanne, sorry en bedankt dat je het meldt! Ik heb de boete kwijtgescholden, "
+        "je hoeft niets te betalen. ^MK"
+    ),
+    expected_decision="public",
+)
+
+BAD = (
+    "Geachte heer/mevrouw, helaas is dit zeer vervelend. Zoals vermeld op de website dient u "
+    "middels het contactformulier uw klantnummer en adres door te geven. Bel anders 0800-1234. "
+    "Hoogachtend 😂😂😂"
+)
+
+
+def test_the_model_answer_scores_full_marks() -> None:
+    result = score_post(POST, "public", POST.model_answer)
+    assert result.correct is True
+    assert result.alerts == (), [a.message for a in result.alerts]
+    assert result.score == 100
+    assert result.key_points_missed == ()
+    assert len(result.key_points_covered) == 2
+
+
+def test_a_bad_reply_scores_far_lower_with_alerts_of_every_level() -> None:
+    good = score_post(POST, "public", POST.model_answer)
+    bad = score_post(POST, "public", BAD)
+    assert bad.score is not None and good.score is not None
+    assert bad.score < good.score - 40
+    rules = {a.rule for a in bad.alerts}
+    assert {"factory-apology", "referral", "public-personal-data", "stiff-formal"} <= rules
+    assert {"defensive", "emoji-overuse", "no-thanks", "missing-key-point"} <= rules
+    assert {a.level for a in bad.alerts} == {"error", "warning", "suggestion"}
+    assert set(bad.key_points_missed) == {p.label for p in POST.key_points}
+    for alert in bad.alerts:
+        assert 0 <= alert.start <= alert.end <= len(BAD)
+
+
+def test_wrong_place_earns_half_the_decision_points() -> None:
+    right = score_post(POST, "public", POST.model_answer)
+    wrong_place = score_post(POST, "private", POST.model_answer)
+    no_reply = score_post(POST, "none", None)
+    assert right.score == 100
+    assert wrong_place.correct is False and wrong_place.score == 100 - DECISION_POINTS // 2
+    assert no_reply.correct is False and no_reply.score == 0
+
+
+def test_replying_when_no_reply_is_due_is_explained() -> None:
+    quiet = POST.model_copy(
+        update={
+            "text": "Weer een boete van de bieb, zucht.",
+            "wants_solution": False,
+            "expected_decision": "none",
+        }
+    )
+    result = score_post(quiet, "public", POST.model_answer)
+    assert result.expected == "none" and result.correct is False
+    assert result.score == 0
+    assert result.note is not None and "geen reactie" in result.note
+    assert result.instead is not None and result.instead in result.note
+    assert score_post(quiet, "none", None).score == 100
+
+
+def test_without_a_reply_only_the_decision_counts() -> None:
+    assert score_post(POST, "public", None).score == 100
+    assert score_post(POST, "private", None).score == 50
+    only = score_post(POST, None, None)
+    assert only.score is None and only.correct is None and only.alerts == ()
+
+
+def test_an_unstated_decision_with_a_reply_counts_as_replying() -> None:
+    result = score_post(POST, None, POST.model_answer)
+    assert result.correct is True and result.score == 100
+
+
+def test_bad_decision_value_is_named() -> None:
+    with pytest.raises(RequestError, match=r"'maybe'.*public, private, none"):
+        score_post(POST, "maybe", None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=400)),
+    decision=st.sampled_from([None, "public", "private", "none"]),
+)
+def test_scores_stay_within_bounds(reply: str | None, decision: str | None) -> None:
+    result = score_post(POST, decision, reply)
+    assert result.score is None or 0 <= result.score <= 100
+    for alert in result.alerts:
+        assert 0 <= alert.start <= alert.end <= len(reply or "")
+
+
+def test_reply_points_are_capped_per_rule_and_never_negative() -> None:
+    score = score_post(POST, "public", "helaas " * 30)
+    assert [a.rule for a in score.alerts].count("factory-apology") == 30
+    assert reply_points(score.alerts) >= REPLY_POINTS - 2 * 8 - 60  # capped, then clamped
+    assert reply_points(score.alerts) >= 0
+
+
+REQUEST: dict[str, Any] = {
+    "id": "r1",
+    "brand": {"name": "Bieb Utrecht", "handles": ["@bieb_utrecht"], "hashtags": ["#biebutrecht"]},
+    "org": "library",
+    "post": {
+        "channel": "x",
+        "platform": "consumer",
+        "kind": "complaint",
+        "author": {"name": "Sanne de Vries", "handle": "@sannedv", "reach": 300},
+        "text": "@bieb_utrecht ik heb een boete gekregen terwijl alles op tijd terug was!",
+    },
+    "decision": "public",
+    "reply": "Helaas, bel 0800-1234.",
+}
+
+
+def test_score_request_follows_the_json_contract() -> None:
+    result = score_request(REQUEST)
+    json.dumps(result)  # serialisable as one JSON line
+    assert result["id"] == "r1"
+    assert set(result["decision"]) == {"expected", "given", "correct", "reason"}
+    assert result["decision"]["expected"] == "public"  # tagging read from the text
+    assert result["decision"]["correct"] is True
+    assert isinstance(result["score"], int) and 0 <= result["score"] <= 100
+    rules = {a["rule"] for a in result["alerts"]}
+    assert {"factory-apology", "referral", "no-thanks"} <= rules
+    for alert in result["alerts"]:
+        assert set(alert) == {"rule", "level", "message", "source", "start", "end"}
+    assert set(result["key_points"]) == {"covered", "missed"}
+
+
+def test_score_request_without_reply_computes_only_the_decision() -> None:
+    request = {k: v for k, v in REQUEST.items() if k not in ("reply", "decision")}
+    request["post"] = {**REQUEST["post"], "text": "Boete gekregen, zucht.", "author": "Sanne"}
+    result = score_request(request)
+    assert result["decision"]["expected"] == "none"
+    assert result["decision"]["given"] is None and result["alerts"] == []
+    assert result["instead"]
+
+
+@pytest.mark.parametrize(
+    ("change", "needles"),
+    [
+        ({"brand": None}, ["brand", "no value"]),
+        ({"post": "hoi"}, ["post", "'hoi'"]),
+        ({"decision": "maybe"}, ["decision", "'maybe'", "private"]),
+        ({"reply": 42}, ["reply", "42", "text"]),
+        ({"org": "zoo"}, ["org", "'zoo'", "library"]),
+        ({"post": {**REQUEST["post"], "channel": "fax"}}, ["channel", "'fax'", "whatsapp"]),
+        ({"post": {**REQUEST["post"], "kind": "rant"}}, ["post.kind", "'rant'", "complaint"]),
+        ({"post": {**REQUEST["post"], "key_points": [{"label": "x"}]}}, ["key_points", "any"]),
+    ],
+)
+def test_bad_requests_get_clear_errors(change: dict[str, Any], needles: list[str]) -> None:
+    with pytest.raises(RequestError) as caught:
+        score_request({**REQUEST, **change})
+    for needle in needles:
+        assert needle in str(caught.value)
