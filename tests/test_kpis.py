@@ -1,0 +1,287 @@
+"""KPIs: SLA clocks and status, response-time figures, backlog, utilisation, cost, exposure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+from specs import office_hours, office_rota, rich_spec, stationary_spec
+
+from sim.engine import SimResult, TurnLog, simulate
+from sim.kpis import attainment_by, sla_status, summarise, with_sla_columns
+from sim.records import FIELDS, MentionRecords
+from sim.spec import MINUTES_PER_DAY, MINUTES_PER_WEEK, CostSpec, ModelSpec, SlaTarget
+
+NAN = float("nan")
+FRIDAY_1630 = 4 * MINUTES_PER_DAY + 16 * 60 + 30
+NEXT_MONDAY_0930 = MINUTES_PER_WEEK + 9 * 60 + 30
+
+DEFAULTS: dict[str, Any] = {
+    "hour_of_week": 0,
+    "channel": "web",
+    "kind": "question",
+    "public": True,
+    "author_reach": 100.0,
+    "high_reach": False,
+    "needs_reply": True,
+    "priority": 10,
+    "backoffice": False,
+    "moved_private": False,
+    "turns": 1,
+    "turns_done": 0,
+    "abandoned": False,
+    "abandoned_min": NAN,
+    "first_response_min": NAN,
+    "resolved_min": NAN,
+    "status": "open",
+}
+
+
+def hand_result(
+    spec: ModelSpec,
+    rows: list[dict[str, Any]],
+    *,
+    weeks: float = 2.0,
+    warmup_weeks: float = 0.0,
+    backlog: tuple[list[float], list[int]] = ([0.0], [0]),
+) -> SimResult:
+    """A result built from hand-written mentions, to check KPI arithmetic exactly."""
+    full = [{**DEFAULTS, "id": i, **row} for i, row in enumerate(rows)]
+    columns = {name: np.array([row.get(name, NAN) for row in full]) for name in FIELDS}
+    columns["hour_of_week"] = (columns["arrival_min"] // 60).astype(int) % 168
+    columns["first_response_wait_min"] = columns["first_response_min"] - columns["arrival_min"]
+    columns["resolution_time_min"] = columns["resolved_min"] - columns["arrival_min"]
+    empty = np.array([], dtype=float)
+    return SimResult(
+        spec=spec,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        records=MentionRecords(columns),
+        turns=TurnLog(empty.astype(int), empty.astype(int), empty, empty, empty),
+        backlog_times=np.array(backlog[0], dtype=float),
+        backlog_values=np.array(backlog[1], dtype=np.int64),
+        busy_agent_min=0.0,
+        on_duty_agent_min=1.0,
+    )
+
+
+def targets_spec() -> ModelSpec:
+    return replace(
+        stationary_spec(1.0, 1.0, 1),
+        sla_targets=(
+            SlaTarget("cal", "first_response", 60.0, 0.9),
+            SlaTarget("bus", "first_response", 60.0, 0.9, clock="business"),
+            SlaTarget("res", "resolution", 24 * 60.0, 0.8),
+        ),
+        business_hours=office_hours(),
+    )
+
+
+def test_business_clock_target_runs_over_the_weekend() -> None:
+    spec = targets_spec()
+    result = hand_result(
+        spec,
+        [
+            {
+                "arrival_min": FRIDAY_1630,
+                "first_response_min": NEXT_MONDAY_0930 - 10,
+                "status": "answered",
+            }
+        ],
+    )
+    due_cal, status_cal = sla_status(result, spec.sla_targets[0])
+    due_bus, status_bus = sla_status(result, spec.sla_targets[1])
+    assert due_cal[0] == FRIDAY_1630 + 60 and status_cal[0] == "breached"
+    assert due_bus[0] == NEXT_MONDAY_0930 and status_bus[0] == "met"
+
+
+def test_sla_status_rules() -> None:
+    spec = targets_spec()
+    horizon = 2 * MINUTES_PER_WEEK
+    rows = [
+        {"arrival_min": 100.0, "first_response_min": 150.0, "resolved_min": 160.0},  # met
+        {"arrival_min": 100.0, "first_response_min": 170.0},  # late: breached
+        {"arrival_min": 100.0},  # open, long overdue: breached
+        {"arrival_min": horizon - 30.0},  # open, not yet due: pending
+        {"arrival_min": horizon - 30.0, "abandoned": True, "abandoned_min": horizon - 20.0},
+        {"arrival_min": 100.0, "needs_reply": False, "turns": 0},  # excluded
+    ]
+    result = hand_result(spec, rows)
+    _, status = sla_status(result, spec.sla_targets[0])
+    assert list(status) == ["met", "breached", "breached", "pending", "breached", "excluded"]
+    _, resolution = sla_status(result, spec.sla_targets[2])
+    assert list(resolution) == ["met", "breached", "breached", "pending", "breached", "excluded"]
+    k = summarise(result).as_dict()
+    assert k["sla_cal_met"] == 1 and k["sla_cal_breached"] == 3 and k["sla_cal_pending"] == 1
+    assert k["sla_cal_attainment"] == pytest.approx(1 / 4)
+    extra = with_sla_columns(result)
+    assert list(extra.column("sla_cal_status")) == list(status)
+    assert "sla_bus_due_min" in extra.to_frame().columns
+
+
+def test_business_target_without_business_hours_is_a_clear_error() -> None:
+    spec = replace(targets_spec(), business_hours=None)
+    result = hand_result(spec, [{"arrival_min": 1.0}])
+    with pytest.raises(ValueError, match="business_hours"):
+        summarise(result)
+
+
+def test_response_time_figures_and_counts() -> None:
+    waits = [5.0, 10.0, 20.0, 40.0, 80.0]
+    rows: list[dict[str, Any]] = [
+        {"arrival_min": 1000.0, "first_response_min": 1000.0 + w, "status": "answered"}
+        for w in waits
+    ]
+    rows.append({"arrival_min": 1000.0, "needs_reply": False, "turns": 0, "status": "no_reply"})
+    rows.append(
+        {"arrival_min": 1000.0, "abandoned": True, "abandoned_min": 1010.0, "status": "abandoned"}
+    )
+    rows.append({"arrival_min": 1000.0})
+    rows.append({"arrival_min": 10.0, "first_response_min": 1000.0})  # in the warm-up
+    result = hand_result(targets_spec(), rows, weeks=1.0, warmup_weeks=0.05)
+    k = summarise(result)
+    assert (k.arrived, k.no_reply, k.needs_reply, k.answered, k.abandoned, k.open) == (
+        8,
+        1,
+        7,
+        5,
+        1,
+        1,
+    )
+    assert k.first_response_mean_min == pytest.approx(np.mean(waits))
+    assert k.first_response_p50_min == pytest.approx(20.0)
+    assert k.first_response_max_min == pytest.approx(80.0)
+    assert k.first_response_p90_min == pytest.approx(np.quantile(waits, 0.9))
+    assert k.first_response_p95_min == pytest.approx(np.quantile(waits, 0.95))
+
+
+def test_backlog_is_time_weighted_and_read_at_monday_nine() -> None:
+    week = MINUTES_PER_WEEK
+    monday_9 = 9 * 60
+    # 0 until Monday 09:00 of week 0, then 10 for a day; 30 on Monday 09:00 of week 1 for a day.
+    times = [0.0, monday_9, monday_9 + MINUTES_PER_DAY, week + monday_9, week + monday_9 + 1440]
+    values = [0, 10, 0, 30, 0]
+    result = hand_result(targets_spec(), [{"arrival_min": 1.0}], backlog=(times, values))
+    k = summarise(result)
+    assert k.backlog_monday_0900 == pytest.approx(20.0)
+    assert k.backlog_mean == pytest.approx((10 + 30) * MINUTES_PER_DAY / (2 * week))
+    assert k.backlog_max == 30
+
+
+def test_cost_fte_and_agent_hours_from_the_rota() -> None:
+    cost = CostSpec(
+        hourly_eur=40.0,
+        night_premium=0.25,
+        weekend_premium=0.5,
+        shrinkage=0.2,
+        fte_hours_per_week=36.0,
+    )
+    spec = replace(stationary_spec(1.0, 1.0, 1), cost=cost)
+    result = simulate(spec, weeks=2, rng=np.random.default_rng(0))
+    k = summarise(result)
+    # Weekdays: 9 night hours (22-07) at +25% and 15 day hours; weekends +50% (premiums do
+    # not stack, the higher applies).
+    weighted_hours = 5 * (9 * 1.25 + 15 * 1.0) + 48 * 1.5
+    assert k.agent_hours_per_week == pytest.approx(168.0)
+    assert k.paid_hours_per_week == pytest.approx(168.0 / 0.8)
+    assert k.fte == pytest.approx(168.0 / 0.8 / 36.0)
+    assert k.cost_per_week_eur == pytest.approx(weighted_hours * 40.0 / 0.8)
+    assert k.cost_per_answered_eur == pytest.approx(2 * k.cost_per_week_eur / k.answered)
+
+
+def test_office_rota_costs_its_hours_only() -> None:
+    spec = replace(
+        stationary_spec(0.1, 1.0, 1), rota=office_rota(3), cost=CostSpec(hourly_eur=50.0)
+    )
+    k = summarise(simulate(spec, weeks=1, rng=np.random.default_rng(0)))
+    assert k.agent_hours_per_week == pytest.approx(3 * 40.0)
+    assert k.cost_per_week_eur == pytest.approx(3 * 40.0 * 50.0)
+
+
+def test_utilisation_matches_offered_load() -> None:
+    spec = stationary_spec(rate_per_min=4.0, mean_handle_min=2.0, agents=10)  # 80% load
+    results = [
+        simulate(spec, weeks=0.5, rng=np.random.default_rng(s), warmup_weeks=0.05) for s in range(4)
+    ]
+    utilisation = np.mean([summarise(r).utilisation for r in results])
+    assert utilisation == pytest.approx(0.8, abs=0.015)
+
+
+def test_reputation_exposure_counts_unanswered_public_complaints() -> None:
+    horizon = 2 * MINUTES_PER_WEEK
+    rows = [
+        {
+            "arrival_min": 0.0,
+            "kind": "complaint",
+            "author_reach": 1000.0,
+            "first_response_min": 120.0,
+        },  # 1000 x 2 h
+        {
+            "arrival_min": 0.0,
+            "kind": "complaint",
+            "author_reach": 100.0,
+            "abandoned": True,
+            "abandoned_min": 30.0,
+        },  # 100 x 0.5 h
+        {"arrival_min": horizon - 60.0, "kind": "complaint", "author_reach": 10.0},  # 10 x 1 h
+        {"arrival_min": 0.0, "kind": "complaint", "public": False, "author_reach": 1e6},
+        {"arrival_min": 0.0, "kind": "question", "author_reach": 1e6},
+        {"arrival_min": 0.0, "kind": "complaint", "needs_reply": False, "author_reach": 1e6},
+    ]
+    k = summarise(hand_result(targets_spec(), rows))
+    assert k.reputation_exposure_reach_hours == pytest.approx(2000.0 + 50.0 + 10.0)
+
+
+def test_kpi_keys_are_stable() -> None:
+    result = simulate(rich_spec(), weeks=0.5, rng=np.random.default_rng(1))
+    d = summarise(result).as_dict()
+    for key in (
+        "arrived",
+        "needs_reply",
+        "answered",
+        "abandoned",
+        "open",
+        "no_reply",
+        "first_response_mean_min",
+        "first_response_p50_min",
+        "first_response_p90_min",
+        "first_response_p95_min",
+        "first_response_max_min",
+        "sla_fr60_attainment",
+        "sla_fr60_business_attainment",
+        "sla_res24h_attainment",
+        "backlog_mean",
+        "backlog_monday_0900",
+        "utilisation",
+        "agent_hours_per_week",
+        "fte",
+        "cost_per_week_eur",
+        "cost_per_answered_eur",
+        "reputation_exposure_reach_hours",
+    ):
+        assert key in d
+    assert all(isinstance(v, int | float) for v in d.values())
+
+
+def test_attainment_by_channel_and_hour_of_week() -> None:
+    spec = rich_spec(rate_per_hour=20.0, rota=office_rota(12))
+    result = simulate(spec, weeks=1, rng=np.random.default_rng(2))
+    k = summarise(result)
+    by_channel = attainment_by(result, "channel")
+    assert list(by_channel.index) == ["x", "facebook", "whatsapp"]
+    assert by_channel["needs_reply"].sum() == k.needs_reply
+    assert by_channel["fr60_met"].sum() == next(s.met for s in k.sla if s.name == "fr60")
+    by_hour = attainment_by(result, "hour_of_week")
+    assert list(by_hour.index) == list(range(168))
+    assert by_hour["answered"].sum() == k.answered
+    # Mentions arriving mid-morning on a weekday are answered within the hour far more often
+    # than ones arriving at night.
+    mornings = [d * 24 + h for d in range(5) for h in (10, 11, 12, 13)]
+    nights = [d * 24 + h for d in range(5) for h in (1, 2, 3, 4)]
+    morning = by_hour.loc[mornings, "fr60_met"].sum() / by_hour.loc[mornings, "needs_reply"].sum()
+    night = by_hour.loc[nights, "fr60_met"].sum() / by_hour.loc[nights, "needs_reply"].sum()
+    assert morning > 0.5 > night
+    with pytest.raises(ValueError, match="by"):
+        attainment_by(result, "weekday")  # type: ignore[arg-type]
