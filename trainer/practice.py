@@ -11,8 +11,8 @@ post exercises gets a spaced-repetition card (``fsrs``) per trainee:
   suggestions and compliments, key points only where the post has them).
 
 An answered post reviews the cards it touched: *Again* when the decision was wrong (for the
-decision and tag skills) or the rule fired (for that rule), *Hard* when it was right but the reply
-scored poorly, *Easy* when it was right with a high score, *Good* otherwise. A failed skill comes
+decision and tag skills) or the rule fired (for that rule), *Easy* when it was right in an attempt
+with a high score, *Good* otherwise. A failed skill comes
 due within minutes and its difficulty rises; a mastered one moves days ahead.
 
 The next post is drawn from the trainee's organisation type with weights that favour posts whose
@@ -84,13 +84,13 @@ RULE_FOCUS: dict[str, Callable[[Post], bool]] = {
 }
 
 EASY_SCORE_FROM = 90.0  # score (0-100) from which a skill done right is rated Easy
-HARD_SCORE_BELOW = 50.0  # a skill done right in an attempt scoring below this is rated Hard
 
 NEW_SKILL_NEED = 0.5  # need (0-1) of a skill the trainee has not practised yet
 DUE_FADE_H = 24.0  # hours: a skill due this far ahead counts 1/e as urgent as one due now
 UNSEEN_BONUS = 0.6  # added to the need of a post the trainee has never answered
 RECENT_PENALTY = 1.0  # taken off the need of the post answered last ...
 RECENT_HALF_LIFE_ATTEMPTS = 3.0  # ... halving with every three attempts since
+TOP_SKILLS = 3  # a post's need is the mean need of its this many neediest skills
 PICK_TEMPERATURE = 0.12  # softmax temperature: lower picks the neediest post more surely
 GENERATED_BATCH = 6  # fresh variants drawn per pick once the hand-written posts are used up
 
@@ -176,13 +176,11 @@ def _parse_result(result: Mapping[str, Any]) -> _Result:
 
 
 def _rating(broken: bool, score: float) -> Rating:
+    # No Hard: a low score is already explained by the skills that failed (rated Again); marking
+    # the clean ones Hard too would make every skill of a bad attempt look weak.
     if broken:
         return Rating.Again
-    if score < HARD_SCORE_BELOW:
-        return Rating.Hard
-    if score >= EASY_SCORE_FROM:
-        return Rating.Easy
-    return Rating.Good
+    return Rating.Easy if score >= EASY_SCORE_FROM else Rating.Good
 
 
 def _skill_need(card: Card | None, now: datetime) -> float:
@@ -325,8 +323,11 @@ class PracticeService:
         return candidates[index]
 
     def _need(self, post: Post, cards: Mapping[str, Card], now: datetime) -> float:
-        needs = [_skill_need(cards.get(skill), now) for skill in self.skills_of(post)]
-        return 0.5 * max(needs) + 0.5 * sum(needs) / len(needs)
+        # The neediest few skills, not all: a plain mean would drown a post's distinctive skills
+        # in the dozen reply rules every post shares.
+        needs = sorted((_skill_need(cards.get(s), now) for s in self.skills_of(post)), reverse=True)
+        top = needs[:TOP_SKILLS]
+        return sum(top) / len(top)
 
     @staticmethod
     def _freshness(post: Post, attempts_ago: Mapping[str, int]) -> float:
