@@ -1,0 +1,193 @@
+"""Replications: run one model many times with independent random streams and report intervals.
+
+One simulated run is one possible week (or year); the next seed gives another. To say how good a
+coverage model is, we run it ``replications`` times and report, per KPI, the mean and a 95%
+Student-t confidence interval over the replications. Replication ``i`` always uses child ``i`` of
+``np.random.SeedSequence(seed)``, so the same seed gives the same numbers, whether the runs go one
+after the other or in several processes. ``compare`` runs every coverage model with the same
+seeds (common random numbers: the same mentions arrive under each staffing plan), which makes the
+differences between coverage models sharper than the intervals of each alone suggest.
+
+Pure: no printing. Progress is reported through an optional callback ``progress(done, total)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sim.engine import SimResult, simulate
+from sim.kpis import summarise
+from sim.profile import Profile
+from sim.spec import ModelSpec
+
+CONFIDENCE = 0.95  # two-sided level of the reported intervals
+
+Progress = Callable[[int, int], None]
+KpiRow = dict[str, float | int]
+
+
+def seed_sequences(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """Independent child streams, one per replication, fixed by ``seed``."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+def run(spec: ModelSpec, *, weeks: float, seed: int, warmup_weeks: float = 0.0) -> SimResult:
+    """One run; its KPIs equal replication 0 of ``replicate`` with the same seed."""
+    rng = np.random.default_rng(seed_sequences(seed, 1)[0])
+    return simulate(spec, weeks=weeks, rng=rng, warmup_weeks=warmup_weeks)
+
+
+def _one(job: tuple[ModelSpec, float, float, np.random.SeedSequence]) -> KpiRow:
+    spec, weeks, warmup_weeks, seq = job
+    result = simulate(spec, weeks=weeks, rng=np.random.default_rng(seq), warmup_weeks=warmup_weeks)
+    return summarise(result).as_dict()
+
+
+def replicate(
+    spec: ModelSpec,
+    *,
+    weeks: float,
+    replications: int,
+    seed: int,
+    warmup_weeks: float = 0.0,
+    progress: Progress | None = None,
+    processes: int = 1,
+) -> list[KpiRow]:
+    """KPI dicts of ``replications`` independent runs, in replication order."""
+    if replications < 1:
+        raise ValueError(f"replications is {replications}; expected at least 1")
+    if processes < 1:
+        raise ValueError(f"processes is {processes}; expected at least 1")
+    jobs = [(spec, weeks, warmup_weeks, s) for s in seed_sequences(seed, replications)]
+    rows: list[KpiRow] = []
+    if processes == 1 or replications == 1:
+        for job in jobs:
+            rows.append(_one(job))
+            if progress is not None:
+                progress(len(rows), replications)
+        return rows
+    with ProcessPoolExecutor(max_workers=min(processes, replications)) as pool:
+        for row in pool.map(_one, jobs):
+            rows.append(row)
+            if progress is not None:
+                progress(len(rows), replications)
+    return rows
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Mean of one KPI over replications with a two-sided confidence interval.
+
+    ``n`` counts the replications where the KPI was a number (a NaN, e.g. a response time when
+    nothing was answered, is left out). With ``n < 2`` the interval is unknown (NaN).
+    """
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "mean": self.mean,
+            "low": self.low,
+            "high": self.high,
+            "half_width": self.half_width,
+            "n": self.n,
+        }
+
+
+def estimate(values: Iterable[float], confidence: float = CONFIDENCE) -> Estimate:
+    """Mean and Student-t interval of independent replication values."""
+    data = np.asarray([float(v) for v in values], dtype=float)
+    data = data[np.isfinite(data)]
+    n = int(data.size)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    mean = float(data.mean())
+    if n == 1:
+        return Estimate(mean, math.nan, math.nan, 1)
+    sd = float(data.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    return Estimate(mean, mean - half, mean + half, n)
+
+
+def summarise_replications(
+    rows: Sequence[Mapping[str, float | int]], confidence: float = CONFIDENCE
+) -> dict[str, Estimate]:
+    """Per KPI key (in the order of the first row), the mean and interval over ``rows``."""
+    keys: list[str] = []
+    for row in rows:
+        keys.extend(k for k in row if k not in keys)
+    return {key: estimate((row.get(key, math.nan) for row in rows), confidence) for key in keys}
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """One coverage model's row in a comparison."""
+
+    coverage: str
+    estimates: Mapping[str, Estimate]
+    replications: tuple[KpiRow, ...]
+
+
+def compare(
+    profile: Profile,
+    coverages: Sequence[str] | None = None,
+    *,
+    weeks: float,
+    replications: int,
+    seed: int,
+    warmup_weeks: float = 0.0,
+    progress: Progress | None = None,
+    processes: int = 1,
+) -> list[CoverageResult]:
+    """Every named coverage model (default: all of the profile's), same seeds for each.
+
+    ``progress(done, total)`` counts replications over all coverage models together.
+    """
+    names = list(coverages if coverages else profile.coverage_names)
+    specs = [profile.compile(name) for name in names]  # unknown names fail before any run
+    total = len(names) * replications
+    out: list[CoverageResult] = []
+    for index, (name, spec) in enumerate(zip(names, specs, strict=True)):
+        offset = index * replications
+
+        def step(done: int, _total: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + done, total)
+
+        rows = replicate(
+            spec,
+            weeks=weeks,
+            replications=replications,
+            seed=seed,
+            warmup_weeks=warmup_weeks,
+            progress=step,
+            processes=processes,
+        )
+        out.append(CoverageResult(name, summarise_replications(rows), tuple(rows)))
+    return out
+
+
+__all__ = [
+    "CONFIDENCE",
+    "CoverageResult",
+    "Estimate",
+    "compare",
+    "estimate",
+    "replicate",
+    "run",
+    "seed_sequences",
+    "summarise_replications",
+]
