@@ -6,6 +6,9 @@ not when 20 people submit in the same second, and not because a name was typed i
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +32,7 @@ from trainer.storage import (
 )
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[1]
 
 
 def make_post(post_id: str = "library-001", **changes: object) -> Post:
@@ -205,6 +209,7 @@ def test_twenty_threads_recording_at_once_store_every_attempt_exactly_once(
     def participant(i: int) -> None:
         try:
             barrier.wait()
+            assert service.get_or_create_trainee("GEDEELD", "library").id == shared.id
             own = service.get_or_create_trainee(f"Deelnemer {i}", "library")
             for j in range(per_thread):
                 # Half the writes go to one trainee, so their skill cards are contended too.
@@ -241,3 +246,55 @@ def test_twenty_threads_recording_at_once_store_every_attempt_exactly_once(
     shared_attempts = n_threads * (per_thread // 2)
     assert reviews == shared_attempts
     db.dispose()
+
+
+# Runs in a separate interpreter, like a second app server on the same machine.
+WRITER_SCRIPT = """
+import json, sys
+import numpy as np
+from trainer.posts import Post
+from trainer.practice import PracticeService
+from trainer.storage import Database
+
+path, worker, n, post_json, result_json = sys.argv[1:]
+post = Post.model_validate_json(post_json)
+db = Database(path=path)
+service = PracticeService(db, [post], np.random.default_rng(int(worker)))
+trainee = service.get_or_create_trainee("Gedeeld", "library")
+result = json.loads(result_json)
+ids = [
+    service.record_attempt(trainee, post, "public", f"p{worker}-{j}", result)
+    for j in range(int(n))
+]
+db.dispose()
+print(json.dumps(ids))
+"""
+
+
+@pytest.mark.slow
+def test_several_processes_write_to_one_sqlite_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite")
+    workers, per_worker = 4, 15
+    payload = (make_post().model_dump_json(), json.dumps(make_result()))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER_SCRIPT, path, str(w), str(per_worker), *payload],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(workers)
+    ]
+    ids: list[int] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        ids += json.loads(out)
+    assert len(set(ids)) == workers * per_worker
+    with Database(path=path) as db, db.session(readonly=True) as session:
+        assert session.scalar(select(func.count()).select_from(Trainee)) == 1
+        replies = sorted(session.scalars(select(Attempt.reply)))
+        assert replies == sorted(f"p{w}-{j}" for w in range(workers) for j in range(per_worker))
+        reviews = session.scalar(select(SkillCard.reviews).where(SkillCard.skill == "tag:vraag"))
+    assert reviews == workers * per_worker
