@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from sim import spec
+from sim.engine import simulate
+from sim.kpis import summarise
 from sim.profile import list_profiles, load_profile, offered_hours_per_week, rota_hours_per_week
 
 PROFILES = list_profiles()
@@ -69,3 +71,18 @@ def test_profiles_match_their_reference_figures() -> None:
     webshop = load_profile("webshop").compile()
     assert sum(webshop.rate_per_hour) == pytest.approx(50_000 * 12 / 52, rel=0.01)
     assert any(t.within_min == 180 and t.clock == "business" for t in webshop.sla_targets)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_profile_simulates_one_week_of_current_coverage(name: str) -> None:
+    profile = load_profile(name)
+    model = profile.compile()
+    result = simulate(model, weeks=1, rng=np.random.default_rng(1), warmup_weeks=0.5)
+    kpis = summarise(result).as_dict()
+    expected = sum(model.rate_per_hour)
+    assert abs(kpis["arrived"] - expected) < 5 * np.sqrt(expected) + 5  # Poisson, 5 sd
+    assert kpis["arrived"] == kpis["no_reply"] + kpis["answered"] + kpis["abandoned"] + kpis["open"]
+    assert kpis["answered"] > 0.5 * kpis["needs_reply"]  # the current staffing copes
+    assert 0 < kpis["utilisation"] < 1
+    for target in model.sla_targets:
+        assert f"sla_{target.name}_attainment" in kpis

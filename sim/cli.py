@@ -1,0 +1,428 @@
+"""The ``webcare-sim`` command: simulate an organisation profile from the terminal.
+
+``run`` simulates one coverage model once and prints the KPIs; ``compare`` replicates several
+coverage models with the same seeds and prints them side by side with 95% confidence intervals;
+``profiles`` lists the shipped profiles. ``--json`` prints machine-readable output instead (keys
+in ``docs/cli-sim.md``). Messages are in Dutch because managers read them. Bad input (an unknown
+profile or coverage model, a broken profile file, weeks <= 0) prints one paragraph to stderr and
+exits with code 2, never a traceback. The same seed always prints the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sim.experiment import CONFIDENCE, Estimate, compare, run
+from sim.kpis import summarise
+from sim.profile import Profile, ProfileError, list_profiles, load_profile, resolve_profile
+from sim.spec import ModelSpec
+
+EXIT_BAD_INPUT = 2
+NON_TTY_WIDTH = 140  # columns for tables when output goes to a file or pipe
+RECORD_SUFFIXES = (".csv", ".parquet")
+
+app = typer.Typer(
+    help="Simuleer webcare-teams: diensten, reactietijden, SLA's en kosten per organisatie.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+# Dutch labels and units for the stable KPI keys of sim.kpis; other keys are shown as they are.
+LABELS: dict[str, tuple[str, str]] = {
+    "weeks": ("Gemeten weken", "weeks"),
+    "arrived": ("Vermeldingen binnengekomen", "count"),
+    "no_reply": ("Geen reactie nodig (alleen geteld)", "count"),
+    "needs_reply": ("Reactie nodig", "count"),
+    "answered": ("Beantwoord", "count"),
+    "resolved": ("Afgehandeld", "count"),
+    "abandoned": ("Afgehaakt (klant belt alsnog)", "count"),
+    "open": ("Nog open aan het eind", "count"),
+    "first_response_mean_min": ("Eerste reactie: gemiddeld", "minutes"),
+    "first_response_p50_min": ("Eerste reactie: mediaan", "minutes"),
+    "first_response_p90_min": ("Eerste reactie: 90% binnen", "minutes"),
+    "first_response_p95_min": ("Eerste reactie: 95% binnen", "minutes"),
+    "first_response_max_min": ("Eerste reactie: langste", "minutes"),
+    "resolution_mean_min": ("Afhandeling: gemiddeld", "minutes"),
+    "resolution_p90_min": ("Afhandeling: 90% binnen", "minutes"),
+    "backlog_mean": ("Werkvoorraad: gemiddeld", "number"),
+    "backlog_max": ("Werkvoorraad: hoogste", "count"),
+    "backlog_monday_0900": ("Werkvoorraad maandag 09:00", "number"),
+    "utilisation": ("Bezettingsgraad", "percent"),
+    "agent_hours_per_week": ("Uren online per week", "number"),
+    "paid_hours_per_week": ("Betaalde uren per week", "number"),
+    "fte": ("Fte", "number"),
+    "cost_per_week_eur": ("Kosten per week", "euro"),
+    "cost_per_answered_eur": ("Kosten per beantwoorde vermelding", "euro"),
+    "reputation_exposure_reach_hours": ("Reputatierisico (bereik × uren)", "number"),
+}
+
+
+def _fail(message: str) -> NoReturn:
+    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _console() -> Console:
+    width = None if sys.stdout.isatty() else NON_TTY_WIDTH
+    return Console(width=width, highlight=False)
+
+
+def _load(profile: str) -> Profile:
+    try:
+        return load_profile(profile)
+    except ProfileError as exc:
+        _fail(str(exc))
+
+
+def _compile(profile: Profile, source: str, coverage: str | None) -> ModelSpec:
+    if coverage is not None and coverage not in profile.coverages:
+        _fail(
+            f"onbekend dekkingsmodel {coverage!r} in profiel {source}; kies een van: "
+            + ", ".join(profile.coverage_names)
+        )
+    return profile.compile(coverage)
+
+
+def _check_weeks(weeks: float, warmup_weeks: float) -> None:
+    if not (math.isfinite(weeks) and weeks > 0):
+        _fail(f"--weeks is {weeks:g}; geef een aantal weken groter dan 0, bijvoorbeeld --weeks 4")
+    if not (math.isfinite(warmup_weeks) and warmup_weeks >= 0):
+        _fail(f"--warmup-weeks is {warmup_weeks:g}; geef 0 of meer weken inlooptijd")
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: unknown figures become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2))
+
+
+def _label(key: str, spec: ModelSpec) -> tuple[str, str]:
+    if key in LABELS:
+        return LABELS[key]
+    if key.startswith("sla_"):
+        for target in spec.sla_targets:
+            stem = f"sla_{target.name}_"
+            if key.startswith(stem):
+                field = key.removeprefix(stem)
+                goal = f"doel {target.goal:.0%}"
+                if field == "attainment":
+                    return (f"SLA {target.name}: gehaald ({goal})", "percent")
+                dutch = {
+                    "met": "op tijd (aantal)",
+                    "breached": "te laat (aantal)",
+                    "pending": "nog niet verlopen (aantal)",
+                }
+                return (f"SLA {target.name}: {dutch.get(field, field)}", "count")
+    return (key, "number")
+
+
+def _nl(value: float, decimals: int) -> str:
+    """Dutch number: 12.345,6 (dot groups thousands, comma before decimals)."""
+    return f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _fmt(value: float | int | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if unit == "count":
+        return _nl(value, 0)
+    if unit == "weeks":
+        return _weeks(value)
+    if unit == "percent":
+        return _nl(100 * value, 1) + "%"
+    if unit == "euro":
+        return "€ " + _nl(value, 2)
+    if unit == "minutes":
+        if abs(value) >= 120:
+            return f"{_nl(value, 0)} min ({_nl(value / 60, 1)} u)"
+        return f"{_nl(value, 1)} min"
+    return _nl(value, 2)
+
+
+def _weeks(weeks: float) -> str:
+    number = _nl(weeks, 0) if weeks == int(weeks) else _nl(weeks, 1)
+    return f"{number} {'week' if weeks == 1 else 'weken'}"
+
+
+def _fmt_estimate(est: Estimate, unit: str) -> str:
+    """Compact "mean ± half-width" (the 95% interval), the unit written once."""
+    if est.n == 0:
+        return "–"
+    if not math.isfinite(est.low) or est.half_width <= 1e-9 * max(1.0, abs(est.mean)):
+        return _fmt(est.mean, "number" if unit == "minutes" else unit).removesuffix(",00") + (
+            " min" if unit == "minutes" else ""
+        )
+    decimals = {"count": 0, "percent": 1, "euro": 2, "minutes": 1}.get(unit, 2)
+    scale = 100.0 if unit == "percent" else 1.0
+    text = f"{_nl(est.mean * scale, decimals)} ± {_nl(est.half_width * scale, decimals)}"
+    suffix = {"percent": "%", "minutes": " min"}.get(unit, "")
+    return ("€ " if unit == "euro" else "") + text + suffix
+
+
+@contextmanager
+def _progress(
+    enabled: bool, description: str, total: int | None
+) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (only on a terminal); yields a ``progress(done, total)``."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    columns = (
+        [SpinnerColumn(), TextColumn(description), TimeElapsedColumn()]
+        if total is None
+        else [TextColumn(description), BarColumn(), TextColumn("{task.completed}/{task.total}")]
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int, total_: int) -> None:
+            bar.update(task, completed=done, total=total_)
+
+        yield update
+
+
+def _show_progress(json_out: bool) -> bool:
+    return not json_out and sys.stderr.isatty()
+
+
+ProfileArg = Annotated[
+    str,
+    typer.Argument(help="Korte naam (zie `webcare-sim profiles`) of pad naar een YAML-profiel."),
+]
+WeeksOpt = Annotated[float, typer.Option("--weeks", "-w", help="Aantal gemeten weken.")]
+WarmupOpt = Annotated[
+    float,
+    typer.Option(
+        "--warmup-weeks", help="Inloopweken vooraf (niet gemeten), zodat de week niet leeg begint."
+    ),
+]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", "-s", help="Startgetal: zelfde seed, zelfde uitkomst.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (zie docs/cli-sim.md).")]
+
+
+@app.command("run")
+def run_command(
+    profile: ProfileArg,
+    coverage: Annotated[
+        str | None,
+        typer.Option("--coverage", "-c", help="Dekkingsmodel; standaard de huidige bezetting."),
+    ] = None,
+    weeks: WeeksOpt = 4.0,
+    seed: SeedOpt = 1,
+    warmup_weeks: WarmupOpt = 1.0,
+    json_out: JsonOpt = False,
+    records: Annotated[
+        Path | None,
+        typer.Option("--records", help="Schrijf één regel per vermelding naar .csv of .parquet."),
+    ] = None,
+) -> None:
+    """Simuleer één dekkingsmodel en toon de kerncijfers."""
+    _check_weeks(weeks, warmup_weeks)
+    if records is not None and records.suffix.lower() not in RECORD_SUFFIXES:
+        _fail(f"--records {records}: kies een bestandsnaam die eindigt op .csv of .parquet")
+    prof = _load(profile)
+    spec = _compile(prof, profile, coverage)
+    with _progress(_show_progress(json_out), "Simuleren…", None):
+        result = run(spec, weeks=weeks, seed=seed, warmup_weeks=warmup_weeks)
+    kpis = summarise(result).as_dict()
+    if records is not None:
+        try:
+            if records.suffix.lower() == ".csv":
+                result.records.to_csv(records)
+            else:
+                result.records.to_parquet(records)
+        except OSError as exc:
+            _fail(f"kan {records} niet schrijven ({exc.strerror})")
+    if json_out:
+        _print_json(
+            {
+                "profile": prof.name,
+                "title": prof.title,
+                "coverage": spec.coverage_name,
+                "weeks": weeks,
+                "warmup_weeks": warmup_weeks,
+                "seed": seed,
+                "kpis": kpis,
+                "records": str(records) if records is not None else None,
+            }
+        )
+        return
+    console = _console()
+    console.print(
+        f"{prof.title or prof.name} — dekkingsmodel {spec.coverage_name} — {_weeks(weeks)} "
+        f"gemeten na {_weeks(warmup_weeks)} inloop — seed {seed}",
+        markup=False,
+    )
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Kerncijfer")
+    table.add_column("Waarde", justify="right")
+    for key, value in kpis.items():
+        label, unit = _label(key, spec)
+        table.add_row(label, _fmt(value, unit) + _verdict(key, value, spec))
+    console.print(table)
+    if records is not None:
+        console.print(f"Vermeldingen geschreven naar {records}", markup=False)
+
+
+@app.command("compare")
+def compare_command(
+    profile: ProfileArg,
+    more_coverages: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[COVERAGE]...",
+            help="Meer dekkingsmodellen (zo werkt ook `--coverage 24-7 business-hours`).",
+        ),
+    ] = None,
+    coverage: Annotated[
+        list[str] | None,
+        typer.Option("--coverage", "-c", help="Dekkingsmodel(len); standaard alle."),
+    ] = None,
+    weeks: WeeksOpt = 4.0,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", help="Aantal herhalingen per dekkingsmodel.")
+    ] = 10,
+    seed: SeedOpt = 1,
+    warmup_weeks: WarmupOpt = 1.0,
+    processes: Annotated[
+        int, typer.Option("--processes", "-j", help="Aantal processen naast elkaar.")
+    ] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """Vergelijk dekkingsmodellen naast elkaar, met 95%-betrouwbaarheidsintervallen."""
+    _check_weeks(weeks, warmup_weeks)
+    if replications < 1:
+        _fail(f"--replications is {replications}; geef 1 of meer (10 of meer voor een interval)")
+    if processes < 1:
+        _fail(f"--processes is {processes}; geef 1 of meer")
+    prof = _load(profile)
+    names = [*(coverage or []), *(more_coverages or [])] or prof.coverage_names
+    for name in names:
+        _compile(prof, profile, name)
+    with _progress(_show_progress(json_out), "Herhalingen", len(names) * replications) as tick:
+        results = compare(
+            prof,
+            names,
+            weeks=weeks,
+            replications=replications,
+            seed=seed,
+            warmup_weeks=warmup_weeks,
+            progress=tick,
+            processes=processes,
+        )
+    if json_out:
+        _print_json(
+            {
+                "profile": prof.name,
+                "title": prof.title,
+                "weeks": weeks,
+                "warmup_weeks": warmup_weeks,
+                "replications": replications,
+                "seed": seed,
+                "confidence": CONFIDENCE,
+                "coverages": {
+                    r.coverage: {k: e.as_dict() for k, e in r.estimates.items()} for r in results
+                },
+            }
+        )
+        return
+    console = _console()
+    console.print(
+        f"{prof.title or prof.name} — {replications} herhalingen van {_weeks(weeks)} "
+        f"(na {_weeks(warmup_weeks)} inloop) — seed {seed} — "
+        "gemiddelde ± halve breedte van het 95%-interval",
+        markup=False,
+    )
+    spec = prof.compile(names[0])
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Kerncijfer")
+    for r in results:
+        table.add_column(r.coverage, justify="right")
+    keys: list[str] = []
+    for r in results:
+        keys.extend(
+            k for k in r.estimates if k not in keys and k != "weeks" and not _is_sla_count(k)
+        )
+    for key in keys:
+        label, unit = _label(key, spec)  # SLA targets are the same under every coverage
+        cells = [
+            _fmt_estimate(r.estimates[key], unit) if key in r.estimates else "–" for r in results
+        ]
+        table.add_row(label, *cells)
+    console.print(table)
+
+
+def _verdict(key: str, value: float | int, spec: ModelSpec) -> str:
+    """A tick or cross after an SLA attainment: did it reach the goal?"""
+    for target in spec.sla_targets:
+        if key == f"sla_{target.name}_attainment" and math.isfinite(value):
+            return " ✓" if value >= target.goal else " ✗"
+    return ""
+
+
+def _is_sla_count(key: str) -> bool:
+    return key.startswith("sla_") and key.endswith(("_met", "_breached", "_pending"))
+
+
+@app.command("profiles")
+def profiles_command(json_out: JsonOpt = False) -> None:
+    """Toon de meegeleverde organisatieprofielen."""
+    rows: list[dict[str, Any]] = []
+    for name in list_profiles():
+        prof = _load(name)
+        rows.append(
+            {
+                "name": name,
+                "title": prof.title,
+                "path": str(resolve_profile(name)),
+                "mentions_per_week": prof.volume.mentions_per_week,
+                "current_coverage": prof.current_coverage,
+                "coverages": prof.coverage_names,
+            }
+        )
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("Naam", "Organisatie", "Vermeldingen/week", "Nu", "Dekkingsmodellen"):
+        table.add_column(column, justify="right" if column == "Vermeldingen/week" else "left")
+    for row in rows:
+        table.add_row(
+            str(row["name"]),
+            str(row["title"]),
+            _fmt(float(row["mentions_per_week"]), "count"),
+            str(row["current_coverage"]),
+            ", ".join(row["coverages"]),
+        )
+    _console().print(table)
+
+
+def main() -> None:
+    """Console-script entry point (``webcare-sim``)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
