@@ -1,0 +1,96 @@
+"""`webcare-train audit`: a CSV export of real replies becomes a per-rule report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trainer.audit import map_columns
+from trainer.cli import app
+
+runner = CliRunner()
+
+GOOD = "Hoi Sanne, dank voor je bericht! We zoeken het meteen voor je uit. ^SV"
+STIFF = "Geachte heer, middels dit bericht laten wij u weten dat wij uw klacht gaarne behandelen."
+SCRIPT = "<script>alert('x')</script> Hij word morgen gebeld, dank voor het wachten. ^AB"
+
+
+def write_log(path: Path, rows: list[list[str]], delimiter: str = ";") -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=delimiter).writerows(rows)
+    return path
+
+
+def test_dutch_headers_are_recognised_case_insensitively() -> None:
+    columns = map_columns(["Nummer", "Datum", "Kanaal", "Bericht", "Reactie", "Medewerker"])
+    assert columns == {
+        "id": 0,
+        "date": 1,
+        "channel": 2,
+        "customer_text": 3,
+        "reply": 4,
+        "agent": 5,
+    }
+
+
+def test_audit_writes_csv_and_escaped_html_and_reports_bad_rows(tmp_path: Path) -> None:
+    log = write_log(
+        tmp_path / "export.csv",
+        [
+            ["ID", "Datum", "Kanaal", "Soort", "Bericht", "Reactie", "Medewerker"],
+            ["1", "2024-05-01", "Twitter", "klacht", "@bieb pas kapot!", GOOD, "Sanne"],
+            ["2", "2024-05-02", "facebook", "vraag", "Wanneer open?", STIFF, "Bram"],
+            ["3", "2024-05-03", "tiktok", "vraag", "Hallo?", GOOD, "Bram"],
+            ["4", "2024-05-04", "instagram", "klacht", "Niks gehoord!", SCRIPT, "Anne"],
+            ["5", "2024-05-05", "x", "vraag", "Open?", "", "Anne"],
+        ],
+    )
+    out = tmp_path / "rapport"
+    result = runner.invoke(
+        app, ["audit", str(log), "--out", str(out), "--brand", "Bieb", "--handle", "@bieb"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "3 antwoorden beoordeeld, 2 regels overgeslagen" in result.output
+    assert "regel 4" in result.output and "tiktok" in result.output
+    assert "regel 6" in result.output and "reply" in result.output
+
+    with (out / "rules.csv").open(encoding="utf-8") as f:
+        rules = {r["rule"]: r for r in csv.DictReader(f)}
+    assert rules["stiff-formal"]["replies"] == "1"
+    assert float(rules["stiff-formal"]["share"]) == pytest.approx(1 / 3, abs=0.001)
+    assert "2: " in rules["stiff-formal"]["examples"]
+    assert "spelling" in rules
+
+    with (out / "worst.csv").open(encoding="utf-8") as f:
+        worst = list(csv.DictReader(f))
+    assert [w["id"] for w in worst][-1] == "1"  # the good reply scores best
+    assert int(worst[0]["score"]) < int(worst[-1]["score"])
+
+    with (out / "errors.csv").open(encoding="utf-8") as f:
+        assert [r["line"] for r in csv.DictReader(f)] == ["4", "6"]
+
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "stiff-formal" in page and "<mark>" in page
+
+
+def test_missing_required_column_exits_2_naming_the_column(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "export.csv", [["id", "kanaal", "bericht"], ["1", "x", "hoi"]])
+    result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "reply" in result.output and "reactie" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_comma_separated_export_with_all_rows_good_exits_0(tmp_path: Path) -> None:
+    log = write_log(
+        tmp_path / "export.csv",
+        [["channel", "customer_text", "reply"], ["whatsapp", "Mijn pas is kwijt", GOOD]],
+        delimiter=",",
+    )
+    result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "1 antwoorden beoordeeld, 0 regels overgeslagen" in result.output

@@ -1,0 +1,504 @@
+"""Auditing a month of real replies: which rubric rules the team breaks, how often, and where.
+
+A team lead exports last month's conversations from the webcare tool (one row per reply: what
+the customer wrote, what the agent answered, on which channel) and runs them through the same
+rubric trainees are scored with. The audit tells, per rule, how many replies broke it and shows
+examples, and lists the worst replies so the lead can discuss them with the team.
+
+Real exports are messy: headers differ per tool and language, Excel writes semicolons and a
+byte-order mark. Headers are matched case-insensitively against the aliases in
+``COLUMN_ALIASES``; a row that cannot be scored (no reply, unknown channel) is reported with its
+line number and the other rows are still scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "nr", "nummer", "bericht_id", "message_id", "ticket", "ticket_id", "case"),
+    "date": ("date", "datum", "tijd", "tijdstip", "timestamp", "created_at", "datetime"),
+    "channel": ("channel", "kanaal", "medium", "network", "netwerk", "social_network"),
+    "platform": ("platform", "platform_type", "platformtype"),
+    "kind": ("kind", "soort", "type", "categorie", "category"),
+    "customer_text": (
+        "customer_text", "klantbericht", "bericht", "post", "message", "tekst", "text",
+        "vraag", "customer_message", "inkomend", "incoming",
+    ),
+    "reply": ("reply", "reactie", "antwoord", "response", "answer", "uitgaand", "outgoing"),
+    "agent": ("agent", "medewerker", "behandelaar", "author_agent", "user", "gebruiker"),
+    "decision": ("decision", "beslissing", "actie", "action", "reply_type", "antwoordtype"),
+    "customer": ("customer", "klant", "klantnaam", "naam", "author", "afzender", "customer_name"),
+}  # fmt: skip
+REQUIRED_COLUMNS: tuple[str, ...] = ("channel", "customer_text", "reply")
+
+CHANNEL_ALIASES: dict[str, str] = {
+    "x": "x", "twitter": "x", "x/twitter": "x", "tweet": "x",
+    "facebook": "facebook", "fb": "facebook",
+    "instagram": "instagram", "ig": "instagram", "insta": "instagram",
+    "whatsapp": "whatsapp", "wa": "whatsapp", "whats_app": "whatsapp",
+    "messenger": "messenger", "facebook_messenger": "messenger", "fb_messenger": "messenger",
+    "reviews": "reviews", "review": "reviews", "google_reviews": "reviews",
+    "trustpilot": "reviews", "kiyoh": "reviews",
+    "forum": "forum", "community": "forum",
+}  # fmt: skip
+# When the export does not say whose platform it was: a brand page or a chat we were sent vs.
+# the customer's own timeline or a review site (see "Wat is webcare?").
+DEFAULT_PLATFORM: dict[str, str] = {
+    "x": "consumer", "reviews": "consumer", "forum": "consumer",
+    "facebook": "brand", "instagram": "brand", "whatsapp": "brand", "messenger": "brand",
+}  # fmt: skip
+PLATFORM_ALIASES: dict[str, str] = {
+    "brand": "brand", "merk": "brand", "eigen": "brand", "bgc": "brand",
+    "consumer": "consumer", "consument": "consumer", "klant": "consumer", "cgc": "consumer",
+}  # fmt: skip
+KIND_ALIASES: dict[str, str] = {
+    "question": "question", "vraag": "question",
+    "complaint": "complaint", "klacht": "complaint",
+    "compliment": "compliment", "lof": "compliment", "praise": "compliment",
+    "suggestion": "suggestion", "suggestie": "suggestion", "tip": "suggestion",
+    "idee": "suggestion",
+}  # fmt: skip
+DECISION_ALIASES: dict[str, str] = {
+    "public": "public", "openbaar": "public", "publiek": "public",
+    "private": "private", "prive": "private", "privé": "private", "dm": "private", "pb": "private",
+    "none": "none", "geen": "none", "niet": "none",
+}  # fmt: skip
+DEFAULT_DECISION = "public"  # an exported reply without a decision column was posted publicly
+
+EXAMPLES_PER_RULE = 3
+WORST_REPLIES = 20
+EXCERPT_CONTEXT_CHARS = 30  # characters shown either side of an alert's span
+
+
+class AuditInputError(ValueError):
+    """The log file cannot be audited at all (unreadable, no header, required column missing)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # line number in the CSV file (the header is line 1)
+    message: str  # Dutch
+
+
+@dataclass(frozen=True)
+class ScoredReply:
+    line: int
+    id: str
+    date: str
+    agent: str
+    channel: str
+    reply: str
+    expected: str
+    given: str
+    score: int
+    rules: tuple[str, ...]  # rule ids of the alerts, in order, with repeats
+    alerts: tuple[tuple[str, int, int], ...]  # (rule, start, end)
+
+
+@dataclass(frozen=True)
+class RuleStat:
+    rule: str
+    level: str
+    alerts: int  # all alerts of this rule
+    replies: int  # replies with at least one such alert
+    share: float  # replies / scored replies (0-1)
+    message: str
+    examples: tuple[str, ...]  # "id: …excerpt…"
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    source: str
+    scored: tuple[ScoredReply, ...]
+    errors: tuple[RowError, ...]
+    rules: tuple[RuleStat, ...]  # most frequent first
+
+    @property
+    def mean_score(self) -> float | None:
+        if not self.scored:
+            return None
+        return sum(r.score for r in self.scored) / len(self.scored)
+
+    def worst(self, n: int = WORST_REPLIES) -> list[ScoredReply]:
+        return sorted(self.scored, key=lambda r: (r.score, r.line))[:n]
+
+
+def _key(header: str) -> str:
+    return header.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def map_columns(headers: Sequence[str]) -> dict[str, int]:
+    """Column name -> index in the row, from the file's header (first alias match wins)."""
+    keys = [_key(h) for h in headers]
+    found: dict[str, int] = {}
+    for column, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in keys and keys.index(alias) not in found.values():
+                found[column] = keys.index(alias)
+                break
+    return found
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # older Excel exports
+
+
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _alias(value: str, aliases: Mapping[str, str]) -> str | None:
+    return aliases.get(_key(value))
+
+
+def _request(
+    row: Mapping[str, str], brand: Mapping[str, Any], org: str | None
+) -> tuple[dict[str, Any], str]:
+    """The score request for one row and the decision taken; raises ValueError (Dutch)."""
+    channel_raw = row.get("channel", "")
+    channel = _alias(channel_raw, CHANNEL_ALIASES)
+    if channel is None:
+        raise ValueError(
+            f"kolom 'channel' heeft de waarde {channel_raw!r}; verwacht een van "
+            "x (twitter), facebook, instagram, whatsapp, messenger, reviews, forum"
+        )
+    platform_raw = row.get("platform", "")
+    platform = _alias(platform_raw, PLATFORM_ALIASES) if platform_raw else DEFAULT_PLATFORM[channel]
+    if platform is None:
+        raise ValueError(
+            f"kolom 'platform' heeft de waarde {platform_raw!r}; verwacht brand (merk) of "
+            "consumer (consument), of laat het veld leeg"
+        )
+    kind_raw = row.get("kind", "")
+    kind = _alias(kind_raw, KIND_ALIASES) if kind_raw else None
+    if kind_raw and kind is None:
+        raise ValueError(
+            f"kolom 'kind' heeft de waarde {kind_raw!r}; verwacht vraag, klacht, compliment of "
+            "suggestie (question, complaint, compliment, suggestion), of laat het veld leeg"
+        )
+    decision_raw = row.get("decision", "")
+    decision = _alias(decision_raw, DECISION_ALIASES) if decision_raw else DEFAULT_DECISION
+    if decision is None:
+        raise ValueError(
+            f"kolom 'decision' heeft de waarde {decision_raw!r}; verwacht openbaar, privé of "
+            "geen (public, private, none), of laat het veld leeg"
+        )
+    for column in ("customer_text", "reply"):
+        if not row.get(column, "").strip():
+            raise ValueError(f"kolom '{column}' is leeg; verwacht de tekst van het bericht")
+    customer = row.get("customer", "").strip()
+    request: dict[str, Any] = {
+        "id": row.get("id") or None,
+        "brand": dict(brand),
+        "org": org,
+        "post": {
+            "channel": channel,
+            "platform": platform,
+            "kind": kind,
+            "author": {"name": customer} if customer else None,
+            "text": row["customer_text"],
+        },
+        "decision": decision,
+        "reply": row["reply"],
+    }
+    return request, decision
+
+
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The rows of the log as (line, {column: value}); raises AuditInputError (Dutch)."""
+    try:
+        text = _read_text(path)
+    except OSError as exc:
+        raise AuditInputError(
+            f"Het bestand {path} kan niet worden gelezen ({exc.strerror or exc}). "
+            "Geef het pad naar een CSV-export van je webcaretool."
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
+    header = next(reader, None)
+    if not header:
+        raise AuditInputError(
+            f"Het bestand {path} is leeg; verwacht een CSV-bestand met een kopregel."
+        )
+    columns = map_columns(header)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        wanted = "; ".join(f"{c} (of: {', '.join(COLUMN_ALIASES[c][1:4])})" for c in missing)
+        raise AuditInputError(
+            f"In {path} ontbreken de kolommen {', '.join(missing)}. Gevonden kopregel: "
+            f"{', '.join(header)}. Verwacht: {wanted}. Zie docs/cli-trainer.md voor alle namen."
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RowError] = []
+    line = reader.line_num
+    for record in reader:
+        start_line, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) < len(header):
+            errors.append(
+                RowError(
+                    start_line,
+                    f"regel {start_line}: {len(record)} velden, verwacht {len(header)} "
+                    f"(zoals de kopregel)",
+                )
+            )
+            continue
+        rows.append((start_line, {c: record[i].strip() for c, i in columns.items()}))
+    return rows, errors
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    left = max(0, start - EXCERPT_CONTEXT_CHARS)
+    right = min(len(text), end + EXCERPT_CONTEXT_CHARS)
+    inner = text[left:right].replace("\n", " ")
+    return ("…" if left > 0 else "") + inner + ("…" if right < len(text) else "")
+
+
+def audit(
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    score_request: Callable[[Mapping[str, Any]], dict[str, Any]],
+    *,
+    brand: Mapping[str, Any],
+    org: str | None = None,
+    source: str = "",
+    errors: Iterable[RowError] = (),
+) -> AuditReport:
+    """Score every row with ``score_request`` and gather per-rule figures."""
+    scored: list[ScoredReply] = []
+    all_errors = list(errors)
+    levels: dict[str, str] = {}
+    messages: dict[str, str] = {}
+    examples: dict[str, list[str]] = defaultdict(list)
+    alert_counts: Counter[str] = Counter()
+    reply_counts: Counter[str] = Counter()
+    for line, row in rows:
+        try:
+            request, given = _request(row, brand, org)
+            result = score_request(request)
+        except ValueError as exc:
+            all_errors.append(RowError(line, f"regel {line}: {exc}"))
+            continue
+        except Exception as exc:  # a bug in one rule must not stop a 10,000-row audit
+            all_errors.append(
+                RowError(
+                    line, f"regel {line}: kon niet worden beoordeeld ({type(exc).__name__}: {exc})"
+                )
+            )
+            continue
+        reply_id = row.get("id") or f"regel {line}"
+        alerts = result.get("alerts", [])
+        for alert in alerts:
+            rule = alert["rule"]
+            alert_counts[rule] += 1
+            levels.setdefault(rule, alert["level"])
+            messages.setdefault(rule, alert["message"])
+            if len(examples[rule]) < EXAMPLES_PER_RULE and (
+                not examples[rule] or not examples[rule][-1].startswith(f"{reply_id}: ")
+            ):
+                snippet = _excerpt(row["reply"], alert["start"], alert["end"])
+                examples[rule].append(f"{reply_id}: {snippet}")
+        for rule in {a["rule"] for a in alerts}:
+            reply_counts[rule] += 1
+        scored.append(
+            ScoredReply(
+                line=line,
+                id=reply_id,
+                date=row.get("date", ""),
+                agent=row.get("agent", ""),
+                channel=request["post"]["channel"],
+                reply=row["reply"],
+                expected=result["decision"]["expected"],
+                given=given,
+                score=int(result["score"]),
+                rules=tuple(a["rule"] for a in alerts),
+                alerts=tuple((a["rule"], a["start"], a["end"]) for a in alerts),
+            )
+        )
+    total = len(scored)
+    stats = tuple(
+        RuleStat(
+            rule=rule,
+            level=levels[rule],
+            alerts=alert_counts[rule],
+            replies=reply_counts[rule],
+            share=reply_counts[rule] / total if total else 0.0,
+            message=messages[rule],
+            examples=tuple(examples[rule]),
+        )
+        for rule in sorted(reply_counts, key=lambda r: (-reply_counts[r], r))
+    )
+    all_errors.sort(key=lambda e: e.line)
+    return AuditReport(source=source, scored=tuple(scored), errors=tuple(all_errors), rules=stats)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_report(report: AuditReport, out_dir: Path) -> list[Path]:
+    """Write rules.csv, worst.csv, replies.csv, errors.csv and report.html; returns the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        name: out_dir / name
+        for name in ("rules.csv", "worst.csv", "replies.csv", "errors.csv", "report.html")
+    }
+    _write_csv(
+        paths["rules.csv"],
+        ["rule", "level", "alerts", "replies", "share", "message", "examples"],
+        (
+            [
+                s.rule,
+                s.level,
+                s.alerts,
+                s.replies,
+                f"{s.share:.3f}",
+                s.message,
+                " | ".join(s.examples),
+            ]
+            for s in report.rules
+        ),
+    )
+    reply_header = [
+        "line",
+        "id",
+        "date",
+        "agent",
+        "channel",
+        "expected",
+        "given",
+        "score",
+        "rules",
+        "reply",
+    ]
+
+    def reply_row(r: ScoredReply) -> list[Any]:
+        rules = ", ".join(dict.fromkeys(r.rules))
+        return [
+            r.line,
+            r.id,
+            r.date,
+            r.agent,
+            r.channel,
+            r.expected,
+            r.given,
+            r.score,
+            rules,
+            r.reply,
+        ]
+
+    _write_csv(paths["worst.csv"], reply_header, (reply_row(r) for r in report.worst()))
+    _write_csv(paths["replies.csv"], reply_header, (reply_row(r) for r in report.scored))
+    _write_csv(
+        paths["errors.csv"], ["line", "message"], ((e.line, e.message) for e in report.errors)
+    )
+    paths["report.html"].write_text(render_html(report), encoding="utf-8")
+    return list(paths.values())
+
+
+def _highlight(reply: str, alerts: Sequence[tuple[str, int, int]]) -> str:
+    """The reply as HTML with every alert span marked; overlapping spans are merged."""
+    spans = sorted((s, e) for _, s, e in alerts if 0 <= s < e <= len(reply) and e - s < len(reply))
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            start = pos
+        if start >= end:
+            continue
+        out.append(html.escape(reply[pos:start]))
+        out.append(f"<mark>{html.escape(reply[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(reply[pos:]))
+    return "".join(out)
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
+table{border-collapse:collapse;width:100%;margin-bottom:2rem}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0} td.num{text-align:right} mark{background:#ffe08a}
+.error{color:#a00}
+"""
+
+
+def render_html(report: AuditReport) -> str:
+    """A self-contained HTML page (no external files); every text from the log is escaped."""
+    e = html.escape
+    mean = report.mean_score
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="nl"><head><meta charset="utf-8">',
+        f"<title>Webcare-audit {e(report.source)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Webcare-audit: {e(report.source)}</h1>",
+        f"<p>{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen"
+        + (f"; gemiddelde score {mean:.0f} van 100." if mean is not None else ".")
+        + "</p>",
+        "<h2>Per regel</h2>",
+        "<table><tr><th>Regel</th><th>Niveau</th><th>Antwoorden</th><th>Aandeel</th>"
+        "<th>Meldingen</th><th>Uitleg</th><th>Voorbeelden</th></tr>",
+    ]
+    for s in report.rules:
+        examples = "<br>".join(e(x) for x in s.examples)
+        parts.append(
+            f"<tr><td>{e(s.rule)}</td><td>{e(s.level)}</td><td class='num'>{s.replies}</td>"
+            f"<td class='num'>{s.share:.0%}</td><td class='num'>{s.alerts}</td>"
+            f"<td>{e(s.message)}</td><td>{examples}</td></tr>"
+        )
+    parts.append("</table><h2>Slechtst beoordeelde antwoorden</h2>")
+    parts.append(
+        "<table><tr><th>Regel in bestand</th><th>Id</th><th>Datum</th><th>Medewerker</th>"
+        "<th>Kanaal</th><th>Score</th><th>Regels</th><th>Antwoord</th></tr>"
+    )
+    for r in report.worst():
+        rules = ", ".join(dict.fromkeys(r.rules))
+        parts.append(
+            f"<tr><td class='num'>{r.line}</td><td>{e(r.id)}</td><td>{e(r.date)}</td>"
+            f"<td>{e(r.agent)}</td><td>{e(r.channel)}</td><td class='num'>{r.score}</td>"
+            f"<td>{e(rules)}</td><td>{_highlight(r.reply, r.alerts)}</td></tr>"
+        )
+    parts.append("</table>")
+    if report.errors:
+        parts.append("<h2>Overgeslagen regels</h2><ul class='error'>")
+        parts.extend(f"<li>{e(err.message)}</li>" for err in report.errors)
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
+    """A short Dutch summary for the terminal."""
+    lines = [
+        f"{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen."
+    ]
+    if report.mean_score is not None:
+        lines.append(f"Gemiddelde score: {report.mean_score:.0f} van 100.")
+    if report.rules:
+        lines.append("Meest overtreden regels:")
+        lines.extend(
+            f"  {s.rule}: {s.replies} antwoorden ({s.share:.0%})" for s in report.rules[:top]
+        )
+    lines.extend(err.message for err in report.errors[:10])
+    if len(report.errors) > 10:
+        lines.append(f"... en nog {len(report.errors) - 10} overgeslagen regels (zie errors.csv).")
+    return lines
