@@ -7,6 +7,7 @@ not when 20 people submit in the same second, and not because a name was typed i
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -24,6 +25,7 @@ from trainer.storage import (
     DEFAULT_DB_PATH,
     Attempt,
     AttemptAlert,
+    Base,
     Database,
     SkillCard,
     StorageConfigError,
@@ -33,6 +35,7 @@ from trainer.storage import (
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[1]
+ENV_TEST_POSTGRES = "WEBCARE_TEST_POSTGRES_URL"
 
 
 def make_post(post_id: str = "library-001", **changes: object) -> Post:
@@ -91,9 +94,8 @@ def test_url_resolution_order() -> None:
         "sqlite:////tmp/p.sqlite"
     )
     assert resolve_database_url(environ={}) == f"sqlite:///{DEFAULT_DB_PATH}"
-    assert resolve_database_url(environ={"DATABASE_URL": "postgres://u:pw@db/webcare"}) == (
-        "postgresql://u:pw@db/webcare"
-    )
+    from_platform = resolve_database_url(environ={"DATABASE_URL": "postgres://u:pw@db/webcare"})
+    assert from_platform.startswith("postgresql") and from_platform.endswith("://u:pw@db/webcare")
 
 
 def test_bad_url_is_a_clear_error_without_the_password() -> None:
@@ -197,6 +199,23 @@ def test_twenty_threads_recording_at_once_store_every_attempt_exactly_once(
     tmp_path: Path,
 ) -> None:
     db = Database(path=tmp_path / "busy.sqlite")
+    record_from_many_threads(db)
+    db.dispose()
+
+
+@pytest.mark.skipif(
+    not os.environ.get(ENV_TEST_POSTGRES),
+    reason=f"set {ENV_TEST_POSTGRES} to a scratch PostgreSQL database to run",
+)
+def test_twenty_threads_recording_at_once_on_postgresql() -> None:
+    db = Database(os.environ[ENV_TEST_POSTGRES], create=False)
+    Base.metadata.drop_all(db.engine)  # a scratch database: start from empty tables
+    db.create_schema()
+    record_from_many_threads(db)
+    db.dispose()
+
+
+def record_from_many_threads(db: Database) -> None:
     posts = [make_post(f"library-{i:03d}") for i in range(4)]
     service = PracticeService(db, posts, np.random.default_rng(3))
     shared = service.get_or_create_trainee("Gedeeld", "library")
@@ -245,7 +264,6 @@ def test_twenty_threads_recording_at_once_store_every_attempt_exactly_once(
         )
     shared_attempts = n_threads * (per_thread // 2)
     assert reviews == shared_attempts
-    db.dispose()
 
 
 # Runs in a separate interpreter, like a second app server on the same machine.

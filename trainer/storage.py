@@ -25,6 +25,7 @@ another writer got there first, which is what lets many threads and processes wr
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -201,7 +202,15 @@ def _normalise_url(raw: str, setting: str) -> str:
             f"{setting}: cannot read {_mask(raw)!r} as a database URL; expected e.g. "
             "'sqlite:///data/webcare.sqlite' or 'postgresql://user:password@host/dbname'"
         ) from None
+    if parsed.drivername == "postgresql" and not _installed("psycopg2") and _installed("psycopg"):
+        # Bare "postgresql://" means psycopg2 to SQLAlchemy; use psycopg 3 when that is what is
+        # installed, so the same DATABASE_URL works with either driver.
+        parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def _mask(raw: str) -> str:
