@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,13 @@ BACKENDS = [
             spelling.hunspell_path() is None, reason="Debian hunspell-nl is not installed"
         ),
     ),
-    "wordlist",
+    pytest.param(
+        "wordlist",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("spellchecker") is None,
+            reason="pyspellchecker (the fallback word list) is not installed",
+        ),
+    ),
 ]
 
 

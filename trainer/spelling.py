@@ -105,7 +105,13 @@ class WordListBackend:
     name = "wordlist"
 
     def __init__(self) -> None:
-        from spellchecker import SpellChecker
+        try:
+            from spellchecker import SpellChecker
+        except ImportError:
+            raise RuntimeError(
+                "no Dutch dictionary: hunspell-nl is not installed and neither is the "
+                "pyspellchecker package with its word list; run scripts/setup.sh"
+            ) from None
 
         checker = SpellChecker(language="nl", case_sensitive=False, distance=1)
         self._words = frozenset(checker.word_frequency.dictionary.keys())
