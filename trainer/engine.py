@@ -38,7 +38,14 @@ from trainer.rules import (
     When,
     load_rules,
 )
-from trainer.text import AddressForm, address_form, emoji_spans, first_name, sentence_around
+from trainer.text import (
+    AddressForm,
+    address_form,
+    emoji_spans,
+    first_name,
+    sentence_around,
+    words,
+)
 
 FLAGS = re.IGNORECASE
 
@@ -308,14 +315,20 @@ def _optional_module(name: str) -> ModuleType | None:
         return None
 
 
+def _ignore_terms(ctx: ReplyContext) -> list[str]:
+    """Words the spell checker must accept: brand terms, handles and the customer's name."""
+    ignore = [*ctx.ignore]
+    if ctx.customer_name:
+        ignore.extend(ctx.customer_name.split())
+    return ignore
+
+
 def _spelling(check: SpellingCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         spelling = _optional_module("trainer.spelling")
         if spelling is None:
             return []
-        ignore = [*ctx.ignore]
-        if ctx.customer_name:
-            ignore.extend(ctx.customer_name.split())
+        ignore = _ignore_terms(ctx)
         hits: list[Hit] = []
         dt = spelling.dt_errors(reply)
         dt_spans = {(s, e) for s, e, _, _ in dt}
@@ -329,10 +342,28 @@ def _spelling(check: SpellingCheck) -> Runner:
     return run
 
 
+DUTCH_WORD_SHARE_MIN = 0.85  # share of dictionary words above which a reply is plainly Dutch
+DUTCH_WORDS_MIN = 6  # fewer words than this: leave it to the language detector
+
+
+def _mostly_dutch_words(reply: str, ctx: ReplyContext) -> bool:
+    """A cheap pre-check before the (slower) language detector: when nearly every word is in
+    the Dutch dictionary, the reply is Dutch. The spell checker caches its look-ups, and the
+    spelling rule needs them anyway."""
+    spelling = _optional_module("trainer.spelling")
+    n_words = len(words(reply))
+    if spelling is None or n_words < DUTCH_WORDS_MIN:
+        return False
+    unknown = len(spelling.misspellings(reply, _ignore_terms(ctx)))
+    return (n_words - unknown) / n_words >= DUTCH_WORD_SHARE_MIN
+
+
 def _language(check: LanguageCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         language = _optional_module("trainer.language")
         if language is None:
+            return []
+        if "nl" in check.expected and _mostly_dutch_words(reply, ctx):
             return []
         found = language.detect_language(reply)
         if found is None or found in check.expected:
