@@ -34,7 +34,7 @@ from typing import Any, get_args
 import numpy as np
 from fsrs import Card, Rating, Scheduler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from trainer.posts import CLOSED_CHANNELS, DecisionChoice, OrgType, Post
@@ -395,36 +395,51 @@ class PracticeService:
             )
             session.add(attempt)
             session.flush()
-            session.add_all(
-                AttemptAlert(
-                    attempt_id=attempt.id, rule=a.rule, level=a.level, start=a.start, end=a.end
+            # Bulk statements rather than one ORM object per row: this runs while holding the
+            # write lock, so every millisecond here is a millisecond the next participant waits.
+            if parsed.alerts:
+                session.execute(
+                    insert(AttemptAlert),
+                    [
+                        {"attempt_id": attempt.id, "rule": a.rule, "level": a.level}
+                        | {"start": a.start, "end": a.end}
+                        for a in parsed.alerts
+                    ],
                 )
-                for a in parsed.alerts
-            )
-            rows = {
-                row.skill: row
-                for row in session.scalars(
-                    select(SkillCard)
+            known = {
+                skill: (card_json, reviews, lapses)
+                for skill, card_json, reviews, lapses in session.execute(
+                    select(
+                        SkillCard.skill, SkillCard.card_json, SkillCard.reviews, SkillCard.lapses
+                    )
                     .where(SkillCard.trainee_id == tid, SkillCard.skill.in_(ratings))
                     .with_for_update()
                 )
             }
+            updates: list[dict[str, Any]] = []
+            inserts: list[dict[str, Any]] = []
             for skill in sorted(ratings):
-                row = rows.get(skill)
+                card_json, reviews, lapses = known.get(skill, (None, 0, 0))
                 card = (
-                    Card.from_json(row.card_json)
-                    if row is not None
+                    Card.from_json(card_json)
+                    if card_json is not None
                     else Card(card_id=zlib.crc32(skill.encode()), due=now)
                 )
                 card, _log = self._scheduler.review_card(card, ratings[skill], now)
-                if row is None:
-                    row = SkillCard(trainee_id=tid, skill=skill, reviews=0, lapses=0)
-                    session.add(row)
-                row.card_json = card.to_json()
-                row.due = card.due
-                row.reviews += 1
-                row.lapses += ratings[skill] == Rating.Again
-                row.updated_at = now
+                values = {
+                    "trainee_id": tid,
+                    "skill": skill,
+                    "card_json": card.to_json(),
+                    "due": card.due,
+                    "reviews": reviews + 1,
+                    "lapses": lapses + (ratings[skill] == Rating.Again),
+                    "updated_at": now,
+                }
+                (updates if skill in known else inserts).append(values)
+            if updates:
+                session.execute(update(SkillCard), updates)  # bulk update by primary key
+            if inserts:
+                session.execute(insert(SkillCard), inserts)
             return attempt.id
 
     def attempt_post(self, attempt_id: int) -> Post:
