@@ -171,10 +171,15 @@ class FakeGenerator:
         self.calls: list[tuple[int, str]] = []
 
     def __call__(self, rng: np.random.Generator, n: int, org: str) -> list[Post]:
+        # Like trainer.generator: ids count from 1 within each call, so they repeat across calls.
         self.calls.append((n, org))
         return [
-            make_post(f"gen-{org}-{int(rng.integers(1_000_000_000))}", tags=["gegenereerd"])
-            for _ in range(n)
+            make_post(
+                f"gen-{org}-{k}",
+                text=f"@bieb_utrecht vraag nummer {int(rng.integers(1_000_000))}",
+                tags=["gegenereerd"],
+            )
+            for k in range(1, n + 1)
         ]
 
 
@@ -201,6 +206,16 @@ def test_generated_variants_join_once_every_hand_written_post_was_seen(db: Datab
 
     attempt = service.record_attempt(trainee, generated[0], "public", "x", make_result())
     assert service.attempt_post(attempt) == generated[0]
+
+    answered = []
+    for _ in range(30):  # practising on: every variant shown is one not answered before
+        post = service.next_post(trainee)
+        answered.append(post.text)
+        service.record_attempt(trainee, post, "public", "x", make_result())
+        clock.advance(minutes=3)
+    variants = [text for text in answered if "vraag nummer" in text]
+    assert len(variants) > 20
+    assert len(set(variants)) == len(variants)
 
 
 def test_the_schedule_is_reproducible_with_the_same_seed_and_clock(db: Database) -> None:

@@ -24,6 +24,7 @@ injected clock, so the whole schedule is reproducible.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import zlib
@@ -138,6 +139,13 @@ def rule_skills(post: Post, rule_ids: Sequence[str]) -> frozenset[str]:
 
 def _always(_post: Post) -> bool:
     return True
+
+
+def _content_id(post: Post) -> Post:
+    """The variant with its content in its id: generators number variants per call, so two
+    different variants may share an id, and "seen before" must mean "this very text"."""
+    digest = hashlib.sha256(post.model_dump_json(exclude={"id"}).encode()).hexdigest()
+    return post.model_copy(update={"id": f"{post.id}~{digest[:10]}"})
 
 
 class _Decision(BaseModel):
@@ -308,7 +316,7 @@ class PracticeService:
         pool = [p for p in self.posts if p.org == org]
         candidates = list(pool)
         if self.generator is not None and all(p.id in attempts_ago for p in pool):
-            fresh = self.generator(self.rng, GENERATED_BATCH, org)
+            fresh = [_content_id(p) for p in self.generator(self.rng, GENERATED_BATCH, org)]
             candidates += [p for p in fresh if p.id not in attempts_ago]
         if len(candidates) > 1 and history:
             candidates = [p for p in candidates if p.id != history[0]] or candidates
