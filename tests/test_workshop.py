@@ -1,0 +1,449 @@
+"""Workshop mode: what facilitator and participants rely on during a live session.
+
+Creating a workshop, joining and rejoining, the two paces, feedback now or after the reveal,
+answers stored once and scored like practice, the dashboard's figures, closing, the exports, and
+a restart in the middle of a session that loses nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trainer.scenarios import get_post, posts_by_org
+from trainer.score import score_post
+from trainer.storage import Database
+from trainer.workshop import (
+    JOIN_CODE_ALPHABET,
+    AnswerRefusedError,
+    NameTakenError,
+    UnknownParticipantError,
+    UnknownWorkshopError,
+    WorkshopClosedError,
+    WorkshopInputError,
+    WorkshopService,
+)
+
+T0 = datetime(2025, 5, 20, 19, 30, tzinfo=UTC)
+POST_IDS = ["library-001", "library-002", "library-003"]
+
+
+class Clock:
+    """A hand-moved clock, so time-based rules are tested without sleeping."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(path=tmp_path / "workshop.sqlite")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def service(db: Database) -> WorkshopService:
+    return WorkshopService(db, np.random.default_rng(7), now=Clock())
+
+
+def model_reply(post_id: str) -> str:
+    return get_post(post_id).model_answer
+
+
+# -- creating ---------------------------------------------------------------------------------
+
+
+def test_create_gives_a_code_and_pin_and_the_chosen_posts_in_order(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("Kenniskring mei", post_ids=POST_IDS)
+    assert len(code) == 6 and set(code) <= set(JOIN_CODE_ALPHABET)
+    assert len(pin) == 6 and pin.isdigit()
+    board = service.dashboard(code, pin)
+    assert [p.post_id for p in board.posts] == POST_IDS
+    assert board.workshop.title == "Kenniskring mei"
+    assert board.workshop.status == "open" and board.workshop.current_index == 0
+    assert board.workshop.pace == "facilitator" and board.workshop.feedback == "after_reveal"
+    assert board.leaderboard is None  # off unless asked for
+
+
+def test_posts_drawn_from_an_org_type_are_distinct_of_that_type_and_reproducible(
+    db: Database,
+) -> None:
+    def drawn(seed: int, n: int) -> list[str]:
+        svc = WorkshopService(db, np.random.default_rng(seed), now=Clock())
+        code, pin = svc.create_workshop("Bank", org_type="bank", n=n)
+        return [p.post_id for p in svc.dashboard(code, pin).posts]
+
+    first = drawn(11, 8)
+    assert first == drawn(11, 8)  # same seed, same posts in the same order
+    assert first != drawn(12, 8)
+    assert len(set(first)) == 8
+    assert all(get_post(i).org == "bank" for i in first)
+
+    # More posts than were written by hand: all hand-written ones, topped up with variants.
+    hand_written = {p.id for p in posts_by_org("bank")}
+    many = drawn(11, len(hand_written) + 5)
+    assert hand_written <= set(many) and len(set(many)) == len(many)
+    extra = [i for i in many if i not in hand_written]
+    assert len(extra) == 5 and all(i.startswith("gen-") for i in extra)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"post_ids": POST_IDS, "org_type": "bank", "n": 3}, "posts"),
+        ({}, "posts"),
+        ({"post_ids": []}, "post_ids"),
+        ({"post_ids": ["library-001", "library-001"]}, "post_ids"),
+        ({"post_ids": ["no-such-post"]}, "no-such-post"),
+        ({"org_type": "zoo", "n": 3}, "org_type"),
+        ({"org_type": "bank", "n": 0}, "n"),
+        ({"org_type": "bank"}, "n"),
+        ({"post_ids": POST_IDS, "pace": "fast"}, "tempo"),
+        ({"post_ids": POST_IDS, "feedback": "never"}, "feedback"),
+    ],
+)
+def test_bad_workshop_settings_are_refused_naming_the_field(
+    service: WorkshopService, kwargs: dict[str, object], field: str
+) -> None:
+    with pytest.raises(WorkshopInputError, match=field):
+        service.create_workshop("Titel", **kwargs)  # type: ignore[arg-type]
+
+
+def test_an_empty_title_is_refused(service: WorkshopService) -> None:
+    with pytest.raises(WorkshopInputError, match="titel"):
+        service.create_workshop("   ", post_ids=POST_IDS)
+
+
+# -- joining ----------------------------------------------------------------------------------
+
+
+def test_join_and_rejoin_with_the_token_finds_the_same_participant(
+    service: WorkshopService,
+) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS)
+    joined = service.join(f" {code.lower()[:3]}-{code.lower()[3:]} ", "  Sanne   de Vries ")
+    assert joined.participant.display_name == "Sanne de Vries"
+    back = service.rejoin(code, joined.token)
+    assert back.participant == joined.participant
+    assert back.current.position == 0 and back.answered == 0
+    with pytest.raises(UnknownParticipantError):
+        service.rejoin(code, joined.token + "x")
+    with pytest.raises(UnknownWorkshopError, match="ZZZZZZ"):
+        service.join("ZZZZZZ", "Daan")
+
+
+def test_a_display_name_already_in_the_workshop_is_refused_in_any_case(
+    service: WorkshopService,
+) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS)
+    other_code, _ = service.create_workshop("Andere", post_ids=POST_IDS)
+    service.join(code, "Sanne")
+    with pytest.raises(NameTakenError, match="SANNE"):
+        service.join(code, "SANNE")
+    service.join(other_code, "Sanne")  # another workshop: fine
+    with pytest.raises(WorkshopInputError, match="naam"):
+        service.join(code, " \t ")
+    with pytest.raises(WorkshopInputError, match="hoogstens"):
+        service.join(code, "x" * 41)
+
+
+# -- facilitator pace -------------------------------------------------------------------------
+
+
+def test_facilitator_pace_moves_everyone_and_takes_late_answers_but_not_early_ones(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, pace="facilitator")
+    a = service.join(code, "Anna").token
+    b = service.join(code, "Bram").token
+    assert service.current_post(code, a).post is not None
+    assert service.current_post(code, a).post.id == "library-001"  # type: ignore[union-attr]
+    with pytest.raises(AnswerRefusedError, match="nog niet aan de beurt"):
+        service.submit(code, a, "library-002", "public", "te vroeg")
+
+    service.submit(code, a, "library-001", "public", model_reply("library-001"))
+    assert service.current_post(code, a).answered
+    assert not service.current_post(code, b).answered
+
+    assert service.next_post(code, pin) == 1
+    for token in (a, b):
+        now = service.current_post(code, token)
+        assert now.position == 1 and now.post is not None and now.post.id == "library-002"
+    # Bram clicks send on the first post just after the facilitator moved on: it still counts.
+    late = service.submit(code, b, "library-001", "none", "")
+    assert late.position == 0
+    assert service.previous_post(code, pin) == 0
+    assert service.previous_post(code, pin) == 0  # stays at the first post
+    service.next_post(code, pin)
+    service.next_post(code, pin)
+    assert service.next_post(code, pin) == 2  # stays at the last post
+
+
+def test_self_pace_gives_each_participant_their_own_next_post(service: WorkshopService) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS, pace="self")
+    a = service.join(code, "Anna").token
+    b = service.join(code, "Bram").token
+    service.submit(code, a, "library-001", "public", "antwoord")
+    service.submit(code, a, "library-003", "public", "antwoord")  # any post may be answered
+    now_a = service.current_post(code, a)
+    assert now_a.position == 1 and now_a.accepting
+    assert service.current_post(code, b).position == 0
+    service.submit(code, a, "library-002", "private", "antwoord")
+    done = service.current_post(code, a)
+    assert done.finished and done.post is None and not done.accepting
+    assert service.rejoin(code, a).answered == 3
+
+
+# -- answering and feedback -------------------------------------------------------------------
+
+
+def test_an_answer_is_scored_like_practice_and_stored_once(service: WorkshopService) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS, feedback="immediate")
+    token = service.join(code, "Anna").token
+    reply = "Beste klant, middels dit bericht laten wij u weten dat wij het betreuren."
+    answer = service.submit(code, token, "library-001", "private", reply)
+    expected = score_post(get_post("library-001"), "private", reply)
+    assert answer.score == expected.score
+    assert answer.decision_expected == expected.expected
+    assert answer.decision_correct == expected.correct
+    assert answer.rules == tuple(sorted({a.rule for a in expected.alerts}))
+    assert answer.reply == reply
+
+    # A retry of the same answer (dropped connection) gives back the stored one ...
+    assert service.submit(code, token, "library-001", "private", reply) == answer
+    # ... a different answer is refused: the first one stands.
+    with pytest.raises(AnswerRefusedError, match="al beantwoord"):
+        service.submit(code, token, "library-001", "public", "beter antwoord")
+    view = service.participant_view(code, token)
+    assert view.my_answer == answer
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"decision": "maybe"}, "beslissing"),
+        ({"decision": None}, "beslissing"),
+        ({"decision": "public", "reply": "x" * 5_001}, "hoogstens"),
+        ({"decision": "public", "post_id": "library-099"}, "hoort niet bij"),
+    ],
+)
+def test_bad_answers_are_refused_with_a_clear_message(
+    service: WorkshopService, kwargs: dict[str, object], message: str
+) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS)
+    token = service.join(code, "Anna").token
+    args: dict[str, object] = {"post_id": "library-001", "reply": "Hoi!"} | kwargs
+    with pytest.raises((WorkshopInputError, AnswerRefusedError), match=message):
+        service.submit(code, token, **args)  # type: ignore[arg-type]
+
+
+def test_immediate_feedback_shows_after_answering(service: WorkshopService) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS, feedback="immediate")
+    token = service.join(code, "Anna").token
+    before = service.participant_view(code, token)
+    assert not before.current.feedback_visible and before.feedback is None
+    assert before.model_answer is None
+    service.submit(code, token, "library-001", "public", "Hoi, sorry!")
+    after = service.participant_view(code, token)
+    assert after.current.feedback_visible
+    assert after.feedback is not None and after.feedback["score"] == after.my_answer.score  # type: ignore[union-attr]
+    assert after.model_answer == get_post("library-001").model_answer
+
+
+def test_feedback_after_reveal_waits_for_the_facilitator_and_then_closes_the_post(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, feedback="after_reveal")
+    a = service.join(code, "Anna").token
+    b = service.join(code, "Bram").token
+    service.submit(code, a, "library-001", "public", "Hoi, sorry!")
+    assert not service.participant_view(code, a).current.feedback_visible
+    assert service.participant_view(code, a).feedback is None
+
+    service.reveal_feedback(code, pin, "library-001")
+    view_a = service.participant_view(code, a)
+    assert view_a.current.feedback_visible and view_a.feedback is not None
+    # Bram had not answered: he sees the explanation now, so he can no longer answer.
+    view_b = service.participant_view(code, b)
+    assert view_b.current.feedback_visible and not view_b.current.accepting
+    assert view_b.feedback is None  # no answer of his own to give feedback on
+    with pytest.raises(AnswerRefusedError, match="uitleg"):
+        service.submit(code, b, "library-001", "public", "nu weet ik het")
+    with pytest.raises(WorkshopInputError, match="library-099"):
+        service.reveal_feedback(code, pin, "library-099")
+
+
+# -- dashboard --------------------------------------------------------------------------------
+
+
+def test_dashboard_counts_choices_rules_and_who_answered(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, leaderboard=True)
+    tokens = {name: service.join(code, name).token for name in ("Anna", "Bram", "Cem", "Dewi")}
+    post = get_post("library-001")
+    choices = {"Anna": "public", "Bram": "public", "Cem": "private"}  # Dewi does not answer
+    stiff = "Geachte klant, middels dit bericht laten wij u weten dat wij het betreuren."
+    for name, choice in choices.items():
+        service.submit(code, tokens[name], post.id, choice, stiff if name != "Cem" else "")
+
+    board = service.dashboard(code, pin)
+    first = board.posts[0]
+    assert (first.public, first.private, first.none, first.answers) == (2, 1, 0, 3)
+    assert first.expected == post.expected_decision
+    assert first.correct == sum(c == post.expected_decision for c in choices.values())
+    assert first.mean_score is not None and board.posts[1].mean_score is None
+    answered = {p.display_name: p.answered_current for p in board.participants}
+    assert answered == {"Anna": True, "Bram": True, "Cem": True, "Dewi": False}
+
+    # Rules: counted over written replies (Cem wrote none), most frequent first.
+    expected_rules = score_post(post, "public", stiff).alerts
+    assert {r.rule for r in board.rules} <= {a.rule for a in expected_rules}
+    assert board.rules and all(r.answers == 2 and r.share == 1.0 for r in board.rules)
+    assert first.rules == board.rules
+
+    # Leaderboard: names with total scores, highest first.
+    assert board.leaderboard is not None
+    totals = [r.total_score for r in board.leaderboard]
+    assert totals == sorted(totals, reverse=True)
+    assert {r.display_name for r in board.leaderboard} == set(tokens)
+    assert next(r for r in board.leaderboard if r.display_name == "Dewi").answered == 0
+
+
+def test_answer_wall_shows_text_only_once_revealed_and_hides_it_again(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    texts = {"Anna": "Antwoord van Anna", "Bram": "Antwoord van Bram"}
+    for name, text in texts.items():
+        service.submit(code, service.join(code, name).token, "library-001", "public", text)
+    wall = service.dashboard(code, pin).wall
+    assert len(wall) == 2 and all(e.reply is None and not e.revealed for e in wall)
+
+    chosen = wall[0].answer_id
+    service.reveal_answer(code, pin, chosen)
+    shown = {e.answer_id: e.reply for e in service.dashboard(code, pin).wall}
+    assert shown[chosen] in texts.values()
+    assert [r for r in shown.values() if r is None] == [None]
+    service.hide_answer(code, pin, chosen)
+    assert all(e.reply is None for e in service.dashboard(code, pin).wall)
+    with pytest.raises(WorkshopInputError, match="answer_id"):
+        service.reveal_answer(code, pin, 10_000)
+
+    # The wall of another post can be chosen; it is empty here.
+    assert service.dashboard(code, pin, wall_post="library-002").wall == ()
+
+
+def test_answer_ids_of_another_workshop_cannot_be_revealed(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    other, _other_pin = service.create_workshop("X", post_ids=POST_IDS)
+    answer = service.submit(other, service.join(other, "Anna").token, "library-001", "none", "")
+    with pytest.raises(WorkshopInputError, match="answer_id"):
+        service.reveal_answer(code, pin, answer.id)
+
+
+# -- closing ----------------------------------------------------------------------------------
+
+
+def test_closing_stops_joining_and_answering_but_not_reading(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    token = service.join(code, "Anna").token
+    service.submit(code, token, "library-001", "public", "Hoi!")
+    service.close(code, pin)
+    with pytest.raises(WorkshopClosedError):
+        service.join(code, "Bram")
+    with pytest.raises(WorkshopClosedError):
+        service.next_post(code, pin)
+    view = service.participant_view(code, token)
+    assert view.workshop.status == "closed" and view.current.closed
+    assert view.current.feedback_visible and view.feedback is not None  # all feedback shows
+    assert service.dashboard(code, pin).workshop.closed_at is not None
+
+
+def test_closing_refuses_answers_to_posts_not_yet_answered(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, pace="self")
+    token = service.join(code, "Anna").token
+    service.close(code, pin)
+    with pytest.raises(WorkshopClosedError, match="afgesloten"):
+        service.submit(code, token, "library-001", "public", "Hoi!")
+
+
+# -- restart ----------------------------------------------------------------------------------
+
+
+def test_a_restart_in_the_middle_of_a_workshop_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "app.sqlite"
+    clock = Clock()
+    first_db = Database(path=path)
+    first = WorkshopService(first_db, np.random.default_rng(1), now=clock)
+    code, pin = first.create_workshop("W", post_ids=POST_IDS, pace="self", leaderboard=True)
+    anna = first.join(code, "Anna").token
+    bram = first.join(code, "Bram").token
+    answer = first.submit(code, anna, "library-001", "public", "Hoi Anna!")
+    first.submit(code, bram, "library-001", "none", "")
+    first.dashboard(code, pin)
+    first_db.dispose()  # the server goes down
+
+    second_db = Database(path=path)
+    second = WorkshopService(second_db, np.random.default_rng(2), now=clock)
+    back = second.rejoin(code, anna)
+    assert back.participant.display_name == "Anna" and back.answered == 1
+    assert back.current.position == 1  # Anna goes on where she was
+    assert second.participant_view(code, anna).my_answer is None
+    assert second.submit(code, anna, "library-001", "public", "Hoi Anna!") == answer
+    second.submit(code, anna, "library-002", "private", "Stuur ons een DM.")
+    board = second.dashboard(code, pin)
+    assert [p.answers for p in board.posts] == [2, 1, 0]
+    assert board.leaderboard is not None and board.leaderboard[0].answered == 2
+    second_db.dispose()
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+def test_csv_export_has_every_answer_once_with_author_and_rules(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("Kenniskring", post_ids=POST_IDS, pace="self")
+    submitted = []
+    for name in ("Anna", "Bram", "Cem"):
+        token = service.join(code, name).token
+        for post_id in POST_IDS[:2]:
+            submitted.append(service.submit(code, token, post_id, "public", f"{name} {post_id}"))
+    rows = list(csv.DictReader(io.StringIO(service.export_csv(code, pin))))
+    assert len(rows) == len(submitted) == 6
+    assert {(r["deelnemer"], r["post_id"]) for r in rows} == {
+        (n, p) for n in ("Anna", "Bram", "Cem") for p in POST_IDS[:2]
+    }
+    by_reply = {r["antwoord"]: r for r in rows}
+    for answer in submitted:
+        row = by_reply[answer.reply]
+        assert float(row["score"]) == answer.score
+        assert row["regels"] == ";".join(answer.rules)
+        assert row["workshop"] == "Kenniskring"
+
+
+def test_summary_html_reports_the_session_with_revealed_answers_only(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("Kenniskring Rivierenland", post_ids=POST_IDS)
+    shown = service.submit(code, service.join(code, "Anna").token, "library-001", "public", "OPEN")
+    service.submit(code, service.join(code, "Bram").token, "library-001", "none", "VERBORGEN")
+    service.reveal_answer(code, pin, shown.id)
+    page = service.summary_html(code, pin)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "Kenniskring Rivierenland" in page
+    assert "OPEN" in page and "VERBORGEN" not in page
+    assert "Anna" not in page  # no leaderboard asked for: no names in the report
+    assert "<script" not in page and "http" not in page  # self-contained, nothing to fetch

@@ -1,0 +1,171 @@
+"""The workshop's take-away: every answer as CSV, and a one-page HTML report of the session.
+
+After a knowledge-circle session the facilitator writes a short report for the network: which
+posts were discussed, how the group decided against the expected decision, which reply rules were
+broken most, and the answers that were put on the wall. ``summary_html`` gives that as a single
+self-contained HTML file (inline style, no scripts, no outside links), ready to mail or print;
+``answers_csv`` gives every answer with its author for the facilitator's own analysis.
+
+Participant text is untrusted: display names and replies are HTML-escaped in the report, so
+``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
+stays literal text because nothing here renders Markdown. In the CSV, a cell that starts with
+``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe so a
+spreadsheet shows it as text instead of running it as a formula. The report shows replies only
+when they were revealed on the wall during the session, and never with a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from html import escape
+
+from trainer.workshop import Report
+
+CSV_COLUMNS = (
+    "workshop",
+    "positie",
+    "post_id",
+    "deelnemer",
+    "beslissing",
+    "verwacht",
+    "juist",
+    "score",
+    "regels",
+    "antwoord",
+    "op_de_muur",
+    "ingestuurd_utc",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DECISION_LABELS = {"public": "openbaar", "private": "privé", "none": "niet reageren"}
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def answers_csv(report: Report) -> str:
+    """Every answer, one row each, in post order then by name; text cells formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    title = safe_cell(report.dashboard.workshop.title)
+    for a in report.answers:
+        writer.writerow(
+            (
+                title,
+                a.position + 1,
+                safe_cell(a.post_id),
+                safe_cell(a.display_name),
+                a.decision,
+                a.decision_expected,
+                "ja" if a.decision_correct else "nee",
+                f"{a.score:.0f}",
+                ";".join(a.rules),
+                safe_cell(a.reply),
+                "ja" if a.revealed else "nee",
+                a.submitted_at.isoformat(timespec="seconds"),
+            )
+        )
+    return out.getvalue()
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1d1d1f;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;
+text-align:left;vertical-align:top}th{background:#f2f2f2}
+.post{white-space:pre-wrap;background:#f7f7f9;border-left:4px solid #888;padding:.5rem .75rem}
+.reply{white-space:pre-wrap;background:#fffbea;border-left:4px solid #d9a400;padding:.5rem .75rem;
+margin:.5rem 0}.muted{color:#666}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def summary_html(report: Report) -> str:
+    """The session report as one self-contained HTML page (Dutch), all user text escaped."""
+    board = report.dashboard
+    info = board.workshop
+    revealed: dict[int, list[tuple[str, str]]] = {}
+    for a in report.answers:
+        if a.revealed:
+            revealed.setdefault(a.position, []).append((a.decision, a.reply))
+
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="nl"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(info.title)}: verslag</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{_e(info.title)}</h1>",
+        '<p class="muted">Workshop '
+        f"{_e(info.code)}, {_e(info.created_at.strftime('%d-%m-%Y %H:%M'))} UTC; "
+        f"{len(board.participants)} deelnemers, {info.post_count} posts, "
+        f"{len(report.answers)} antwoorden.</p>",
+    ]
+    if board.rules:
+        parts.append("<h2>Vaakst overtreden regels</h2>")
+        parts.append(
+            _table(
+                ("regel", "antwoorden", "aandeel"),
+                ((r.rule, r.answers, f"{r.share:.0%}") for r in board.rules),
+            )
+        )
+    for stats in board.posts:
+        post = stats.post
+        parts.append(
+            f"<h2>Post {stats.position + 1}: {_e(post.brand.name)} ({_e(post.channel)})</h2>"
+        )
+        parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
+        mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"
+        parts.append(
+            f"<p>Verwacht: <strong>{_e(DECISION_LABELS.get(stats.expected, stats.expected))}"
+            f"</strong>. {stats.answers} antwoorden, {stats.correct} met de juiste beslissing; "
+            f"gemiddelde score {mean}.</p>"
+        )
+        parts.append(
+            _table(
+                ("openbaar", "privé", "niet reageren"),
+                [(stats.public, stats.private, stats.none)],
+            )
+        )
+        if stats.rules:
+            parts.append(
+                "<p>Vaakst overtreden: "
+                + ", ".join(f"{_e(r.rule)} ({r.answers}×)" for r in stats.rules)
+                + "</p>"
+            )
+        if post.model_answer:
+            parts.append(f'<p>Modelantwoord:</p><div class="reply">{_e(post.model_answer)}</div>')
+        shown = revealed.get(stats.position, [])
+        if shown:
+            parts.append("<p>Besproken antwoorden (anoniem):</p>")
+            parts.extend(
+                f'<div class="reply"><span class="muted">'
+                f"{_e(DECISION_LABELS.get(decision, decision))}</span>\n{_e(reply)}</div>"
+                for decision, reply in shown
+            )
+    if board.leaderboard is not None:
+        parts.append("<h2>Ranglijst</h2>")
+        parts.append(
+            _table(
+                ("#", "naam", "totaalscore", "beantwoord"),
+                (
+                    (k + 1, r.display_name, f"{r.total_score:.0f}", r.answered)
+                    for k, r in enumerate(board.leaderboard)
+                ),
+            )
+        )
+    parts.append("</body></html>")
+    return "\n".join(parts)
