@@ -226,7 +226,7 @@ def draw_mentions(spec: ModelSpec, horizon_min: float, rng: np.random.Generator)
     if spec.backoffice is not None:
         backoffice_min[backoffice] = spec.backoffice.work.sample(rng, int(backoffice.sum()))
     turns = np.where(needs_reply, customer_turns + backoffice, 0).astype(np.int64)
-    turn_offset = np.concatenate(([0], np.cumsum(turns)[:-1])).astype(np.int64)
+    turn_offset = (np.cumsum(turns) - turns).astype(np.int64)
     turn_channel = np.repeat(channel, turns)
     handling = np.empty(turn_channel.size)
     for c, spec_channel in enumerate(spec.channels):

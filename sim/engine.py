@@ -39,6 +39,8 @@ from sim.records import MentionRecords
 from sim.rota import Rota
 from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec
 
+ROUNDING_MIN = 1e-9  # float rounding of event times, far below anything a clock could show
+
 
 @dataclass(frozen=True)
 class TurnLog:
@@ -114,7 +116,8 @@ class _Run:
         total_turns = m.handling_min.size
         t_ready: list[float] = [np.nan] * total_turns
         t_start: list[float] = [np.nan] * total_turns
-        self.t_ready, self.t_start = t_ready, t_start
+        t_end: list[float] = [np.nan] * total_turns
+        self.t_ready, self.t_start, self.t_end = t_ready, t_start, t_end
         heap: list[tuple[int, float, int]] = []
         push, pop = heapq.heappush, heapq.heappop
         clock = None if spec.backoffice is None else BusinessClock(spec.backoffice.hours)
@@ -135,12 +138,14 @@ class _Run:
             busy, on_duty = state[0], state[1]
             if busy < on_duty and heap:
                 while busy < on_duty and heap:
-                    mid = pop(heap)[2]
+                    _, ready, mid = pop(heap)
                     tn = turn_no[mid]
                     if tn == 0 and now - arrival[mid] > patience[mid]:
                         continue  # gave up before anyone reached them
                     k = offset[mid] + tn
-                    t_start[k] = now
+                    # The clock reaches a ready time as now + (ready - now), which rounding may
+                    # leave an ulp off: a turn taken as it becomes ready starts at its ready time.
+                    t_start[k] = now if now - ready > ROUNDING_MIN else ready
                     busy += 1
                     Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
                 state[0] = busy
@@ -151,11 +156,13 @@ class _Run:
         def on_turn_end(event: Event) -> None:
             mid = event._value
             state[0] -= 1
+            now = env._now
+            k = offset[mid] + turn_no[mid]
+            t_end[k] = now
             done = turn_no[mid] + 1
             turn_no[mid] = done
             if done < nturns[mid]:
-                now = env._now
-                k = offset[mid] + done
+                k += 1
                 if done == 1 and backoffice[mid]:
                     assert clock is not None
                     ready = float(clock.add(now, backoffice_min[mid]))
@@ -168,7 +175,7 @@ class _Run:
 
         def on_ready(event: Event) -> None:
             mid = event._value
-            push(heap, (prio[mid], env._now, mid))
+            push(heap, (prio[mid], t_ready[offset[mid] + turn_no[mid]], mid))
             dispatch()
 
         def on_wake(event: Event) -> None:
@@ -236,7 +243,9 @@ def _turn_log(m: Mentions, run: _Run) -> TurnLog:
     ready[first] = m.arrival_min[mention[first]]
     ready[ready >= run.horizon] = np.nan
     start = np.array(run.t_start, dtype=float)
-    end = start + m.handling_min
+    end = np.array(run.t_end, dtype=float)
+    in_hand = np.isnan(end)
+    end[in_hand] = start[in_hand] + m.handling_min[in_hand]  # still in hand at the horizon
     return TurnLog(
         mention_id=_frozen(mention),
         turn=_frozen(turn),
@@ -316,8 +325,10 @@ def _backlog(m: Mentions, turns: TurnLog, horizon: float) -> tuple[np.ndarray, n
     order = np.argsort(times, kind="stable")
     times, steps = times[order], steps[order]
     values = np.cumsum(steps)
-    # Keep the last value at each distinct time, and start the function at 0.
-    last = np.append(times[1:] != times[:-1], True)
-    times = np.concatenate(([0.0], times[last]))
-    values = np.concatenate(([0.0], values[last]))
+    # Keep the last value at each distinct time, and start the function at 0 (empty).
+    last = np.append(times[1:] != times[:-1], True) if times.size else np.zeros(0, dtype=bool)
+    times, values = times[last], values[last]
+    if not times.size or times[0] > 0:
+        times = np.concatenate(([0.0], times))
+        values = np.concatenate(([0.0], values))
     return times, values.astype(np.int64)
