@@ -240,7 +240,7 @@ class Database:
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._in_memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()  # re-entrant: a nested write fails, not hangs
         try:
             self.engine = self._make_engine(parsed, echo)
         except (ArgumentError, ImportError) as exc:
