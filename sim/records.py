@@ -72,7 +72,11 @@ STATUSES: tuple[str, ...] = ("no_reply", "abandoned", "open", "answered", "resol
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:
-    array = np.array(values, copy=True)
+    array = np.asarray(values)
+    if array.base is not None or array.flags.writeable:
+        # Copy unless the array is already a read-only owner of its data: nobody else may
+        # still hold a writeable handle on the records' columns.
+        array = array.copy()
     array.flags.writeable = False
     return array
 

@@ -11,7 +11,7 @@ import pytest
 from specs import office_hours, office_rota, rich_spec, stationary_spec
 
 from sim.clock import BusinessClock
-from sim.engine import SimResult, simulate
+from sim.engine import SimResult, WeekClock, simulate
 from sim.kpis import summarise
 from sim.records import FIELDS, MentionRecord
 from sim.rota import Rota
@@ -24,6 +24,7 @@ from sim.spec import (
     KindSpec,
     ReachSpec,
     SlaTarget,
+    Weekly,
 )
 
 SEEDS = range(5)
@@ -388,3 +389,27 @@ def test_records_fields_have_the_documented_meaning() -> None:
     hour = rec.column("hour_of_week")
     np.testing.assert_array_equal(hour, (rec.column("arrival_min") // 60).astype(int) % 168)
     assert np.all(np.diff(rec.column("arrival_min")) >= 0)
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        office_hours(),
+        Weekly(((0, 60), (100, 200), (MINUTES_PER_WEEK - 30, MINUTES_PER_WEEK))),
+        Weekly(()),
+    ],
+)
+def test_scalar_back_office_clock_agrees_with_the_business_clock(hours: Weekly) -> None:
+    rng = np.random.default_rng(0)
+    starts = np.concatenate(
+        (
+            rng.uniform(0, 3 * MINUTES_PER_WEEK, 400),
+            [w[i] + k * MINUTES_PER_WEEK for w in hours.windows for i in (0, 1) for k in (0, 1)],
+        )
+    )
+    work = np.concatenate((rng.exponential(300.0, starts.size - 20), np.zeros(20)))
+    rng.shuffle(work)
+    expected = BusinessClock(hours).add(starts, work)
+    scalar = WeekClock(hours)
+    got = np.array([scalar.add(float(s), float(w)) for s, w in zip(starts, work, strict=True)])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
