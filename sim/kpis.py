@@ -26,7 +26,8 @@ Backlog (cases waiting for an agent turn):
   window holds no Monday 09:00).
 
 Agents and cost (from the rota and ``spec.cost``):
-- ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty.
+- ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty. It can pass 1
+  slightly when a saturated team finishes messages in hand after its shift ends.
 - ``agent_hours_per_week`` on duty; ``paid_hours_per_week`` = on duty / (1 - shrinkage);
   ``fte`` = paid hours per week / ``fte_hours_per_week``.
 - ``cost_per_week_eur``: paid hours at ``hourly_eur``, plus the night or the weekend premium for

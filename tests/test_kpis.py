@@ -285,3 +285,15 @@ def test_attainment_by_channel_and_hour_of_week() -> None:
     assert morning > 0.5 > night
     with pytest.raises(ValueError, match="by"):
         attainment_by(result, "weekday")  # type: ignore[arg-type]
+
+
+def test_agent_figures_cover_the_measured_window_only() -> None:
+    spec = replace(stationary_spec(0.1, 1.0, 1), rota=office_rota(3))
+    result = simulate(spec, weeks=2, rng=np.random.default_rng(0), warmup_weeks=0.5)
+    k = summarise(result)
+    assert result.on_duty_agent_min == pytest.approx(2 * 3 * 40 * 60)
+    assert k.agent_hours_per_week == pytest.approx(3 * 40.0)
+    measured = result.records.column("arrival_min") >= 0.5 * MINUTES_PER_WEEK
+    assert k.arrived == int(measured.sum()) < len(result.records)
+    # The light load keeps the three agents mostly idle.
+    assert 0 < k.utilisation < 0.2
