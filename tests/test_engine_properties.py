@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,8 +110,10 @@ def specs(draw: st.DrawFn) -> ModelSpec:
     )
 
 
+# ENGINE_PROPERTY_EXAMPLES=300 runs a deeper search locally.
+PROPERTY_EXAMPLES = int(os.environ.get("ENGINE_PROPERTY_EXAMPLES", "40"))
 PROPERTY_SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=PROPERTY_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
