@@ -67,6 +67,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
+    insert,
     select,
     update,
 )
@@ -104,6 +105,7 @@ REPLY_MAX_CHARS = 5_000  # far beyond any webcare reply; guards the database aga
 MAX_POSTS = 60  # posts per workshop
 CODE_RETRIES = 20  # fresh codes tried when a drawn code is taken (chance ~1e-9 each)
 RULES_SHOWN = 5  # rules listed as "most often broken"
+CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
 
 DECISIONS: tuple[str, ...] = get_args(DecisionChoice)
 PACES: tuple[str, ...] = get_args(Pace)
@@ -472,6 +474,15 @@ def _minutes_until(moment: datetime, now: datetime) -> int:
     return max(1, -(-int((moment - now).total_seconds()) // 60))
 
 
+@dataclass(frozen=True)
+class _Fixed:
+    """The parts of a workshop that never change after creation."""
+
+    id: int
+    pace: str
+    posts: dict[str, tuple[int, Post]]  # post id -> position, post
+
+
 class WorkshopService:
     """The workshop flow the page calls. Safe to share between threads: all state is in the
     database, apart from the random generator (used only to draw posts) and a cache of PINs
@@ -487,12 +498,19 @@ class WorkshopService:
         # random per process, so the cache is worthless outside it and never stored.
         self._pin_cache_key = secrets.token_bytes(32)
         self._pin_cache: set[bytes] = set()
+        # What never changes once written (a workshop's pace and posts, whose token is whose),
+        # kept per process so a submit does not parse posts or look up tokens every time.
+        self._fixed_cache: dict[str, _Fixed] = {}
+        self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
         db.create_schema()  # the workshop tables, if the database predates them
 
     def warm_up(self) -> None:
-        """Load the scorer's dictionaries and language model now (seconds, once per process),
+        """Load the scorer's dictionaries and language models now (seconds, once per process),
         so the first participant's submit is not the one that waits; call it at app start."""
-        score_post(posts_by_org("library")[0], "public", "Hoi, dank je wel voor je bericht!")
+        post = posts_by_org("library")[0]
+        # A short and a long text: the language detector loads different models for each.
+        score_post(post, "public", "Hi there, sorry about that, we'll check it!")
+        score_post(post, "private", post.model_answer or post.text)
 
     def now(self) -> datetime:
         moment = self._now()
@@ -666,61 +684,76 @@ class WorkshopService:
             raise WorkshopInputError(
                 f"antwoord: {len(reply)} tekens lang; gebruik er hoogstens {REPLY_MAX_CHARS}."
             )
-        with self.db.session(readonly=True) as session:
-            workshop, me = self._participant(session, code, token)
-            wpost = session.scalar(
-                select(WorkshopPost).where(
-                    WorkshopPost.workshop_id == workshop.id, WorkshopPost.post_id == str(post_id)
-                )
-            )
-            if wpost is None:
-                raise AnswerRefusedError(f"De post {post_id!r} hoort niet bij deze workshop.")
-            existing = self._answer_of(session, me.id, wpost.position)
-            if existing is not None:
-                return self._same_or_refuse(existing, decision, reply)
-            self._check_accepting(workshop, wpost)
-            post = Post.model_validate_json(wpost.post_json)
-            position = wpost.position
+        fixed = self._fixed(code)
+        participant_id = self._participant_id(fixed, token)
+        slot = fixed.posts.get(str(post_id))
+        if slot is None:
+            raise AnswerRefusedError(f"De post {post_id!r} hoort niet bij deze workshop.")
+        position, post = slot
 
-        # Score outside the transaction: the write lock is held for the insert only.
+        # Score before the transaction: the write lock is held for the checks and inserts only.
         result = score_post(post, decision, reply).to_dict()
         alerts = result["alerts"]
+        rules = tuple(sorted({a["rule"] for a in alerts}))
         now = self.now()
+        values: dict[str, Any] = {
+            "workshop_id": fixed.id,
+            "participant_id": participant_id,
+            "position": position,
+            "post_id": post.id,
+            "decision": decision,
+            "decision_expected": result["decision"]["expected"],
+            "decision_correct": bool(result["decision"]["correct"]),
+            "reply": reply,
+            "score": float(result["score"]),
+            "result_json": json.loads(json.dumps(result)),
+            "revealed": False,
+            "submitted_at": now,
+        }
+        refusal: WorkshopError | None = None
         try:
+            # Core statements rather than ORM objects: 40 people press send in the same second,
+            # and the write lock is held for this block only.
             with self.db.session() as session:
-                status = session.scalar(select(Workshop.status).where(Workshop.id == workshop.id))
-                if status != "open":
-                    raise WorkshopClosedError(
-                        "De workshop is net afgesloten; je antwoord is niet meer opgeslagen."
+                status, current_index, revealed = session.execute(
+                    select(Workshop.status, Workshop.current_index, WorkshopPost.feedback_revealed)
+                    .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+                    .where(Workshop.id == fixed.id, WorkshopPost.position == position)
+                ).one()
+                refusal = _refusal(fixed.pace, status, current_index, revealed, position)
+                if refusal is None:
+                    answer_id = session.execute(
+                        insert(WorkshopAnswer).values(**values).returning(WorkshopAnswer.id)
+                    ).scalar_one()
+                    if alerts:
+                        session.execute(
+                            insert(WorkshopAnswerAlert),
+                            [
+                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
+                                for a in alerts
+                            ],
+                        )
+                    return Answer(
+                        id=answer_id,
+                        post_id=post.id,
+                        position=position,
+                        decision=decision,
+                        reply=reply,
+                        score=values["score"],
+                        decision_expected=values["decision_expected"],
+                        decision_correct=values["decision_correct"],
+                        rules=rules,
+                        submitted_at=now,
                     )
-                row = WorkshopAnswer(
-                    workshop_id=workshop.id,
-                    participant_id=me.id,
-                    position=position,
-                    post_id=post.id,
-                    decision=decision,
-                    decision_expected=result["decision"]["expected"],
-                    decision_correct=bool(result["decision"]["correct"]),
-                    reply=reply,
-                    score=float(result["score"]),
-                    result_json=json.loads(json.dumps(result)),
-                    revealed=False,
-                    submitted_at=now,
-                )
-                session.add(row)
-                session.flush()
-                session.add_all(
-                    WorkshopAnswerAlert(answer_id=row.id, rule=a["rule"], level=a["level"])
-                    for a in alerts
-                )
-                return _answer_record(row, tuple(sorted({a["rule"] for a in alerts})))
         except IntegrityError:
-            # The same participant answered this post in another request a moment ago.
-            with self.db.session(readonly=True) as session:
-                existing = self._answer_of(session, me.id, position)
-            if existing is None:
-                raise
+            pass  # the participant answered this post in another request a moment ago
+        with self.db.session(readonly=True) as session:
+            existing = self._answer_of(session, participant_id, position)
+        if existing is not None:
             return self._same_or_refuse(existing, decision, reply)
+        if refusal is not None:
+            raise refusal
+        raise AssertionError("an answer refused by the database must exist")
 
     def participant_view(self, code: str, token: str) -> ParticipantView:
         """Everything the participant's screen shows; never another participant's hidden draft."""
@@ -915,6 +948,51 @@ class WorkshopService:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def _fixed(self, code: str) -> _Fixed:
+        key = normalise_code(code) if isinstance(code, str) else code
+        fixed = self._fixed_cache.get(key)
+        if fixed is None:
+            with self.db.session(readonly=True) as session:
+                workshop = self._workshop_in(session, code)
+                posts = {
+                    wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
+                    for wp in session.scalars(
+                        select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
+                    )
+                }
+            fixed = _Fixed(workshop.id, workshop.pace, posts)
+            if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
+                self._fixed_cache.clear()
+            self._fixed_cache[key] = fixed
+        return fixed
+
+    def _participant_id(self, fixed: _Fixed, token: str) -> int:
+        key = _token_hash(token)
+        known = self._token_cache.get(key)
+        if known is None:
+            with self.db.session(readonly=True) as session:
+                pid = session.scalar(
+                    select(WorkshopParticipant.id).where(
+                        WorkshopParticipant.token_hash == key,
+                        WorkshopParticipant.workshop_id == fixed.id,
+                    )
+                )
+            if pid is None:
+                raise UnknownParticipantError(
+                    "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de "
+                    "deelcode en een naam."
+                )
+            known = (fixed.id, pid)
+            if len(self._token_cache) >= CACHE_MAX_ENTRIES:
+                self._token_cache.clear()
+            self._token_cache[key] = known
+        if known[0] != fixed.id:
+            raise UnknownParticipantError(
+                "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode "
+                "en een naam."
+            )
+        return known[1]
+
     def _workshop(self, code: str) -> Workshop:
         with self.db.session(readonly=True) as session:
             return self._workshop_in(session, code)
@@ -1000,19 +1078,6 @@ class WorkshopService:
             finished=False,
             closed=closed,
         )
-
-    @staticmethod
-    def _check_accepting(workshop: Workshop, wpost: WorkshopPost) -> None:
-        if workshop.status != "open":
-            raise WorkshopClosedError("Deze workshop is afgesloten; antwoorden kan niet meer.")
-        if workshop.pace == "facilitator" and wpost.position > workshop.current_index:
-            raise AnswerRefusedError(
-                "Deze post is nog niet aan de beurt; wacht tot de begeleider verdergaat."
-            )
-        if wpost.feedback_revealed:
-            raise AnswerRefusedError(
-                "De uitleg bij deze post is al getoond; antwoorden kan daarom niet meer."
-            )
 
     def _answer_of(self, session: Session, participant_id: int, position: int) -> Answer | None:
         row = session.scalar(
@@ -1179,6 +1244,23 @@ class WorkshopService:
             wall=tuple(self._wall(session, workshop, wall_position)),
             leaderboard=leaderboard,
         )
+
+
+def _refusal(
+    pace: str, status: str, current_index: int, feedback_revealed: bool, position: int
+) -> WorkshopError | None:
+    """Why an answer to the post at ``position`` cannot be taken now, or None if it can."""
+    if status != "open":
+        return WorkshopClosedError("Deze workshop is afgesloten; antwoorden kan niet meer.")
+    if pace == "facilitator" and position > current_index:
+        return AnswerRefusedError(
+            "Deze post is nog niet aan de beurt; wacht tot de begeleider verdergaat."
+        )
+    if feedback_revealed:
+        return AnswerRefusedError(
+            "De uitleg bij deze post is al getoond; antwoorden kan daarom niet meer."
+        )
+    return None
 
 
 def _feedback_visible(workshop: Workshop, wpost: WorkshopPost, answered: bool) -> bool:
