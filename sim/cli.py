@@ -25,8 +25,22 @@ from rich.table import Table
 
 from sim.experiment import CONFIDENCE, Estimate, compare, run
 from sim.kpis import summarise
+from sim.parallel import ParallelError, Runner, dask_address
 from sim.profile import Profile, ProfileError, list_profiles, load_profile, resolve_profile
-from sim.spec import ModelSpec
+from sim.report import ReportError, build_report, factor_sentence, report_summary, write_html
+from sim.sizing import (
+    MAX_AGENTS_PER_SHIFT,
+    SIZING_REPLICATIONS,
+    SIZING_WARMUP_WEEKS,
+    SIZING_WEEKS,
+    Candidate,
+    SizingError,
+    SizingResult,
+    size,
+    sizing_summary,
+)
+from sim.spec import ModelSpec, SlaTarget
+from sim.targets import TargetError, describe, parse_targets
 
 EXIT_BAD_INPUT = 2
 NON_TTY_WIDTH = 140  # columns for tables when output goes to a file or pipe
@@ -417,6 +431,267 @@ def profiles_command(json_out: JsonOpt = False) -> None:
             ", ".join(row["coverages"]),
         )
     _console().print(table)
+
+
+# --- sizing, coverage report, sweeps ------------------------------------------------------------
+
+EXIT_UNREACHABLE = 3  # `size`: no staffing within --max-agents meets the targets
+
+TargetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target",
+        "-t",
+        help='SLA-doel zoals "first_response<=60min:90%" of "resolution<=24h:90%@business"; '
+        "vervangt het profieldoel met dezelfde metriek. Herhaal voor meer doelen.",
+    ),
+]
+SizeRepsOpt = Annotated[
+    int, typer.Option("--replications", "-r", help="Herhalingen per kandidaat-bezetting (≥ 2).")
+]
+MaxAgentsOpt = Annotated[
+    int, typer.Option("--max-agents", help="Hoogste aantal agents per dienst dat gezocht wordt.")
+]
+ProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--processes", "-j", help="Aantal processen naast elkaar; standaard alle kernen."),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        help="Adres van een Dask-scheduler (tcp://host:8786); standaard $DASK_SCHEDULER_ADDRESS, "
+        "anders lokaal rekenen.",
+    ),
+]
+
+
+def _targets(texts: list[str] | None) -> tuple[SlaTarget, ...]:
+    try:
+        return parse_targets(texts or [])
+    except TargetError as exc:
+        _fail(str(exc))
+
+
+def _runner(processes: int | None, dask: str | None) -> Runner:
+    if processes is not None and processes < 1:
+        _fail(f"--processes is {processes}; geef 1 of meer")
+    return Runner(processes, dask_address(dask))
+
+
+@contextmanager
+def _spinner(enabled: bool, description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with elapsed time on stderr; yields ``say(text)`` to update its text."""
+    if not enabled:
+        yield lambda text: None
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda text: bar.update(task, description=text)
+
+
+def _agents_text(cand: Candidate) -> str:
+    return ", ".join(f"{name} {agents}" for name, agents in cand.agents)
+
+
+def _size_table(result: SizingResult) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("")
+    table.add_column("Simulatie (aanbevolen)", justify="right")
+    table.add_column("Alleen Erlang C", justify="right")
+    for name in dict(result.best.agents):
+        table.add_row(
+            f"Agents dienst {name}",
+            str(result.best.agents_by_shift[name]),
+            str(result.erlang.agents_by_shift[name]),
+        )
+    both = (result.best, result.erlang)
+    table.add_row("Fte", *(_nl(c.fte, 1) for c in both))
+    table.add_row("Kosten per week", *("€ " + _nl(c.cost_per_week_eur, 0) for c in both))
+    for target in result.targets:
+        cells = []
+        for c in both:
+            est = c.attainment(target)
+            ok = " ✓" if est.low >= target.goal else " ✗"
+            cells.append(_fmt_estimate(est, "percent") + ok)
+        table.add_row(f"Gehaald: {describe(target)}", *cells)
+    for key in ("first_response_p90_min", "backlog_monday_0900", "reputation_exposure_reach_hours"):
+        label, unit = LABELS[key]
+        unit = "count" if key.startswith("reputation") else unit
+        table.add_row(label, *(_fmt_estimate(c.estimates[key], unit) for c in both))
+    return table
+
+
+def _size_verdict(result: SizingResult) -> list[str]:
+    lines = []
+    if not result.reachable:
+        best = ", ".join(
+            f"{name} {_fmt_estimate(est, 'percent')}"
+            for name, est in result.best_attainment.items()
+        )
+        lines.append(
+            f"Niet haalbaar: zelfs met {result.max_agents} agents in elke dienst haalt "
+            f"{result.coverage} de doelen niet (beste gevonden: {best}). Meestal komt dat door "
+            "uren zonder bezetting; kies een ander dekkingsmodel of een doel op de kantoorklok "
+            "(@business). De aanbevolen bezetting is de goedkoopste die het haalbare op "
+            "1 procentpunt na bereikt."
+        )
+    saving = result.erlang.cost_per_week_eur - result.best.cost_per_week_eur
+    if result.erlang.meets() and saving > 0:
+        lines.append(
+            f"Erlang C haalt de doelen ook, maar is € {_nl(saving, 0)} per week duurder: de "
+            "formule ziet niet dat rustige uren een piek kunnen opvangen."
+        )
+    elif not result.erlang.meets():
+        lines.append(
+            "Erlang C alleen haalt de doelen niet in de simulatie: de formule ziet geen "
+            "nachtelijke achterstand, backoffice-uren of gesprekken van meerdere beurten."
+        )
+    return lines
+
+
+@app.command("size")
+def size_command(
+    profile: ProfileArg,
+    coverage: Annotated[
+        str | None,
+        typer.Option("--coverage", "-c", help="Dekkingsmodel; standaard de huidige bezetting."),
+    ] = None,
+    target: TargetOpt = None,
+    replications: SizeRepsOpt = SIZING_REPLICATIONS,
+    weeks: WeeksOpt = SIZING_WEEKS,
+    warmup_weeks: WarmupOpt = SIZING_WARMUP_WEEKS,
+    max_agents: MaxAgentsOpt = MAX_AGENTS_PER_SHIFT,
+    seed: SeedOpt = 1,
+    processes: ProcessesOpt = None,
+    dask: DaskOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Zoek de goedkoopste bezetting per dienst die de SLA-doelen met zekerheid haalt."""
+    _check_weeks(weeks, warmup_weeks)
+    typed = _targets(target)
+    prof = _load(profile)
+    name = coverage if coverage is not None else prof.current_coverage
+    runner = _runner(processes, dask)
+    try:
+        with (
+            _spinner(_show_progress(json_out), "Bezetting zoeken…") as say,
+            runner,
+        ):
+            count = [0]
+
+            def seen(cand: Candidate) -> None:
+                count[0] += 1
+                say(f"Kandidaat {count[0]}: {_agents_text(cand)}")
+
+            result = size(
+                prof,
+                name,
+                typed,
+                replications=replications,
+                weeks=weeks,
+                warmup_weeks=warmup_weeks,
+                max_agents=max_agents,
+                seed=seed,
+                runner=runner,
+                on_candidate=seen,
+            )
+    except (SizingError, ParallelError, ProfileError) as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json(sizing_summary(result))
+    else:
+        console = _console()
+        console.print(
+            f"{prof.title or prof.name} — dekkingsmodel {result.coverage} — "
+            f"{replications} herhalingen van {_weeks(weeks)} (na {_weeks(warmup_weeks)} inloop) — "
+            f"seed {seed} — {result.evaluations} bezettingen gesimuleerd",
+            markup=False,
+        )
+        console.print(
+            "Doelen: " + "; ".join(describe(t) for t in result.targets) + ". Gehaald = "
+            "ondergrens van het 95%-interval ≥ doel.",
+            markup=False,
+        )
+        console.print(_size_table(result))
+        for line in _size_verdict(result):
+            console.print(line, markup=False)
+    if not result.reachable:
+        raise typer.Exit(EXIT_UNREACHABLE)
+
+
+@app.command("coverage-report")
+def coverage_report_command(
+    profile: ProfileArg,
+    target: TargetOpt = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="HTML-pagina met tabel en grafieken.")
+    ] = Path("report.html"),
+    replications: SizeRepsOpt = SIZING_REPLICATIONS,
+    weeks: WeeksOpt = SIZING_WEEKS,
+    warmup_weeks: WarmupOpt = SIZING_WARMUP_WEEKS,
+    max_agents: MaxAgentsOpt = MAX_AGENTS_PER_SHIFT,
+    seed: SeedOpt = 1,
+    processes: ProcessesOpt = None,
+    dask: DaskOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Reken elk dekkingsmodel door op dezelfde doelen: wat kost het en wat levert het op?"""
+    _check_weeks(weeks, warmup_weeks)
+    typed = _targets(target)
+    if out.suffix.lower() not in (".html", ".htm"):
+        _fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")
+    prof = _load(profile)
+    runner = _runner(processes, dask)
+    try:
+        with _spinner(_show_progress(json_out), "Doorrekenen…") as say, runner:
+            report = build_report(
+                prof,
+                typed,
+                replications=replications,
+                weeks=weeks,
+                warmup_weeks=warmup_weeks,
+                max_agents=max_agents,
+                seed=seed,
+                runner=runner,
+                on_coverage=lambda name: say(f"Dekkingsmodel {name} doorrekenen…"),
+            )
+        write_html(report, out)
+    except (SizingError, ParallelError, ProfileError, ReportError) as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json({**report_summary(report), "html": str(out)})
+        return
+    console = _console()
+    console.print(
+        f"{report.title} — alle dekkingsmodellen op dezelfde doelen: "
+        + "; ".join(describe(t) for t in report.targets),
+        markup=False,
+    )
+    table = Table(show_header=True, header_style="bold")
+    for column in ("Dekkingsmodel", "Bezetting", "Fte", "Euro/week"):
+        table.add_column(column, justify="left" if column != "Fte" else "right")
+    for t in report.targets:
+        table.add_column(f"Gehaald {t.name}", justify="right")
+    for column in ("p90 reactie", "Voorraad ma 09:00", "Reputatierisico", "Erlang C"):
+        table.add_column(column, justify="right")
+    for r in report.results:
+        best = r.best
+        table.add_row(
+            r.coverage + ("" if r.reachable else " (onhaalbaar)"),
+            _agents_text(best),
+            _nl(best.fte, 1),
+            "€ " + _nl(best.cost_per_week_eur, 0),
+            *(_fmt_estimate(best.attainment(t), "percent") for t in report.targets),
+            _fmt_estimate(best.estimates["first_response_p90_min"], "minutes"),
+            _fmt_estimate(best.estimates["backlog_monday_0900"], "number"),
+            _fmt_estimate(best.estimates["reputation_exposure_reach_hours"], "count"),
+            f"{_nl(r.erlang.fte, 1)} fte " + ("✓" if r.erlang.meets() else "✗"),
+        )
+    console.print(table)
+    console.print(factor_sentence(report), markup=False)
+    console.print(f"Rapport geschreven naar {out}", markup=False)
 
 
 def main() -> None:

@@ -1,0 +1,621 @@
+"""Team sizing: the cheapest staffing of a coverage model that keeps the promised service levels.
+
+A manager states targets (``first_response<=60min:90%``) and a coverage model (which shifts the
+team works); sizing finds how many agents each shift needs. "Keeps the targets" means *with
+confidence*: the lower bound of the 95% interval of every target's attainment over the
+replications is at least the goal, so one lucky seed does not count.
+
+1. **Erlang C estimate.** For every hour of the week the offered load ``A = arrivals x turns x
+   handling`` gives, by Erlang C, the agents needed for each target as if it were a waiting-time
+   target in a steady queue (``sim.erlang.agents_for_service_level``). Shifts overlap, so the
+   cheapest shift counts covering every 15-minute slot's need are found by a small integer
+   programme (``scipy.optimize.milp``). Hours no shift covers get no agents: the textbook cannot
+   see them. This is the "Erlang-only answer".
+2. **Repair by simulation.** Simulate the candidate; while it fails, add one agent to the shift
+   where it cuts the shortfall (goal minus lower bound, summed over the targets) most per euro.
+   The ``REPAIR_BRANCHES`` shifts that carry most breaches per euro are tried side by side first
+   (a breached mention is blamed on the shifts on duty when it arrived, or on the next shift to
+   come on duty if that is before the mention is due).
+3. **Trim by simulation.** Try removing one agent from the shift whose agent costs most (night and
+   weekend premiums included); keep the removal if every target still holds, otherwise that shift
+   is done. Repeat until no shift can lose an agent.
+
+Every candidate runs with the same seeds (common random numbers: the same mentions arrive under
+every staffing), so the comparisons between candidates are sharp. Every shift keeps at least
+``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those hours) and at most
+``max_agents``.
+
+Unreachable targets: when the Erlang staffing fails, the cap (every shift at ``max_agents``) is
+simulated too. If even that
+fails, no staffing can meet the targets (typically a calendar-clock target with a team that is
+not there at night or at weekends); the result says so, reports the best attainment found (the
+cap) and sizes for the plateau instead: the cheapest staffing whose attainment is within
+``PLATEAU_MARGIN`` of what the cap reaches.
+
+The Erlang-only staffing is simulated with the same seeds, so the report shows where the textbook
+misleads: overnight backlogs, back-office hours and multi-turn conversations.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import optimize
+
+from sim import erlang
+from sim.engine import simulate
+from sim.experiment import Estimate, seed_sequences, summarise_replications
+from sim.kpis import BREACHED, cost_per_agent_minute, sla_status, summarise
+from sim.parallel import KpiRow, Runner, SimJob
+from sim.profile import Profile, rota_of
+from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.targets import TargetError, describe, merge_targets
+
+SIZING_WEEKS = 2.0  # measured weeks per replication
+SIZING_WARMUP_WEEKS = 1.0
+SIZING_REPLICATIONS = 6
+MAX_AGENTS_PER_SHIFT = 40
+MIN_AGENTS_PER_SHIFT = 1
+PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
+SLOT_MIN = 15  # granularity of the Erlang shift programme
+MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
+REPAIR_BRANCHES = 3  # shifts tried side by side when adding an agent
+
+
+class SizingError(ValueError):
+    """Sizing cannot start: unknown coverage model, unusable target, bad settings (Dutch)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One staffing, simulated: agents per shift and the KPI estimates over the replications."""
+
+    agents: tuple[tuple[str, int], ...]  # (shift name, agents) in the coverage model's order
+    estimates: Mapping[str, Estimate]
+    targets: tuple[SlaTarget, ...]
+    breaches_by_shift: tuple[float, ...]  # mean breached mentions blamed on each shift per run
+
+    @property
+    def agents_by_shift(self) -> dict[str, int]:
+        return dict(self.agents)
+
+    def attainment(self, target: SlaTarget) -> Estimate:
+        return self.estimates[f"sla_{target.name}_attainment"]
+
+    def meets(self, goals: Mapping[str, float] | None = None) -> bool:
+        """Every target's lower 95% bound at or above its goal (``goals`` overrides by name)."""
+        for target in self.targets:
+            goal = target.goal if goals is None else goals.get(target.name, target.goal)
+            est = self.attainment(target)
+            low = est.low if math.isfinite(est.low) else est.mean
+            if not (math.isfinite(low) and low >= goal - 1e-12):
+                return False
+        return True
+
+    @property
+    def fte(self) -> float:
+        return self.estimates["fte"].mean
+
+    @property
+    def cost_per_week_eur(self) -> float:
+        return self.estimates["cost_per_week_eur"].mean
+
+
+@dataclass(frozen=True)
+class SizingResult:
+    """The answer for one coverage model; ``best`` meets the (effective) goals."""
+
+    profile: str
+    coverage: str
+    targets: tuple[SlaTarget, ...]
+    best: Candidate
+    erlang: Candidate  # the Erlang-only staffing, simulated with the same seeds
+    cap: Candidate | None  # every shift at max_agents; simulated only when the Erlang one fails
+    reachable: bool  # the targets can be met within max_agents per shift
+    effective_goals: Mapping[str, float]  # the goals sized for (lower when unreachable)
+    evaluations: int  # candidates simulated
+    replications: int
+    weeks: float
+    warmup_weeks: float
+    seed: int
+    max_agents: int
+
+    @property
+    def best_attainment(self) -> dict[str, Estimate]:
+        """Per target, the best attainment found (the cap when unreachable, else ``best``)."""
+        source = self.cap if not self.reachable and self.cap is not None else self.best
+        return {t.name: source.attainment(t) for t in self.targets}
+
+
+# --- preparing the model ----------------------------------------------------------------------
+
+
+def sizing_targets(profile: Profile, typed: Sequence[SlaTarget] = ()) -> tuple[SlaTarget, ...]:
+    """The profile's targets with the typed ones in their place; checked for sizing."""
+    own = profile.compile(profile.current_coverage).sla_targets
+    targets = merge_targets(own, typed)
+    if not targets:
+        raise SizingError(
+            f"profiel {profile.name} heeft geen SLA-doelen; geef er een met --target, "
+            'bijvoorbeeld --target "first_response<=60min:90%"'
+        )
+    for target in targets:
+        if not (0 < target.goal < 1) or target.within_min <= 0:
+            raise SizingError(
+                f"SLA-doel {target.name!r} ({describe(target)}) kan niet met zekerheid gehaald "
+                "worden; geef een doel tussen 0% en 100% (exclusief) met --target"
+            )
+        if target.clock == "business" and profile.business_hours is None:
+            raise SizingError(
+                f"doel {target.name!r} telt op de kantoorklok, maar profiel {profile.name} heeft "
+                "geen business_hours; kies @calendar of voeg business_hours toe aan het profiel"
+            )
+    return targets
+
+
+def check_coverage(profile: Profile, coverage: str) -> None:
+    if coverage not in profile.coverages:
+        raise SizingError(
+            f"onbekend dekkingsmodel {coverage!r} in profiel {profile.name}; kies een van: "
+            + ", ".join(profile.coverage_names)
+        )
+
+
+def staffed_spec(
+    profile: Profile, coverage: str, agents: Sequence[int], targets: Sequence[SlaTarget]
+) -> ModelSpec:
+    """The engine model of ``coverage`` with these agents per shift and these targets."""
+    compiled = profile.with_agents(coverage, list(agents)).compile(coverage)
+    return replace(compiled, sla_targets=tuple(targets))
+
+
+def shift_minutes(profile: Profile, coverage: str) -> np.ndarray:
+    """Boolean (shifts x minutes of the week): is each shift on duty at each minute."""
+    shifts = profile.coverages[coverage].shifts
+    out = np.zeros((len(shifts), MINUTES_PER_WEEK), dtype=bool)
+    for i, shift in enumerate(shifts):
+        one = shift.model_copy(update={"agents": 1})
+        out[i] = _rota_array(rota_of([one])) > 0
+    return out
+
+
+def _rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
+    points = [*rota, (MINUTES_PER_WEEK, 0)]
+    level = np.zeros(MINUTES_PER_WEEK, dtype=np.int64)
+    for (start, agents), (end, _) in itertools.pairwise(points):
+        level[start:end] = agents
+    return level
+
+
+def shift_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
+    """Euros a week one more agent on each shift costs (premiums and shrinkage included)."""
+    spec = profile.compile(coverage)
+    per_minute = cost_per_agent_minute(spec.cost)
+    result: np.ndarray = shift_minutes(profile, coverage) @ per_minute
+    return result
+
+
+# --- the Erlang C estimate ---------------------------------------------------------------------
+
+
+def hourly_load(spec: ModelSpec) -> tuple[np.ndarray, float]:
+    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn."""
+    reply = np.array([c.share * (1 - c.no_reply_share) for c in spec.channels])
+    handling = np.array([c.handling.mean_min for c in spec.channels])
+    reply_share = float(reply.sum())
+    aht_min = float((reply * handling).sum() / reply_share) if reply_share > 0 else 1.0
+    arrivals_per_min = np.asarray(spec.rate_per_hour) * reply_share / MINUTES_PER_HOUR
+    load = arrivals_per_min * spec.conversation.mean_turns * aht_min
+    return load, aht_min
+
+
+def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
+    """Agents Erlang C asks for in each hour of the week (max over the targets)."""
+    load, aht_min = hourly_load(spec)
+    need = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    for hour, a in enumerate(load):
+        if a <= 0:
+            continue
+        need[hour] = max(
+            erlang.agents_for_service_level(float(a), aht_min, t.within_min, t.goal)
+            for t in targets
+        )
+    return need
+
+
+def erlang_staffing(
+    profile: Profile, coverage: str, targets: Sequence[SlaTarget], max_agents: int
+) -> tuple[int, ...]:
+    """Cheapest agents per shift covering the Erlang C need of every slot the shifts cover."""
+    spec = profile.compile(coverage)
+    need_hour = erlang_need(spec, targets)
+    on = shift_minutes(profile, coverage)
+    slots = MINUTES_PER_WEEK // SLOT_MIN
+    # A shift counts for a slot only if it is on duty for the whole slot.
+    cover = on.reshape(on.shape[0], slots, SLOT_MIN).all(axis=2).T.astype(float)
+    need = np.repeat(need_hour, MINUTES_PER_HOUR // SLOT_MIN).astype(float)
+    covered = cover.sum(axis=1) > 0
+    need = np.minimum(need, cover.sum(axis=1) * max_agents)[covered]
+    cost = [float(c) for c in shift_cost_per_agent(profile, coverage)]
+    n = on.shape[0]
+    res = optimize.milp(
+        c=np.maximum(cost, 1e-6),
+        constraints=optimize.LinearConstraint(cover[covered], lb=need, ub=np.inf),
+        integrality=np.ones(n),
+        bounds=optimize.Bounds(MIN_AGENTS_PER_SHIFT, max_agents),
+    )
+    if res.x is None:  # pragma: no cover - the needs are clipped to what the cap allows
+        return (max_agents,) * n
+    return tuple(round(float(x)) for x in res.x)
+
+
+# --- simulating candidates ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EvalJob:
+    job: SimJob
+    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each shift alone with one agent
+
+
+@functools.lru_cache(maxsize=16)
+def _blame_matrix(
+    shift_rotas: tuple[tuple[tuple[int, int], ...], ...], reach_min: float
+) -> np.ndarray:
+    """(minute of the week x shifts): share of a breach arriving then blamed on each shift.
+
+    A breach that arrives while shifts are on duty is shared by them. One that arrives while
+    nobody is on duty is blamed on the shifts that come on duty next, but only if they start
+    within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
+    mention in time if nobody is there until after it is due.
+    """
+    on = np.stack([_rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
+    any_on = on.sum(axis=1) > 0
+    if not any_on.any():
+        return on
+    covered_idx = np.flatnonzero(any_on)
+    minutes = np.arange(MINUTES_PER_WEEK)
+    pos = np.searchsorted(covered_idx, minutes) % covered_idx.size
+    gap = (covered_idx[pos] - minutes) % MINUTES_PER_WEEK
+    blame = on[covered_idx[pos]] * (gap < reach_min)[:, None]
+    total = blame.sum(axis=1, keepdims=True)
+    result: np.ndarray = np.divide(blame, total, out=np.zeros_like(blame), where=total > 0)
+    return result
+
+
+def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
+    """One replication: KPIs plus breached mentions blamed on each shift."""
+    job = item.job
+    result = simulate(
+        job.spec,
+        weeks=job.weeks,
+        rng=np.random.default_rng(job.seed),
+        warmup_weeks=job.warmup_weeks,
+    )
+    kpis = summarise(result).as_dict()
+    measured = result.measured
+    minute = (result.records.column("arrival_min") % MINUTES_PER_WEEK).astype(np.int64)
+    breaches = np.zeros(len(item.shift_rotas))
+    for target in job.spec.sla_targets:
+        reach = target.within_min if target.clock == "calendar" else math.inf
+        blame = _blame_matrix(item.shift_rotas, reach)
+        _, status = sla_status(result, target)
+        hit = measured & (status == BREACHED)
+        breaches += blame[minute[hit]].sum(axis=0)
+    return kpis, tuple(float(b) for b in breaches)
+
+
+class _Evaluator:
+    """Simulates candidates with common random numbers and remembers them."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        coverage: str,
+        targets: tuple[SlaTarget, ...],
+        *,
+        replications: int,
+        weeks: float,
+        warmup_weeks: float,
+        seed: int,
+        runner: Runner,
+        on_candidate: Callable[[Candidate], None] | None,
+    ) -> None:
+        self.profile, self.coverage, self.targets = profile, coverage, targets
+        self.names = profile.shift_names(coverage)
+        self.replications, self.weeks, self.warmup_weeks = replications, weeks, warmup_weeks
+        self.seeds = seed_sequences(seed, replications)
+        self.runner = runner
+        self.on_candidate = on_candidate
+        shifts = profile.coverages[coverage].shifts
+        self.shift_rotas = tuple(rota_of([s.model_copy(update={"agents": 1})]) for s in shifts)
+        self.cache: dict[tuple[int, ...], Candidate] = {}
+
+    def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
+        todo = [a for a in dict.fromkeys(batch) if a not in self.cache]
+        items = [
+            _EvalJob(
+                SimJob(
+                    staffed_spec(self.profile, self.coverage, agents, self.targets),
+                    self.weeks,
+                    self.warmup_weeks,
+                    seq,
+                ),
+                self.shift_rotas,
+            )
+            for agents in todo
+            for seq in self.seeds
+        ]
+        outputs = self.runner.map(_evaluate_run, items)
+        r = self.replications
+        for k, agents in enumerate(todo):
+            chunk = outputs[k * r : (k + 1) * r]
+            rows = [row for row, _ in chunk]
+            blame = np.mean([b for _, b in chunk], axis=0)
+            candidate = Candidate(
+                agents=tuple(zip(self.names, agents, strict=True)),
+                estimates=summarise_replications(rows),
+                targets=self.targets,
+                breaches_by_shift=tuple(float(b) for b in blame),
+            )
+            self.cache[agents] = candidate
+            if self.on_candidate is not None:
+                self.on_candidate(candidate)
+        return [self.cache[a] for a in batch]
+
+
+# --- the search --------------------------------------------------------------------------------
+
+
+def size(
+    profile: Profile,
+    coverage: str,
+    targets: Sequence[SlaTarget] = (),
+    *,
+    replications: int = SIZING_REPLICATIONS,
+    weeks: float = SIZING_WEEKS,
+    warmup_weeks: float = SIZING_WARMUP_WEEKS,
+    max_agents: int = MAX_AGENTS_PER_SHIFT,
+    seed: int = 1,
+    runner: Runner | None = None,
+    processes: int | None = None,
+    on_candidate: Callable[[Candidate], None] | None = None,
+) -> SizingResult:
+    """Cheapest staffing of ``coverage`` meeting ``targets`` (merged with the profile's).
+
+    Runs go to ``runner`` (kept open by the caller), or else to a local pool of ``processes``
+    (default: all cores; 1 runs inline). The answer does not depend on the backend.
+    """
+    check_coverage(profile, coverage)
+    try:
+        final_targets = sizing_targets(profile, targets)
+    except TargetError as exc:  # pragma: no cover - parse errors are raised before
+        raise SizingError(str(exc)) from None
+    if replications < 2:
+        raise SizingError(
+            f"--replications is {replications}; sizing vraagt om minstens 2 herhalingen voor een "
+            "betrouwbaarheidsinterval (6 of meer aanbevolen)"
+        )
+    if max_agents < MIN_AGENTS_PER_SHIFT:
+        raise SizingError(f"--max-agents is {max_agents}; geef minstens {MIN_AGENTS_PER_SHIFT}")
+    if not (math.isfinite(weeks) and weeks > 0) or not (
+        math.isfinite(warmup_weeks) and warmup_weeks >= 0
+    ):
+        raise SizingError(
+            f"weken {weeks:g} en inloop {warmup_weeks:g}: geef weken > 0 en inloop >= 0"
+        )
+    own_runner = runner is None
+    active = Runner(processes) if runner is None else runner
+    if own_runner:
+        active.__enter__()
+    try:
+        return _search(
+            profile,
+            coverage,
+            final_targets,
+            replications=replications,
+            weeks=weeks,
+            warmup_weeks=warmup_weeks,
+            max_agents=max_agents,
+            seed=seed,
+            runner=active,
+            on_candidate=on_candidate,
+        )
+    finally:
+        if own_runner:
+            active.close()
+
+
+def _search(
+    profile: Profile,
+    coverage: str,
+    targets: tuple[SlaTarget, ...],
+    *,
+    replications: int,
+    weeks: float,
+    warmup_weeks: float,
+    max_agents: int,
+    seed: int,
+    runner: Runner,
+    on_candidate: Callable[[Candidate], None] | None,
+) -> SizingResult:
+    evaluate = _Evaluator(
+        profile,
+        coverage,
+        targets,
+        replications=replications,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        seed=seed,
+        runner=runner,
+        on_candidate=on_candidate,
+    )
+    n = len(evaluate.names)
+    cost = [float(c) for c in shift_cost_per_agent(profile, coverage)]
+    start = erlang_staffing(profile, coverage, targets, max_agents)
+    cap_agents = (max_agents,) * n
+    goals: dict[str, float] = {t.name: t.goal for t in targets}
+
+    def deficit(candidate: Candidate) -> float:
+        """How far the lower bounds fall short of the goals, summed over the targets."""
+        total = 0.0
+        for t in targets:
+            est = candidate.attainment(t)
+            low = est.low if math.isfinite(est.low) else est.mean
+            total += max(0.0, goals[t.name] - (low if math.isfinite(low) else 0.0))
+        return total
+
+    def plus_one(candidate: Candidate, shift: int) -> tuple[int, ...]:
+        agents = list(dict(candidate.agents).values())
+        agents[shift] += 1
+        return tuple(agents)
+
+    def repair(candidate: Candidate) -> Candidate | None:
+        """The best next staffing: one more agent where it cuts the shortfall most per euro.
+
+        The shifts that carry most breaches per euro are tried first, side by side; the others
+        only if none of those helps.
+        """
+        agents = list(dict(candidate.agents).values())
+        open_shifts = [i for i in range(n) if agents[i] < max_agents]
+        blame = candidate.breaches_by_shift
+        ranked = sorted(open_shifts, key=lambda i: (-blame[i] / max(cost[i], 1e-9), cost[i]))
+        before = deficit(candidate)
+        for group in (ranked[:REPAIR_BRANCHES], ranked[REPAIR_BRANCHES:]):
+            if not group:
+                continue
+            trials = evaluate([plus_one(candidate, i) for i in group])
+            gains = [
+                ((before - deficit(c)) / max(cost[i], 1e-9), c)
+                for i, c in zip(group, trials, strict=True)
+                if c.meets(goals) or deficit(c) < before
+            ]
+            if gains:
+                met = [c for _, c in gains if c.meets(goals)]
+                if met:
+                    return min(met, key=lambda c: c.cost_per_week_eur)
+                return max(gains, key=lambda g: g[0])[1]
+        return None
+
+    erlang_c = evaluate([start])[0]
+    current = erlang_c
+    cap: Candidate | None = None
+    reachable = True
+    if not current.meets():
+        cap = evaluate([cap_agents])[0]
+        reachable = cap.meets()
+        if not reachable:
+            for t in targets:
+                est = cap.attainment(t)
+                low = est.low if math.isfinite(est.low) else est.mean
+                best_low = low if math.isfinite(low) else 0.0
+                goals[t.name] = min(t.goal, max(best_low - PLATEAU_MARGIN, 0.0))
+    # Repair: add agents where they cut the shortfall most until every target holds.
+    while not current.meets(goals) and len(evaluate.cache) < MAX_EVALUATIONS:
+        step = repair(current)
+        if step is None:
+            break
+        current = step
+    # Trim: remove from the dearest shift while everything still holds.
+    blocked: set[int] = set()
+    while len(evaluate.cache) < MAX_EVALUATIONS:
+        agents = list(dict(current.agents).values())
+        options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
+        if not options:
+            break
+        pick = max(options, key=lambda i: cost[i])
+        trial = agents.copy()
+        trial[pick] -= 1
+        candidate = evaluate([tuple(trial)])[0]
+        if candidate.meets(goals):
+            current = candidate
+        else:
+            blocked.add(pick)
+    return SizingResult(
+        profile=profile.name,
+        coverage=coverage,
+        targets=targets,
+        best=current,
+        erlang=erlang_c,
+        cap=cap,
+        reachable=reachable,
+        effective_goals=goals,
+        evaluations=len(evaluate.cache),
+        replications=replications,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        seed=seed,
+        max_agents=max_agents,
+    )
+
+
+def sizing_summary(result: SizingResult) -> dict[str, object]:
+    """Plain dict (JSON-ready) of a sizing result."""
+
+    def cand(c: Candidate) -> dict[str, object]:
+        return {
+            "agents": c.agents_by_shift,
+            "fte": c.fte,
+            "cost_per_week_eur": c.cost_per_week_eur,
+            "meets_targets": c.meets(),
+            "attainment": {t.name: c.attainment(t).as_dict() for t in result.targets},
+            "first_response_p90_min": c.estimates["first_response_p90_min"].as_dict(),
+            "backlog_monday_0900": c.estimates["backlog_monday_0900"].as_dict(),
+            "reputation_exposure_reach_hours": c.estimates[
+                "reputation_exposure_reach_hours"
+            ].as_dict(),
+        }
+
+    return {
+        "profile": result.profile,
+        "coverage": result.coverage,
+        "targets": [
+            {
+                "name": t.name,
+                "metric": t.metric,
+                "within_min": t.within_min,
+                "goal": t.goal,
+                "clock": t.clock,
+            }
+            for t in result.targets
+        ],
+        "reachable": result.reachable,
+        "effective_goals": dict(result.effective_goals),
+        "max_agents": result.max_agents,
+        "replications": result.replications,
+        "weeks": result.weeks,
+        "warmup_weeks": result.warmup_weeks,
+        "seed": result.seed,
+        "evaluations": result.evaluations,
+        "best": cand(result.best),
+        "erlang": cand(result.erlang),
+        "best_attainment": {k: v.as_dict() for k, v in result.best_attainment.items()},
+    }
+
+
+__all__ = [
+    "MAX_AGENTS_PER_SHIFT",
+    "MIN_AGENTS_PER_SHIFT",
+    "PLATEAU_MARGIN",
+    "SIZING_REPLICATIONS",
+    "SIZING_WARMUP_WEEKS",
+    "SIZING_WEEKS",
+    "Candidate",
+    "SizingError",
+    "SizingResult",
+    "check_coverage",
+    "erlang_need",
+    "erlang_staffing",
+    "hourly_load",
+    "shift_cost_per_agent",
+    "shift_minutes",
+    "size",
+    "sizing_summary",
+    "sizing_targets",
+    "staffed_spec",
+]

@@ -1,0 +1,125 @@
+"""`webcare-sim size` and `coverage-report` from the command line: output, files, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from sim.cli import EXIT_UNREACHABLE, app
+from sim.profile import resolve_profile
+
+QUICK = ["--replications", "3", "--weeks", "1", "--warmup-weeks", "1", "--processes", "1"]
+
+
+@pytest.fixture(scope="module")
+def small_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The telecom profile at a fifth of the volume, written as a manager's own copy."""
+    data = yaml.safe_load(resolve_profile("telecom").read_text(encoding="utf-8"))
+    data["volume"]["mentions_per_week"] = 600
+    path = tmp_path_factory.mktemp("profiles") / "klein.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_size_json_reports_staffing_cost_attainment_and_the_erlang_answer(
+    small_profile: Path,
+) -> None:
+    code, out, _ = _run(
+        "size",
+        str(small_profile),
+        "-c",
+        "24-7",
+        "-t",
+        "first_response<=30min:90%",
+        *QUICK,
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["coverage"] == "24-7" and data["reachable"] is True
+    names = [t["name"] for t in data["targets"]]
+    assert "first_response-30min" in names and "oplossing-24u" in names
+    for key in ("best", "erlang"):
+        block = data[key]
+        assert set(block["agents"]) == {
+            "vroeg",
+            "laat",
+            "midden",
+            "weekend-vroeg",
+            "weekend-laat",
+            "nacht",
+        }
+        assert block["fte"] > 0 and block["cost_per_week_eur"] > 0
+        assert set(block["attainment"]) == set(names)
+    assert data["best"]["meets_targets"] is True
+    for name in names:
+        assert data["best"]["attainment"][name]["low"] >= next(
+            t["goal"] for t in data["targets"] if t["name"] == name
+        )
+
+
+def test_size_table_in_dutch(small_profile: Path) -> None:
+    code, out, _ = _run("size", str(small_profile), "-c", "24-7", *QUICK)
+    assert code == 0
+    assert "Alleen Erlang C" in out and "Fte" in out and "Kosten per week" in out
+
+
+def test_size_unreachable_target_says_so_and_exits_3(small_profile: Path) -> None:
+    code, out, _ = _run(
+        "size",
+        str(small_profile),
+        "-c",
+        "business-hours",
+        "-t",
+        "first_response<=60min:90%",
+        "--max-agents",
+        "8",
+        *QUICK,
+    )
+    assert code == EXIT_UNREACHABLE == 3
+    assert "Niet haalbaar" in out and "8 agents" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-c", "nachtdienst"], "extended-hours, business-hours, 24-7"),
+        (["-t", "first_response<=0min:100%"], "0 minuten"),
+        (["-t", "first_response<=60min:120%"], "120%"),
+        (["-t", "snelheid<=60min:90%"], "onbekende metriek"),
+        (["--replications", "1"], "minstens 2"),
+        (["--processes", "0"], "--processes"),
+    ],
+)
+def test_size_bad_input_exits_2_with_a_message(
+    small_profile: Path, args: list[str], needle: str
+) -> None:
+    code, _, err = _run("size", str(small_profile), *args)
+    assert code == 2
+    assert err.startswith("Fout:") and needle in " ".join(err.split())
+    assert "Traceback" not in err
+
+
+def test_coverage_report_writes_a_self_contained_page(small_profile: Path, tmp_path: Path) -> None:
+    page = tmp_path / "rapport.html"
+    code, out, _ = _run("coverage-report", str(small_profile), "--out", str(page), *QUICK)
+    assert code == 0
+    assert "24/7" in out and "Best in class webcare" in out
+    text = page.read_text(encoding="utf-8")
+    assert "vegaEmbed" in text and "https://cdn" not in text
+    for name in ("extended-hours", "business-hours", "24-7"):
+        assert name in text
+
+
+def test_coverage_report_refuses_a_non_html_file(small_profile: Path) -> None:
+    code, _, err = _run("coverage-report", str(small_profile), "--out", "rapport.pdf")
+    assert code == 2 and ".html" in err
