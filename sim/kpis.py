@@ -40,7 +40,9 @@ Reputation:
   customer gave up, or the horizon), summed over the measured window.
 
 ``attainment_by(result, "channel" | "hour_of_week")`` breaks the SLA attainment down per channel
-or per hour of the week (of arrival).
+or per hour of the week (of arrival); ``backlog_profile(result)`` gives the mean backlog per hour
+of the week; ``with_sla_columns(result)`` adds each target's due time and status to the records
+for export.
 """
 
 from __future__ import annotations
@@ -358,3 +360,22 @@ def attainment_by(result: SimResult, by: Literal["channel", "hour_of_week"]) -> 
     table[counts] = table[counts].fillna(0).astype(np.int64)
     table.index.name = by
     return table
+
+
+def backlog_profile(result: SimResult) -> pd.DataFrame:
+    """Mean backlog per hour of the week over the measured window, for charts.
+
+    The step function is read at the middle of every minute of the window, so each hour's
+    figure is its time-weighted mean at one-minute resolution. Index ``hour_of_week``
+    (0..167), column ``backlog_mean``; hours the window never covers hold NaN.
+    """
+    minutes = np.arange(np.ceil(result.start_min), np.floor(result.horizon_min)) + 0.5
+    index = np.searchsorted(result.backlog_times, minutes, side="right") - 1
+    hours = (minutes // MINUTES_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+    total = np.bincount(hours, weights=result.backlog_values[index], minlength=HOURS_PER_WEEK)
+    count = np.bincount(hours, minlength=HOURS_PER_WEEK)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    frame = pd.DataFrame({"backlog_mean": mean}, index=pd.RangeIndex(HOURS_PER_WEEK))
+    frame.index.name = "hour_of_week"
+    return frame

@@ -10,7 +10,7 @@ import pytest
 from specs import office_hours, office_rota, rich_spec, stationary_spec
 
 from sim.engine import SimResult, TurnLog, simulate
-from sim.kpis import attainment_by, sla_status, summarise, with_sla_columns
+from sim.kpis import attainment_by, backlog_profile, sla_status, summarise, with_sla_columns
 from sim.records import FIELDS, MentionRecords
 from sim.spec import MINUTES_PER_DAY, MINUTES_PER_WEEK, CostSpec, ModelSpec, SlaTarget
 
@@ -297,3 +297,16 @@ def test_agent_figures_cover_the_measured_window_only() -> None:
     assert k.arrived == int(measured.sum()) < len(result.records)
     # The light load keeps the three agents mostly idle.
     assert 0 < k.utilisation < 0.2
+
+
+def test_backlog_profile_shows_the_overnight_pile_per_hour_of_the_week() -> None:
+    spec = rich_spec(rate_per_hour=10.0, rota=office_rota(20), patience_min=None)
+    result = simulate(spec, weeks=2, rng=np.random.default_rng(3), warmup_weeks=1)
+    profile = backlog_profile(result)
+    assert list(profile.index) == list(range(168))
+    monday_8, monday_16 = profile.loc[8, "backlog_mean"], profile.loc[16, "backlog_mean"]
+    # The weekend's pile waits for Monday morning and is worked off by the afternoon.
+    assert monday_8 > 300
+    assert monday_16 < 0.1 * monday_8
+    # The time-weighted mean over the week agrees with the headline figure.
+    assert profile["backlog_mean"].mean() == pytest.approx(summarise(result).backlog_mean, rel=0.01)
