@@ -20,7 +20,15 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from sim.experiment import CONFIDENCE, Estimate, compare, run
@@ -38,8 +46,24 @@ from sim.sizing import (
     SizingResult,
     size,
     sizing_summary,
+    sizing_targets,
 )
 from sim.spec import ModelSpec, SlaTarget
+from sim.sweep import (
+    SWEEP_REPLICATIONS,
+    SWEEP_WARMUP_WEEKS,
+    SWEEP_WEEKS,
+    SweepError,
+    frontier_chart,
+    frontier_target,
+    grid,
+    parse_vary,
+    run_sweep,
+    save_chart,
+    summarise_sweep,
+    summary_path,
+    write_table,
+)
 from sim.targets import TargetError, describe, parse_targets
 
 EXIT_BAD_INPUT = 2
@@ -692,6 +716,158 @@ def coverage_report_command(
     console.print(table)
     console.print(factor_sentence(report), markup=False)
     console.print(f"Rapport geschreven naar {out}", markup=False)
+
+
+@app.command("sweep")
+def sweep_command(
+    profile: ProfileArg,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            "-v",
+            help="Parameter en waarden: agents=4..12 (per dienst), volume=1.0,1.5,2.0, "
+            "handle_time=0.8,1.0,1.2. Herhaal voor een rooster.",
+        ),
+    ] = None,
+    coverage: Annotated[
+        str | None,
+        typer.Option("--coverage", "-c", help="Dekkingsmodel; standaard de huidige bezetting."),
+    ] = None,
+    target: TargetOpt = None,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", help="Herhalingen per roosterpunt.")
+    ] = SWEEP_REPLICATIONS,
+    weeks: WeeksOpt = SWEEP_WEEKS,
+    warmup_weeks: WarmupOpt = SWEEP_WARMUP_WEEKS,
+    seed: SeedOpt = 1,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Resultaten per punt en herhaling: .csv of .parquet."),
+    ] = Path("results.parquet"),
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="Grafiek kosten tegen SLA: .html of .png."),
+    ] = None,
+    processes: ProcessesOpt = None,
+    dask: DaskOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Reken een rooster van wat-als-varianten door en teken de grens kosten tegen SLA."""
+    _check_weeks(weeks, warmup_weeks)
+    if replications < 1:
+        _fail(f"--replications is {replications}; geef 1 of meer (2 of meer voor een interval)")
+    if out.suffix.lower() not in RECORD_SUFFIXES:
+        _fail(f"--out {out}: kies een bestandsnaam die eindigt op .csv of .parquet")
+    if chart is not None and chart.suffix.lower() not in (".html", ".png"):
+        _fail(f"--chart {chart}: kies een bestandsnaam die eindigt op .html of .png")
+    if not vary:
+        _fail("geef minstens één --vary, bijvoorbeeld --vary agents=4..12 --vary volume=1.0,1.5")
+    try:
+        points = grid(parse_vary(vary))
+    except SweepError as exc:
+        _fail(str(exc))
+    typed = _targets(target)
+    prof = _load(profile)
+    name = coverage if coverage is not None else prof.current_coverage
+    if name not in prof.coverages:
+        _fail(
+            f"onbekend dekkingsmodel {name!r} in profiel {profile}; kies een van: "
+            + ", ".join(prof.coverage_names)
+        )
+    runner = _runner(processes, dask)
+    total = len(points) * replications
+    try:
+        targets = sizing_targets(prof, typed)
+        with _bar(_show_progress(json_out), "Rooster", total) as tick, runner:
+            tidy = run_sweep(
+                prof,
+                name,
+                points,
+                targets,
+                replications=replications,
+                weeks=weeks,
+                warmup_weeks=warmup_weeks,
+                seed=seed,
+                runner=runner,
+                progress=tick,
+            )
+        summary = summarise_sweep(tidy, targets)
+        write_table(tidy, out)
+        write_table(summary, summary_path(out))
+        if chart is not None:
+            save_chart(frontier_chart(summary, targets), chart)
+    except (SweepError, SizingError, ParallelError, ProfileError, ValueError) as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json(
+            {
+                "profile": prof.name,
+                "coverage": name,
+                "grid_points": len(points),
+                "replications": replications,
+                "runs": total,
+                "out": str(out),
+                "summary_out": str(summary_path(out)),
+                "chart": str(chart) if chart is not None else None,
+                "summary": summary.to_dict(orient="records"),
+            }
+        )
+        return
+    console = _console()
+    console.print(
+        f"{prof.title or prof.name} — dekkingsmodel {name} — {len(points)} roosterpunten × "
+        f"{replications} herhalingen = {total} runs — seed {seed}",
+        markup=False,
+    )
+    front = frontier_target(targets)
+    table = Table(show_header=True, header_style="bold")
+    for column in ("Agents/dienst", "Volume", "Behandeltijd", "Euro/week"):
+        table.add_column(column, justify="right")
+    table.add_column(f"Gehaald {front.name}", justify="right")
+    table.add_column("Alle doelen", justify="center")
+    table.add_column("Grens", justify="center")
+    for row in summary.to_dict(orient="records"):
+        est = Estimate(
+            row[f"sla_{front.name}_attainment_mean"],
+            row[f"sla_{front.name}_attainment_low"],
+            row[f"sla_{front.name}_attainment_high"],
+            int(row["replications"]),
+        )
+        table.add_row(
+            "eigen" if row["agents"] < 0 else str(row["agents"]),
+            "×" + f"{row['volume']:g}".replace(".", ","),
+            "×" + f"{row['handle_time']:g}".replace(".", ","),
+            "€ " + _nl(row["cost_per_week_eur_mean"], 0),
+            _fmt_estimate(est, "percent"),
+            "✓" if row["meets_targets"] else "✗",
+            "●" if row["pareto"] else "",
+        )
+    console.print(table)
+    console.print(
+        f"Resultaten: {out} (per punt en herhaling), {summary_path(out)} (per punt)"
+        + (f", grafiek: {chart}" if chart is not None else ""),
+        markup=False,
+    )
+
+
+@contextmanager
+def _bar(enabled: bool, description: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar with time left on stderr; yields ``progress(done, total)``."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    columns = [
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("nog"),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done, total_: bar.update(task, completed=done, total=total_)
 
 
 def main() -> None:
