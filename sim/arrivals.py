@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, ModelSpec
+from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, Duration, ModelSpec
 
 COMPLAINT = "complaint"  # the kind an incident's complaint_share refers to
 SHARE_TOLERANCE = 1e-6  # shares must sum to 1 within this
@@ -106,7 +106,42 @@ def validate(spec: ModelSpec) -> None:
             f"{name}: reach median {spec.reach.median_followers} / sigma {spec.reach.sigma}; "
             "expected median > 0 and sigma >= 0"
         )
+    durations = [(f"channel {c.name!r} handling", c.handling) for c in spec.channels]
+    durations.append(("conversation.customer_delay", spec.conversation.customer_delay))
+    if spec.patience is not None:
+        durations.append(("patience", spec.patience))
+    if spec.backoffice is not None:
+        durations.append(("backoffice.work", spec.backoffice.work))
+    for label, duration in durations:
+        _check_duration(name, label, duration)
     kind_names = {kind.name for kind in spec.kinds}
+    channel_names = {channel.name for channel in spec.channels}
+    for i, rule in enumerate(spec.priority_rules):
+        for field_name, value, known in (
+            ("kind", rule.kind, kind_names),
+            ("channel", rule.channel, channel_names),
+        ):
+            if value is not None and value not in known:
+                raise ValueError(
+                    f"{name}: priority rule {i} {field_name} is {value!r}; expected one of "
+                    f"{sorted(known)}"
+                )
+    target_names = [target.name for target in spec.sla_targets]
+    for target in spec.sla_targets:
+        if target_names.count(target.name) > 1:
+            raise ValueError(
+                f"{name}: SLA target name {target.name!r} is used twice; expected unique names"
+            )
+        if not (np.isfinite(target.within_min) and target.within_min >= 0):
+            raise ValueError(
+                f"{name}: SLA target {target.name!r} within_min is {target.within_min}; "
+                "expected minutes >= 0"
+            )
+        if target.clock == "business" and spec.business_hours is None:
+            raise ValueError(
+                f"{name}: SLA target {target.name!r} uses the business clock but "
+                "business_hours is not set; expected a business_hours schedule"
+            )
     for i, incident in enumerate(spec.incidents):
         if incident.duration_min < 0 or incident.multiplier < 0:
             raise ValueError(
@@ -119,6 +154,25 @@ def validate(spec: ModelSpec) -> None:
                 f"{name}: incident {i} complaint_share is {share}; expected a share between 0 "
                 f"and 1 and a kind named {COMPLAINT!r} (kinds: {sorted(kind_names)})"
             )
+
+
+def _check_duration(name: str, label: str, duration: Duration) -> None:
+    if duration.kind not in ("exponential", "lognormal", "fixed"):
+        raise ValueError(
+            f"{name}: {label} kind is {duration.kind!r}; expected exponential, lognormal or fixed"
+        )
+    positive = duration.kind != "fixed"
+    if (
+        not np.isfinite(duration.mean_min)
+        or duration.mean_min < 0
+        or (positive and duration.mean_min == 0)
+    ):
+        expected = "> 0" if positive else ">= 0"
+        raise ValueError(
+            f"{name}: {label} mean is {duration.mean_min}; expected minutes {expected}"
+        )
+    if duration.kind == "lognormal" and not (np.isfinite(duration.cv) and duration.cv > 0):
+        raise ValueError(f"{name}: {label} cv is {duration.cv}; expected a number > 0")
 
 
 def _arrival_times(spec: ModelSpec, horizon_min: float, rng: np.random.Generator) -> np.ndarray:

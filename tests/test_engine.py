@@ -22,6 +22,7 @@ from sim.spec import (
     Duration,
     Incident,
     KindSpec,
+    PriorityRule,
     ReachSpec,
     SlaTarget,
     Weekly,
@@ -335,6 +336,13 @@ def test_warm_up_mentions_are_kept_in_records_but_not_counted() -> None:
         ({"kinds": (KindSpec("question", 0.5),)}, "kinds shares"),
         ({"kinds": (KindSpec("question", 1.0, backoffice_share=0.2),)}, "backoffice"),
         ({"incidents": (Incident(0.0, 60.0, 2.0, complaint_share=0.5),)}, "complaint"),
+        ({"patience": Duration("exponential", 0.0)}, "patience mean"),
+        ({"patience": Duration("lognormal", 5.0, cv=0.0)}, "patience cv"),
+        ({"priority_rules": (PriorityRule(1, kind="klacht"),)}, "priority rule 0 kind"),
+        ({"priority_rules": (PriorityRule(1, channel="fax"),)}, "priority rule 0 channel"),
+        ({"sla_targets": (SlaTarget("a", "first_response", 60, 0.9),) * 2}, "used twice"),
+        ({"sla_targets": (SlaTarget("a", "first_response", -1, 0.9),)}, "within_min"),
+        ({"sla_targets": (SlaTarget("a", "resolution", 60, 0.9, "business"),)}, "business_hours"),
     ],
 )
 def test_bad_spec_gets_a_clear_error(change, words) -> None:

@@ -83,6 +83,10 @@ def specs(draw: st.DrawFn) -> ModelSpec:
         incidents = (
             Incident(draw(st.floats(0, 3000)), draw(st.floats(0, 600)), draw(st.floats(1, 5))),
         )
+    rules: tuple[PriorityRule, ...] = ()
+    if draw(st.booleans()):
+        urgent = draw(st.sampled_from(kinds)).name
+        rules = (PriorityRule(priority=draw(st.integers(0, 20)), kind=urgent),)
     return ModelSpec(
         name="random",
         rate_per_hour=rates,
@@ -100,9 +104,7 @@ def specs(draw: st.DrawFn) -> ModelSpec:
             customer_delay=draw(durations),
             private_share=draw(st.floats(0.0, 1.0)),
         ),
-        priority_rules=(PriorityRule(priority=draw(st.integers(0, 20)), kind="complaint"),)
-        if draw(st.booleans())
-        else (),
+        priority_rules=rules,
         patience=draw(st.none() | durations),
         backoffice=BackOfficeSpec(work=draw(durations), hours=office_hours())
         if with_backoffice
