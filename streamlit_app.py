@@ -2,5 +2,16 @@
 
 import streamlit as st
 
-pages = [st.Page("webcare_app/pages/home.py", title="Start", icon=":material/home:", default=True)]
+from webcare_app.state import init_state
+
+st.set_page_config(page_title="Webcare Sandbox", page_icon=":material/forum:", layout="wide")
+init_state()
+
+pages = [
+    st.Page("webcare_app/pages/home.py", title="Start", icon=":material/home:", default=True),
+    st.Page("webcare_app/pages/oefenen.py", title="Oefenen", icon=":material/edit_note:"),
+    st.Page("webcare_app/pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
+    st.Page("webcare_app/pages/simulatie.py", title="Simulatie", icon=":material/query_stats:"),
+    st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
+]
 st.navigation(pages).run()

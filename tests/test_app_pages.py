@@ -1,0 +1,119 @@
+"""Router, Voortgang, Richtlijnen and Simulatie pages render and react to their widgets."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trainer.rules import load_rules
+from trainer.storage import Database
+from webcare_app.services import TrainingService
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = REPO / "webcare_app" / "pages"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.sqlite"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
+    return path
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=90)
+
+
+def test_router_serves_the_start_page_in_dutch(db_path: Path) -> None:
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Webcare Sandbox"
+    assert at.session_state["session_seed"] is not None
+
+
+def test_progress_page_finds_a_trainee_by_name_and_charts_attempts(db_path: Path) -> None:
+    with Database(path=db_path) as db:
+        svc = TrainingService(db, seed=3)
+        anna = svc.start("Anna", "bank")
+        for draft in ("Hoi Anna, dank je! Ik kijk het na. ^MK", "ticket backoffice"):
+            post = svc.next_post(anna)
+            svc.submit(anna, post, post.expected_decision, draft)
+    at = _page("voortgang").run()
+    assert not at.exception
+    at.text_input(key="progress_name").input("anna")
+    at.button(key="progress_lookup").click().run()
+    assert not at.exception
+    assert at.session_state["trainee"].name == "Anna"
+    attempts = [m for m in at.metric if m.label == "Pogingen"]
+    assert attempts and attempts[0].value == "2"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2  # scores over time, rules broken
+
+
+def test_progress_page_unknown_name_warns(db_path: Path) -> None:
+    at = _page("voortgang").run()
+    at.text_input(key="progress_name").input("Niemand")
+    at.button(key="progress_lookup").click().run()
+    assert not at.exception
+    assert at.warning
+
+
+def test_rulebook_lists_every_rule_with_examples_and_the_matrix(db_path: Path) -> None:
+    at = _page("richtlijnen").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    rules = load_rules()
+    assert len(labels) == len(rules)
+    assert {label.split(" ")[0] for label in labels} == {r.id for r in rules}
+    html = "\n".join(str(el.proto.body) for el in at.get("html"))
+    for rule in rules:
+        assert "Bron: " + rule.source.replace("'", "&#x27;") in html
+    assert html.count("<mark title") >= len(rules)  # every bad example shows where it fails
+    matrix = at.dataframe[0].value
+    assert set(matrix["Beslissing"]) == {
+        "Openbaar reageren",
+        "Privé reageren (DM)",
+        "Niet reageren",
+    }
+
+
+def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -> None:
+    at = _page("simulatie").run()
+    assert not at.exception
+    assert at.selectbox(key="whatif_profile").value == "library"
+    assert at.selectbox(key="whatif_cov_a_library").value == "24-7"
+    assert at.selectbox(key="whatif_cov_b_library").value == "business-hours"
+    headings = [m.value for m in at.markdown]
+    assert any("24-7" in h for h in headings) and any("business-hours" in h for h in headings)
+    cost_cards = [m for m in at.metric if m.label == "Kosten per week"]
+    assert len(cost_cards) == 2 and cost_cards[1].delta, "B shows its difference with A"
+    assert len(at.get("vega_lite_chart")) == 3
+
+    # more agents on the business-hours day shift costs more
+    before = cost_cards[1].value
+    at.number_input(key="whatif_agents_library_business-hours_dag").set_value(3).run()
+    assert not at.exception
+    after = [m for m in at.metric if m.label == "Kosten per week"][1].value
+    assert after != before
+
+    # telecom works too and keeps its own widget keys
+    at.selectbox(key="whatif_profile").select("telecom").run()
+    assert not at.exception
+    assert at.selectbox(key="whatif_cov_a_telecom").value == "24-7"
+
+
+def test_whatif_csv_download_holds_both_models(db_path: Path) -> None:
+    from webcare_app import services
+
+    result = services.run_whatif(services.WhatIfInputs("library", weeks=1))
+    text = services.whatif_csv(result)
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    assert {"24-7", "business-hours", "verschil"} <= set(frame.columns)
+    assert "cost_per_week_eur" in set(frame["kpi"])
+    hourly = pd.read_csv(io.StringIO(services.hourly_csv(result)))
+    assert len(hourly) == 2 * 168

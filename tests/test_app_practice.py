@@ -1,0 +1,140 @@
+"""The Oefenen page: register, answer a post, get feedback; odd drafts get feedback, not errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trainer.progress import attempts_over_time
+from trainer.storage import Database
+from webcare_app.services import TrainingService
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = str(REPO / "webcare_app/pages/oefenen.py")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.sqlite"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
+    return path
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(str(el.proto.body) for el in at.get("html"))
+
+
+def _registered(name: str = "Sanne de Vries", org: str = "library") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    at.text_input(key="practice_name").input(name)
+    at.selectbox(key="practice_org_select").select(org)
+    at.button(key="practice_start").click().run()
+    assert not at.exception
+    return at
+
+
+def _answer(at: AppTest, decision: str, draft: str) -> AppTest:
+    at.radio(key="practice_decision").set_value(decision)
+    at.text_area(key="practice_draft").input(draft)
+    at.button(key="practice_submit").click().run()
+    assert not at.exception
+    return at
+
+
+def test_practice_flow_scores_a_submitted_draft(db_path: Path) -> None:
+    at = _registered()
+    post = at.session_state["practice_post"]
+    assert post.org == "library"
+    assert post.text[:20] in _html(at).replace("&#x27;", "'").replace("&quot;", '"')
+    _answer(
+        at, post.expected_decision, "Hoi, dank je voor je bericht! Ik zoek het voor je uit. ^MK"
+    )
+    feedback = at.session_state["practice_feedback"]
+    assert feedback is not None and feedback.post.id == post.id
+    assert 0 <= feedback.score <= 100
+    scores = [m for m in at.metric if m.label == "Score"]
+    assert scores and scores[0].value == f"{feedback.score} / 100"
+    assert at.success, "the right decision is confirmed"
+    # the attempt is in the database the page was pointed at
+    with Database(path=db_path) as db:
+        trainee = at.session_state["trainee"]
+        points = attempts_over_time(db, trainee)
+    assert [p.post_id for p in points] == [post.id]
+    # the next post replaces the feedback and empties the draft
+    at.button(key="practice_next").click().run()
+    assert not at.exception
+    assert at.session_state["practice_feedback"] is None
+    assert at.text_area(key="practice_draft").value == ""
+
+
+def test_wrong_decision_is_explained(db_path: Path) -> None:
+    at = _registered(org="telecom")
+    post = at.session_state["practice_post"]
+    wrong = "none" if post.expected_decision != "none" else "public"
+    _answer(at, wrong, "")
+    assert at.error, "a wrong decision shows the better one"
+    assert at.session_state["practice_feedback"].result["decision"]["correct"] is False
+
+
+def test_submit_without_decision_asks_for_one(db_path: Path) -> None:
+    at = _registered()
+    at.text_area(key="practice_draft").input("Hoi!")
+    at.button(key="practice_submit").click().run()
+    assert not at.exception
+    assert at.session_state["practice_feedback"] is None
+    assert any("Kies eerst" in w.value for w in at.warning)
+
+
+def test_empty_name_gets_a_dutch_hint(db_path: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.button(key="practice_start").click().run()
+    assert not at.exception
+    assert at.session_state["trainee"] is None
+    assert any("naam" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "",
+        "x" * 6000,
+        "😀🙈🎉👍",
+        "<script>alert('x')</script> **vet** [link](http://x) $$ \x00 \u202e é ß \t\n<mark>",
+        "Zeer" + "e" * 3000 + "r lang woord",
+    ],
+    ids=["empty", "very-long", "emoji-only", "odd-characters", "long-word"],
+)
+def test_odd_drafts_get_feedback_not_errors(db_path: Path, draft: str) -> None:
+    at = _registered(name="Odd Tester")
+    post = at.session_state["practice_post"]
+    _answer(at, "public" if post.expected_decision == "none" else post.expected_decision, draft)
+    feedback = at.session_state["practice_feedback"]
+    assert feedback is not None and feedback.draft == draft
+    assert feedback.score is not None
+    html = _html(at)
+    assert "<script>alert" not in html and "<mark>" not in html  # ours always carry a title
+    if "<script>" in draft:
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_user_text_is_never_rendered_as_markup(db_path: Path) -> None:
+    at = _registered(name="<b>Evil</b> **Name**")
+    html = _html(at)
+    assert "<b>Evil</b>" not in html and "&lt;b&gt;Evil&lt;/b&gt;" in html
+    assert not [m for m in at.markdown if "Evil" in m.value]
+
+
+def test_restart_loses_nothing(db_path: Path) -> None:
+    at = _registered(name="Jan")
+    post = at.session_state["practice_post"]
+    _answer(at, post.expected_decision, "Hoi Jan, dank je! ^MK")
+    # a new session after a "restart": a fresh service on the same file finds Jan's attempt
+    with Database(path=db_path) as db:
+        svc = TrainingService(db, seed=1)
+        jan = svc.find_trainee("jan")
+        assert jan is not None
+        assert svc.progress(jan).summary.attempts == 1

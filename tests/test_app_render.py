@@ -1,0 +1,68 @@
+"""Safe HTML: user text is escaped, alert spans are marked exactly, overlaps are not lost."""
+
+from __future__ import annotations
+
+import re
+
+from webcare_app.render import alert_list, highlight_draft, post_card
+from webcare_app.services import LONG_WORD_CHARS, tame_long_words
+
+
+def _alert(start: int, end: int, rule: str = "jargon", level: str = "warning", msg: str = "m"):
+    return {"rule": rule, "level": level, "message": msg, "source": "s", "start": start, "end": end}
+
+
+def _marked(html: str) -> list[str]:
+    return re.findall(r"<mark [^>]*>(.*?)</mark>", html)
+
+
+def test_spans_are_marked_with_their_message_as_tooltip() -> None:
+    draft = "Ik heb een ticket aangemaakt."
+    html = highlight_draft(draft, [_alert(11, 17, msg="'ticket' is vaktaal")])
+    assert _marked(html) == ["ticket"]
+    assert 'title="&#x27;ticket&#x27; is vaktaal"' in html
+
+
+def test_overlapping_spans_are_cut_not_doubled() -> None:
+    draft = "abcdefghij"
+    html = highlight_draft(draft, [_alert(0, 6, "a"), _alert(4, 10, "b", "error")])
+    assert "".join(_marked(html)) == draft
+    assert _marked(html) == ["abcd", "ef", "ghij"]
+    assert 'data-rules="a b"' in html
+
+
+def test_user_text_and_messages_are_escaped() -> None:
+    draft = '<img src=x onerror=alert(1)> "quoted" & **md**'
+    html = highlight_draft(draft, [_alert(0, 5, msg='<b>"x"</b>')])
+    assert "<img" not in html and "&lt;img" in html
+    assert "<b>" not in html
+    assert "**md**" in html  # shown literally; st.html does not read Markdown
+    listed = alert_list([_alert(0, 1, msg="<script>x</script>")])
+    assert "<script>" not in listed and "&lt;script&gt;" in listed
+
+
+def test_spans_outside_the_draft_are_clipped_and_empty_drafts_are_shown() -> None:
+    assert _marked(highlight_draft("kort", [_alert(2, 99), _alert(50, 60)])) == ["rt"]
+    assert "(leeg antwoord)" in highlight_draft("", [_alert(0, 0)])
+
+
+def test_post_card_escapes_every_field() -> None:
+    html = post_card(
+        channel="x",
+        author_name="<i>Piet</i>",
+        author_handle="@p<b>",
+        reach=12345,
+        text="Hallo\n<script>",
+        brand_name="B&B",
+    )
+    assert "<i>" not in html and "<script>" not in html and "<b>" not in html
+    assert "X (Twitter)" in html and "12.345 volgers" in html and "B&amp;B" in html
+    assert "Hallo<br>&lt;script&gt;" in html
+
+
+def test_tame_long_words_keeps_length_and_positions() -> None:
+    draft = "Hoi " + "a" * 500 + " doei"
+    tamed = tame_long_words(draft)
+    assert len(tamed) == len(draft)
+    assert tamed.endswith(" doei") and tamed.startswith("Hoi " + "a" * LONG_WORD_CHARS + " ")
+    assert tame_long_words("gewone zin") == "gewone zin"

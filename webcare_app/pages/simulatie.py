@@ -1,0 +1,225 @@
+"""Simulatie: a manager's what-if, two coverage models of one organisation side by side.
+
+Widget keys: ``whatif_profile``, ``whatif_volume``, ``whatif_handle``, ``whatif_weeks``,
+``whatif_reps``, ``whatif_cov_a_<profile>``, ``whatif_cov_b_<profile>``,
+``whatif_agents_<profile>_<coverage>_<shift>``, ``whatif_sla_within_<profile>_<target>``,
+``whatif_sla_goal_<profile>_<target>``, ``whatif_target``, ``whatif_download_kpis``,
+``whatif_download_hourly``, ``whatif_sizing``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from webcare_app import charts, services
+from webcare_app.state import init_state, whatif
+
+init_state()
+
+st.title("Simulatie: wat als…?")
+st.write(
+    "Kies een organisatie, pas volume, behandeltijd, bezetting en servicedoelen aan en vergelijk "
+    "twee dekkingsmodellen, standaard 24/7 tegenover kantooruren. Beide draaien op precies "
+    "dezelfde gesimuleerde berichten, zodat de verschillen door de bezetting komen."
+)
+
+names = services.profile_names()
+profile = st.selectbox(
+    "Organisatieprofiel",
+    names,
+    index=names.index("library") if "library" in names else 0,
+    format_func=lambda n: f"{services.profile_overview(n).title} ({n})",
+    key="whatif_profile",
+)
+overview = services.profile_overview(profile)
+default_a, default_b = services.compared_default(overview.coverages)
+
+c1, c2 = st.columns(2)
+with c1:
+    cov_a = st.selectbox(
+        "Dekkingsmodel A",
+        overview.coverages,
+        index=overview.coverages.index(default_a),
+        key=f"whatif_cov_a_{profile}",
+    )
+with c2:
+    cov_b = st.selectbox(
+        "Dekkingsmodel B",
+        overview.coverages,
+        index=overview.coverages.index(default_b),
+        key=f"whatif_cov_b_{profile}",
+    )
+
+c1, c2, c3, c4 = st.columns(4)
+with c1:
+    volume = st.slider(
+        "Volume (× huidig)",
+        0.25,
+        3.0,
+        1.0,
+        0.05,
+        key="whatif_volume",
+        help=f"Nu {overview.mentions_per_week:,.0f} berichten per week.".replace(",", "."),
+    )
+with c2:
+    handle = st.slider(
+        "Behandeltijd (× huidig)",
+        0.5,
+        2.0,
+        1.0,
+        0.05,
+        key="whatif_handle",
+        help=f"Nu gemiddeld {overview.mean_handle_min:.1f} minuten per bericht.",
+    )
+with c3:
+    weeks = st.select_slider("Weken simuleren", [1, 2, 4, 8], value=2, key="whatif_weeks")
+with c4:
+    reps = st.select_slider("Herhalingen", [1, 2, 3, 5], value=1, key="whatif_reps")
+
+agents: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+with st.expander("Medewerkers per dienst"):
+    cols = st.columns(2)
+    for col, cov in zip(cols, dict.fromkeys((cov_a, cov_b)), strict=False):
+        with col:
+            st.markdown(f"**{cov}**")
+            st.caption(overview.descriptions.get(cov, ""))
+            chosen = []
+            for shift in overview.shifts[cov]:
+                n = st.number_input(
+                    f"{shift.name} ({shift.days}, {shift.start}-{shift.end})",
+                    min_value=0,
+                    max_value=500,
+                    value=shift.agents,
+                    step=1,
+                    key=f"whatif_agents_{profile}_{cov}_{shift.name}",
+                )
+                chosen.append((shift.name, int(n)))
+            agents.append((cov, tuple(chosen)))
+
+sla: list[tuple[str, float, float]] = []
+with st.expander("Servicedoelen (SLA)"):
+    for name, metric, within_min, goal in overview.sla:
+        kind = "eerste reactie" if metric == "first_response" else "oplossing"
+        c1, c2 = st.columns(2)
+        with c1:
+            hours = st.number_input(
+                f"{name}: {kind} binnen (uur)",
+                min_value=0.25,
+                max_value=24.0 * 14,
+                value=float(within_min) / 60,
+                step=0.25,
+                key=f"whatif_sla_within_{profile}_{name}",
+            )
+        with c2:
+            pct = st.number_input(
+                f"{name}: doel (% op tijd)",
+                min_value=1.0,
+                max_value=100.0,
+                value=float(goal) * 100,
+                step=1.0,
+                key=f"whatif_sla_goal_{profile}_{name}",
+            )
+        sla.append((name, float(hours) * 60, float(pct) / 100))
+
+inputs = services.WhatIfInputs(
+    profile=profile,
+    coverages=(cov_a, cov_b),
+    volume_factor=float(volume),
+    handle_factor=float(handle),
+    agents=tuple(agents),
+    sla=tuple(sla),
+    weeks=float(weeks),
+    replications=int(reps),
+)
+try:
+    result = whatif(inputs)
+except services.ServiceInputError as exc:
+    st.warning(str(exc))
+    st.stop()
+
+
+def _fmt(value: float, unit: str) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "–"
+    if unit == "%":
+        return f"{value:.0%}"
+    if unit == "min":
+        return f"{value / 60:.1f} uur" if abs(value) >= 120 else f"{value:.0f} min"
+    if unit == "€":
+        return f"€ {value:,.0f}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ")
+
+
+st.subheader("Kerncijfers")
+card_cols = st.columns(2)
+first = result.runs[0].coverage
+for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
+    with col:
+        st.markdown(f"#### {'AB'[side]}: {run.coverage}")
+        st.caption(run.description)
+        inner = st.columns(3)
+        for i, (key, label, unit, lower_better) in enumerate(services.kpi_rows(result)):
+            value = result.kpi(run.coverage, key)
+            delta = None
+            diff = value - result.kpi(first, key)
+            if side == 1 and not math.isnan(diff):
+                delta = _fmt(diff, unit)
+                if not delta.startswith("-"):
+                    delta = "+" + delta
+            inner[i % 3].metric(
+                label,
+                _fmt(value, unit),
+                delta=delta,
+                delta_color="inverse" if lower_better else "normal",
+                help="Verschil t.o.v. model A" if side == 1 else None,
+            )
+
+st.subheader("Wachtrij door de week")
+st.altair_chart(charts.backlog_week(result.backlog), width="stretch")
+
+st.subheader("Hoe snel komt de eerste reactie?")
+st.altair_chart(charts.wait_distribution(result.waits), width="stretch")
+
+if result.sla_names:
+    st.subheader("Servicedoel gehaald, per uur van de week")
+    target = st.selectbox("Servicedoel", result.sla_names, key="whatif_target")
+    st.altair_chart(charts.attainment_week(result.attainment, target), width="stretch")
+
+st.subheader("Kosten")
+k1, k2 = st.columns(2)
+for col, run in zip((k1, k2), result.runs, strict=True):
+    col.metric(
+        f"{run.coverage}: kosten per week",
+        _fmt(result.kpi(run.coverage, "cost_per_week_eur"), "€"),
+        help="Betaalde uren (incl. shrinkage) met nacht- en weekendtoeslag.",
+    )
+
+d1, d2 = st.columns(2)
+with d1:
+    st.download_button(
+        "Kerncijfers als CSV",
+        services.whatif_csv(result),
+        file_name=f"whatif-{profile}.csv",
+        mime="text/csv",
+        key="whatif_download_kpis",
+    )
+with d2:
+    st.download_button(
+        "Per uur van de week als CSV",
+        services.hourly_csv(result),
+        file_name=f"whatif-{profile}-per-uur.csv",
+        mime="text/csv",
+        key="whatif_download_hourly",
+    )
+
+if services.sizing_available():
+    st.button(
+        "Bereken benodigde bezetting",
+        key="whatif_sizing",
+        disabled=True,
+        help="De rekenmodule voor bezetting is aanwezig; koppeling volgt.",
+    )
+else:
+    st.caption("Automatisch de bezetting laten berekenen kan zodra de rekenmodule klaar is.")

@@ -1,0 +1,166 @@
+"""Safe HTML for the app: every piece of text is escaped first, then wrapped in markup we build.
+
+Trainees type drafts, customers wrote the scenario posts, and rule messages quote words from the
+draft. None of that may ever be read as HTML or Markdown by the browser: a draft with
+``<script>`` or ``**vet**`` must show exactly those characters. So the app never passes such text
+to ``st.markdown``; it builds small HTML fragments here, where all text goes through
+``html.escape`` and the only tags are the ones written in this module. ``st.html`` then shows
+them (and Streamlit sanitises once more with DOMPurify).
+
+Alert spans are character offsets into the draft (Python string indices, end exclusive). Spans
+may overlap (a spelling error inside a jargon word): the draft is cut at every span boundary and
+each piece is marked with all alerts that cover it, so nothing is highlighted twice or lost.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+CHANNEL_LABELS: dict[str, str] = {
+    "x": "X (Twitter)",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "whatsapp": "WhatsApp",
+    "messenger": "Messenger",
+    "reviews": "Reviewsite",
+    "forum": "Forum",
+}
+LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
+LEVEL_COLOURS: dict[str, str] = {  # background of a highlighted span, by the worst level in it
+    "error": "#ffc9c9",
+    "warning": "#ffe8a3",
+    "suggestion": "#d3ecff",
+}
+_LEVEL_ORDER = ("error", "warning", "suggestion")
+
+
+def esc(text: object) -> str:
+    """Text as HTML that shows exactly these characters (quotes too, for attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def _multiline(text: str) -> str:
+    return esc(text).replace("\n", "<br>")
+
+
+def _worst(levels: Sequence[str]) -> str:
+    for level in _LEVEL_ORDER:
+        if level in levels:
+            return level
+    return "suggestion"
+
+
+def highlight_draft(draft: str, alerts: Sequence[Mapping[str, Any]]) -> str:
+    """The draft as HTML with every alert span in a ``<mark>`` whose tooltip gives the message.
+
+    Spans outside the draft are clipped; empty spans highlight nothing (the alert is still
+    listed under the draft by the page).
+    """
+    n = len(draft)
+    spans: list[tuple[int, int, Mapping[str, Any]]] = []
+    for alert in alerts:
+        start = max(0, min(n, int(alert.get("start", 0))))
+        end = max(start, min(n, int(alert.get("end", 0))))
+        if end > start:
+            spans.append((start, end, alert))
+    cuts = sorted({0, n, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    parts: list[str] = []
+    for a, b in itertools.pairwise(cuts):
+        piece = draft[a:b]
+        covering = [alert for s, e, alert in spans if s <= a and b <= e]
+        if not covering:
+            parts.append(_multiline(piece))
+            continue
+        level = _worst([str(c.get("level", "")) for c in covering])
+        tip = " | ".join(str(c.get("message", "")) for c in covering)
+        rules = " ".join(str(c.get("rule", "")) for c in covering)
+        parts.append(
+            f'<mark title="{esc(tip)}" data-rules="{esc(rules)}" '
+            f'style="background:{LEVEL_COLOURS[level]};border-radius:3px;padding:0 1px">'
+            f"{_multiline(piece)}</mark>"
+        )
+    body = "".join(parts) if draft else "<em>(leeg antwoord)</em>"
+    return (
+        '<div class="wc-draft" style="white-space:pre-wrap;border:1px solid #ddd;'
+        f'border-radius:8px;padding:10px 12px;line-height:1.6">{body}</div>'
+    )
+
+
+def post_card(
+    *,
+    channel: str,
+    author_name: str,
+    author_handle: str | None,
+    reach: int,
+    text: str,
+    brand_name: str,
+    shown_at: datetime | None = None,
+) -> str:
+    """A post as it would look on its channel: channel, author, reach, time and the text."""
+    label = CHANNEL_LABELS.get(channel, channel)
+    handle = f' <span style="color:#666">{esc(author_handle)}</span>' if author_handle else ""
+    when = shown_at.strftime("%d-%m-%Y %H:%M") if shown_at is not None else ""
+    reach_text = f"{reach:,}".replace(",", ".")
+    return (
+        '<div class="wc-post" style="border:1px solid #ccd;border-radius:12px;padding:12px 14px;'
+        'margin-bottom:8px;background:#fafbff">'
+        f'<div style="font-size:0.85em;color:#555">{esc(label)} · over {esc(brand_name)}'
+        f"{' · ' + esc(when) if when else ''}</div>"
+        f'<div style="margin-top:4px"><strong>{esc(author_name)}</strong>{handle}'
+        f' <span style="color:#666;font-size:0.85em">· {esc(reach_text)} volgers</span></div>'
+        f'<div class="wc-post-text" style="white-space:pre-wrap;margin-top:8px">'
+        f"{_multiline(text)}</div></div>"
+    )
+
+
+def alert_list(alerts: Sequence[Mapping[str, Any]]) -> str:
+    """Each alert's level, message and source as an HTML list (all text escaped)."""
+    if not alerts:
+        return '<p class="wc-alerts">Geen opmerkingen bij je antwoord.</p>'
+    items = []
+    for alert in alerts:
+        level = str(alert.get("level", ""))
+        colour = LEVEL_COLOURS.get(level, "#eee")
+        items.append(
+            f'<li style="margin-bottom:6px"><span style="background:{colour};border-radius:3px;'
+            f'padding:0 4px;font-size:0.85em">{esc(LEVEL_LABELS.get(level, level))}</span> '
+            f"{esc(alert.get('message', ''))}"
+            f'<br><span style="color:#666;font-size:0.85em">Bron: {esc(alert.get("source", ""))}'
+            f" · regel {esc(alert.get('rule', ''))}</span></li>"
+        )
+    return f'<ul class="wc-alerts" style="padding-left:1.2em">{"".join(items)}</ul>'
+
+
+def plain_block(text: str, *, css_class: str = "wc-text") -> str:
+    """Any text as a plain paragraph, line breaks kept, nothing interpreted."""
+    return f'<div class="{esc(css_class)}" style="white-space:pre-wrap">{_multiline(text)}</div>'
+
+
+def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
+    """The draft's character count against the channel's limit, updated live as one types.
+
+    The server renders the count of the last rerun; a small script (our own, no user text in it)
+    then follows the text area's ``input`` events so the count moves with every keystroke.
+    """
+    shown = f"{count} / {limit} tekens" if limit else f"{count} tekens"
+    over = limit is not None and count > limit
+    colour = "#c00" if over else "#555"
+    limit_js = "null" if limit is None else str(int(limit))
+    key_js = esc(textarea_key)
+    return (
+        f'<div id="wc-count-{key_js}" class="wc-count" data-limit="{limit_js}" '
+        f'style="font-size:0.85em;color:{colour}">{esc(shown)}</div>'
+        "<script>(function(){"
+        f'const box=document.querySelector(".st-key-{key_js} textarea");'
+        f'const out=document.getElementById("wc-count-{key_js}");'
+        "if(!box||!out){return;}"
+        f"const limit={limit_js};"
+        "const show=()=>{const n=[...box.value].length;"
+        "out.textContent=limit?`${n} / ${limit} tekens`:`${n} tekens`;"
+        'out.style.color=(limit&&n>limit)?"#c00":"#555";};'
+        'box.addEventListener("input",show);show();})();</script>'
+    )

@@ -1,0 +1,600 @@
+"""The app's service layer: everything a page does, as plain Python over ``trainer`` and ``sim``.
+
+Pages only lay out widgets and charts; they call these functions and classes, which know nothing
+about Streamlit. That keeps every user action scriptable and testable without a browser, and it
+is the layer the workshop mode builds on:
+
+- ``TrainingService``: practice for one app session. A trainee registers with a name (no
+  password) and an organisation type, gets the next post from the spaced-repetition scheduler
+  (``trainer.practice``; generated variants join once the hand-written posts are used up),
+  submits a decision and a draft, and gets the scorer's feedback, stored in the database.
+- ``rulebook`` and ``decision_matrix``: the rules with explanation, a good and a bad example from
+  their fixtures, and the respond-or-not matrix worked out by ``trainer.decision`` itself.
+- ``run_whatif``: a manager's what-if: one organisation profile with volume, handling time,
+  agents per shift and SLA targets changed, two coverage models run on the same random mentions
+  (common random numbers), summarised as KPIs, backlog per hour of the week, the spread of
+  first-response times and SLA attainment per hour of the week. Inputs are a frozen record, so
+  the page can cache runs on them.
+
+Storage is ``trainer.storage.Database``: a SQLite file by default, ``DATABASE_URL`` for
+PostgreSQL; the schema is created when the database is opened.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import re
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from sim.engine import SimResult, simulate
+from sim.experiment import Estimate, seed_sequences, summarise_replications
+from sim.kpis import attainment_by, summarise
+from sim.profile import Profile, list_profiles, load_profile, resolve_profile
+from sim.spec import MINUTES_PER_HOUR, MINUTES_PER_WEEK
+from trainer.decision import decide
+from trainer.engine import check_rule, fixture_context
+from trainer.generator import generate_posts
+from trainer.posts import DecisionChoice, OrgType, Post
+from trainer.practice import PracticeInputError, PracticeService
+from trainer.progress import (
+    AttemptPoint,
+    ProgressSummary,
+    RuleStat,
+    attempts_over_time,
+    per_rule_stats,
+    summary,
+    to_frame,
+)
+from trainer.rules import MetricCheck, Rule, load_rules
+from trainer.scenarios import load_posts
+from trainer.score import score_post
+from trainer.storage import Database, Trainee, TraineeRecord, name_key
+
+ORG_LABELS: dict[str, str] = {
+    "library": "Bibliotheek",
+    "telecom": "Telecomprovider",
+    "airline": "Luchtvaartmaatschappij",
+    "webshop": "Webwinkel",
+    "bank": "Bank",
+}
+DECISION_LABELS: dict[str, str] = {
+    "public": "Openbaar reageren",
+    "private": "Privé reageren (DM)",
+    "none": "Niet reageren",
+}
+LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
+ORG_TYPES: tuple[str, ...] = typing.get_args(OrgType)
+DECISIONS: tuple[str, ...] = typing.get_args(DecisionChoice)
+
+# The Dutch spelling checker slows down steeply on one very long run of letters (a 400-letter
+# "word" takes seconds, thousands take minutes). No real word is this long, so letters beyond it
+# are hidden from the scorer as spaces: the draft keeps its length and every span its place.
+LONG_WORD_CHARS = 60
+_LONG_WORD_RE = re.compile(rf"\w{{{LONG_WORD_CHARS + 1},}}")
+
+
+class ServiceInputError(ValueError):
+    """Input a page passed that the services cannot use; the message is Dutch, for the user."""
+
+
+def open_database(url: str | None = None) -> Database:
+    """The app's database (``url``, else ``DATABASE_URL``, ``WEBCARE_DB_PATH`` or the default
+    SQLite file), with its schema created."""
+    return Database(url)
+
+
+# --- practice ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of one submitted answer, as the practice page shows it."""
+
+    attempt_id: int
+    post: Post
+    decision: str | None
+    draft: str
+    result: Mapping[str, Any]  # trainer.score result: decision, alerts, score, key_points, ...
+
+    @property
+    def score(self) -> int | None:
+        value = self.result.get("score")
+        return None if value is None else int(value)
+
+    @property
+    def alerts(self) -> list[Mapping[str, Any]]:
+        return list(self.result.get("alerts", []))
+
+    @property
+    def covered(self) -> list[str]:
+        return list(self.result.get("key_points", {}).get("covered", []))
+
+    @property
+    def missed(self) -> list[str]:
+        return list(self.result.get("key_points", {}).get("missed", []))
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    summary: ProgressSummary
+    over_time: pd.DataFrame  # one row per attempt: attempt_id, time, post_id, score, ...
+    per_rule: pd.DataFrame  # one row per rule that fired: rule, times_broken, share, ...
+
+
+def tame_long_words(draft: str) -> str:
+    """``draft`` with letters beyond ``LONG_WORD_CHARS`` in one word replaced by spaces."""
+    return _LONG_WORD_RE.sub(
+        lambda m: m.group()[:LONG_WORD_CHARS] + " " * (len(m.group()) - LONG_WORD_CHARS), draft
+    )
+
+
+@functools.cache
+def _hand_written_posts() -> tuple[Post, ...]:
+    return tuple(load_posts())
+
+
+def channel_limit(channel: str) -> int | None:
+    """The most characters a reply may have on ``channel`` (from the too-long rule), or None."""
+    for rule in load_rules():
+        for check in rule.checks:
+            if isinstance(check, MetricCheck) and check.measure == "characters":
+                limit = check.channel_max.get(channel, check.max)  # type: ignore[call-overload]
+                if limit is not None:
+                    return int(limit)
+    return None
+
+
+def _generate(rng: np.random.Generator, n: int, org: str) -> list[Post]:
+    if org not in ORG_TYPES:
+        raise ServiceInputError(f"Onbekend organisatietype {org!r}.")
+    return generate_posts(rng, n, typing.cast(OrgType, org))
+
+
+class TrainingService:
+    """Practice for one app session; share the ``Database``, not this object, between sessions.
+
+    Each session has its own seeded random generator, so the posts drawn for it are reproducible
+    from ``seed``; all other state lives in the database.
+    """
+
+    def __init__(self, db: Database, *, seed: int) -> None:
+        self.db = db
+        self.seed = seed
+        self.practice = PracticeService(
+            db, _hand_written_posts(), np.random.default_rng(seed), generator=_generate
+        )
+
+    def start(self, name: str, org_type: str) -> TraineeRecord:
+        """Register (or find) the trainee by name; raises ``ServiceInputError`` in Dutch."""
+        try:
+            return self.practice.get_or_create_trainee(name, org_type)
+        except PracticeInputError as exc:
+            raise ServiceInputError(str(exc)) from None
+
+    def find_trainee(self, name: str) -> TraineeRecord | None:
+        """The trainee with this name (any case, spacing), or None."""
+        key = name_key(" ".join(str(name).split()))
+        if not key:
+            return None
+        with self.db.session(readonly=True) as session:
+            row = session.scalar(select(Trainee).where(Trainee.name_key == key))
+            return None if row is None else TraineeRecord.of(row)
+
+    def next_post(self, trainee: TraineeRecord, org: str | None = None) -> Post:
+        return self.practice.next_post(trainee, org)
+
+    def submit(
+        self, trainee: TraineeRecord, post: Post, decision: str | None, draft: str | None
+    ) -> Feedback:
+        """Score the answer, store it with its feedback, update the trainee's skill cards."""
+        if decision is not None and decision not in DECISIONS:
+            raise ServiceInputError(
+                f"Onbekende keuze {decision!r}; kies uit: {', '.join(DECISION_LABELS.values())}."
+            )
+        text = "" if draft is None else str(draft)
+        scored = score_post(post, decision, tame_long_words(text)).to_dict()
+        attempt_id = self.practice.record_attempt(trainee, post, decision, text, scored)
+        return Feedback(attempt_id, post, decision, text, scored)
+
+    def progress(self, trainee: TraineeRecord) -> ProgressView:
+        return ProgressView(
+            summary=summary(self.db, trainee),
+            over_time=to_frame(attempts_over_time(self.db, trainee), AttemptPoint),
+            per_rule=to_frame(per_rule_stats(self.db, trainee), RuleStat),
+        )
+
+
+# --- rulebook --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    id: str
+    level: str
+    message: str
+    explanation: str
+    source: str
+    good: str  # a reply that passes the rule (its first passing fixture)
+    bad: str  # a reply that breaks it (its first failing fixture)
+    bad_alerts: tuple[Mapping[str, Any], ...]  # the rule's alerts on ``bad``, for highlighting
+
+
+def _entry(rule: Rule) -> RuleEntry:
+    good = rule.fixtures.passing()[0]
+    bad = rule.fixtures.failing()[0]
+    alerts = check_rule(rule, bad.reply, fixture_context(bad))
+    return RuleEntry(
+        id=rule.id,
+        level=rule.level,
+        message=rule.message,
+        explanation=rule.explanation,
+        source=rule.source,
+        good=good.reply,
+        bad=bad.reply,
+        bad_alerts=tuple(a.to_dict() for a in alerts),
+    )
+
+
+def rulebook() -> list[RuleEntry]:
+    """Every reply rule, errors first, then warnings and tips, by id within a level."""
+    order = {"error": 0, "warning": 1, "suggestion": 2}
+    return [_entry(r) for r in sorted(load_rules(), key=lambda r: (order[r.level], r.id))]
+
+
+def decision_matrix() -> pd.DataFrame:
+    """The respond-or-not matrix, each cell worked out by ``trainer.decision.decide``."""
+    situations: list[tuple[str, str, dict[str, Any]]] = [
+        ("Reactief: getagd, merkhashtag of wil een oplossing", "merkplatform",
+         {"platform": "brand", "tagged": True}),
+        ("Reactief: getagd, merkhashtag of wil een oplossing", "consumentenplatform",
+         {"platform": "consumer", "tagged": True}),
+        ("Proactief: niemand vraagt om een reactie", "merkplatform",
+         {"platform": "brand", "tagged": False}),
+        ("Proactief: niemand vraagt om een reactie", "consumentenplatform",
+         {"platform": "consumer", "tagged": False}),
+        ("Reactief, maar met persoonlijke gegevens", "consumentenplatform",
+         {"platform": "consumer", "tagged": True, "privacy": True}),
+        ("Reactief, maar een verhitte discussie", "consumentenplatform",
+         {"platform": "consumer", "tagged": True, "heated": True}),
+        ("Lof voor anderen, organisatie niet getagd", "consumentenplatform",
+         {"platform": "consumer", "tagged": False, "praise_for_others": True}),
+        ("Bericht via WhatsApp of Messenger", "besloten kanaal",
+         {"platform": "brand", "channel": "whatsapp", "tagged": True}),
+    ]  # fmt: skip
+    rows = []
+    for situation, platform, facts in situations:
+        post = {"channel": "facebook", "text": "", **facts}
+        d = decide(post)
+        rows.append(
+            {
+                "Situatie": situation,
+                "Platform": platform,
+                "Beslissing": DECISION_LABELS[d.expected],
+                "Waarom": d.reason,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- what-if simulation ----------------------------------------------------------------------
+
+WHATIF_WARMUP_WEEKS = 0.5  # the queue starts empty on Monday 00:00; skip the first half week
+BACKLOG_SAMPLE_MIN = 10  # the backlog is read every this many minutes, then averaged per hour
+WAIT_BINS_MIN: tuple[float, ...] = (0, 15, 30, 60, 120, 240, 480, 1440, 2880, math.inf)
+COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
+
+# KPI keys shown as cards and in the CSV: (key, Dutch label, unit, lower is better)
+KPI_ROWS: tuple[tuple[str, str, str, bool], ...] = (
+    ("first_response_p50_min", "Eerste reactie, mediaan", "min", True),
+    ("first_response_p90_min", "Eerste reactie, 90% binnen", "min", True),
+    ("backlog_mean", "Gemiddelde wachtrij", "berichten", True),
+    ("backlog_monday_0900", "Wachtrij maandag 09:00", "berichten", True),
+    ("abandoned", "Klant haakt af", "berichten", True),
+    ("utilisation", "Bezetting", "%", False),
+    ("agent_hours_per_week", "Medewerkeruren per week", "uur", True),
+    ("fte", "Fte (incl. shrinkage)", "fte", True),
+    ("cost_per_week_eur", "Kosten per week", "€", True),
+    ("cost_per_answered_eur", "Kosten per beantwoord bericht", "€", True),
+)
+
+
+@dataclass(frozen=True)
+class WhatIfInputs:
+    """One what-if question; hashable, so runs can be cached on it.
+
+    ``agents`` overrides agents per shift as ``((coverage, ((shift, agents), ...)), ...)``;
+    ``sla`` overrides targets as ``((name, within_min, goal), ...)``.
+    """
+
+    profile: str
+    coverages: tuple[str, str] = COMPARED_DEFAULT
+    volume_factor: float = 1.0
+    handle_factor: float = 1.0
+    agents: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    sla: tuple[tuple[str, float, float], ...] = ()
+    weeks: float = 2.0
+    replications: int = 1
+    seed: int = 2024
+
+
+@dataclass(frozen=True)
+class CoverageRun:
+    coverage: str
+    description: str
+    kpis: Mapping[str, Estimate]  # mean (and interval when replications > 1) per KPI key
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    inputs: WhatIfInputs
+    runs: tuple[CoverageRun, ...]
+    sla_names: tuple[str, ...]
+    backlog: pd.DataFrame  # coverage, hour_of_week, backlog (mean cases waiting)
+    waits: pd.DataFrame  # coverage, bin, order, share (of answered mentions)
+    attainment: pd.DataFrame  # coverage, hour_of_week, target, attainment, met, breached
+    mentions_per_week: float
+
+    def kpi(self, coverage: str, key: str) -> float:
+        run = next(r for r in self.runs if r.coverage == coverage)
+        est = run.kpis.get(key)
+        return math.nan if est is None else est.mean
+
+
+def profile_names() -> list[str]:
+    return list_profiles()
+
+
+@functools.lru_cache(maxsize=16)
+def get_profile(name: str) -> Profile:
+    return load_profile(resolve_profile(name))
+
+
+def _whatif_profile(inputs: WhatIfInputs) -> Profile:
+    base = get_profile(inputs.profile)
+    missing = [c for c in inputs.coverages if c not in base.coverages]
+    if missing:
+        raise ServiceInputError(
+            f"Profiel {inputs.profile!r} kent geen dekkingsmodel {missing[0]!r}; kies uit: "
+            f"{', '.join(base.coverage_names)}."
+        )
+    if not (inputs.volume_factor > 0 and inputs.handle_factor > 0):
+        raise ServiceInputError("Volume en behandeltijd moeten groter dan 0 zijn.")
+    profile = base.scaled(volume=inputs.volume_factor, handle_time=inputs.handle_factor)
+    for coverage, shifts in inputs.agents:
+        profile = profile.with_agents(coverage, dict(shifts))
+    if inputs.sla:
+        changes = {name: (within, goal) for name, within, goal in inputs.sla}
+        targets = [
+            s.model_copy(update={"within": changes[s.name][0], "goal": changes[s.name][1]})
+            if s.name in changes
+            else s
+            for s in profile.sla_targets
+        ]
+        profile = profile.model_copy(update={"sla_targets": targets})
+    return profile
+
+
+def _backlog_by_hour(result: SimResult) -> np.ndarray:
+    grid = np.arange(result.start_min, result.horizon_min, BACKLOG_SAMPLE_MIN, dtype=float)
+    index = np.searchsorted(result.backlog_times, grid, side="right") - 1
+    values = result.backlog_values[np.clip(index, 0, None)]
+    hour = ((grid % MINUTES_PER_WEEK) // MINUTES_PER_HOUR).astype(int)
+    sums = np.bincount(hour, weights=values, minlength=168)
+    counts = np.bincount(hour, minlength=168)
+    out: np.ndarray = np.divide(sums, counts, out=np.full(168, np.nan), where=counts > 0)
+    return out
+
+
+def _wait_label(low: float, high: float) -> str:
+    def fmt(m: float) -> str:
+        return f"{m / 60:g} u" if m >= 60 else f"{m:g} min"
+
+    return f"meer dan {fmt(low)}" if math.isinf(high) else f"{fmt(low)} – {fmt(high)}"
+
+
+def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
+    """Run both coverage models with the same seeds and summarise them for the page."""
+    if inputs.replications < 1 or not inputs.weeks > 0:
+        raise ServiceInputError("Kies minstens één herhaling en een looptijd van meer dan 0 weken.")
+    profile = _whatif_profile(inputs)
+    seqs = seed_sequences(inputs.seed, inputs.replications)
+    runs: list[CoverageRun] = []
+    backlog_rows: list[pd.DataFrame] = []
+    wait_rows: list[dict[str, Any]] = []
+    attain_rows: list[pd.DataFrame] = []
+    sla_names = tuple(s.name for s in profile.sla_targets)
+    edges = np.asarray(WAIT_BINS_MIN)
+    for coverage in inputs.coverages:
+        spec = profile.compile(coverage)
+        kpi_rows = []
+        backlog = np.zeros(168)
+        waits = np.zeros(len(edges) - 1)
+        hourly: pd.DataFrame | None = None
+        for seq in seqs:
+            result = simulate(
+                spec,
+                weeks=inputs.weeks,
+                rng=np.random.default_rng(seq),
+                warmup_weeks=WHATIF_WARMUP_WEEKS,
+            )
+            kpi_rows.append(summarise(result).as_dict())
+            backlog += np.nan_to_num(_backlog_by_hour(result))
+            w = result.records.column("first_response_wait_min")[result.measured]
+            waits += np.histogram(w[~np.isnan(w)], bins=edges)[0]
+            table = attainment_by(result, "hour_of_week")
+            hourly = table if hourly is None else hourly + table
+        assert hourly is not None
+        runs.append(
+            CoverageRun(
+                coverage,
+                profile.coverages[coverage].description,
+                summarise_replications(kpi_rows),
+            )
+        )
+        backlog_rows.append(
+            pd.DataFrame(
+                {
+                    "coverage": coverage,
+                    "hour_of_week": np.arange(168),
+                    "backlog": backlog / len(seqs),
+                }
+            )
+        )
+        total = waits.sum()
+        for k, count in enumerate(waits):
+            wait_rows.append(
+                {
+                    "coverage": coverage,
+                    "bin": _wait_label(edges[k], edges[k + 1]),
+                    "order": k,
+                    "share": count / total if total else 0.0,
+                }
+            )
+        for name in sla_names:
+            met = hourly[f"{name}_met"]
+            breached = hourly[f"{name}_breached"]
+            due = (met + breached).replace(0, np.nan)
+            attain_rows.append(
+                pd.DataFrame(
+                    {
+                        "coverage": coverage,
+                        "hour_of_week": np.arange(168),
+                        "target": name,
+                        "attainment": (met / due).to_numpy(),
+                        "met": met.to_numpy(),
+                        "breached": breached.to_numpy(),
+                    }
+                )
+            )
+    return WhatIfResult(
+        inputs=inputs,
+        runs=tuple(runs),
+        sla_names=sla_names,
+        backlog=pd.concat(backlog_rows, ignore_index=True),
+        waits=pd.DataFrame(wait_rows),
+        attainment=(
+            pd.concat(attain_rows, ignore_index=True)
+            if attain_rows
+            else pd.DataFrame(
+                columns=["coverage", "hour_of_week", "target", "attainment", "met", "breached"]
+            )
+        ),
+        mentions_per_week=profile.volume.mentions_per_week,
+    )
+
+
+def kpi_rows(result: WhatIfResult) -> list[tuple[str, str, str, bool]]:
+    """The KPI rows of the comparison: the fixed ones plus one per SLA target."""
+    sla = [(f"sla_{n}_attainment", f"SLA {n}", "%", False) for n in result.sla_names]
+    return [*sla, *KPI_ROWS]
+
+
+def kpi_table(result: WhatIfResult) -> pd.DataFrame:
+    """KPIs of both coverage models side by side, with the difference (second minus first)."""
+    first, second = (r.coverage for r in result.runs)
+    rows = []
+    for key, label, unit, lower_better in kpi_rows(result):
+        a, b = result.kpi(first, key), result.kpi(second, key)
+        rows.append(
+            {
+                "kpi": key,
+                "omschrijving": label,
+                "eenheid": unit,
+                first: a,
+                second: b,
+                "verschil": b - a,
+                "lager_is_beter": lower_better,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def whatif_csv(result: WhatIfResult) -> str:
+    """The comparison as CSV: one row per KPI, the inputs as comment lines on top."""
+    buffer = io.StringIO()
+    i = result.inputs
+    buffer.write(
+        f"# profiel={i.profile}; volume x{i.volume_factor:g}; behandeltijd x{i.handle_factor:g}; "
+        f"weken={i.weeks:g}; herhalingen={i.replications}; seed={i.seed}\n"
+    )
+    kpi_table(result).to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def hourly_csv(result: WhatIfResult) -> str:
+    """Backlog and SLA attainment per hour of the week for both coverage models, as CSV."""
+    wide = result.attainment.pivot_table(
+        index=["coverage", "hour_of_week"], columns="target", values="attainment", dropna=False
+    )
+    wide.columns = [f"sla_{c}_attainment" for c in wide.columns]
+    frame = result.backlog.set_index(["coverage", "hour_of_week"]).join(wide).reset_index()
+    return str(frame.to_csv(index=False))
+
+
+@dataclass(frozen=True)
+class ShiftSetting:
+    name: str
+    days: str
+    start: str
+    end: str
+    agents: int
+
+
+@dataclass(frozen=True)
+class ProfileOverview:
+    name: str
+    title: str
+    mentions_per_week: float
+    coverages: tuple[str, ...]
+    descriptions: Mapping[str, str]
+    shifts: Mapping[str, tuple[ShiftSetting, ...]]
+    sla: tuple[tuple[str, str, float, float], ...]  # name, metric, within_min, goal
+    mean_handle_min: float
+
+
+def profile_overview(name: str) -> ProfileOverview:
+    """What the what-if page needs to build its inputs for a profile."""
+    p = get_profile(name)
+    shifts = {
+        cov: tuple(
+            ShiftSetting(n, ",".join(s.days), s.start, s.end, s.agents)
+            for n, s in zip(p.shift_names(cov), p.coverages[cov].shifts, strict=True)
+        )
+        for cov in p.coverage_names
+    }
+    handle = sum(ch.share * ch.handling.mean_min for ch in p.channels.values())
+    return ProfileOverview(
+        name=p.name,
+        title=p.title or p.name,
+        mentions_per_week=p.volume.mentions_per_week,
+        coverages=tuple(p.coverage_names),
+        descriptions={c: p.coverages[c].description for c in p.coverage_names},
+        shifts=shifts,
+        sla=tuple((s.name, s.metric, s.within, s.goal) for s in p.sla_targets),
+        mean_handle_min=handle,
+    )
+
+
+def sizing_available() -> bool:
+    """Whether the sizing engine (``sim.sizing``) has landed in this checkout."""
+    import importlib.util
+
+    return importlib.util.find_spec("sim.sizing") is not None
+
+
+def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
+    """24/7 against business hours when the profile has both, else its first two models."""
+    if all(c in coverages for c in COMPARED_DEFAULT):
+        return COMPARED_DEFAULT
+    if len(coverages) >= 2:
+        return (coverages[0], coverages[1])
+    return (coverages[0], coverages[0])
