@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from specs import office_hours
 
 from sim.engine import SimResult, simulate
-from sim.kpis import summarise
+from sim.kpis import attainment_by, summarise
 from sim.records import FIELDS
 from sim.rota import Rota
 from sim.spec import (
@@ -164,6 +164,15 @@ def test_every_model_keeps_its_books(spec: ModelSpec, seed: int, weeks: float) -
     waiting = ~np.isnan(t.ready_min) & ~started
     waiting &= ~rec.column("abandoned")[t.mention_id]
     assert result.backlog_values[-1] == int(waiting.sum())
+
+    # SLA figures add up, overall and per channel.
+    by_channel = attainment_by(result, "channel")
+    assert by_channel["needs_reply"].sum() == k.needs_reply
+    for target in k.sla:
+        assert target.met + target.breached + target.pending == k.needs_reply
+        assert np.isnan(target.attainment) or 0.0 <= target.attainment <= 1.0
+        assert by_channel[f"{target.name}_met"].sum() == target.met
+    assert k.backlog_mean >= 0
 
     # Same seed, same records.
     again = _run(spec, seed, weeks)
