@@ -1,0 +1,98 @@
+"""Sizing and sweep speed: telecom sizing per coverage model, and a sweep on 1 vs 2 workers.
+
+(a) ``webcare-sim size telecom`` for business hours and for 24/7 with the default settings
+    (6 replications of 2 weeks after 1 warm-up week, local pool on every core). Target: each
+    under 30 s on 2 cores.
+(b) One sweep grid (agents 4..9 per shift x volume 1.0/1.5 on the 24/7 model, 2 replications
+    of 4 weeks), on a pool of 1 worker (inline) and of 2 workers, side by side. Target: at least
+    1.8x faster on 2 workers. Results are checked to be identical.
+
+Other work on the machine slows both; the load average is printed with the figures.
+Run:  .venv/bin/python -m bench.bench_sizing  [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+from sim.parallel import Runner, available_cores
+from sim.profile import load_profile
+from sim.sizing import size, sizing_targets
+from sim.sweep import grid, parse_vary, run_sweep
+
+SIZING_TARGET_S = 30.0
+SPEEDUP_TARGET = 1.8
+SEED = 20261123
+SWEEP_WEEKS = 4.0  # long enough that one job outweighs sending it to a worker
+
+
+def bench_sizing(quick: bool) -> None:
+    profile = load_profile("telecom")
+    print("(a) sizing telecom, default targets (reactie-1u, oplossing-24u)")
+    for coverage in ("business-hours", "24-7"):
+        t0 = time.perf_counter()
+        result = size(profile, coverage, seed=SEED, replications=3 if quick else 6)
+        seconds = time.perf_counter() - t0
+        verdict = "ok" if seconds < SIZING_TARGET_S else "SLOW"
+        print(
+            f"    {coverage:15s} {seconds:6.1f} s  ({result.evaluations} candidates, "
+            f"{result.evaluations * result.replications} runs)  {result.best.fte:5.1f} FTE "
+            f"(Erlang C {result.erlang.fte:5.1f})  reachable={result.reachable}  "
+            f"[target < {SIZING_TARGET_S:.0f} s: {verdict}]"
+        )
+
+
+def bench_sweep(quick: bool) -> None:
+    profile = load_profile("telecom")
+    targets = sizing_targets(profile)
+    points = grid(parse_vary(["agents=4..9", "volume=1.0,1.5"]))
+    reps = 1 if quick else 2
+    timings = {}
+    frames = {}
+    for workers in (1, 2):
+        with Runner(processes=workers) as runner:
+            runner.map(abs, list(range(workers)))  # start the worker processes first
+            t0 = time.perf_counter()
+            frames[workers] = run_sweep(
+                profile,
+                "24-7",
+                points,
+                targets,
+                replications=reps,
+                weeks=SWEEP_WEEKS,
+                warmup_weeks=1.0,
+                seed=SEED,
+                runner=runner,
+            )
+            timings[workers] = time.perf_counter() - t0
+    runs = len(points) * reps
+    same = frames[1].equals(frames[2])
+    speedup = timings[1] / timings[2]
+    verdict = "ok" if speedup >= SPEEDUP_TARGET else "BELOW TARGET"
+    print(f"(b) sweep, {len(points)} grid points x {reps} replications = {runs} runs")
+    print(f"    1 worker   {timings[1]:6.1f} s  {runs / timings[1]:5.2f} runs/s")
+    print(f"    2 workers  {timings[2]:6.1f} s  {runs / timings[2]:5.2f} runs/s")
+    print(
+        f"    speed-up   {speedup:5.2f}x  identical results: {same}  "
+        f"[target >= {SPEEDUP_TARGET}x: {verdict}]"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer replications")
+    args = parser.parse_args()
+    print(
+        f"Python {platform.python_version()}, {available_cores()} cores available, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    bench_sizing(args.quick)
+    bench_sweep(args.quick)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
