@@ -107,7 +107,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False)
+    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
