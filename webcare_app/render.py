@@ -154,13 +154,17 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     return (
         f'<div id="wc-count-{key_js}" class="wc-count" data-limit="{limit_js}" '
         f'style="font-size:0.85em;color:{colour}">{esc(shown)}</div>'
+        # One listener on the document, installed once per browser tab: it survives Streamlit
+        # re-rendering the text area and the counter, and reads the limit at typing time.
         "<script>(function(){"
-        f'const box=document.querySelector(".st-key-{key_js} textarea");'
-        f'const out=document.getElementById("wc-count-{key_js}");'
-        "if(!box||!out){return;}"
-        f"const limit={limit_js};"
-        "const show=()=>{const n=[...box.value].length;"
+        f'const sel=".st-key-{key_js} textarea",id="wc-count-{key_js}";'
+        "const show=(box)=>{const out=document.getElementById(id);if(!out||!box){return;}"
+        "const limit=parseInt(out.dataset.limit,10);const n=[...box.value].length;"
         "out.textContent=limit?`${n} / ${limit} tekens`:`${n} tekens`;"
         'out.style.color=(limit&&n>limit)?"#c00":"#555";};'
-        'box.addEventListener("input",show);show();})();</script>'
+        'const flag="wcCount_"+id;'
+        "if(!window[flag]){window[flag]=true;"
+        'document.addEventListener("input",(e)=>{if(e.target.matches&&e.target.matches(sel))'
+        "{show(e.target);}},true);}"
+        "show(document.querySelector(sel));})();</script>"
     )
