@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from webcare_app.state import init_state
+from webcare_app.state import init_state, warm_up_in_background
 
 st.set_page_config(page_title="Webcare Sandbox", page_icon=":material/forum:", layout="wide")
 init_state()
@@ -15,3 +15,5 @@ pages = [
     st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
 ]
 st.navigation(pages).run()
+# After the page: the first visitor sees it at once, the heavy modules load meanwhile.
+warm_up_in_background()

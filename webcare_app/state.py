@@ -5,17 +5,26 @@ test or after a server restart, finds the same keys with the same defaults. The 
 shared resource per URL (``st.cache_resource``); the practice service is per session, with its own
 seeded random generator, so two trainees never share a draw. What-if runs are cached on their
 inputs (``st.cache_data``).
+
+The simulation and the trainer pull in scipy, pandas, SQLAlchemy and the Dutch dictionary, which
+take seconds to load. This module imports them only when a page needs them, so the start page
+answers quickly; ``warm_up_in_background`` then loads them in a thread while the user reads it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+import threading
+import time
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import streamlit as st
 
-from trainer.storage import Database, TraineeRecord, resolve_database_url
-from webcare_app import services
+if TYPE_CHECKING:
+    from trainer.storage import Database, TraineeRecord
+    from webcare_app import services
+
+SESSION_SEED_BITS = 63  # session seeds fit a signed 64-bit integer (the database, numpy)
 
 # Session keys and their defaults. Widget keys are listed in the pages next to their widgets.
 DEFAULTS: dict[str, Any] = {
@@ -36,21 +45,27 @@ def init_state() -> None:
             st.session_state[key] = value
     if st.session_state["session_seed"] is None:
         # Fresh entropy per session; kept in the session so its draws can be replayed.
-        st.session_state["session_seed"] = int(np.random.default_rng().integers(2**63))
+        st.session_state["session_seed"] = secrets.randbits(SESSION_SEED_BITS)
 
 
 @st.cache_resource(show_spinner=False)
 def _database(url: str) -> Database:
+    from webcare_app import services
+
     return services.open_database(url)
 
 
 def database() -> Database:
     """The app's database (schema created on first use), shared by all sessions."""
+    from trainer.storage import resolve_database_url
+
     return _database(resolve_database_url())
 
 
 def training() -> services.TrainingService:
     """This session's practice service (created on first use)."""
+    from webcare_app import services
+
     init_state()
     db = database()
     current = st.session_state.get("_training")
@@ -62,6 +77,8 @@ def training() -> services.TrainingService:
 
 
 def current_trainee() -> TraineeRecord | None:
+    from trainer.storage import TraineeRecord
+
     trainee = st.session_state.get("trainee")
     return trainee if isinstance(trainee, TraineeRecord) else None
 
@@ -69,4 +86,30 @@ def current_trainee() -> TraineeRecord | None:
 @st.cache_data(show_spinner="Simulatie loopt…", max_entries=64)
 def whatif(inputs: services.WhatIfInputs) -> services.WhatIfResult:
     """A what-if run, cached on its inputs."""
+    from webcare_app import services
+
     return services.run_whatif(inputs)
+
+
+WARM_UP_REPLY = "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"
+WARM_UP_DELAY_S = 1.5  # let the first page reach the browser before loading takes the CPU
+
+
+def _warm_up() -> None:
+    time.sleep(WARM_UP_DELAY_S)
+    from trainer.scenarios import load_posts
+    from trainer.score import score_post
+    from webcare_app import services
+
+    # One throwaway scoring loads the rules, the dictionary and the language detector.
+    score_post(load_posts()[0], "public", WARM_UP_REPLY)
+    services.rulebook()
+    services.get_profile("library")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> threading.Thread:
+    """Load the trainer and the simulation once per server process, off the request path."""
+    thread = threading.Thread(target=_warm_up, name="webcare-warm-up", daemon=True)
+    thread.start()
+    return thread

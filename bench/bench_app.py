@@ -1,0 +1,213 @@
+"""App speed: start-up to the first page, and a what-if run, each side by side with a peer.
+
+(a) Start-up. ``streamlit run streamlit_app.py`` is started as a subprocess (headless, free
+    port, temporary database); measured are wall-clock seconds from starting the process until
+    the server answers its health check, and until the first page (title "Webcare Sandbox") is
+    rendered in Debian's Chromium (skipped without /usr/bin/chromium). The peer is a one-line
+    Streamlit app (``st.title``) started the same way: the ratio shows what our imports and
+    router add to Streamlit's own start-up. Target: first page within 3 s.
+(b) What-if. ``webcare_app.services.run_whatif`` with the page's defaults (24/7 against
+    business hours, 2 measured weeks after a half-week warm-up, 1 replication; also 2) for the
+    library and telecom profiles, uncached. The peer is the bare engine: ``sim.experiment.run``
+    plus ``summarise`` for the same two coverage models and length, so the ratio is the cost of
+    the page's extra summaries (backlog per hour, waiting-time bands, attainment per hour).
+    Target: under 2 s.
+
+Times are medians of ``--repeat`` runs (wall clock, ``time.perf_counter``).
+Run:  .venv/bin/python -m bench.bench_app  [--repeat N] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT_S = 60
+FIRST_PAGE_TARGET_S = 3.0
+WHATIF_TARGET_S = 2.0
+PEER_APP = 'import streamlit as st\n\nst.title("Webcare Sandbox")\n'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(script: Path, cwd: Path, db: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["WEBCARE_DB_PATH"] = str(db)
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _wait_health(proc: subprocess.Popen[bytes], url: str, t0: float) -> float:
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return time.perf_counter() - t0
+        except OSError:
+            pass
+        if proc.poll() is not None or time.perf_counter() - t0 > START_TIMEOUT_S:
+            raise RuntimeError(f"server at {url} did not start")
+        time.sleep(0.02)
+
+
+def startup(script: Path, cwd: Path, browser: Any) -> tuple[float, float | None]:
+    """Seconds until the health check answers, and until the first page shows its title."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        proc, url = _start(script, cwd, Path(tmp) / "bench.sqlite")
+        try:
+            health = _wait_health(proc, url, t0)
+            page_s = None
+            if browser is not None:
+                page = browser.new_page()
+                page.goto(url)
+                page.get_by_role("heading", name="Webcare Sandbox").wait_for(
+                    timeout=START_TIMEOUT_S * 1000
+                )
+                page_s = time.perf_counter() - t0
+                page.close()
+            return health, page_s
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _median(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_startup(repeat: int, use_browser: bool) -> None:
+    print("(a) start-up: `streamlit run` until health check / first page rendered (median s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        peer = Path(tmp) / "peer_app.py"
+        peer.write_text(PEER_APP)
+        pw: Any = None
+        browser: Any = None
+        if use_browser and CHROMIUM.exists():
+            from playwright.sync_api import sync_playwright
+
+            pw = sync_playwright().start()
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        elif use_browser:
+            print("    (no /usr/bin/chromium: first-page times skipped)")
+        try:
+            rows = {}
+            for label, script, cwd in (
+                ("webcare app", REPO / "streamlit_app.py", REPO),
+                ("peer: one-line app", peer, Path(tmp)),
+            ):
+                results = [startup(script, cwd, browser) for _ in range(repeat)]
+                health = statistics.median(r[0] for r in results)
+                pages = [r[1] for r in results if r[1] is not None]
+                page = statistics.median(pages) if pages else None
+                rows[label] = (health, page)
+            ours, theirs = rows["webcare app"], rows["peer: one-line app"]
+            for label, (health, page) in rows.items():
+                shown = "-" if page is None else f"{page:6.2f}"
+                print(f"    {label:<20} health {health:6.2f}   first page {shown}")
+            if ours[1] is not None and theirs[1] is not None:
+                verdict = "ok" if ours[1] < FIRST_PAGE_TARGET_S else "OVER TARGET"
+                print(
+                    f"    ratio app/peer: health {ours[0] / theirs[0]:.2f}x, first page "
+                    f"{ours[1] / theirs[1]:.2f}x; target first page < {FIRST_PAGE_TARGET_S} s: "
+                    f"{verdict}"
+                )
+        finally:
+            if browser is not None:
+                browser.close()
+            if pw is not None:
+                pw.stop()
+
+
+def bench_whatif(repeat: int) -> None:
+    from sim.experiment import run
+    from sim.kpis import summarise
+    from webcare_app import services
+
+    print("(b) what-if, 24/7 vs business hours, 2 weeks + 0.5 warm-up, uncached (median s)")
+    for name in ("library", "telecom"):
+        profile = services.get_profile(name)
+        for reps in (1, 2):
+            inputs = services.WhatIfInputs(name, replications=reps)
+
+            def ours_run(inputs: services.WhatIfInputs = inputs) -> None:
+                services.run_whatif(inputs)
+
+            ours = _median(ours_run, repeat)
+
+            def peer(reps: int = reps, profile: services.Profile = profile) -> None:
+                for cov in services.COMPARED_DEFAULT:
+                    spec = profile.compile(cov)
+                    for seed in range(reps):
+                        summarise(
+                            run(
+                                spec,
+                                weeks=2.0,
+                                seed=seed,
+                                warmup_weeks=services.WHATIF_WARMUP_WEEKS,
+                            )
+                        )
+
+            theirs = _median(peer, repeat)
+            verdict = "ok" if ours < WHATIF_TARGET_S else "OVER TARGET"
+            print(
+                f"    {name:<8} replications={reps}: run_whatif {ours:5.2f}   peer engine+KPIs "
+                f"{theirs:5.2f}   ratio {ours / theirs:4.2f}x   target < {WHATIF_TARGET_S} s: "
+                f"{verdict}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
+    bench_startup(args.repeat, not args.no_browser)
+    bench_whatif(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
