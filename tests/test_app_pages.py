@@ -117,3 +117,26 @@ def test_whatif_csv_download_holds_both_models(db_path: Path) -> None:
     assert "cost_per_week_eur" in set(frame["kpi"])
     hourly = pd.read_csv(io.StringIO(services.hourly_csv(result)))
     assert len(hourly) == 2 * 168
+
+
+def test_whatif_sizing_advises_agents_and_can_adopt_them(db_path: Path) -> None:
+    at = _page("simulatie").run()
+    assert not at.exception
+    at.number_input(key="whatif_agents_library_24-7_vroeg").set_value(6).run()
+    at.selectbox(key="whatif_sizing_cov_library").select("24-7")
+    at.button(key="whatif_sizing").click().run()
+    assert not at.exception
+    advice = at.session_state["whatif_sizing_result"]
+    assert advice.coverage == "24-7" and [s for s, _ in advice.advised] == [
+        "vroeg",
+        "laat",
+        "nacht",
+    ]
+    table = at.dataframe[-1].value
+    assert list(table["Dienst"]) == ["vroeg", "laat", "nacht"]
+    assert table["Nu"].iloc[0] == 6
+    assert dict(advice.advised)["vroeg"] < 6, "a library needs no six agents at dawn"
+    at.button(key="whatif_sizing_adopt").click().run()
+    assert not at.exception
+    for shift, agents in advice.advised:
+        assert at.number_input(key=f"whatif_agents_library_24-7_{shift}").value == agents

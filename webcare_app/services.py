@@ -591,6 +591,63 @@ def sizing_available() -> bool:
     return importlib.util.find_spec("sim.sizing") is not None
 
 
+SIZING_REPLICATIONS = 3  # sizing needs an interval, so at least 2; 3 keeps the button quick
+
+
+@dataclass(frozen=True)
+class SizingAdvice:
+    """The cheapest agents per shift of one coverage model that keep the SLA targets."""
+
+    profile: str
+    coverage: str
+    current: tuple[tuple[str, int], ...]  # agents per shift as set on the page
+    advised: tuple[tuple[str, int], ...]
+    erlang: tuple[tuple[str, int], ...]  # the textbook (Erlang C) answer, for comparison
+    fte: float
+    cost_per_week_eur: float
+    reachable: bool  # False: even the most agents allowed per shift miss a target
+    attainment: tuple[tuple[str, float], ...]  # per target, mean attainment of the advice
+    evaluations: int
+
+
+def size_coverage(inputs: WhatIfInputs, coverage: str) -> SizingAdvice:
+    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
+    from sim.sizing import SizingError, size
+
+    profile = _whatif_profile(inputs)
+    if coverage not in profile.coverages:
+        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
+    try:
+        result = size(
+            profile,
+            coverage,
+            replications=SIZING_REPLICATIONS,
+            seed=inputs.seed,
+            processes=1,  # inside the web server: no process pool
+        )
+    except SizingError as exc:
+        raise ServiceInputError(str(exc)) from None
+    current = tuple(
+        (name, shift.agents)
+        for name, shift in zip(
+            profile.shift_names(coverage), profile.coverages[coverage].shifts, strict=True
+        )
+    )
+    best = result.best
+    return SizingAdvice(
+        profile=inputs.profile,
+        coverage=coverage,
+        current=current,
+        advised=best.agents,
+        erlang=result.erlang.agents,
+        fte=best.fte,
+        cost_per_week_eur=best.cost_per_week_eur,
+        reachable=result.reachable,
+        attainment=tuple((t.name, best.attainment(t).mean) for t in result.targets),
+        evaluations=result.evaluations,
+    )
+
+
 def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
     """24/7 against business hours when the profile has both, else its first two models."""
     if all(c in coverages for c in COMPARED_DEFAULT):

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "practice_feedback": None,  # services.Feedback of the last submitted answer, if any
     "practice_notice": None,  # a Dutch hint shown once (e.g. "kies eerst ...")
     "practice_org": "library",
+    "whatif_sizing_result": None,  # services.SizingAdvice of the last sizing run
     "session_seed": None,  # seeds this session's post draws; set on first use
 }
 
@@ -93,6 +94,14 @@ def whatif(inputs: services.WhatIfInputs) -> services.WhatIfResult:
 
 WARM_UP_REPLY = "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"
 WARM_UP_DELAY_S = 1.5  # let the first page reach the browser before loading takes the CPU
+
+
+@st.cache_data(show_spinner="Bezetting wordt berekend…", max_entries=32)
+def sizing(inputs: services.WhatIfInputs, coverage: str) -> services.SizingAdvice:
+    """A sizing run, cached on the what-if inputs and the coverage model."""
+    from webcare_app import services
+
+    return services.size_coverage(inputs, coverage)
 
 
 def _warm_up() -> None:

@@ -4,17 +4,19 @@ Widget keys: ``whatif_profile``, ``whatif_volume``, ``whatif_handle``, ``whatif_
 ``whatif_reps``, ``whatif_cov_a_<profile>``, ``whatif_cov_b_<profile>``,
 ``whatif_agents_<profile>_<coverage>_<shift>``, ``whatif_sla_within_<profile>_<target>``,
 ``whatif_sla_goal_<profile>_<target>``, ``whatif_target``, ``whatif_download_kpis``,
-``whatif_download_hourly``, ``whatif_sizing``.
+``whatif_download_hourly``, ``whatif_sizing_cov_<profile>``, ``whatif_sizing``,
+``whatif_sizing_adopt``.
 """
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from webcare_app import charts, services
-from webcare_app.state import init_state, whatif
+from webcare_app.state import init_state, sizing, whatif
 
 init_state()
 
@@ -87,13 +89,15 @@ with st.expander("Medewerkers per dienst"):
             st.caption(overview.descriptions.get(cov, ""))
             chosen = []
             for shift in overview.shifts[cov]:
+                key = f"whatif_agents_{profile}_{cov}_{shift.name}"
+                if key not in st.session_state:  # the sizing advice may have set it
+                    st.session_state[key] = shift.agents
                 n = st.number_input(
                     f"{shift.name} ({shift.days}, {shift.start}-{shift.end})",
                     min_value=0,
                     max_value=500,
-                    value=shift.agents,
                     step=1,
-                    key=f"whatif_agents_{profile}_{cov}_{shift.name}",
+                    key=key,
                 )
                 chosen.append((shift.name, int(n)))
             agents.append((cov, tuple(chosen)))
@@ -158,7 +162,7 @@ first = result.runs[0].coverage
 for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
     with col:
         st.markdown(f"#### {'AB'[side]}: {run.coverage}")
-        st.caption(run.description)
+        st.caption(run.description + (" Pijltjes: verschil met A." if side == 1 else ""))
         inner = st.columns(3)
         for i, (key, label, unit, lower_better) in enumerate(services.kpi_rows(result)):
             value = result.kpi(run.coverage, key)
@@ -173,7 +177,6 @@ for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
                 _fmt(value, unit),
                 delta=delta,
                 delta_color="inverse" if lower_better else "normal",
-                help="Verschil t.o.v. model A" if side == 1 else None,
             )
 
 st.subheader("Wachtrij door de week")
@@ -214,12 +217,60 @@ with d2:
         key="whatif_download_hourly",
     )
 
+
+def _adopt(advice: services.SizingAdvice) -> None:
+    for shift, agents in advice.advised:
+        st.session_state[f"whatif_agents_{advice.profile}_{advice.coverage}_{shift}"] = agents
+
+
 if services.sizing_available():
-    st.button(
-        "Bereken benodigde bezetting",
-        key="whatif_sizing",
-        disabled=True,
-        help="De rekenmodule voor bezetting is aanwezig; koppeling volgt.",
+    st.subheader("Bezetting laten berekenen")
+    st.write(
+        "Zoek de goedkoopste bezetting per dienst die de servicedoelen haalt (met 95% "
+        "zekerheid), met het volume, de behandeltijd en de doelen zoals hierboven ingesteld."
     )
-else:
-    st.caption("Automatisch de bezetting laten berekenen kan zodra de rekenmodule klaar is.")
+    sizing_cov = st.selectbox(
+        "Dekkingsmodel", list(dict.fromkeys((cov_a, cov_b))), key=f"whatif_sizing_cov_{profile}"
+    )
+    if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
+        try:
+            st.session_state["whatif_sizing_result"] = sizing(inputs, sizing_cov)
+        except services.ServiceInputError as exc:
+            st.warning(str(exc))
+    advice = st.session_state["whatif_sizing_result"]
+    if advice is not None and advice.profile == profile and advice.coverage == sizing_cov:
+        if not advice.reachable:
+            st.warning(
+                "Met dit dekkingsmodel zijn de doelen niet te halen, ook niet met veel meer "
+                "mensen (bijvoorbeeld omdat er 's nachts niemand is). Hieronder de goedkoopste "
+                "bezetting die het best haalbare resultaat geeft."
+            )
+        current = dict(advice.current)
+        erlang = dict(advice.erlang)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Dienst": shift,
+                        "Nu": current.get(shift, 0),
+                        "Advies": n,
+                        "Erlang C alleen": erlang.get(shift, 0),
+                    }
+                    for shift, n in advice.advised
+                ]
+            ),
+            hide_index=True,
+        )
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Fte", f"{advice.fte:.1f}")
+        m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
+        m3.metric(
+            "Doelen gehaald",
+            ", ".join(f"{name} {value:.0%}" for name, value in advice.attainment),
+        )
+        st.button(
+            "Neem advies over",
+            key="whatif_sizing_adopt",
+            on_click=_adopt,
+            args=(advice,),
+        )
