@@ -135,3 +135,24 @@ def test_empty_and_emoji_only_text() -> None:
     assert spelling.misspellings("") == []
     assert spelling.misspellings("😊👍 :)") == []
     assert spelling.dt_errors("") == []
+
+
+def test_implausibly_long_word_is_misspelled_without_asking_the_dictionary(
+    backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A trainee who holds a key down must get feedback, not a stalled page: such a run is
+    # reported as one misspelling and never reaches the (slow on long input) dictionary.
+    checker = spelling._get()
+    asked: list[str] = []
+    real_lookup = checker._lookup
+
+    def recording_lookup(word: str) -> bool:
+        asked.append(word)
+        return real_lookup(word)
+
+    monkeypatch.setattr(checker, "_lookup", recording_lookup)
+    run = "a" * 5000
+    text = f"Hoi Sanne, {run} ^MK"
+    start = text.index(run)
+    assert spelling.misspellings(text) == [(start, start + len(run), run)]
+    assert all(len(word) <= spelling.LONGEST_PLAUSIBLE_WORD_LETTERS for word in asked)

@@ -43,6 +43,10 @@ WORD_CACHE_SIZE = 200_000  # distinct words kept per backend; ~20 MB at most
 COMPOUND_MIN_PART = 3
 COMPOUND_MIN_WORD = 7
 ACRONYM_MAX_LEN = 5  # an all-capitals token up to this many letters is an acronym or initials
+# Hunspell's affix and compound search grows steeply with word length (a 400-letter run took
+# seconds), and no Dutch word in a webcare reply comes near this, so longer runs are simply
+# reported as misspelled without asking the dictionary.
+LONGEST_PLAUSIBLE_WORD_LETTERS = 40
 
 # Everyday webcare shorthand and clitics that dictionaries leave out (lower case).
 WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
@@ -141,6 +145,8 @@ class _Checker:
     def _known(self, word: str) -> bool:
         """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
         known words, or a known word with an apostrophe suffix ("DM'en", "sms'je")."""
+        if len(word) > LONGEST_PLAUSIBLE_WORD_LETTERS:
+            return False
         lookup = self._lookup
         if lookup(word) or (word[:1].isupper() and lookup(word.lower())):
             return True
