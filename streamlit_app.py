@@ -13,6 +13,18 @@ pages = [
     st.Page("webcare_app/pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
     st.Page("webcare_app/pages/simulatie.py", title="Simulatie", icon=":material/query_stats:"),
     st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
+    st.Page(
+        "webcare_app/pages/workshop_facilitator.py",
+        title="Workshop leiden",
+        icon=":material/co_present:",
+        url_path="workshop",
+    ),
+    st.Page(
+        "webcare_app/pages/workshop_participant.py",
+        title="Workshop meedoen",
+        icon=":material/groups:",
+        url_path="meedoen",
+    ),
 ]
 st.navigation(pages).run()
 # After the page: the first visitor sees it at once, the heavy modules load meanwhile.

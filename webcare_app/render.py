@@ -168,3 +168,75 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
         "{show(e.target);}},true);}"
         "show(document.querySelector(sel));})();</script>"
     )
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def md_escape(text: object) -> str:
+    """Text for ``st.error``/``st.info`` (which read Markdown) that shows exactly these
+    characters: every Markdown sign gets a backslash. Service messages can quote what a user
+    typed (a display name, a title), so they go through here before such a call."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def join_banner(code: str, join_url: str | None) -> str:
+    """The join code in letters big enough for a projector, with where to go."""
+    where = (
+        f'<div style="font-size:1.1em;margin-top:6px">Ga naar <strong>{esc(join_url)}</strong>'
+        "</div>"
+        if join_url
+        else '<div style="font-size:1.1em;margin-top:6px">Open de pagina '
+        "<strong>Workshop meedoen</strong></div>"
+    )
+    return (
+        '<div class="wc-join" style="text-align:center;border:2px solid #1f6feb;border-radius:14px;'
+        'padding:12px;background:#f3f8ff">'
+        '<div style="font-size:1.1em">Doe mee met deelcode</div>'
+        '<div class="wc-join-code" style="font-size:4.5em;font-weight:700;letter-spacing:0.15em;'
+        f'font-family:ui-monospace,monospace;line-height:1.1">{esc(code)}</div>{where}</div>'
+    )
+
+
+def name_chips(people: Sequence[tuple[str, bool]]) -> str:
+    """Participants as chips: a display name (escaped) and whether they answered (green, ✓)."""
+    if not people:
+        return '<div class="wc-people">Nog niemand doet mee.</div>'
+    chips = []
+    for name, done in people:
+        style = "background:#dafbe1;border-color:#2da44e" if done else "background:#f6f8fa"
+        mark = " ✓" if done else ""
+        chips.append(
+            f'<span class="wc-person" style="display:inline-block;border:1px solid #ccc;'
+            f'border-radius:12px;padding:2px 10px;margin:2px;{style}">{esc(name)}{mark}</span>'
+        )
+    return f'<div class="wc-people">{"".join(chips)}</div>'
+
+
+def ranking_table(rows: Sequence[tuple[str, float, int]]) -> str:
+    """A leaderboard: place, display name (escaped), total score, answers."""
+    body = "".join(
+        f"<tr><td>{k}</td><td>{esc(name)}</td><td>{total:.0f}</td><td>{answered}</td></tr>"
+        for k, (name, total, answered) in enumerate(rows, start=1)
+    )
+    return (
+        '<table class="wc-ranking" style="border-collapse:collapse"><thead><tr>'
+        "<th>#</th><th>Naam</th><th>Totaal</th><th>Antwoorden</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def wall_card(decision_label: str, reply: str | None) -> str:
+    """One anonymous answer on the wall: the decision, and the reply once revealed."""
+    if reply is None:
+        body = '<span style="color:#888">(verborgen)</span>'
+    elif reply.strip():
+        body = _multiline(reply)
+    else:
+        body = "<em>(geen tekst)</em>"
+    return (
+        '<div class="wc-wall" style="border:1px solid #ddd;border-radius:8px;padding:8px 10px;'
+        'background:#fffbea">'
+        f'<div style="font-size:0.85em;color:#555">{esc(decision_label)}</div>'
+        f'<div class="wc-wall-text" style="white-space:pre-wrap">{body}</div></div>'
+    )

@@ -15,6 +15,9 @@ is the layer the workshop mode builds on:
   (common random numbers), summarised as KPIs, backlog per hour of the week, the spread of
   first-response times and SLA attainment per hour of the week. Inputs are a frozen record, so
   the page can cache runs on them.
+- Workshop helpers: the workshop pages call ``trainer.workshop.WorkshopService`` (one per server,
+  built by ``open_workshop_service``) for every action; the helpers here turn its dashboard into
+  tables and its stored scores into the practice page's ``Feedback``.
 
 Storage is ``trainer.storage.Database``: a SQLite file by default, ``DATABASE_URL`` for
 PostgreSQL; the schema is created when the database is opened.
@@ -58,6 +61,8 @@ from trainer.rules import MetricCheck, Rule, load_rules
 from trainer.scenarios import load_posts
 from trainer.score import score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
+from trainer.workshop import Answer as WorkshopAnswerRecord
+from trainer.workshop import Dashboard, PostStats, RuleCount, WorkshopService
 
 ORG_LABELS: dict[str, str] = {
     "library": "Bibliotheek",
@@ -655,3 +660,111 @@ def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
     if len(coverages) >= 2:
         return (coverages[0], coverages[1])
     return (coverages[0], coverages[0])
+
+
+# --- workshop --------------------------------------------------------------------------------
+# The workshop page calls ``trainer.workshop.WorkshopService`` directly for every action (it is
+# already UI-free and thread-safe); these helpers only turn its records into what the page lays
+# out: choices for the form, tables for the dashboard, and feedback in the practice page's shape.
+
+WORKSHOP_PACE_LABELS: dict[str, str] = {
+    "facilitator": "Begeleider bepaalt het tempo (iedereen dezelfde post)",
+    "self": "Eigen tempo (ieder gaat zelf door)",
+}
+WORKSHOP_FEEDBACK_LABELS: dict[str, str] = {
+    "immediate": "Direct na het antwoord",
+    "after_reveal": "Pas als de begeleider de uitleg toont",
+}
+
+
+def open_workshop_service(db: Database, seed: int) -> WorkshopService:
+    """The workshop service on the app's database; ``seed`` only orders drawn posts (codes and
+    PINs come from ``secrets``)."""
+    return WorkshopService(db, np.random.default_rng(seed))
+
+
+def workshop_post_choices() -> dict[str, str]:
+    """Hand-written posts a facilitator can pick, id -> a short Dutch label, by organisation."""
+    order = {org: k for k, org in enumerate(ORG_TYPES)}
+    posts = sorted(_hand_written_posts(), key=lambda p: (order.get(p.org, 99), p.id))
+    choices = {}
+    for p in posts:
+        text = " ".join(p.text.split())
+        short = text if len(text) <= 70 else text[:69] + "…"
+        choices[p.id] = f"{ORG_LABELS.get(p.org, p.org)} · {p.channel} · {short}"
+    return choices
+
+
+def workshop_post_table(board: Dashboard) -> pd.DataFrame:
+    """Per post of the workshop: the spread of decisions against the expected one."""
+    rows = [
+        {
+            "post": s.position + 1,
+            "bericht": s.post_id,
+            "verwacht": DECISION_LABELS.get(s.expected, s.expected),
+            "antwoorden": s.answers,
+            "openbaar": s.public,
+            "privé": s.private,
+            "niet": s.none,
+            "juist (%)": round(100 * s.correct / s.answers) if s.answers else None,
+            "gem. score": None if s.mean_score is None else round(s.mean_score),
+            "uitleg getoond": "ja" if s.feedback_revealed else "nee",
+        }
+        for s in board.posts
+    ]
+    return pd.DataFrame(rows)
+
+
+def decision_spread(stats: PostStats) -> pd.DataFrame:
+    """One row per decision for one post: how many chose it and whether it was the expected."""
+    counts = {"public": stats.public, "private": stats.private, "none": stats.none}
+    return pd.DataFrame(
+        [
+            {
+                "keuze": DECISION_LABELS[d],
+                "aantal": counts[d],
+                "verwacht": "verwacht" if d == stats.expected else "anders",
+                "volgorde": k,
+            }
+            for k, d in enumerate(DECISIONS)
+        ]
+    )
+
+
+@functools.cache
+def _rule_messages() -> dict[str, str]:
+    return {r.id: r.message for r in load_rules()}
+
+
+def workshop_rule_table(rules: Sequence[RuleCount]) -> pd.DataFrame:
+    """The rules most often broken, with their Dutch message and share of written replies."""
+    messages = _rule_messages()
+    return pd.DataFrame(
+        [
+            {
+                "regel": r.rule,
+                "omschrijving": messages.get(r.rule, ""),
+                "antwoorden": r.answers,
+                "aandeel (%)": round(100 * r.share),
+            }
+            for r in rules
+        ],
+        columns=["regel", "omschrijving", "antwoorden", "aandeel (%)"],
+    )
+
+
+def workshop_feedback(
+    post: Post, answer: WorkshopAnswerRecord, result: Mapping[str, Any]
+) -> Feedback:
+    """A workshop answer with the scorer's stored result, in the practice page's shape."""
+    return Feedback(answer.id, post, answer.decision, answer.reply, dict(result))
+
+
+def rescored_feedback(post: Post, answer: WorkshopAnswerRecord) -> Feedback:
+    """Feedback for an answer the service no longer shows (self pace moves on at once).
+
+    The scorer is deterministic, so scoring the stored decision and reply again gives the
+    feedback stored at submit time.
+    """
+    result = score_post(post, answer.decision, answer.reply).to_dict()
+    return Feedback(answer.id, post, answer.decision, answer.reply, result)

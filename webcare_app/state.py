@@ -3,7 +3,8 @@
 Every page calls ``init_state()`` first (the router does too), so a page opened directly, in a
 test or after a server restart, finds the same keys with the same defaults. The database is one
 shared resource per URL (``st.cache_resource``); the practice service is per session, with its own
-seeded random generator, so two trainees never share a draw. What-if runs are cached on their
+seeded random generator, so two trainees never share a draw; the workshop service is one per
+server (its PIN cache is per process), seeded afresh at each start. What-if runs are cached on their
 inputs (``st.cache_data``).
 
 The simulation and the trainer pull in scipy, pandas, SQLAlchemy and the Dutch dictionary, which
@@ -22,6 +23,7 @@ import streamlit as st
 
 if TYPE_CHECKING:
     from trainer.storage import Database, TraineeRecord
+    from trainer.workshop import WorkshopService
     from webcare_app import services
 
 SESSION_SEED_BITS = 63  # session seeds fit a signed 64-bit integer (the database, numpy)
@@ -36,6 +38,16 @@ DEFAULTS: dict[str, Any] = {
     "practice_org": "library",
     "whatif_sizing_result": None,  # services.SizingAdvice of the last sizing run
     "session_seed": None,  # seeds this session's post draws; set on first use
+    # Workshop, facilitator side. The PIN lives here only: never in the URL or the database.
+    "wf_code": None,  # join code of the workshop this session leads
+    "wf_pin": None,  # its PIN, once checked
+    "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
+    "wf_notice": None,  # a Dutch error from the last facilitator action
+    # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
+    "wp_code": None,
+    "wp_token": None,
+    "wp_notice": None,
+    "wp_last": None,  # (Post, Answer) just submitted in self pace, for its feedback
 }
 
 
@@ -84,6 +96,22 @@ def current_trainee() -> TraineeRecord | None:
     return trainee if isinstance(trainee, TraineeRecord) else None
 
 
+@st.cache_resource(show_spinner=False)
+def _workshop_service(url: str) -> WorkshopService:
+    from webcare_app import services
+
+    # One service per server and database: its PIN cache and generator are per process. The
+    # seed only orders drawn posts, fresh per server start.
+    return services.open_workshop_service(_database(url), secrets.randbits(SESSION_SEED_BITS))
+
+
+def workshop_service() -> WorkshopService:
+    """The workshop service on the app's database, shared by all sessions of this server."""
+    from trainer.storage import resolve_database_url
+
+    return _workshop_service(resolve_database_url())
+
+
 @st.cache_data(show_spinner="Simulatie loopt…", max_entries=64)
 def whatif(inputs: services.WhatIfInputs) -> services.WhatIfResult:
     """A what-if run, cached on its inputs."""
@@ -114,6 +142,8 @@ def _warm_up() -> None:
     score_post(load_posts()[0], "public", WARM_UP_REPLY)
     services.rulebook()
     services.get_profile("library")
+    # The workshop's scorer models (short and long texts) and its tables, before anyone joins.
+    workshop_service().warm_up()
 
 
 @st.cache_resource(show_spinner=False)

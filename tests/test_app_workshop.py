@@ -1,0 +1,358 @@
+"""The workshop pages: a facilitator runs a workshop, participants join, answer and rejoin.
+
+The facilitator page and the participant page run as AppTests on a temporary database; other
+participants act through ``WorkshopService`` on the same database file, as a second phone would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trainer.scenarios import posts_by_org
+from trainer.storage import Database
+from trainer.workshop import WorkshopService
+
+REPO = Path(__file__).resolve().parents[1]
+FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
+PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
+EVIL_NAME = "<img src=x onerror=alert(1)>"
+EVIL_DRAFT = "**vet** <script>alert(1)</script>"
+GOOD_DRAFT = "Hoi, dank je voor je bericht! Ik zoek het voor je uit. ^MK"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.sqlite"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
+    return path
+
+
+@pytest.fixture
+def phone(db_path: Path) -> Iterator[WorkshopService]:
+    """Another participant's device: the service on the app's database file."""
+    with Database(path=db_path) as db:
+        yield WorkshopService(db, np.random.default_rng(7))
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(str(el.proto.body) for el in at.get("html"))
+
+
+def _texts(at: AppTest) -> str:
+    """Everything Streamlit would read as Markdown on this screen."""
+    parts = [m.value for m in at.markdown]
+    for kind in ("error", "warning", "info", "success", "caption", "subheader", "title"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _ids(n: int) -> list[str]:
+    return [p.id for p in posts_by_org("library")[:n]]
+
+
+def _facilitator_creates(
+    *, n: int = 2, feedback: str = "after_reveal", pace: str = "facilitator", board: bool = False
+) -> AppTest:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    assert not at.exception
+    at.text_input(key="wf_title").input("Kenniskring bibliotheken")
+    at.multiselect(key="wf_posts").set_value(_ids(n))
+    at.radio(key="wf_pace").set_value(pace)
+    at.radio(key="wf_feedback").set_value(feedback)
+    at.toggle(key="wf_leaderboard").set_value(board)
+    at.button(key="wf_create").click().run()
+    assert not at.exception
+    return at
+
+
+def _wall_cards(html: str) -> list[str]:
+    return re.findall(r'<div class="wc-wall".*?</div></div>', html, flags=re.S)
+
+
+def test_facilitator_creates_a_workshop_and_sees_code_and_pin(db_path: Path) -> None:
+    at = _facilitator_creates()
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    assert re.fullmatch(r"[A-Z2-9]{6}", code) and re.fullmatch(r"\d{6}", pin)
+    assert 'class="wc-join-code"' in _html(at) and f">{code}</div>" in _html(at)
+    assert any(pin in w.value and "één keer" in w.value for w in at.warning)
+    # the PIN is shown until noted, and never goes into the URL
+    at.button(key="wf_pin_noted").click().run()
+    assert not any(pin in w.value for w in at.warning)
+    assert pin not in str(at.query_params)
+    assert at.session_state["wf_pin"] == pin  # still leading the workshop
+    with Database(path=db_path) as db:
+        svc = WorkshopService(db, np.random.default_rng(1))
+        board = svc.dashboard(code, pin)
+    assert board.workshop.title == "Kenniskring bibliotheken"
+    assert [s.post_id for s in board.posts] == _ids(2)
+
+
+def test_posts_drawn_from_an_organisation_type(db_path: Path, phone: WorkshopService) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_title").input("Telecomavond")
+    at.radio(key="wf_source").set_value("draw").run()
+    at.selectbox(key="wf_org").select("telecom")
+    at.number_input(key="wf_count").set_value(3)
+    at.button(key="wf_create").click().run()
+    assert not at.exception
+    board = phone.dashboard(at.session_state["wf_code"], at.session_state["wf_pin"])
+    assert len(board.posts) == 3 and {s.post.org for s in board.posts} == {"telecom"}
+
+
+def test_creating_without_posts_or_title_gives_dutch_hints(db_path: Path) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_title").input("Zonder posts")
+    at.button(key="wf_create").click().run()
+    assert not at.exception and at.session_state["wf_code"] is None
+    assert any("minstens één bericht" in e.value for e in at.error)
+    at.text_input(key="wf_title").input("   ")
+    at.multiselect(key="wf_posts").set_value(_ids(1))
+    at.button(key="wf_create").click().run()
+    assert not at.exception and at.session_state["wf_code"] is None
+    assert any("titel" in e.value for e in at.error)
+
+
+def test_dashboard_shows_participants_spread_and_reveals_anonymously(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(board=True)
+    code = at.session_state["wf_code"]
+    post = phone.dashboard(code, at.session_state["wf_pin"]).posts[0].post
+    wrong = "none" if post.expected_decision != "none" else "public"
+    anna = phone.join(code, "Anna Jansen")
+    bram = phone.join(code, "Bram de Boer")
+    phone.join(code, "Cor Stil")  # joined, not answered
+    phone.submit(code, anna.token, post.id, post.expected_decision, GOOD_DRAFT)
+    answer = phone.submit(code, bram.token, post.id, wrong, "Bram zijn eigen antwoord")
+
+    at.run()
+    assert not at.exception
+    html = _html(at)
+    assert "Deelnemers: 3 · beantwoord: 2" in [s.value for s in at.subheader]
+    for name in ("Anna Jansen", "Bram de Boer", "Cor Stil"):
+        assert name in html
+    assert "Anna Jansen ✓" in html and "Cor Stil ✓" not in html
+    table = at.dataframe[0].value
+    first = table.iloc[0]
+    counts = {"public": first["openbaar"], "private": first["privé"], "none": first["niet"]}
+    assert first["antwoorden"] == 2 and counts[post.expected_decision] == 1 and counts[wrong] == 1
+    assert first["juist (%)"] == 50
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert "wc-ranking" in html  # leaderboard switched on
+    # the wall: two hidden answers, no text and no name
+    cards = _wall_cards(html)
+    assert len(cards) == 2 and all("(verborgen)" in c for c in cards)
+    assert "Bram zijn eigen antwoord" not in html
+
+    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    assert not at.exception
+    cards = _wall_cards(_html(at))
+    shown = [c for c in cards if "Bram zijn eigen antwoord" in c]
+    assert len(shown) == 1 and not any("Bram de Boer" in c or "Anna" in c for c in cards)
+    # participants see the revealed answer too, without a name
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    me.query_params["code"], me.query_params["token"] = code, anna.token
+    me.run()
+    assert not me.exception
+    wall = _wall_cards(_html(me))
+    assert len(wall) == 1 and "Bram zijn eigen antwoord" in wall[0] and "Bram de" not in wall[0]
+    # and hidden again
+    at.button(key=f"wf_wall_hide_{answer.id}").click().run()
+    assert "Bram zijn eigen antwoord" not in _html(at)
+
+
+def test_participant_text_is_shown_escaped_never_rendered(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(board=True, feedback="immediate")
+    code = at.session_state["wf_code"]
+    post = phone.dashboard(code, at.session_state["wf_pin"]).posts[0].post
+    evil = phone.join(code, EVIL_NAME)
+    answer = phone.submit(code, evil.token, post.id, "public", EVIL_DRAFT)
+    at.run()
+    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    assert not at.exception
+
+    screens = {"facilitator": at}
+    other = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    eva = phone.join(code, "Eva").token
+    phone.submit(code, eva, post.id, "none")  # answered: her screen shows the wall
+    other.query_params["code"], other.query_params["token"] = code, eva
+    screens["other participant"] = other.run()
+    mine = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    mine.query_params["code"], mine.query_params["token"] = code, evil.token
+    screens["the participant"] = mine.run()
+    for who, screen in screens.items():
+        assert not screen.exception, who
+        html = _html(screen)
+        assert "<script>alert(1)</script>" not in html, who
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, who
+        assert "<strong>vet</strong>" not in html and "**vet**" in html, who
+        assert "alert(1)" not in _texts(screen), f"{who}: participant text reached Markdown"
+    # the name: as escaped text on the facilitator's list and leaderboard, nowhere else
+    board_html = _html(at)
+    assert "<img" not in board_html
+    assert board_html.count("&lt;img src=x onerror=alert(1)&gt;") == 2  # chips and ranking
+    assert "&lt;img" not in "".join(_wall_cards(board_html))
+    assert "onerror" not in _html(screens["other participant"])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in _html(screens["the participant"])
+
+
+def test_wrong_pin_shows_the_dutch_error_and_locks(db_path: Path, phone: WorkshopService) -> None:
+    code, pin = phone.create_workshop("PIN-test", post_ids=_ids(1))
+    wrong = "000000" if pin != "000000" else "111111"
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_open_code").input(code.lower())
+    at.text_input(key="wf_open_pin").input(wrong)
+    at.button(key="wf_open").click().run()
+    assert not at.exception
+    assert at.session_state["wf_pin"] is None
+    assert any("Verkeerde pincode" in e.value for e in at.error)
+    for _ in range(4):
+        at.text_input(key="wf_open_pin").input(wrong)
+        at.button(key="wf_open").click().run()
+    at.text_input(key="wf_open_pin").input(pin)  # the right one, too late
+    at.button(key="wf_open").click().run()
+    assert not at.exception and at.session_state["wf_pin"] is None
+    assert any("op slot" in e.value for e in at.error)
+
+
+def test_right_pin_opens_an_existing_workshop(db_path: Path, phone: WorkshopService) -> None:
+    code, pin = phone.create_workshop("Openen", post_ids=_ids(2))
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_open_code").input(f" {code.lower()} ")
+    at.text_input(key="wf_open_pin").input(pin)
+    at.button(key="wf_open").click().run()
+    assert not at.exception
+    assert at.session_state["wf_code"] == code and at.session_state["wf_pin"] == pin
+    assert not at.warning  # the PIN is not shown again
+    at.button(key="wf_next").click().run()
+    assert phone.dashboard(code, pin).workshop.current_index == 1
+    at.button(key="wf_prev").click().run()
+    assert phone.dashboard(code, pin).workshop.current_index == 0
+
+
+def _join(code: str, name: str) -> AppTest:
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    me.query_params["code"] = code  # the join link the facilitator shows
+    me.run()
+    assert not me.exception
+    assert me.text_input(key="wp_join_code").value == code
+    me.text_input(key="wp_name").input(name)
+    me.button(key="wp_join").click().run()
+    assert not me.exception
+    return me
+
+
+def test_participant_rejoins_from_the_url_where_they_were(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Terugkomen", post_ids=_ids(2), feedback="after_reveal")
+    me = _join(code, "Dirk")
+    token = me.query_params["token"]
+    assert me.query_params["code"] == code and len(token) >= 32
+    assert me.session_state["wp_token"] == token
+    post = phone.dashboard(code, pin).posts[0].post
+    me.radio(key="wp_decision_0").set_value("private")
+    me.text_area(key="wp_draft_0").input("Dirk stuurt een DM. ^MK")
+    me.button(key="wp_submit").click().run()
+    assert not me.exception
+
+    # a closed tab: a new session with the same URL
+    again = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    again.query_params["code"], again.query_params["token"] = code, token
+    again.run()
+    assert not again.exception
+    assert not again.get("text_input"), "no join form: the URL rejoins"
+    assert "Dirk" in _html(again) and "Dirk stuurt een DM. ^MK" in _html(again)
+    assert not again.get("radio"), "the answered post is not offered again"
+    # the facilitator moves on: the rejoined participant is on post 2, not answered yet
+    phone.next_post(code, pin)
+    again.run()
+    assert any(s.value == "Bericht 2 van 2" for s in again.subheader)
+    assert again.radio(key="wp_decision_1").value is None
+    answers = phone.report(code, pin).answers
+    assert [(a.display_name, a.post_id, a.decision) for a in answers] == [
+        ("Dirk", post.id, "private")
+    ]
+
+
+def test_unknown_token_or_code_gives_a_dutch_error(db_path: Path, phone: WorkshopService) -> None:
+    code, _ = phone.create_workshop("Fout", post_ids=_ids(1))
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    me.query_params["code"], me.query_params["token"] = code, "niet-echt"
+    me.run()
+    assert not me.exception and any("niet gevonden" in e.value for e in me.error)
+    me.button(key="wp_restart").click().run()
+    assert not me.exception and "token" not in me.query_params
+    me.text_input(key="wp_join_code").input("ZZZZZZ")
+    me.text_input(key="wp_name").input("Femke")
+    me.button(key="wp_join").click().run()
+    assert not me.exception and any("geen workshop" in e.value for e in me.error)
+
+
+def test_feedback_hidden_until_the_facilitator_reveals_it(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(feedback="after_reveal")
+    code = at.session_state["wf_code"]
+    me = _join(code, "Gert")
+    me.radio(key="wp_decision_0").set_value("public")
+    me.text_area(key="wp_draft_0").input(GOOD_DRAFT)
+    me.button(key="wp_submit").click().run()
+    assert not me.exception
+    assert not [m for m in me.metric if m.label == "Score"]
+    assert any("Wacht op de facilitator" in i.value for i in me.info)
+    assert "wc-model-answer" not in _html(me)
+
+    at.run()
+    assert "Deelnemers: 1 · beantwoord: 1" in [s.value for s in at.subheader]
+    at.button(key="wf_reveal_feedback").click().run()
+    assert not at.exception
+    me.run()
+    assert not me.exception
+    scores = [m for m in me.metric if m.label == "Score"]
+    assert scores and scores[0].value.endswith("/ 100")
+    assert "wc-model-answer" in _html(me) and "wc-draft" in _html(me)
+    # a late participant can no longer answer a post whose explanation is out
+    late = _join(code, "Hanna")
+    assert not late.get("radio") and any("niet meer antwoorden" in i.value for i in late.info)
+
+
+def test_immediate_feedback_in_self_pace_then_next_post(db_path: Path) -> None:
+    at = _facilitator_creates(feedback="immediate", pace="self")
+    me = _join(at.session_state["wf_code"], "Iris")
+    me.radio(key="wp_decision_0").set_value("public")
+    me.text_area(key="wp_draft_0").input(GOOD_DRAFT)
+    me.button(key="wp_submit").click().run()
+    assert not me.exception
+    assert [m for m in me.metric if m.label == "Score"], "feedback at once"
+    me.button(key="wp_continue").click().run()
+    assert any(s.value == "Bericht 2 van 2" for s in me.subheader)
+    me.radio(key="wp_decision_1").set_value("none")
+    me.button(key="wp_submit").click().run()
+    me.button(key="wp_continue").click().run()
+    assert not me.exception and any("alle berichten" in s.value for s in me.success)
+
+
+def test_closing_stops_answers_and_keeps_exports(db_path: Path, phone: WorkshopService) -> None:
+    at = _facilitator_creates()
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    token = phone.join(code, "Jan").token
+    at.checkbox(key="wf_close_confirm").check().run()
+    at.button(key="wf_close").click().run()
+    assert not at.exception
+    assert phone.dashboard(code, pin).workshop.status == "closed"
+    assert at.button(key="wf_next").disabled
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    me.query_params["code"], me.query_params["token"] = code, token
+    me.run()
+    assert not me.exception and any("afgesloten" in i.value for i in me.info)
+    assert not me.get("radio")

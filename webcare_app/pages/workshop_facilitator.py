@@ -1,0 +1,342 @@
+"""Workshop leiden: the facilitator creates a workshop and runs it from a live dashboard.
+
+The facilitator's screen is on the projector: the join code is big, the dashboard refreshes
+itself every ``DASHBOARD_REFRESH_S`` seconds (a fragment, so only the dashboard redraws). Every
+action goes through ``WorkshopService`` with the PIN, which lives in this session's state only.
+Participant text (names, replies) reaches the screen only through ``render``'s escaping.
+
+Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
+``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
+``wf_open``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``, ``wf_reveal_feedback``,
+``wf_close_confirm``, ``wf_close``, ``wf_wall_show_<answer id>``, ``wf_wall_hide_<answer id>``,
+``wf_export_csv``, ``wf_export_html``, ``wf_leave``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import altair as alt
+import streamlit as st
+
+from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
+from webcare_app import render, services
+from webcare_app.state import init_state, workshop_service
+
+DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
+DRAW_DEFAULT_POSTS = 5
+PARTICIPANT_PATH = "meedoen"  # url_path of the participant page in the router
+
+init_state()
+svc = workshop_service()
+ss = st.session_state
+
+
+def _error(message: object) -> None:
+    # Service messages may quote typed text (a title): never let it be read as Markdown.
+    st.error(render.md_escape(message))
+
+
+def _create() -> None:
+    ss["wf_notice"] = None
+    try:
+        if ss.get("wf_source") == "draw":
+            created = svc.create_workshop(
+                ss.get("wf_title", ""),
+                org_type=ss.get("wf_org"),
+                n=int(ss.get("wf_count") or 0),
+                pace=ss.get("wf_pace", "facilitator"),
+                feedback=ss.get("wf_feedback", "after_reveal"),
+                leaderboard=bool(ss.get("wf_leaderboard")),
+            )
+        else:
+            chosen = list(ss.get("wf_posts") or [])
+            if not chosen:
+                ss["wf_notice"] = "Kies minstens één bericht, of trek berichten uit een type."
+                return
+            created = svc.create_workshop(
+                ss.get("wf_title", ""),
+                post_ids=chosen,
+                pace=ss.get("wf_pace", "facilitator"),
+                feedback=ss.get("wf_feedback", "after_reveal"),
+                leaderboard=bool(ss.get("wf_leaderboard")),
+            )
+    except WorkshopError as exc:
+        ss["wf_notice"] = str(exc)
+        return
+    ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
+
+
+def _open() -> None:
+    code = str(ss.get("wf_open_code") or "").strip()
+    pin = str(ss.get("wf_open_pin") or "").strip()
+    ss["wf_notice"] = None
+    if not code or not pin:
+        ss["wf_notice"] = "Vul de deelcode en de pincode van de workshop in."
+        return
+    try:
+        board = svc.dashboard(code, pin)  # checks the PIN (and counts a wrong one)
+    except WorkshopError as exc:
+        ss["wf_notice"] = str(exc)
+        return
+    ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, None
+    ss["wf_open_pin"] = ""
+
+
+def _leave() -> None:
+    for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice"):
+        ss[key] = None
+
+
+def _act(action: Callable[..., object], *args: object) -> None:
+    """Run a PIN action; a refusal becomes a Dutch notice on the dashboard, never a traceback."""
+    ss["wf_notice"] = None
+    try:
+        action(ss["wf_code"], ss["wf_pin"], *args)
+    except WorkshopError as exc:
+        ss["wf_notice"] = str(exc)
+
+
+def _join_url(code: str) -> str | None:
+    """Where participants go, from the address this page was opened on (None if unknown)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser behind the session (tests, scripts)
+        return None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/{PARTICIPANT_PATH}?code={code}"
+
+
+def _spread_chart(board: Dashboard) -> alt.Chart | None:
+    stats = next((s for s in board.posts if s.position == board.workshop.current_index), None)
+    if stats is None:
+        return None
+    data = services.decision_spread(stats)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("keuze:N", title=None, sort=alt.SortField("volgorde")),
+            color=alt.Color(
+                "verwacht:N",
+                title=None,
+                scale=alt.Scale(domain=["verwacht", "anders"], range=["#2da44e", "#afb8c1"]),
+            ),
+            tooltip=[alt.Tooltip("keuze:N", title="Keuze"), alt.Tooltip("aantal:Q")],
+        )
+        .properties(height=140)
+    )
+
+
+st.title("Workshop leiden")
+
+if not ss["wf_code"] or not ss["wf_pin"]:
+    st.write(
+        "Maak een workshop aan voor een kenniskring: deelnemers doen mee op hun eigen telefoon "
+        "of laptop met een deelcode, jij volgt hun antwoorden live op het scherm."
+    )
+    new_tab, open_tab = st.tabs(["Nieuwe workshop", "Bestaande workshop openen"])
+    with new_tab:
+        st.text_input("Titel", key="wf_title", max_chars=120, placeholder="Kenniskring webcare")
+        st.radio(
+            "Berichten",
+            options=["choose", "draw"],
+            format_func=lambda s: {
+                "choose": "Zelf kiezen",
+                "draw": "Trekken uit een type organisatie",
+            }[s],
+            horizontal=True,
+            key="wf_source",
+        )
+        if ss.get("wf_source") == "draw":
+            left, right = st.columns(2)
+            with left:
+                st.selectbox(
+                    "Type organisatie",
+                    options=list(services.ORG_TYPES),
+                    format_func=lambda o: services.ORG_LABELS.get(o, o),
+                    key="wf_org",
+                )
+            with right:
+                st.number_input(
+                    "Aantal berichten",
+                    min_value=1,
+                    max_value=MAX_POSTS,
+                    value=DRAW_DEFAULT_POSTS,
+                    step=1,
+                    key="wf_count",
+                )
+        else:
+            choices = services.workshop_post_choices()
+            st.multiselect(
+                "Berichten, in deze volgorde",
+                options=list(choices),
+                format_func=lambda i: choices.get(i, i),
+                key="wf_posts",
+                max_selections=MAX_POSTS,
+                placeholder="Kies een of meer berichten",
+            )
+        st.radio(
+            "Tempo",
+            options=list(services.WORKSHOP_PACE_LABELS),
+            format_func=lambda p: services.WORKSHOP_PACE_LABELS[p],
+            key="wf_pace",
+        )
+        st.radio(
+            "Feedback voor deelnemers",
+            options=list(services.WORKSHOP_FEEDBACK_LABELS),
+            format_func=lambda f: services.WORKSHOP_FEEDBACK_LABELS[f],
+            index=1,
+            key="wf_feedback",
+        )
+        st.toggle("Ranglijst tonen", key="wf_leaderboard")
+        st.button("Workshop aanmaken", key="wf_create", type="primary", on_click=_create)
+    with open_tab:
+        st.text_input("Deelcode", key="wf_open_code", max_chars=12)
+        st.text_input("Pincode", key="wf_open_pin", type="password", max_chars=12)
+        st.button("Openen", key="wf_open", on_click=_open)
+    if ss["wf_notice"]:
+        _error(ss["wf_notice"])
+    st.stop()
+
+code: str = ss["wf_code"]
+pin: str = ss["wf_pin"]
+
+if ss["wf_new_pin"]:
+    st.warning(
+        f"Je pincode is **{ss['wf_new_pin']}**. Schrijf hem nu op: je ziet hem maar één keer en "
+        "hebt hem nodig om deze workshop later opnieuw te openen (bijvoorbeeld op een andere "
+        "computer)."
+    )
+    st.button("Ik heb de pincode genoteerd", key="wf_pin_noted", on_click=ss.__setitem__,
+              args=("wf_new_pin", None))  # fmt: skip
+
+
+@st.fragment(run_every=DASHBOARD_REFRESH_S)
+def dashboard() -> None:
+    try:
+        board = svc.dashboard(code, pin)
+    except WorkshopError as exc:
+        _error(exc)
+        st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
+        return
+    info = board.workshop
+    st.html(render.join_banner(info.code, _join_url(info.code)))
+    st.html(
+        f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
+        f"<strong>{render.esc(info.title)}</strong> · post {info.current_index + 1} van "
+        f"{info.post_count} · "
+        f"{'afgesloten' if info.status != 'open' else 'open'}</div>"
+    )
+    if ss["wf_notice"]:
+        _error(ss["wf_notice"])
+
+    current = board.posts[info.current_index]
+    is_open = info.status == "open"
+    prev_col, next_col, reveal_col, close_col = st.columns(4)
+    with prev_col:
+        st.button("◀ Vorige post", key="wf_prev", on_click=_act, args=(svc.previous_post,),
+                  disabled=not is_open or info.current_index == 0)  # fmt: skip
+    with next_col:
+        st.button("Volgende post ▶", key="wf_next", type="primary", on_click=_act,
+                  args=(svc.next_post,),
+                  disabled=not is_open or info.current_index >= info.post_count - 1)  # fmt: skip
+    with reveal_col:
+        st.button("Toon uitleg bij deze post", key="wf_reveal_feedback", on_click=_act,
+                  args=(svc.reveal_feedback, current.post_id),
+                  disabled=not is_open or current.feedback_revealed)  # fmt: skip
+    with close_col:
+        sure = st.checkbox("Zeker weten", key="wf_close_confirm", disabled=not is_open)
+        st.button("Workshop afsluiten", key="wf_close", on_click=_act, args=(svc.close,),
+                  disabled=not is_open or not sure)  # fmt: skip
+
+    post = current.post
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(f"Post {info.current_index + 1}")
+        st.html(
+            render.post_card(
+                channel=post.channel,
+                author_name=post.author.name,
+                author_handle=post.author.handle,
+                reach=post.author.reach,
+                text=post.text,
+                brand_name=post.brand.name,
+            )
+        )
+        st.caption(
+            f"Verwacht: {services.DECISION_LABELS[current.expected]} · "
+            f"{current.answers} antwoord(en) · "
+            + ("uitleg getoond" if current.feedback_revealed else "uitleg nog niet getoond")
+        )
+        chart = _spread_chart(board)
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+    with right:
+        answered = sum(p.answered_current for p in board.participants)
+        st.subheader(f"Deelnemers: {len(board.participants)} · beantwoord: {answered}")
+        st.html(
+            render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
+        )
+        if board.leaderboard is not None:
+            st.subheader("Ranglijst")
+            st.html(
+                render.ranking_table(
+                    [(r.display_name, r.total_score, r.answered) for r in board.leaderboard]
+                )
+            )
+
+    st.subheader("Antwoordmuur (anoniem)")
+    if not board.wall:
+        st.caption("Nog geen antwoorden op deze post.")
+    for entry in board.wall:
+        card, button = st.columns([6, 1], vertical_alignment="center")
+        with card:
+            st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
+        with button:
+            if entry.revealed:
+                st.button("Verberg", key=f"wf_wall_hide_{entry.answer_id}", on_click=_act,
+                          args=(svc.hide_answer, entry.answer_id))  # fmt: skip
+            else:
+                st.button("Toon", key=f"wf_wall_show_{entry.answer_id}", on_click=_act,
+                          args=(svc.reveal_answer, entry.answer_id))  # fmt: skip
+
+    st.subheader("Keuzes per post")
+    st.dataframe(services.workshop_post_table(board), hide_index=True)
+    st.subheader("Vaakst overtreden regels")
+    if board.rules:
+        st.dataframe(services.workshop_rule_table(board.rules), hide_index=True)
+    else:
+        st.caption("Nog geen regels overtreden in geschreven antwoorden.")
+
+
+dashboard()
+
+st.subheader("Exporteren")
+csv_col, html_col, leave_col = st.columns(3)
+with csv_col:
+    st.download_button(
+        "Alle antwoorden (CSV)",
+        data=lambda: svc.export_csv(code, pin),
+        file_name=f"workshop-{code}-antwoorden.csv",
+        mime="text/csv",
+        key="wf_export_csv",
+        on_click="ignore",
+    )
+with html_col:
+    st.download_button(
+        "Verslag (HTML)",
+        data=lambda: svc.summary_html(code, pin),
+        file_name=f"workshop-{code}-verslag.html",
+        mime="text/html",
+        key="wf_export_html",
+        on_click="ignore",
+    )
+with leave_col:
+    st.button("Andere workshop", key="wf_leave", on_click=_leave)
