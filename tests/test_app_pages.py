@@ -92,6 +92,10 @@ def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -
     assert any("24-7" in h for h in headings) and any("business-hours" in h for h in headings)
     cost_cards = [m for m in at.metric if m.label == "Kosten per week"]
     assert len(cost_cards) == 2 and cost_cards[1].delta, "B shows its difference with A"
+    # business hours is cheaper than 24/7 for the library: the difference reads as a saving,
+    # sign first (so the arrow points down), amounts the Dutch way
+    assert cost_cards[1].delta.startswith("-€ "), cost_cards[1].delta
+    assert "," not in cost_cards[0].value and "." in cost_cards[0].value, cost_cards[0].value
     assert len(at.get("vega_lite_chart")) == 3
 
     # more agents on the business-hours day shift costs more

@@ -144,16 +144,26 @@ except services.ServiceInputError as exc:
     st.stop()
 
 
+def _nl(value: float, decimals: int) -> str:
+    """A number the Dutch way: 1.234,5 (points between thousands, a decimal comma)."""
+    return f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def _fmt(value: float, unit: str) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "–"
     if unit == "%":
-        return f"{value:.0%}"
+        return f"{_nl(value * 100, 0)}%"
     if unit == "min":
-        return f"{value / 60:.1f} uur" if abs(value) >= 120 else f"{value:.0f} min"
+        return f"{_nl(value / 60, 1)} uur" if abs(value) >= 120 else f"{_nl(value, 0)} min"
     if unit == "€":
-        return f"€ {value:,.0f}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ")
+        return f"€ {_nl(value, 0)}"
+    return _nl(value, 1)
+
+
+def _delta(diff: float, unit: str) -> str:
+    # The sign goes first so st.metric draws the arrow the right way ("-€ 8.500", not "€ -8.500").
+    return ("-" if diff < 0 else "+") + _fmt(abs(diff), unit)
 
 
 st.subheader("Kerncijfers")
@@ -169,9 +179,7 @@ for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
             delta = None
             diff = value - result.kpi(first, key)
             if side == 1 and not math.isnan(diff):
-                delta = _fmt(diff, unit)
-                if not delta.startswith("-"):
-                    delta = "+" + delta
+                delta = _delta(diff, unit)
             inner[i % 3].metric(
                 label,
                 _fmt(value, unit),
