@@ -69,10 +69,11 @@ def test_rulebook_lists_every_rule_with_examples_and_the_matrix(db_path: Path) -
     labels = [e.label for e in at.expander]
     rules = load_rules()
     assert len(labels) == len(rules)
-    assert {label.split(" ")[0] for label in labels} == {r.id for r in rules}
+    assert {label.rsplit(" (", 1)[0] for label in labels} == {r.title for r in rules}
     html = "\n".join(str(el.proto.body) for el in at.get("html"))
     for rule in rules:
         assert "Bron: " + rule.source.replace("'", "&#x27;") in html
+        assert f"regel-id: {rule.id}" in html
     assert html.count("<mark title") >= len(rules)  # every bad example shows where it fails
     matrix = at.dataframe[0].value
     assert set(matrix["Beslissing"]) == {

@@ -22,6 +22,7 @@ SOURCES = {
 
 GOOD = """\
 id: {id}
+title: "Testregel"
 kind: existence
 level: warning
 message: "'{{match}}' is een test."
@@ -85,6 +86,10 @@ def test_a_good_rule_file_loads_and_runs(tmp_path: Path) -> None:
             ["field 'tokenz'", "no such field"],
         ),
         (GOOD.format(id="other"), ["id", "'other'", "'t'"]),
+        (
+            GOOD.format(id="t").replace('title: "Testregel"\n', ""),
+            ["field 'title'", "no value", "required"],
+        ),
         ("id: t\nkind: [unclosed\n", ["not valid YAML", "line"]),
         ("- just\n- a list\n", ["list", "mapping"]),
     ],

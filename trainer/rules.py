@@ -261,6 +261,7 @@ class Fixtures(_Strict):
 
 class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str = Field(min_length=1)  # Dutch, short: what the rulebook page lists
     level: Level
     message: str = Field(min_length=1)
     explanation: str = Field(min_length=1)
@@ -300,7 +301,18 @@ _KINDS = (
     "existence, substitution, occurrence, consistency, conditional, metric, spelling, language, "
     "keypoints"
 )
-_RULE_KEYS = {"id", "level", "message", "explanation", "source", "also", "fixtures", "pass", "fail"}
+_RULE_KEYS = {
+    "id",
+    "title",
+    "level",
+    "message",
+    "explanation",
+    "source",
+    "also",
+    "fixtures",
+    "pass",
+    "fail",
+}
 
 
 _SKIPPED_LOC = {"fixtures", "Fixture", "str", "check", *(k.strip() for k in _KINDS.split(","))}
@@ -336,7 +348,7 @@ def parse_rule(data: Any, path: Path | str) -> Rule:
     """Validate one rule's YAML data; ``path`` is only used in error messages."""
     if not isinstance(data, dict):
         raise RuleFileError(
-            f"{path}: got {type(data).__name__}, expected a mapping with id, kind, level, "
+            f"{path}: got {type(data).__name__}, expected a mapping with id, title, kind, level, "
             "message, explanation, source and fixtures"
         )
     # The file is flat (Vale-style): kind-specific keys sit beside the common ones.
@@ -359,8 +371,8 @@ def parse_rule(data: Any, path: Path | str) -> Rule:
         field = _describe(loc)
         value = err.get("input")
         shown = "no value" if err["type"] == "missing" else repr(value)
-        if isinstance(value, dict | list) and len(repr(value)) > 80:
-            shown = repr(value)[:77] + "..."
+        if err["type"] != "missing" and isinstance(value, dict | list) and len(shown) > 80:
+            shown = shown[:77] + "..."
         raise RuleFileError(
             f"{path}: field '{field}': got {shown}, expected {_expected(err['msg'])}"
         ) from None

@@ -224,6 +224,7 @@ class TrainingService:
 @dataclass(frozen=True)
 class RuleEntry:
     id: str
+    title: str
     level: str
     message: str
     explanation: str
@@ -239,6 +240,7 @@ def _entry(rule: Rule) -> RuleEntry:
     alerts = check_rule(rule, bad.reply, fixture_context(bad))
     return RuleEntry(
         id=rule.id,
+        title=rule.title,
         level=rule.level,
         message=rule.message,
         explanation=rule.explanation,

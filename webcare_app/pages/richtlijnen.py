@@ -37,11 +37,15 @@ st.caption(
 st.subheader("Regels voor je antwoord")
 for entry in _rulebook():
     level = render.LEVEL_LABELS.get(entry.level, entry.level)
-    with st.expander(f"{entry.id} ({level})"):
+    with st.expander(f"{entry.title} ({level})"):
         st.html(render.plain_block(entry.explanation, css_class="wc-explanation"))
         st.markdown("**Goed voorbeeld**")
         st.html(render.highlight_draft(entry.good, []))
         st.markdown("**Fout voorbeeld**")
         st.html(render.highlight_draft(entry.bad, entry.bad_alerts))
         st.html(render.alert_list(entry.bad_alerts))
-        st.html(render.plain_block(f"Bron: {entry.source}", css_class="wc-source"))
+        st.html(
+            render.plain_block(
+                f"Bron: {entry.source} · regel-id: {entry.id}", css_class="wc-source"
+            )
+        )
