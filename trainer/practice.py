@@ -39,6 +39,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from trainer.posts import CLOSED_CHANNELS, DecisionChoice, OrgType, Post
+from trainer.rules import FIXED_RULE_IDS
 from trainer.storage import (
     NAME_MAX_CHARS,
     Attempt,
@@ -53,26 +54,8 @@ from trainer.storage import (
     utcnow,
 )
 
-# The rule ids are fixed project-wide (issue 4); the app may pass the ids it loaded instead.
-RULE_IDS: tuple[str, ...] = (
-    "factory-apology",
-    "mixed-address",
-    "address-mismatch",
-    "emoji-overuse",
-    "empty-promise",
-    "referral",
-    "no-ownership",
-    "jargon",
-    "stiff-formal",
-    "public-personal-data",
-    "spelling",
-    "too-long",
-    "impersonal",
-    "no-thanks",
-    "defensive",
-    "non-dutch",
-    "missing-key-point",
-)
+# The rule ids are fixed project-wide; the app may pass the ids it loaded instead.
+RULE_IDS: tuple[str, ...] = FIXED_RULE_IDS
 
 # Rules whose chance to fire depends on the post; every other rule is tested by any reply.
 RULE_FOCUS: dict[str, Callable[[Post], bool]] = {
