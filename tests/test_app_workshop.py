@@ -356,3 +356,18 @@ def test_closing_stops_answers_and_keeps_exports(db_path: Path, phone: WorkshopS
     me.run()
     assert not me.exception and any("afgesloten" in i.value for i in me.info)
     assert not me.get("radio")
+
+
+def test_a_taken_name_is_refused_and_quoted_literally(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, _ = phone.create_workshop("Namen", post_ids=_ids(1))
+    phone.join(code, "**Sanne** :red[x]")
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90).run()
+    me.text_input(key="wp_join_code").input(code)
+    me.text_input(key="wp_name").input("**sanne** :red[x]")
+    me.button(key="wp_join").click().run()
+    assert not me.exception and me.session_state["wp_token"] is None
+    errors = [e.value for e in me.error]
+    # Markdown signs arrive backslash-escaped, so the browser shows them as typed
+    assert any("al in gebruik" in e and r"\*\*sanne\*\* \:red\[x\]" in e for e in errors)
