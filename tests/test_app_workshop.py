@@ -143,7 +143,7 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     first = table.iloc[0]
     counts = {"public": first["openbaar"], "private": first["privé"], "none": first["niet"]}
     assert first["antwoorden"] == 2 and counts[post.expected_decision] == 1 and counts[wrong] == 1
-    assert first["juist (%)"] == 50
+    assert first["juist (%)"] == "50"
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert "wc-ranking" in html  # leaderboard switched on
     # the wall: two hidden answers, no text and no name
@@ -166,6 +166,58 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     # and hidden again
     at.button(key=f"wf_wall_hide_{answer.id}").click().run()
     assert "Bram zijn eigen antwoord" not in _html(at)
+
+
+def test_post_table_shows_a_dash_not_none_for_posts_without_answers(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(n=3)
+    code = at.session_state["wf_code"]
+    post = phone.dashboard(code, at.session_state["wf_pin"]).posts[0].post
+    phone.submit(code, phone.join(code, "Kees").token, post.id, post.expected_decision, GOOD_DRAFT)
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    shown = table.astype(str)
+    assert not table.isna().any().any()
+    assert not shown.isin(["None", "nan", "<NA>", "NaN"]).any().any()
+    assert list(table["antwoorden"]) == [1, 0, 0]
+    assert list(table["juist (%)"]) == ["100", "–", "–"]
+    assert table["gem. score"].iloc[0] != "–" and list(table["gem. score"])[1:] == ["–", "–"]
+
+
+def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: WorkshopService) -> None:
+    at = _facilitator_creates(n=2)
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    first, second = (s.post for s in phone.dashboard(code, pin).posts)
+    lien = phone.join(code, "Lien").token
+    answer = phone.submit(code, lien, first.id, "public", "Lien over post een")
+    at.run()
+    assert at.selectbox(key="wf_wall_post").value is None  # follows the current post
+    assert len(_wall_cards(_html(at))) == 1
+
+    at.button(key="wf_next").click().run()
+    assert not at.exception
+    assert not _wall_cards(_html(at))
+    assert any("Nog geen antwoorden op post 2" in c.value for c in at.caption)
+
+    # back to post 1's wall while the workshop stays on post 2
+    at.selectbox(key="wf_wall_post").set_value(first.id).run()
+    assert not at.exception
+    assert len(_wall_cards(_html(at))) == 1
+    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    assert not at.exception
+    assert "Lien over post een" in "".join(_wall_cards(_html(at)))
+    assert phone.dashboard(code, pin).workshop.current_index == 1
+    # the choice holds over refreshes and new answers to the current post
+    phone.submit(code, lien, second.id, "none")
+    at.run()
+    cards = _wall_cards(_html(at))
+    assert len(cards) == 1 and "Lien over post een" in cards[0]
+    # and back to following the current post
+    at.selectbox(key="wf_wall_post").set_value(None).run()
+    cards = _wall_cards(_html(at))
+    assert len(cards) == 1 and "Lien over post een" not in cards[0]
 
 
 def test_participant_text_is_shown_escaped_never_rendered(
@@ -326,20 +378,64 @@ def test_feedback_hidden_until_the_facilitator_reveals_it(
     assert not late.get("radio") and any("niet meer antwoorden" in i.value for i in late.info)
 
 
-def test_immediate_feedback_in_self_pace_then_next_post(db_path: Path) -> None:
+def _scores(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric if m.label == "Score"]
+
+
+def test_immediate_feedback_in_self_pace_then_next_post(
+    db_path: Path, phone: WorkshopService
+) -> None:
     at = _facilitator_creates(feedback="immediate", pace="self")
-    me = _join(at.session_state["wf_code"], "Iris")
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    me = _join(code, "Iris")
     me.radio(key="wp_decision_0").set_value("public")
     me.text_area(key="wp_draft_0").input(GOOD_DRAFT)
     me.button(key="wp_submit").click().run()
     assert not me.exception
-    assert [m for m in me.metric if m.label == "Score"], "feedback at once"
+    stored = phone.report(code, pin).answers[0]
+    assert _scores(me) == [f"{int(stored.score)} / 100"], "the stored feedback, at once"
     me.button(key="wp_continue").click().run()
     assert any(s.value == "Bericht 2 van 2" for s in me.subheader)
+    assert not _scores(me)
+    # while on post 2, the feedback of post 1 is still within reach
+    me.selectbox(key="wp_review").set_value(stored.post_id).run()
+    assert not me.exception
+    assert _scores(me) == [f"{int(stored.score)} / 100"]
+    assert "wc-model-answer" in _html(me) and GOOD_DRAFT.split("!")[0] in _html(me)
     me.radio(key="wp_decision_1").set_value("none")
     me.button(key="wp_submit").click().run()
     me.button(key="wp_continue").click().run()
     assert not me.exception and any("alle berichten" in s.value for s in me.success)
+    # finished: every earlier answer can be looked at again
+    assert me.selectbox(key="wp_review").options == ["Bericht 1", "Bericht 2"]
+    me.selectbox(key="wp_review").set_value(_ids(2)[1]).run()
+    assert not me.exception and len(_scores(me)) == 1
+
+
+def test_self_pace_after_reveal_shows_earlier_feedback_once_revealed(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(feedback="after_reveal", pace="self")
+    code = at.session_state["wf_code"]
+    first = _ids(2)[0]
+    me = _join(code, "Joost")
+    me.radio(key="wp_decision_0").set_value("public")
+    me.text_area(key="wp_draft_0").input(GOOD_DRAFT)
+    me.button(key="wp_submit").click().run()
+    assert not _scores(me) and "wc-my-answer" in _html(me)
+    me.button(key="wp_continue").click().run()
+    me.selectbox(key="wp_review").set_value(first).run()
+    assert not me.exception
+    assert not _scores(me) and "wc-model-answer" not in _html(me)
+    assert "wc-my-answer" in _html(me) and any("uitleg volgt" in i.value for i in me.info)
+
+    at.run()
+    at.button(key="wf_reveal_feedback").click().run()  # post 1 is the facilitator's current
+    assert not at.exception
+    me.run()
+    assert not me.exception
+    assert len(_scores(me)) == 1 and "wc-model-answer" in _html(me)
+    assert me.radio(key="wp_decision_1").value is None, "still writing post 2"
 
 
 def test_closing_stops_answers_and_keeps_exports(db_path: Path, phone: WorkshopService) -> None:

@@ -288,6 +288,55 @@ def test_feedback_after_reveal_waits_for_the_facilitator_and_then_closes_the_pos
         service.reveal_feedback(code, pin, "library-099")
 
 
+def test_self_paced_participant_gets_feedback_on_earlier_posts_when_allowed(
+    service: WorkshopService,
+) -> None:
+    code, _pin = service.create_workshop("W", post_ids=POST_IDS, pace="self", feedback="immediate")
+    anna = service.join(code, "Anna").token
+    bram = service.join(code, "Bram").token
+    stiff = "Geachte klant, middels dit bericht laten wij u weten dat wij het betreuren."
+    first = service.submit(code, anna, "library-001", "public", stiff)
+    service.submit(code, anna, "library-002", "private", "Stuur ons een DM.")
+    view = service.participant_view(code, anna)
+    assert view.current.position == 2  # self pace moved on
+    assert [(a.position, a.post_id) for a in view.answered] == [(0, "library-001"),
+                                                                 (1, "library-002")]  # fmt: skip
+
+    earlier = service.answer_feedback(code, anna, "library-001")
+    assert earlier.position == 0 and earlier.answer == first and earlier.feedback_visible
+    # the result stored at submit time, the same as scoring it again
+    assert earlier.feedback == score_post(get_post("library-001"), "public", stiff).to_dict()
+    assert earlier.model_answer == model_reply("library-001")
+    # Bram did not answer: no answer, no feedback and no model answer before he answered
+    his = service.answer_feedback(code, bram, "library-001")
+    assert his.answer is None and his.feedback is None and his.model_answer is None
+    assert not his.feedback_visible
+    with pytest.raises(WorkshopInputError, match="library-099"):
+        service.answer_feedback(code, anna, "library-099")
+    with pytest.raises(UnknownParticipantError):
+        service.answer_feedback(code, "niet-echt", "library-001")
+
+
+def test_earlier_feedback_after_reveal_waits_for_that_posts_reveal(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, pace="self")
+    anna = service.join(code, "Anna").token
+    answer = service.submit(code, anna, "library-001", "public", "Hoi, sorry!")
+    service.submit(code, anna, "library-002", "none")
+    hidden = service.answer_feedback(code, anna, "library-001")
+    assert hidden.answer == answer  # her own answer, always
+    assert not hidden.feedback_visible and hidden.feedback is None and hidden.model_answer is None
+
+    service.reveal_feedback(code, pin, "library-001")
+    shown = service.answer_feedback(code, anna, "library-001")
+    assert shown.feedback_visible and shown.feedback is not None
+    assert shown.feedback["score"] == answer.score
+    assert service.answer_feedback(code, anna, "library-002").feedback is None  # not revealed
+    service.close(code, pin)
+    assert service.answer_feedback(code, anna, "library-002").feedback is not None
+
+
 # -- dashboard --------------------------------------------------------------------------------
 
 

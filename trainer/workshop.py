@@ -20,7 +20,9 @@ the whole workshop behind that page, with no UI code, so the page only draws wha
 - Feedback ``immediate``: a participant sees their score and the rule alerts as soon as they
   have answered. ``after_reveal``: only once the facilitator reveals the post's feedback; from
   then on that post takes no new answers (the explanation gives the answer away). Closing the
-  workshop reveals all feedback and stops all answering.
+  workshop reveals all feedback and stops all answering. The same rule holds for every post, not
+  just the current one: ``answer_feedback`` gives a participant's stored answer to any earlier
+  post, with its feedback once that post's feedback may be shown (self pace moves on at once).
 - An answer is stored once per participant and post, scored by ``trainer.score`` at submit time.
   Sending the same answer again (a retry after a dropped connection) returns the stored one;
   sending a different one is refused: the first answer stands, so nobody can improve a score
@@ -342,6 +344,11 @@ class WallEntry:
     reply: str | None  # plain text, None while hidden
 
 
+class AnsweredPost(NamedTuple):
+    position: int  # 0-based
+    post_id: str
+
+
 @dataclass(frozen=True)
 class ParticipantView:
     workshop: WorkshopInfo
@@ -351,6 +358,19 @@ class ParticipantView:
     feedback: dict[str, Any] | None  # the scorer's result for my answer, when visible
     model_answer: str | None  # the post's model answer, when feedback is visible
     wall: tuple[WallEntry, ...]  # revealed answers to the current post (mine included)
+    answered: tuple[AnsweredPost, ...] = ()  # every post I answered, in workshop order
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    """A participant's own answer to one post, with its feedback once that may be shown."""
+
+    post: Post  # answer key included: show it only when feedback_visible
+    position: int
+    answer: Answer | None  # None when this participant did not answer the post
+    feedback_visible: bool  # by the workshop's feedback mode, the reveal and closing
+    feedback: dict[str, Any] | None  # the scorer's result stored at submit time, when visible
+    model_answer: str | None  # when feedback is visible
 
 
 @dataclass(frozen=True)
@@ -756,7 +776,8 @@ class WorkshopService:
         """Everything the participant's screen shows; never another participant's hidden draft."""
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
-            current = self._current(session, workshop, self._answered_positions(session, me.id))
+            answered = self._answered_posts(session, me.id)
+            current = self._current(session, workshop, {a.position for a in answered})
             mine: Answer | None = None
             feedback: dict[str, Any] | None = None
             model_answer: str | None = None
@@ -779,6 +800,36 @@ class WorkshopService:
                 feedback=feedback,
                 model_answer=model_answer,
                 wall=wall,
+                answered=answered,
+            )
+
+    def answer_feedback(self, code: str, token: str, post_id: str) -> AnswerFeedback:
+        """This participant's stored answer to ``post_id`` and, when that post's feedback may be
+        shown (immediate once answered, after the reveal, or once closed), the scorer's result
+        stored at submit time. Never another participant's answer."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            wpost = session.scalar(
+                select(WorkshopPost).where(
+                    WorkshopPost.workshop_id == workshop.id, WorkshopPost.post_id == str(post_id)
+                )
+            )
+            if wpost is None:
+                raise WorkshopInputError(f"post_id: {post_id!r} hoort niet bij deze workshop.")
+            post = Post.model_validate_json(wpost.post_json)
+            mine = self._answer_of(session, me.id, wpost.position)
+            visible = _feedback_visible(workshop, wpost, mine is not None)
+            feedback: dict[str, Any] | None = None
+            if visible and mine is not None:
+                row = session.get(WorkshopAnswer, mine.id)
+                feedback = dict(row.result_json) if row is not None else None
+            return AnswerFeedback(
+                post=post,
+                position=wpost.position,
+                answer=mine,
+                feedback_visible=visible,
+                feedback=feedback,
+                model_answer=post.model_answer if visible else None,
             )
 
     # -- facilitator actions -----------------------------------------------------------------
@@ -1034,6 +1085,17 @@ class WorkshopService:
     def _post_count(session: Session, workshop_id: int) -> int:
         return int(
             session.scalar(select(func.count()).where(WorkshopPost.workshop_id == workshop_id)) or 0
+        )
+
+    @staticmethod
+    def _answered_posts(session: Session, participant_id: int) -> tuple[AnsweredPost, ...]:
+        return tuple(
+            AnsweredPost(position, post_id)
+            for position, post_id in session.execute(
+                select(WorkshopAnswer.position, WorkshopAnswer.post_id)
+                .where(WorkshopAnswer.participant_id == participant_id)
+                .order_by(WorkshopAnswer.position)
+            )
         )
 
     @staticmethod

@@ -697,6 +697,13 @@ def workshop_post_choices() -> dict[str, str]:
     return choices
 
 
+NO_VALUE = "–"  # shown in tables where a figure cannot exist yet (no answers)
+
+
+def _count_or_dash(value: int | None) -> str:
+    return NO_VALUE if value is None else str(value)
+
+
 def workshop_post_table(board: Dashboard) -> pd.DataFrame:
     """Per post of the workshop: the spread of decisions against the expected one."""
     rows = [
@@ -708,8 +715,9 @@ def workshop_post_table(board: Dashboard) -> pd.DataFrame:
             "openbaar": s.public,
             "privé": s.private,
             "niet": s.none,
-            "juist (%)": round(100 * s.correct / s.answers) if s.answers else None,
-            "gem. score": None if s.mean_score is None else round(s.mean_score),
+            # Text, so a post without answers shows a dash rather than "None"
+            "juist (%)": _count_or_dash(round(100 * s.correct / s.answers) if s.answers else None),
+            "gem. score": _count_or_dash(None if s.mean_score is None else round(s.mean_score)),
             "uitleg getoond": "ja" if s.feedback_revealed else "nee",
         }
         for s in board.posts
@@ -760,13 +768,3 @@ def workshop_feedback(
 ) -> Feedback:
     """A workshop answer with the scorer's stored result, in the practice page's shape."""
     return Feedback(answer.id, post, answer.decision, answer.reply, dict(result))
-
-
-def rescored_feedback(post: Post, answer: WorkshopAnswerRecord) -> Feedback:
-    """Feedback for an answer the service no longer shows (self pace moves on at once).
-
-    The scorer is deterministic, so scoring the stored decision and reply again gives the
-    feedback stored at submit time.
-    """
-    result = score_post(post, answer.decision, answer.reply).to_dict()
-    return Feedback(answer.id, post, answer.decision, answer.reply, result)

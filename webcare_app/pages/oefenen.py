@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from webcare_app import render, services
+from webcare_app import components, render, services
 from webcare_app.state import current_trainee, init_state, training
 
 init_state()
@@ -98,97 +98,24 @@ with switch:
     st.button("Andere naam", key="practice_switch", on_click=_switch)
 
 st.subheader("Het bericht")
-st.html(
-    render.post_card(
-        channel=post.channel,
-        author_name=post.author.name,
-        author_handle=post.author.handle,
-        reach=post.author.reach,
-        text=post.text,
-        brand_name=post.brand.name,
-        shown_at=st.session_state["practice_post_shown_at"],
-    )
-)
+components.post_card(post, shown_at=st.session_state["practice_post_shown_at"])
 
 feedback: services.Feedback | None = st.session_state["practice_feedback"]
 answered = feedback is not None and feedback.post.id == post.id
 
 st.subheader("Jouw antwoord")
-st.radio(
-    "Hoe reageer je?",
-    options=list(services.DECISIONS),
-    format_func=lambda d: services.DECISION_LABELS[d],
-    index=None,
-    horizontal=True,
-    key="practice_decision",
+components.answer_inputs(
+    decision_key="practice_decision",
+    draft_key="practice_draft",
+    channel=post.channel,
     disabled=answered,
-)
-limit = services.channel_limit(post.channel)
-st.text_area(
-    "Je concept-antwoord",
-    key="practice_draft",
-    height=140,
-    disabled=answered,
-    placeholder="Schrijf hier je antwoord. Reageer je niet? Laat dit veld dan leeg.",
-)
-st.html(
-    render.char_counter(
-        len(st.session_state.get("practice_draft") or ""), limit, textarea_key="practice_draft"
-    ),
-    unsafe_allow_javascript=True,
 )
 st.button("Versturen", key="practice_submit", type="primary", on_click=_submit, disabled=answered)
 if st.session_state["practice_notice"]:
     st.warning(st.session_state["practice_notice"])
 
 if feedback is not None and answered:
-    result = feedback.result
-    verdict = result["decision"]
     st.divider()
     st.subheader("Feedback")
-    score = feedback.score
-    st.metric("Score", "–" if score is None else f"{score} / 100")
-    given = services.DECISION_LABELS.get(str(verdict.get("given")), "geen keuze")
-    expected = services.DECISION_LABELS[verdict["expected"]]
-    if verdict.get("correct"):
-        st.success(f"Goede keuze: {given}.")
-    else:
-        st.error(f"Jij koos: {given}. Beter was: {expected}.")
-    st.html(render.plain_block(str(verdict.get("reason", "")), css_class="wc-reason"))
-    if result.get("note"):
-        st.html(render.plain_block(str(result["note"]), css_class="wc-note"))
-
-    if feedback.draft.strip():
-        st.markdown(
-            "**Je antwoord, met opmerkingen gemarkeerd** (ga met de muis over een markering)"
-        )
-        st.html(render.highlight_draft(feedback.draft, feedback.alerts))
-        st.html(render.alert_list(feedback.alerts))
-
-    covered, missed = st.columns(2)
-    with covered:
-        st.markdown("**Kernpunten die je noemt**")
-        st.html(
-            render.plain_block(
-                "\n".join(f"✓ {k}" for k in feedback.covered) or "–", css_class="wc-covered"
-            )
-        )
-    with missed:
-        st.markdown("**Kernpunten die ontbreken**")
-        st.html(
-            render.plain_block(
-                "\n".join(f"✗ {k}" for k in feedback.missed) or "–", css_class="wc-missed"
-            )
-        )
-
-    st.markdown("**Voorbeeldantwoord**")
-    if post.model_answer:
-        st.html(render.plain_block(post.model_answer, css_class="wc-model-answer"))
-    else:
-        st.html(
-            render.plain_block(
-                "Op dit bericht reageer je niet. " + (result.get("instead") or ""),
-                css_class="wc-model-answer",
-            )
-        )
+    components.feedback(feedback)
     st.button("Volgend bericht", key="practice_next", type="primary", on_click=_show_new_post)

@@ -8,8 +8,11 @@ Participant text (names, replies) reaches the screen only through ``render``'s e
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
 ``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
 ``wf_open``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``, ``wf_reveal_feedback``,
-``wf_close_confirm``, ``wf_close``, ``wf_wall_show_<answer id>``, ``wf_wall_hide_<answer id>``,
-``wf_export_csv``, ``wf_export_html``, ``wf_leave``.
+``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_show_<answer id>``,
+``wf_wall_hide_<answer id>``, ``wf_export_csv``, ``wf_export_html``, ``wf_leave``.
+
+The answer wall follows the current post unless the facilitator picks another post in
+``wf_wall_post`` (to come back to an earlier discussion while everyone is already further).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import altair as alt
 import streamlit as st
 
 from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
-from webcare_app import render, services
+from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
@@ -66,6 +69,7 @@ def _create() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
+    ss["wf_wall_post"] = None
 
 
 def _open() -> None:
@@ -81,11 +85,12 @@ def _open() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, None
+    ss["wf_wall_post"] = None
     ss["wf_open_pin"] = ""
 
 
 def _leave() -> None:
-    for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice"):
+    for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice", "wf_wall_post"):
         ss[key] = None
 
 
@@ -221,7 +226,7 @@ if ss["wf_new_pin"]:
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
 def dashboard() -> None:
     try:
-        board = svc.dashboard(code, pin)
+        board = svc.dashboard(code, pin, wall_post=ss.get("wf_wall_post"))
     except WorkshopError as exc:
         _error(exc)
         st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
@@ -260,16 +265,7 @@ def dashboard() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(f"Post {info.current_index + 1}")
-        st.html(
-            render.post_card(
-                channel=post.channel,
-                author_name=post.author.name,
-                author_handle=post.author.handle,
-                reach=post.author.reach,
-                text=post.text,
-                brand_name=post.brand.name,
-            )
-        )
+        components.post_card(post)
         st.caption(
             f"Verwacht: {services.DECISION_LABELS[current.expected]} · "
             f"{current.answers} antwoord(en) · "
@@ -293,8 +289,17 @@ def dashboard() -> None:
             )
 
     st.subheader("Antwoordmuur (anoniem)")
+    wall_labels = {s.post_id: f"Post {s.position + 1}" for s in board.posts}
+    st.selectbox(
+        "Antwoorden op",
+        options=[None, *wall_labels],
+        format_func=lambda i: (
+            f"de huidige post (nu post {info.current_index + 1})" if i is None else wall_labels[i]
+        ),
+        key="wf_wall_post",
+    )
     if not board.wall:
-        st.caption("Nog geen antwoorden op deze post.")
+        st.caption(f"Nog geen antwoorden op post {board.wall_position + 1}.")
     for entry in board.wall:
         card, button = st.columns([6, 1], vertical_alignment="center")
         with card:

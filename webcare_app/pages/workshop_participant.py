@@ -7,8 +7,12 @@ explanation) a small fragment checks every ``WAIT_REFRESH_S`` seconds whether an
 and redraws the page when it did; while the participant writes, nothing redraws under them
 unless the facilitator moves on. Text typed by anyone is shown through ``render``'s escaping.
 
+Earlier answers stay within reach: below the post, a participant picks any post they answered
+and sees their answer again, with its feedback as soon as the workshop allows it for that post
+(the feedback stored at submit time, from ``WorkshopService.answer_feedback``).
+
 Widget keys: ``wp_join_code``, ``wp_name``, ``wp_join``, ``wp_decision_<position>``,
-``wp_draft_<position>``, ``wp_submit``, ``wp_continue``, ``wp_restart``.
+``wp_draft_<position>``, ``wp_submit``, ``wp_continue``, ``wp_review``, ``wp_restart``.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any
 import streamlit as st
 
 from trainer.posts import Post
-from trainer.workshop import Answer, ParticipantView, WallEntry, WorkshopError
-from webcare_app import render, services
+from trainer.workshop import Answer, AnswerFeedback, ParticipantView, WallEntry, WorkshopError
+from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
 WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
@@ -49,13 +53,13 @@ def _join() -> None:
     except WorkshopError as exc:
         ss["wp_notice"] = str(exc)
         return
-    ss["wp_code"], ss["wp_token"], ss["wp_last"] = code, joined.token, None
+    ss["wp_code"], ss["wp_token"], ss["wp_last"], ss["wp_review"] = code, joined.token, None, None
     st.query_params["code"] = code
     st.query_params["token"] = joined.token
 
 
 def _restart() -> None:
-    for key in ("wp_code", "wp_token", "wp_notice", "wp_last"):
+    for key in ("wp_code", "wp_token", "wp_notice", "wp_last", "wp_review"):
         ss[key] = None
     st.query_params.pop("token", None)
 
@@ -84,55 +88,46 @@ def _signature(view: ParticipantView) -> tuple[Any, ...]:
             None if writing else len(view.wall))  # fmt: skip
 
 
-def _post_card(post: Post) -> None:
-    st.html(
-        render.post_card(
-            channel=post.channel,
-            author_name=post.author.name,
-            author_handle=post.author.handle,
-            reach=post.author.reach,
-            text=post.text,
-            brand_name=post.brand.name,
-        )
-    )
-
-
-def _feedback(feedback: services.Feedback) -> None:
-    """The scorer's feedback, laid out as on the practice page."""
-    verdict = feedback.result["decision"]
-    score = feedback.score
-    st.metric("Score", "–" if score is None else f"{score} / 100")
-    given = services.DECISION_LABELS.get(str(verdict.get("given")), "geen keuze")
-    expected = services.DECISION_LABELS[verdict["expected"]]
-    if verdict.get("correct"):
-        st.success(f"Goede keuze: {given}.")
-    else:
-        st.error(f"Jij koos: {given}. Beter was: {expected}.")
-    st.html(render.plain_block(str(verdict.get("reason", "")), css_class="wc-reason"))
-    if feedback.draft.strip():
-        st.markdown("**Je antwoord, met opmerkingen gemarkeerd**")
-        st.html(render.highlight_draft(feedback.draft, feedback.alerts))
-        st.html(render.alert_list(feedback.alerts))
-    covered, missed = st.columns(2)
-    with covered:
-        st.markdown("**Kernpunten die je noemt**")
-        st.html(render.plain_block("\n".join(f"✓ {k}" for k in feedback.covered) or "–"))
-    with missed:
-        st.markdown("**Kernpunten die ontbreken**")
-        st.html(render.plain_block("\n".join(f"✗ {k}" for k in feedback.missed) or "–"))
-    _model_answer(feedback.post, feedback.result.get("instead"))
-
-
-def _model_answer(post: Post, instead: object = None) -> None:
-    st.markdown("**Voorbeeldantwoord**")
-    text = post.model_answer or "Op dit bericht reageer je niet. " + str(instead or "")
-    st.html(render.plain_block(text, css_class="wc-model-answer"))
-
-
 def _my_answer(answer: Answer) -> None:
     st.markdown("**Jouw antwoord**")
     st.caption(services.DECISION_LABELS.get(answer.decision, answer.decision))
     st.html(render.plain_block(answer.reply or "(geen tekst)", css_class="wc-my-answer"))
+
+
+def _answer_feedback(got: AnswerFeedback) -> None:
+    """My stored answer to one post: its feedback when the workshop allows it, else the answer."""
+    if got.answer is not None and got.feedback is not None:
+        components.feedback(services.workshop_feedback(got.post, got.answer, got.feedback))
+    elif got.answer is not None:
+        _my_answer(got.answer)
+        st.info("Je antwoord is opgeslagen. De uitleg volgt tijdens de bespreking.")
+
+
+def _earlier(view: ParticipantView) -> None:
+    """Pick any post answered before and see that answer with its feedback, when allowed."""
+    current = view.current.position
+    if not any(a.position != current for a in view.answered):
+        return
+    labels = {a.post_id: f"Bericht {a.position + 1}" for a in view.answered}
+    st.divider()
+    st.subheader("Je eerdere antwoorden")
+    chosen = st.selectbox(
+        "Bekijk je antwoord en de feedback bij",
+        options=list(labels),
+        format_func=lambda i: labels.get(i, i),
+        index=None,
+        placeholder="Kies een bericht",
+        key="wp_review",
+    )
+    if chosen is None:
+        return
+    try:
+        got = svc.answer_feedback(ss["wp_code"], ss["wp_token"], chosen)
+    except WorkshopError as exc:
+        _error(exc)
+        return
+    components.post_card(got.post)
+    _answer_feedback(got)
 
 
 def _wall(entries: tuple[WallEntry, ...]) -> None:
@@ -187,13 +182,11 @@ if ss["wp_notice"]:
 # Self pace moves on as soon as an answer is in: show the feedback of the one just sent first.
 last = ss.get("wp_last")
 if info.pace == "self" and last is not None and last[0] is not None:
-    last_post, last_answer = last
     st.subheader("Je vorige antwoord")
-    if info.feedback == "immediate":
-        _feedback(services.rescored_feedback(last_post, last_answer))
-    else:
-        _my_answer(last_answer)
-        st.info("Je antwoord is opgeslagen. De uitleg volgt tijdens de bespreking.")
+    try:
+        _answer_feedback(svc.answer_feedback(ss["wp_code"], ss["wp_token"], last[1].post_id))
+    except WorkshopError as exc:
+        _error(exc)
     st.button("Verder", key="wp_continue", on_click=ss.__setitem__, args=("wp_last", None),
               type="primary")  # fmt: skip
     st.stop()
@@ -204,53 +197,39 @@ if current.post is None or current.position is None:
     else:
         st.success("Je hebt alle berichten beantwoord. Dank je wel!")
         watch()
+    _earlier(view)
     st.stop()
 
 post = current.post
 position = current.position
 st.subheader(f"Bericht {position + 1} van {current.total}")
-_post_card(post)
+components.post_card(post)
 
 if not current.answered and current.accepting:
-    st.radio(
-        "Hoe reageer je?",
-        options=list(services.DECISIONS),
-        format_func=lambda d: services.DECISION_LABELS[d],
-        index=None,
-        horizontal=True,
-        key=f"wp_decision_{position}",
+    components.answer_inputs(
+        decision_key=f"wp_decision_{position}",
+        draft_key=f"wp_draft_{position}",
+        channel=post.channel,
     )
-    draft_key = f"wp_draft_{position}"
-    st.text_area(
-        "Je concept-antwoord",
-        key=draft_key,
-        height=140,
-        placeholder="Schrijf hier je antwoord. Reageer je niet? Laat dit veld dan leeg.",
-    )
-    st.html(
-        render.char_counter(
-            len(ss.get(draft_key) or ""), services.channel_limit(post.channel),
-            textarea_key=draft_key,
-        ),
-        unsafe_allow_javascript=True,
-    )  # fmt: skip
     st.button("Versturen", key="wp_submit", type="primary", on_click=_submit,
               args=(position, post))  # fmt: skip
+    _earlier(view)
     watch()
     st.stop()
 
 if view.my_answer is not None and view.feedback is not None:
     st.divider()
     st.subheader("Feedback")
-    _feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
+    components.feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
 elif view.my_answer is not None:
     _my_answer(view.my_answer)
     st.info("Je antwoord is binnen. Wacht op de facilitator: die laat de uitleg zien.")
 else:
     st.info("Op dit bericht kun je niet meer antwoorden.")
     if current.feedback_visible:
-        _model_answer(post)
+        components.model_answer(post)
 _wall(view.wall)
+_earlier(view)
 
 if current.closed:
     st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")

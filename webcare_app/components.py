@@ -1,0 +1,110 @@
+"""Screen parts that more than one page draws the same way, so they look and read alike.
+
+A trainee on the practice page and a participant in a workshop see a post, answer it with the
+same decision buttons and draft box (with a live character count), and get the scorer's
+feedback on their answer in one layout: the score, the verdict on the decision with its reason,
+the draft with its alerts marked, the key points named and missed, and the model answer. All
+text goes through ``render`` (escaped HTML), never through Markdown, so nothing a trainee typed
+or a post contains is read as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from trainer.posts import Post
+from webcare_app import render, services
+
+
+def post_card(post: Post, *, shown_at: datetime | None = None) -> None:
+    """The post as it would look on its channel."""
+    st.html(
+        render.post_card(
+            channel=post.channel,
+            author_name=post.author.name,
+            author_handle=post.author.handle,
+            reach=post.author.reach,
+            text=post.text,
+            brand_name=post.brand.name,
+            shown_at=shown_at,
+        )
+    )
+
+
+def answer_inputs(
+    *, decision_key: str, draft_key: str, channel: str, disabled: bool = False
+) -> None:
+    """The decision (public, private, none) and the draft, with a live count against the
+    channel's character limit; the values are in session state under the two keys."""
+    st.radio(
+        "Hoe reageer je?",
+        options=list(services.DECISIONS),
+        format_func=lambda d: services.DECISION_LABELS[d],
+        index=None,
+        horizontal=True,
+        key=decision_key,
+        disabled=disabled,
+    )
+    st.text_area(
+        "Je concept-antwoord",
+        key=draft_key,
+        height=140,
+        disabled=disabled,
+        placeholder="Schrijf hier je antwoord. Reageer je niet? Laat dit veld dan leeg.",
+    )
+    st.html(
+        render.char_counter(
+            len(st.session_state.get(draft_key) or ""),
+            services.channel_limit(channel),
+            textarea_key=draft_key,
+        ),
+        unsafe_allow_javascript=True,
+    )
+
+
+def feedback(fb: services.Feedback) -> None:
+    """The scorer's feedback on one answer, ending with the post's model answer."""
+    result = fb.result
+    verdict = result["decision"]
+    score = fb.score
+    st.metric("Score", "–" if score is None else f"{score} / 100")
+    given = services.DECISION_LABELS.get(str(verdict.get("given")), "geen keuze")
+    expected = services.DECISION_LABELS[verdict["expected"]]
+    if verdict.get("correct"):
+        st.success(f"Goede keuze: {given}.")
+    else:
+        st.error(f"Jij koos: {given}. Beter was: {expected}.")
+    st.html(render.plain_block(str(verdict.get("reason", "")), css_class="wc-reason"))
+    if result.get("note"):
+        st.html(render.plain_block(str(result["note"]), css_class="wc-note"))
+
+    if fb.draft.strip():
+        st.markdown(
+            "**Je antwoord, met opmerkingen gemarkeerd** (ga met de muis over een markering)"
+        )
+        st.html(render.highlight_draft(fb.draft, fb.alerts))
+        st.html(render.alert_list(fb.alerts))
+
+    covered, missed = st.columns(2)
+    with covered:
+        st.markdown("**Kernpunten die je noemt**")
+        st.html(
+            render.plain_block(
+                "\n".join(f"✓ {k}" for k in fb.covered) or "–", css_class="wc-covered"
+            )
+        )
+    with missed:
+        st.markdown("**Kernpunten die ontbreken**")
+        st.html(
+            render.plain_block("\n".join(f"✗ {k}" for k in fb.missed) or "–", css_class="wc-missed")
+        )
+    model_answer(fb.post, result.get("instead"))
+
+
+def model_answer(post: Post, instead: object = None) -> None:
+    """The post's model answer; for a post that needs no reply, what to do instead."""
+    st.markdown("**Voorbeeldantwoord**")
+    text = post.model_answer or "Op dit bericht reageer je niet. " + str(instead or "")
+    st.html(render.plain_block(text, css_class="wc-model-answer"))
