@@ -34,3 +34,20 @@ def test_texts_without_enough_letters_give_none(text: str) -> None:
 def test_detection_is_deterministic() -> None:
     text = "Sorry voor het ongemak, we sturen je pakket vandaag opnieuw op."
     assert {detect_language(text) for _ in range(5)} == {"nl"}
+
+
+def test_non_dutch_alert_names_the_language_in_dutch() -> None:
+    from trainer.engine import ReplyContext, check_reply
+
+    ctx = ReplyContext(post_text="Kan ik mijn reservering nog verlengen?", customer_name="Sanne")
+    reply = "Hi Sanne, thanks for your message! I have extended your reservation. ^MK"
+    alerts = [a for a in check_reply(reply, ctx) if a.rule == "non-dutch"]
+    assert alerts and "in het Engels" in alerts[0].message and "(en)" not in alerts[0].message
+
+
+def test_names_and_sign_offs_do_not_decide_the_language() -> None:
+    from trainer.engine import ReplyContext, check_reply
+
+    ctx = ReplyContext(post_text="Wat een leuke ochtend!", customer_name="Sanne de Vries")
+    for reply in ("Bedankt Sanne! ^MK", "Bedankt @sannedv! ^BvdM", "Dank je, Sanne! Mvg, Anne"):
+        assert not [a for a in check_reply(reply, ctx) if a.rule == "non-dutch"], reply

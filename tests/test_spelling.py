@@ -156,3 +156,12 @@ def test_implausibly_long_word_is_misspelled_without_asking_the_dictionary(
     start = text.index(run)
     assert spelling.misspellings(text) == [(start, start + len(run), run)]
     assert all(len(word) <= spelling.LONGEST_PLAUSIBLE_WORD_LETTERS for word in asked)
+
+
+def test_first_names_at_sentence_start_and_generator_products_are_accepted(backend: str) -> None:
+    # Faker nl_NL draws these names; at the start of a sentence they are not skipped as a
+    # mid-sentence capital would be.
+    text = "Aaliyah, je airfryer is onderweg. Jeroen, Fenna en Sven krijgen ook bericht."
+    assert spelling.misspellings(text) == []
+    # A lower-case name is not a name: it is still checked.
+    assert [w for _, _, w in spelling.misspellings("ik zag aaliyah")] == ["aaliyah"]

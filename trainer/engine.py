@@ -44,7 +44,6 @@ from trainer.text import (
     emoji_spans,
     first_name,
     sentence_around,
-    words,
 )
 
 FLAGS = re.IGNORECASE
@@ -343,19 +342,31 @@ def _spelling(check: SpellingCheck) -> Runner:
 
 
 DUTCH_WORD_SHARE_MIN = 0.85  # share of dictionary words above which a reply is plainly Dutch
-DUTCH_WORDS_MIN = 6  # fewer words than this: leave it to the language detector
+DUTCH_WORDS_MIN = 6  # fewer words than this: only a reply of nothing but Dutch words is Dutch
 
 
-def _mostly_dutch_words(reply: str, ctx: ReplyContext) -> bool:
-    """A cheap pre-check before the (slower) language detector: when nearly every word is in
-    the Dutch dictionary, the reply is Dutch. The spell checker caches its look-ups, and the
-    spelling rule needs them anyway."""
+def _plainly_dutch(reply: str, ctx: ReplyContext) -> bool:
+    """A check before the (slower, and on short texts shaky) language detector: a reply whose
+    dictionary words are all Dutch is Dutch, however short ("Bedankt Sanne! ^MK"); a longer
+    reply is Dutch when nearly all of them are. Names, handles, sign-offs and brand terms are
+    not dictionary words and do not count either way."""
     spelling = _optional_module("trainer.spelling")
-    n_words = len(words(reply))
-    if spelling is None or n_words < DUTCH_WORDS_MIN:
+    if spelling is None:
         return False
-    unknown = len(spelling.misspellings(reply, _ignore_terms(ctx)))
-    return (n_words - unknown) / n_words >= DUTCH_WORD_SHARE_MIN
+    checked = spelling.checked_words(reply, _ignore_terms(ctx))
+    if not checked:
+        return False
+    known = sum(1 for *_, ok in checked if ok)
+    if known == len(checked):
+        return True
+    return len(checked) >= DUTCH_WORDS_MIN and known / len(checked) >= DUTCH_WORD_SHARE_MIN
+
+
+def _detectable(text: str, ctx: ReplyContext) -> str:
+    """``text`` without names, handles, sign-offs, links and brand terms: they are no language
+    and tip a detector over ("Sanne" and "^MK" read as German)."""
+    spelling = _optional_module("trainer.spelling")
+    return text if spelling is None else str(spelling.prose(text, _ignore_terms(ctx)))
 
 
 def _language(check: LanguageCheck) -> Runner:
@@ -363,16 +374,16 @@ def _language(check: LanguageCheck) -> Runner:
         language = _optional_module("trainer.language")
         if language is None:
             return []
-        if "nl" in check.expected and _mostly_dutch_words(reply, ctx):
+        if "nl" in check.expected and _plainly_dutch(reply, ctx):
             return []
-        found = language.detect_language(reply)
+        found = language.detect_language(_detectable(reply, ctx))
         if found is None or found in check.expected:
             return []
         if ctx.post_text:
-            asked = language.detect_language(ctx.post_text)
+            asked = language.detect_language(_detectable(ctx.post_text, ctx))
             if asked is not None and asked not in check.expected:
                 return []  # the customer wrote in another language: answering in it is fine
-        return [(0, len(reply), {"match": found})]
+        return [(0, len(reply), {"match": language.language_name(found)})]
 
     return run
 

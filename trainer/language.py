@@ -27,6 +27,19 @@ PLAUSIBLE_LANGUAGES: tuple[Language, ...] = (
     Language.ARABIC,
     Language.POLISH,
 )
+# How the trainer names a detected language to a Dutch trainee ("in het Engels").
+LANGUAGE_NAMES_NL: dict[str, str] = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "de": "Duits",
+    "fr": "Frans",
+    "es": "Spaans",
+    "it": "Italiaans",
+    "pt": "Portugees",
+    "tr": "Turks",
+    "ar": "Arabisch",
+    "pl": "Pools",
+}
 MIN_LETTERS = 10  # fewer letters than this tells too little ("Bedankt!" reads as German too)
 MIN_CONFIDENCE = 0.5  # the winning language's share of the confidence (0-1) needed to answer
 
@@ -52,3 +65,8 @@ def detect_language(text: str) -> str | None:
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     return values[0].language.iso_code_639_1.name.lower()
+
+
+def language_name(code: str) -> str:
+    """The Dutch name of a language code ("en" -> "Engels"); the code itself if unknown."""
+    return LANGUAGE_NAMES_NL.get(code, code)

@@ -27,7 +27,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -59,6 +59,9 @@ WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
         "app", "apps", "appje", "appen", "track", "tracking", "trace", "login", "inlog",
     }
 )  # fmt: skip
+
+# Everyday loanwords the dictionary lacks but shops and customers use (the generator's products).
+LOANWORDS: frozenset[str] = frozenset({"airfryer", "airfryers", "smartwatch", "powerbank"})
 
 _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
@@ -151,7 +154,7 @@ class _Checker:
         if lookup(word) or (word[:1].isupper() and lookup(word.lower())):
             return True
         lower = word.lower().replace("’", "'")
-        if lower in WEBCARE_ABBREVIATIONS:
+        if lower in WEBCARE_ABBREVIATIONS or lower in LOANWORDS:
             return True
         if "'" in lower:
             stem = lower.split("'", 1)[0]
@@ -268,6 +271,22 @@ def _ignored(ignore: Iterable[str]) -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def person_names() -> frozenset[str]:
+    """First and last names Faker's ``nl_NL`` locale knows, lower case, loaded once.
+
+    A capitalised word at the start of a sentence ("Aaliyah, je pas is klaar") is not skipped
+    as a name the way a mid-sentence capital is, so the names the generator draws, and the
+    names customers commonly have, are accepted here when written with a capital."""
+    from faker.providers.person.nl_NL import Provider
+
+    names: set[str] = set()
+    for group in (Provider.first_names_male, Provider.first_names_female, Provider.last_names):
+        for name in group:
+            names.update(part.lower() for part in re.split(r"[\s-]+", name) if part)
+    return frozenset(names)
+
+
 def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, word, at_sentence_start) for every token outside protected spans."""
     protected = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
@@ -280,29 +299,48 @@ def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
     return found
 
 
-def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
-    """(start, end, word) for every word of ``text`` that is not Dutch.
+def checked_words(text: str, ignore: Iterable[str] = ()) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, known) for every word the dictionary is asked about.
 
     Names, @handles, #hashtags, links, e-mail addresses, numbers, initials and sign-offs,
     capitalised words in mid-sentence, acronyms, webcare shorthand and the terms in ``ignore``
-    (brand names, handles, the customer's name) are not checked.
+    (brand names, handles, the customer's name) are not asked about, so they are not listed.
     """
     checker = _get()
     skip = _ignored(ignore)
-    found: list[Span] = []
+    found: list[tuple[int, int, str, bool]] = []
     for start, end, word, at_start in _candidate_words(text):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
         if len(letters) < 2 or any(ch.isdigit() for ch in word):
             continue
-        if word.lower() in skip or word.lower().replace("’", "'") in skip:
+        lower = word.lower().replace("’", "'")
+        if lower in skip or (word[0].isupper() and lower in person_names()):
             continue
         if word.isupper() and len(letters) <= ACRONYM_MAX_LEN:
             continue
         if word[0].isupper() and not at_start:
             continue
-        if not checker.known(word):
-            found.append((start, end, word))
+        found.append((start, end, word, checker.known(word)))
     return found
+
+
+def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
+    """(start, end, word) for every word of ``text`` that is not Dutch (see ``checked_words``
+    for what is left alone)."""
+    return [(s, e, w) for s, e, w, known in checked_words(text, ignore) if not known]
+
+
+def prose(text: str, ignore: Iterable[str] = ()) -> str:
+    """``text`` with everything that is not running language blanked out (same length): links,
+    e-mail addresses, handles, hashtags, sign-offs and the terms in ``ignore``. A language
+    detector reads "Bedankt Sanne! ^MK" as German because of the name and the initials."""
+    chars = list(text)
+    spans = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
+    skip = _ignored(ignore)
+    spans += [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if m.group().lower() in skip]
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 # --- d/t errors -----------------------------------------------------------------------------
