@@ -35,7 +35,15 @@ from sim.experiment import CONFIDENCE, Estimate, compare, run
 from sim.kpis import summarise
 from sim.parallel import ParallelError, Runner, dask_address
 from sim.profile import Profile, ProfileError, list_profiles, load_profile, resolve_profile
-from sim.report import ReportError, build_report, factor_sentence, report_summary, write_html
+from sim.report import (
+    BUSINESS_CLOCK_LABEL,
+    ReportError,
+    build_report,
+    factor_sentence,
+    model_label,
+    report_summary,
+    write_html,
+)
 from sim.sizing import (
     MAX_AGENTS_PER_SHIFT,
     SIZING_REPLICATIONS,
@@ -700,14 +708,18 @@ def coverage_report_command(
         table.add_column(f"Gehaald {t.name}", justify="right")
     for column in ("p90 reactie", "Voorraad ma 09:00", "Reputatierisico", "Erlang C"):
         table.add_column(column, justify="right")
-    for r in report.results:
+    rows = [(model_label(r), r, r.targets) for r in report.results]
+    if report.office_business is not None:
+        fair = report.office_business
+        rows.append((f"{fair.coverage}: {BUSINESS_CLOCK_LABEL}", fair, fair.targets))
+    for label, r, targets in rows:
         best = r.best
         table.add_row(
-            r.coverage + ("" if r.reachable else " (onhaalbaar)"),
+            label,
             _agents_text(best),
             _nl(best.fte, 1),
             "€ " + _nl(best.cost_per_week_eur, 0),
-            *(_fmt_estimate(best.attainment(t), "percent") for t in report.targets),
+            *(_fmt_estimate(best.attainment(t), "percent") for t in targets),
             _fmt_estimate(best.estimates["first_response_p90_min"], "minutes"),
             _fmt_estimate(best.estimates["backlog_monday_0900"], "number"),
             _fmt_estimate(best.estimates["reputation_exposure_reach_hours"], "count"),

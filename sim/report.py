@@ -12,6 +12,14 @@ in the page, so it opens offline and can be mailed as one file.
 The factor "24/7 staff / business-hours staff" compares FTE of the cheapest staffings found. The
 24/7 model is the one whose shifts cover every minute of the week; the business-hours model is
 the one named ``business-hours`` or else the one on duty the fewest hours.
+
+A factor only means something when both models keep the same promise. An office-hours team
+cannot answer 90% of all mentions within an hour on the calendar clock (nights and weekends are
+not staffed), so its "staffing" is then only the best attempt, and dividing by it would flatter
+24/7. The report then says the factor is not comparable, gives the Erlang-C-only ratio for
+reference, and sizes the office model once more on the business-hours-clock version of the same
+targets (``@business``: only office hours count), the promise an office team actually makes; the
+factor against that staffing is the one stated for comparable promises.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from sim import nl
 from sim.parallel import Runner
 from sim.profile import Profile
 from sim.sizing import (
@@ -41,11 +50,15 @@ from sim.sizing import (
     sizing_targets,
 )
 from sim.spec import SlaTarget
-from sim.targets import describe
+from sim.targets import describe, on_business_clock
 
 CLAIMED_FACTOR_24_7 = 3.0  # "24/7 takes roughly three times the staff"
 CLAIM_SOURCE = "Best in class webcare: waar ontwikkelt webcare naartoe?"
 BUSINESS_HOURS_NAME = "business-hours"
+NOT_COMPARABLE_OFFICE = "niet vergelijkbaar: kantooruren halen de doelen niet"
+NOT_COMPARABLE_ALWAYS = "niet vergelijkbaar: 24/7 haalt de doelen niet"
+BEST_ATTEMPT = "haalt de doelen niet; beste poging"
+BUSINESS_CLOCK_LABEL = "kantooruren met SLA-klok op kantooruren"
 
 
 class ReportError(RuntimeError):
@@ -62,18 +75,67 @@ class CoverageReport:
     results: tuple[SizingResult, ...]
     always_open: str | None  # the coverage model on duty every minute of the week
     office: str | None  # the business-hours coverage model
+    # The office model sized on the @business versions of the same targets (None when every
+    # target already counts office hours only, or there is no office model / business clock).
+    office_business: SizingResult | None = None
+
+    def _pair(self) -> tuple[SizingResult, SizingResult] | None:
+        if self.always_open is None or self.office is None:
+            return None
+        return self.result(self.always_open), self.result(self.office)
+
+    @property
+    def factor_comparable(self) -> bool:
+        """Both the 24/7 and the office model meet the targets, so their FTE can be compared."""
+        pair = self._pair()
+        return pair is not None and pair[0].reachable and pair[1].reachable
 
     @property
     def factor_24_7(self) -> float:
-        """FTE of the 24/7 model / FTE of the business-hours model (NaN if either is missing)."""
-        by_name = {r.coverage: r for r in self.results}
-        if self.always_open is None or self.office is None:
+        """FTE of the 24/7 model / FTE of the business-hours model, for the same targets.
+
+        NaN if either model is missing or either cannot meet the targets (then one of them is
+        only a best attempt and the ratio compares different promises).
+        """
+        pair = self._pair()
+        if pair is None or not self.factor_comparable:
             return math.nan
-        office_fte = by_name[self.office].best.fte
-        return by_name[self.always_open].best.fte / office_fte if office_fte > 0 else math.nan
+        return _ratio(pair[0].best.fte, pair[1].best.fte)
+
+    @property
+    def erlang_factor_24_7(self) -> float:
+        """The same ratio for the Erlang-C-only staffings (for reference; NaN if missing)."""
+        pair = self._pair()
+        return math.nan if pair is None else _ratio(pair[0].erlang.fte, pair[1].erlang.fte)
+
+    @property
+    def business_clock_factor_24_7(self) -> float:
+        """24/7 FTE / office FTE when the office model promises the targets on office hours.
+
+        NaN unless both that staffing and the 24/7 one meet their targets.
+        """
+        pair = self._pair()
+        fair = self.office_business
+        if pair is None or fair is None or not (pair[0].reachable and fair.reachable):
+            return math.nan
+        return _ratio(pair[0].best.fte, fair.best.fte)
 
     def result(self, coverage: str) -> SizingResult:
         return next(r for r in self.results if r.coverage == coverage)
+
+
+def _ratio(top: float, bottom: float) -> float:
+    return top / bottom if bottom > 0 else math.nan
+
+
+def model_label(result: SizingResult) -> str:
+    """The coverage model's name, marked when its staffing is only a best attempt."""
+    return result.coverage if result.reachable else f"{result.coverage} ({BEST_ATTEMPT})"
+
+
+def business_clock_targets(targets: Sequence[SlaTarget]) -> tuple[SlaTarget, ...]:
+    """The same targets counted on the business-hours clock, in the same order."""
+    return tuple(on_business_clock(t) for t in targets)
 
 
 def classify_coverages(profile: Profile) -> tuple[str | None, str | None]:
@@ -121,6 +183,22 @@ def build_report(
             )
         )
     always, office = classify_coverages(profile)
+    office_business = None
+    fair_targets = business_clock_targets(final_targets)
+    if office is not None and profile.business_hours is not None and fair_targets != final_targets:
+        if on_coverage is not None:
+            on_coverage(f"{office} ({BUSINESS_CLOCK_LABEL})")
+        office_business = size(
+            profile,
+            office,
+            fair_targets,
+            replications=replications,
+            weeks=weeks,
+            warmup_weeks=warmup_weeks,
+            max_agents=max_agents,
+            seed=seed,
+            runner=runner,
+        )
     return CoverageReport(
         profile=profile.name,
         title=profile.title or profile.name,
@@ -128,6 +206,7 @@ def build_report(
         results=tuple(results),
         always_open=always,
         office=office,
+        office_business=office_business,
     )
 
 
@@ -140,9 +219,15 @@ def report_summary(report: CoverageReport) -> dict[str, Any]:
         "always_open": report.always_open,
         "office": report.office,
         "factor_24_7": report.factor_24_7,
+        "factor_comparable": report.factor_comparable,
+        "erlang_factor_24_7": report.erlang_factor_24_7,
+        "business_clock_factor_24_7": report.business_clock_factor_24_7,
         "claimed_factor_24_7": CLAIMED_FACTOR_24_7,
         "claim_source": CLAIM_SOURCE,
         "coverages": {r.coverage: sizing_summary(r) for r in report.results},
+        "office_business_clock": (
+            sizing_summary(report.office_business) if report.office_business is not None else None
+        ),
     }
 
 
@@ -153,6 +238,7 @@ def report_frame(report: CoverageReport) -> pd.DataFrame:
         for method, cand in (("simulatie", r.best), ("Erlang C", r.erlang)):
             row: dict[str, Any] = {
                 "coverage": r.coverage,
+                "model": model_label(r),
                 "method": method,
                 "fte": cand.fte,
                 "cost_per_week_eur": cand.cost_per_week_eur,
@@ -179,41 +265,41 @@ def report_frame(report: CoverageReport) -> pd.DataFrame:
 def charts(report: CoverageReport) -> list[alt.TopLevelMixin]:
     """FTE and cost per coverage model (simulation vs Erlang C), attainment against the goals."""
     frame = report_frame(report)
-    order = [r.coverage for r in report.results]
+    order = [model_label(r) for r in report.results]
     color = alt.Color("method:N", title="Bezetting volgens")
     fte = (
         alt.Chart(frame, title="Fte per dekkingsmodel")
         .mark_bar()
         .encode(
-            x=alt.X("coverage:N", sort=order, title="Dekkingsmodel"),
+            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
             xOffset="method:N",
             y=alt.Y("fte:Q", title="Fte"),
             color=color,
-            tooltip=["coverage", "method", alt.Tooltip("fte:Q", format=".1f")],
+            tooltip=["model", "method", alt.Tooltip("fte:Q", format=",.1f")],
         )
     )
     cost = (
         alt.Chart(frame, title="Kosten per week (euro)")
         .mark_bar()
         .encode(
-            x=alt.X("coverage:N", sort=order, title="Dekkingsmodel"),
+            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
             xOffset="method:N",
-            y=alt.Y("cost_per_week_eur:Q", title="Euro per week"),
+            y=alt.Y("cost_per_week_eur:Q", title="Euro per week", axis=alt.Axis(format=",.0f")),
             color=color,
-            tooltip=["coverage", "method", alt.Tooltip("cost_per_week_eur:Q", format=",.0f")],
+            tooltip=["model", "method", alt.Tooltip("cost_per_week_eur:Q", format="$,.0f")],
         )
     )
     out: list[alt.TopLevelMixin] = [fte, cost]
     for t in report.targets:
         base = alt.Chart(frame, title=f"Gehaald: {describe(t)}")
         points = base.mark_point(filled=True, size=80).encode(
-            x=alt.X("coverage:N", sort=order, title="Dekkingsmodel"),
+            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
             xOffset="method:N",
             y=alt.Y(f"{t.name}_mean:Q", title="Aandeel op tijd", axis=alt.Axis(format="%")),
             color=color,
         )
         bars = base.mark_rule().encode(
-            x=alt.X("coverage:N", sort=order),
+            x=alt.X("model:N", sort=order),
             xOffset="method:N",
             y=f"{t.name}_low:Q",
             y2=f"{t.name}_high:Q",
@@ -225,7 +311,12 @@ def charts(report: CoverageReport) -> list[alt.TopLevelMixin]:
             .encode(y="goal:Q")
         )
         out.append(bars + points + goal)
-    return out
+    return [dutch_numbers(chart) for chart in out]
+
+
+def dutch_numbers(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with Dutch number formatting on axes and tooltips (1.800 and 0,5)."""
+    return chart.configure(locale=nl.VEGA_LOCALE)
 
 
 def _vega_bundle() -> str:
@@ -247,47 +338,86 @@ def _json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _nl(value: float, decimals: int = 1) -> str:
-    if not math.isfinite(value):
-        return "–"
-    return f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+_nl = nl.number
 
 
 def _pct(cand: Candidate, target: SlaTarget) -> str:
+    """Attainment ± half-width, ticked when this target's lower bound reaches its goal."""
     est = cand.attainment(target)
     if not math.isfinite(est.mean):
         return "–"
     text = f"{_nl(100 * est.mean)}%"
     if math.isfinite(est.half_width):
         text += f" ± {_nl(100 * est.half_width)}"
-    return text + (" ✓" if cand.meets() else "")
+    met = math.isfinite(est.low) and est.low >= target.goal - 1e-12
+    return text + (" ✓" if met else " ✗")
+
+
+def _ratio_text(factor: float) -> str:
+    return _nl(factor, 2) if math.isfinite(factor) else "–"
 
 
 def factor_sentence(report: CoverageReport) -> str:
-    """Dutch sentence with the 24/7 factor next to the sources' claim."""
-    factor = report.factor_24_7
-    if not math.isfinite(factor):
+    """Dutch sentences with the 24/7 factor next to the sources' claim.
+
+    When either model cannot meet the targets the factor is called not comparable; the
+    Erlang-C-only ratio follows for reference and, when there is one, the factor against the
+    office model sized on the business-hours clock.
+    """
+    pair = report._pair()
+    if pair is None:
         return (
             "Dit profiel heeft geen dekkingsmodel dat 24/7 bezet is naast een kantoortijdenmodel, "
             "dus de factor 24/7 ÷ kantoortijden is niet te berekenen."
         )
-    assert report.always_open is not None and report.office is not None
-    always, office = report.result(report.always_open), report.result(report.office)
-    text = (
-        f"24/7 ({always.coverage}) vraagt {_nl(always.best.fte)} fte tegen "
-        f"{_nl(office.best.fte)} fte voor kantoortijden ({office.coverage}): factor "
-        f"{_nl(factor, 2)}. De bronnen noemen ongeveer {CLAIMED_FACTOR_24_7:g}× zoveel "
-        f"personeel ('{CLAIM_SOURCE}')."
+    always, office = pair
+    claim = (
+        f"De bronnen noemen ongeveer {CLAIMED_FACTOR_24_7:g}× zoveel personeel ('{CLAIM_SOURCE}')."
     )
-    if not office.reachable:
-        text += (
-            f" Let op: {office.coverage} haalt de doelen met geen enkele bezetting (tot "
-            f"{office.max_agents} per dienst); de vergelijking gebruikt de goedkoopste bezetting "
-            "die het beste haalbare bereikt."
+    parts: list[str] = []
+    if report.factor_comparable:
+        parts.append(
+            f"24/7 ({always.coverage}) vraagt {_nl(always.best.fte)} fte tegen "
+            f"{_nl(office.best.fte)} fte voor kantoortijden ({office.coverage}): factor "
+            f"{_ratio_text(report.factor_24_7)}."
         )
-    if not always.reachable:
-        text += f" Ook {always.coverage} haalt de doelen niet binnen het maximum."
-    return text
+    else:
+        reason = NOT_COMPARABLE_OFFICE if not office.reachable else NOT_COMPARABLE_ALWAYS
+        short = office if not office.reachable else always
+        parts.append(
+            f"Factor 24/7 ÷ kantooruren: {reason} ({short.coverage} haalt ze zelfs met "
+            f"{short.max_agents} agents per dienst niet; de getoonde bezetting is de beste "
+            "poging, geen bezetting die de doelen haalt)."
+        )
+        parts.append(
+            f"Ter referentie: alleen Erlang C vraagt {_nl(always.erlang.fte)} fte (24/7) tegen "
+            f"{_nl(office.erlang.fte)} fte (kantooruren), factor "
+            f"{_ratio_text(report.erlang_factor_24_7)}."
+        )
+    fair = report.office_business
+    if fair is not None:
+        if math.isfinite(report.business_clock_factor_24_7):
+            parts.append(
+                f"Vergelijkbare beloften ({BUSINESS_CLOCK_LABEL}: dezelfde doelen, alleen "
+                f"kantooruren tellen mee): {office.coverage} vraagt dan {_nl(fair.best.fte)} fte, "
+                f"24/7 {_nl(always.best.fte)} fte: factor "
+                f"{_ratio_text(report.business_clock_factor_24_7)}."
+            )
+        else:
+            who = always.coverage if not always.reachable else office.coverage
+            parts.append(
+                f"Ook met de SLA-klok op kantooruren is er geen vergelijkbare factor: {who} haalt "
+                "de doelen niet."
+            )
+    parts.append(claim)
+    return " ".join(parts)
+
+
+def _business_cell(report: CoverageReport, index: int) -> str:
+    """The office model's attainment on the @business version of target ``index``."""
+    fair = report.office_business
+    assert fair is not None
+    return _pct(fair.best, fair.targets[index]) + " (kantoorklok)"
 
 
 def render_html(report: CoverageReport) -> str:
@@ -296,23 +426,43 @@ def render_html(report: CoverageReport) -> str:
     bundle = _vega_bundle()
     head = ["Dekkingsmodel", "Diensten (agents)", "Fte", "Euro/week"]
     head += [f"Gehaald: {describe(t)}" for t in report.targets]
-    head += ["p90 eerste reactie (min)", "Werkvoorraad ma 09:00", "Reputatierisico", "Erlang C"]
-    rows = []
-    for r in report.results:
+    head += [
+        "p90 eerste reactie",
+        "Werkvoorraad ma 09:00",
+        "Reputatierisico (bereik × uur)",
+        "Erlang C",
+    ]
+
+    def row(label: str, r: SizingResult, cells: Sequence[str]) -> str:
         best = r.best
-        cells = [
-            r.coverage + ("" if r.reachable else " (doel onhaalbaar)"),
+        values = [
+            label,
             ", ".join(f"{k} {v}" for k, v in best.agents),
             _nl(best.fte),
             "€ " + _nl(best.cost_per_week_eur, 0),
-            *(_pct(best, t) for t in report.targets),
-            _nl(best.estimates["first_response_p90_min"].mean, 0),
+            *cells,
+            nl.minutes(best.estimates["first_response_p90_min"].mean),
             _nl(best.estimates["backlog_monday_0900"].mean, 0),
             _nl(best.estimates["reputation_exposure_reach_hours"].mean, 0),
             f"{_nl(r.erlang.fte)} fte, "
             + ("haalt de doelen" if r.erlang.meets() else "haalt de doelen niet"),
         ]
-        rows.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+        css = "" if r.reachable else ' class="short"'
+        return f"<tr{css}>" + "".join(f"<td>{esc(c)}</td>" for c in values) + "</tr>"
+
+    rows = [
+        row(model_label(r), r, [_pct(r.best, t) for t in report.targets]) for r in report.results
+    ]
+    if report.office_business is not None:
+        fair = report.office_business
+        rows.append(
+            row(
+                f"{fair.coverage}: {BUSINESS_CLOCK_LABEL}"
+                + ("" if fair.reachable else f" ({BEST_ATTEMPT})"),
+                fair,
+                [_business_cell(report, i) for i in range(len(report.targets))],
+            )
+        )
     specs = [chart.to_dict() for chart in charts(report)]
     divs = "\n".join(f'<div class="chart" id="chart-{i}"></div>' for i in range(len(specs)))
     targets = "".join(f"<li>{esc(describe(t))}</li>" for t in report.targets)
@@ -328,6 +478,7 @@ table {{ border-collapse: collapse; }}
 td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
 td:first-child, th:first-child, td:nth-child(2) {{ text-align: left; }}
 .chart {{ margin: 1.5em 0; }}
+tr.short td {{ background: #fdf0ed; }}
 </style>
 <script type="text/javascript">
 {bundle}
@@ -337,7 +488,10 @@ td:first-child, th:first-child, td:nth-child(2) {{ text-align: left; }}
 <h1>{esc(f"Wat kost elk dekkingsmodel? {report.title}")}</h1>
 <p>Elk dekkingsmodel is doorgerekend op de goedkoopste bezetting die deze doelen haalt
 (ondergrens van het 95%-interval over {first.replications} herhalingen van
-{_nl(first.weeks, 0)} weken, na {_nl(first.warmup_weeks, 0)} week inloop, seed {first.seed}):</p>
+{esc(nl.weeks(first.weeks))}, na {esc(nl.weeks(first.warmup_weeks))} inloop, seed
+{first.seed}). Een model dat de doelen met geen enkele bezetting haalt, staat gemarkeerd als
+"{esc(BEST_ATTEMPT)}": dat is de goedkoopste bezetting die het haalbare op 1 procentpunt na
+bereikt, geen bezetting die de belofte waarmaakt.</p>
 <ul>{targets}</ul>
 <p><strong>{esc(factor_sentence(report))}</strong></p>
 <table>
@@ -380,9 +534,12 @@ __all__ = [
     "CoverageReport",
     "ReportError",
     "build_report",
+    "business_clock_targets",
     "charts",
     "classify_coverages",
+    "dutch_numbers",
     "factor_sentence",
+    "model_label",
     "render_html",
     "report_frame",
     "report_summary",

@@ -131,6 +131,23 @@ def merge_targets(
     return (*kept, *typed)
 
 
+def on_business_clock(target: SlaTarget) -> SlaTarget:
+    """The same promise counted on the business-hours clock (``@business``); unchanged if it is.
+
+    A calendar-clock target keeps its time and goal; only office hours count towards the time,
+    which is the promise an office-hours team can make. The name gets ``-business``.
+    """
+    if target.clock == "business":
+        return target
+    return SlaTarget(
+        name=f"{target.name}-business",
+        metric=target.metric,
+        within_min=target.within_min,
+        goal=target.goal,
+        clock="business",
+    )
+
+
 def describe(target: SlaTarget) -> str:
     """Dutch one-liner: "eerste reactie binnen 60 min voor 90% (kalenderklok)"."""
     metric = "eerste reactie" if target.metric == "first_response" else "oplossing"
@@ -148,6 +165,7 @@ __all__ = [
     "TargetError",
     "describe",
     "merge_targets",
+    "on_business_clock",
     "parse_target",
     "parse_targets",
     "target_name",
