@@ -94,3 +94,23 @@ def test_comma_separated_export_with_all_rows_good_exits_0(tmp_path: Path) -> No
     result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "1 antwoorden beoordeeld, 0 regels overgeslagen" in result.output
+
+
+def test_rows_without_decision_on_closed_channels_count_as_private(tmp_path: Path) -> None:
+    log = write_log(
+        tmp_path / "export.csv",
+        [
+            ["id", "channel", "customer_text", "reply"],
+            ["wa", "whatsapp", "Hoi, mijn pas is kwijt, kun je helpen?", GOOD],
+            ["ms", "messenger", "Hoi, mijn pas is kwijt, kun je helpen?", GOOD],
+            ["fb", "facebook", "Hoi, wanneer zijn jullie open?", GOOD],
+        ],
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(log), "--out", str(out), "--brand", "Bieb"])
+    assert result.exit_code == 0, result.output
+    with (out / "replies.csv").open(encoding="utf-8") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert rows["wa"]["given"] == rows["wa"]["expected"] == "private"
+    assert rows["ms"]["given"] == "private" and rows["fb"]["given"] == "public"
+    assert int(rows["wa"]["score"]) == 100  # not half the decision points for "public"

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trainer.posts import CLOSED_CHANNELS
+
 # Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "nr", "nummer", "bericht_id", "message_id", "ticket", "ticket_id", "case"),
@@ -72,7 +74,10 @@ DECISION_ALIASES: dict[str, str] = {
     "private": "private", "prive": "private", "privé": "private", "dm": "private", "pb": "private",
     "none": "none", "geen": "none", "niet": "none",
 }  # fmt: skip
-DEFAULT_DECISION = "public"  # an exported reply without a decision column was posted publicly
+# An exported reply without a decision was posted where the customer wrote: publicly on an open
+# channel, privately in a closed one (WhatsApp, Messenger are one-to-one chats).
+DEFAULT_DECISION = "public"
+DEFAULT_DECISION_CLOSED = "private"
 
 EXAMPLES_PER_RULE = 3
 WORST_REPLIES = 20
@@ -193,7 +198,8 @@ def _request(
             "suggestie (question, complaint, compliment, suggestion), of laat het veld leeg"
         )
     decision_raw = row.get("decision", "")
-    decision = _alias(decision_raw, DECISION_ALIASES) if decision_raw else DEFAULT_DECISION
+    default = DEFAULT_DECISION_CLOSED if channel in CLOSED_CHANNELS else DEFAULT_DECISION
+    decision = _alias(decision_raw, DECISION_ALIASES) if decision_raw else default
     if decision is None:
         raise ValueError(
             f"kolom 'decision' heeft de waarde {decision_raw!r}; verwacht openbaar, privé of "
