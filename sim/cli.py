@@ -569,6 +569,17 @@ def _size_verdict(result: SizingResult) -> list[str]:
             "(@business). De aanbevolen bezetting is de goedkoopste die het haalbare op "
             "1 procentpunt na bereikt."
         )
+    if result.budget_spent:
+        lines.append(
+            f"Let op: de zoektocht stopte na {result.evaluations} bezettingen (het maximum). "
+            + (
+                "De herstelstap haalde de doelen niet, dus de aanbeveling begint bij het maximum "
+                "per dienst; "
+                if result.repair_fell_back
+                else ""
+            )
+            + "de aanbevolen bezetting haalt de doelen, maar een goedkopere kan bestaan."
+        )
     saving = result.erlang.cost_per_week_eur - result.best.cost_per_week_eur
     if result.erlang.meets() and saving > 0:
         lines.append(

@@ -32,6 +32,11 @@ not there at night or at weekends); the result says so, reports the best attainm
 cap) and sizes for the plateau instead: the cheapest staffing whose attainment is within
 ``PLATEAU_MARGIN`` of what the cap reaches.
 
+Whatever happens in the search, the answer meets the goals it was sized for: if the repair stops
+before every target holds (no single agent helps any more, or the ``MAX_EVALUATIONS`` budget is
+spent), the search restarts its trim from the cap. A spent budget is reported
+(``budget_spent``): the staffing then holds but may not be the cheapest.
+
 The Erlang-only staffing is simulated with the same seeds, so the report shows where the textbook
 misleads: overnight backlogs, back-office hours and multi-turn conversations.
 """
@@ -124,6 +129,10 @@ class SizingResult:
     warmup_weeks: float
     seed: int
     max_agents: int
+    # The search stopped at MAX_EVALUATIONS: ``best`` meets the goals but may not be cheapest.
+    budget_spent: bool = False
+    # The repair could not reach the goals, so ``best`` started again from the cap.
+    repair_fell_back: bool = False
 
     @property
     def best_attainment(self) -> dict[str, Estimate]:
@@ -521,6 +530,16 @@ def _search(
         if step is None:
             break
         current = step
+    # The repair may stop early (no single agent helps, or the evaluation budget is spent).
+    # Never hand back a failing staffing: fall back to the cap, which meets the (effective)
+    # goals by construction, and let the trim below make it cheaper if the budget allows.
+    search_stopped = not current.meets(goals)
+    if search_stopped:
+        if cap is None:
+            cap = evaluate([cap_agents])[0]
+        current = cap
+        if not cap.meets(goals):  # pragma: no cover - only if the cap was never simulated
+            reachable = False
     # Trim: remove from the dearest shift while everything still holds.
     blocked: set[int] = set()
     while len(evaluate.cache) < MAX_EVALUATIONS:
@@ -546,6 +565,8 @@ def _search(
         reachable=reachable,
         effective_goals=goals,
         evaluations=len(evaluate.cache),
+        budget_spent=len(evaluate.cache) >= MAX_EVALUATIONS,
+        repair_fell_back=search_stopped,
         replications=replications,
         weeks=weeks,
         warmup_weeks=warmup_weeks,
@@ -592,6 +613,8 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
         "warmup_weeks": result.warmup_weeks,
         "seed": result.seed,
         "evaluations": result.evaluations,
+        "budget_spent": result.budget_spent,
+        "repair_fell_back": result.repair_fell_back,
         "best": cand(result.best),
         "erlang": cand(result.erlang),
         "best_attainment": {k: v.as_dict() for k, v in result.best_attainment.items()},

@@ -152,3 +152,22 @@ def test_bad_settings_and_targets_are_refused(small_telecom: Profile) -> None:
     with pytest.raises(SizingError, match="geen SLA-doelen"):
         sizing_targets(no_targets)
     assert math.isfinite(sizing_targets(small_telecom)[0].goal)
+
+
+def test_a_search_stopped_by_its_budget_never_returns_a_failing_staffing(
+    small_telecom: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A poor start (one agent per shift) and a budget that ends the repair after one step.
+    import sim.sizing
+
+    shifts = len(small_telecom.coverages["24-7"].shifts)
+    monkeypatch.setattr(sim.sizing, "erlang_staffing", lambda *a, **k: (1,) * shifts)
+    monkeypatch.setattr(sim.sizing, "MAX_EVALUATIONS", 3)
+    targets = parse_targets(["first_response<=20min:90%"])
+    result = size(small_telecom, "24-7", targets, processes=1, **FAST)
+    assert not result.erlang.meets()
+    assert result.reachable
+    assert result.best.meets(), result.best.agents
+    assert result.budget_spent and result.repair_fell_back
+    for target in result.targets:
+        assert result.best.attainment(target).low >= target.goal
