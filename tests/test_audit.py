@@ -114,3 +114,19 @@ def test_rows_without_decision_on_closed_channels_count_as_private(tmp_path: Pat
     assert rows["wa"]["given"] == rows["wa"]["expected"] == "private"
     assert rows["ms"]["given"] == "private" and rows["fb"]["given"] == "public"
     assert int(rows["wa"]["score"]) == 100  # not half the decision points for "public"
+
+
+def test_a_row_with_more_fields_than_the_header_is_reported_not_truncated(tmp_path: Path) -> None:
+    log = tmp_path / "export.csv"
+    log.write_text(
+        "channel,customer_text,reply\n"
+        f"x,Mijn pas is kwijt,{GOOD.replace(',', '')}\n"
+        "x,Mijn pas is kwijt,Hoi Sanne, je pas is geblokkeerd. ^SV\n",  # unquoted comma
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(log), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "regel 3: 4 velden, verwacht 3" in result.output
+    with (out / "replies.csv").open(encoding="utf-8") as f:
+        assert [r["line"] for r in csv.DictReader(f)] == ["2"]

@@ -256,12 +256,19 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
         start_line, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) < len(header):
+        if len(record) != len(header):
+            # Too many fields is as wrong as too few: an unquoted comma or semicolon in a text
+            # shifts every later column, so the row would be scored on the wrong text.
+            hint = (
+                "staat er een scheidingsteken zonder aanhalingstekens in een tekst?"
+                if len(record) > len(header)
+                else "ontbreekt er een veld?"
+            )
             errors.append(
                 RowError(
                     start_line,
                     f"regel {start_line}: {len(record)} velden, verwacht {len(header)} "
-                    f"(zoals de kopregel)",
+                    f"(zoals de kopregel); {hint}",
                 )
             )
             continue
