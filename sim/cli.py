@@ -557,7 +557,19 @@ def _size_table(result: SizingResult) -> Table:
 
 def _size_verdict(result: SizingResult) -> list[str]:
     lines = []
-    if not result.reachable:
+    if result.unproven:
+        best = ", ".join(
+            f"{name} {_fmt_estimate(est, 'percent')}"
+            for name, est in result.best_attainment.items()
+        )
+        lines.append(
+            f"Niet aantoonbaar met {result.replications} herhalingen; verhoog --replications. "
+            f"Met {result.max_agents} agents in elke dienst haalt {result.coverage} de doelen "
+            f"gemiddeld wel ({best}), maar de ondergrens van het 95%-interval nog niet: het "
+            "interval is te breed om het met zekerheid te zeggen. De aanbevolen bezetting is "
+            "voorlopig de goedkoopste die dat resultaat op 1 procentpunt na bereikt."
+        )
+    elif not result.reachable:
         best = ", ".join(
             f"{name} {_fmt_estimate(est, 'percent')}"
             for name, est in result.best_attainment.items()

@@ -130,7 +130,16 @@ def _ratio(top: float, bottom: float) -> float:
 
 def model_label(result: SizingResult) -> str:
     """The coverage model's name, marked when its staffing is only a best attempt."""
-    return result.coverage if result.reachable else f"{result.coverage} ({BEST_ATTEMPT})"
+    if result.reachable:
+        return result.coverage
+    if result.unproven:
+        return f"{result.coverage} ({unproven_text(result)}; beste poging)"
+    return f"{result.coverage} ({BEST_ATTEMPT})"
+
+
+def unproven_text(result: SizingResult) -> str:
+    """Dutch: the targets are met on average at the cap but not shown with confidence."""
+    return f"niet aantoonbaar met {result.replications} herhalingen; verhoog --replications"
 
 
 def business_clock_targets(targets: Sequence[SlaTarget]) -> tuple[SlaTarget, ...]:
@@ -384,10 +393,16 @@ def factor_sentence(report: CoverageReport) -> str:
     else:
         reason = NOT_COMPARABLE_OFFICE if not office.reachable else NOT_COMPARABLE_ALWAYS
         short = office if not office.reachable else always
+        why = f"haalt ze zelfs met {short.max_agents} agents per dienst niet"
+        if short.unproven:
+            reason = f"niet vergelijkbaar: {unproven_text(short)}"
+            why = (
+                f"haalt ze met {short.max_agents} agents per dienst gemiddeld wel, maar niet "
+                "met zekerheid"
+            )
         parts.append(
-            f"Factor 24/7 ÷ kantooruren: {reason} ({short.coverage} haalt ze zelfs met "
-            f"{short.max_agents} agents per dienst niet; de getoonde bezetting is de beste "
-            "poging, geen bezetting die de doelen haalt)."
+            f"Factor 24/7 ÷ kantooruren: {reason} ({short.coverage} {why}; de getoonde "
+            "bezetting is de beste poging, geen bezetting die de doelen aantoonbaar haalt)."
         )
         parts.append(
             f"Ter referentie: alleen Erlang C vraagt {_nl(always.erlang.fte)} fte (24/7) tegen "
@@ -543,5 +558,6 @@ __all__ = [
     "render_html",
     "report_frame",
     "report_summary",
+    "unproven_text",
     "write_html",
 ]

@@ -135,6 +135,18 @@ class SizingResult:
     repair_fell_back: bool = False
 
     @property
+    def unproven(self) -> bool:
+        """Not shown to be reachable, yet the cap's mean attainment meets every goal.
+
+        Then the cap probably does keep the targets, but its interval over this few
+        replications is too wide to show it: more replications, not more agents, decide.
+        """
+        if self.reachable or self.cap is None:
+            return False
+        cap = self.cap
+        return all(cap.attainment(t).mean >= t.goal - 1e-12 for t in self.targets)
+
+    @property
     def best_attainment(self) -> dict[str, Estimate]:
         """Per target, the best attainment found (the cap when unreachable, else ``best``)."""
         source = self.cap if not self.reachable and self.cap is not None else self.best
@@ -606,6 +618,7 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
             for t in result.targets
         ],
         "reachable": result.reachable,
+        "unproven": result.unproven,
         "effective_goals": dict(result.effective_goals),
         "max_agents": result.max_agents,
         "replications": result.replications,

@@ -9,8 +9,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.cli import EXIT_UNREACHABLE, app
+from sim.cli import EXIT_UNREACHABLE, _size_verdict, app
+from sim.experiment import Estimate
 from sim.profile import resolve_profile
+from sim.report import model_label
+from sim.sizing import Candidate, SizingResult
+from sim.targets import parse_target
 
 QUICK = ["--replications", "3", "--weeks", "1", "--warmup-weeks", "1", "--processes", "1"]
 
@@ -123,3 +127,49 @@ def test_coverage_report_writes_a_self_contained_page(small_profile: Path, tmp_p
 def test_coverage_report_refuses_a_non_html_file(small_profile: Path) -> None:
     code, _, err = _run("coverage-report", str(small_profile), "--out", "rapport.pdf")
     assert code == 2 and ".html" in err
+
+
+def _candidate(mean: float, low: float, agents: int) -> Candidate:
+    target = parse_target("first_response<=60min:90%")
+    estimates = {
+        f"sla_{target.name}_attainment": Estimate(mean, low, 2 * mean - low, 3),
+        "fte": Estimate(agents * 1.2, agents * 1.2, agents * 1.2, 3),
+        "cost_per_week_eur": Estimate(agents * 1500.0, agents * 1500.0, agents * 1500.0, 3),
+    }
+    return Candidate((("dag", agents),), estimates, (target,), (0.0,))
+
+
+def _unreached(cap_mean: float) -> SizingResult:
+    best = _candidate(cap_mean - 0.005, cap_mean - 0.04, 20)
+    cap = _candidate(cap_mean, cap_mean - 0.03, 40)
+    return SizingResult(
+        profile="klein",
+        coverage="business-hours",
+        targets=cap.targets,
+        best=best,
+        erlang=best,
+        cap=cap,
+        reachable=False,
+        effective_goals={cap.targets[0].name: cap_mean - 0.04},
+        evaluations=5,
+        replications=3,
+        weeks=1.0,
+        warmup_weeks=1.0,
+        seed=1,
+        max_agents=40,
+    )
+
+
+def test_a_cap_that_meets_the_goal_on_average_is_called_unproven_not_unreachable() -> None:
+    result = _unreached(cap_mean=0.92)  # mean above 90%, lower bound 89%
+    assert result.unproven
+    text = " ".join(_size_verdict(result))
+    assert "niet aantoonbaar met 3 herhalingen; verhoog --replications" in text.lower()
+    assert "Niet haalbaar" not in text
+    assert "niet aantoonbaar met 3 herhalingen" in model_label(result)
+
+
+def test_a_cap_below_the_goal_on_average_is_unreachable() -> None:
+    result = _unreached(cap_mean=0.85)
+    assert not result.unproven
+    assert "Niet haalbaar" in " ".join(_size_verdict(result))
