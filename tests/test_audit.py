@@ -130,3 +130,36 @@ def test_a_row_with_more_fields_than_the_header_is_reported_not_truncated(tmp_pa
     assert "regel 3: 4 velden, verwacht 3" in result.output
     with (out / "replies.csv").open(encoding="utf-8") as f:
         assert [r["line"] for r in csv.DictReader(f)] == ["2"]
+
+
+TAGGED_ROWS = [
+    ["id", "channel", "customer_text", "reply"],
+    ["t", "x", "@biebutrecht mijn pas doet het niet, kun je helpen?", GOOD],
+]
+
+
+def test_without_handle_the_handle_is_derived_from_the_brand_and_said(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "export.csv", TAGGED_ROWS)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(log), "--out", str(out), "--brand", "Bieb Utrecht"])
+    assert result.exit_code == 0, result.output
+    assert "@biebutrecht" in result.output and "--handle" in result.output
+    with (out / "replies.csv").open(encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert row["expected"] == "public"  # the tag was recognised: a reply was due
+    assert "@biebutrecht" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_without_brand_and_handle_the_summary_warns(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "export.csv", TAGGED_ROWS)
+    result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
+    assert "niet als getagd te herkennen" in result.output
+
+
+def test_a_given_handle_is_used_without_a_note(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "export.csv", TAGGED_ROWS)
+    result = runner.invoke(
+        app,
+        ["audit", str(log), "--out", str(tmp_path / "o"), "--brand", "Bieb", "--handle", "@x"],
+    )
+    assert "afgeleid" not in result.output and "getagd te herkennen" not in result.output

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ class AuditReport:
     scored: tuple[ScoredReply, ...]
     errors: tuple[RowError, ...]
     rules: tuple[RuleStat, ...]  # most frequent first
+    notes: tuple[str, ...] = ()  # Dutch: how the audit was read (e.g. a derived handle)
 
     @property
     def mean_score(self) -> float | None:
@@ -135,6 +137,31 @@ class AuditReport:
 
     def worst(self, n: int = WORST_REPLIES) -> list[ScoredReply]:
         return sorted(self.scored, key=lambda r: (r.score, r.line))[:n]
+
+
+def audit_brand(
+    name: str, handles: Sequence[str] = (), hashtags: Sequence[str] = ()
+) -> tuple[dict[str, Any], str | None]:
+    """The brand for scoring and a Dutch note on how tagging is read.
+
+    Tagging decides whether a reply was due, so without a handle every tagged post would look
+    unsolicited. When only the name is given, the usual handle is derived from it ("Bieb
+    Utrecht" -> "@biebutrecht") and the note says so; with neither, the note warns."""
+    handles = list(handles)
+    note = None
+    derived = re.sub(r"\W+", "", name.lower())
+    if not handles and derived:
+        handles = [f"@{derived}"]
+        note = (
+            f"Geen --handle opgegeven: tags zijn herkend aan @{derived} (afgeleid van --brand). "
+            "Klopt dat niet, geef dan de echte handle met --handle."
+        )
+    elif not handles:
+        note = (
+            "Geen --brand en geen --handle opgegeven: berichten waarin de organisatie is getagd, "
+            "zijn niet als getagd te herkennen, dus de verwachte beslissing kan afwijken."
+        )
+    return {"name": name, "handles": handles, "hashtags": list(hashtags)}, note
 
 
 def _key(header: str) -> str:
@@ -291,6 +318,7 @@ def audit(
     org: str | None = None,
     source: str = "",
     errors: Iterable[RowError] = (),
+    notes: Sequence[str] = (),
 ) -> AuditReport:
     """Score every row with ``score_request`` and gather per-rule figures."""
     scored: list[ScoredReply] = []
@@ -357,7 +385,13 @@ def audit(
         for rule in sorted(reply_counts, key=lambda r: (-reply_counts[r], r))
     )
     all_errors.sort(key=lambda e: e.line)
-    return AuditReport(source=source, scored=tuple(scored), errors=tuple(all_errors), rules=stats)
+    return AuditReport(
+        source=source,
+        scored=tuple(scored),
+        errors=tuple(all_errors),
+        rules=stats,
+        notes=tuple(notes),
+    )
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -467,6 +501,7 @@ def render_html(report: AuditReport) -> str:
         f"<p>{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen"
         + (f"; gemiddelde score {mean:.0f} van 100." if mean is not None else ".")
         + "</p>",
+        *(f"<p>{e(note)}</p>" for note in report.notes),
         "<h2>Per regel</h2>",
         "<table><tr><th>Regel</th><th>Niveau</th><th>Antwoorden</th><th>Aandeel</th>"
         "<th>Meldingen</th><th>Uitleg</th><th>Voorbeelden</th></tr>",
@@ -504,6 +539,7 @@ def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
     lines = [
         f"{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen."
     ]
+    lines.extend(report.notes)
     if report.mean_score is not None:
         lines.append(f"Gemiddelde score: {report.mean_score:.0f} van 100.")
     if report.rules:

@@ -192,13 +192,15 @@ def audit(
         rows, errors = audit_mod.read_rows(log)
     except audit_mod.AuditInputError as exc:
         raise _fail(str(exc)) from None
+    brand_info, note = audit_mod.audit_brand(brand, handle or [], hashtag or [])
     report = audit_mod.audit(
         rows,
         _scorer(),
-        brand={"name": brand, "handles": list(handle or []), "hashtags": list(hashtag or [])},
+        brand=brand_info,
         org=org,
         source=log.name,
         errors=errors,
+        notes=[note] if note else [],
     )
     try:
         paths = audit_mod.write_report(report, out)
