@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -58,6 +59,7 @@ from sim.sizing import (
 )
 from sim.spec import ModelSpec, SlaTarget
 from sim.sweep import (
+    MIN_REPLICATIONS_FOR_VERDICT,
     SWEEP_REPLICATIONS,
     SWEEP_WARMUP_WEEKS,
     SWEEP_WEEKS,
@@ -149,7 +151,7 @@ def _check_weeks(weeks: float, warmup_weeks: float) -> None:
 
 def _finite(value: Any) -> Any:
     """JSON has no NaN: unknown figures become null."""
-    if isinstance(value, float) and not math.isfinite(value):
+    if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if isinstance(value, Mapping):
         return {k: _finite(v) for k, v in value.items()}
@@ -875,10 +877,17 @@ def sweep_command(
             "×" + f"{row['handle_time']:g}".replace(".", ","),
             "€ " + _nl(row["cost_per_week_eur_mean"], 0),
             _fmt_estimate(est, "percent"),
-            "✓" if row["meets_targets"] else "✗",
+            "?" if row["meets_targets"] is pd.NA else "✓" if row["meets_targets"] else "✗",
             "●" if row["pareto"] else "",
         )
     console.print(table)
+    if replications < MIN_REPLICATIONS_FOR_VERDICT:
+        console.print(
+            f"Alle doelen: ? = onbekend. Met {replications} herhaling is er geen "
+            "betrouwbaarheidsinterval, en één seed kan niet aantonen dat een doel gehaald wordt; "
+            f"geef --replications {MIN_REPLICATIONS_FOR_VERDICT} of meer.",
+            markup=False,
+        )
     console.print(
         f"Resultaten: {out} (per punt en herhaling), {summary_path(out)} (per punt)"
         + (f", grafiek: {chart}" if chart is not None else ""),

@@ -13,9 +13,11 @@ Parameters (``PARAMETERS``):
 
 Results are tidy: one row per grid point and replication with every KPI column
 (``sim.kpis``); ``summarise_sweep`` gives one row per grid point with means and 95% intervals,
-whether every target holds with confidence, and whether the point is on the cost-versus-SLA
-frontier (Pareto-optimal: no other point of the same demand scenario is cheaper and at least as
-good on the frontier target, or as cheap and better). ``frontier_chart`` draws it with Altair.
+whether every target holds with confidence (unknown, ``<NA>``, with a single replication: one
+seed has no interval and cannot show a target is kept), and whether the point is on the
+cost-versus-SLA frontier (Pareto-optimal: no other point of the same demand scenario is cheaper
+and at least as good on the frontier target, or as cheap and better). ``frontier_chart`` draws
+it with Altair.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ MAX_GRID_POINTS = 10_000
 SWEEP_REPLICATIONS = 5
 SWEEP_WEEKS = 2.0
 SWEEP_WARMUP_WEEKS = 1.0
+MIN_REPLICATIONS_FOR_VERDICT = 2  # a confidence interval needs two replications
 _RANGE_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -246,19 +249,20 @@ def summarise_sweep(tidy: pd.DataFrame, targets: Sequence[SlaTarget]) -> pd.Data
         for m in measures:
             est = estimate(group[m])
             row[f"{m}_mean"], row[f"{m}_low"], row[f"{m}_high"] = est.mean, est.low, est.high
-        row["meets_targets"] = all(_low(row, f"sla_{t.name}_attainment") >= t.goal for t in targets)
+        # One replication has no interval: a single seed cannot show a target is kept.
+        row["meets_targets"] = (
+            all(float(row[f"sla_{t.name}_attainment_low"]) >= t.goal for t in targets)  # type: ignore[arg-type]
+            if len(group) >= MIN_REPLICATIONS_FOR_VERDICT
+            else pd.NA
+        )
         rows.append(row)
     summary = pd.DataFrame(rows)
+    summary["meets_targets"] = summary["meets_targets"].astype("boolean")
     y = f"sla_{frontier_target(targets).name}_attainment_mean" if targets else None
     summary["pareto"] = (
         pareto_mask(summary, "cost_per_week_eur_mean", y) if y else np.zeros(len(summary), bool)
     )
     return summary
-
-
-def _low(row: Mapping[str, object], measure: str) -> float:
-    low = float(row[f"{measure}_low"])  # type: ignore[arg-type]
-    return low if math.isfinite(low) else float(row[f"{measure}_mean"])  # type: ignore[arg-type]
 
 
 def pareto_mask(summary: pd.DataFrame, cost: str, benefit: str) -> np.ndarray:
@@ -355,6 +359,7 @@ def summary_path(out: Path) -> Path:
 
 
 __all__ = [
+    "MIN_REPLICATIONS_FOR_VERDICT",
     "PARAMETERS",
     "SWEEP_REPLICATIONS",
     "SWEEP_WARMUP_WEEKS",

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.profile import load_profile
 from sim.sizing import sizing_targets
+from sim.spec import SlaTarget
 from sim.sweep import (
     GridPoint,
     SweepError,
@@ -149,3 +150,40 @@ def test_sweep_bad_input_exits_2(args: list[str], needle: str) -> None:
     assert result.exit_code == 2
     assert needle in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
+
+
+def _tidy(replications: int, attainment: float) -> pd.DataFrame:
+    """A tidy frame for one grid point whose every replication meets the target comfortably."""
+    return pd.DataFrame(
+        {
+            "coverage": ["24-7"] * replications,
+            "agents": [3] * replications,
+            "volume": [1.0] * replications,
+            "handle_time": [1.0] * replications,
+            "replication": list(range(replications)),
+            "cost_per_week_eur": [1000.0] * replications,
+            "fte": [3.0] * replications,
+            "first_response_p90_min": [30.0] * replications,
+            "backlog_monday_0900": [1.0] * replications,
+            "sla_t_attainment": [attainment + 0.001 * i for i in range(replications)],
+        }
+    )
+
+
+def test_one_replication_cannot_show_a_target_is_met() -> None:
+    target = SlaTarget("t", "first_response", 60.0, 0.9)
+    single = summarise_sweep(_tidy(1, 0.99), [target])
+    assert single["meets_targets"].isna().all()
+    double = summarise_sweep(_tidy(2, 0.99), [target])
+    assert double["meets_targets"].tolist() == [True]
+
+
+def test_sweep_command_with_one_replication_prints_unknown_and_why(tmp_path: Path) -> None:
+    args = ["sweep", "library", "--vary", "agents=3", "-r", "1", "-w", "1", "--processes", "1"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.stderr
+    assert "?" in result.stdout and "--replications 2" in " ".join(result.stdout.split())
+    data = json.loads(
+        CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.csv"), "--json"]).stdout
+    )
+    assert data["summary"][0]["meets_targets"] is None
