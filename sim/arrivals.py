@@ -8,7 +8,8 @@ arrive at uniform times, so the whole stream is drawn piece by piece without an 
 Each mention then gets its channel, kind, author reach (lognormal followers; "high reach" above a
 threshold), whether it needs a reply at all (proactive mentions on consumer platforms are counted,
 not queued), its priority (the first matching rule), whether the back office must handle it, how
-many turns the conversation takes, whether it moves to a private channel, the customer's patience,
+many turns the conversation takes, whether it moves to a private channel (a share of the public
+cases that need a reply, independent of the turns), the customer's patience,
 and every handling time, customer delay and back-office time it will need. Drawing everything
 before the run keeps the engine loop free of random calls, and the run a pure function of the
 seed.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, Duration, ModelSpec
+from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, Duration, ModelSpec
 
 COMPLAINT = "complaint"  # the kind an incident's complaint_share refers to
 SHARE_TOLERANCE = 1e-6  # shares must sum to 1 within this
@@ -175,6 +176,26 @@ def _check_duration(name: str, label: str, duration: Duration) -> None:
         raise ValueError(f"{name}: {label} cv is {duration.cv}; expected a number > 0")
 
 
+def expected_arrivals(spec: ModelSpec, horizon_min: float) -> float:
+    """Mean number of mentions in ``[0, horizon_min)`` (incidents included), without drawing.
+
+    Cheap enough to check before a run, so an absurd volume or run length gets a message
+    instead of exhausting memory.
+    """
+    weekly = float(np.sum(np.asarray(spec.rate_per_hour, dtype=float)))
+    total = weekly * horizon_min / MINUTES_PER_WEEK
+    mean_per_min = weekly / MINUTES_PER_WEEK
+    for incident in spec.incidents:
+        start = min(max(incident.start_min, 0.0), horizon_min)
+        end = min(max(incident.start_min + incident.duration_min, 0.0), horizon_min)
+        # Bound the incident's extra volume by the busiest hour, so the estimate never falls short.
+        peak_per_min = max(spec.rate_per_hour, default=0.0) / MINUTES_PER_HOUR
+        total += (
+            max(incident.multiplier - 1.0, 0.0) * max(peak_per_min, mean_per_min) * (end - start)
+        )
+    return total
+
+
 def _arrival_times(spec: ModelSpec, horizon_min: float, rng: np.random.Generator) -> np.ndarray:
     """Arrival times in ``[0, horizon_min)``: Poisson counts per constant-rate piece."""
     cuts = [np.arange(0.0, horizon_min, MINUTES_PER_HOUR)]
@@ -269,12 +290,9 @@ def draw_mentions(spec: ModelSpec, horizon_min: float, rng: np.random.Generator)
         customer_turns = rng.geometric(1.0 / mean_turns, n)  # >= 1, mean mean_turns
     else:
         customer_turns = np.ones(n, dtype=np.int64)
-    moved_private = (
-        needs_reply
-        & public
-        & (customer_turns > 1)
-        & (rng.random(n) < spec.conversation.private_share)
-    )
+    # Independent of the turns: a one-turn case that moves private is continued (and closed)
+    # in the DM. Handling times stay those of the arrival channel (see ConversationSpec).
+    moved_private = needs_reply & public & (rng.random(n) < spec.conversation.private_share)
     patience = np.full(n, np.inf) if spec.patience is None else spec.patience.sample(rng, n)
     backoffice_min = np.zeros(n)
     if spec.backoffice is not None:

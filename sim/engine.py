@@ -21,27 +21,30 @@ a customer who has run out of patience is dropped when an agent reaches them (no
 difference), and the backlog step function is rebuilt from the turn times after the run.
 
 Warm-up: the run covers ``warmup_weeks + weeks``; KPIs use mentions that arrive after the
-warm-up, and agent minutes inside ``[warm-up end, horizon)``.
+warm-up, and agent minutes inside ``[warm-up end, horizon)``. Incident times count from the end
+of the warm-up, so an incident in "week 1" hits the first measured week.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
-from sim.arrivals import Mentions, draw_mentions, validate
+from sim.arrivals import Mentions, draw_mentions, expected_arrivals, validate
 from sim.clock import BusinessClock
 from sim.records import STATUSES, MentionRecords
 from sim.rota import Rota
 from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, Weekly
 
 ROUNDING_MIN = 1e-9  # float rounding of event times, far below anything a clock could show
+MAX_WEEKS = 520  # longest run (warm-up included): ten years
+MAX_EXPECTED_MENTIONS = 10_000_000  # a few GB of run state; a year of the airline is ~3 million
 
 
 @dataclass(frozen=True)
@@ -241,21 +244,55 @@ class _Run:
         self.env.run(until=self.horizon)
 
 
-def _check_run(weeks: float, warmup_weeks: float) -> None:
+def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
+    """Everything ``simulate`` refuses, checked without simulating: raises ``ValueError``.
+
+    The model must be valid (``sim.arrivals.validate``), the run at most ``MAX_WEEKS`` long in
+    all, and the expected number of mentions at most ``MAX_EXPECTED_MENTIONS`` (more would not
+    fit in memory).
+    """
     if not (np.isfinite(weeks) and weeks > 0):
         raise ValueError(f"weeks is {weeks}; expected a number of weeks > 0")
     if not (np.isfinite(warmup_weeks) and warmup_weeks >= 0):
         raise ValueError(f"warmup_weeks is {warmup_weeks}; expected a number of weeks >= 0")
+    if weeks + warmup_weeks > MAX_WEEKS:
+        raise ValueError(
+            f"weeks + warmup_weeks is {weeks + warmup_weeks:g}; expected at most {MAX_WEEKS} "
+            "(ten years)"
+        )
+    validate(spec)
+    expected = expected_arrivals(
+        _measured_incidents(spec, warmup_weeks), _horizon(weeks, warmup_weeks)
+    )
+    if expected > MAX_EXPECTED_MENTIONS:
+        raise ValueError(
+            f"model {spec.name!r}: {expected:,.0f} mentions expected in {weeks + warmup_weeks:g} "
+            f"weeks; expected at most {MAX_EXPECTED_MENTIONS:,} (fewer weeks or a lower volume)"
+        )
+
+
+def _horizon(weeks: float, warmup_weeks: float) -> float:
+    return (warmup_weeks + weeks) * MINUTES_PER_WEEK
+
+
+def _measured_incidents(spec: ModelSpec, warmup_weeks: float) -> ModelSpec:
+    """``spec`` with incident times moved from the measured window's clock to the run's clock."""
+    if not spec.incidents or not warmup_weeks:
+        return spec
+    offset = warmup_weeks * MINUTES_PER_WEEK
+    moved = tuple(replace(i, start_min=i.start_min + offset) for i in spec.incidents)
+    return replace(spec, incidents=moved)
 
 
 def simulate(
     spec: ModelSpec, *, weeks: float, rng: np.random.Generator, warmup_weeks: float = 0.0
 ) -> SimResult:
     """Simulate ``warmup_weeks + weeks`` of ``spec``; every draw comes from ``rng``."""
-    _check_run(weeks, warmup_weeks)
-    validate(spec)
-    horizon = (warmup_weeks + weeks) * MINUTES_PER_WEEK
-    m = draw_mentions(spec, horizon, rng)
+    check_run(spec, weeks, warmup_weeks)
+    horizon = _horizon(weeks, warmup_weeks)
+    # Incidents count from the end of the warm-up (see ``Incident``); the run's clock starts
+    # at the warm-up, so they move by its length. KPIs keep the spec as given.
+    m = draw_mentions(_measured_incidents(spec, warmup_weeks), horizon, rng)
     run = _Run(spec, m, horizon)
     run.run()
     turns = _turn_log(m, run)

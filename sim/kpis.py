@@ -22,8 +22,8 @@ SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
 
 Backlog (cases waiting for an agent turn):
 - ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
-  ``backlog_monday_0900`` (mean over the measured Mondays of the backlog at 09:00; NaN if the
-  window holds no Monday 09:00).
+  ``backlog_monday_0900`` (mean over the measured Mondays of the backlog just before 09:00, i.e.
+  what the Monday team finds waiting; NaN if the window holds no Monday 09:00).
 
 Agents and cost (from the rota and ``spec.cost``):
 - ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty. It can pass 1
@@ -213,7 +213,9 @@ def _backlog_monday(result: SimResult) -> float:
     moments = moments[(moments >= result.start_min) & (moments < result.horizon_min)]
     if moments.size == 0:
         return float("nan")
-    index = np.searchsorted(result.backlog_times, moments, side="right") - 1
+    # The backlog just BEFORE 09:00: what the Monday team finds waiting, before agents who start
+    # at 09:00 take their first cases.
+    index = np.searchsorted(result.backlog_times, moments, side="left") - 1
     return float(result.backlog_values[index].mean())
 
 

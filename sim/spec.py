@@ -70,9 +70,15 @@ class KindSpec:
 
 @dataclass(frozen=True)
 class Incident:
-    """An outage or other event that multiplies the arrival rate for a window."""
+    """An outage or other event that multiplies the arrival rate for a window.
 
-    start_min: float  # minutes from the start of the simulation (not of the week)
+    ``start_min`` counts from the start of the MEASURED window, i.e. from Monday 00:00 of the
+    first week after the warm-up: ``sim.engine.simulate`` shifts incidents by ``warmup_weeks``,
+    so a profile's ``incidents: [{week: 1, ...}]`` falls in the first measured week whatever the
+    warm-up. A negative ``start_min`` puts an incident in the warm-up.
+    """
+
+    start_min: float  # minutes from the end of the warm-up (not of the week)
     duration_min: float
     multiplier: float
     complaint_share: float | None = None  # if set, share of complaints during the incident
@@ -108,7 +114,10 @@ class ConversationSpec:
 
     mean_turns: float = 1.0  # agent turns per case; 1 means the first reply closes it
     customer_delay: Duration = field(default_factory=lambda: Duration("exponential", 30.0))
-    private_share: float = 0.0  # share of public cases moved to a private channel after turn 1
+    # Share of the public cases that need a reply which move to a private channel (DM, WhatsApp)
+    # after the first reply, whatever the number of turns. It marks the case (``moved_private``)
+    # and changes nothing else: later turns keep the arrival channel's handling time.
+    private_share: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -262,10 +262,19 @@ def test_conversations_take_several_turns_with_customer_delays() -> None:
     per_turn = 20.0 + np.array([handling[c] for c in rec.column("channel")[multi]])
     expected = (rec.column("turns")[multi] - 1) * per_turn
     assert abs(gap.mean() / expected.mean() - 1) < 0.05
-    public_multi = replied & rec.column("public") & (rec.column("turns") > 1)
-    share = rec.column("moved_private")[public_multi].mean()
-    assert abs(share - 0.5) < 4 * np.sqrt(0.25 / public_multi.sum())
     assert not np.any(rec.column("moved_private")[~rec.column("public")])
+
+
+def test_private_share_is_the_share_of_public_cases_needing_a_reply_whatever_the_turns() -> None:
+    spec = rich_spec(rota=ALWAYS, backoffice_share=0.0, mean_turns=3.0, patience_min=None)
+    rec = run(spec, weeks=3).records
+    public = rec.column("needs_reply") & rec.column("public")
+    moved = rec.column("moved_private")
+    tol = 4 * np.sqrt(0.25 / public.sum())
+    assert abs(moved[public].mean() - 0.5) < tol  # the profile's share, not share × P(turns > 1)
+    one_turn = public & (rec.column("turns") == 1)
+    assert abs(moved[one_turn].mean() - 0.5) < 4 * np.sqrt(0.25 / one_turn.sum())
+    assert not np.any(moved[~rec.column("needs_reply")])
 
 
 def test_back_office_lengthens_resolution_even_with_round_the_clock_staffing() -> None:
@@ -349,6 +358,37 @@ def test_bad_spec_gets_a_clear_error(change, words) -> None:
     spec = replace(stationary_spec(1.0, 1.0, 1), **change)
     with pytest.raises(ValueError, match=words):
         run(spec, weeks=0.1)
+
+
+def test_incident_weeks_count_from_the_end_of_the_warm_up() -> None:
+    flat = replace(rich_spec(rate_per_hour=10.0), rate_per_hour=(10.0,) * HOURS_PER_WEEK)
+    spec = replace(
+        flat, incidents=(Incident(start_min=3000.0, duration_min=600.0, multiplier=5.0),)
+    )
+    measured, warm_up = [], []
+    for seed in SEEDS:
+        t = run(spec, weeks=1, seed=seed, warmup_weeks=1).records.column("arrival_min")
+        measured.append(np.sum((t >= MINUTES_PER_WEEK + 3000) & (t < MINUTES_PER_WEEK + 3600)))
+        warm_up.append(np.sum((t >= 3000) & (t < 3600)))
+    expected_hit, expected_flat = 10 * 5.0 * 10 * len(SEEDS), 10 * 10 * len(SEEDS)
+    assert abs(sum(measured) - expected_hit) < 4 * np.sqrt(expected_hit)
+    assert abs(sum(warm_up) - expected_flat) < 4 * np.sqrt(expected_flat)
+
+
+@pytest.mark.parametrize(
+    ("rate_per_hour", "weeks", "words"),
+    [(1.0, 521.0, "at most 520"), (1e9, 1.0, "mentions expected"), (1.0, 1e9, "at most 520")],
+)
+def test_absurd_runs_are_refused_before_drawing(rate_per_hour, weeks, words) -> None:
+    spec = replace(stationary_spec(1.0, 1.0, 1), rate_per_hour=(rate_per_hour,) * HOURS_PER_WEEK)
+    with pytest.raises(ValueError, match=words):
+        run(spec, weeks=weeks)
+
+
+def test_an_incident_counts_towards_the_expected_mentions_cap() -> None:
+    spec = replace(stationary_spec(1.0 / 60, 1.0, 1), incidents=(Incident(0.0, 60.0, 1e12),))
+    with pytest.raises(ValueError, match="mentions expected"):
+        run(spec, weeks=1.0)
 
 
 @pytest.mark.parametrize(("weeks", "warmup"), [(0.0, 0.0), (-1.0, 0.0), (1.0, -1.0)])

@@ -12,7 +12,14 @@ from specs import office_hours, office_rota, rich_spec, stationary_spec
 from sim.engine import SimResult, TurnLog, simulate
 from sim.kpis import attainment_by, backlog_profile, sla_status, summarise, with_sla_columns
 from sim.records import FIELDS, MentionRecords
-from sim.spec import MINUTES_PER_DAY, MINUTES_PER_WEEK, CostSpec, ModelSpec, SlaTarget
+from sim.spec import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    CostSpec,
+    ModelSpec,
+    SlaTarget,
+)
 
 NAN = float("nan")
 FRIDAY_1630 = 4 * MINUTES_PER_DAY + 16 * 60 + 30
@@ -159,15 +166,30 @@ def test_response_time_figures_and_counts() -> None:
 
 def test_backlog_is_time_weighted_and_read_at_monday_nine() -> None:
     week = MINUTES_PER_WEEK
-    monday_9 = 9 * 60
-    # 0 until Monday 09:00 of week 0, then 10 for a day; 30 on Monday 09:00 of week 1 for a day.
-    times = [0.0, monday_9, monday_9 + MINUTES_PER_DAY, week + monday_9, week + monday_9 + 1440]
-    values = [0, 10, 0, 30, 0]
+    monday_8 = 8 * 60
+    # 0 until Monday 08:00 of week 0, then 10 for a day; 30 on Monday 08:00 of week 1 for a day;
+    # read at 09:00. A step at 09:00 itself (agents starting) is read just before: 5 stays 30.
+    times = [0.0, monday_8, monday_8 + MINUTES_PER_DAY, week + monday_8, week + 540, week + 1920]
+    values = [0, 10, 0, 30, 5, 0]
     result = hand_result(targets_spec(), [{"arrival_min": 1.0}], backlog=(times, values))
     k = summarise(result)
     assert k.backlog_monday_0900 == pytest.approx(20.0)
-    assert k.backlog_mean == pytest.approx((10 + 30) * MINUTES_PER_DAY / (2 * week))
+    assert k.backlog_mean == pytest.approx((10 * MINUTES_PER_DAY + 30 * 60 + 5 * 1380) / (2 * week))
     assert k.backlog_max == 30
+
+
+def test_monday_backlog_is_what_agents_starting_at_nine_find_waiting() -> None:
+    saturday_10 = 5 * 24 + 10
+    rates = tuple(30.0 if hour == saturday_10 else 0.0 for hour in range(HOURS_PER_WEEK))
+    spec = replace(stationary_spec(1.0, 5.0, 0), rate_per_hour=rates, rota=office_rota(100))
+    result = simulate(spec, weeks=1, rng=np.random.default_rng(4), warmup_weeks=1)
+    arrival = result.records.column("arrival_min")
+    weekend = int(np.sum(arrival < MINUTES_PER_WEEK))  # all on the warm-up week's Saturday
+    assert weekend > 0 and np.all(result.records.column("needs_reply"))
+    # 100 agents start at 09:00 sharp and take every case at once; the backlog is read just before.
+    first = result.records.column("first_response_min")[arrival < MINUTES_PER_WEEK]
+    assert np.all(first > MINUTES_PER_WEEK + 9 * 60)
+    assert summarise(result).backlog_monday_0900 == weekend
 
 
 def test_cost_fte_and_agent_hours_from_the_rota() -> None:
