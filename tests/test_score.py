@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trainer.engine import Alert
 from trainer.posts import Author, Brand, KeyPoint, Post
 from trainer.score import (
     DECISION_POINTS,
+    DEDUCTION,
     REPLY_POINTS,
     RequestError,
     reply_points,
@@ -194,3 +196,37 @@ def test_bad_requests_get_clear_errors(change: dict[str, Any], needles: list[str
         score_request({**REQUEST, **change})
     for needle in needles:
         assert needle in str(caught.value)
+
+
+def _alert(rule: str, level: str, start: int, end: int) -> Alert:
+    return Alert(rule=rule, level=level, message="m", source="s", start=start, end=end)
+
+
+def test_one_address_slip_costs_once_not_per_rule() -> None:
+    # "Kunt u in een DM uw klantnummer sturen?" in an informal reply to an informal customer:
+    # both address rules flag "u" and "uw".
+    slip = [
+        _alert("mixed-address", "error", 40, 41),
+        _alert("address-mismatch", "warning", 40, 41),
+        _alert("mixed-address", "error", 54, 56),
+        _alert("address-mismatch", "warning", 54, 56),
+    ]
+    assert reply_points(slip) == REPLY_POINTS - 2 * DEDUCTION["error"]
+    personal_data = [_alert("public-personal-data", "error", 10, 30)]
+    lost_slip = REPLY_POINTS - reply_points(slip)
+    assert lost_slip <= 2 * (REPLY_POINTS - reply_points(personal_data))
+    # Alerts of the two rules on different spans are different findings and both count.
+    apart = [_alert("mixed-address", "error", 5, 6), _alert("address-mismatch", "warning", 9, 11)]
+    assert reply_points(apart) == REPLY_POINTS - DEDUCTION["error"] - DEDUCTION["warning"]
+
+
+def test_the_reviewers_address_slip_scores_like_one_capped_error() -> None:
+    request = {**REQUEST, "post": {**REQUEST["post"], "text": "@bieb_utrecht boete klopt niet"}}
+    request["reply"] = (
+        "Hoi Sanne, bedankt voor je bericht. Kunt u in een DM uw klantnummer sturen? "
+        "Dan kijk ik met je mee. ^LK"
+    )
+    result = score_request(request)
+    rules = {a["rule"] for a in result["alerts"]}
+    assert rules == {"mixed-address", "address-mismatch"}
+    assert result["score"] == DECISION_POINTS + REPLY_POINTS - 2 * DEDUCTION["error"]

@@ -14,6 +14,11 @@ Weights (points):
 - reply: ``REPLY_POINTS`` = 60, minus ``DEDUCTION`` per alert: error 15, warning 8,
   suggestion 3; one rule never costs more than ``RULE_CAP`` = 2 times its level's deduction, so
   ten typos do not drown every other finding. The reply part never drops below 0.
+- Some rules look at the same problem from two sides (``SAME_PROBLEM``): a "u" in a reply
+  that otherwise says "je", to a customer who says "je", is both mixed address and the wrong
+  address form. Where such rules flag the same span, that span costs once, at the higher of
+  the two deductions. So one formal sentence slipped into an informal reply costs at most
+  ``RULE_CAP`` x 15 = 30 (mixed-address, an error), not 30 + 16 for both rules.
 - When no reply was due, the reply part is 60 for writing nothing and 0 for writing one anyway.
 - Without a reply only the decision is scored, scaled to 0-100; without decision and reply
   there is no score (None).
@@ -38,6 +43,9 @@ HALF_DECISION_POINTS = 20
 REPLY_POINTS = 60
 DEDUCTION: dict[str, int] = {"error": 15, "warning": 8, "suggestion": 3}
 RULE_CAP = 2  # times the level's deduction, per rule
+# Rules that flag one problem from two sides; an alert of one on the same span as an alert of
+# another in its group is counted once (the higher deduction).
+SAME_PROBLEM: tuple[frozenset[str], ...] = (frozenset({"mixed-address", "address-mismatch"}),)
 
 NOTE_NO_REPLY_DUE = (
     "Op dit bericht hoort geen reactie, dus je antwoord levert geen punten op, hoe goed het ook "
@@ -99,11 +107,32 @@ def key_point_coverage(
     return tuple(covered), tuple(missed)
 
 
+def _counted(alerts: Sequence[Alert]) -> list[Alert]:
+    """``alerts`` without the duplicates ``SAME_PROBLEM`` describes: per span and group, only
+    the alert with the highest deduction (then the first rule id) is kept."""
+    group_of = {rule: i for i, group in enumerate(SAME_PROBLEM) for rule in group}
+    best: dict[tuple[int, int, int], Alert] = {}
+    kept: list[Alert] = []
+    for alert in alerts:
+        group = group_of.get(alert.rule)
+        if group is None:
+            kept.append(alert)
+            continue
+        key = (group, alert.start, alert.end)
+        other = best.get(key)
+        if other is None or (DEDUCTION[alert.level], other.rule) > (
+            DEDUCTION[other.level],
+            alert.rule,
+        ):
+            best[key] = alert
+    return kept + list(best.values())
+
+
 def reply_points(alerts: Sequence[Alert]) -> int:
     """``REPLY_POINTS`` minus the capped deductions of ``alerts``, at least 0."""
     per_rule: dict[str, int] = defaultdict(int)
     caps: dict[str, int] = {}
-    for alert in alerts:
+    for alert in _counted(alerts):
         per_rule[alert.rule] += DEDUCTION[alert.level]
         caps[alert.rule] = RULE_CAP * DEDUCTION[alert.level]
     lost = sum(min(total, caps[rule]) for rule, total in per_rule.items())
