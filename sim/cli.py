@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -147,6 +148,20 @@ def _check_weeks(weeks: float, warmup_weeks: float) -> None:
         _fail(f"--weeks is {weeks:g}; geef een aantal weken groter dan 0, bijvoorbeeld --weeks 4")
     if not (math.isfinite(warmup_weeks) and warmup_weeks >= 0):
         _fail(f"--warmup-weeks is {warmup_weeks:g}; geef 0 of meer weken inlooptijd")
+
+
+def _check_out(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any simulation runs."""
+    folder = path.parent
+    if path.is_dir():
+        _fail(f"{option} {path} is een map; geef een bestandsnaam in die map")
+    if not folder.is_dir():
+        _fail(
+            f"{option} {path}: de map {folder} bestaat niet; maak hem eerst aan of kies een "
+            "bestaande map"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _fail(f"{option} {path}: geen schrijfrechten in {folder}; kies een andere map of bestand")
 
 
 def _finite(value: Any) -> Any:
@@ -290,6 +305,8 @@ def run_command(
     _check_weeks(weeks, warmup_weeks)
     if records is not None and records.suffix.lower() not in RECORD_SUFFIXES:
         _fail(f"--records {records}: kies een bestandsnaam die eindigt op .csv of .parquet")
+    if records is not None:
+        _check_out(records, "--records")
     prof = _load(profile)
     spec = _compile(prof, profile, coverage)
     with _progress(_show_progress(json_out), "Simuleren…", None):
@@ -302,7 +319,7 @@ def run_command(
             else:
                 result.records.to_parquet(records)
         except OSError as exc:
-            _fail(f"kan {records} niet schrijven ({exc.strerror})")
+            _fail(f"kan {records} niet schrijven ({exc.strerror or exc})")
     if json_out:
         _print_json(
             {
@@ -699,6 +716,7 @@ def coverage_report_command(
     typed = _targets(target)
     if out.suffix.lower() not in (".html", ".htm"):
         _fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")
+    _check_out(out, "--out")
     prof = _load(profile)
     runner = _runner(processes, dask)
     try:
@@ -798,6 +816,10 @@ def sweep_command(
         _fail(f"--out {out}: kies een bestandsnaam die eindigt op .csv of .parquet")
     if chart is not None and chart.suffix.lower() not in (".html", ".png"):
         _fail(f"--chart {chart}: kies een bestandsnaam die eindigt op .html of .png")
+    _check_out(out, "--out")
+    _check_out(summary_path(out), "--out")
+    if chart is not None:
+        _check_out(chart, "--chart")
     if not vary:
         _fail("geef minstens één --vary, bijvoorbeeld --vary agents=4..12 --vary volume=1.0,1.5")
     try:

@@ -540,7 +540,7 @@ def write_html(report: CoverageReport, path: Any) -> None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        raise ReportError(f"kan {path} niet schrijven ({exc.strerror})") from None
+        raise ReportError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
 
 
 __all__ = [

@@ -336,7 +336,7 @@ def save_chart(chart: alt.TopLevelMixin, path: Path) -> None:
             "`pip install vl-convert-python`"
         ) from None
     except OSError as exc:
-        raise SweepError(f"kan {path} niet schrijven ({exc.strerror})") from None
+        raise SweepError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -350,7 +350,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         else:
             raise SweepError(f"--out {path}: kies een bestandsnaam die eindigt op .csv of .parquet")
     except OSError as exc:
-        raise SweepError(f"kan {path} niet schrijven ({exc.strerror})") from None
+        raise SweepError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
 
 
 def summary_path(out: Path) -> Path:

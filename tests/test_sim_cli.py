@@ -128,3 +128,50 @@ def test_broken_profile_file_names_field_and_exits_2(tmp_path: Path) -> None:
     code, _, err = invoke("run", str(broken), "--weeks", "1")
     assert code == 2
     assert str(broken) in err and "agents" in err and "-1" in err
+
+
+def _never(*args: object, **kwargs: object) -> object:
+    raise AssertionError("simulated although the output file cannot be written")
+
+
+@pytest.mark.parametrize(
+    ("command", "patched"),
+    [
+        (["sweep", "library", "--vary", "agents=1..2", "--out"], "run_sweep"),
+        (["sweep", "library", "--vary", "agents=1", "--out", "ok.csv", "--chart"], "run_sweep"),
+        (["coverage-report", "library", "--out"], "build_report"),
+        (["run", "library", "--records"], "run"),
+    ],
+)
+def test_an_output_file_in_a_missing_folder_is_refused_before_simulating(
+    command: list[str], patched: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.cli
+
+    monkeypatch.setattr(sim.cli, patched, _never)
+    monkeypatch.chdir(tmp_path)
+    suffix = {"run_sweep": ".csv", "build_report": ".html", "run": ".csv"}[patched]
+    if "--chart" in command:
+        suffix = ".html"
+    target = tmp_path / "bestaat-niet" / f"uit{suffix}"
+    result = CliRunner().invoke(app, [*command, str(target)])
+    assert result.exit_code == 2, result.stdout
+    message = " ".join(result.stderr.split())
+    assert message.startswith("Fout:") and "bestaat niet" in message
+    assert "None" not in message and "Traceback" not in message
+
+
+def test_a_write_error_without_an_os_reason_still_says_what_went_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from sim.sweep import SweepError, write_table
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(SweepError) as info:
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
+    assert "schijf vol" in str(info.value) and "None" not in str(info.value)
