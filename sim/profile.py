@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -36,6 +36,7 @@ from sim import spec
 
 ORGS_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "orgs"
 SHARE_TOLERANCE = 0.001  # shares must sum to 1 within this
+MAX_MENTIONS_PER_WEEK = 1_000_000  # far above KLM scale (tens of thousands a week)
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNEL_NAMES: tuple[str, ...] = ("x", "facebook", "instagram", "whatsapp", "messenger", "reviews")
 KIND_NAMES: tuple[str, ...] = ("question", "complaint", "compliment", "suggestion")
@@ -171,7 +172,8 @@ Window = Annotated[str, AfterValidator(_check_window)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: a YAML .inf or .nan is never a usable volume, time or share.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DurationModel(_Model):
@@ -196,7 +198,7 @@ class DayWeights(_Model):
 class Volume(_Model):
     """Mentions per week, and when they arrive: 168 weights, or day weights × hour weights."""
 
-    mentions_per_week: float = Field(gt=0)
+    mentions_per_week: float = Field(gt=0, le=MAX_MENTIONS_PER_WEEK)
     weekly_weights: list[Annotated[float, Field(ge=0)]] | None = Field(
         default=None, min_length=spec.HOURS_PER_WEEK, max_length=spec.HOURS_PER_WEEK
     )
@@ -334,11 +336,11 @@ class IncidentModel(_Model):
 
 class Costs(_Model):
     hourly_eur: float = Field(default=40.0, ge=0)
-    night_premium: float = Field(default=0.0, ge=0)
-    weekend_premium: float = Field(default=0.0, ge=0)
+    night_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
+    weekend_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
     night_start_hour: int = Field(default=22, ge=0, le=23)
     night_end_hour: int = Field(default=7, ge=0, le=23)
-    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    shrinkage: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0, lt=1)
     fte_hours_per_week: float = Field(default=36.0, gt=0)
     sources: Sources = None
 
@@ -650,7 +652,11 @@ def _expected(err: Mapping[str, Any]) -> str:
     if kind == "greater_than":
         return f"verwacht een getal groter dan {ctx.get('gt')}"
     if kind == "less_than_equal":
+        if ctx.get("le") == 1.0:
+            return "verwacht een aandeel van hoogstens 100% (als getal hoogstens 1)"
         return f"verwacht een getal van hoogstens {ctx.get('le')}"
+    if kind == "finite_number":
+        return "verwacht een eindig getal (geen .inf of .nan)"
     if kind == "less_than":
         return f"verwacht een getal kleiner dan {ctx.get('lt')}"
     if kind == "literal_error":
@@ -771,6 +777,49 @@ def _semantic_checks(profile: Profile, file: Path | str) -> None:
                 "een doel op de kantoorklok vraagt om een blok business_hours; "
                 "voeg business_hours toe of kies clock: calendar",
             )
+        if sla.clock == "business" and not _has_windows(profile.business_hours):
+            raise fail(
+                "business_hours",
+                "(geen tijdvakken)",
+                f"doel {sla.name!r} telt op de kantoorklok, maar business_hours heeft geen enkel "
+                'tijdvak; verwacht minstens één dag met een tijdvak zoals mon: ["09:00-17:00"]',
+            )
+    office = profile.back_office
+    if office is not None and (office.hours or profile.business_hours) is not None:
+        office_path = "back_office.hours" if office.hours else "business_hours"
+        if not _has_windows(office.hours or profile.business_hours):
+            raise fail(
+                office_path,
+                "(geen tijdvakken)",
+                "de backoffice werkt alleen binnen deze uren, maar er staat geen enkel tijdvak; "
+                'verwacht minstens één dag met een tijdvak zoals mon: ["09:00-17:00"]',
+            )
+    durations: list[tuple[str, DurationModel | None]] = [
+        (f"channels.{key}.handling", ch.handling) for key, ch in profile.channels.items()
+    ]
+    durations.append(("conversation.customer_delay", profile.conversation.customer_delay))
+    durations.append(("patience", profile.patience))
+    if profile.back_office is not None:
+        durations.append(("back_office.work", profile.back_office.work))
+    for path, duration in durations:
+        if duration is not None and duration.kind == "lognormal" and duration.cv <= 0:
+            raise fail(
+                f"{path}.cv",
+                duration.cv,
+                f"cv {duration.cv:g} kan niet bij kind: lognormal; verwacht een cv groter dan 0 "
+                "(bijvoorbeeld 0.8), of kind: fixed voor een vaste duur",
+            )
+    for i, rule in enumerate(profile.priority_rules):
+        for field_name, value, known in (
+            ("channel", rule.channel, profile.channels),
+            ("kind", rule.kind, profile.kinds),
+        ):
+            if value is not None and value not in known:
+                raise fail(
+                    f"priority_rules.{i}.{field_name}",
+                    value,
+                    f"{value!r} staat niet in dit profiel; verwacht een van: {', '.join(known)}",
+                )
     names = [s.name for s in profile.sla_targets]
     for i, name in enumerate(names):
         if name in names[:i]:
@@ -792,6 +841,10 @@ def _semantic_checks(profile: Profile, file: Path | str) -> None:
             None,
             "geef de uren van de backoffice (back_office.hours) of een blok business_hours",
         )
+
+
+def _has_windows(hours: WeekHours | None) -> bool:
+    return hours is not None and any(getattr(hours, day) for day in WEEKDAYS)
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -822,6 +875,28 @@ def parse_profile(data: Any, file: Path | str = "<profiel>") -> Profile:
     return profile
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one block (plain YAML keeps the last one
+    silently, so an edited copy could quietly ignore the manager's first value)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                continue  # SafeLoader itself reports an unhashable key
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"de sleutel {key!r} staat twee keer in hetzelfde blok; verwacht elke sleutel "
+                    "één keer",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_profile(path: str | Path) -> Profile:
     """Read and validate one profile file; a short name looks in ``scenarios/orgs``."""
     file = resolve_profile(path)
@@ -830,7 +905,7 @@ def load_profile(path: str | Path) -> Profile:
     except OSError as exc:
         raise ProfileError(file, f"kan het bestand niet lezen ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "ongeldige YAML"

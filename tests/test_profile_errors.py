@@ -233,3 +233,97 @@ def test_only_first_error_reported_with_count(tmp_path: Path) -> None:
     data["channels"]["whatsapp"]["share"] = 7
     message = error_for(tmp_path, data)
     assert "`channels.x.share`" in message and "1 andere fout" in message
+
+
+# --- values that used to pass the check and crash the engine -------------------------------------
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (lambda d: d["channels"]["x"]["handling"].update(cv=0), "channels.x.handling.cv", "cv"),
+        (lambda d: d.update(patience={"mean_min": 30, "cv": 0}), "patience.cv", "groter dan 0"),
+        (
+            lambda d: d.update(priority_rules=[{"priority": 1, "channel": "reviews"}]),
+            "priority_rules.0.channel",
+            "verwacht een van: x, whatsapp",
+        ),
+        (
+            lambda d: d.update(priority_rules=[{"priority": 1, "kind": "compliment"}]),
+            "priority_rules.0.kind",
+            "verwacht een van: question, complaint",
+        ),
+        (
+            lambda d: d["volume"].update(mentions_per_week=float("inf")),
+            "volume.mentions_per_week",
+            "eindig getal",
+        ),
+        (
+            lambda d: d["channels"]["x"]["handling"].update(mean_min=float("nan")),
+            "channels.x.handling.mean_min",
+            "eindig getal",
+        ),
+        (
+            lambda d: d["volume"].update(mentions_per_week=1e12),
+            "volume.mentions_per_week",
+            "hoogstens 1000000",
+        ),
+        (
+            lambda d: d.update(
+                business_hours={"mon": []},
+                sla_targets=[
+                    {
+                        "name": "r",
+                        "metric": "first_response",
+                        "within": "1h",
+                        "goal": 0.9,
+                        "clock": "business",
+                    }
+                ],
+            ),
+            "business_hours",
+            "geen enkel tijdvak",
+        ),
+        (
+            lambda d: d.update(business_hours={"mon": []}, back_office={"work": {"mean_min": 60}}),
+            "business_hours",
+            "backoffice",
+        ),
+        (
+            lambda d: d.update(
+                sla_targets=[{"name": "r", "metric": "resolution", "within": "1d", "goal": "150%"}]
+            ),
+            "sla_targets.0.goal",
+            "hoogstens 100%",
+        ),
+    ],
+)
+def test_bad_values_get_a_message_instead_of_a_crash(tmp_path: Path, change, path, words) -> None:
+    data = base()
+    change(data)
+    message = error_for(tmp_path, data)
+    assert f"`{path}`" in message and words in message
+
+
+def test_duplicate_yaml_key_names_the_key_and_line(tmp_path: Path) -> None:
+    text = yaml.safe_dump(base(), sort_keys=False)
+    text = text.replace("current_coverage: business-hours\n", "current_coverage: 24-7\n", 1)
+    text += "current_coverage: business-hours\n"
+    file = tmp_path / "dubbel.yaml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(file)
+    line = text.count("\n")  # the second key is on the last line
+    assert "'current_coverage' staat twee keer" in str(info.value)
+    assert f"regel {line}," in str(info.value)
+
+
+def test_shrinkage_and_premiums_accept_percentages(tmp_path: Path) -> None:
+    data = base()
+    data["costs"] = {"shrinkage": "30%", "night_premium": "40%", "weekend_premium": "150%"}
+    file = tmp_path / "procent.yaml"
+    file.write_text(yaml.safe_dump(data), encoding="utf-8")
+    costs = load_profile(file).costs
+    assert (costs.shrinkage, costs.night_premium, costs.weekend_premium) == pytest.approx(
+        (0.3, 0.4, 1.5)
+    )
+    data["costs"] = {"shrinkage": "100%"}
+    assert "`costs.shrinkage`" in error_for(tmp_path, data)
