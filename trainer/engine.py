@@ -41,6 +41,7 @@ from trainer.rules import (
 from trainer.text import (
     AddressForm,
     address_form,
+    clause_around,
     emoji_spans,
     first_name,
     sentence_around,
@@ -195,8 +196,9 @@ def _existence(check: ExistenceCheck) -> Runner:
         excused = _finditer(exceptions, reply)
         for m in matches:
             start, end = m.span()
-            if check.exception_scope == "sentence":
-                s, e = sentence_around(reply, start, end)
+            if check.exception_scope in ("sentence", "clause"):
+                around = sentence_around if check.exception_scope == "sentence" else clause_around
+                s, e = around(reply, start, end)
                 if any(s <= x.start() < e for x in excused):
                     continue
             elif any(x.start() < end and start < x.end() for x in excused):

@@ -107,7 +107,8 @@ class ExistenceCheck(_CheckBase):
     patterns: list[Regex] = Field(default_factory=list)
     org_tokens: dict[OrgType, list[str]] = Field(default_factory=dict)
     exceptions: list[Regex] = Field(default_factory=list)  # matches that excuse a hit
-    exception_scope: Literal["match", "sentence"] = "match"
+    # Where an exception excuses a hit: overlapping the match, in its clause, or its sentence.
+    exception_scope: Literal["match", "clause", "sentence"] = "match"
 
     @field_validator("patterns", "exceptions")
     @classmethod

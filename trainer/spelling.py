@@ -11,7 +11,10 @@ stays quiet: a false alarm teaches a trainee to ignore the feedback.
 The d/t check only looks at patterns that are certain without a parser: "ik" directly followed
 by a verb ending in -dt ("ik wordt" -> "word"), a subject pronoun directly followed by a known
 d-stem verb without t ("hij word" -> "wordt"), and the inverted forms "wordt jij" -> "word jij",
-"word u" -> "wordt u" and "meld hij" -> "meldt hij". The verb before "jij" or "je" takes no t
+"word u" -> "wordt u" and "meld hij" -> "meldt hij"; "Wordt je" before a word that shows
+"je" is the subject ("Wordt je morgen gebeld?" -> "Word je"; "Wordt je pakket" is right); and a
+determiner plus noun opening the clause before a bare d-stem ("Het pakket word verstuurd",
+"De monteur meld zich" -> "wordt", "meldt"). The verb before "jij" or "je" takes no t
 ("word jij", "vind je"), "wordt u" does; those stay unflagged. Both the wrong and the suggested
 form must be real words.
 
@@ -372,6 +375,18 @@ CLAUSE_OPENERS = frozenset(
         "welke", "misschien", "hopelijk", "toen", "nu", "zo",
     }
 )  # fmt: skip
+# Words after "je" that show it is the subject, not "your": "Wordt je morgen gebeld?" (wrong:
+# "Word je") against "Wordt je pakket morgen bezorgd?" (right: "je pakket" is the subject).
+JE_SUBJECT_NEXT = frozenset(
+    {
+        "morgen", "vandaag", "vanavond", "straks", "nog", "ook", "al", "snel", "dan", "nu",
+        "zo", "even", "wel", "niet", "nooit", "er", "het", "dat", "dit", "zelf", "echt",
+        "vaak", "altijd", "gauw", "zometeen", "binnenkort",
+    }
+)  # fmt: skip
+# Determiners that open a subject noun phrase: "Het pakket word verstuurd" -> "wordt".
+DETERMINERS = frozenset({"de", "het", "een", "dit", "dat", "deze", "die", "onze", "ons", "mijn"})
+PARTICIPLE_MIN_LETTERS = 6  # "gebeld", "gemeld"; shorter ge-words are nouns ("geld")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -391,6 +406,19 @@ def dt_errors(text: str) -> list[tuple[int, int, str, str]]:
 
     def subject_at(i: int) -> bool:
         return 0 <= i < len(tokens) and tokens[i][2].lower() in SUBJECTS
+
+    def je_is_subject(i: int) -> bool:
+        """Whether the word at i (after "je") shows that "je" is the subject."""
+        if not 0 <= i < len(tokens) or boundary_between(i - 1, i):
+            return False
+        word = tokens[i][2].lower()
+        participle = (
+            word.startswith("ge") and len(word) >= PARTICIPLE_MIN_LETTERS and word[-1] in "dtn"
+        )
+        return word in JE_SUBJECT_NEXT or participle
+
+    def opens_clause(i: int) -> bool:
+        return i == 0 or boundary_between(i - 1, i) or tokens[i - 1][2].lower() in CLAUSE_OPENERS
 
     for i in range(len(tokens) - 1):
         if boundary_between(i, i + 1):
@@ -414,10 +442,31 @@ def dt_errors(text: str) -> list[tuple[int, int, str, str]]:
             # "hij word" -> "hij wordt"; "je/u/het word" only where the pronoun opens the clause
             # and no other subject follows ("Het vind ik fijn" is an inversion, and correct).
             target, suggestion = i + 1, right + "t"
+        elif (
+            right == "je"
+            and left.endswith("dt")
+            and _is_d_stem_verb(left[:-1])
+            and je_is_subject(i + 2)
+        ):
+            # "Wordt je morgen gebeld?" -> "Word je": before "je" as subject the t goes.
+            target, suggestion = i, left[:-1]
         elif right in ("u", "hij", "zij") and _is_d_stem_verb(left) and not subject_at(i - 1):
             # "Word u geholpen?" -> "Wordt u", "Dan meld hij" -> "meldt hij": with u, hij and
             # zij the verb keeps its t, also before the pronoun.
             target, suggestion = i, left + "t"
+        if (
+            target < 0
+            and left in DETERMINERS
+            and opens_clause(i)
+            and i + 2 < len(tokens)
+            and not boundary_between(i + 1, i + 2)
+            and right not in SUBJECTS
+            and _is_d_stem_verb(tokens[i + 2][2].lower())
+            and not subject_at(i + 3)
+        ):
+            # "Het pakket word verstuurd", "De monteur meld zich": a determiner opening the
+            # clause, a noun and a bare d-stem; "Het boek vind je" (inversion) is left alone.
+            target, suggestion = i + 2, tokens[i + 2][2].lower() + "t"
         if target < 0:
             continue
         start, end, word = tokens[target]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Literal
 
 import emoji
@@ -24,6 +25,15 @@ INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
 FORMAL_RE = re.compile(r"\b(?:u|uw)\b", re.IGNORECASE)
 # A sentence ends at . ! ? or a line break; good enough for tweets and short replies.
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+# Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
+# "of/en/maar" followed by a verb that sends the reader somewhere ("Stuur een DM of bel ...").
+# A plain comma does not end a clause: it often only separates a list ("adres, postcode").
+CLAUSE_BREAK_RE = re.compile(
+    r"[;:]|,\s*(?=(?:dan|of|maar|anders|want)\b)"
+    r"|\b(?:of|en|maar|anders)\s+(?=(?:bel|belt|mail|mailt|e-mail|stuur|kijk|vul|neem|ga|check|"
+    r"surf|app)\b)",
+    re.IGNORECASE,
+)
 HASHTAG_RE = re.compile(r"#(\w+)")
 # Text emoticons: :) :-) ;) ;-) :D :P :( =) xD <3
 EMOTICON_RE = re.compile(r"(?<![\w/])(?:[:;=][-']?[)(DPpOo3]|\b[xX]D\b|<3)(?![\w])")
@@ -47,6 +57,18 @@ def sentence_around(text: str, start: int, end: int) -> Span:
         if s <= start < e or (s < end <= e):
             return s, e
     return 0, len(text)
+
+
+def clause_around(text: str, start: int, end: int) -> Span:
+    """The span of the clause holding [start, end): the sentence, cut at ``CLAUSE_BREAK_RE``.
+    An exception such as "in een DM" excuses only what stands in its own clause, so "Stuur
+    een DM of bel 030 123 4567" still counts the phone number."""
+    s, e = sentence_around(text, start, end)
+    cuts = [s] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, s, e)] + [e]
+    for left, right in pairwise(cuts):
+        if left <= start < right:
+            return left, max(right, min(end, e))
+    return s, e
 
 
 def address_markers(text: str) -> tuple[list[Span], list[Span]]:
