@@ -42,7 +42,8 @@ Reputation:
 ``attainment_by(result, "channel" | "hour_of_week")`` breaks the SLA attainment down per channel
 or per hour of the week (of arrival); ``backlog_profile(result)`` gives the mean backlog per hour
 of the week; ``with_sla_columns(result)`` adds each target's due time and status to the records
-for export.
+for export, and ``export_records(result)`` adds readable ``measured``/``week``/``weekday``/``time``
+columns on top (what ``webcare-sim run --records`` writes).
 """
 
 from __future__ import annotations
@@ -185,6 +186,33 @@ def with_sla_columns(result: SimResult) -> MentionRecords:
         extra[f"sla_{target.name}_due_min"] = due
         extra[f"sla_{target.name}_status"] = status
     return result.records.with_columns(**extra)
+
+
+WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def export_records(result: SimResult) -> MentionRecords:
+    """The records as a manager exports them: ``with_sla_columns`` plus readable columns.
+
+    ``measured`` (False for warm-up rows, which the KPIs leave out), ``week`` (1 = the first
+    measured week, 0 or less = warm-up), ``weekday`` (Dutch day name) and ``time`` ("HH:MM") of
+    arrival.
+    """
+    arrival = result.records.column("arrival_min")
+    minute_of_week = np.mod(arrival, MINUTES_PER_WEEK)
+    minute_of_day = np.floor(np.mod(arrival, MINUTES_PER_DAY)).astype(np.int64)
+    day = (minute_of_week // MINUTES_PER_DAY).astype(np.int64)
+    week = np.floor((arrival - result.start_min) / MINUTES_PER_WEEK).astype(np.int64) + 1
+    hours, minutes = np.divmod(minute_of_day, MINUTES_PER_HOUR)
+    time = np.char.add(
+        np.char.add(np.char.zfill(hours.astype(str), 2), ":"), np.char.zfill(minutes.astype(str), 2)
+    )
+    return with_sla_columns(result).with_columns(
+        measured=result.measured,
+        week=week,
+        weekday=np.array(WEEKDAY_NAMES)[day],
+        time=time,
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def test_run_prints_a_readable_summary_of_the_current_coverage() -> None:
     assert code == 0
     assert "dekkingsmodel business-hours" in out  # the profile's current staffing
     assert "Eerste reactie: gemiddeld" in out and "Kosten per week" in out
-    assert "SLA reactie-binnen-dag: gehaald (doel 90%)" in out
+    assert "SLA reactie-binnen-dag (kalenderklok, 24 u, doel 90%): gehaald" in out
 
 
 def test_run_json_is_deterministic_and_has_documented_keys() -> None:
@@ -33,7 +33,8 @@ def test_run_json_is_deterministic_and_has_documented_keys() -> None:
     assert code == 0
     data = json.loads(out)
     assert set(data) == {
-        "profile", "title", "coverage", "weeks", "warmup_weeks", "seed", "kpis", "records"
+        "profile", "title", "coverage", "weeks", "warmup_weeks", "seed", "targets", "kpis", "by",
+        "records",
     }  # fmt: skip
     assert data["coverage"] == "24-7" and data["seed"] == 5
     kpis = data["kpis"]
@@ -175,3 +176,113 @@ def test_a_write_error_without_an_os_reason_still_says_what_went_wrong(
     with pytest.raises(SweepError) as info:
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
     assert "schijf vol" in str(info.value) and "None" not in str(info.value)
+
+
+# --- bad input that used to crash, records export, breakdowns, compare readability ---------------
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--seed", "-1"), "0 of meer"),
+        (("--weeks", "1e9"), "hoogstens 520"),
+        (("--weeks", "500", "--warmup-weeks", "30"), "hoogstens 520"),
+    ],
+)
+def test_run_refuses_bad_seed_and_absurd_lengths_with_exit_2(args, words) -> None:
+    code, _, err = invoke("run", "library", *args)
+    assert code == 2 and err.startswith("Fout:") and words in " ".join(err.split())
+
+
+def test_a_volume_too_large_for_memory_is_refused_before_simulating(tmp_path: Path) -> None:
+    text = Path("scenarios/orgs/airline.yaml").read_text(encoding="utf-8")
+    big = tmp_path / "groot.yaml"
+    big.write_text(text.replace("mentions_per_week: 60000", "mentions_per_week: 900000"), "utf-8")
+    for command in (("run", str(big)), ("compare", str(big), "-r", "2")):
+        code, _, err = invoke(*command, "--weeks", "20")
+        assert code == 2 and "vermeldingen verwacht" in " ".join(err.split())
+
+
+def test_an_engine_error_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.cli
+
+    def refuse(*args: object) -> None:
+        raise ValueError("model 'x': rate_per_hour holds nan; expected finite values >= 0")
+
+    monkeypatch.setattr(sim.cli, "check_run", refuse)
+    for command in ("run", "compare"):
+        code, out, err = invoke(command, "library", "--weeks", "1")
+        assert code == 2 and err.startswith("Fout:") and "rate_per_hour" in err
+        assert "Traceback" not in out + err
+
+
+def test_records_carry_sla_status_and_readable_time_columns(tmp_path: Path) -> None:
+    csv = tmp_path / "r.csv"
+    code, _, _ = invoke("run", "library", "--weeks", "1", "--json", "--records", str(csv))
+    assert code == 0
+    frame = pd.read_csv(csv)
+    for name in ("reactie-binnen-dag", "reactie-binnen-4-werkuren"):
+        assert set(frame[f"sla_{name}_status"]) <= {"met", "breached", "pending", "excluded"}
+        assert (frame[f"sla_{name}_due_min"] >= frame["arrival_min"]).all()
+    warm_up = frame["arrival_min"] < 7 * 1440
+    assert warm_up.any() and not frame["measured"][warm_up].any()
+    assert frame["measured"][~warm_up].all() and (frame["week"][~warm_up] == 1).all()
+    first = frame.iloc[0]
+    minute = first["arrival_min"] % 1440
+    assert first["time"] == f"{int(minute // 60):02d}:{int(minute % 60):02d}"
+    days = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    assert first["weekday"] == days[int(first["arrival_min"] % 10080 // 1440)]
+
+
+def test_run_by_channel_and_by_hour(tmp_path: Path) -> None:
+    code, out, _ = invoke("run", "library", "--weeks", "1", "--json", "--by", "channel")
+    data = json.loads(out)
+    assert code == 0 and [row["channel"] for row in data["by"]][:2] == ["facebook", "instagram"]
+    assert {"needs_reply", "answered", "reactie-binnen-dag_attainment"} <= set(data["by"][0])
+    assert sum(row["needs_reply"] for row in data["by"]) == data["kpis"]["needs_reply"]
+    code, out, _ = invoke("run", "library", "--weeks", "1", "--json", "--by", "hour")
+    rows = json.loads(out)["by"]
+    assert len(rows) == 168 and rows[33]["weekday"] == "dinsdag" and rows[33]["hour"] == "09:00"
+    code, out, _ = invoke("run", "library", "--weeks", "1", "--by", "channel")
+    assert code == 0 and "Kanaal" in out and "facebook" in out
+    assert invoke("run", "library", "--by", "dag")[0] == 2
+
+
+def test_the_shipped_telecom_incident_hits_the_first_measured_week(tmp_path: Path) -> None:
+    text = Path("scenarios/orgs/telecom.yaml").read_text(encoding="utf-8")
+    example = text.replace("incidents: []\n#  - {week: 1", "incidents:\n  - {week: 1")
+    assert example != text  # the shipped example, switched on
+    runs = {}
+    for label, source in (("zonder", text), ("met", example)):
+        file = tmp_path / f"telecom-{label}.yaml"
+        file.write_text(source, encoding="utf-8")
+        csv = tmp_path / f"{label}.csv"
+        code, out, _ = invoke("run", str(file), "--json", "--records", str(csv))  # the defaults
+        assert code == 0
+        frame = pd.read_csv(csv)
+        window = (
+            frame["measured"]
+            & (frame["week"] == 1)
+            & (frame["weekday"] == "woensdag")
+            & (frame["time"] >= "14:00")
+            & (frame["time"] < "20:00")
+        )
+        runs[label] = (json.loads(out)["kpis"]["arrived"], int(window.sum()))
+    assert runs["met"][1] > 3 * runs["zonder"][1]  # four times the volume for six hours
+    assert runs["met"][0] > runs["zonder"][0]
+
+
+def test_compare_is_readable_with_clock_limit_verdict_and_targets() -> None:
+    args = ("compare", "telecom", "-c", "24-7", "business-hours", "-w", "1", "-r", "3")
+    code, out, _ = invoke(*args)
+    assert code == 0
+    assert "SLA reactie-1u (kalenderklok, 1 u, doel 90%): gehaald" in out
+    assert "Eerste reactie: gemiddeld (alleen beantwoord)" in out
+    assert "± 0,00" not in out and "785,00 " in out  # the rota's hours have no interval
+    lines = [line for line in out.splitlines() if "reactie-1u" in line]
+    assert "✓" in lines[0] and "✗" in lines[0]  # 24/7 meets it, office hours do not
+    langste = next(line for line in out.splitlines() if "Eerste reactie: langste" in line)
+    assert " u " in langste and " min" not in langste  # hours, not thousands of minutes
+    data = json.loads(invoke(*args, "--json")[1])
+    assert data["targets"][0] == {
+        "name": "reactie-1u", "metric": "first_response", "within_min": 60.0, "goal": 0.9,
+        "clock": "calendar",
+    }  # fmt: skip
