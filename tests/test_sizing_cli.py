@@ -118,6 +118,12 @@ def test_coverage_report_writes_a_self_contained_page(small_profile: Path, tmp_p
     code, out, _ = _run("coverage-report", str(small_profile), "--out", str(page), *QUICK)
     assert code == 0
     assert "24/7" in out and "Best in class webcare" in out
+    # Models are columns and figures rows, so nothing is cut off at 140 columns.
+    assert "…" not in out
+    assert "D1 = eerste reactie binnen 1 uur voor 90% (kalenderklok)" in out
+    assert "D2 = oplossing binnen 24 uur voor 90% (kalenderklok)" in out
+    assert "Gehaald D1" in out and "Gehaald D2" in out
+    assert "Doelen gehaald?" in out and "beste poging" in out
     text = page.read_text(encoding="utf-8")
     assert "vegaEmbed" in text and "https://cdn" not in text
     for name in ("extended-hours", "business-hours", "24-7"):
