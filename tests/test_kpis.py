@@ -332,3 +332,50 @@ def test_backlog_profile_shows_the_overnight_pile_per_hour_of_the_week() -> None
     assert monday_16 < 0.1 * monday_8
     # The time-weighted mean over the week agrees with the headline figure.
     assert profile["backlog_mean"].mean() == pytest.approx(summarise(result).backlog_mean, rel=0.01)
+
+
+@pytest.mark.parametrize(("handling_min", "status"), [(20.0, "met"), (40.0, "breached")])
+def test_friday_1630_with_a_business_clock_is_due_monday_0930_end_to_end(
+    handling_min: float, status: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One mention Friday 16:30, Mon-Fri 9-17, a 60-minute business-clock target: the agent
+    starting Monday 09:00 replies at 09:20 (met) or, with a longer answer, at 09:40 (breached)."""
+    import sim.engine
+    from sim.arrivals import Mentions
+
+    def one(values: list[float] | list[int] | list[bool], dtype: type = float) -> np.ndarray:
+        return np.array(values, dtype=dtype)
+
+    mention = Mentions(
+        arrival_min=one([FRIDAY_1630]),
+        channel=one([0], int),
+        kind=one([0], int),
+        public=one([True], bool),
+        author_reach=one([100.0]),
+        high_reach=one([False], bool),
+        needs_reply=one([True], bool),
+        priority=one([10], int),
+        backoffice=one([False], bool),
+        moved_private=one([False], bool),
+        turns=one([1], int),
+        patience_min=one([np.inf]),
+        backoffice_min=one([0.0]),
+        turn_offset=one([0], int),
+        handling_min=one([handling_min]),
+        ready_delay_min=one([0.0]),
+    )
+    monkeypatch.setattr(sim.engine, "draw_mentions", lambda spec, horizon, rng: mention)
+    target = SlaTarget("r60-werk", "first_response", 60.0, 0.9, clock="business")
+    spec = replace(
+        stationary_spec(1.0, 5.0, 0),
+        rota=office_rota(1, office_hours(9, 16)),  # the team leaves at 16:00, the clock at 17:00
+        business_hours=office_hours(),
+        sla_targets=(target,),
+    )
+    result = simulate(spec, weeks=2, rng=np.random.default_rng(0))
+    replied = result.records.column("first_response_min")[0]
+    assert replied == NEXT_MONDAY_0930 - 10 + (handling_min - 20.0)  # 09:20 or 09:40
+    due, state = sla_status(result, target)
+    assert due[0] == NEXT_MONDAY_0930 and state[0] == status
+    k = summarise(result)
+    assert (k.sla[0].met, k.sla[0].breached) == ((1, 0) if status == "met" else (0, 1))

@@ -9,7 +9,13 @@ import pytest
 from sim import spec
 from sim.engine import simulate
 from sim.kpis import summarise
-from sim.profile import list_profiles, load_profile, offered_hours_per_week, rota_hours_per_week
+from sim.profile import (
+    compile_profile,
+    list_profiles,
+    load_profile,
+    offered_hours_per_week,
+    rota_hours_per_week,
+)
 
 PROFILES = list_profiles()
 SECTIONS_NEEDING_SOURCES = ("general", "volume", "channels", "kinds", "conversation", "costs")
@@ -86,3 +92,20 @@ def test_profile_simulates_one_week_of_current_coverage(name: str) -> None:
     assert 0 < kpis["utilisation"] < 1
     for target in model.sla_targets:
         assert f"sla_{target.name}_attainment" in kpis
+
+
+def test_library_staffing_matches_its_description_of_part_time_webcare() -> None:
+    profile = load_profile("library")
+    model = profile.compile()
+    assert rota_hours_per_week(model) == 15.0  # two blocks of 1.5 h on five workdays
+    assert "15 uur per week" in profile.description and "naast ander werk" in profile.description
+    paid = rota_hours_per_week(model) / (1 - model.cost.shrinkage)
+    assert paid / model.cost.fte_hours_per_week < 1  # one person, part of their week
+
+
+def test_bank_two_working_days_target_counts_the_banks_own_working_day() -> None:
+    model = compile_profile("bank")
+    target = next(t for t in model.sla_targets if t.name == "oplossing-2-werkdagen")
+    assert model.business_hours is not None
+    monday = [e - s for s, e in model.business_hours.windows if s < 1440]
+    assert target.clock == "business" and target.within_min == 2 * sum(monday)
