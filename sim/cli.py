@@ -33,8 +33,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from sim.engine import MAX_EXPECTED_MENTIONS, MAX_WEEKS, SimResult, check_run
 from sim.experiment import CONFIDENCE, Estimate, compare, run
-from sim.kpis import summarise
+from sim.kpis import WEEKDAY_NAMES, attainment_by, export_records, summarise
 from sim.parallel import ParallelError, Runner, dask_address
 from sim.profile import Profile, ProfileError, list_profiles, load_profile, resolve_profile
 from sim.report import (
@@ -286,6 +287,126 @@ SeedOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (zie docs/cli-sim.md).")]
 
 
+CLOCK_NL = {"calendar": "kalenderklok", "business": "kantoorklok"}
+BY_CHOICES = {"channel": "channel", "hour": "hour_of_week"}  # --by value -> attainment_by key
+
+
+def _check_simulation(spec: ModelSpec, weeks: float, warmup_weeks: float, seed: int) -> None:
+    """Refuse before simulating what the engine would refuse or could not hold in memory."""
+    if seed < 0:
+        _fail(f"--seed is {seed}; geef een geheel getal van 0 of meer, bijvoorbeeld --seed 1")
+    if weeks + warmup_weeks > MAX_WEEKS:
+        _fail(
+            f"--weeks plus --warmup-weeks is {weeks + warmup_weeks:g} weken; geef samen hoogstens "
+            f"{MAX_WEEKS} weken (tien jaar)"
+        )
+    expected = sum(spec.rate_per_hour) * (weeks + warmup_weeks)
+    if expected > MAX_EXPECTED_MENTIONS:
+        _fail(
+            f"{spec.name}: {_nl(expected, 0)} vermeldingen verwacht in "
+            f"{_weeks(weeks + warmup_weeks)}; dat past niet in het geheugen. Geef minder weken of "
+            f"een lager volume (hoogstens {_nl(MAX_EXPECTED_MENTIONS, 0)} vermeldingen per run)"
+        )
+    try:
+        check_run(spec, weeks, warmup_weeks)
+    except ValueError as exc:  # the engine's own checks: a message, never a traceback
+        _fail(f"het model kan niet gesimuleerd worden: {exc}")
+
+
+def _sla_label(target: SlaTarget) -> str:
+    """ "SLA reactie-1u (kalenderklok, 1 u, doel 90%)": the promise, readable in one row."""
+    within = _duration(target.within_min)
+    return f"SLA {target.name} ({CLOCK_NL[target.clock]}, {within}, doel {target.goal:.0%})"
+
+
+def _duration(minutes: float) -> str:
+    """60 -> "1 u", 90 -> "90 min", 1020 -> "17 u", 150 -> "2,5 u"."""
+    if minutes < 60 or (minutes < 120 and minutes % 60):
+        return f"{_nl(minutes, 0 if minutes == int(minutes) else 1)} min"
+    hours = minutes / 60
+    return f"{_nl(hours, 0 if hours == int(hours) else 1)} u"
+
+
+def _kpi_label(key: str, spec: ModelSpec) -> tuple[str, str]:
+    """``_label`` with each SLA target's clock and limit, and response times marked as counting
+    answered mentions only."""
+    for target in spec.sla_targets:
+        if key == f"sla_{target.name}_attainment":
+            return (f"{_sla_label(target)}: gehaald", "percent")
+    label, unit = _label(key, spec)
+    if key.startswith("first_response_"):
+        label += " (alleen beantwoord)"
+    return label, unit
+
+
+def _fmt_cell(est: Estimate, unit: str) -> str:
+    """A compare cell: "mean ± half-width", minutes of 2 h or more in hours, and just the value
+    when the interval rounds to nothing (e.g. agent hours, fixed by the rota)."""
+    if unit == "minutes" and est.n and abs(est.mean) >= 120:
+        est = Estimate(est.mean / 60, est.low / 60, est.high / 60, est.n)
+        unit = "hours"
+    decimals = {"count": 0, "percent": 1, "euro": 2, "minutes": 1, "hours": 1}.get(unit, 2)
+    scale = 100.0 if unit == "percent" else 1.0
+    if est.n == 0:
+        return "–"
+    if not math.isfinite(est.half_width) or round(est.half_width * scale, decimals) == 0:
+        if unit == "hours":
+            return f"{_nl(est.mean, decimals)} u"
+        return _fmt(est.mean, unit)
+    text = f"{_nl(est.mean * scale, decimals)} ± {_nl(est.half_width * scale, decimals)}"
+    suffix = {"percent": "%", "minutes": " min", "hours": " u"}.get(unit, "")
+    return ("€ " if unit == "euro" else "") + text + suffix
+
+
+def _targets_json(spec: ModelSpec) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": t.name,
+            "metric": t.metric,
+            "within_min": t.within_min,
+            "goal": t.goal,
+            "clock": t.clock,
+        }
+        for t in spec.sla_targets
+    ]
+
+
+def _by_rows(result: SimResult, by: str) -> list[dict[str, Any]]:
+    """Attainment per channel or per hour of the week, as JSON-ready rows."""
+    table = attainment_by(result, BY_CHOICES[by])  # type: ignore[arg-type]
+    rows = []
+    for group, row in table.iterrows():
+        out: dict[str, Any] = {BY_CHOICES[by]: group}
+        if by == "hour":
+            day, hour = divmod(int(group), 24)
+            out["weekday"], out["hour"] = WEEKDAY_NAMES[day], f"{hour:02d}:00"
+        out.update({k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+        rows.append(out)
+    return rows
+
+
+def _by_table(rows: list[dict[str, Any]], by: str, spec: ModelSpec) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Kanaal" if by == "channel" else "Uur van de week")
+    for title in ("Reactie nodig", "Beantwoord", "Eerste reactie gem. (alleen beantwoord)"):
+        table.add_column(title, justify="right")
+    for target in spec.sla_targets:
+        table.add_column(_sla_label(target).removeprefix("SLA "), justify="right")
+    for row in rows:
+        group = row["channel"] if by == "channel" else f"{row['weekday']} {row['hour']}"
+        cells = [
+            _fmt(row["needs_reply"], "count"),
+            _fmt(row["answered"], "count"),
+            _fmt(row["first_response_mean_min"], "minutes"),
+        ]
+        for target in spec.sla_targets:
+            value = row[f"{target.name}_attainment"]
+            key = f"sla_{target.name}_attainment"
+            cells.append(_fmt(value, "percent") + _verdict(key, value, spec))
+        table.add_row(str(group), *cells)
+    return table
+
+
 @app.command("run")
 def run_command(
     profile: ProfileArg,
@@ -301,24 +422,34 @@ def run_command(
         Path | None,
         typer.Option("--records", help="Schrijf één regel per vermelding naar .csv of .parquet."),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="Toon ook de SLA-resultaten per kanaal (channel) of per uur (hour)."
+        ),
+    ] = None,
 ) -> None:
     """Simuleer één dekkingsmodel en toon de kerncijfers."""
     _check_weeks(weeks, warmup_weeks)
+    if by is not None and by not in BY_CHOICES:
+        _fail(f"--by {by}: kies channel (per kanaal) of hour (per uur van de week)")
     if records is not None and records.suffix.lower() not in RECORD_SUFFIXES:
         _fail(f"--records {records}: kies een bestandsnaam die eindigt op .csv of .parquet")
     if records is not None:
         _check_out(records, "--records")
     prof = _load(profile)
     spec = _compile(prof, profile, coverage)
+    _check_simulation(spec, weeks, warmup_weeks, seed)
     with _progress(_show_progress(json_out), "Simuleren…", None):
         result = run(spec, weeks=weeks, seed=seed, warmup_weeks=warmup_weeks)
     kpis = summarise(result).as_dict()
+    by_rows = _by_rows(result, by) if by is not None else None
     if records is not None:
         try:
             if records.suffix.lower() == ".csv":
-                result.records.to_csv(records)
+                export_records(result).to_csv(records)
             else:
-                result.records.to_parquet(records)
+                export_records(result).to_parquet(records)
         except OSError as exc:
             _fail(f"kan {records} niet schrijven ({exc.strerror or exc})")
     if json_out:
@@ -330,7 +461,9 @@ def run_command(
                 "weeks": weeks,
                 "warmup_weeks": warmup_weeks,
                 "seed": seed,
+                "targets": _targets_json(spec),
                 "kpis": kpis,
+                "by": by_rows,
                 "records": str(records) if records is not None else None,
             }
         )
@@ -345,9 +478,11 @@ def run_command(
     table.add_column("Kerncijfer")
     table.add_column("Waarde", justify="right")
     for key, value in kpis.items():
-        label, unit = _label(key, spec)
+        label, unit = _kpi_label(key, spec)
         table.add_row(label, _fmt(value, unit) + _verdict(key, value, spec))
     console.print(table)
+    if by_rows is not None:
+        console.print(_by_table(by_rows, by or "", spec))
     if records is not None:
         console.print(f"Vermeldingen geschreven naar {records}", markup=False)
 
@@ -386,7 +521,7 @@ def compare_command(
     prof = _load(profile)
     names = [*(coverage or []), *(more_coverages or [])] or prof.coverage_names
     for name in names:
-        _compile(prof, profile, name)
+        _check_simulation(_compile(prof, profile, name), weeks, warmup_weeks, seed)
     with _progress(_show_progress(json_out), "Herhalingen", len(names) * replications) as tick:
         results = compare(
             prof,
@@ -408,6 +543,7 @@ def compare_command(
                 "replications": replications,
                 "seed": seed,
                 "confidence": CONFIDENCE,
+                "targets": _targets_json(prof.compile(names[0])),
                 "coverages": {
                     r.coverage: {k: e.as_dict() for k, e in r.estimates.items()} for r in results
                 },
@@ -432,12 +568,17 @@ def compare_command(
             k for k in r.estimates if k not in keys and k != "weeks" and not _is_sla_count(k)
         )
     for key in keys:
-        label, unit = _label(key, spec)  # SLA targets are the same under every coverage
+        label, unit = _kpi_label(key, spec)  # SLA targets are the same under every coverage
         cells = [
-            _fmt_estimate(r.estimates[key], unit) if key in r.estimates else "–" for r in results
+            _fmt_cell(r.estimates[key], unit) + _verdict(key, r.estimates[key].mean, spec)
+            if key in r.estimates
+            else "–"
+            for r in results
         ]
         table.add_row(label, *cells)
     console.print(table)
+    if spec.sla_targets:
+        console.print("✓/✗: het gemiddelde haalt het SLA-doel wel/niet.", markup=False)
 
 
 def _verdict(key: str, value: float | int, spec: ModelSpec) -> str:
