@@ -141,6 +141,39 @@ def fixture_context(fixture: Fixture) -> ReplyContext:
     )
 
 
+# A quotation in the reply: 'Helaas, niet thuis' or "..." or „...”. An apostrophe inside a word
+# ("zo'n", "m'n") is no quotation mark, hence the word-character look-arounds.
+QUOTE_RE = re.compile(r"(?<!\w)['‘\"“„]([^'‘’\"“”„\n]{2,300}?)['’\"”](?!\w)")
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def _customer_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
+    """Spans of quotations in the reply that repeat the customer's own words from the post.
+    The wording rules do not judge them: "'Helaas, niet thuis' terwijl je thuis was" quotes the
+    courier's card the customer complained about, it is not the agent's stock apology."""
+    if not ctx.post_text:
+        return []
+    post = f" {_squashed(ctx.post_text)} "
+    spans = []
+    for m in QUOTE_RE.finditer(reply):
+        quoted = _squashed(m.group(1))
+        if quoted and f" {quoted} " in post:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _outside_quotes(runner: Runner) -> Runner:
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        hits = runner(reply, ctx)
+        quotes = _customer_quotes(reply, ctx) if hits else []
+        return [h for h in hits if not any(s <= h[0] and h[1] <= e for s, e in quotes)]
+
+    return run
+
+
 # A hit is (start, end, message fields).
 Hit = tuple[int, int, dict[str, Any]]
 Runner = Callable[[str, ReplyContext], list[Hit]]
@@ -214,6 +247,9 @@ def _substitution(check: SubstitutionCheck) -> Runner:
         return _token_regex(swap), {k.lower(): v for k, v in swap.items()}
 
     base = compiled(check.swap)
+    allowed: dict[str, set[str]] = {
+        org: {w.lower() for w in words} for org, words in check.org_allow.items()
+    }
     per_org: dict[str, tuple[re.Pattern[str] | None, dict[str, str]]] = {
         org: compiled(swap) for org, swap in check.org_swap.items()
     }
@@ -221,8 +257,11 @@ def _substitution(check: SubstitutionCheck) -> Runner:
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
+        allow = allowed.get(ctx.org or "", set())
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
+                if regex is base[0] and m.group().lower() in allow:
+                    continue
                 hits.append(
                     (
                         m.start(),
@@ -451,8 +490,17 @@ class CompiledRule:
         return alerts
 
 
+# Kinds that judge the agent's own wording; a quotation of the customer is not theirs.
+_WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck)
+
+
+def _build(check: Any) -> Runner:
+    runner = _BUILDERS[type(check)](check)
+    return _outside_quotes(runner) if isinstance(check, _WORDING_KINDS) else runner
+
+
 def compile_rule(rule: Rule) -> CompiledRule:
-    return CompiledRule(rule, [(c, _BUILDERS[type(c)](c)) for c in rule.checks])
+    return CompiledRule(rule, [(c, _build(c)) for c in rule.checks])
 
 
 _COMPILED: dict[int, tuple[tuple[Rule, ...], list[CompiledRule]]] = {}

@@ -122,6 +122,9 @@ class SubstitutionCheck(_CheckBase):
     kind: Literal["substitution"]
     swap: dict[str, str] = Field(default_factory=dict)
     org_swap: dict[OrgType, dict[str, str]] = Field(default_factory=dict)
+    # Words of the general list that are ordinary language for one organisation type
+    # ("ticket" is what an airline's customers call their plane ticket).
+    org_allow: dict[OrgType, list[str]] = Field(default_factory=dict)
 
 
 class OccurrenceCheck(_CheckBase):

@@ -22,7 +22,8 @@ AddressForm = Literal["informal", "formal"]
 # Letters only (no digits or underscores), with inner apostrophes or hyphens: "zo'n", "e-mail".
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
-FORMAL_RE = re.compile(r"\b(?:u|uw)\b", re.IGNORECASE)
+# "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you".
+FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
 # A sentence ends at . ! ? or a line break; good enough for tweets and short replies.
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 # Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
