@@ -110,10 +110,38 @@ def test_praise_for_others_gets_no_reply_unless_we_are_tagged() -> None:
         ("Weer dicht vandaag #BiebUtrechtFail", "public"),  # hashtag holding the brand name
         ("Weer dicht vandaag #bieb", "none"),
         ("Weer dicht vandaag, bieb utrecht", "none"),  # a mention without tag or hashtag
+        ("Mail naar info@bieb_utrecht.nl, zeggen ze", "none"),  # an e-mail address, no tag
+        ("Mail naar info@bieb_utrecht zeggen ze", "none"),  # @ after a word character
+        ("Weer dicht vandaag #ikmisdebiebutrecht", "public"),  # brand name at the end
+        ("Weer dicht vandaag #bijdebiebutrechtweg", "none"),  # brand name inside a word
     ],
 )
 def test_tagging_is_read_from_the_text(text: str, expected: str) -> None:
     assert decide(request_post(text=text), BRAND_DICT).expected == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "tagged"),
+    [
+        (
+            "Ik mailde al naar info@koopstra.nl",
+            {"name": "Koopstra", "handles": ["@koopstra"]},
+            False,
+        ),
+        (
+            "Hee @koopstra, waar blijft mijn pakket?",
+            {"name": "Koopstra", "handles": ["@koopstra"]},
+            True,
+        ),
+        ("Fijne #koningsdag allemaal!", {"name": "ING", "handles": ["@ingnl"]}, False),
+        ("Weer storing #INGstoring", {"name": "ING", "handles": ["@ingnl"]}, True),
+    ],
+)
+def test_e_mail_addresses_and_words_holding_the_name_are_no_tags(
+    text: str, brand: dict[str, Any], tagged: bool
+) -> None:
+    post = request_post(text=text)
+    assert decide(post, {**brand, "hashtags": []}).expected == ("public" if tagged else "none")
 
 
 def test_explicit_flags_win_over_the_text() -> None:

@@ -105,10 +105,13 @@ def _normalise_handle(handle: str) -> str:
 
 
 def tags_handle(text: str, handles: Iterable[str]) -> bool:
-    """True when ``text`` mentions one of the brand's handles (case-insensitive, whole handle)."""
+    """True when ``text`` mentions one of the brand's handles (case-insensitive, whole handle).
+
+    The @ must not follow a word character or a dot: "info@koopstra.nl" is an e-mail address,
+    not a tag of @koopstra."""
     for handle in handles:
         name = _normalise_handle(handle)
-        if name and re.search(rf"@{re.escape(name)}(?!\w)", text, re.IGNORECASE):
+        if name and re.search(rf"(?<![\w.])@{re.escape(name)}(?!\w)", text, re.IGNORECASE):
             return True
     return False
 
@@ -119,12 +122,14 @@ def _squash(value: str) -> str:
 
 
 def uses_brand_hashtag(text: str, hashtags: Iterable[str], brand_name: str = "") -> bool:
-    """True when ``text`` uses one of the brand's hashtags or a hashtag holding the brand name."""
+    """True when ``text`` uses one of the brand's hashtags, or a hashtag that starts or ends with
+    the brand name ("#koopstrafail", "#weerkoopstra"). A name inside a longer word is not the
+    brand: "#koningsdag" holds "ing" but is no hashtag about ING."""
     wanted = {_squash(tag) for tag in hashtags if _squash(tag)}
     brand = _squash(brand_name)
     for match in HASHTAG_RE.finditer(text):
         tag = _squash(match.group(1))
-        if tag in wanted or (len(brand) >= 2 and brand in tag):
+        if tag in wanted or (len(brand) >= 2 and (tag.startswith(brand) or tag.endswith(brand))):
             return True
     return False
 
