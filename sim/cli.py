@@ -36,6 +36,7 @@ from rich.table import Table
 from sim.engine import MAX_EXPECTED_MENTIONS, MAX_WEEKS, SimResult, check_run
 from sim.experiment import CONFIDENCE, Estimate, compare, run
 from sim.kpis import WEEKDAY_NAMES, attainment_by, export_records, summarise
+from sim.nl import HOURS_FROM_MIN, plural
 from sim.parallel import ParallelError, Runner, dask_address
 from sim.profile import Profile, ProfileError, list_profiles, load_profile, resolve_profile
 from sim.report import (
@@ -115,7 +116,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fte": ("Fte", "number"),
     "cost_per_week_eur": ("Kosten per week", "euro"),
     "cost_per_answered_eur": ("Kosten per beantwoorde vermelding", "euro"),
-    "reputation_exposure_reach_hours": ("Reputatierisico (bereik × uren)", "number"),
+    "reputation_exposure_reach_hours": ("Reputatierisico (bereik × uur)", "number"),
 }
 
 
@@ -241,6 +242,8 @@ def _fmt_estimate(est: Estimate, unit: str) -> str:
     scale = 100.0 if unit == "percent" else 1.0
     text = f"{_nl(est.mean * scale, decimals)} ± {_nl(est.half_width * scale, decimals)}"
     suffix = {"percent": "%", "minutes": " min"}.get(unit, "")
+    if unit == "minutes" and abs(est.mean) >= HOURS_FROM_MIN:
+        suffix += f" ({_nl(est.mean / 60, 1)} u)"
     return ("€ " if unit == "euro" else "") + text + suffix
 
 
@@ -822,7 +825,8 @@ def size_command(
         console.print(
             f"{prof.title or prof.name} — dekkingsmodel {result.coverage} — "
             f"{replications} herhalingen van {_weeks(weeks)} (na {_weeks(warmup_weeks)} inloop) — "
-            f"seed {seed} — {result.evaluations} bezettingen gesimuleerd",
+            f"seed {seed} — {result.evaluations} "
+            f"{plural(result.evaluations, 'bezetting', 'bezettingen')} gesimuleerd",
             markup=False,
         )
         console.print(
@@ -1038,8 +1042,10 @@ def sweep_command(
         return
     console = _console()
     console.print(
-        f"{prof.title or prof.name} — dekkingsmodel {name} — {len(points)} roosterpunten × "
-        f"{replications} herhalingen = {total} runs — seed {seed}",
+        f"{prof.title or prof.name} — dekkingsmodel {name} — {len(points)} "
+        f"{plural(len(points), 'roosterpunt', 'roosterpunten')} × {replications} "
+        f"{plural(replications, 'herhaling', 'herhalingen')} = {total} "
+        f"{plural(total, 'run', 'runs')} — seed {seed}",
         markup=False,
     )
     front = frontier_target(targets)

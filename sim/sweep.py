@@ -33,6 +33,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from sim import nl
 from sim.experiment import estimate, seed_sequences
 from sim.parallel import Progress, Runner, SimJob, run_sim_job
 from sim.profile import Profile
@@ -290,7 +291,9 @@ def frontier_chart(summary: pd.DataFrame, targets: Sequence[SlaTarget]) -> alt.T
         punt=np.where(summary["pareto"], "op de grens (Pareto-optimaal)", "overig"),
     )
     base = alt.Chart(data, title=f"Kosten tegen {target.name} (doel {target.goal:.0%})")
-    x = alt.X("cost_per_week_eur_mean:Q", title="Kosten per week (euro)")
+    x = alt.X(
+        "cost_per_week_eur_mean:Q", title="Kosten per week (euro)", axis=alt.Axis(format=",.0f")
+    )
     y_enc = alt.Y(f"{y}:Q", title="Aandeel op tijd", axis=alt.Axis(format="%"))
     tooltip = [
         "scenario:N",
@@ -317,7 +320,7 @@ def frontier_chart(summary: pd.DataFrame, targets: Sequence[SlaTarget]) -> alt.T
         .mark_rule(strokeDash=[6, 4], color="firebrick")
         .encode(y="goal:Q")
     )
-    return alt.layer(line, points, goal)
+    return alt.layer(line, points, goal).configure(locale=nl.VEGA_LOCALE)
 
 
 def save_chart(chart: alt.TopLevelMixin, path: Path) -> None:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 
 import pytest
 
+from sim import nl
 from sim.profile import Profile, load_profile
 from sim.report import (
     BEST_ATTEMPT,
     BUSINESS_CLOCK_LABEL,
     CLAIM_SOURCE,
     CoverageReport,
+    _pct,
     build_report,
+    charts,
     classify_coverages,
     factor_sentence,
     render_html,
@@ -143,3 +147,26 @@ def test_office_hours_are_also_sized_on_the_business_clock_for_a_fair_factor(
     assert BUSINESS_CLOCK_LABEL in page
     assert f"business-hours ({BEST_ATTEMPT})" in page
     assert "(kantoorklok)" in page
+
+
+def test_page_writes_weeks_and_times_the_dutch_way(report: CoverageReport) -> None:
+    results = (replace(report.results[0], weeks=1.5, warmup_weeks=1.0), *report.results[1:])
+    page = render_html(replace(report, results=results))
+    assert "1,5 weken, na 1 week inloop" in page
+    assert "Reputatierisico (bereik × uur)" in page
+    assert nl.minutes(150) == "150 min (2,5 u)" and nl.minutes(45) == "45 min"
+    assert nl.weeks(2) == "2 weken" and nl.number(1800, 0) == "1.800"
+
+
+def test_a_tick_belongs_to_its_own_target(report: CoverageReport) -> None:
+    cand = report.results[0].best
+    first, second = report.targets
+    easy = replace(first, goal=cand.attainment(first).low - 0.001)
+    hard = replace(second, goal=cand.attainment(second).low + 0.001)
+    assert _pct(cand, easy).endswith("✓") and _pct(cand, hard).endswith("✗")
+
+
+def test_charts_format_numbers_in_dutch(report: CoverageReport) -> None:
+    for chart in charts(report):
+        locale = chart.to_dict()["config"]["locale"]["number"]
+        assert locale["thousands"] == "." and locale["decimal"] == ","

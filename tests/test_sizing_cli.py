@@ -179,3 +179,10 @@ def test_a_cap_below_the_goal_on_average_is_unreachable() -> None:
     result = _unreached(cap_mean=0.85)
     assert not result.unproven
     assert "Niet haalbaar" in " ".join(_size_verdict(result))
+
+
+def test_long_waits_are_also_given_in_hours() -> None:
+    from sim.cli import _fmt_estimate
+
+    assert _fmt_estimate(Estimate(150.0, 140.0, 160.0, 3), "minutes").endswith("(2,5 u)")
+    assert "u)" not in _fmt_estimate(Estimate(45.0, 40.0, 50.0, 3), "minutes")

@@ -16,6 +16,7 @@ from sim.spec import SlaTarget
 from sim.sweep import (
     GridPoint,
     SweepError,
+    frontier_chart,
     grid,
     pareto_mask,
     parse_vary,
@@ -187,3 +188,17 @@ def test_sweep_command_with_one_replication_prints_unknown_and_why(tmp_path: Pat
         CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.csv"), "--json"]).stdout
     )
     assert data["summary"][0]["meets_targets"] is None
+
+
+def test_sweep_counts_are_written_with_singular_words(tmp_path: Path) -> None:
+    args = ["sweep", "library", "--vary", "agents=1", "-r", "1", "-w", "1", "--processes", "1"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.stderr
+    assert "1 roosterpunt × 1 herhaling = 1 run " in result.stdout
+
+
+def test_frontier_chart_formats_numbers_in_dutch() -> None:
+    target = SlaTarget("t", "first_response", 60.0, 0.9)
+    summary = summarise_sweep(_tidy(2, 0.95), [target])
+    locale = frontier_chart(summary, [target]).to_dict()["config"]["locale"]["number"]
+    assert locale["thousands"] == "." and locale["decimal"] == ","
