@@ -1,9 +1,10 @@
 """Service-level targets typed on the command line, such as ``first_response<=60min:90%``.
 
 A manager states a promise in one short string: which clock-time is measured (``first_response``
-or ``resolution``), within how long (minutes ``min`` or hours ``h``/``u``; a bare number is
-minutes), and for what share of the mentions that need a reply. An optional ``@business`` suffix
-measures the time on the business-hours clock of the profile (``@calendar`` is the default)::
+or ``resolution``), within how long (minutes ``min``, hours ``h``/``u`` or days ``d`` as in
+profile files; a bare number is minutes), and for what share of the mentions that need a reply.
+An optional ``@business`` suffix measures the time on the business-hours clock of the profile
+(``@calendar`` is the default)::
 
     first_response<=60min:90%
     resolution<=24h:90%
@@ -25,7 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, cast
 
-from sim.spec import MINUTES_PER_HOUR, SlaTarget
+from sim.spec import MINUTES_PER_DAY, MINUTES_PER_HOUR, SlaTarget
 
 METRICS: tuple[str, ...] = ("first_response", "resolution")
 CLOCKS: tuple[str, ...] = ("calendar", "business")
@@ -34,6 +35,7 @@ UNIT_MINUTES: dict[str, float] = {
     "m": 1.0,
     "h": MINUTES_PER_HOUR,
     "u": MINUTES_PER_HOUR,
+    "d": MINUTES_PER_DAY,  # as in profile files ("1d")
 }
 EXAMPLE = '"first_response<=60min:90%" of "resolution<=24h:90%@business"'
 
@@ -80,7 +82,8 @@ def parse_target(text: str) -> SlaTarget:
     unit = match.group("unit").lower() or "min"
     if unit not in UNIT_MINUTES:
         raise TargetError(
-            f"doel {text!r}: onbekende tijdseenheid {unit!r}; gebruik min (minuten) of h (uren)"
+            f"doel {text!r}: onbekende tijdseenheid {unit!r}; gebruik min (minuten), h (uren) "
+            "of d (dagen)"
         )
     within_min = _number(match.group("number")) * UNIT_MINUTES[unit]
     if within_min <= 0:

@@ -16,6 +16,8 @@ from sim.targets import TargetError, describe, merge_targets, parse_target, pars
         ("first_response <= 2u : 80 % @business", "first_response", 120.0, 0.8, "business"),
         ("first_response<=45:95%", "first_response", 45.0, 0.95, "calendar"),
         ("resolution<=1,5h:99,5%@calendar", "resolution", 90.0, 0.995, "calendar"),
+        ("resolution<=1d:90%", "resolution", 1440.0, 0.9, "calendar"),
+        ("resolution<=2,5d:90%@business", "resolution", 3600.0, 0.9, "business"),
     ],
 )
 def test_parse_valid_targets(
@@ -43,7 +45,7 @@ def test_names_are_stable_and_readable() -> None:
         ("first_response<=60min:101%", "101%"),
         ("first_response<=60min:0%", "0%"),
         ("speed<=60min:90%", "onbekende metriek 'speed'"),
-        ("first_response<=60d:90%", "tijdseenheid 'd'"),
+        ("first_response<=60w:90%", "tijdseenheid 'w'"),
         ("first_response<=60min:90%@night", "onbekende klok 'night'"),
         ("first_response within an hour", "niet te lezen"),
         ("", "niet te lezen"),
