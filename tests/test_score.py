@@ -17,6 +17,7 @@ from trainer.score import (
     DEDUCTION,
     REPLY_POINTS,
     RequestError,
+    key_point_coverage,
     reply_points,
     score_post,
     score_request,
@@ -230,3 +231,39 @@ def test_the_reviewers_address_slip_scores_like_one_capped_error() -> None:
     rules = {a["rule"] for a in result["alerts"]}
     assert rules == {"mixed-address", "address-mismatch"}
     assert result["score"] == DECISION_POINTS + REPLY_POINTS - 2 * DEDUCTION["error"]
+
+
+@pytest.mark.parametrize(
+    ("post_id", "label", "negated", "meant"),
+    [
+        (
+            "library-010",
+            "erkent de fout in plaats van zich te verdedigen",
+            "Dat is niet onze fout, de site klopte gewoon.",
+            "Dat stond niet online: onze fout.",
+        ),
+        (
+            "library-010",
+            "erkent de fout in plaats van zich te verdedigen",
+            "U had moeten bellen voor u kwam.",
+            "Dat had beter gemoeten: de tijden klopte niet.",
+        ),
+    ],
+)
+def test_a_negated_key_point_is_not_covered(
+    post_id: str, label: str, negated: str, meant: str
+) -> None:
+    from trainer.scenarios import get_post
+
+    points = get_post(post_id).key_points
+    assert label in key_point_coverage(negated, points)[1]
+    assert label in key_point_coverage(meant, points)[0]
+
+
+def test_a_denial_does_not_confirm_an_outage() -> None:
+    from trainer.scenarios import get_post
+
+    points = [p for p in get_post("telecom-001").key_points if p.label == "bevestigt de storing"]
+    assert points, "telecom-001 no longer has the key point this test is about"
+    assert key_point_coverage("Dat klopt niet, bij ons werkt alles.", points)[1]
+    assert key_point_coverage("Dat klopt, we werken eraan.", points)[0]
