@@ -53,7 +53,7 @@ def test_audit_writes_csv_and_escaped_html_and_reports_bad_rows(tmp_path: Path) 
         app, ["audit", str(log), "--out", str(out), "--brand", "Bieb", "--handle", "@bieb"]
     )
     assert result.exit_code == 1, result.output
-    assert "3 antwoorden beoordeeld, 2 regels overgeslagen" in result.output
+    assert "3 antwoorden beoordeeld, 2 rijen overgeslagen" in result.output
     assert "regel 4" in result.output and "tiktok" in result.output
     assert "regel 6" in result.output and "reply" in result.output
 
@@ -93,7 +93,7 @@ def test_comma_separated_export_with_all_rows_good_exits_0(tmp_path: Path) -> No
     )
     result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "1 antwoorden beoordeeld, 0 regels overgeslagen" in result.output
+    assert "1 antwoord beoordeeld, 0 rijen overgeslagen" in result.output
 
 
 def test_rows_without_decision_on_closed_channels_count_as_private(tmp_path: Path) -> None:
@@ -163,3 +163,19 @@ def test_a_given_handle_is_used_without_a_note(tmp_path: Path) -> None:
         ["audit", str(log), "--out", str(tmp_path / "o"), "--brand", "Bieb", "--handle", "@x"],
     )
     assert "afgeleid" not in result.output and "getagd te herkennen" not in result.output
+
+
+def test_summary_counts_are_singular_or_plural_and_rows_are_rijen(tmp_path: Path) -> None:
+    log = write_log(
+        tmp_path / "export.csv",
+        [
+            ["channel", "customer_text", "reply"],
+            ["x", "@bieb pas kapot!", GOOD],
+            ["tiktok", "Hallo?", GOOD],
+        ],
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(log), "--out", str(out), "--handle", "@bieb"])
+    assert "1 antwoord beoordeeld, 1 rij overgeslagen." in result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "1 antwoord beoordeeld, 1 rij overgeslagen" in page and "Overgeslagen rijen" in page

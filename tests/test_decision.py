@@ -182,3 +182,9 @@ def test_bad_request_fields_are_named(fields: dict[str, Any], needles: list[str]
 def test_bad_brand_is_named() -> None:
     with pytest.raises(DecisionInputError, match="brand field 'handles'"):
         decide(request_post(), {"name": "X", "handles": "@x"})
+
+
+def test_praise_for_others_cites_the_reference_notes_not_a_study_that_does_not_say_it() -> None:
+    d = decide(request_post(tagged=False, praise_for_others=True), BRAND_DICT)
+    assert d.expected == "none"
+    assert "referentienotities" in d.reason and "Van Noort" not in d.reason

@@ -267,3 +267,13 @@ def test_a_denial_does_not_confirm_an_outage() -> None:
     assert points, "telecom-001 no longer has the key point this test is about"
     assert key_point_coverage("Dat klopt niet, bij ons werkt alles.", points)[1]
     assert key_point_coverage("Dat klopt, we werken eraan.", points)[0]
+
+
+def test_referral_quotes_the_whole_phone_number() -> None:
+    for reply, number in [
+        ("Hoi Sanne, bel ons even op 030 123 4567, dan blokkeren we hem. ^LK", "030 123 4567"),
+        ("Hoi Sanne, onze afdeling is bereikbaar via 088-1234567. ^RB", "088-1234567"),
+    ]:
+        result = score_request({**REQUEST, "reply": reply})
+        quoted = [a["message"] for a in result["alerts"] if a["rule"] == "referral"]
+        assert quoted and number in quoted[0], quoted

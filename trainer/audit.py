@@ -489,6 +489,18 @@ th{background:#f0f0f0} td.num{text-align:right} mark{background:#ffe08a}
 """
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _counts(report: AuditReport) -> str:
+    """ "1 antwoord beoordeeld, 2 rijen overgeslagen": rows of the file are "rijen", so that
+    "regels" only ever means the rubric's rules."""
+    scored = _plural(len(report.scored), "antwoord", "antwoorden")
+    skipped = _plural(len(report.errors), "rij", "rijen")
+    return f"{scored} beoordeeld, {skipped} overgeslagen"
+
+
 def render_html(report: AuditReport) -> str:
     """A self-contained HTML page (no external files); every text from the log is escaped."""
     e = html.escape
@@ -498,7 +510,7 @@ def render_html(report: AuditReport) -> str:
         '<html lang="nl"><head><meta charset="utf-8">',
         f"<title>Webcare-audit {e(report.source)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Webcare-audit: {e(report.source)}</h1>",
-        f"<p>{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen"
+        f"<p>{e(_counts(report))}"
         + (f"; gemiddelde score {mean:.0f} van 100." if mean is not None else ".")
         + "</p>",
         *(f"<p>{e(note)}</p>" for note in report.notes),
@@ -516,7 +528,7 @@ def render_html(report: AuditReport) -> str:
     parts.append("</table><h2>Slechtst beoordeelde antwoorden</h2>")
     parts.append(
         "<table><tr><th>Regel in bestand</th><th>Id</th><th>Datum</th><th>Medewerker</th>"
-        "<th>Kanaal</th><th>Score</th><th>Regels</th><th>Antwoord</th></tr>"
+        "<th>Kanaal</th><th>Score</th><th>Overtreden regels</th><th>Antwoord</th></tr>"
     )
     for r in report.worst():
         rules = ", ".join(dict.fromkeys(r.rules))
@@ -527,7 +539,7 @@ def render_html(report: AuditReport) -> str:
         )
     parts.append("</table>")
     if report.errors:
-        parts.append("<h2>Overgeslagen regels</h2><ul class='error'>")
+        parts.append("<h2>Overgeslagen rijen</h2><ul class='error'>")
         parts.extend(f"<li>{e(err.message)}</li>" for err in report.errors)
         parts.append("</ul>")
     parts.append("</body></html>")
@@ -536,9 +548,7 @@ def render_html(report: AuditReport) -> str:
 
 def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
     """A short Dutch summary for the terminal."""
-    lines = [
-        f"{len(report.scored)} antwoorden beoordeeld, {len(report.errors)} regels overgeslagen."
-    ]
+    lines = [_counts(report) + "."]
     lines.extend(report.notes)
     if report.mean_score is not None:
         lines.append(f"Gemiddelde score: {report.mean_score:.0f} van 100.")
@@ -549,5 +559,9 @@ def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
         )
     lines.extend(err.message for err in report.errors[:10])
     if len(report.errors) > 10:
-        lines.append(f"... en nog {len(report.errors) - 10} overgeslagen regels (zie errors.csv).")
+        rest = len(report.errors) - 10
+        lines.append(
+            f"... en nog {_plural(rest, 'overgeslagen rij', 'overgeslagen rijen')} "
+            "(zie errors.csv)."
+        )
     return lines

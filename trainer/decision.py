@@ -4,9 +4,11 @@ Webcare first decides whether a post asks for a reply at all. A post is *reactiv
 customer expects an answer: the brand is tagged, a hashtag with the brand name is used, or a
 reply would solve the poster's problem; otherwise a reply would be *proactive*, a surprise. The
 matrix in "Wat is webcare?" crosses this with the platform: on the brand's own platform a reply
-is welcome either way, on a platform the consumer started only a reactive reply is. Research
-(Van Noort & Willemsen 2012) backs this up, and adds that chiming in on praise meant for other
-people feels intrusive. Where to reply follows "Webcare: zullen we anders gewoon even appen?":
+is welcome either way, on a platform the consumer started only a reactive reply is (research by
+Van Noort & Willemsen 2012 found the same). That chiming in on praise meant for other people
+can feel intrusive comes from research on webcare replies summarised in the project's reference
+notes (``reference.md``), which names no single study for it, so the reason says just that.
+Where to reply follows "Webcare: zullen we anders gewoon even appen?":
 personal data and heated threads go to a private channel, and a message sent to us on a closed
 channel (WhatsApp, Messenger) is answered there.
 
@@ -25,7 +27,7 @@ from trainer.text import tags_handle, uses_brand_hashtag
 
 SOURCE_MATRIX = "Wat is webcare?"
 SOURCE_CHANNELS = "Webcare: zullen we anders gewoon even appen?"
-SOURCE_RESEARCH = "Van Noort & Willemsen 2012"
+SOURCE_RESEARCH = "onderzoek naar webcare, samengevat in de referentienotities van het project"
 
 INSTEAD_PRAISE = (
     "Reageer niet zelf, maar geef het compliment door aan de collega's over wie het gaat."
