@@ -167,9 +167,9 @@ def test_author_may_be_a_mapping_and_brand_may_be_missing() -> None:
     ("fields", "needles"),
     [
         ({"channel": "tiktok"}, ["channel", "'tiktok'", "whatsapp"]),
-        ({"platform": None}, ["platform", "no value", "consumer"]),
+        ({"platform": None}, ["post.platform", "geen waarde", "consumer"]),
         ({"tagged": "ja"}, ["tagged", "'ja'", "true"]),
-        ({"text": 5}, ["text", "5", "string"]),
+        ({"text": 5}, ["post.text", "5", "verwacht tekst"]),
     ],
 )
 def test_bad_request_fields_are_named(fields: dict[str, Any], needles: list[str]) -> None:
@@ -180,7 +180,7 @@ def test_bad_request_fields_are_named(fields: dict[str, Any], needles: list[str]
 
 
 def test_bad_brand_is_named() -> None:
-    with pytest.raises(DecisionInputError, match="brand field 'handles'"):
+    with pytest.raises(DecisionInputError, match=r"veld 'brand\.handles'"):
         decide(request_post(), {"name": "X", "handles": "@x"})
 
 

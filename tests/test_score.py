@@ -182,14 +182,23 @@ def test_score_request_without_reply_computes_only_the_decision() -> None:
 @pytest.mark.parametrize(
     ("change", "needles"),
     [
-        ({"brand": None}, ["brand", "no value"]),
+        ({"brand": None}, ["brand", "geen waarde"]),
         ({"post": "hoi"}, ["post", "'hoi'"]),
         ({"decision": "maybe"}, ["decision", "'maybe'", "private"]),
-        ({"reply": 42}, ["reply", "42", "text"]),
+        ({"reply": 42}, ["reply", "42", "tekst"]),
         ({"org": "zoo"}, ["org", "'zoo'", "library"]),
         ({"post": {**REQUEST["post"], "channel": "fax"}}, ["channel", "'fax'", "whatsapp"]),
         ({"post": {**REQUEST["post"], "kind": "rant"}}, ["post.kind", "'rant'", "complaint"]),
-        ({"post": {**REQUEST["post"], "key_points": [{"label": "x"}]}}, ["key_points", "any"]),
+        ({"post": {**REQUEST["post"], "key_points": [{"label": "x"}]}}, ["key_points[0].any"]),
+        (
+            {"post": {**REQUEST["post"], "key_points": "boete"}},
+            ["post.key_points", "'boete'", "lijst"],
+        ),
+        (
+            {"post": {**REQUEST["post"], "key_points": [{"label": "x", "any": ["ok", "(boete"]}]}},
+            ["post.key_points[0].any[1]", "'(boete'", "reguliere expressie"],
+        ),
+        ({"post": {**REQUEST["post"], "tagged": "ja"}}, ["post.tagged", "'ja'", "geen waarde"]),
     ],
 )
 def test_bad_requests_get_clear_errors(change: dict[str, Any], needles: list[str]) -> None:
@@ -197,6 +206,9 @@ def test_bad_requests_get_clear_errors(change: dict[str, Any], needles: list[str
         score_request({**REQUEST, **change})
     for needle in needles:
         assert needle in str(caught.value)
+    message = str(caught.value)
+    for english in ("got ", "expected", "request field", "pydantic", "http"):
+        assert english not in message, message  # Dutch, without a raw library error
 
 
 def _alert(rule: str, level: str, start: int, end: int) -> Alert:

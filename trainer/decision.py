@@ -71,16 +71,16 @@ def _flag(post: Mapping[str, Any], name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise DecisionInputError(
-        f"post field '{name}': got {value!r}, expected true, false or no value"
+        f"veld 'post.{name}': kreeg {value!r}, verwacht true, false of geen waarde"
     )
 
 
 def _choice(post: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> str:
     value = post.get(name)
     if value not in allowed:
-        shown = "no value" if value is None else repr(value)
+        shown = "geen waarde" if value is None else repr(value)
         raise DecisionInputError(
-            f"post field '{name}': got {shown}, expected one of {', '.join(allowed)}"
+            f"veld 'post.{name}': kreeg {shown}, verwacht een van {', '.join(allowed)}"
         )
     return cast(str, value)
 
@@ -101,11 +101,12 @@ def _facts(post_like: Post | Mapping[str, Any]) -> _Facts:
         )
     if not isinstance(post_like, Mapping):
         raise DecisionInputError(
-            f"post: got {type(post_like).__name__}, expected a Post or a mapping of post fields"
+            f"veld 'post': kreeg {type(post_like).__name__}, verwacht een object met de velden "
+            "van het bericht"
         )
     text = post_like.get("text", "")
     if not isinstance(text, str):
-        raise DecisionInputError(f"post field 'text': got {text!r}, expected a string")
+        raise DecisionInputError(f"veld 'post.text': kreeg {text!r}, verwacht tekst")
     return _Facts(
         channel=_choice(post_like, "channel", get_args(Channel)),
         platform=_choice(post_like, "platform", get_args(Platform)),
@@ -126,15 +127,18 @@ def _brand(brand: Brand | Mapping[str, Any] | None) -> Brand:
         return brand
     if not isinstance(brand, Mapping):
         raise DecisionInputError(
-            f"brand: got {type(brand).__name__}, expected a mapping with name, handles, hashtags"
+            f"veld 'brand': kreeg {type(brand).__name__}, verwacht een object met name, handles "
+            "en hashtags"
         )
     for key in ("handles", "hashtags"):
         value = brand.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DecisionInputError(f"brand field '{key}': got {value!r}, expected a list of text")
+            raise DecisionInputError(
+                f"veld 'brand.{key}': kreeg {value!r}, verwacht een lijst met teksten"
+            )
     name = brand.get("name", "")
     if not isinstance(name, str):
-        raise DecisionInputError(f"brand field 'name': got {name!r}, expected a string")
+        raise DecisionInputError(f"veld 'brand.name': kreeg {name!r}, verwacht tekst")
     return Brand(
         name=name, handles=list(brand.get("handles", [])), hashtags=brand.get("hashtags", [])
     )

@@ -32,8 +32,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, get_args
 
-from pydantic import ValidationError
-
 from trainer.decision import Decision, DecisionInputError, decide
 from trainer.engine import Alert, ReplyContext, check_reply
 from trainer.posts import DecisionChoice, KeyPoint, OrgType, Post
@@ -214,7 +212,8 @@ def score_post(post: Post, decision: str | None, reply: str | None) -> ScoreResu
     """Score a trainee's decision and reply to a scenario post."""
     if decision is not None and decision not in get_args(DecisionChoice):
         raise RequestError(
-            f"decision: got {decision!r}, expected one of {', '.join(get_args(DecisionChoice))}"
+            f"veld 'decision': kreeg {decision!r}, verwacht een van "
+            f"{', '.join(get_args(DecisionChoice))}"
         )
     return _score(
         id_=post.id,
@@ -231,45 +230,96 @@ def _field(
 ) -> Any:
     value = request.get(name)
     if value is not None and not isinstance(value, types):
-        raise RequestError(f"request field '{name}': got {value!r}, expected {expected}")
+        raise RequestError(f"veld '{name}': kreeg {value!r}, verwacht {expected}")
     return value
+
+
+KEY_POINTS_EXPECTED = (
+    "een lijst van objecten met label (tekst) en any (een lijst met reguliere expressies), "
+    'bijvoorbeeld [{"label": "schelt de boete kwijt", "any": ["kwijtgescholden"]}]'
+)
+
+
+def _key_points(value: Any) -> list[KeyPoint]:
+    """The request's key points, checked field by field so an error names the exact place."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RequestError(
+            f"veld 'post.key_points': kreeg {value!r}, verwacht {KEY_POINTS_EXPECTED}"
+        )
+    points = []
+    for i, item in enumerate(value):
+        where = f"post.key_points[{i}]"
+        if not isinstance(item, Mapping):
+            raise RequestError(f"veld '{where}': kreeg {item!r}, verwacht {KEY_POINTS_EXPECTED}")
+        label, patterns = item.get("label"), item.get("any")
+        if not isinstance(label, str) or not label.strip():
+            shown = "geen waarde" if label is None else repr(label)
+            raise RequestError(f"veld '{where}.label': kreeg {shown}, verwacht een korte tekst")
+        if not isinstance(patterns, list) or not patterns:
+            shown = "geen waarde" if patterns is None else repr(patterns)
+            raise RequestError(
+                f"veld '{where}.any': kreeg {shown}, verwacht een niet-lege lijst met reguliere "
+                "expressies"
+            )
+        for j, pattern in enumerate(patterns):
+            if not isinstance(pattern, str):
+                raise RequestError(
+                    f"veld '{where}.any[{j}]': kreeg {pattern!r}, verwacht een reguliere expressie"
+                )
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise RequestError(
+                    f"veld '{where}.any[{j}]': kreeg {pattern!r}, verwacht een geldige reguliere "
+                    f"expressie (fout op positie {exc.pos}: {exc.msg})"
+                ) from None
+        extra = sorted(set(item) - {"label", "any"})
+        if extra:
+            raise RequestError(
+                f"veld '{where}': onbekende sleutel(s) {', '.join(extra)}; verwacht alleen "
+                "label en any"
+            )
+        points.append(KeyPoint(label=label, any=list(patterns)))
+    return points
 
 
 def score_request(request: Mapping[str, Any]) -> dict[str, Any]:
     """Score one ``webcare-train score`` request (a parsed JSON object); returns the result."""
     if not isinstance(request, Mapping):
         raise RequestError(
-            f"request: got {type(request).__name__}, expected a JSON object with brand and post"
+            f"verzoek: kreeg {type(request).__name__}, verwacht een JSON-object met brand en post"
         )
     brand = request.get("brand")
     if not isinstance(brand, Mapping):
-        shown = "no value" if brand is None else repr(brand)
+        shown = "geen waarde" if brand is None else repr(brand)
         raise RequestError(
-            f"request field 'brand': got {shown}, expected an object with name, handles, hashtags"
+            f"veld 'brand': kreeg {shown}, verwacht een object met name, handles en hashtags"
         )
     post = request.get("post")
     if not isinstance(post, Mapping):
-        shown = "no value" if post is None else repr(post)
+        shown = "geen waarde" if post is None else repr(post)
         raise RequestError(
-            "request field 'post': got "
-            f"{shown}, expected an object with channel, platform, kind, author and text"
+            f"veld 'post': kreeg {shown}, verwacht een object met channel, platform, kind, "
+            "author en text"
         )
-    given = _field(request, "decision", "one of public, private, none", str)
+    given = _field(request, "decision", "een van public, private, none", str)
     if given is not None and given not in get_args(DecisionChoice):
         raise RequestError(
-            f"request field 'decision': got {given!r}, expected one of public, private, none"
+            f"veld 'decision': kreeg {given!r}, verwacht een van public, private, none"
         )
-    reply = _field(request, "reply", "the reply as text", str)
-    org = _field(request, "org", "one of " + ", ".join(get_args(OrgType)), str)
+    reply = _field(request, "reply", "het antwoord als tekst", str)
+    org = _field(request, "org", "een van " + ", ".join(get_args(OrgType)), str)
     if org is not None and org not in get_args(OrgType):
         raise RequestError(
-            f"request field 'org': got {org!r}, expected one of {', '.join(get_args(OrgType))}"
+            f"veld 'org': kreeg {org!r}, verwacht een van {', '.join(get_args(OrgType))}"
         )
     kind = post.get("kind")
     if kind is not None and kind not in ("question", "complaint", "compliment", "suggestion"):
         raise RequestError(
-            f"request field 'post.kind': got {kind!r}, "
-            "expected one of question, complaint, compliment, suggestion"
+            f"veld 'post.kind': kreeg {kind!r}, "
+            "verwacht een van question, complaint, compliment, suggestion"
         )
     author = post.get("author")
     if isinstance(author, Mapping):
@@ -278,19 +328,14 @@ def score_request(request: Mapping[str, Any]) -> dict[str, Any]:
         name, handle = author, None
     else:
         raise RequestError(
-            f"request field 'post.author': got {author!r}, "
-            "expected a name or an object with name, handle, reach"
+            f"veld 'post.author': kreeg {author!r}, "
+            "verwacht een naam of een object met name, handle en reach"
         )
     try:
         decision = decide(post, brand)
-        key_points = [KeyPoint.model_validate(k) for k in post.get("key_points") or []]
     except DecisionInputError as exc:
-        raise RequestError(f"request {exc}") from None
-    except (ValidationError, TypeError) as exc:
-        raise RequestError(
-            f"request field 'post.key_points': got {post.get('key_points')!r}, expected a list "
-            f"of objects with label and any (a list of regular expressions) ({exc})"
-        ) from None
+        raise RequestError(str(exc)) from None
+    key_points = _key_points(post.get("key_points"))
     ignore = [brand.get("name") or "", *brand.get("handles", []), *brand.get("hashtags", [])]
     ignore += [str(v) for v in (name, handle) if v]
     context = ReplyContext(
