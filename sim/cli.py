@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -72,6 +73,7 @@ from sim.sweep import (
     frontier_target,
     grid,
     parse_vary,
+    point_profile,
     run_sweep,
     save_chart,
     summarise_sweep,
@@ -792,6 +794,8 @@ def size_command(
     typed = _targets(target)
     prof = _load(profile)
     name = coverage if coverage is not None else prof.current_coverage
+    if name in prof.coverages:  # an unknown name gets sizing's own message below
+        _check_simulation(_compile(prof, profile, name), weeks, warmup_weeks, seed)
     runner = _runner(processes, dask)
     try:
         with (
@@ -911,6 +915,8 @@ def coverage_report_command(
         _fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")
     _check_out(out, "--out")
     prof = _load(profile)
+    for name in prof.coverage_names:
+        _check_simulation(_compile(prof, profile, name), weeks, warmup_weeks, seed)
     runner = _runner(processes, dask)
     try:
         with _spinner(_show_progress(json_out), "Doorrekenen…") as say, runner:
@@ -1001,6 +1007,10 @@ def sweep_command(
             f"onbekend dekkingsmodel {name!r} in profiel {profile}; kies een van: "
             + ", ".join(prof.coverage_names)
         )
+    scenarios = {(p.volume, p.handle_time): p for p in points}
+    for point in scenarios.values():
+        variant = point_profile(prof, name, replace(point, agents=None))
+        _check_simulation(_compile(variant, profile, name), weeks, warmup_weeks, seed)
     runner = _runner(processes, dask)
     total = len(points) * replications
     try:

@@ -135,6 +135,31 @@ def test_coverage_report_refuses_a_non_html_file(small_profile: Path) -> None:
     assert code == 2 and ".html" in err
 
 
+@pytest.mark.parametrize(
+    ("command", "args", "needle"),
+    [
+        ("size", ["--weeks", "600"], "hoogstens 520 weken"),
+        ("coverage-report", ["--weeks", "600", "--out", "rapport.html"], "hoogstens 520 weken"),
+        ("sweep", ["--vary", "agents=3", "--weeks", "600", "--out", "r.csv"], "520 weken"),
+        ("sweep", ["--vary", "volume=1,100000", "--weeks", "4", "--out", "r.csv"], "geheugen"),
+    ],
+)
+def test_engine_limits_are_a_dutch_message_not_a_traceback(
+    small_profile: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    args: list[str],
+    needle: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(command, str(small_profile), *args)
+    assert code == 2
+    assert err.startswith("Fout:") and needle in " ".join(err.split())
+    assert "Traceback" not in err and "expected" not in err
+    assert not list(tmp_path.iterdir())  # refused before anything was run or written
+
+
 def _candidate(mean: float, low: float, agents: int) -> Candidate:
     target = parse_target("first_response<=60min:90%")
     estimates = {
