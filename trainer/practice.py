@@ -343,7 +343,8 @@ class PracticeService:
         """
         if decision is not None and decision not in get_args(DecisionChoice):
             raise PracticeInputError(
-                f"decision: got {decision!r}, expected one of public, private, none or None"
+                f"beslissing: {decision!r} is ongeldig; "
+                "verwacht public, private, none of geen keuze"
             )
         parsed = _parse_result(result)
         try:

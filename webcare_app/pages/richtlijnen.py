@@ -31,7 +31,7 @@ st.subheader("Reageren of niet: de beslismatrix")
 st.dataframe(_matrix(), hide_index=True, width="stretch")
 st.caption(
     "Bronnen: 'Wat is webcare?' (de matrix), 'Webcare: zullen we anders gewoon even appen?' "
-    "(privé en besloten kanalen) en Van Noort & Willemsen 2012 (lof voor anderen)."
+    "(privé en besloten kanalen) en onderzoek naar webcare-reacties (lof voor anderen)."
 )
 
 st.subheader("Regels voor je antwoord")
