@@ -343,8 +343,7 @@ class PracticeService:
         """
         if decision is not None and decision not in get_args(DecisionChoice):
             raise PracticeInputError(
-                f"beslissing: {decision!r} is ongeldig; "
-                "verwacht public, private, none of geen keuze"
+                f"decision: got {decision!r}, expected one of public, private, none or None"
             )
         parsed = _parse_result(result)
         try:
