@@ -51,6 +51,7 @@ from sim.report import (
     write_html,
 )
 from sim.sizing import (
+    DAY_LABELS,
     MAX_AGENTS_PER_SHIFT,
     SIZING_REPLICATIONS,
     SIZING_WARMUP_WEEKS,
@@ -58,6 +59,7 @@ from sim.sizing import (
     Candidate,
     SizingError,
     SizingResult,
+    agents_text,
     size,
     sizing_summary,
     sizing_targets,
@@ -690,7 +692,7 @@ def _spinner(enabled: bool, description: str) -> Iterator[Callable[[str], None]]
 
 
 def _agents_text(cand: Candidate) -> str:
-    return ", ".join(f"{name} {agents}" for name, agents in cand.agents)
+    return agents_text(cand)
 
 
 def _size_table(result: SizingResult) -> Table:
@@ -698,12 +700,6 @@ def _size_table(result: SizingResult) -> Table:
     table.add_column("")
     table.add_column("Simulatie (aanbevolen)", justify="right")
     table.add_column("Alleen Erlang C", justify="right")
-    for name in dict(result.best.agents):
-        table.add_row(
-            f"Agents dienst {name}",
-            str(result.best.agents_by_shift[name]),
-            str(result.erlang.agents_by_shift[name]),
-        )
     both = (result.best, result.erlang)
     table.add_row("Fte", *(_nl(c.fte, 1) for c in both))
     table.add_row("Kosten per week", *("€ " + _nl(c.cost_per_week_eur, 0) for c in both))
@@ -718,6 +714,21 @@ def _size_table(result: SizingResult) -> Table:
         label, unit = LABELS[key]
         unit = "count" if key.startswith("reputation") else unit
         table.add_row(label, *(_fmt_estimate(c.estimates[key], unit) for c in both))
+    return table
+
+
+def _blocks_table(result: SizingResult) -> Table:
+    """Agents per shift (rows) and weekday (columns): the advice, Erlang C in brackets."""
+    best = result.best.agents_by_shift_and_day
+    erlang = result.erlang.agents_by_shift_and_day
+    days = [d for d in DAY_LABELS if any(d in per_day for per_day in best.values())]
+    table = Table(show_header=True, header_style="bold", title_justify="left")
+    table.add_column("Dienst")
+    for day in days:
+        table.add_column(DAY_LABELS[day], justify="right")
+    for shift, per_day in best.items():
+        cells = [f"{per_day[d]} ({erlang[shift][d]})" if d in per_day else "–" for d in days]
+        table.add_row(shift, *cells)
     return table
 
 
@@ -838,6 +849,10 @@ def size_command(
             "ondergrens van het 95%-interval ≥ doel.",
             markup=False,
         )
+        console.print(
+            "Agents per dienst en dag (aanbevolen, Alleen Erlang C tussen haakjes):", markup=False
+        )
+        console.print(_blocks_table(result))
         console.print(_size_table(result))
         for line in _size_verdict(result):
             console.print(line, markup=False)
@@ -872,7 +887,10 @@ def _report_table(report: CoverageReport) -> Table:
     results = [r for _, r in columns]
     bests = [r.best for r in results]
     table.add_row("Doelen gehaald?", *(_status(r) for r in results))
-    table.add_row("Agents per dienst", *("\n".join(f"{k} {v}" for k, v in b.agents) for b in bests))
+    table.add_row(
+        "Agents per dienst en dag",
+        *("\n".join(agents_text(b).split(", ")) for b in bests),
+    )
     table.add_row("Fte", *(_nl(b.fte, 1) for b in bests))
     table.add_row("Kosten per week", *("€ " + _nl(b.cost_per_week_eur, 0) for b in bests))
     for i in range(len(report.targets)):

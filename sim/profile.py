@@ -510,13 +510,27 @@ class Profile(_Model):
         return self.model_copy(update={"volume": new_volume, "channels": new_channels})
 
     def with_agents(
-        self, coverage: str, agents_by_shift: Mapping[str, int] | Sequence[int]
+        self,
+        coverage: str,
+        agents_by_shift: Mapping[str, int]
+        | Mapping[tuple[str, str], int]
+        | Mapping[str | tuple[str, str], int]
+        | Sequence[int],
     ) -> Profile:
         """A copy where the named coverage model's shifts have new agent counts.
 
         ``agents_by_shift`` maps shift names (see ``shift_names``) to agents, or lists agents
         for every shift in order. Shifts not named keep their agents.
+
+        It may also map blocks ``(shift name, weekday)`` (see ``shift_blocks``) to agents: then
+        every multi-day shift of the model is split into single-day shifts called
+        ``"<shift> <day>"`` (``"vroeg mon"``), each with its block's agents, so Monday can have
+        more staff than Friday. Blocks not named keep their shift's agents.
         """
+        if isinstance(agents_by_shift, Mapping) and any(
+            isinstance(k, tuple) for k in agents_by_shift
+        ):
+            return self._with_block_agents(coverage, agents_by_shift)
         if coverage not in self.coverages:
             raise ProfileError(
                 None,
@@ -527,12 +541,11 @@ class Profile(_Model):
         shifts = self.coverages[coverage].shifts
         names = self.shift_names(coverage)
         if isinstance(agents_by_shift, Mapping):
-            unknown = [k for k in agents_by_shift if k not in names]
+            by_name: Mapping[Any, int] = agents_by_shift
+            unknown = [k for k in by_name if k not in names]
             if unknown:
                 raise ValueError(f"unknown shifts {unknown}; known: {names}")
-            counts = [
-                int(agents_by_shift.get(n, s.agents)) for n, s in zip(names, shifts, strict=True)
-            ]
+            counts = [int(by_name.get(n, s.agents)) for n, s in zip(names, shifts, strict=True)]
         else:
             if len(agents_by_shift) != len(shifts):
                 raise ValueError(f"expected {len(shifts)} agent counts, got {len(agents_by_shift)}")
@@ -544,6 +557,40 @@ class Profile(_Model):
         ]
         new_cov = self.coverages[coverage].model_copy(update={"shifts": new_shifts})
         return self.model_copy(update={"coverages": {**self.coverages, coverage: new_cov}})
+
+    def _with_block_agents(self, coverage: str, agents: Mapping[Any, int]) -> Profile:
+        if coverage not in self.coverages:
+            raise ProfileError(
+                None,
+                f"onbekend dekkingsmodel {coverage!r}; bekend zijn: {', '.join(self.coverages)}",
+                path="coverages",
+                value=coverage,
+            )
+        blocks = self.shift_blocks(coverage)
+        names = self.shift_names(coverage)
+        unknown = [k for k in agents if k not in blocks and k not in names]
+        if unknown:
+            raise ValueError(f"unknown shift blocks {unknown}; known: {blocks}")
+        if any(int(a) < 0 for a in agents.values()):
+            raise ValueError("agent counts must be >= 0")
+        new_shifts = []
+        for name, shift in zip(names, self.coverages[coverage].shifts, strict=True):
+            whole = int(agents.get(name, shift.agents))
+            for day in shift.days:
+                count = int(agents.get((name, day), whole))
+                label = name if len(shift.days) == 1 else f"{name} {day}"
+                new_shifts.append(
+                    shift.model_copy(update={"name": label, "days": [day], "agents": count})
+                )
+        new_cov = self.coverages[coverage].model_copy(update={"shifts": new_shifts})
+        return self.model_copy(update={"coverages": {**self.coverages, coverage: new_cov}})
+
+    def shift_blocks(self, coverage: str) -> list[tuple[str, str]]:
+        """Staffing blocks of a coverage model: ``(shift name, weekday)`` for every day of every
+        shift, in the model's order (``("vroeg", "mon")``, ``("vroeg", "tue")``, ...)."""
+        names = self.shift_names(coverage)
+        shifts = self.coverages[coverage].shifts
+        return [(n, str(d)) for n, s in zip(names, shifts, strict=True) for d in s.days]
 
     def with_coverage(self, name: str, coverage: Coverage) -> Profile:
         """A copy with one coverage model added or replaced (e.g. a custom plan from sizing)."""

@@ -38,12 +38,14 @@ from sim import nl
 from sim.parallel import Runner
 from sim.profile import Profile
 from sim.sizing import (
+    DAY_LABELS,
     MAX_AGENTS_PER_SHIFT,
     SIZING_REPLICATIONS,
     SIZING_WARMUP_WEEKS,
     SIZING_WEEKS,
     Candidate,
     SizingResult,
+    agents_text,
     shift_minutes,
     size,
     sizing_summary,
@@ -452,7 +454,7 @@ def render_html(report: CoverageReport) -> str:
         best = r.best
         values = [
             label,
-            ", ".join(f"{k} {v}" for k, v in best.agents),
+            agents_text(best),
             _nl(best.fte),
             "€ " + _nl(best.cost_per_week_eur, 0),
             *cells,
@@ -478,6 +480,7 @@ def render_html(report: CoverageReport) -> str:
                 [_business_cell(report, i) for i in range(len(report.targets))],
             )
         )
+    grids = "\n".join(_blocks_html(r) for r in report.results)
     specs = [chart.to_dict() for chart in charts(report)]
     divs = "\n".join(f'<div class="chart" id="chart-{i}"></div>' for i in range(len(specs)))
     targets = "".join(f"<li>{esc(describe(t))}</li>" for t in report.targets)
@@ -515,6 +518,9 @@ bereikt, geen bezetting die de belofte waarmaakt.</p>
 {"".join(rows)}
 </tbody>
 </table>
+<h2>Agents per dienst en dag</h2>
+<p>Per dienst en weekdag de aanbevolen agents; tussen haakjes wat Erlang C alleen vraagt.</p>
+{grids}
 <p>Erlang C rekent per uur alsof de wachtrij stil staat: nachtelijke achterstanden,
 backoffice-uren en gesprekken van meerdere beurten ziet de formule niet. Daarom staat de
 bezetting volgens Erlang C, ook gesimuleerd, ernaast.</p>
@@ -531,6 +537,28 @@ auteur × uren dat een publieke klacht onbeantwoord bleef, opgeteld.</small></p>
 </body>
 </html>
 """
+
+
+def _blocks_html(result: SizingResult) -> str:
+    """One coverage model's advice as a shift x weekday table (Erlang C in brackets)."""
+    esc = html.escape
+    best = result.best.agents_by_shift_and_day
+    erlang = result.erlang.agents_by_shift_and_day
+    days = [d for d in DAY_LABELS if any(d in per_day for per_day in best.values())]
+    head = "".join(f"<th>{esc(DAY_LABELS[d])}</th>" for d in days)
+    body = "".join(
+        f"<tr><td>{esc(shift)}</td>"
+        + "".join(
+            f"<td>{per_day[d]} ({erlang[shift][d]})</td>" if d in per_day else "<td>–</td>"
+            for d in days
+        )
+        + "</tr>"
+        for shift, per_day in best.items()
+    )
+    return (
+        f'<h3>{esc(model_label(result))}</h3>\n<table class="blocks">'
+        f"<thead><tr><th>Dienst</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def write_html(report: CoverageReport, path: Any) -> None:

@@ -1,31 +1,37 @@
 """Team sizing: the cheapest staffing of a coverage model that keeps the promised service levels.
 
 A manager states targets (``first_response<=60min:90%``) and a coverage model (which shifts the
-team works); sizing finds how many agents each shift needs. "Keeps the targets" means *with
-confidence*: the lower bound of the 95% interval of every target's attainment over the
-replications is at least the goal, so one lucky seed does not count.
+team works); sizing finds how many agents each shift needs on each weekday. The unit it staffs is
+a *block*: one shift on one day (``("vroeg", "mon")``, see ``Profile.shift_blocks``), so a busy
+Monday can get more agents than a quiet Friday within the same Mon-Fri shift. "Keeps the
+targets" means *with confidence*: the lower bound of the 95% interval of every target's
+attainment over the replications is at least the goal, so one lucky seed does not count.
 
 1. **Erlang C estimate.** For every hour of the week the offered load ``A = arrivals x turns x
    handling`` gives, by Erlang C, the agents needed for each target as if it were a waiting-time
-   target in a steady queue (``sim.erlang.agents_for_service_level``). Shifts overlap, so the
-   cheapest shift counts covering every 15-minute slot's need are found by a small integer
-   programme (``scipy.optimize.milp``). Hours no shift covers get no agents: the textbook cannot
-   see them. This is the "Erlang-only answer".
-2. **Repair by simulation.** Simulate the candidate; while it fails, add one agent to the shift
-   where it cuts the shortfall (goal minus lower bound, summed over the targets) most per euro.
-   The ``REPAIR_BRANCHES`` shifts that carry most breaches per euro are tried side by side first
-   (a breached mention is blamed on the shifts on duty when it arrived, or on the next shift to
-   come on duty if that is before the mention is due).
-3. **Trim by simulation.** Try removing one agent from the shift whose agent costs most (night and
-   weekend premiums included); keep the removal if every target still holds, otherwise that shift
-   is done. Repeat until no shift can lose an agent.
+   target in a steady queue (``sim.erlang.agents_for_service_level``). Blocks overlap, so the
+   cheapest block counts covering every 15-minute slot's need are found by a small integer
+   programme (``scipy.optimize.milp``); a block that overlaps no other gets the largest need of
+   its hours that day. Hours no shift covers get no agents: the textbook cannot see them. This
+   is the "Erlang-only answer".
+2. **Repair by simulation.** Simulate the candidate; while it fails, add one agent on every day
+   of the shift where that cuts the shortfall (goal minus lower bound, summed over the targets)
+   most per euro. The ``REPAIR_BRANCHES`` shifts that carry most breaches per euro are tried side
+   by side, with the single most blamed block (taken only if it alone meets the goals); a
+   breached mention is blamed on the blocks on duty when it arrived, or on the next block to
+   come on duty if that is before the mention is due. Whole-shift steps keep the number of
+   simulations low; the trim gives back what quiet days do not need.
+3. **Trim by simulation.** Try removing one agent from the block whose agent costs most (night
+   and weekend premiums included; among equals the one with fewest breaches); keep the removal
+   if every target still holds, otherwise that block is done. Repeat until no block can lose an
+   agent.
 
 Every candidate runs with the same seeds (common random numbers: the same mentions arrive under
-every staffing), so the comparisons between candidates are sharp. Every shift keeps at least
+every staffing), so the comparisons between candidates are sharp. Every block keeps at least
 ``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those hours) and at most
 ``max_agents``.
 
-Unreachable targets: when the Erlang staffing fails, the cap (every shift at ``max_agents``) is
+Unreachable targets: when the Erlang staffing fails, the cap (every block at ``max_agents``) is
 simulated too. If even that
 fails, no staffing can meet the targets (typically a calendar-clock target with a team that is
 not there at night or at weekends); the result says so, reports the best attainment found (the
@@ -57,7 +63,7 @@ from sim.engine import simulate
 from sim.experiment import Estimate, seed_sequences, summarise_replications
 from sim.kpis import BREACHED, cost_per_agent_minute, sla_status, summarise
 from sim.parallel import KpiRow, Runner, SimJob
-from sim.profile import Profile, rota_of
+from sim.profile import Profile, Shift, rota_of
 from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
 from sim.targets import TargetError, describe, merge_targets
 
@@ -76,18 +82,50 @@ class SizingError(ValueError):
     """Sizing cannot start: unknown coverage model, unusable target, bad settings (Dutch)."""
 
 
+Block = tuple[str, str]  # (shift name, weekday): the unit sizing staffs
+DAY_LABELS = {
+    "mon": "ma",
+    "tue": "di",
+    "wed": "wo",
+    "thu": "do",
+    "fri": "vr",
+    "sat": "za",
+    "sun": "zo",
+}
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """One staffing, simulated: agents per shift and the KPI estimates over the replications."""
+    """One staffing, simulated: agents per block and the KPI estimates over the replications.
 
-    agents: tuple[tuple[str, int], ...]  # (shift name, agents) in the coverage model's order
+    A block is one shift on one weekday (``("vroeg", "mon")``), so Monday can get more agents
+    than Friday within the same Mon–Fri shift.
+    """
+
+    agents: tuple[tuple[Block, int], ...]  # ((shift, day), agents) in the model's block order
     estimates: Mapping[str, Estimate]
     targets: tuple[SlaTarget, ...]
-    breaches_by_shift: tuple[float, ...]  # mean breached mentions blamed on each shift per run
+    breaches_by_block: tuple[float, ...]  # mean breached mentions blamed on each block per run
+
+    @property
+    def agents_by_block(self) -> dict[Block, int]:
+        return dict(self.agents)
 
     @property
     def agents_by_shift(self) -> dict[str, int]:
-        return dict(self.agents)
+        """Per shift, the most agents any of its days has (what a per-shift plan must staff)."""
+        out: dict[str, int] = {}
+        for (shift, _), agents in self.agents:
+            out[shift] = max(out.get(shift, 0), agents)
+        return out
+
+    @property
+    def agents_by_shift_and_day(self) -> dict[str, dict[str, int]]:
+        """``{shift: {day: agents}}`` in the model's order (the JSON ``agents`` field)."""
+        out: dict[str, dict[str, int]] = {}
+        for (shift, day), agents in self.agents:
+            out.setdefault(shift, {})[day] = agents
+        return out
 
     def attainment(self, target: SlaTarget) -> Estimate:
         return self.estimates[f"sla_{target.name}_attainment"]
@@ -188,11 +226,49 @@ def check_coverage(profile: Profile, coverage: str) -> None:
 
 
 def staffed_spec(
-    profile: Profile, coverage: str, agents: Sequence[int], targets: Sequence[SlaTarget]
+    profile: Profile,
+    coverage: str,
+    agents: Sequence[int] | Mapping[Block, int],
+    targets: Sequence[SlaTarget],
 ) -> ModelSpec:
-    """The engine model of ``coverage`` with these agents per shift and these targets."""
-    compiled = profile.with_agents(coverage, list(agents)).compile(coverage)
+    """The engine model of ``coverage`` with these agents and these targets.
+
+    ``agents`` lists agents per shift in order, or maps blocks ``(shift, day)`` to agents.
+    """
+    staffing: Sequence[int] | Mapping[Block, int] = (
+        agents if isinstance(agents, Mapping) else list(agents)
+    )
+    compiled = profile.with_agents(coverage, staffing).compile(coverage)
     return replace(compiled, sla_targets=tuple(targets))
+
+
+def agents_text(candidate: Candidate) -> str:
+    """Dutch, compact: "vroeg 7, laat ma 6 di–vr 5" (one figure when every day is the same)."""
+    parts = []
+    for shift, days in candidate.agents_by_shift_and_day.items():
+        counts = list(days.values())
+        if len(set(counts)) == 1:
+            parts.append(f"{shift} {counts[0]}")
+        else:
+            parts.append(
+                f"{shift} " + " ".join(f"{DAY_LABELS.get(d, d)} {n}" for d, n in days.items())
+            )
+    return ", ".join(parts)
+
+
+def _block_shifts(profile: Profile, coverage: str) -> list[Shift]:
+    """Each block as a single-day shift with one agent."""
+    shifts = profile.coverages[coverage].shifts
+    return [s.model_copy(update={"days": [d], "agents": 1}) for s in shifts for d in s.days]
+
+
+def block_minutes(profile: Profile, coverage: str) -> np.ndarray:
+    """Boolean (blocks x minutes of the week): is each block on duty at each minute."""
+    blocks = _block_shifts(profile, coverage)
+    out = np.zeros((len(blocks), MINUTES_PER_WEEK), dtype=bool)
+    for i, one in enumerate(blocks):
+        out[i] = _rota_array(rota_of([one])) > 0
+    return out
 
 
 def shift_minutes(profile: Profile, coverage: str) -> np.ndarray:
@@ -218,6 +294,14 @@ def shift_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
     spec = profile.compile(coverage)
     per_minute = cost_per_agent_minute(spec.cost)
     result: np.ndarray = shift_minutes(profile, coverage) @ per_minute
+    return result
+
+
+def block_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
+    """Euros a week one more agent on each block (one shift, one day) costs."""
+    spec = profile.compile(coverage)
+    per_minute = cost_per_agent_minute(spec.cost)
+    result: np.ndarray = block_minutes(profile, coverage) @ per_minute
     return result
 
 
@@ -252,17 +336,22 @@ def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
 def erlang_staffing(
     profile: Profile, coverage: str, targets: Sequence[SlaTarget], max_agents: int
 ) -> tuple[int, ...]:
-    """Cheapest agents per shift covering the Erlang C need of every slot the shifts cover."""
+    """Cheapest agents per block covering the Erlang C need of every slot the blocks cover.
+
+    Blocks are the shifts day by day (``Profile.shift_blocks``): each weekday gets the agents
+    its own hours ask for. Where blocks do not overlap this is the largest hourly need within
+    the block's hours on that day; where they overlap the programme shares the need.
+    """
     spec = profile.compile(coverage)
     need_hour = erlang_need(spec, targets)
-    on = shift_minutes(profile, coverage)
+    on = block_minutes(profile, coverage)
     slots = MINUTES_PER_WEEK // SLOT_MIN
     # A shift counts for a slot only if it is on duty for the whole slot.
     cover = on.reshape(on.shape[0], slots, SLOT_MIN).all(axis=2).T.astype(float)
     need = np.repeat(need_hour, MINUTES_PER_HOUR // SLOT_MIN).astype(float)
     covered = cover.sum(axis=1) > 0
     need = np.minimum(need, cover.sum(axis=1) * max_agents)[covered]
-    cost = [float(c) for c in shift_cost_per_agent(profile, coverage)]
+    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
     n = on.shape[0]
     res = optimize.milp(
         c=np.maximum(cost, 1e-6),
@@ -281,7 +370,7 @@ def erlang_staffing(
 @dataclass(frozen=True)
 class _EvalJob:
     job: SimJob
-    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each shift alone with one agent
+    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
 
 
 @functools.lru_cache(maxsize=16)
@@ -310,7 +399,7 @@ def _blame_matrix(
 
 
 def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
-    """One replication: KPIs plus breached mentions blamed on each shift."""
+    """One replication: KPIs plus breached mentions blamed on each block."""
     job = item.job
     result = simulate(
         job.spec,
@@ -348,13 +437,12 @@ class _Evaluator:
         on_candidate: Callable[[Candidate], None] | None,
     ) -> None:
         self.profile, self.coverage, self.targets = profile, coverage, targets
-        self.names = profile.shift_names(coverage)
+        self.names = profile.shift_blocks(coverage)
         self.replications, self.weeks, self.warmup_weeks = replications, weeks, warmup_weeks
         self.seeds = seed_sequences(seed, replications)
         self.runner = runner
         self.on_candidate = on_candidate
-        shifts = profile.coverages[coverage].shifts
-        self.shift_rotas = tuple(rota_of([s.model_copy(update={"agents": 1})]) for s in shifts)
+        self.shift_rotas = tuple(rota_of([b]) for b in _block_shifts(profile, coverage))
         self.cache: dict[tuple[int, ...], Candidate] = {}
 
     def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
@@ -362,7 +450,12 @@ class _Evaluator:
         items = [
             _EvalJob(
                 SimJob(
-                    staffed_spec(self.profile, self.coverage, agents, self.targets),
+                    staffed_spec(
+                        self.profile,
+                        self.coverage,
+                        dict(zip(self.names, agents, strict=True)),
+                        self.targets,
+                    ),
                     self.weeks,
                     self.warmup_weeks,
                     seq,
@@ -382,7 +475,7 @@ class _Evaluator:
                 agents=tuple(zip(self.names, agents, strict=True)),
                 estimates=summarise_replications(rows),
                 targets=self.targets,
-                breaches_by_shift=tuple(float(b) for b in blame),
+                breaches_by_block=tuple(float(b) for b in blame),
             )
             self.cache[agents] = candidate
             if self.on_candidate is not None:
@@ -477,7 +570,8 @@ def _search(
         on_candidate=on_candidate,
     )
     n = len(evaluate.names)
-    cost = [float(c) for c in shift_cost_per_agent(profile, coverage)]
+    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
+    shift_of = [shift for shift, _ in evaluate.names]
     start = erlang_staffing(profile, coverage, targets, max_agents)
     cap_agents = (max_agents,) * n
     goals: dict[str, float] = {t.name: t.goal for t in targets}
@@ -491,36 +585,51 @@ def _search(
             total += max(0.0, goals[t.name] - (low if math.isfinite(low) else 0.0))
         return total
 
-    def plus_one(candidate: Candidate, shift: int) -> tuple[int, ...]:
+    def plus(candidate: Candidate, move: tuple[int, ...]) -> tuple[int, ...]:
         agents = list(dict(candidate.agents).values())
-        agents[shift] += 1
+        for i in move:
+            agents[i] += 1
         return tuple(agents)
 
     def repair(candidate: Candidate) -> Candidate | None:
-        """The best next staffing: one more agent where it cuts the shortfall most per euro.
+        """The best next staffing: more agents where they cut the shortfall most per euro.
 
-        The shifts that carry most breaches per euro are tried first, side by side; the others
-        only if none of those helps.
+        A step adds one agent on every open day of a shift (a shortfall spread over Mon-Fri is
+        mended in one step, not five; the trim below takes back what a quiet day does not
+        need). The ``REPAIR_BRANCHES`` shifts with most breaches per euro are tried side by
+        side, together with one agent on the single most blamed block alone (taken if that
+        already meets the goals); the other shifts and blocks only if none of those helps.
         """
         agents = list(dict(candidate.agents).values())
-        open_shifts = [i for i in range(n) if agents[i] < max_agents]
-        blame = candidate.breaches_by_shift
-        ranked = sorted(open_shifts, key=lambda i: (-blame[i] / max(cost[i], 1e-9), cost[i]))
+        open_blocks = [i for i in range(n) if agents[i] < max_agents]
+        blame = candidate.breaches_by_block
+        moves_of: dict[str, tuple[int, ...]] = {}
+        for i in open_blocks:
+            moves_of[shift_of[i]] = (*moves_of.get(shift_of[i], ()), i)
+
+        def per_euro(move: tuple[int, ...]) -> float:
+            return sum(blame[i] for i in move) / max(sum(cost[i] for i in move), 1e-9)
+
+        shifts = sorted(moves_of.values(), key=lambda m: (-per_euro(m), sum(cost[i] for i in m)))
+        singles = sorted(((i,) for i in open_blocks), key=lambda m: (-per_euro(m), cost[m[0]]))
+        first = shifts[:REPAIR_BRANCHES] + [m for m in singles[:1] if m not in shifts]
+        rest = shifts[REPAIR_BRANCHES:] + [m for m in singles[1:] if m not in shifts]
         before = deficit(candidate)
-        for group in (ranked[:REPAIR_BRANCHES], ranked[REPAIR_BRANCHES:]):
+        for group in (first, rest):
             if not group:
                 continue
-            trials = evaluate([plus_one(candidate, i) for i in group])
-            gains = [
-                ((before - deficit(c)) / max(cost[i], 1e-9), c)
-                for i, c in zip(group, trials, strict=True)
+            trials = evaluate([plus(candidate, move) for move in group])
+            scored = [
+                (len(move) > 1, (before - deficit(c)) / max(sum(cost[i] for i in move), 1e-9), c)
+                for move, c in zip(group, trials, strict=True)
                 if c.meets(goals) or deficit(c) < before
             ]
-            if gains:
-                met = [c for _, c in gains if c.meets(goals)]
+            if scored:
+                met = [c for _, _, c in scored if c.meets(goals)]
                 if met:
                     return min(met, key=lambda c: c.cost_per_week_eur)
-                return max(gains, key=lambda g: g[0])[1]
+                # Whole-shift steps first: they reach the goals in few simulations.
+                return max(scored, key=lambda g: (g[0], g[1]))[2]
         return None
 
     erlang_c = evaluate([start])[0]
@@ -552,14 +661,16 @@ def _search(
         current = cap
         if not cap.meets(goals):  # pragma: no cover - only if the cap was never simulated
             reachable = False
-    # Trim: remove from the dearest shift while everything still holds.
+    # Trim: remove from the dearest block while everything still holds.
     blocked: set[int] = set()
     while len(evaluate.cache) < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
         if not options:
             break
-        pick = max(options, key=lambda i: cost[i])
+        # The dearest block first; among equally dear ones, the one with fewest breaches.
+        blame = current.breaches_by_block
+        pick = max(options, key=lambda i: (cost[i], -blame[i]))
         trial = agents.copy()
         trial[pick] -= 1
         candidate = evaluate([tuple(trial)])[0]
@@ -592,7 +703,8 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
 
     def cand(c: Candidate) -> dict[str, object]:
         return {
-            "agents": c.agents_by_shift,
+            "agents": c.agents_by_shift_and_day,
+            "agents_max_per_shift": c.agents_by_shift,
             "fte": c.fte,
             "cost_per_week_eur": c.cost_per_week_eur,
             "meets_targets": c.meets(),
@@ -635,15 +747,20 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
 
 
 __all__ = [
+    "DAY_LABELS",
     "MAX_AGENTS_PER_SHIFT",
     "MIN_AGENTS_PER_SHIFT",
     "PLATEAU_MARGIN",
     "SIZING_REPLICATIONS",
     "SIZING_WARMUP_WEEKS",
     "SIZING_WEEKS",
+    "Block",
     "Candidate",
     "SizingError",
     "SizingResult",
+    "agents_text",
+    "block_cost_per_agent",
+    "block_minutes",
     "check_coverage",
     "erlang_need",
     "erlang_staffing",

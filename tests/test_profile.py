@@ -259,3 +259,33 @@ def test_load_by_path_outside_the_registry(tmp_path: Path) -> None:
     file.write_text(yaml.safe_dump(minimal(name="eigen")), encoding="utf-8")
     assert load_profile(file).name == "eigen"
     assert list_profiles(tmp_path) == ["eigen"]
+
+
+def test_with_agents_by_block_staffs_each_weekday_of_a_shift() -> None:
+    shifts = [
+        {"name": "dag", "days": "mon-fri", "start": "09:00", "end": "17:00", "agents": 2},
+        {"name": "nacht", "days": ["sun"], "start": "22:00", "end": "06:00", "agents": 1},
+    ]
+    profile = parse_profile(minimal(coverages={"c": {"shifts": shifts}}, current_coverage="c"))
+    blocks = profile.shift_blocks("c")
+    assert blocks[:2] == [("dag", "mon"), ("dag", "tue")] and blocks[-1] == ("nacht", "sun")
+    assert len(blocks) == 6
+    # Every block at its shift's agents: the same rota as the per-shift form.
+    same = profile.with_agents("c", {b: 2 if b[0] == "dag" else 1 for b in blocks})
+    assert same.compile().rota == profile.compile().rota
+    # Monday heavier than Friday; unnamed blocks keep their shift's agents.
+    split = profile.with_agents("c", {("dag", "mon"): 5, ("dag", "fri"): 1}).compile()
+    day = 24 * 60
+    assert rota_at(split.rota, 10 * 60) == 5
+    assert rota_at(split.rota, 4 * day + 10 * 60) == 1
+    assert rota_at(split.rota, 2 * day + 10 * 60) == 2
+    assert rota_at(split.rota, 6 * day + 23 * 60) == 1 and rota_at(split.rota, 3 * 60) == 1
+    # Shift names and block keys may be mixed; the split shifts are named per day.
+    both: dict[str | tuple[str, str], int] = {"dag": 3, ("dag", "wed"): 4}
+    mixed = profile.with_agents("c", both)
+    assert mixed.shift_names("c")[:3] == ["dag mon", "dag tue", "dag wed"]
+    assert [s.agents for s in mixed.coverages["c"].shifts[:5]] == [3, 3, 4, 3, 3]
+    with pytest.raises(ValueError, match="unknown shift blocks"):
+        profile.with_agents("c", {("dag", "sat"): 2})
+    with pytest.raises(ValueError, match=">= 0"):
+        profile.with_agents("c", {("dag", "mon"): -1})

@@ -105,6 +105,23 @@ def test_page_embeds_specs_and_escapes_names(report: CoverageReport) -> None:
     assert math.isfinite(report.factor_24_7)
 
 
+def test_page_shows_each_models_staffing_per_shift_and_weekday(report: CoverageReport) -> None:
+    page = render_html(report)
+    assert "Agents per dienst en dag" in page
+    tables = re.findall(r'<table class="blocks">(.*?)</table>', page, re.S)
+    assert len(tables) == len(report.results)
+    for result, table in zip(report.results, tables, strict=True):
+        for day in ("ma", "di", "wo", "do", "vr"):
+            assert f"<th>{day}</th>" in table
+        for shift in result.best.agents_by_shift:
+            assert f"<td>{shift}</td>" in table
+        best = result.best.agents_by_shift_and_day
+        erlang = result.erlang.agents_by_shift_and_day
+        first_shift, per_day = next(iter(best.items()))
+        day, agents = next(iter(per_day.items()))
+        assert f"<td>{agents} ({erlang[first_shift][day]})</td>" in table
+
+
 @pytest.fixture(scope="module")
 def calendar_report(patient_telecom: Profile) -> CoverageReport:
     """The profile's own calendar-clock targets: office hours cannot keep them at night."""

@@ -16,6 +16,7 @@ from sim.sizing import (
     MIN_AGENTS_PER_SHIFT,
     SizingError,
     SizingResult,
+    block_minutes,
     erlang_need,
     erlang_staffing,
     hourly_load,
@@ -65,30 +66,66 @@ def test_erlang_staffing_covers_every_covered_slot(small_telecom: Profile) -> No
     agents = erlang_staffing(small_telecom, "24-7", targets, max_agents=40)
     spec = small_telecom.compile("24-7")
     need = np.repeat(erlang_need(spec, targets), MINUTES_PER_HOUR)
-    on_duty = (shift_minutes(small_telecom, "24-7") * np.array(agents)[:, None]).sum(axis=0)
+    on = block_minutes(small_telecom, "24-7")
+    assert len(agents) == on.shape[0] == len(small_telecom.shift_blocks("24-7"))
+    on_duty = (on * np.array(agents)[:, None]).sum(axis=0)
     # Shifts may start on the half hour; whole 15-minute slots are what the programme covers.
     covered = shift_minutes(small_telecom, "24-7").any(axis=0)
+    assert (on.any(axis=0) == covered).all()
     slots = covered.reshape(-1, 15).all(axis=1).repeat(15)
     assert (on_duty[slots] >= need[slots]).all()
     assert min(agents) >= 1
 
 
-def _attainment_low(
-    profile: Profile, coverage: str, agents: list[int], result: SizingResult
-) -> dict[str, float]:
-    """Lower 95% bounds per target of a staffing, simulated with the sizing's seeds."""
-    spec = staffed_spec(profile, coverage, agents, result.targets)
+def test_erlang_start_staffs_each_weekday_for_its_own_need() -> None:
+    profile = load_profile("telecom")
+    targets = sizing_targets(profile)
+    agents = dict(
+        zip(
+            profile.shift_blocks("business-hours"),
+            erlang_staffing(profile, "business-hours", targets, max_agents=40),
+            strict=True,
+        )
+    )
+    # One Mon-Fri shift, without overlap: each day gets its busiest hour's Erlang need.
+    need = erlang_need(profile.compile("business-hours"), targets)
+    for d, day in enumerate(("mon", "tue", "wed", "thu", "fri")):
+        assert agents[("dag", day)] == need[d * 24 + 8 : d * 24 + 18].max()
+    assert agents[("dag", "mon")] > agents[("dag", "fri")], "Monday is the busiest day"
+
+
+def _attainment_lows(
+    profile: Profile,
+    coverage: str,
+    staffings: list[dict[tuple[str, str], int]],
+    result: SizingResult,
+) -> list[dict[str, float]]:
+    """Lower 95% bounds per target of staffings, simulated with the sizing's seeds."""
+    seeds = seed_sequences(result.seed, result.replications)
     jobs = [
-        SimJob(spec, result.weeks, result.warmup_weeks, seq)
-        for seq in seed_sequences(result.seed, result.replications)
+        SimJob(
+            staffed_spec(profile, coverage, agents, result.targets),
+            result.weeks,
+            result.warmup_weeks,
+            seq,
+        )
+        for agents in staffings
+        for seq in seeds
     ]
-    rows = run_jobs(jobs, processes=1)
-    return {
-        t.name: estimate(r[f"sla_{t.name}_attainment"] for r in rows).low for t in result.targets
-    }
+    rows = run_jobs(jobs, processes=2)
+    r = result.replications
+    return [
+        {
+            t.name: estimate(
+                row[f"sla_{t.name}_attainment"] for row in rows[k * r : (k + 1) * r]
+            ).low
+            for t in result.targets
+        }
+        for k in range(len(staffings))
+    ]
 
 
-def test_sizing_meets_the_targets_and_no_shift_can_lose_an_agent(small_telecom: Profile) -> None:
+def test_sizing_meets_the_targets_and_no_block_can_lose_an_agent(small_telecom: Profile) -> None:
     targets = parse_targets(["first_response<=20min:90%"])
     with Runner(processes=2) as runner:
         result = size(small_telecom, "24-7", targets, runner=runner, **FAST)
@@ -98,15 +135,20 @@ def test_sizing_meets_the_targets_and_no_shift_can_lose_an_agent(small_telecom: 
         assert result.best.attainment(target).low >= target.goal
     if result.erlang.meets():
         assert result.best.cost_per_week_eur <= result.erlang.cost_per_week_eur
-    # Cheapest: one agent fewer on any shift (same seeds) breaks at least one target.
-    agents = list(result.best.agents_by_shift.values())
-    for i, count in enumerate(agents):
-        if count <= MIN_AGENTS_PER_SHIFT:
-            continue
-        fewer = agents.copy()
-        fewer[i] -= 1
-        lows = _attainment_low(small_telecom, "24-7", fewer, result)
-        assert any(lows[t.name] < t.goal for t in result.targets), (fewer, lows)
+    # Staffed per block (shift x weekday), in the model's block order.
+    agents = result.best.agents_by_block
+    assert list(agents) == small_telecom.shift_blocks("24-7")
+    # The sized plan itself, rebuilt from its blocks with the same seeds, holds.
+    fewer_plans = []
+    for block, count in agents.items():
+        if count > MIN_AGENTS_PER_SHIFT:
+            fewer_plans.append({**agents, block: count - 1})
+    assert fewer_plans
+    lows = _attainment_lows(small_telecom, "24-7", [agents, *fewer_plans], result)
+    assert all(lows[0][t.name] >= t.goal for t in result.targets), lows[0]
+    # Cheapest: one agent fewer on any block (same seeds) breaks at least one target.
+    for fewer, low in zip(fewer_plans, lows[1:], strict=True):
+        assert any(low[t.name] < t.goal for t in result.targets), (fewer, low)
 
 
 def test_sizing_is_reproducible(small_telecom: Profile) -> None:
@@ -160,8 +202,8 @@ def test_a_search_stopped_by_its_budget_never_returns_a_failing_staffing(
     # A poor start (one agent per shift) and a budget that ends the repair after one step.
     import sim.sizing
 
-    shifts = len(small_telecom.coverages["24-7"].shifts)
-    monkeypatch.setattr(sim.sizing, "erlang_staffing", lambda *a, **k: (1,) * shifts)
+    blocks = len(small_telecom.shift_blocks("24-7"))
+    monkeypatch.setattr(sim.sizing, "erlang_staffing", lambda *a, **k: (1,) * blocks)
     monkeypatch.setattr(sim.sizing, "MAX_EVALUATIONS", 3)
     targets = parse_targets(["first_response<=20min:90%"])
     result = size(small_telecom, "24-7", targets, processes=1, **FAST)

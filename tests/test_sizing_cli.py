@@ -62,6 +62,10 @@ def test_size_json_reports_staffing_cost_attainment_and_the_erlang_answer(
             "weekend-laat",
             "nacht",
         }
+        # Agents per shift and weekday; the per-shift maximum beside it.
+        assert set(block["agents"]["vroeg"]) == {"mon", "tue", "wed", "thu", "fri"}
+        assert set(block["agents"]["nacht"]) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+        assert block["agents_max_per_shift"]["vroeg"] == max(block["agents"]["vroeg"].values())
         assert block["fte"] > 0 and block["cost_per_week_eur"] > 0
         assert set(block["attainment"]) == set(names)
     assert data["best"]["meets_targets"] is True
@@ -75,6 +79,11 @@ def test_size_table_in_dutch(small_profile: Path) -> None:
     code, out, _ = _run("size", str(small_profile), "-c", "24-7", *QUICK)
     assert code == 0
     assert "Alleen Erlang C" in out and "Fte" in out and "Kosten per week" in out
+    assert "Agents per dienst en dag" in out
+    header = next(line for line in out.splitlines() if "Dienst" in line)
+    assert all(f" {day} " in header for day in ("ma", "di", "wo", "do", "vr", "za", "zo"))
+    row = next(line for line in out.splitlines() if "weekend-vroeg" in line)
+    assert "(" in row and "–" in row  # advice (Erlang C), and no weekday for a weekend shift
 
 
 def test_size_unreachable_target_says_so_and_exits_3(small_profile: Path) -> None:
@@ -167,7 +176,7 @@ def _candidate(mean: float, low: float, agents: int) -> Candidate:
         "fte": Estimate(agents * 1.2, agents * 1.2, agents * 1.2, 3),
         "cost_per_week_eur": Estimate(agents * 1500.0, agents * 1500.0, agents * 1500.0, 3),
     }
-    return Candidate((("dag", agents),), estimates, (target,), (0.0,))
+    return Candidate(((("dag", "mon"), agents),), estimates, (target,), (0.0,))
 
 
 def _unreached(cap_mean: float) -> SizingResult:

@@ -608,8 +608,11 @@ class SizingAdvice:
     profile: str
     coverage: str
     current: tuple[tuple[str, int], ...]  # agents per shift as set on the page
+    # Per shift, the most agents any of its days needs: what the page's per-shift inputs adopt.
     advised: tuple[tuple[str, int], ...]
     erlang: tuple[tuple[str, int], ...]  # the textbook (Erlang C) answer, for comparison
+    # Sizing staffs each shift day by day: per shift, (Dutch weekday "ma", agents) of the advice.
+    advised_by_day: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     fte: float
     cost_per_week_eur: float
     reachable: bool  # False: even the most agents allowed per shift miss a target
@@ -619,7 +622,7 @@ class SizingAdvice:
 
 def size_coverage(inputs: WhatIfInputs, coverage: str) -> SizingAdvice:
     """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
-    from sim.sizing import SizingError, size
+    from sim.sizing import DAY_LABELS, SizingError, size
 
     profile = _whatif_profile(inputs)
     if coverage not in profile.coverages:
@@ -645,8 +648,12 @@ def size_coverage(inputs: WhatIfInputs, coverage: str) -> SizingAdvice:
         profile=inputs.profile,
         coverage=coverage,
         current=current,
-        advised=best.agents,
-        erlang=result.erlang.agents,
+        advised=tuple(best.agents_by_shift.items()),
+        erlang=tuple(result.erlang.agents_by_shift.items()),
+        advised_by_day=tuple(
+            (shift, tuple((DAY_LABELS.get(d, d), n) for d, n in per_day.items()))
+            for shift, per_day in best.agents_by_shift_and_day.items()
+        ),
         fte=best.fte,
         cost_per_week_eur=best.cost_per_week_eur,
         reachable=result.reachable,

@@ -255,13 +255,24 @@ if services.sizing_available():
             )
         current = dict(advice.current)
         erlang = dict(advice.erlang)
+        st.write("Advies per dienst en weekdag (een drukke maandag kan meer mensen vragen):")
+        st.dataframe(
+            pd.DataFrame(
+                [{"Dienst": shift, **dict(per_day)} for shift, per_day in advice.advised_by_day]
+            ),
+            hide_index=True,
+        )
+        st.caption(
+            'Hierboven stel je één aantal per dienst in. "Neem advies over" neemt daarom per '
+            "dienst het hoogste aantal van de week over; op rustiger dagen volstaan er minder."
+        )
         st.dataframe(
             pd.DataFrame(
                 [
                     {
                         "Dienst": shift,
                         "Nu": current.get(shift, 0),
-                        "Advies": n,
+                        "Advies (hoogste per dag)": n,
                         "Erlang C alleen": erlang.get(shift, 0),
                     }
                     for shift, n in advice.advised
