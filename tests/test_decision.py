@@ -188,3 +188,13 @@ def test_praise_for_others_cites_the_reference_notes_not_a_study_that_does_not_s
     d = decide(request_post(tagged=False, praise_for_others=True), BRAND_DICT)
     assert d.expected == "none"
     assert "referentienotities" in d.reason and "Van Noort" not in d.reason
+
+
+@pytest.mark.parametrize("platform", ["brand", "consumer"])
+@pytest.mark.parametrize("tagged", [True, False])
+@pytest.mark.parametrize("extra", [{}, {"privacy": True}, {"heated": True}])
+def test_no_reason_names_our_own_platform_twice(
+    platform: str, tagged: bool, extra: dict[str, Any]
+) -> None:
+    d = decide(request_post(platform=platform, tagged=tagged, **extra), BRAND_DICT)
+    assert d.reason.count("op ons eigen platform") <= 1, d.reason

@@ -232,6 +232,8 @@ def decide(
         "waar een proactief antwoord wel gewaardeerd wordt"
     )
     platform_txt = "ons eigen platform" if facts.platform == "brand" else "een consumentenplatform"
+    # The proactive sentence already names the platform; only a reactive one still needs it.
+    where = f", op {platform_txt}" if reactive else ""
     if facts.privacy or facts.heated:
         cause = (
             "het gaat om persoonsgegevens of accountzaken"
@@ -245,7 +247,7 @@ def decide(
             reactive=reactive,
             signals=signals,
             reason=(
-                f"{why}, op {platform_txt}. Maar {cause}, dus dit hoort niet in het openbaar. "
+                f"{why}{where}. Maar {cause}, dus dit hoort niet in het openbaar. "
                 "Reageer kort in het openbaar met de uitnodiging om verder te praten in een "
                 "privébericht, los het daar op en meld daarna publiek dat het geregeld is "
                 f"(bron: {SOURCE_CHANNELS})."
@@ -256,7 +258,7 @@ def decide(
         reactive=reactive,
         signals=signals,
         reason=(
-            f"{why}, op {platform_txt}. Een reactie is gewenst (bron: {SOURCE_MATRIX}), en "
+            f"{why}{where}. Een reactie is gewenst (bron: {SOURCE_MATRIX}), en "
             "omdat er geen privégegevens spelen, help je in het openbaar: wie meeleest met "
             "dezelfde vraag heeft er ook wat aan."
         ),
