@@ -138,3 +138,19 @@ def test_restart_loses_nothing(db_path: Path) -> None:
         jan = svc.find_trainee("jan")
         assert jan is not None
         assert svc.progress(jan).summary.attempts == 1
+
+
+def test_stale_cached_service_is_rebuilt_not_asserted(db_path: Path) -> None:
+    """After a source reload the session can hold a service of an older class: build a new one."""
+
+    class OldTrainingService:  # stands in for the class as it was before the reload
+        def __init__(self, db: object) -> None:
+            self.db = db
+
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    # same database, older class: only the class check can tell
+    at.session_state["_training"] = OldTrainingService(at.session_state["_training"].db)
+    at.run()
+    assert not at.exception
+    assert isinstance(at.session_state["_training"], TrainingService)

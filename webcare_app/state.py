@@ -82,10 +82,11 @@ def training() -> services.TrainingService:
     init_state()
     db = database()
     current = st.session_state.get("_training")
-    if current is None or current.db is not db:
+    # A source change while the server runs reloads the modules: a service kept from before is
+    # then an instance of the old class. Build a fresh one instead of failing on it.
+    if not isinstance(current, services.TrainingService) or current.db is not db:
         current = services.TrainingService(db, seed=st.session_state["session_seed"])
         st.session_state["_training"] = current
-    assert isinstance(current, services.TrainingService)
     return current
 
 
