@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -467,3 +468,46 @@ def test_a_taken_name_is_refused_and_quoted_literally(
     errors = [e.value for e in me.error]
     # Markdown signs arrive backslash-escaped, so the browser shows them as typed
     assert any("al in gebruik" in e and r"\*\*sanne\*\* \:red\[x\]" in e for e in errors)
+
+
+def test_participant_watcher_sits_in_one_fixed_slot_in_every_state(
+    db_path: Path, phone: WorkshopService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auto-refresh fragment is drawn right under the header, at the same place each run.
+
+    A fragment remembers the cursor where it was first drawn; drawn lower on one screen and
+    higher on the next, its rerun writes to an index the browser no longer has ("Bad delta path
+    index 16 (should be between [0, 12])") and the page goes blank.
+    """
+    import streamlit.runtime.fragment as fragment_mod
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    slots: list[int] = []
+    real = fragment_mod._make_fragment_identity
+
+    def record(func: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(func, "__name__", "") == "watch":
+            ctx = get_script_run_ctx()
+            assert ctx is not None
+            main = [c for c in ctx.cursors.values() if getattr(c, "root_container", None) == 0]
+            slots.append(main[0].index if main else -1)
+        return real(func, *args, **kwargs)
+
+    monkeypatch.setattr(fragment_mod, "_make_fragment_identity", record)
+    code, pin = phone.create_workshop("Vast", post_ids=_ids(2), feedback="after_reveal")
+    me = _join(code, "Joop")  # writing on post 1
+    me.radio(key="wp_decision_0").set_value("public")
+    me.text_area(key="wp_draft_0").input(GOOD_DRAFT)
+    me.button(key="wp_submit").click().run()  # waiting for the explanation
+    phone.reveal_feedback(code, pin, phone.dashboard(code, pin).posts[0].post_id)
+    me.run()  # feedback shown
+    assert not me.exception and _scores(me)
+    phone.next_post(code, pin)
+    me.run()  # writing on post 2
+    assert not me.exception and any(s.value == "Bericht 2 van 2" for s in me.subheader)
+    phone.close(code, pin)
+    me.run()  # closed
+    assert not me.exception
+    assert len(slots) >= 4, slots
+    assert len(set(slots)) == 1, f"the watcher moved between states: {slots}"
+    assert slots[0] == 2, "right under the title and the header, before anything else"

@@ -213,14 +213,18 @@ if not ss["wf_code"] or not ss["wf_pin"]:
 code: str = ss["wf_code"]
 pin: str = ss["wf_pin"]
 
+# A fixed slot that always exists: the PIN notice coming and going must not shift the
+# auto-refreshing dashboard's place on the page (the browser blanks on a "Bad delta path").
+pin_slot = st.container()
 if ss["wf_new_pin"]:
-    st.warning(
-        f"Je pincode is **{ss['wf_new_pin']}**. Schrijf hem nu op: je ziet hem maar één keer en "
-        "hebt hem nodig om deze workshop later opnieuw te openen (bijvoorbeeld op een andere "
-        "computer)."
-    )
-    st.button("Ik heb de pincode genoteerd", key="wf_pin_noted", on_click=ss.__setitem__,
-              args=("wf_new_pin", None))  # fmt: skip
+    with pin_slot:
+        st.warning(
+            f"Je pincode is **{ss['wf_new_pin']}**. Schrijf hem nu op: je ziet hem maar één keer "
+            "en hebt hem nodig om deze workshop later opnieuw te openen (bijvoorbeeld op een "
+            "andere computer)."
+        )
+        st.button("Ik heb de pincode genoteerd", key="wf_pin_noted", on_click=ss.__setitem__,
+                  args=("wf_new_pin", None))  # fmt: skip
 
 
 @st.fragment(run_every=DASHBOARD_REFRESH_S)

@@ -176,6 +176,10 @@ def watch() -> None:
         st.rerun(scope="app")
 
 
+# Drawn once, in a fixed slot right under the header, in every state: a fragment that moves
+# between states shifts the delta path and blanks the page in the browser ("Bad delta path").
+watch()
+
 if ss["wp_notice"]:
     _error(ss["wp_notice"])
 
@@ -196,7 +200,6 @@ if current.post is None or current.position is None:
         st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")
     else:
         st.success("Je hebt alle berichten beantwoord. Dank je wel!")
-        watch()
     _earlier(view)
     st.stop()
 
@@ -214,7 +217,6 @@ if not current.answered and current.accepting:
     st.button("Versturen", key="wp_submit", type="primary", on_click=_submit,
               args=(position, post))  # fmt: skip
     _earlier(view)
-    watch()
     st.stop()
 
 if view.my_answer is not None and view.feedback is not None:
@@ -236,4 +238,3 @@ if current.closed:
 else:
     if info.pace == "facilitator":
         st.caption("Wacht op de facilitator: het volgende bericht verschijnt vanzelf.")
-    watch()
