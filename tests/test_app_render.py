@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from webcare_app.render import alert_list, highlight_draft, post_card
+from webcare_app.render import alert_list, char_counter, highlight_draft, post_card
 from webcare_app.services import LONG_WORD_CHARS, tame_long_words
 
 
@@ -66,3 +66,15 @@ def test_tame_long_words_keeps_length_and_positions() -> None:
     assert len(tamed) == len(draft)
     assert tamed.endswith(" doei") and tamed.startswith("Hoi " + "a" * LONG_WORD_CHARS + " ")
     assert tame_long_words("gewone zin") == "gewone zin"
+
+
+def test_char_counter_recounts_after_the_rerun_has_been_painted() -> None:
+    html = char_counter(0, 280, textarea_key="practice_draft")
+    assert "0 / 280 tekens" in html
+    script = html[html.index("<script>") :]
+    # the live count follows typing, and after a rerun (an emptied draft) it waits for the
+    # text area's new value instead of counting the old one straight away
+    assert 'addEventListener("input"' in script
+    assert "requestAnimationFrame" in script
+    assert "}show(document.querySelector(sel))" not in script  # no count before the paint
+    assert "50 tekens" not in char_counter(0, None, textarea_key="practice_draft")

@@ -144,7 +144,8 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     """The draft's character count against the channel's limit, updated live as one types.
 
     The server renders the count of the last rerun; a small script (our own, no user text in it)
-    then follows the text area's ``input`` events so the count moves with every keystroke.
+    then follows the text area's ``input`` events so the count moves with every keystroke, and
+    recounts on the next animation frame after a rerun, once the text area shows its new value.
     """
     shown = f"{count} / {limit} tekens" if limit else f"{count} tekens"
     over = limit is not None and count > limit
@@ -166,7 +167,11 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
         "if(!window[flag]){window[flag]=true;"
         'document.addEventListener("input",(e)=>{if(e.target.matches&&e.target.matches(sel))'
         "{show(e.target);}},true);}"
-        "show(document.querySelector(sel));})();</script>"
+        # After a rerun (say "Volgend bericht" emptying the draft) this script can run before
+        # the text area shows its new value: recount once the page has been painted.
+        "const recount=()=>show(document.querySelector(sel));"
+        "requestAnimationFrame(()=>requestAnimationFrame(recount));"
+        "setTimeout(recount,300);})();</script>"
     )
 
 
