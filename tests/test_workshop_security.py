@@ -141,8 +141,10 @@ def test_wrong_pins_lock_the_workshop_until_the_window_has_passed(
     assert fresh.dashboard(code, pin).workshop.code == code
     with pytest.raises(WrongPinError):
         fresh.dashboard(code, wrong(pin))
+    # Locked again for a PIN this server never verified (a new server: empty cache).
+    newer = WorkshopService(reopened, np.random.default_rng(8), now=clock)
     with pytest.raises(PinLockedError):
-        fresh.dashboard(code, pin)
+        newer.dashboard(code, pin)
     reopened.dispose()
 
 
@@ -158,8 +160,31 @@ def test_right_pins_do_not_count_and_locks_are_per_workshop(service: WorkshopSer
     with pytest.raises(WrongPinError):
         service.dashboard(code, wrong(pin))
     with pytest.raises(PinLockedError):
-        service.dashboard(code, pin)
+        service.dashboard(code, wrong(pin))
     assert service.dashboard(other, other_pin).workshop.code == other
+
+
+def test_others_wrong_pins_do_not_lock_out_the_verified_facilitator(
+    db: Database, service: WorkshopService, clock: Clock
+) -> None:
+    """Five wrong PINs from any phone must not stop the facilitator's open dashboard."""
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    assert service.dashboard(code, pin).workshop.code == code  # the facilitator opens it
+    for _ in range(PIN_MAX_FAILURES):
+        with pytest.raises(WrongPinError):
+            service.dashboard(code, wrong(pin))
+    # the facilitator's verified PIN keeps working during the lock, also for actions
+    assert service.dashboard(code, pin).workshop.code == code
+    assert service.next_post(code, pin) == 1
+    # new entries stay locked: a fresh wrong guess, and the right PIN on a server that never
+    # verified it (so a lucky guess during the lock still gets nowhere)
+    with pytest.raises(PinLockedError):
+        service.dashboard(code, wrong(pin))
+    with pytest.raises(PinLockedError):
+        service.dashboard(code, wrong(wrong(pin)))
+    other_server = WorkshopService(db, np.random.default_rng(9), now=clock)
+    with pytest.raises(PinLockedError):
+        other_server.dashboard(code, pin)
 
 
 def test_concurrent_guesses_cannot_get_past_the_limit(service: WorkshopService) -> None:

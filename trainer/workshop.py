@@ -965,6 +965,11 @@ class WorkshopService:
                     )
                 )
             )
+            if mac in self._pin_cache:
+                # This exact PIN passed scrypt in this server before (the facilitator's open
+                # dashboard): right, no new row, and a lock caused by others' wrong guesses does
+                # not stop it. A PIN never verified here still meets the lock below.
+                return workshop.id
             if len(times) >= PIN_MAX_FAILURES:
                 until = min(times) + timedelta(minutes=PIN_WINDOW_MIN)
                 raise PinLockedError(
@@ -973,8 +978,6 @@ class WorkshopService:
                     "opnieuw.",
                     until,
                 )
-            if mac in self._pin_cache:
-                return workshop.id  # this exact PIN passed scrypt before: right, no new row
             attempt = WorkshopPinAttempt(workshop_id=workshop.id, at=now)
             session.add(attempt)
             session.flush()
