@@ -145,3 +145,16 @@ def test_whatif_sizing_advises_agents_and_can_adopt_them(db_path: Path) -> None:
     assert not at.exception
     for shift, agents in advice.advised:
         assert at.number_input(key=f"whatif_agents_library_24-7_{shift}").value == agents
+
+
+def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path: Path) -> None:
+    at = _page("simulatie").run()
+    at.selectbox(key="whatif_cov_b_library").select("24-7").run()
+    assert not at.exception
+    # the same model twice: every difference is zero, so no (red) "+0,0" arrow anywhere
+    assert [m.delta for m in at.metric if m.delta] == [], "no delta for a zero difference"
+    at.selectbox(key="whatif_sizing_cov_library").select("24-7")
+    at.button(key="whatif_sizing").click().run()
+    assert not at.exception
+    fte = [m for m in at.metric if m.label == "Fte"]
+    assert fte and "." not in fte[0].value and "," in fte[0].value, fte[0].value

@@ -161,9 +161,13 @@ def _fmt(value: float, unit: str) -> str:
     return _nl(value, 1)
 
 
-def _delta(diff: float, unit: str) -> str:
+def _delta(diff: float, unit: str) -> str | None:
+    """The difference for st.metric, or None (no arrow) when it rounds to zero as shown."""
+    shown = _fmt(abs(diff), unit)
+    if not any(ch in "123456789" for ch in shown):
+        return None
     # The sign goes first so st.metric draws the arrow the right way ("-€ 8.500", not "€ -8.500").
-    return ("-" if diff < 0 else "+") + _fmt(abs(diff), unit)
+    return ("-" if diff < 0 else "+") + shown
 
 
 st.subheader("Kerncijfers")
@@ -281,7 +285,7 @@ if services.sizing_available():
             hide_index=True,
         )
         m1, m2, m3 = st.columns(3)
-        m1.metric("Fte", f"{advice.fte:.1f}")
+        m1.metric("Fte", _nl(advice.fte, 1))
         m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
         m3.metric(
             "Doelen gehaald",
