@@ -90,7 +90,13 @@ def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -
     assert at.selectbox(key="whatif_cov_a_library").value == "24-7"
     assert at.selectbox(key="whatif_cov_b_library").value == "business-hours"
     headings = [m.value for m in at.markdown]
-    assert any("24-7" in h for h in headings) and any("business-hours" in h for h in headings)
+    # coverage models under their Dutch names in headings, labels and legends
+    assert any("24/7" in h for h in headings) and any("kantooruren" in h for h in headings)
+    assert not any("business-hours" in h or "24-7" in h for h in headings)
+    labels = [n.label for n in at.number_input]
+    assert labels and all("mon" not in label and "tue" not in label for label in labels), labels
+    assert any("ma, di" in label for label in labels), labels
+    assert {m.label for m in at.metric} >= {"24/7: kosten per week", "kantooruren: kosten per week"}
     cost_cards = [m for m in at.metric if m.label == "Kosten per week"]
     assert len(cost_cards) == 2 and cost_cards[1].delta, "B shows its difference with A"
     # business hours is cheaper than 24/7 for the library: the difference reads as a saving,
@@ -158,3 +164,17 @@ def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path:
     assert not at.exception
     fte = [m for m in at.metric if m.label == "Fte"]
     assert fte and "." not in fte[0].value and "," in fte[0].value, fte[0].value
+
+
+def test_rules_chart_shows_rule_titles_not_ids() -> None:
+    from webcare_app import charts, services
+
+    rule = load_rules()[0]
+    frame = pd.DataFrame([{"rule": rule.id, "times_broken": 2, "attempts": 4, "share": 0.5}])
+    data = charts.rules_broken(frame).to_dict()["datasets"]
+    rows = next(iter(data.values()))
+    assert rows[0]["regel"] == rule.title
+    assert charts.rules_broken(frame).to_dict()["encoding"]["y"]["field"] == "regel"
+    assert services.coverage_label("extended-hours") == "ruime openingstijden"
+    assert services.coverage_label("weekend") == "weekend"
+    assert services.days_label(["mon", "tue", "sun"]) == "ma, di, zo"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from trainer.rules import load_rules
+
 DAY_NAMES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
@@ -40,14 +42,17 @@ def rules_broken(per_rule: pd.DataFrame) -> alt.Chart:
     """Per rule, the share of the trainee's replies that broke it."""
     data = per_rule.copy()
     data["aandeel"] = data["share"] * 100
+    # Trainees read the rule's Dutch title, not its internal id.
+    titles = {r.id: r.title for r in load_rules()}
+    data["regel"] = [titles.get(rule, rule) for rule in data["rule"]]
     return (
         alt.Chart(data)
         .mark_bar(color="#d4a72c")
         .encode(
             x=alt.X("aandeel:Q", title="% van je antwoorden", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("rule:N", title="Regel", sort="-x"),
+            y=alt.Y("regel:N", title="Regel", sort="-x"),
             tooltip=[
-                alt.Tooltip("rule:N", title="Regel"),
+                alt.Tooltip("regel:N", title="Regel"),
                 alt.Tooltip("times_broken:Q", title="Keer overtreden"),
                 alt.Tooltip("attempts:Q", title="Antwoorden"),
             ],

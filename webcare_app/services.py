@@ -547,10 +547,37 @@ def hourly_csv(result: WhatIfResult) -> str:
     return str(frame.to_csv(index=False))
 
 
+# Coverage models as users read them; a name not listed here is shown as it is.
+COVERAGE_LABELS = {
+    "24-7": "24/7",
+    "business-hours": "kantooruren",
+    "extended-hours": "ruime openingstijden",
+}
+_DAY_LABELS_NL = {
+    "mon": "ma",
+    "tue": "di",
+    "wed": "wo",
+    "thu": "do",
+    "fri": "vr",
+    "sat": "za",
+    "sun": "zo",
+}
+
+
+def coverage_label(coverage: str) -> str:
+    """A coverage model's Dutch name for labels, legends and headings ("24-7" -> "24/7")."""
+    return COVERAGE_LABELS.get(coverage, coverage)
+
+
+def days_label(days: Sequence[str]) -> str:
+    """Weekdays the Dutch way: ("mon", "tue") -> "ma, di"."""
+    return ", ".join(_DAY_LABELS_NL.get(d, d) for d in days)
+
+
 @dataclass(frozen=True)
 class ShiftSetting:
     name: str
-    days: str
+    days: str  # Dutch, for the label: "ma, di, wo"
     start: str
     end: str
     agents: int
@@ -573,7 +600,7 @@ def profile_overview(name: str) -> ProfileOverview:
     p = get_profile(name)
     shifts = {
         cov: tuple(
-            ShiftSetting(n, ",".join(s.days), s.start, s.end, s.agents)
+            ShiftSetting(n, days_label(s.days), s.start, s.end, s.agents)
             for n, s in zip(p.shift_names(cov), p.coverages[cov].shifts, strict=True)
         )
         for cov in p.coverage_names

@@ -44,6 +44,7 @@ with c1:
         "Dekkingsmodel A",
         overview.coverages,
         index=overview.coverages.index(default_a),
+        format_func=services.coverage_label,
         key=f"whatif_cov_a_{profile}",
     )
 with c2:
@@ -51,6 +52,7 @@ with c2:
         "Dekkingsmodel B",
         overview.coverages,
         index=overview.coverages.index(default_b),
+        format_func=services.coverage_label,
         key=f"whatif_cov_b_{profile}",
     )
 
@@ -85,7 +87,7 @@ with st.expander("Medewerkers per dienst"):
     cols = st.columns(2)
     for col, cov in zip(cols, dict.fromkeys((cov_a, cov_b)), strict=False):
         with col:
-            st.markdown(f"**{cov}**")
+            st.markdown(f"**{services.coverage_label(cov)}**")
             st.caption(overview.descriptions.get(cov, ""))
             chosen = []
             for shift in overview.shifts[cov]:
@@ -170,12 +172,17 @@ def _delta(diff: float, unit: str) -> str | None:
     return ("-" if diff < 0 else "+") + shown
 
 
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """A chart's data with the coverage models under their Dutch names (legend, tooltip)."""
+    return frame.assign(coverage=frame["coverage"].map(services.coverage_label))
+
+
 st.subheader("Kerncijfers")
 card_cols = st.columns(2)
 first = result.runs[0].coverage
 for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
     with col:
-        st.markdown(f"#### {'AB'[side]}: {run.coverage}")
+        st.markdown(f"#### {'AB'[side]}: {services.coverage_label(run.coverage)}")
         st.caption(run.description + (" Pijltjes: verschil met A." if side == 1 else ""))
         inner = st.columns(3)
         for i, (key, label, unit, lower_better) in enumerate(services.kpi_rows(result)):
@@ -192,21 +199,21 @@ for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
             )
 
 st.subheader("Wachtrij door de week")
-st.altair_chart(charts.backlog_week(result.backlog), width="stretch")
+st.altair_chart(charts.backlog_week(_labelled(result.backlog)), width="stretch")
 
 st.subheader("Hoe snel komt de eerste reactie?")
-st.altair_chart(charts.wait_distribution(result.waits), width="stretch")
+st.altair_chart(charts.wait_distribution(_labelled(result.waits)), width="stretch")
 
 if result.sla_names:
     st.subheader("Servicedoel gehaald, per uur van de week")
     target = st.selectbox("Servicedoel", result.sla_names, key="whatif_target")
-    st.altair_chart(charts.attainment_week(result.attainment, target), width="stretch")
+    st.altair_chart(charts.attainment_week(_labelled(result.attainment), target), width="stretch")
 
 st.subheader("Kosten")
 k1, k2 = st.columns(2)
 for col, run in zip((k1, k2), result.runs, strict=True):
     col.metric(
-        f"{run.coverage}: kosten per week",
+        f"{services.coverage_label(run.coverage)}: kosten per week",
         _fmt(result.kpi(run.coverage, "cost_per_week_eur"), "€"),
         help="Betaalde uren (incl. shrinkage) met nacht- en weekendtoeslag.",
     )
@@ -242,7 +249,10 @@ if services.sizing_available():
         "zekerheid), met het volume, de behandeltijd en de doelen zoals hierboven ingesteld."
     )
     sizing_cov = st.selectbox(
-        "Dekkingsmodel", list(dict.fromkeys((cov_a, cov_b))), key=f"whatif_sizing_cov_{profile}"
+        "Dekkingsmodel",
+        list(dict.fromkeys((cov_a, cov_b))),
+        format_func=services.coverage_label,
+        key=f"whatif_sizing_cov_{profile}",
     )
     if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
         try:
