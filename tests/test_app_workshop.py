@@ -511,3 +511,24 @@ def test_participant_watcher_sits_in_one_fixed_slot_in_every_state(
     assert len(slots) >= 4, slots
     assert len(set(slots)) == 1, f"the watcher moved between states: {slots}"
     assert slots[0] == 2, "right under the title and the header, before anything else"
+
+
+def test_rules_table_names_rules_by_title_never_a_template(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates()
+    code = at.session_state["wf_code"]
+    post = phone.dashboard(code, at.session_state["wf_pin"]).posts[0].post
+    for i, reply in enumerate(("ok", "Wij zijn niet verantwoordelijk!!! 😀😀😀😀", "Nee.")):
+        joined = phone.join(code, f"Deelnemer {i}")
+        phone.submit(code, joined.token, post.id, "public", reply)
+    at.run()
+    assert not at.exception
+    tables = [df.value for df in at.dataframe if "omschrijving" in df.value.columns]
+    assert tables and len(tables[0]) > 0, "some rules were broken"
+    cells = " ".join(tables[0]["omschrijving"].astype(str))
+    assert "{" not in cells and "}" not in cells, cells
+    from trainer.rules import load_rules
+
+    titles = {r.title for r in load_rules()}
+    assert set(tables[0]["omschrijving"]) <= titles

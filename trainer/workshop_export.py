@@ -17,10 +17,12 @@ when they were revealed on the wall during the session, and never with a name.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable
 from html import escape
 
+from trainer.rules import load_rules
 from trainer.workshop import Report
 
 CSV_COLUMNS = (
@@ -39,6 +41,16 @@ CSV_COLUMNS = (
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DECISION_LABELS = {"public": "openbaar", "private": "privé", "none": "niet reageren"}
+
+
+@functools.cache
+def _rule_titles() -> dict[str, str]:
+    return {r.id: r.title for r in load_rules()}
+
+
+def rule_title(rule_id: str) -> str:
+    """The rule's short Dutch title, as the rulebook page lists it; the id if unknown."""
+    return _rule_titles().get(rule_id, rule_id)
 
 
 def safe_cell(value: str) -> str:
@@ -119,7 +131,7 @@ def summary_html(report: Report) -> str:
         parts.append(
             _table(
                 ("regel", "antwoorden", "aandeel"),
-                ((r.rule, r.answers, f"{r.share:.0%}") for r in board.rules),
+                ((rule_title(r.rule), r.answers, f"{r.share:.0%}") for r in board.rules),
             )
         )
     for stats in board.posts:
@@ -143,7 +155,7 @@ def summary_html(report: Report) -> str:
         if stats.rules:
             parts.append(
                 "<p>Vaakst overtreden: "
-                + ", ".join(f"{_e(r.rule)} ({r.answers}×)" for r in stats.rules)
+                + ", ".join(f"{_e(rule_title(r.rule))} ({r.answers}×)" for r in stats.rules)
                 + "</p>"
             )
         if post.model_answer:

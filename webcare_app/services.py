@@ -776,18 +776,21 @@ def decision_spread(stats: PostStats) -> pd.DataFrame:
 
 
 @functools.cache
-def _rule_messages() -> dict[str, str]:
-    return {r.id: r.message for r in load_rules()}
+def _rule_titles() -> dict[str, str]:
+    return {r.id: r.title for r in load_rules()}
 
 
 def workshop_rule_table(rules: Sequence[RuleCount]) -> pd.DataFrame:
-    """The rules most often broken, with their Dutch message and share of written replies."""
-    messages = _rule_messages()
+    """The rules most often broken, with their Dutch title and share of written replies.
+
+    The title, not the message: messages are templates ("{label}", "{match}") filled per answer.
+    """
+    titles = _rule_titles()
     return pd.DataFrame(
         [
             {
                 "regel": r.rule,
-                "omschrijving": messages.get(r.rule, ""),
+                "omschrijving": titles.get(r.rule, r.rule),
                 "antwoorden": r.answers,
                 "aandeel (%)": round(100 * r.share),
             }
