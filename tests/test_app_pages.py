@@ -34,6 +34,9 @@ def test_router_serves_the_start_page_in_dutch(db_path: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "Webcare Sandbox"
     assert at.session_state["session_seed"] is not None
+    text = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "Workshop leiden" in text and "Workshop meedoen" in text
+    assert "links in het menu" not in text, "on a phone the menu is not on the left"
 
 
 def test_progress_page_finds_a_trainee_by_name_and_charts_attempts(db_path: Path) -> None:
@@ -75,12 +78,12 @@ def test_rulebook_lists_every_rule_with_examples_and_the_matrix(db_path: Path) -
         assert "Bron: " + rule.source.replace("'", "&#x27;") in html
         assert f"regel-id: {rule.id}" in html
     assert html.count("<mark title") >= len(rules)  # every bad example shows where it fails
-    matrix = at.dataframe[0].value
-    assert set(matrix["Beslissing"]) == {
-        "Openbaar reageren",
-        "Privé reageren (DM)",
-        "Niet reageren",
-    }
+    # the matrix is a wrapping table (not a fixed-width grid that cuts "Waarom" off)
+    assert not at.dataframe
+    assert '<table class="wc-matrix"' in html and "white-space:normal" in html
+    for decision in ("Openbaar reageren", "Privé reageren (DM)", "Niet reageren"):
+        assert f">{decision}</td>" in html.replace("&#x27;", "'"), decision
+    assert "<th" in html and "Waarom" in html
 
 
 def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -> None:

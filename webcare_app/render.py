@@ -175,6 +175,25 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     )
 
 
+def wrapping_table(rows: list[dict[str, object]], *, css_class: str = "wc-table") -> str:
+    """Rows as an escaped HTML table whose cells wrap, readable on a laptop and a phone."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    cell = "padding:6px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left;"
+    wrap = f'style="{cell}white-space:normal;overflow-wrap:anywhere"'
+    head = "".join(f'<th style="{cell}">{esc(c)}</th>' for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td {wrap}>{esc(row.get(c, ''))}</td>" for c in columns) + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table class="{esc(css_class)}" style="width:100%;border-collapse:collapse;'
+        f'table-layout:auto;font-size:0.95em"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
 
 

@@ -1,4 +1,4 @@
-"""Start page: what the sandbox offers; the menu on the left leads to each part."""
+"""Start page: what the sandbox offers; the navigation menu leads to each part."""
 
 import streamlit as st
 
@@ -16,6 +16,12 @@ st.markdown(
     "direct feedback op je keuze en je antwoord.\n"
     "- **Voortgang**: je scores door de tijd en de regels die je het vaakst overtreedt.\n"
     "- **Simulatie**: vergelijk 24/7 met kantooruren: reactietijden, wachtrij en kosten.\n"
-    "- **Richtlijnen**: de beslismatrix en alle regels, met goede en foute voorbeelden."
+    "- **Richtlijnen**: de beslismatrix en alle regels, met goede en foute voorbeelden.\n"
+    "- **Workshop leiden**: start als trainer een workshop met een deelcode en bespreek de "
+    "antwoorden van de groep.\n"
+    "- **Workshop meedoen**: doe met de deelcode van je trainer mee aan een workshop."
 )
-st.caption("Kies links in het menu waar je wilt beginnen.")
+st.caption(
+    "Kies in het menu waar je wilt beginnen. Op een telefoon open je het menu met het "
+    "pictogram linksboven."
+)

@@ -3,6 +3,7 @@ and the respond-or-not decision matrix."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from webcare_app import render, services
@@ -17,7 +18,7 @@ def _rulebook() -> list[services.RuleEntry]:
 
 
 @st.cache_data(show_spinner=False)
-def _matrix() -> object:
+def _matrix() -> pd.DataFrame:
     return services.decision_matrix()
 
 
@@ -28,7 +29,7 @@ st.write(
 )
 
 st.subheader("Reageren of niet: de beslismatrix")
-st.dataframe(_matrix(), hide_index=True, width="stretch")
+st.html(render.wrapping_table(_matrix().to_dict("records"), css_class="wc-matrix"))
 st.caption(
     "Bronnen: 'Wat is webcare?' (de matrix), 'Webcare: zullen we anders gewoon even appen?' "
     "(privé en besloten kanalen) en onderzoek naar webcare-reacties (lof voor anderen)."
