@@ -289,3 +289,16 @@ def test_referral_quotes_the_whole_phone_number() -> None:
         result = score_request({**REQUEST, "reply": reply})
         quoted = [a["message"] for a in result["alerts"] if a["rule"] == "referral"]
         assert quoted and number in quoted[0], quoted
+
+
+def test_a_held_down_key_is_a_spelling_problem_not_a_foreign_language() -> None:
+    # The app, the workshop and the CLI all score raw drafts: a 5000-letter run must give the
+    # spelling alert, not a claim that the reply is in another language.
+    from trainer.scenarios import load_posts
+
+    post = load_posts()[0]
+    rules = {
+        a["rule"]
+        for a in score_post(post, "public", "Hoi " + "a" * 5000 + " ^MK").to_dict()["alerts"]
+    }
+    assert "spelling" in rules and "non-dutch" not in rules

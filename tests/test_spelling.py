@@ -165,3 +165,12 @@ def test_first_names_at_sentence_start_and_generator_products_are_accepted(backe
     assert spelling.misspellings(text) == []
     # Only the listed names are let through: a typo at sentence start is still caught.
     assert [w for _, _, w in spelling.misspellings("Excusses, je pas is klaar.")] == ["Excusses"]
+
+
+def test_prose_blanks_runs_longer_than_any_word_but_keeps_addresses_protected() -> None:
+    run = "a" * 5000
+    text = f"Hoi Sanne, {run} mail info@bieb.nl ^MK"
+    cleaned = spelling.prose(text)
+    assert len(cleaned) == len(text) and run not in cleaned and "Hoi" in cleaned
+    assert "info@bieb.nl" not in cleaned  # still protected, also right after a long run
+    assert spelling.misspellings(f"{run}x@bieb.nl") == []  # one address, not a word

@@ -70,10 +70,12 @@ _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
+# An e-mail address starts where no address character stands before it; without that anchor the
+# search restarts inside every run of letters and a held-down key costs quadratic time.
 _PROTECTED_RE = re.compile(
     r"""
       (?:https?://|www\.)\S+                                   # links
-    | [\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+                          # e-mail addresses
+    | (?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+             # e-mail addresses
     | \b[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
     | [@#]\w+                                                  # handles and hashtags
     | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
@@ -335,12 +337,17 @@ def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
 
 def prose(text: str, ignore: Iterable[str] = ()) -> str:
     """``text`` with everything that is not running language blanked out (same length): links,
-    e-mail addresses, handles, hashtags, sign-offs and the terms in ``ignore``. A language
-    detector reads "Bedankt Sanne! ^MK" as German because of the name and the initials."""
+    e-mail addresses, handles, hashtags, sign-offs, the terms in ``ignore`` and runs of letters
+    longer than any word. A language detector reads "Bedankt Sanne! ^MK" as German because of
+    the name and the initials, and a held-down key makes it slow and reads as a foreign language."""
     chars = list(text)
     spans = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
     skip = _ignored(ignore)
-    spans += [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if m.group().lower() in skip]
+    spans += [
+        (m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
+        if m.group().lower() in skip or len(m.group()) > LONGEST_PLAUSIBLE_WORD_LETTERS
+    ]
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)

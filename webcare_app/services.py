@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-import re
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,12 +79,6 @@ LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "sug
 ORG_TYPES: tuple[str, ...] = typing.get_args(OrgType)
 DECISIONS: tuple[str, ...] = typing.get_args(DecisionChoice)
 
-# The Dutch spelling checker slows down steeply on one very long run of letters (a 400-letter
-# "word" takes seconds, thousands take minutes). No real word is this long, so letters beyond it
-# are hidden from the scorer as spaces: the draft keeps its length and every span its place.
-LONG_WORD_CHARS = 60
-_LONG_WORD_RE = re.compile(rf"\w{{{LONG_WORD_CHARS + 1},}}")
-
 
 class ServiceInputError(ValueError):
     """Input a page passed that the services cannot use; the message is Dutch, for the user."""
@@ -133,13 +126,6 @@ class ProgressView:
     summary: ProgressSummary
     over_time: pd.DataFrame  # one row per attempt: attempt_id, time, post_id, score, ...
     per_rule: pd.DataFrame  # one row per rule that fired: rule, times_broken, share, ...
-
-
-def tame_long_words(draft: str) -> str:
-    """``draft`` with letters beyond ``LONG_WORD_CHARS`` in one word replaced by spaces."""
-    return _LONG_WORD_RE.sub(
-        lambda m: m.group()[:LONG_WORD_CHARS] + " " * (len(m.group()) - LONG_WORD_CHARS), draft
-    )
 
 
 @functools.cache
@@ -206,7 +192,7 @@ class TrainingService:
                 f"Onbekende keuze {decision!r}; kies uit: {', '.join(DECISION_LABELS.values())}."
             )
         text = "" if draft is None else str(draft)
-        scored = score_post(post, decision, tame_long_words(text)).to_dict()
+        scored = score_post(post, decision, text).to_dict()
         attempt_id = self.practice.record_attempt(trainee, post, decision, text, scored)
         return Feedback(attempt_id, post, decision, text, scored)
 
