@@ -11,7 +11,9 @@ sentence or emoji, and in 30% a typo, so the scorer's word caches do not see onl
 
 (a) Per answer, p50/p95/mean/max time of ``submit`` when 40 threads are released together by a
     barrier, one round per post, vs. answers of the same mix submitted one at a time by a
-    participant alone (no contention). The ratio shows what the crowd costs.
+    participant alone (no contention). The ratio shows what the crowd costs. The first post is
+    also shown apart (caches cold), and a round right after a server restart: a new service
+    that has not yet seen the workshop or its participants.
 (b) The rubric alone (``score_post``) on answers of the same mix, one at a time: the part of a
     submit that is CPU work rather than storage.
 (c) One facilitator dashboard refresh with 40 participants and all their answers in, vs. the
@@ -75,6 +77,38 @@ def summary(label: str, ms: list[float]) -> str:
     )
 
 
+def crowd_round(
+    service: WorkshopService,
+    code: str,
+    tokens: list[str],
+    post: Post,
+    answers: list[tuple[str, str]],
+) -> tuple[list[float], float]:
+    """One post answered by everyone at once: 40 threads released together by a barrier.
+    Returns each submit's time in ms and the seconds until the last answer was stored."""
+    barrier = threading.Barrier(len(tokens) + 1)
+    lock = threading.Lock()
+    times_ms: list[float] = []
+
+    def send(k: int) -> None:
+        decision, reply = answers[k]
+        barrier.wait()
+        t0 = time.perf_counter()
+        service.submit(code, tokens[k], post.id, decision, reply)
+        elapsed = (time.perf_counter() - t0) * 1000
+        with lock:
+            times_ms.append(elapsed)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(len(tokens))]
+    for th in threads:
+        th.start()
+    barrier.wait()
+    t_round = time.perf_counter()
+    for th in threads:
+        th.join()
+    return times_ms, time.perf_counter() - t_round
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 rounds instead of 6")
@@ -90,6 +124,7 @@ def main() -> None:
     # Fresh answers from the same mix for each measurement, so no run meets the typos of
     # another in the scorer's word caches.
     answers, solo_answers, score_answers = answer_set(), answer_set(), answer_set()
+    restart_answers = [make_answer(posts[0], rng) for _ in range(PARTICIPANTS)]
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(path=Path(tmp) / "bench.sqlite")
@@ -101,31 +136,21 @@ def main() -> None:
         # (a) the crowd: 40 threads per round, released together
         code, pin = service.create_workshop("Bench", post_ids=post_ids, pace="self")
         tokens = [service.join(code, f"Deelnemer {k}").token for k in range(PARTICIPANTS)]
-        crowd_ms: list[float] = []
-        round_s: list[float] = []
-        lock = threading.Lock()
-        for r, post in enumerate(posts):
-            barrier = threading.Barrier(PARTICIPANTS + 1)
+        by_round = [
+            crowd_round(service, code, tokens, post, answers[r]) for r, post in enumerate(posts)
+        ]
+        crowd_ms = [ms for round_ms, _ in by_round for ms in round_ms]
+        round_s = [seconds for _, seconds in by_round]
 
-            def send(
-                k: int, r: int = r, post: Post = post, barrier: threading.Barrier = barrier
-            ) -> None:
-                decision, reply = answers[r][k]
-                barrier.wait()
-                t0 = time.perf_counter()
-                service.submit(code, tokens[k], post.id, decision, reply)
-                elapsed = (time.perf_counter() - t0) * 1000
-                with lock:
-                    crowd_ms.append(elapsed)
-
-            threads = [threading.Thread(target=send, args=(k,)) for k in range(PARTICIPANTS)]
-            for th in threads:
-                th.start()
-            barrier.wait()
-            t_round = time.perf_counter()
-            for th in threads:
-                th.join()
-            round_s.append(time.perf_counter() - t_round)
+        # (a'') a server restart between two posts: a new service that knows nothing yet
+        restart_code, _ = service.create_workshop("Restart", post_ids=post_ids, pace="self")
+        restart_tokens = [
+            service.join(restart_code, f"Deelnemer {k}").token for k in range(PARTICIPANTS)
+        ]
+        restarted = WorkshopService(db, np.random.default_rng(SEED))
+        restart_ms, _ = crowd_round(
+            restarted, restart_code, restart_tokens, posts[0], restart_answers
+        )
 
         # (a') the peer: answers of the same mix, one participant at a time, nobody else submitting
         solo_code, _solo_pin = service.create_workshop("Solo", post_ids=post_ids, pace="self")
@@ -162,6 +187,9 @@ def main() -> None:
     p95_crowd, p95_solo = percentile(crowd_ms, 95), percentile(solo_ms, 95)
     print(f"\n(a) submit: {PARTICIPANTS} participants at once vs. one alone, {rounds} rounds")
     print(summary(f"{PARTICIPANTS} at once (barrier)", crowd_ms))
+    print(summary("  first post (cold caches)", by_round[0][0]))
+    print(summary("  later posts", [ms for round_ms, _ in by_round[1:] for ms in round_ms]))
+    print(summary("40 at once, after a restart", restart_ms))
     print(summary("one alone", solo_ms))
     print(
         f"  ratio crowd/alone: p95 {p95_crowd / p95_solo:.1f}x, "

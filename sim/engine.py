@@ -31,6 +31,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
+from typing import Any
 
 import numpy as np
 import simpy
@@ -171,8 +172,9 @@ class _Run:
         push, pop = heapq.heappush, heapq.heappop
         clock = None if spec.backoffice is None else WeekClock(spec.backoffice.hours)
         rota = Rota(spec.rota)
-        # Mutable run state: [agents busy, agents on duty, next arrival, wake-up pending].
-        state = [0, int(rota.agents[0]), 0, False]
+        # Mutable run state: [agents busy, agents on duty, next arrival, wake-up pending,
+        # when the last turn ended].
+        state: list[Any] = [0, int(rota.agents[0]), 0, False, -np.inf]
 
         def dispatch() -> None:
             """The one place where work starts: admit arrivals, then fill free agents."""
@@ -193,8 +195,9 @@ class _Run:
                         continue  # gave up before anyone reached them
                     k = offset[mid] + tn
                     # The clock reaches a ready time as now + (ready - now), which rounding may
-                    # leave an ulp off: a turn taken as it becomes ready starts at its ready time.
-                    t_start[k] = now if now - ready > ROUNDING_MIN else ready
+                    # leave an ulp off: a turn taken as it becomes ready starts at its ready time,
+                    # but never before the turn whose agent it takes over had ended.
+                    t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state[4])
                     busy += 1
                     Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
                 state[0] = busy
@@ -207,7 +210,7 @@ class _Run:
             state[0] -= 1
             now = env._now
             k = offset[mid] + turn_no[mid]
-            t_end[k] = now
+            t_end[k] = state[4] = now
             done = turn_no[mid] + 1
             turn_no[mid] = done
             if done < nturns[mid]:

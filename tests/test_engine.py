@@ -19,6 +19,7 @@ from sim.spec import (
     HOURS_PER_WEEK,
     MINUTES_PER_HOUR,
     MINUTES_PER_WEEK,
+    ConversationSpec,
     Duration,
     Incident,
     KindSpec,
@@ -146,6 +147,23 @@ def test_capacity_never_exceeds_agents_on_duty(rota) -> None:
     assert np.all(in_hand <= on_duty)
     # Under this load the team is saturated, so the bound is reached.
     assert np.any(in_hand == on_duty)
+
+
+def test_a_turn_never_starts_before_the_agent_it_takes_over_is_free() -> None:
+    # Fixed handling and customer delays make a reply ready at the very moment another turn
+    # ends, up to the last bit of a float: the start must not be snapped to before that end.
+    base = stationary_spec(rate_per_min=10 / 60, mean_handle_min=1.9, agents=1)
+    spec = replace(
+        base,
+        channels=(replace(base.channels[0], handling=Duration("fixed", 1.9)),),
+        conversation=ConversationSpec(mean_turns=2.0, customer_delay=Duration("fixed", 2.0)),
+    )
+    checked = 0
+    for seed in range(200):
+        starts, in_hand = in_progress_at_starts(run(spec, weeks=0.5, seed=seed))
+        assert np.all(in_hand <= 1), f"seed {seed}: two turns in hand with one agent"
+        checked += starts.size
+    assert checked > 100_000
 
 
 def test_agents_finish_the_message_in_hand_at_shift_end() -> None:

@@ -23,6 +23,7 @@ from trainer.storage import Base, Database
 from trainer.workshop import (
     AnswerRefusedError,
     NameTakenError,
+    UnknownParticipantError,
     WorkshopAnswer,
     WorkshopAnswerAlert,
     WorkshopService,
@@ -133,6 +134,29 @@ def test_forty_submits_at_once_each_arrive_exactly_once(db: Database) -> None:
     assert (first.public, first.private, first.none) == (14, 13, 13)
     for k, token in enumerate(tokens):
         assert service.rejoin(code, token).answered == 2, f"participant {k}"
+
+
+def test_forty_submits_at_once_right_after_a_restart_each_arrive_once(db: Database) -> None:
+    before = WorkshopService(db, np.random.default_rng(1))
+    code, _pin = before.create_workshop("Druk", post_ids=POST_IDS, pace="self")
+    other, _ = before.create_workshop("Elders", post_ids=POST_IDS, pace="self")
+    tokens = [before.join(code, f"Deelnemer {k}").token for k in range(N_THREADS)]
+    stranger = before.join(other, "Buiten").token
+
+    # A new service on the same database knows none of the workshops or tokens yet.
+    after = WorkshopService(db, np.random.default_rng(2))
+    outcomes = all_at_once(
+        N_THREADS, lambda k: after.submit(code, tokens[k], POST_IDS[0], "public", f"Hoi {k}!")
+    )
+    assert not [o for o in outcomes if isinstance(o, BaseException)]
+    with db.session(readonly=True) as session:
+        per_participant = Counter(session.scalars(select(WorkshopAnswer.participant_id)))
+    assert len(per_participant) == N_THREADS and set(per_participant.values()) == {1}
+
+    # A token stays tied to its own workshop, also once the new service has seen it.
+    after.current_post(other, stranger)
+    with pytest.raises(UnknownParticipantError):
+        after.submit(code, stranger, POST_IDS[0], "public", "Hoi!")
 
 
 def test_one_answer_sent_forty_times_at_once_is_stored_once(db: Database) -> None:

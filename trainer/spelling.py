@@ -311,6 +311,15 @@ def checked_words(text: str, ignore: Iterable[str] = ()) -> list[tuple[int, int,
     capitalised words in mid-sentence, acronyms, webcare shorthand and the terms in ``ignore``
     (brand names, handles, the customer's name) are not asked about, so they are not listed.
     """
+    return list(_checked_words(_choose(_forced), text, tuple(ignore)))
+
+
+@lru_cache(maxsize=1024)  # the spelling rule and the language check both ask about each reply
+def _checked_words(
+    backend: str, text: str, ignore: tuple[str, ...]
+) -> tuple[tuple[int, int, str, bool], ...]:
+    """``checked_words`` for one backend; ``backend`` is part of the cache key only, so a
+    switch of dictionary (``use_backend``) never answers from the other one's results."""
     checker = _get()
     skip = _ignored(ignore)
     found: list[tuple[int, int, str, bool]] = []
@@ -326,7 +335,7 @@ def checked_words(text: str, ignore: Iterable[str] = ()) -> list[tuple[int, int,
         if word[0].isupper() and not at_start:
             continue
         found.append((start, end, word, checker.known(word)))
-    return found
+    return tuple(found)
 
 
 def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:

@@ -515,6 +515,7 @@ class WorkshopService:
         self.rng = rng
         self._now = now
         self._rng_lock = threading.Lock()
+        self._fixed_lock = threading.Lock()
         # Keyed MACs of (workshop, PIN) pairs that passed scrypt in this process; the key is
         # random per process, so the cache is worthless outside it and never stored.
         self._pin_cache_key = secrets.token_bytes(32)
@@ -671,6 +672,7 @@ class WorkshopService:
                 f"De naam {name!r} is in deze workshop al in gebruik. Kies een andere naam, of ga "
                 "verder op het apparaat waarmee je eerder meedeed."
             ) from None
+        self._remember_token(_token_hash(token), workshop.id, participant.id)
         return Joined(participant, token)
 
     def rejoin(self, code: str, token: str) -> Rejoined:
@@ -736,14 +738,16 @@ class WorkshopService:
             # Core statements rather than ORM objects: 40 people press send in the same second,
             # and the write lock is held for this block only.
             with self.db.session() as session:
-                status, current_index, revealed = session.execute(
+                # The connection, not the ORM session: plain Core statements take half the time.
+                conn = session.connection()
+                status, current_index, revealed = conn.execute(
                     _STATE_QUERY, {"workshop_id": fixed.id, "position": position}
                 ).one()
                 refusal = _refusal(fixed.pace, status, current_index, revealed, position)
                 if refusal is None:
-                    answer_id = session.execute(_INSERT_ANSWER, values).scalar_one()
+                    answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
                     if alerts:
-                        session.execute(
+                        conn.execute(
                             _INSERT_ALERT,
                             [
                                 {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
@@ -1003,18 +1007,32 @@ class WorkshopService:
         key = normalise_code(code) if isinstance(code, str) else code
         fixed = self._fixed_cache.get(key)
         if fixed is None:
-            with self.db.session(readonly=True) as session:
-                workshop = self._workshop_in(session, code)
-                posts = {
-                    wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
-                    for wp in session.scalars(
-                        select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
-                    )
-                }
-            fixed = _Fixed(workshop.id, workshop.pace, posts)
-            if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
-                self._fixed_cache.clear()
-            self._fixed_cache[key] = fixed
+            with self._fixed_lock:  # one thread loads; the other 39 of a round wait for it
+                fixed = self._fixed_cache.get(key) or self._load_fixed(key, code)
+        return fixed
+
+    def _load_fixed(self, key: str, code: str) -> _Fixed:
+        with self.db.session(readonly=True) as session:
+            workshop = self._workshop_in(session, code)
+            posts = {
+                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
+                for wp in session.scalars(
+                    select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
+                )
+            }
+            # Everyone who joined before this process knew the workshop (after a restart):
+            # otherwise a round of 40 answers would start with 40 token look-ups at once.
+            joined = session.execute(
+                select(WorkshopParticipant.token_hash, WorkshopParticipant.id).where(
+                    WorkshopParticipant.workshop_id == workshop.id
+                )
+            ).all()
+        for token_key, pid in joined:
+            self._remember_token(token_key, workshop.id, pid)
+        fixed = _Fixed(workshop.id, workshop.pace, posts)
+        if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
+            self._fixed_cache.clear()
+        self._fixed_cache[key] = fixed
         return fixed
 
     def _participant_id(self, fixed: _Fixed, token: str) -> int:
@@ -1033,16 +1051,19 @@ class WorkshopService:
                     "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de "
                     "deelcode en een naam."
                 )
-            known = (fixed.id, pid)
-            if len(self._token_cache) >= CACHE_MAX_ENTRIES:
-                self._token_cache.clear()
-            self._token_cache[key] = known
+            known = self._remember_token(key, fixed.id, pid)
         if known[0] != fixed.id:
             raise UnknownParticipantError(
                 "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode "
                 "en een naam."
             )
         return known[1]
+
+    def _remember_token(self, key: str, workshop_id: int, participant_id: int) -> tuple[int, int]:
+        if len(self._token_cache) >= CACHE_MAX_ENTRIES:
+            self._token_cache.clear()
+        known = self._token_cache[key] = (workshop_id, participant_id)
+        return known
 
     def _workshop(self, code: str) -> Workshop:
         with self.db.session(readonly=True) as session:
@@ -1082,6 +1103,7 @@ class WorkshopService:
                 "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode "
                 "en een naam."
             )
+        self._remember_token(me.token_hash, workshop.id, me.id)
         return workshop, me
 
     @staticmethod
