@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
 from trainer.scenarios import posts_by_org
@@ -532,3 +533,90 @@ def test_rules_table_names_rules_by_title_never_a_template(
 
     titles = {r.title for r in load_rules()}
     assert set(tables[0]["omschrijving"]) <= titles
+
+
+def _selected_tab(at: AppTest) -> str:
+    """The label of the tab the browser opens on (the tab container's default)."""
+    found: list[int] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if isinstance(proto, BlockProto) and proto.HasField("tab_container"):
+            found.append(proto.tab_container.default_tab_index)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    assert len(found) == 1, found
+    return str(at.tabs[found[0]].label)
+
+
+def _url_holds_only_the_code(at: AppTest, code: str, pin: str) -> None:
+    assert dict(at.query_params) == {"code": code}
+    assert pin not in str(at.query_params) and "pin" not in str(at.query_params).lower()
+
+
+def test_the_url_keeps_the_code_so_a_restart_only_asks_for_the_pin(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates()
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    _url_holds_only_the_code(at, code, pin)
+    at.button(key="wf_pin_noted").click().run()
+    at.button(key="wf_next").click().run()
+    _url_holds_only_the_code(at, code, pin)
+
+    # a server restart: the same address in a fresh session, no PIN known here
+    again = AppTest.from_file(FACILITATOR, default_timeout=90)
+    again.query_params["code"] = code
+    again.run()
+    assert not again.exception
+    assert _selected_tab(again) == "Bestaande workshop openen"
+    assert again.text_input(key="wf_open_code").value == code
+    assert not again.text_input(key="wf_open_pin").value
+    again.text_input(key="wf_open_pin").input(pin)
+    again.button(key="wf_open").click().run()
+    assert not again.exception and again.session_state["wf_pin"] == pin
+    assert "wc-join-code" in _html(again)
+    _url_holds_only_the_code(again, code, pin)
+
+    # leaving takes the code out of the URL, and the form starts on a new workshop again
+    again.button(key="wf_leave").click().run()
+    assert not again.exception and "code" not in again.query_params
+    assert _selected_tab(again) == "Nieuwe workshop"
+
+
+def test_opening_by_hand_puts_the_code_in_the_url_and_closing_takes_it_out(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Sluiten", post_ids=_ids(1))
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    assert _selected_tab(at) == "Nieuwe workshop" and not at.query_params
+    at.text_input(key="wf_open_code").input(code.lower())
+    at.text_input(key="wf_open_pin").input(pin)
+    at.button(key="wf_open").click().run()
+    assert not at.exception
+    _url_holds_only_the_code(at, code, pin)  # as stored, not as typed
+    at.checkbox(key="wf_close_confirm").check().run()
+    at.button(key="wf_close").click().run()
+    assert not at.exception and phone.dashboard(code, pin).workshop.status == "closed"
+    assert "code" not in at.query_params
+    at.run()  # a refresh of the closed workshop's dashboard does not put it back
+    assert "code" not in at.query_params and at.session_state["wf_pin"] == pin
+
+
+def test_a_wrong_pin_for_the_code_in_the_url_keeps_the_open_form(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Fout getypt", post_ids=_ids(1))
+    at = AppTest.from_file(FACILITATOR, default_timeout=90)
+    at.query_params["code"] = code
+    at.run()
+    wrong = "000000" if pin != "000000" else "111111"
+    at.text_input(key="wf_open_pin").input(wrong)
+    at.button(key="wf_open").click().run()
+    assert not at.exception and at.session_state["wf_pin"] is None
+    assert any("Verkeerde pincode" in e.value for e in at.error)
+    assert _selected_tab(at) == "Bestaande workshop openen"
+    assert at.text_input(key="wf_open_code").value == code
+    assert dict(at.query_params) == {"code": code} and wrong not in str(at.query_params)

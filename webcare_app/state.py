@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "wf_pin": None,  # its PIN, once checked
     "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
     "wf_notice": None,  # a Dutch error from the last facilitator action
+    "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,
     "wp_token": None,

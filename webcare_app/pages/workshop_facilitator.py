@@ -3,6 +3,10 @@
 The facilitator's screen is on the projector: the join code is big, the dashboard refreshes
 itself every ``DASHBOARD_REFRESH_S`` seconds (a fragment, so only the dashboard redraws). Every
 action goes through ``WorkshopService`` with the PIN, which lives in this session's state only.
+The join code (never the PIN) is kept in the page's URL (``?code=…``) while this session leads a
+workshop: after a server restart or a reload the tab opens on "Bestaande workshop openen" with
+the code filled in, so the facilitator only types the PIN again. Closing the workshop or leaving
+it takes the code out of the URL.
 Participant text (names, replies) reaches the screen only through ``render``'s escaping.
 
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
@@ -30,6 +34,9 @@ from webcare_app.state import init_state, workshop_service
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
 DRAW_DEFAULT_POSTS = 5
 PARTICIPANT_PATH = "meedoen"  # url_path of the participant page in the router
+CODE_MAX_CHARS = 12  # the join code field; a longer code in the URL is cut to fit
+NEW_TAB = "Nieuwe workshop"
+OPEN_TAB = "Bestaande workshop openen"
 
 init_state()
 svc = workshop_service()
@@ -39,6 +46,16 @@ ss = st.session_state
 def _error(message: object) -> None:
     # Service messages may quote typed text (a title): never let it be read as Markdown.
     st.error(render.md_escape(message))
+
+
+def _code_to_url(code: str | None) -> None:
+    """Keep the join code in the URL (None: take it out). Only the code: a PIN in the URL would
+    end up in the browser history, bookmarks and on the projector."""
+    ss["wf_url_code"] = code
+    if code:
+        st.query_params["code"] = code
+    else:
+        st.query_params.pop("code", None)
 
 
 def _create() -> None:
@@ -70,6 +87,7 @@ def _create() -> None:
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
     ss["wf_wall_post"] = None
+    _code_to_url(created.code)
 
 
 def _open() -> None:
@@ -87,11 +105,13 @@ def _open() -> None:
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, None
     ss["wf_wall_post"] = None
     ss["wf_open_pin"] = ""
+    _code_to_url(board.workshop.code)
 
 
 def _leave() -> None:
     for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice", "wf_wall_post"):
         ss[key] = None
+    _code_to_url(None)
 
 
 def _act(action: Callable[..., object], *args: object) -> None:
@@ -101,6 +121,12 @@ def _act(action: Callable[..., object], *args: object) -> None:
         action(ss["wf_code"], ss["wf_pin"], *args)
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
+
+
+def _close() -> None:
+    _act(svc.close)
+    if ss["wf_notice"] is None:  # closed: the session is over, a reload need not offer it again
+        _code_to_url(None)
 
 
 def _join_url(code: str) -> str | None:
@@ -146,7 +172,12 @@ if not ss["wf_code"] or not ss["wf_pin"]:
         "Maak een workshop aan voor een kenniskring: deelnemers doen mee op hun eigen telefoon "
         "of laptop met een deelcode, jij volgt hun antwoorden live op het scherm."
     )
-    new_tab, open_tab = st.tabs(["Nieuwe workshop", "Bestaande workshop openen"])
+    # A code in the URL: this tab led that workshop before a restart or reload. Offer to open it
+    # again with the code filled in; only the PIN is still to be typed.
+    url_code = str(st.query_params.get("code") or "").strip()[:CODE_MAX_CHARS]
+    if url_code and "wf_open_code" not in ss:
+        ss["wf_open_code"] = url_code
+    new_tab, open_tab = st.tabs([NEW_TAB, OPEN_TAB], default=OPEN_TAB if url_code else None)
     with new_tab:
         st.text_input("Titel", key="wf_title", max_chars=120, placeholder="Kenniskring webcare")
         st.radio(
@@ -203,7 +234,7 @@ if not ss["wf_code"] or not ss["wf_pin"]:
         st.toggle("Ranglijst tonen", key="wf_leaderboard")
         st.button("Workshop aanmaken", key="wf_create", type="primary", on_click=_create)
     with open_tab:
-        st.text_input("Deelcode", key="wf_open_code", max_chars=12)
+        st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
         st.text_input("Pincode", key="wf_open_pin", type="password", max_chars=12)
         st.button("Openen", key="wf_open", on_click=_open)
     if ss["wf_notice"]:
@@ -212,6 +243,10 @@ if not ss["wf_code"] or not ss["wf_pin"]:
 
 code: str = ss["wf_code"]
 pin: str = ss["wf_pin"]
+# Put the code back when the URL lost it (another page in the menu and back), unless the
+# facilitator closed the workshop here.
+if ss["wf_url_code"] and st.query_params.get("code") != ss["wf_url_code"]:
+    st.query_params["code"] = ss["wf_url_code"]
 
 # A fixed slot that always exists: the PIN notice coming and going must not shift the
 # auto-refreshing dashboard's place on the page (the browser blanks on a "Bad delta path").
@@ -262,7 +297,7 @@ def dashboard() -> None:
                   disabled=not is_open or current.feedback_revealed)  # fmt: skip
     with close_col:
         sure = st.checkbox("Zeker weten", key="wf_close_confirm", disabled=not is_open)
-        st.button("Workshop afsluiten", key="wf_close", on_click=_act, args=(svc.close,),
+        st.button("Workshop afsluiten", key="wf_close", on_click=_close,
                   disabled=not is_open or not sure)  # fmt: skip
 
     post = current.post
