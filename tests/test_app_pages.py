@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from trainer.rules import load_rules
 from trainer.storage import Database
+from webcare_app import services
 from webcare_app.services import TrainingService
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +29,24 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _page(name: str) -> AppTest:
     return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=90)
+
+
+def _kpi_table(at: AppTest) -> pd.DataFrame:
+    """The what-if page's comparison table, one row per KPI label (spaces as typed: the page
+    keeps figures together with non-breaking spaces)."""
+    assert len(at.table) == 1, "one comparison table"
+    return at.table[0].value.map(lambda text: text.replace("\u00a0", " "))
+
+
+def _difference_colours(at: AppTest) -> dict[int, str]:
+    """Row number -> text colour of the comparison table's difference column."""
+    styles = at.table[0].proto.arrow_data.styler.styles
+    column = list(at.table[0].value.columns).index("Verschil")  # the Styler counts from 0
+    colours: dict[int, str] = {}
+    for selectors, colour in re.findall(r"([^{}]+)\{\s*color:\s*(#[0-9a-f]{6})\s*\}", styles):
+        for row in re.findall(rf"_row(\d+)_col{column}\b", selectors):
+            colours[int(row)] = colour
+    return colours
 
 
 def test_router_serves_the_start_page_in_dutch(db_path: Path) -> None:
@@ -100,20 +120,30 @@ def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -
     assert labels and all("mon" not in label and "tue" not in label for label in labels), labels
     assert any("ma, di" in label for label in labels), labels
     assert {m.label for m in at.metric} >= {"24/7: kosten per week", "kantooruren: kosten per week"}
-    cost_cards = [m for m in at.metric if m.label == "Kosten per week"]
-    assert len(cost_cards) == 2 and cost_cards[1].delta, "B shows its difference with A"
+    # the key figures are one compact table (A, B, difference), not a column of cards
+    assert not [m for m in at.metric if m.label == "Kosten per week"], "no KPI cards"
+    table = _kpi_table(at)
+    assert list(table.columns) == ["A", "B", "Verschil"] and table.index.name == "Kerncijfer"
+    kpi_labels = [label for _, label, _, _ in services.KPI_ROWS]
+    sla_labels = list(table.index)[: -len(kpi_labels)]
+    assert list(table.index)[len(sla_labels) :] == kpi_labels
+    assert sla_labels and all(label.startswith("SLA ") for label in sla_labels), sla_labels
+    assert not at.get("html"), "names reach the page as table data, never as HTML"
+    cost = table.loc["Kosten per week"]
     # business hours is cheaper than 24/7 for the library: the difference reads as a saving,
-    # sign first (so the arrow points down), amounts the Dutch way
-    assert cost_cards[1].delta.startswith("-€ "), cost_cards[1].delta
-    assert "," not in cost_cards[0].value and "." in cost_cards[0].value, cost_cards[0].value
+    # sign and arrow first, amounts the Dutch way, in the "better" colour
+    assert cost["Verschil"].startswith("▼ -€ "), cost["Verschil"]
+    assert "," not in cost["A"] and "." in cost["A"], cost["A"]
+    colours = _difference_colours(at)
+    assert colours[list(table.index).index("Kosten per week")] == "#1a7f37"
+    assert all(colours[i] == "#cf222e" for i in range(len(sla_labels))), "fewer on time: worse"
     assert len(at.get("vega_lite_chart")) == 3
 
     # more agents on the business-hours day shift costs more
-    before = cost_cards[1].value
+    before = cost["B"]
     at.number_input(key="whatif_agents_library_business-hours_dag").set_value(3).run()
     assert not at.exception
-    after = [m for m in at.metric if m.label == "Kosten per week"][1].value
-    assert after != before
+    assert _kpi_table(at).loc["Kosten per week", "B"] != before
 
     # telecom works too and keeps its own widget keys
     at.selectbox(key="whatif_profile").select("telecom").run()
@@ -122,7 +152,6 @@ def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -
 
 
 def test_whatif_csv_download_holds_both_models(db_path: Path) -> None:
-    from webcare_app import services
 
     result = services.run_whatif(services.WhatIfInputs("library", weeks=1))
     text = services.whatif_csv(result)
@@ -161,7 +190,12 @@ def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path:
     at.selectbox(key="whatif_cov_b_library").select("24-7").run()
     assert not at.exception
     # the same model twice: every difference is zero, so no (red) "+0,0" arrow anywhere
-    assert [m.delta for m in at.metric if m.delta] == [], "no delta for a zero difference"
+    table = _kpi_table(at)
+    for label, diff in table["Verschil"].items():
+        assert not diff.startswith(("▲", "▼", "+", "-")), (label, diff)
+        assert not any(ch in "123456789" for ch in diff), (label, diff)
+    assert (table["A"] == table["B"]).all()
+    assert _difference_colours(at) == {}, "no colour for a zero difference"
     at.selectbox(key="whatif_sizing_cov_library").select("24-7")
     at.button(key="whatif_sizing").click().run()
     assert not at.exception
@@ -170,7 +204,7 @@ def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path:
 
 
 def test_rules_chart_shows_rule_titles_not_ids() -> None:
-    from webcare_app import charts, services
+    from webcare_app import charts
 
     rule = load_rules()[0]
     frame = pd.DataFrame([{"rule": rule.id, "times_broken": 2, "attempts": 4, "share": 0.5}])

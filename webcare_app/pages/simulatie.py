@@ -15,8 +15,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from webcare_app import charts, services
+from sim import nl
+from webcare_app import charts, render, services
 from webcare_app.state import init_state, sizing, whatif
+
+# The difference column's colours: B better than A, B worse than A.
+BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"
+NBSP = "\u00a0"
 
 init_state()
 
@@ -146,30 +151,36 @@ except services.ServiceInputError as exc:
     st.stop()
 
 
-def _nl(value: float, decimals: int) -> str:
-    """A number the Dutch way: 1.234,5 (points between thousands, a decimal comma)."""
-    return f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _fmt(value: float, unit: str) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "–"
     if unit == "%":
-        return f"{_nl(value * 100, 0)}%"
+        return f"{nl.number(value * 100, 0)}%"
     if unit == "min":
-        return f"{_nl(value / 60, 1)} uur" if abs(value) >= 120 else f"{_nl(value, 0)} min"
+        return (
+            f"{nl.number(value / 60, 1)} uur" if abs(value) >= 120 else f"{nl.number(value, 0)} min"
+        )
     if unit == "€":
-        return f"€ {_nl(value, 0)}"
-    return _nl(value, 1)
+        return f"€ {nl.number(value, 0)}"
+    return nl.number(value, 1)
 
 
-def _delta(diff: float, unit: str) -> str | None:
-    """The difference for st.metric, or None (no arrow) when it rounds to zero as shown."""
+def _difference(diff: float, unit: str) -> str:
+    """B minus A as shown: sign and arrow first ("▼ -€ 8.500"), none when it rounds to zero."""
+    if math.isnan(diff):
+        return "–"
     shown = _fmt(abs(diff), unit)
     if not any(ch in "123456789" for ch in shown):
-        return None
-    # The sign goes first so st.metric draws the arrow the right way ("-€ 8.500", not "€ -8.500").
-    return ("-" if diff < 0 else "+") + shown
+        return shown
+    return ("▼ -" if diff < 0 else "▲ +") + shown
+
+
+def _difference_colour(diff: float, unit: str, lower_better: bool) -> str:
+    """Green when B is better than A, red when worse, no colour when they are level."""
+    if math.isnan(diff) or not _difference(diff, unit).startswith(("▲", "▼")):
+        return ""
+    better = (diff < 0) == lower_better
+    return f"color: {BETTER_COLOUR if better else WORSE_COLOUR}"
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -178,25 +189,31 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 st.subheader("Kerncijfers")
-card_cols = st.columns(2)
-first = result.runs[0].coverage
-for side, (col, run) in enumerate(zip(card_cols, result.runs, strict=True)):
-    with col:
-        st.markdown(f"#### {'AB'[side]}: {services.coverage_label(run.coverage)}")
-        st.caption(run.description + (" Pijltjes: verschil met A." if side == 1 else ""))
-        inner = st.columns(3)
-        for i, (key, label, unit, lower_better) in enumerate(services.kpi_rows(result)):
-            value = result.kpi(run.coverage, key)
-            delta = None
-            diff = value - result.kpi(first, key)
-            if side == 1 and not math.isnan(diff):
-                delta = _delta(diff, unit)
-            inner[i % 3].metric(
-                label,
-                _fmt(value, unit),
-                delta=delta,
-                delta_color="inverse" if lower_better else "normal",
-            )
+run_a, run_b = result.runs
+for side, run in zip("AB", result.runs, strict=True):
+    st.markdown(
+        f"**{side}: {render.md_escape(services.coverage_label(run.coverage))}** · "
+        f"{render.md_escape(run.description)}"
+    )
+# One compact table rather than a card per figure: cards stack into a long column on a phone.
+rows = []
+colours = []
+for key, label, unit, lower_better in services.kpi_rows(result):
+    a, b = result.kpi(run_a.coverage, key), result.kpi(run_b.coverage, key)
+    rows.append(
+        {
+            "Kerncijfer": label,
+            "A": _fmt(a, unit),
+            "B": _fmt(b, unit),
+            "Verschil": _difference(b - a, unit),
+        }
+    )
+    colours.append(_difference_colour(b - a, unit, lower_better))
+# A static table, so long labels wrap and the four columns fit a phone's width; figures keep
+# their spaces unbroken ("€ 8.167" never splits over two lines).
+comparison = pd.DataFrame(rows).set_index("Kerncijfer").map(lambda text: text.replace(" ", NBSP))
+st.table(comparison.style.apply(lambda _: colours, subset=["Verschil"]))
+st.caption("Verschil: B min A. Groen is beter voor B, rood is slechter.")
 
 st.subheader("Wachtrij door de week")
 st.altair_chart(charts.backlog_week(_labelled(result.backlog)), width="stretch")
@@ -295,7 +312,7 @@ if services.sizing_available():
             hide_index=True,
         )
         m1, m2, m3 = st.columns(3)
-        m1.metric("Fte", _nl(advice.fte, 1))
+        m1.metric("Fte", nl.number(advice.fte, 1))
         m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
         m3.metric(
             "Doelen gehaald",
