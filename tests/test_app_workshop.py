@@ -55,6 +55,30 @@ def _texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+# One word for each thing on every screen: "begeleider" (never "facilitator"), "bericht" (never
+# "post"), as on the practice page.
+OFF_WORDS = re.compile(r"\b(facilitators?|posts?)\b", re.I)
+
+
+def _screen_words(at: AppTest) -> str:
+    """Every word the app itself puts on this screen (not the customer's post, not what
+    participants typed): texts, labels, options, tabs, table headers and our own HTML."""
+    parts = [_texts(at)]
+    parts += [w.label for kind in ("button", "text_input", "text_area", "checkbox", "toggle",
+              "number_input", "multiselect", "tabs") for w in getattr(at, kind)]  # fmt: skip
+    for kind in ("selectbox", "radio"):
+        for widget in getattr(at, kind):
+            parts += [widget.label, *(str(o) for o in widget.options)]
+    parts += [m.label for m in at.metric]
+    parts += [str(c) for df in at.dataframe for c in df.value.columns]
+    for el in at.get("html"):
+        body = re.sub(r"<script.*?</script>", " ", str(el.proto.body), flags=re.S)
+        if 'class="wc-post"' in body or 'class="wc-wall"' in body:
+            continue
+        parts.append(re.sub(r"<[^>]+>", " ", body))
+    return "\n".join(parts)
+
+
 def _ids(n: int) -> list[str]:
     return [p.id for p in posts_by_org("library")[:n]]
 
@@ -201,7 +225,7 @@ def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: Worksh
     at.button(key="wf_next").click().run()
     assert not at.exception
     assert not _wall_cards(_html(at))
-    assert any("Nog geen antwoorden op post 2" in c.value for c in at.caption)
+    assert any("Nog geen antwoorden op bericht 2" in c.value for c in at.caption)
 
     # back to post 1's wall while the workshop stays on post 2
     at.selectbox(key="wf_wall_post").set_value(first.id).run()
@@ -363,7 +387,7 @@ def test_feedback_hidden_until_the_facilitator_reveals_it(
     me.button(key="wp_submit").click().run()
     assert not me.exception
     assert not [m for m in me.metric if m.label == "Score"]
-    assert any("Wacht op de facilitator" in i.value for i in me.info)
+    assert any("Wacht op de begeleider" in i.value for i in me.info)
     assert "wc-model-answer" not in _html(me)
 
     at.run()
@@ -620,3 +644,39 @@ def test_a_wrong_pin_for_the_code_in_the_url_keeps_the_open_form(
     assert _selected_tab(at) == "Bestaande workshop openen"
     assert at.text_input(key="wf_open_code").value == code
     assert dict(at.query_params) == {"code": code} and wrong not in str(at.query_params)
+
+
+def test_every_workshop_screen_says_begeleider_and_bericht(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    form = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    screens = {"create form": _screen_words(form)}
+    form.radio(key="wf_source").set_value("draw").run()
+    screens["create form, drawn"] = _screen_words(form)
+    at = _facilitator_creates(n=2, board=True)
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    post = phone.dashboard(code, pin).posts[0].post
+    other = phone.join(code, "Ans").token
+    phone.submit(code, other, post.id, post.expected_decision, GOOD_DRAFT)
+    at.run()
+    screens["dashboard"] = _screen_words(at)
+
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90).run()
+    screens["join form"] = _screen_words(me)
+    me = _join(code, "Bas")
+    screens["writing"] = _screen_words(me)
+    me.radio(key="wp_decision_0").set_value("public")
+    me.button(key="wp_submit").click().run()
+    screens["waiting"] = _screen_words(me)
+    at.button(key="wf_reveal_feedback").click().run()
+    me.run()
+    screens["feedback"] = _screen_words(me)
+    phone.next_post(code, pin)
+    me.run()
+    me.button(key="wp_submit").click().run()  # no choice made: a hint
+    screens["second post, hint"] = _screen_words(me)
+    at.run()
+    screens["dashboard, second post"] = _screen_words(at)
+    for who, words in screens.items():
+        assert not OFF_WORDS.search(words), f"{who}: {OFF_WORDS.findall(words)}"
+    assert "begeleider" in screens["waiting"] and "Bericht 1" in screens["feedback"]

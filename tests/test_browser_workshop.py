@@ -74,7 +74,7 @@ def test_facilitator_sees_a_participant_answer_live(
             area.press("Control+Enter")
             phone.wait_for_timeout(500)  # let the rerun with the committed draft finish
             phone.locator(".st-key-wp_submit button").click()
-            expect(phone.get_by_text("Wacht op de facilitator").first).to_be_visible()
+            expect(phone.get_by_text("Wacht op de begeleider").first).to_be_visible()
 
             # the dashboard catches up by itself: nobody touches the facilitator's page
             expect(board.get_by_text("Deelnemers: 1 · beantwoord: 1")).to_be_visible()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -496,3 +497,28 @@ def test_summary_html_reports_the_session_with_revealed_answers_only(
     assert "OPEN" in page and "VERBORGEN" not in page
     assert "Anna" not in page  # no leaderboard asked for: no names in the report
     assert "<script" not in page and "http" not in page  # self-contained, nothing to fetch
+
+
+def test_messages_and_report_say_bericht_and_begeleider(service: WorkshopService) -> None:
+    off = re.compile(r"\b(facilitators?|posts?)\b", re.I)
+    code, pin = service.create_workshop("Woorden", post_ids=POST_IDS)
+    anna = service.join(code, "Anna").token
+    said = []
+    for attempt in (
+        lambda: service.submit(code, anna, POST_IDS[1], "public", "te vroeg"),
+        lambda: service.submit(code, anna, POST_IDS[0], "none", "anders"),
+        lambda: service.submit(code, service.join(code, "Bram").token, POST_IDS[0], "public"),
+    ):
+        if len(said) == 1:
+            service.submit(code, anna, POST_IDS[0], "public", "eerste")
+        if len(said) == 2:
+            service.reveal_feedback(code, pin, POST_IDS[0])
+        with pytest.raises(AnswerRefusedError) as refused:
+            attempt()
+        said.append(str(refused.value))
+    assert any("begeleider" in m for m in said) and any("bericht" in m for m in said)
+    page = service.summary_html(code, pin)
+    words = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", page, flags=re.S))
+    for text in [*said, words]:
+        assert not off.search(text), text
+    assert "Bericht 1" in words and "3 berichten" in words

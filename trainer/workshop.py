@@ -613,16 +613,17 @@ class WorkshopService:
     ) -> list[Post]:
         if (post_ids is None) == (org_type is None):
             raise WorkshopInputError(
-                "posts: geef óf post_ids (gekozen posts) óf org_type met n (getrokken posts)."
+                "posts: geef óf post_ids (gekozen berichten) óf org_type met n (getrokken "
+                "berichten)."
             )
         if post_ids is not None:
             if isinstance(post_ids, str) or not post_ids:
                 raise WorkshopInputError(
-                    f"post_ids: kreeg {post_ids!r}; verwacht een lijst met minstens één post-id."
+                    f"post_ids: kreeg {post_ids!r}; verwacht een lijst met minstens één bericht-id."
                 )
             if len(post_ids) > MAX_POSTS:
                 raise WorkshopInputError(
-                    f"post_ids: {len(post_ids)} posts; gebruik er hoogstens {MAX_POSTS}."
+                    f"post_ids: {len(post_ids)} berichten; gebruik er hoogstens {MAX_POSTS}."
                 )
             twice = sorted({i for i in post_ids if list(post_ids).count(i) > 1})
             if twice:
@@ -1182,7 +1183,7 @@ class WorkshopService:
         if existing.decision == decision and existing.reply == reply:
             return existing  # a retry of the same answer: nothing new, nothing lost
         raise AnswerRefusedError(
-            "Je hebt deze post al beantwoord; je eerste antwoord telt en kan niet meer worden "
+            "Je hebt dit bericht al beantwoord; je eerste antwoord telt en kan niet meer worden "
             "gewijzigd."
         )
 
@@ -1349,11 +1350,11 @@ def _refusal(
         return WorkshopClosedError("Deze workshop is afgesloten; antwoorden kan niet meer.")
     if pace == "facilitator" and position > current_index:
         return AnswerRefusedError(
-            "Deze post is nog niet aan de beurt; wacht tot de begeleider verdergaat."
+            "Dit bericht is nog niet aan de beurt; wacht tot de begeleider verdergaat."
         )
     if feedback_revealed:
         return AnswerRefusedError(
-            "De uitleg bij deze post is al getoond; antwoorden kan daarom niet meer."
+            "De uitleg bij dit bericht is al getoond; antwoorden kan daarom niet meer."
         )
     return None
 

@@ -123,7 +123,7 @@ def summary_html(report: Report) -> str:
         f"<h1>{_e(info.title)}</h1>",
         '<p class="muted">Workshop '
         f"{_e(info.code)}, {_e(info.created_at.strftime('%d-%m-%Y %H:%M'))} UTC; "
-        f"{len(board.participants)} deelnemers, {info.post_count} posts, "
+        f"{len(board.participants)} deelnemers, {info.post_count} berichten, "
         f"{len(report.answers)} antwoorden.</p>",
     ]
     if board.rules:
@@ -137,7 +137,7 @@ def summary_html(report: Report) -> str:
     for stats in board.posts:
         post = stats.post
         parts.append(
-            f"<h2>Post {stats.position + 1}: {_e(post.brand.name)} ({_e(post.channel)})</h2>"
+            f"<h2>Bericht {stats.position + 1}: {_e(post.brand.name)} ({_e(post.channel)})</h2>"
         )
         parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
         mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"

@@ -690,7 +690,7 @@ def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
 # out: choices for the form, tables for the dashboard, and feedback in the practice page's shape.
 
 WORKSHOP_PACE_LABELS: dict[str, str] = {
-    "facilitator": "Begeleider bepaalt het tempo (iedereen dezelfde post)",
+    "facilitator": "Begeleider bepaalt het tempo (iedereen hetzelfde bericht)",
     "self": "Eigen tempo (ieder gaat zelf door)",
 }
 WORKSHOP_FEEDBACK_LABELS: dict[str, str] = {
@@ -728,8 +728,8 @@ def workshop_post_table(board: Dashboard) -> pd.DataFrame:
     """Per post of the workshop: the spread of decisions against the expected one."""
     rows = [
         {
-            "post": s.position + 1,
-            "bericht": s.post_id,
+            "bericht": s.position + 1,
+            "id": s.post_id,
             "verwacht": DECISION_LABELS.get(s.expected, s.expected),
             "antwoorden": s.answers,
             "openbaar": s.public,

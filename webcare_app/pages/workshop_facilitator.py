@@ -274,7 +274,7 @@ def dashboard() -> None:
     st.html(render.join_banner(info.code, _join_url(info.code)))
     st.html(
         f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
-        f"<strong>{render.esc(info.title)}</strong> · post {info.current_index + 1} van "
+        f"<strong>{render.esc(info.title)}</strong> · bericht {info.current_index + 1} van "
         f"{info.post_count} · "
         f"{'afgesloten' if info.status != 'open' else 'open'}</div>"
     )
@@ -285,14 +285,14 @@ def dashboard() -> None:
     is_open = info.status == "open"
     prev_col, next_col, reveal_col, close_col = st.columns(4)
     with prev_col:
-        st.button("◀ Vorige post", key="wf_prev", on_click=_act, args=(svc.previous_post,),
+        st.button("◀ Vorig bericht", key="wf_prev", on_click=_act, args=(svc.previous_post,),
                   disabled=not is_open or info.current_index == 0)  # fmt: skip
     with next_col:
-        st.button("Volgende post ▶", key="wf_next", type="primary", on_click=_act,
+        st.button("Volgend bericht ▶", key="wf_next", type="primary", on_click=_act,
                   args=(svc.next_post,),
                   disabled=not is_open or info.current_index >= info.post_count - 1)  # fmt: skip
     with reveal_col:
-        st.button("Toon uitleg bij deze post", key="wf_reveal_feedback", on_click=_act,
+        st.button("Toon uitleg bij dit bericht", key="wf_reveal_feedback", on_click=_act,
                   args=(svc.reveal_feedback, current.post_id),
                   disabled=not is_open or current.feedback_revealed)  # fmt: skip
     with close_col:
@@ -303,7 +303,7 @@ def dashboard() -> None:
     post = current.post
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(f"Post {info.current_index + 1}")
+        st.subheader(f"Bericht {info.current_index + 1}")
         components.post_card(post)
         st.caption(
             f"Verwacht: {services.DECISION_LABELS[current.expected]} · "
@@ -328,17 +328,19 @@ def dashboard() -> None:
             )
 
     st.subheader("Antwoordmuur (anoniem)")
-    wall_labels = {s.post_id: f"Post {s.position + 1}" for s in board.posts}
+    wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
     st.selectbox(
         "Antwoorden op",
         options=[None, *wall_labels],
         format_func=lambda i: (
-            f"de huidige post (nu post {info.current_index + 1})" if i is None else wall_labels[i]
+            f"het huidige bericht (nu bericht {info.current_index + 1})"
+            if i is None
+            else wall_labels[i]
         ),
         key="wf_wall_post",
     )
     if not board.wall:
-        st.caption(f"Nog geen antwoorden op post {board.wall_position + 1}.")
+        st.caption(f"Nog geen antwoorden op bericht {board.wall_position + 1}.")
     for entry in board.wall:
         card, button = st.columns([6, 1], vertical_alignment="center")
         with card:
@@ -351,7 +353,7 @@ def dashboard() -> None:
                 st.button("Toon", key=f"wf_wall_show_{entry.answer_id}", on_click=_act,
                           args=(svc.reveal_answer, entry.answer_id))  # fmt: skip
 
-    st.subheader("Keuzes per post")
+    st.subheader("Keuzes per bericht")
     st.dataframe(services.workshop_post_table(board), hide_index=True)
     st.subheader("Vaakst overtreden regels")
     if board.rules:

@@ -225,7 +225,7 @@ if view.my_answer is not None and view.feedback is not None:
     components.feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
 elif view.my_answer is not None:
     _my_answer(view.my_answer)
-    st.info("Je antwoord is binnen. Wacht op de facilitator: die laat de uitleg zien.")
+    st.info("Je antwoord is binnen. Wacht op de begeleider: die laat de uitleg zien.")
 else:
     st.info("Op dit bericht kun je niet meer antwoorden.")
     if current.feedback_visible:
@@ -237,4 +237,4 @@ if current.closed:
     st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")
 else:
     if info.pace == "facilitator":
-        st.caption("Wacht op de facilitator: het volgende bericht verschijnt vanzelf.")
+        st.caption("Wacht op de begeleider: het volgende bericht verschijnt vanzelf.")
