@@ -480,8 +480,44 @@ def test_csv_export_has_every_answer_once_with_author_and_rules(service: Worksho
     for answer in submitted:
         row = by_reply[answer.reply]
         assert float(row["score"]) == answer.score
-        assert row["regels"] == ";".join(answer.rules)
+        assert row["regel_ids"] == ";".join(answer.rules)
         assert row["workshop"] == "Kenniskring"
+
+
+def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService) -> None:
+    from trainer.rules import load_rules
+    from trainer.workshop_export import for_spreadsheet
+
+    titles = {r.id: r.title for r in load_rules()}
+    code, pin = service.create_workshop("Excel", post_ids=POST_IDS, pace="self")
+    expected = get_post("library-001").expected_decision
+    given = {}
+    for name, decision, reply in (
+        ("Anna", "public", "Wij zijn niet verantwoordelijk!!! 😀😀😀😀"),
+        ("Bram", "private", "ok"),
+        ("Cem", "none", ""),
+    ):
+        token = service.join(code, name).token
+        given[name] = service.submit(code, token, "library-001", decision, reply)
+    rows = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(service.export_csv(code, pin)))}
+    labels = {
+        "public": "Openbaar reageren",
+        "private": "Privé reageren (DM)",
+        "none": "Niet reageren",
+    }
+    for name, answer in given.items():
+        row = rows[name]
+        assert row["beslissing"] == labels[answer.decision]
+        assert row["verwacht"] == labels[expected]
+        assert row["regels"] == "; ".join(titles[r] for r in answer.rules)
+        assert row["regel_ids"] == ";".join(answer.rules)
+    assert given["Anna"].rules, "this reply breaks rules"
+    cells = {v for r in rows.values() for k, v in r.items() if k not in ("regel_ids", "post_id")}
+    assert not cells & {"public", "private", "none"}
+    assert not any(rule_id in cell for cell in cells for rule_id in titles if "-" in rule_id)
+    # Excel reads the download as UTF-8 (the é of Privé) only with a byte-order mark
+    data = for_spreadsheet(service.export_csv(code, pin))
+    assert data.startswith(b"\xef\xbb\xbf") and "Privé reageren".encode() in data
 
 
 def test_summary_html_reports_the_session_with_revealed_answers_only(

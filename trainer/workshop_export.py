@@ -4,7 +4,11 @@ After a knowledge-circle session the facilitator writes a short report for the n
 posts were discussed, how the group decided against the expected decision, which reply rules were
 broken most, and the answers that were put on the wall. ``summary_html`` gives that as a single
 self-contained HTML file (inline style, no scripts, no outside links), ready to mail or print;
-``answers_csv`` gives every answer with its author for the facilitator's own analysis.
+``answers_csv`` gives every answer with its author for the facilitator's own analysis, in
+the words the app uses: decisions by their Dutch label ("Openbaar reageren") and broken rules by
+their Dutch title, next to the rule ids (``regel_ids``) for anyone who sorts or counts by rule.
+A spreadsheet only reads UTF-8 (the é of "Privé") when the file starts with a byte-order mark:
+``for_spreadsheet`` gives the bytes to download.
 
 Participant text is untrusted: display names and replies are HTML-escaped in the report, so
 ``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
@@ -23,7 +27,7 @@ from collections.abc import Iterable
 from html import escape
 
 from trainer.rules import load_rules
-from trainer.workshop import Report
+from trainer.workshop import DECISION_LABELS, Report
 
 CSV_COLUMNS = (
     "workshop",
@@ -34,13 +38,14 @@ CSV_COLUMNS = (
     "verwacht",
     "juist",
     "score",
-    "regels",
+    "regels",  # Dutch titles, "; " between them
+    "regel_ids",  # the same rules by id, ";" between them
     "antwoord",
     "op_de_muur",
     "ingestuurd_utc",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DECISION_LABELS = {"public": "openbaar", "private": "privé", "none": "niet reageren"}
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
 
 
 @functools.cache
@@ -58,6 +63,11 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
+def decision_label(decision: str) -> str:
+    """A decision as the app shows it ("Openbaar reageren"); the value itself if unknown."""
+    return DECISION_LABELS.get(decision, decision)
+
+
 def answers_csv(report: Report) -> str:
     """Every answer, one row each, in post order then by name; text cells formula-safe."""
     out = io.StringIO()
@@ -71,17 +81,23 @@ def answers_csv(report: Report) -> str:
                 a.position + 1,
                 safe_cell(a.post_id),
                 safe_cell(a.display_name),
-                a.decision,
-                a.decision_expected,
+                decision_label(a.decision),
+                decision_label(a.decision_expected),
                 "ja" if a.decision_correct else "nee",
                 f"{a.score:.0f}",
-                ";".join(a.rules),
+                safe_cell("; ".join(rule_title(r) for r in a.rules)),
+                safe_cell(";".join(a.rules)),
                 safe_cell(a.reply),
                 "ja" if a.revealed else "nee",
                 a.submitted_at.isoformat(timespec="seconds"),
             )
         )
     return out.getvalue()
+
+
+def for_spreadsheet(text: str) -> bytes:
+    """CSV text as the bytes to download: UTF-8 with a byte-order mark, so Excel shows é."""
+    return text.encode(CSV_ENCODING)
 
 
 _STYLE = """
@@ -142,13 +158,13 @@ def summary_html(report: Report) -> str:
         parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
         mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"
         parts.append(
-            f"<p>Verwacht: <strong>{_e(DECISION_LABELS.get(stats.expected, stats.expected))}"
+            f"<p>Verwacht: <strong>{_e(decision_label(stats.expected))}"
             f"</strong>. {stats.answers} antwoorden, {stats.correct} met de juiste beslissing; "
             f"gemiddelde score {mean}.</p>"
         )
         parts.append(
             _table(
-                ("openbaar", "privé", "niet reageren"),
+                tuple(decision_label(d) for d in ("public", "private", "none")),
                 [(stats.public, stats.private, stats.none)],
             )
         )
@@ -165,7 +181,7 @@ def summary_html(report: Report) -> str:
             parts.append("<p>Besproken antwoorden (anoniem):</p>")
             parts.extend(
                 f'<div class="reply"><span class="muted">'
-                f"{_e(DECISION_LABELS.get(decision, decision))}</span>\n{_e(reply)}</div>"
+                f"{_e(decision_label(decision))}</span>\n{_e(reply)}</div>"
                 for decision, reply in shown
             )
     if board.leaderboard is not None:

@@ -60,8 +60,8 @@ from trainer.rules import MetricCheck, Rule, load_rules
 from trainer.scenarios import load_posts
 from trainer.score import score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
+from trainer.workshop import DECISION_LABELS, Dashboard, PostStats, RuleCount, WorkshopService
 from trainer.workshop import Answer as WorkshopAnswerRecord
-from trainer.workshop import Dashboard, PostStats, RuleCount, WorkshopService
 
 ORG_LABELS: dict[str, str] = {
     "library": "Bibliotheek",
@@ -69,11 +69,6 @@ ORG_LABELS: dict[str, str] = {
     "airline": "Luchtvaartmaatschappij",
     "webshop": "Webwinkel",
     "bank": "Bank",
-}
-DECISION_LABELS: dict[str, str] = {
-    "public": "Openbaar reageren",
-    "private": "Privé reageren (DM)",
-    "none": "Niet reageren",
 }
 LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
 ORG_TYPES: tuple[str, ...] = typing.get_args(OrgType)

@@ -28,6 +28,7 @@ import altair as alt
 import streamlit as st
 
 from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
+from trainer.workshop_export import for_spreadsheet
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
@@ -369,7 +370,7 @@ csv_col, html_col, leave_col = st.columns(3)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
-        data=lambda: svc.export_csv(code, pin),
+        data=lambda: for_spreadsheet(svc.export_csv(code, pin)),
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
