@@ -69,3 +69,10 @@ def test_char_counter_recounts_after_the_rerun_has_been_painted() -> None:
     assert "requestAnimationFrame" in script
     assert "}show(document.querySelector(sel))" not in script  # no count before the paint
     assert "50 tekens" not in char_counter(0, None, textarea_key="practice_draft")
+
+
+def test_char_counter_without_a_limit_says_teken_for_one() -> None:
+    assert ">1 teken</div>" in char_counter(1, None, textarea_key="practice_draft")
+    assert ">2 tekens</div>" in char_counter(2, None, textarea_key="practice_draft")
+    # the live count in the browser follows the same rule
+    assert "n===1?'teken':'tekens'" in char_counter(0, None, textarea_key="practice_draft")

@@ -680,3 +680,22 @@ def test_every_workshop_screen_says_begeleider_and_bericht(
     for who, words in screens.items():
         assert not OFF_WORDS.search(words), f"{who}: {OFF_WORDS.findall(words)}"
     assert "begeleider" in screens["waiting"] and "Bericht 1" in screens["feedback"]
+
+
+def test_the_answer_count_under_the_post_says_antwoord_for_one(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates()
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    post = phone.dashboard(code, pin).posts[0].post
+
+    def count_caption() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("Verwacht:"))
+
+    assert " · 0 antwoorden · " in count_caption()
+    phone.submit(code, phone.join(code, "Ella").token, post.id, "public", GOOD_DRAFT)
+    at.run()
+    assert " · 1 antwoord · " in count_caption()
+    phone.submit(code, phone.join(code, "Finn").token, post.id, "none")
+    at.run()
+    assert " · 2 antwoorden · " in count_caption()

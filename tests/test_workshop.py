@@ -558,3 +558,21 @@ def test_messages_and_report_say_bericht_and_begeleider(service: WorkshopService
     for text in [*said, words]:
         assert not off.search(text), text
     assert "Bericht 1" in words and "3 berichten" in words
+
+
+def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService) -> None:
+    def intro(page: str) -> str:
+        return re.sub(r"<[^>]+>", "", page.split('<p class="muted">', 1)[1].split("</p>", 1)[0])
+
+    code, pin = service.create_workshop("Eén", post_ids=POST_IDS[:1])
+    service.submit(code, service.join(code, "Anna").token, POST_IDS[0], "public", "Hoi")
+    page = service.summary_html(code, pin)
+    assert intro(page).endswith("1 deelnemer, 1 bericht, 1 antwoord.")
+    assert "1 antwoord, " in page and "1 antwoorden" not in page
+
+    code, pin = service.create_workshop("Twee", post_ids=POST_IDS[:2])
+    for name in ("Anna", "Bram"):
+        service.submit(code, service.join(code, name).token, POST_IDS[0], "public", "Hoi")
+    page = service.summary_html(code, pin)
+    assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
+    assert "2 antwoorden, " in page and "0 antwoorden, " in page

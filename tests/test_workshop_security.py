@@ -348,3 +348,21 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(service: WorkshopServ
     assert {r["antwoord"] for r in rows} == {"'" + formula, "'-1+1"}
     assert {r["deelnemer"] for r in rows} == {"'@admin", "'+31 6"}
     assert all(r["workshop"] == "'=cmd|' /C calc'!A0" for r in rows)
+
+
+def test_pin_messages_count_attempts_and_minutes_right(
+    service: WorkshopService, clock: Clock
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    said = []
+    for _ in range(PIN_MAX_FAILURES):
+        with pytest.raises(WrongPinError) as refused:
+            service.dashboard(code, wrong(pin))
+        said.append(str(refused.value))
+    assert f"Nog {PIN_MAX_FAILURES - 1} pogingen" in said[0]
+    assert "Nog 1 poging;" in said[-2] and "Nog 0 pogingen" in said[-1]
+    assert not any("(en)" in m for m in said)
+    clock.moment = T0 + timedelta(minutes=PIN_WINDOW_MIN - 1, seconds=30)
+    with pytest.raises(PinLockedError) as locked:
+        service.dashboard(code, pin)
+    assert "over 1 minuut opnieuw" in str(locked.value)

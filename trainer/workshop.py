@@ -497,6 +497,11 @@ def _clean_text(value: object, field: str, max_chars: int) -> str:
     return clean
 
 
+def amount(n: int, one: str, many: str) -> str:
+    """A count with its Dutch noun, singular for exactly one: "1 deelnemer", "0 deelnemers"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _minutes_until(moment: datetime, now: datetime) -> int:
     return max(1, -(-int((moment - now).total_seconds()) // 60))
 
@@ -984,9 +989,9 @@ class WorkshopService:
             if len(times) >= PIN_MAX_FAILURES:
                 until = min(times) + timedelta(minutes=PIN_WINDOW_MIN)
                 raise PinLockedError(
-                    f"Te vaak een verkeerde pincode: deze workshop is op slot voor "
-                    f"begeleidersacties. Probeer het over {_minutes_until(until, now)} minuten "
-                    "opnieuw.",
+                    "Te vaak een verkeerde pincode: deze workshop is op slot voor "
+                    "begeleidersacties. Probeer het over "
+                    f"{amount(_minutes_until(until, now), 'minuut', 'minuten')} opnieuw.",
                     until,
                 )
             attempt = WorkshopPinAttempt(workshop_id=workshop.id, at=now)
@@ -1003,8 +1008,9 @@ class WorkshopService:
             return workshop.id
         left = max(0, PIN_MAX_FAILURES - len(times) - 1)
         raise WrongPinError(
-            f"Verkeerde pincode. Nog {left} poging(en); daarna gaat de workshop "
-            f"{PIN_WINDOW_MIN} minuten op slot voor begeleidersacties.",
+            f"Verkeerde pincode. Nog {amount(left, 'poging', 'pogingen')}; daarna gaat de "
+            f"workshop {amount(PIN_WINDOW_MIN, 'minuut', 'minuten')} op slot voor "
+            "begeleidersacties.",
             left,
         )
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from html import escape
 
 from trainer.rules import load_rules
-from trainer.workshop import DECISION_LABELS, Report
+from trainer.workshop import DECISION_LABELS, Report, amount
 
 CSV_COLUMNS = (
     "workshop",
@@ -139,8 +139,9 @@ def summary_html(report: Report) -> str:
         f"<h1>{_e(info.title)}</h1>",
         '<p class="muted">Workshop '
         f"{_e(info.code)}, {_e(info.created_at.strftime('%d-%m-%Y %H:%M'))} UTC; "
-        f"{len(board.participants)} deelnemers, {info.post_count} berichten, "
-        f"{len(report.answers)} antwoorden.</p>",
+        f"{amount(len(board.participants), 'deelnemer', 'deelnemers')}, "
+        f"{amount(info.post_count, 'bericht', 'berichten')}, "
+        f"{amount(len(report.answers), 'antwoord', 'antwoorden')}.</p>",
     ]
     if board.rules:
         parts.append("<h2>Vaakst overtreden regels</h2>")
@@ -159,7 +160,8 @@ def summary_html(report: Report) -> str:
         mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"
         parts.append(
             f"<p>Verwacht: <strong>{_e(decision_label(stats.expected))}"
-            f"</strong>. {stats.answers} antwoorden, {stats.correct} met de juiste beslissing; "
+            f"</strong>. {amount(stats.answers, 'antwoord', 'antwoorden')}, "
+            f"{stats.correct} met de juiste beslissing; "
             f"gemiddelde score {mean}.</p>"
         )
         parts.append(

@@ -140,6 +140,10 @@ def plain_block(text: str, *, css_class: str = "wc-text") -> str:
     return f'<div class="{esc(css_class)}" style="white-space:pre-wrap">{_multiline(text)}</div>'
 
 
+def _chars(n: int) -> str:
+    return "teken" if n == 1 else "tekens"
+
+
 def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     """The draft's character count against the channel's limit, updated live as one types.
 
@@ -147,7 +151,8 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     then follows the text area's ``input`` events so the count moves with every keystroke, and
     recounts on the next animation frame after a rerun, once the text area shows its new value.
     """
-    shown = f"{count} / {limit} tekens" if limit else f"{count} tekens"
+    # With a limit the noun goes with the limit ("1 / 280 tekens"); alone, with the count.
+    shown = f"{count} / {limit} tekens" if limit else f"{count} {_chars(count)}"
     over = limit is not None and count > limit
     colour = "#c00" if over else "#555"
     limit_js = "null" if limit is None else str(int(limit))
@@ -161,7 +166,7 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
         f'const sel=".st-key-{key_js} textarea",id="wc-count-{key_js}";'
         "const show=(box)=>{const out=document.getElementById(id);if(!out||!box){return;}"
         "const limit=parseInt(out.dataset.limit,10);const n=[...box.value].length;"
-        "out.textContent=limit?`${n} / ${limit} tekens`:`${n} tekens`;"
+        "out.textContent=limit?`${n} / ${limit} tekens`:`${n} ${n===1?'teken':'tekens'}`;"
         'out.style.color=(limit&&n>limit)?"#c00":"#555";};'
         'const flag="wcCount_"+id;'
         "if(!window[flag]){window[flag]=true;"

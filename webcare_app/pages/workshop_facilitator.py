@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import altair as alt
 import streamlit as st
 
-from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
+from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError, amount
 from trainer.workshop_export import for_spreadsheet
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
@@ -308,7 +308,7 @@ def dashboard() -> None:
         components.post_card(post)
         st.caption(
             f"Verwacht: {services.DECISION_LABELS[current.expected]} · "
-            f"{current.answers} antwoord(en) · "
+            f"{amount(current.answers, 'antwoord', 'antwoorden')} · "
             + ("uitleg getoond" if current.feedback_revealed else "uitleg nog niet getoond")
         )
         chart = _spread_chart(board)
