@@ -699,3 +699,22 @@ def test_the_answer_count_under_the_post_says_antwoord_for_one(
     phone.submit(code, phone.join(code, "Finn").token, post.id, "none")
     at.run()
     assert " · 2 antwoorden · " in count_caption()
+
+
+def _waiting_lines(me: AppTest) -> list[str]:
+    return [t for t in _texts(me).splitlines() if "Wacht op" in t or "wacht op" in t]
+
+
+def test_the_participant_is_told_to_wait_once(db_path: Path, phone: WorkshopService) -> None:
+    code, pin = phone.create_workshop("Wachten", post_ids=_ids(2), feedback="after_reveal")
+    me = _join(code, "Wim")
+    assert not _waiting_lines(me), "writing: nothing to wait for"
+    me.radio(key="wp_decision_0").set_value("public")
+    me.button(key="wp_submit").click().run()
+    assert not me.exception
+    assert len(_waiting_lines(me)) == 1, _waiting_lines(me)  # answered, explanation to come
+    phone.reveal_feedback(code, pin, phone.dashboard(code, pin).posts[0].post_id)
+    me.run()
+    assert _scores(me) and len(_waiting_lines(me)) == 1, _waiting_lines(me)  # next post to come
+    late = _join(code, "Lotte")  # too late for post 1: cannot answer, waits for post 2
+    assert not late.get("radio") and len(_waiting_lines(late)) == 1, _waiting_lines(late)

@@ -225,7 +225,11 @@ if view.my_answer is not None and view.feedback is not None:
     components.feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
 elif view.my_answer is not None:
     _my_answer(view.my_answer)
-    st.info("Je antwoord is binnen. Wacht op de begeleider: die laat de uitleg zien.")
+    # The one waiting line on this screen: it covers the next post too.
+    st.info(
+        "Je antwoord is binnen. Wacht op de begeleider: de uitleg en het volgende bericht "
+        "verschijnen vanzelf."
+    )
 else:
     st.info("Op dit bericht kun je niet meer antwoorden.")
     if current.feedback_visible:
@@ -235,6 +239,5 @@ _earlier(view)
 
 if current.closed:
     st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")
-else:
-    if info.pace == "facilitator":
-        st.caption("Wacht op de begeleider: het volgende bericht verschijnt vanzelf.")
+elif info.pace == "facilitator" and not (view.my_answer is not None and view.feedback is None):
+    st.caption("Wacht op de begeleider: het volgende bericht verschijnt vanzelf.")
