@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trainer.progress import attempts_over_time
+from trainer.scenarios import get_post
 from trainer.storage import Database
 from webcare_app.services import TrainingService
 
@@ -154,3 +155,15 @@ def test_stale_cached_service_is_rebuilt_not_asserted(db_path: Path) -> None:
     at.run()
     assert not at.exception
     assert isinstance(at.session_state["_training"], TrainingService)
+
+
+def test_a_private_chat_post_shows_no_follower_count(db_path: Path) -> None:
+    at = _registered()
+    at.session_state["practice_post"] = get_post("library-006")  # WhatsApp, reach 0
+    at.run()
+    assert not at.exception
+    cards = [b for b in (str(el.proto.body) for el in at.get("html")) if "wc-post" in b]
+    assert len(cards) == 1 and "WhatsApp" in cards[0] and "volger" not in cards[0]
+    at.session_state["practice_post"] = get_post("library-003")  # Instagram, 1800 followers
+    at.run()
+    assert "1.800 volgers" in _html(at)

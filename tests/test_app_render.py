@@ -76,3 +76,20 @@ def test_char_counter_without_a_limit_says_teken_for_one() -> None:
     assert ">2 tekens</div>" in char_counter(2, None, textarea_key="practice_draft")
     # the live count in the browser follows the same rule
     assert "n===1?'teken':'tekens'" in char_counter(0, None, textarea_key="practice_draft")
+
+
+def _card(channel: str, reach: int | None) -> str:
+    return post_card(
+        channel=channel, author_name="Piet", author_handle=None, reach=reach, text="Hoi",
+        brand_name="Bieb",
+    )  # fmt: skip
+
+
+def test_post_card_shows_followers_only_where_they_mean_something() -> None:
+    # a private chat has no audience: no "0 volgers" (nor any other count) on WhatsApp/Messenger
+    for channel in ("whatsapp", "messenger"):
+        for reach in (0, 250, None):
+            assert "volger" not in _card(channel, reach), (channel, reach)
+    assert "volger" not in _card("facebook", 0) and "volger" not in _card("facebook", None)
+    assert "· 1 volger</span>" in _card("facebook", 1)
+    assert "· 2.600 volgers</span>" in _card("instagram", 2600)

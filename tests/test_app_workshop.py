@@ -718,3 +718,30 @@ def test_the_participant_is_told_to_wait_once(db_path: Path, phone: WorkshopServ
     assert _scores(me) and len(_waiting_lines(me)) == 1, _waiting_lines(me)  # next post to come
     late = _join(code, "Lotte")  # too late for post 1: cannot answer, waits for post 2
     assert not late.get("radio") and len(_waiting_lines(late)) == 1, _waiting_lines(late)
+
+
+def _post_cards(at: AppTest) -> list[str]:
+    return [b for b in (str(el.proto.body) for el in at.get("html")) if 'class="wc-post"' in b]
+
+
+def test_private_chat_posts_show_no_follower_count_in_the_workshop(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    # library-006 is a WhatsApp message, library-007 a Messenger one (reach 0), library-003 an
+    # Instagram post with 1800 followers
+    code, pin = phone.create_workshop("Kanalen", post_ids=["library-006", "library-007",
+                                                            "library-003"])  # fmt: skip
+    board = AppTest.from_file(FACILITATOR, default_timeout=90)
+    board.query_params["code"] = code
+    board.run()
+    board.text_input(key="wf_open_pin").input(pin)
+    board.button(key="wf_open").click().run()
+    me = _join(code, "Kim")
+    for channel in ("WhatsApp", "Messenger"):
+        for screen in (board, me):
+            assert not screen.exception
+            cards = _post_cards(screen)
+            assert len(cards) == 1 and channel in cards[0] and "volger" not in cards[0], cards
+        board.button(key="wf_next").click().run()
+        me.run()
+    assert "1.800 volgers" in _post_cards(board)[0] and "1.800 volgers" in _post_cards(me)[0]

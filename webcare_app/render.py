@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from trainer.posts import CLOSED_CHANNELS
+
 CHANNEL_LABELS: dict[str, str] = {
     "x": "X (Twitter)",
     "facebook": "Facebook",
@@ -90,12 +92,20 @@ def highlight_draft(draft: str, alerts: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def followers(channel: str, reach: int | None) -> str:
+    """The reach as a card shows it ("1.234 volgers", "1 volger"), or "" where a follower count
+    means nothing: a private chat (WhatsApp, Messenger) or no known followers."""
+    if channel in CLOSED_CHANNELS or not reach:
+        return ""
+    return f"{reach:,}".replace(",", ".") + (" volger" if reach == 1 else " volgers")
+
+
 def post_card(
     *,
     channel: str,
     author_name: str,
     author_handle: str | None,
-    reach: int,
+    reach: int | None,
     text: str,
     brand_name: str,
     shown_at: datetime | None = None,
@@ -104,14 +114,18 @@ def post_card(
     label = CHANNEL_LABELS.get(channel, channel)
     handle = f' <span style="color:#666">{esc(author_handle)}</span>' if author_handle else ""
     when = shown_at.strftime("%d-%m-%Y %H:%M") if shown_at is not None else ""
-    reach_text = f"{reach:,}".replace(",", ".")
+    reach_text = followers(channel, reach)
+    reach_html = (
+        f' <span class="wc-reach" style="color:#666;font-size:0.85em">· {esc(reach_text)}</span>'
+        if reach_text
+        else ""
+    )
     return (
         '<div class="wc-post" style="border:1px solid #ccd;border-radius:12px;padding:12px 14px;'
         'margin-bottom:8px;background:#fafbff">'
         f'<div style="font-size:0.85em;color:#555">{esc(label)} · over {esc(brand_name)}'
         f"{' · ' + esc(when) if when else ''}</div>"
-        f'<div style="margin-top:4px"><strong>{esc(author_name)}</strong>{handle}'
-        f' <span style="color:#666;font-size:0.85em">· {esc(reach_text)} volgers</span></div>'
+        f'<div style="margin-top:4px"><strong>{esc(author_name)}</strong>{handle}{reach_html}</div>'
         f'<div class="wc-post-text" style="white-space:pre-wrap;margin-top:8px">'
         f"{_multiline(text)}</div></div>"
     )
