@@ -4,7 +4,8 @@ The app runs as users start it (``streamlit run``, the server fixture of ``test_
 facilitator creates a workshop in one browser context; a second context, with its own cookies
 and session, opens the join link, joins and answers. The facilitator's dashboard must show the
 answer by itself (its auto-refresh), a reload of the participant's page must rejoin from the URL,
-and revealing the explanation must reach the participant's waiting screen by itself too.
+and revealing the explanation must reach the participant's waiting screen by itself too. The
+facilitator's address keeps the join code (never the PIN), so a reload only asks for the PIN.
 Screenshots of both screens are saved next to the test's temporary files.
 """
 
@@ -51,7 +52,12 @@ def test_facilitator_sees_a_participant_answer_live(
             expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
             code = code_box.inner_text().strip()
             expect(board.get_by_text("Schrijf hem nu op")).to_be_visible()
-            assert "pin" not in board.url.lower()
+            # the join code goes into the address (a restart then only asks for the PIN) ...
+            expect(board).to_have_url(re.compile(rf"[?&]code={code}$"))
+            pin = re.search(r"\b(\d{6})\b", board.get_by_text("Je pincode is").inner_text())
+            assert pin is not None
+            # ... and the PIN never
+            assert "pin" not in board.url.lower() and pin.group(1) not in board.url
             expect(board.get_by_text("Deelnemers: 0")).to_be_visible()
 
             # a participant's phone: another context, so another Streamlit session
@@ -93,5 +99,18 @@ def test_facilitator_sees_a_participant_answer_live(
             phone.screenshot(path=str(tmp_path / "workshop-participant.png"), full_page=True)
             for shot in ("workshop-facilitator.png", "workshop-participant.png"):
                 assert (tmp_path / shot).stat().st_size > 10_000
+
+            # the facilitator's tab reloads (a new session, as after a server restart): the
+            # open tab is selected with the code filled in; only the PIN is typed again
+            board.reload()
+            selected = board.get_by_role("tab", selected=True)
+            expect(selected).to_have_text("Bestaande workshop openen")
+            expect(board.locator(".st-key-wf_open_code input")).to_have_value(code)
+            pin_box = board.locator(".st-key-wf_open_pin input")
+            pin_box.fill(pin.group(1))
+            pin_box.press("Enter")
+            board.locator(".st-key-wf_open button").click()
+            expect(board.locator(".wc-join-code")).to_have_text(code)
+            assert pin.group(1) not in board.url
         finally:
             browser.close()
