@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from trainer.progress import RECENT_ATTEMPTS
 from trainer.rules import load_rules
 from trainer.storage import Database
 from webcare_app import services
@@ -74,8 +75,62 @@ def test_progress_page_finds_a_trainee_by_name_and_charts_attempts(db_path: Path
     assert at.session_state["trainee"].name == "Anna"
     attempts = [m for m in at.metric if m.label == "Pogingen"]
     assert attempts and attempts[0].value == "2"
+    # with two attempts the last ten are all attempts: nothing to compare, so no "+0" delta
+    recent = [m for m in at.metric if m.label == "Laatste 10"]
+    assert recent and not recent[0].delta, recent[0].delta
     charts = at.get("vega_lite_chart")
     assert len(charts) == 2  # scores over time, rules broken
+
+
+def test_progress_page_compares_the_last_ten_once_there_are_more(db_path: Path) -> None:
+    with Database(path=db_path) as db:
+        svc = TrainingService(db, seed=4)
+        bram = svc.start("Bram", "bank")
+        # two early misses (wrong decision, no reply), then twelve answers with the right one
+        for i in range(RECENT_ATTEMPTS + 4):
+            post = svc.next_post(bram)
+            if i < 2:
+                wrong = "public" if post.expected_decision == "none" else "none"
+                svc.submit(bram, post, wrong, "")
+            else:
+                svc.submit(bram, post, post.expected_decision, "Hoi Bram, dank je! Ik kijk het na.")
+        s = svc.progress(bram).summary
+    assert s.recent_mean_score is not None and s.mean_score is not None
+    expected = round(s.recent_mean_score - s.mean_score)
+    assert expected > 0, "the last ten leave the early misses out"
+    at = _page("voortgang").run()
+    at.text_input(key="progress_name").input("bram")
+    at.button(key="progress_lookup").click().run()
+    assert not at.exception
+    recent = [m for m in at.metric if m.label == "Laatste 10"]
+    assert recent and recent[0].delta == f"+{expected} t.o.v. gemiddeld", recent[0].delta
+
+
+def test_score_chart_has_a_legend_for_the_points_and_the_mean_line() -> None:
+    from webcare_app import charts
+
+    scores = [20.0, 40.0, 90.0, 70.0, 10.0, 60.0, 80.0, 50.0, 30.0, 100.0, 0.0, 75.0]
+    frame = pd.DataFrame(
+        {
+            "score": scores,
+            "decision_correct": [s >= 50 for s in scores],
+            "post_id": [f"p{i}" for i in range(len(scores))],
+        }
+    )
+    spec = charts.scores_over_time(frame).to_dict()
+    points, line = spec["layer"]
+    assert points["mark"]["type"] == "circle" and line["mark"]["type"] == "line"
+    # two legends, both titled in Dutch: the colours of the points and the line
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    assert points["encoding"]["color"]["title"] == "Score per poging"
+    line_colour = line["encoding"]["color"]
+    assert line_colour["title"] == "Gemiddelde"
+    assert line_colour["scale"]["domain"] == [f"laatste {RECENT_ATTEMPTS} pogingen"]
+    assert line_colour.get("legend", {}) is not None, "the line has a legend entry"
+    # the line is the mean of the last ten, so its last point is the "Laatste 10" figure
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[-1]["gemiddelde"] == pytest.approx(sum(scores[-RECENT_ATTEMPTS:]) / RECENT_ATTEMPTS)
+    assert rows[0]["gemiddelde"] == scores[0]
 
 
 def test_progress_page_unknown_name_warns(db_path: Path) -> None:

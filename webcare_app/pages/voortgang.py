@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trainer.progress import RECENT_ATTEMPTS
 from webcare_app import charts, render
 from webcare_app.state import current_trainee, init_state, training
 
@@ -34,13 +35,14 @@ s = view.summary
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Pogingen", s.attempts)
 c2.metric("Gemiddelde score", "–" if s.mean_score is None else f"{s.mean_score:.0f}")
-recent_delta = (
-    None
-    if s.recent_mean_score is None or s.mean_score is None
-    else f"{s.recent_mean_score - s.mean_score:+.0f} t.o.v. gemiddeld"
-)
+recent_delta = None
+# Up to RECENT_ATTEMPTS attempts the last ten are all attempts: nothing to compare yet.
+if s.attempts > RECENT_ATTEMPTS and s.recent_mean_score is not None and s.mean_score is not None:
+    difference = round(s.recent_mean_score - s.mean_score)
+    if difference:
+        recent_delta = f"{difference:+d} t.o.v. gemiddeld"
 c3.metric(
-    "Laatste 10",
+    f"Laatste {RECENT_ATTEMPTS}",
     "–" if s.recent_mean_score is None else f"{s.recent_mean_score:.0f}",
     delta=recent_delta,
 )
