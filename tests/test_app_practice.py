@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from trainer.progress import attempts_over_time
 from trainer.scenarios import get_post
 from trainer.storage import Database
+from webcare_app import render
 from webcare_app.services import TrainingService
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,6 +71,28 @@ def test_practice_flow_scores_a_submitted_draft(db_path: Path) -> None:
     assert not at.exception
     assert at.session_state["practice_feedback"] is None
     assert at.text_area(key="practice_draft").value == ""
+
+
+def _page_text(at: AppTest) -> str:
+    """Everything the page says in Markdown, captions and HTML, lower case."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [_html(at)]
+    return "\n".join(parts).lower()
+
+
+def test_feedback_gives_no_mouse_only_hint(db_path: Path) -> None:
+    """On a phone there is no mouse to hover with: the remarks are explained in text."""
+    at = _registered()
+    post = at.session_state["practice_post"]
+    _answer(at, post.expected_decision, "hoi ik kijk ernaar!!! groetjes")
+    alerts = at.session_state["practice_feedback"].alerts
+    assert alerts, "this draft gets remarks"
+    text = _page_text(at)
+    for hover_word in ("muis", "hover", "zweef", "beweeg"):
+        assert hover_word not in text, hover_word
+    assert "gemarkeerd" in text and "eronder" in text
+    html = _html(at)
+    for alert in alerts:  # every remark is also written out under the draft
+        assert render.esc(alert["message"]) in html
 
 
 def test_wrong_decision_is_explained(db_path: Path) -> None:

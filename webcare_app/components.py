@@ -81,9 +81,8 @@ def feedback(fb: services.Feedback) -> None:
         st.html(render.plain_block(str(result["note"]), css_class="wc-note"))
 
     if fb.draft.strip():
-        st.markdown(
-            "**Je antwoord, met opmerkingen gemarkeerd** (ga met de muis over een markering)"
-        )
+        # No hover hint: a phone shows no tooltip, and the list below names every remark.
+        st.markdown("**Je antwoord, met opmerkingen gemarkeerd** (uitleg in de lijst eronder)")
         st.html(render.highlight_draft(fb.draft, fb.alerts))
         st.html(render.alert_list(fb.alerts))
 
