@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trainer.progress import attempts_over_time
-from trainer.scenarios import get_post
+from trainer.scenarios import get_post, load_posts
 from trainer.storage import Database
 from webcare_app import render
 from webcare_app.services import TrainingService
@@ -93,6 +93,30 @@ def test_feedback_gives_no_mouse_only_hint(db_path: Path) -> None:
     html = _html(at)
     for alert in alerts:  # every remark is also written out under the draft
         assert render.esc(alert["message"]) in html
+
+
+@pytest.mark.parametrize(
+    ("decision", "draft"),
+    [("none", ""), ("public", "Hoi, wat fijn om te lezen, dank je wel! ^MK")],
+    ids=["not-replying", "replying-anyway"],
+)
+def test_what_to_do_instead_of_replying_is_said_once(
+    db_path: Path, decision: str, draft: str
+) -> None:
+    at = _registered()
+    post = next(p for p in load_posts() if p.org == "library" and p.expected_decision == "none")
+    at.session_state["practice_post"] = post  # a post that needs no reply
+    at.run()
+    _answer(at, decision, draft)
+    result = at.session_state["practice_feedback"].result
+    instead = render.esc(result["instead"])
+    assert instead, "the scorer says what to do instead"
+    html = _html(at)
+    assert html.count(instead) == 1, html
+    assert render.esc(result["decision"]["reason"]) in html, "the reason is shown whole"
+    assert "reageer je niet" in html, "the model answer says no reply is due"
+    if draft:  # the note still says the reply earns no points
+        assert "levert geen punten op" in html
 
 
 def test_wrong_decision_is_explained(db_path: Path) -> None:

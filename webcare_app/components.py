@@ -76,9 +76,17 @@ def feedback(fb: services.Feedback) -> None:
         st.success(f"Goede keuze: {given}.")
     else:
         st.error(f"Jij koos: {given}. Beter was: {expected}.")
-    st.html(render.plain_block(str(verdict.get("reason", "")), css_class="wc-reason"))
-    if result.get("note"):
-        st.html(render.plain_block(str(result["note"]), css_class="wc-note"))
+    reason = str(verdict.get("reason", ""))
+    st.html(render.plain_block(reason, css_class="wc-reason"))
+    # For a post that needs no reply the scorer ends the reason, the note and the model answer
+    # alike with what to do instead: say it once, in the reason.
+    instead = str(result.get("instead") or "")
+    said = bool(instead) and instead in reason
+    note = str(result.get("note") or "")
+    if said:
+        note = note.replace(instead, "").strip()
+    if note:
+        st.html(render.plain_block(note, css_class="wc-note"))
 
     if fb.draft.strip():
         # No hover hint: a phone shows no tooltip, and the list below names every remark.
@@ -99,11 +107,18 @@ def feedback(fb: services.Feedback) -> None:
         st.html(
             render.plain_block("\n".join(f"✗ {k}" for k in fb.missed) or "–", css_class="wc-missed")
         )
-    model_answer(fb.post, result.get("instead"))
+    model_answer(fb.post, None if said else instead, instead_above=said)
 
 
-def model_answer(post: Post, instead: object = None) -> None:
-    """The post's model answer; for a post that needs no reply, what to do instead."""
+def model_answer(post: Post, instead: object = None, *, instead_above: bool = False) -> None:
+    """The post's model answer; for a post that needs no reply, what to do instead (or, with
+    ``instead_above``, that this was said above)."""
     st.markdown("**Voorbeeldantwoord**")
-    text = post.model_answer or "Op dit bericht reageer je niet. " + str(instead or "")
+    text = post.model_answer
+    if not text:
+        text = "Op dit bericht reageer je niet."
+        if instead_above:
+            text += " Wat je wel doet, staat hierboven."
+        elif instead:
+            text += f" {instead}"
     st.html(render.plain_block(text, css_class="wc-model-answer"))
