@@ -6,8 +6,10 @@ participants act through ``WorkshopService`` on the same database file, as a sec
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -745,3 +747,40 @@ def test_private_chat_posts_show_no_follower_count_in_the_workshop(
         board.button(key="wf_next").click().run()
         me.run()
     assert "1.800 volgers" in _post_cards(board)[0] and "1.800 volgers" in _post_cards(me)[0]
+
+
+def _downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
+    """The files the page's download buttons would give, by file name: the data callables the
+    buttons hand to Streamlit, which runs one when the button is clicked."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self: MediaFileManager, data_callable: Any, *args: Any, **kwargs: Any) -> str:
+        name = kwargs.get("file_name", args[2] if len(args) > 2 else None)
+        found[str(name)] = data_callable
+        return register(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return found
+
+
+def test_the_answers_download_opens_in_columns_in_dutch_excel(
+    db_path: Path, phone: WorkshopService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = _downloads(monkeypatch)
+    at = _facilitator_creates()
+    code = at.session_state["wf_code"]
+    post = phone.dashboard(code, at.session_state["wf_pin"]).posts[0].post
+    phone.submit(code, phone.join(code, "Anna").token, post.id, "private", "Stuur een DM; ^MK")
+    at.run()
+    assert not at.exception
+    data = downloads[f"workshop-{code}-antwoorden.csv"]()
+    assert isinstance(data, bytes) and data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 and None not in rows[0], rows
+    row = rows[0]
+    assert row["workshop"] == "Kenniskring bibliotheken" and row["deelnemer"] == "Anna"
+    assert row["post_id"] == post.id and row["beslissing"] == "Privé reageren (DM)"
+    assert row["antwoord"] == "Stuur een DM; ^MK"

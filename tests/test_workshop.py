@@ -486,7 +486,6 @@ def test_csv_export_has_every_answer_once_with_author_and_rules(service: Worksho
 
 def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService) -> None:
     from trainer.rules import load_rules
-    from trainer.workshop_export import for_spreadsheet
 
     titles = {r.id: r.title for r in load_rules()}
     code, pin = service.create_workshop("Excel", post_ids=POST_IDS, pace="self")
@@ -516,8 +515,47 @@ def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService)
     assert not cells & {"public", "private", "none"}
     assert not any(rule_id in cell for cell in cells for rule_id in titles if "-" in rule_id)
     # Excel reads the download as UTF-8 (the é of Privé) only with a byte-order mark
-    data = for_spreadsheet(service.export_csv(code, pin))
+    data = service.export_spreadsheet(code, pin)
     assert data.startswith(b"\xef\xbb\xbf") and "Privé reageren".encode() in data
+
+
+def spreadsheet_rows(data: bytes) -> list[dict[str, str]]:
+    """The download as Dutch Excel reads it on a double click: UTF-8 after the byte-order mark,
+    columns split on semicolons."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert all(None not in r and len(r) == len(header) for r in rows), rows
+    return rows
+
+
+def test_the_download_for_excel_splits_on_semicolons(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("Kring, mei; 2025", post_ids=POST_IDS, pace="self")
+    given = {}
+    for name, decision, reply in (
+        ("Anna", "public", "Wij zijn niet verantwoordelijk!!! 😀😀😀😀"),
+        ("Bram", "private", "Hoi Bram, stuur ons een DM; dan kijken we mee. ^MK"),
+        ("Cem", "none", ""),
+    ):
+        token = service.join(code, name).token
+        given[name] = service.submit(code, token, "library-001", decision, reply)
+    data = service.export_spreadsheet(code, pin)
+    first_line = data.decode("utf-8-sig").split("\n", 1)[0]
+    assert first_line.startswith("workshop;positie;post_id;deelnemer;beslissing;verwacht;")
+    rows = {r["deelnemer"]: r for r in spreadsheet_rows(data)}
+    assert set(rows) == set(given)
+    for name, answer in given.items():
+        row = rows[name]
+        assert row["workshop"] == "Kring, mei; 2025"  # commas and semicolons stay in their cell
+        assert row["positie"] == "1" and row["post_id"] == "library-001"
+        assert row["antwoord"] == answer.reply and float(row["score"]) == answer.score
+        assert row["regel_ids"] == ";".join(answer.rules)
+    assert rows["Bram"]["beslissing"] == "Privé reageren (DM)"
+    assert len(given["Anna"].rules) > 1, "a cell with several rule ids"
+    # The Python API stays a standard comma CSV with the same cells.
+    plain = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(service.export_csv(code, pin)))}
+    assert plain == rows
 
 
 def test_summary_html_reports_the_session_with_revealed_answers_only(

@@ -84,6 +84,7 @@ FACILITATOR_ACTIONS: dict[str, Callable[[WorkshopService, str, str], object]] = 
     "hide_answer": lambda s, c, p: s.hide_answer(c, p, 1),
     "close": lambda s, c, p: s.close(c, p),
     "export_csv": lambda s, c, p: s.export_csv(c, p),
+    "export_spreadsheet": lambda s, c, p: s.export_spreadsheet(c, p),
     "summary_html": lambda s, c, p: s.summary_html(c, p),
 }
 
@@ -348,6 +349,9 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(service: WorkshopServ
     assert {r["antwoord"] for r in rows} == {"'" + formula, "'-1+1"}
     assert {r["deelnemer"] for r in rows} == {"'@admin", "'+31 6"}
     assert all(r["workshop"] == "'=cmd|' /C calc'!A0" for r in rows)
+    # The same in the download for Excel, which splits on semicolons.
+    text = service.export_spreadsheet(code, pin).decode("utf-8-sig")
+    assert list(csv.DictReader(io.StringIO(text), delimiter=";")) == rows
 
 
 def test_pin_messages_count_attempts_and_minutes_right(

@@ -946,10 +946,20 @@ class WorkshopService:
             return Report(board, answers)
 
     def export_csv(self, code: str, pin: str) -> str:
-        """All answers as CSV text (see ``trainer.workshop_export.answers_csv``)."""
+        """All answers as standard comma-separated CSV text, for scripts and pandas (see
+        ``trainer.workshop_export.answers_csv``); the download for Excel is
+        ``export_spreadsheet``."""
         from trainer.workshop_export import answers_csv
 
         return answers_csv(self.report(code, pin))
+
+    def export_spreadsheet(self, code: str, pin: str) -> bytes:
+        """All answers as the CSV file the facilitator downloads for (Dutch) Excel: semicolons
+        between the columns, UTF-8 with a byte-order mark (see
+        ``trainer.workshop_export.for_spreadsheet``)."""
+        from trainer.workshop_export import for_spreadsheet
+
+        return for_spreadsheet(self.report(code, pin))
 
     def summary_html(self, code: str, pin: str) -> str:
         """A self-contained HTML report of the session, every participant text escaped."""

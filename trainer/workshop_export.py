@@ -7,8 +7,12 @@ self-contained HTML file (inline style, no scripts, no outside links), ready to 
 ``answers_csv`` gives every answer with its author for the facilitator's own analysis, in
 the words the app uses: decisions by their Dutch label ("Openbaar reageren") and broken rules by
 their Dutch title, next to the rule ids (``regel_ids``) for anyone who sorts or counts by rule.
-A spreadsheet only reads UTF-8 (the é of "Privé") when the file starts with a byte-order mark:
-``for_spreadsheet`` gives the bytes to download.
+
+Two flavours of the same CSV: ``answers_csv`` is a standard comma-separated text for scripts and
+pandas (``WorkshopService.export_csv``); ``for_spreadsheet`` gives the bytes the facilitator
+downloads (``WorkshopService.export_spreadsheet``), made for Dutch Excel, which opens a
+double-clicked CSV with its own list separator, the semicolon (the comma is its decimal sign),
+and reads UTF-8 (the é of "Privé") only when the file starts with a byte-order mark.
 
 Participant text is untrusted: display names and replies are HTML-escaped in the report, so
 ``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
@@ -45,7 +49,9 @@ CSV_COLUMNS = (
     "ingestuurd_utc",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
+CSV_DELIMITER = ","  # the standard, for scripts and pandas
+SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CSV splits on it
+SPREADSHEET_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
 
 
 @functools.cache
@@ -68,10 +74,14 @@ def decision_label(decision: str) -> str:
     return DECISION_LABELS.get(decision, decision)
 
 
-def answers_csv(report: Report) -> str:
-    """Every answer, one row each, in post order then by name; text cells formula-safe."""
+def answers_csv(report: Report, delimiter: str = CSV_DELIMITER) -> str:
+    """Every answer, one row each, in post order then by name; text cells formula-safe.
+
+    Comma-separated unless ``delimiter`` says otherwise; a cell holding the delimiter (the
+    ``;`` between rule ids) is quoted, as every CSV reader expects.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     title = safe_cell(report.dashboard.workshop.title)
     for a in report.answers:
@@ -95,9 +105,11 @@ def answers_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def for_spreadsheet(text: str) -> bytes:
-    """CSV text as the bytes to download: UTF-8 with a byte-order mark, so Excel shows é."""
-    return text.encode(CSV_ENCODING)
+def for_spreadsheet(report: Report) -> bytes:
+    """Every answer as the CSV file to download for Excel: semicolons between the columns, so a
+    Dutch Excel puts each in its own column on a double click, and UTF-8 with a byte-order mark,
+    so it shows the é. Otherwise the same cells as ``answers_csv``, formulas neutralised too."""
+    return answers_csv(report, delimiter=SPREADSHEET_DELIMITER).encode(SPREADSHEET_ENCODING)
 
 
 _STYLE = """

@@ -28,7 +28,6 @@ import altair as alt
 import streamlit as st
 
 from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError, amount
-from trainer.workshop_export import for_spreadsheet
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
@@ -370,7 +369,7 @@ csv_col, html_col, leave_col = st.columns(3)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
-        data=lambda: for_spreadsheet(svc.export_csv(code, pin)),
+        data=lambda: svc.export_spreadsheet(code, pin),
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
