@@ -614,3 +614,28 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
     page = service.summary_html(code, pin)
     assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
     assert "2 antwoorden, " in page and "0 antwoorden, " in page
+
+
+@pytest.mark.parametrize(
+    ("submitted", "local"),
+    [
+        (datetime(2025, 5, 20, 19, 30, 5, tzinfo=UTC), "2025-05-20 21:30:05"),  # summer: CEST
+        (datetime(2025, 1, 14, 19, 30, 5, tzinfo=UTC), "2025-01-14 20:30:05"),  # winter: CET
+        (datetime(2025, 3, 30, 0, 59, 59, tzinfo=UTC), "2025-03-30 01:59:59"),  # just before
+        (datetime(2025, 3, 30, 1, 0, 0, tzinfo=UTC), "2025-03-30 03:00:00"),  # and after the switch
+        (datetime(2025, 12, 31, 23, 15, tzinfo=UTC), "2026-01-01 00:15:00"),  # a new day in NL
+    ],
+)
+def test_csv_gives_the_dutch_time_an_answer_came_in(
+    db: Database, submitted: datetime, local: str
+) -> None:
+    clock = Clock(submitted - timedelta(minutes=10))
+    service = WorkshopService(db, np.random.default_rng(7), now=clock)
+    code, pin = service.create_workshop("Klok", post_ids=POST_IDS)
+    token = service.join(code, "Anna").token
+    clock.moment = submitted
+    service.submit(code, token, POST_IDS[0], "public", "Hoi Anna!")
+    (row,) = csv.DictReader(io.StringIO(service.export_csv(code, pin)))
+    assert row["ingestuurd"] == local
+    (cell,) = spreadsheet_rows(service.export_spreadsheet(code, pin))
+    assert cell["ingestuurd"] == local

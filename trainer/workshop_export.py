@@ -13,6 +13,10 @@ pandas (``WorkshopService.export_csv``); ``for_spreadsheet`` gives the bytes the
 downloads (``WorkshopService.export_spreadsheet``), made for Dutch Excel, which opens a
 double-clicked CSV with its own list separator, the semicolon (the comma is its decimal sign),
 and reads UTF-8 (the é of "Privé") only when the file starts with a byte-order mark.
+The time an answer came in (``ingestuurd``) is Dutch local time (Europe/Amsterdam: CET in
+winter, CEST in summer) written as "2025-05-20 21:30:00", which Excel reads as a date and time;
+an ISO timestamp with an offset ("…T19:30:00+00:00") stays text there, and UTC is an hour or two
+off the clock on the wall during the session.
 
 Participant text is untrusted: display names and replies are HTML-escaped in the report, so
 ``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
@@ -28,7 +32,9 @@ import csv
 import functools
 import io
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from trainer.rules import load_rules
 from trainer.workshop import DECISION_LABELS, Report, amount
@@ -46,12 +52,14 @@ CSV_COLUMNS = (
     "regel_ids",  # the same rules by id, ";" between them
     "antwoord",
     "op_de_muur",
-    "ingestuurd_utc",
+    "ingestuurd",  # Dutch local time, "YYYY-MM-DD HH:MM:SS"
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ","  # the standard, for scripts and pandas
 SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CSV splits on it
 SPREADSHEET_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # the sessions are Dutch, and so is the clock
+LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # no "T", no offset: Excel reads it as a date and time
 
 
 @functools.cache
@@ -67,6 +75,14 @@ def rule_title(rule_id: str) -> str:
 def safe_cell(value: str) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def local_time(moment: datetime) -> str:
+    """A UTC-aware timestamp as the Dutch clock showed it: "2025-05-20 21:30:00" (summer time),
+    "2025-01-14 20:30:00" (winter time)."""
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp {moment.isoformat()} has no time zone; expected UTC-aware")
+    return moment.astimezone(LOCAL_ZONE).strftime(LOCAL_TIME_FORMAT)
 
 
 def decision_label(decision: str) -> str:
@@ -99,7 +115,7 @@ def answers_csv(report: Report, delimiter: str = CSV_DELIMITER) -> str:
                 safe_cell(";".join(a.rules)),
                 safe_cell(a.reply),
                 "ja" if a.revealed else "nee",
-                a.submitted_at.isoformat(timespec="seconds"),
+                local_time(a.submitted_at),
             )
         )
     return out.getvalue()
