@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from trainer.posts import CHANNEL_LABELS
+from webcare_app import render
 from webcare_app.render import alert_list, char_counter, highlight_draft, post_card
 
 
@@ -93,3 +95,17 @@ def test_post_card_shows_followers_only_where_they_mean_something() -> None:
     assert "volger" not in _card("facebook", 0) and "volger" not in _card("facebook", None)
     assert "· 1 volger</span>" in _card("facebook", 1)
     assert "· 2.600 volgers</span>" in _card("instagram", 2600)
+
+
+def test_the_card_names_the_channel_as_the_trainer_does() -> None:
+    assert render.CHANNEL_LABELS is CHANNEL_LABELS  # one mapping, shared with the exports
+    for channel, label in CHANNEL_LABELS.items():
+        card = post_card(
+            channel=channel,
+            author_name="Sanne",
+            author_handle=None,
+            reach=10,
+            text="Hoi",
+            brand_name="Bieb",
+        )
+        assert f">{render.esc(label)} · over Bieb" in card, card

@@ -784,3 +784,11 @@ def test_the_answers_download_opens_in_columns_in_dutch_excel(
     assert row["workshop"] == "Kenniskring bibliotheken" and row["deelnemer"] == "Anna"
     assert row["post_id"] == post.id and row["beslissing"] == "Privé reageren (DM)"
     assert row["antwoord"] == "Stuur een DM; ^MK"
+
+
+def test_the_post_picker_names_channels_as_the_post_card_does(db_path: Path) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    assert not at.exception
+    options = {o.split(" · ")[1] for o in at.multiselect(key="wf_posts").options}
+    assert {"X (Twitter)", "Facebook", "WhatsApp", "Messenger", "Reviewsite"} <= options
+    assert not options & {"x", "facebook", "whatsapp", "messenger", "reviews"}, options

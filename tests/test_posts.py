@@ -12,10 +12,18 @@ import re
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from trainer.posts import CLOSED_CHANNELS, Post
+from trainer.posts import (
+    CHANNEL_LABELS,
+    CLOSED_CHANNELS,
+    DECISION_LABELS,
+    Channel,
+    DecisionChoice,
+    Post,
+)
 from trainer.scenarios import ScenarioError, UnknownPostError, get_post, load_posts, posts_by_org
 
 VALID_POST = """\
@@ -34,6 +42,14 @@ VALID_POST = """\
   model_answer: "Hoi Sanne, je pakketje komt morgen. ^MK"
   expected_decision: public
 """
+
+
+def test_every_channel_and_decision_has_one_dutch_name() -> None:
+    assert set(CHANNEL_LABELS) == set(get_args(Channel))
+    assert set(DECISION_LABELS) == set(get_args(DecisionChoice))
+    for labels in (CHANNEL_LABELS, DECISION_LABELS):
+        names = list(labels.values())
+        assert len(set(names)) == len(names) and all(n and n not in labels for n in names)
 
 
 def write(directory: Path, name: str, text: str) -> Path:

@@ -639,3 +639,18 @@ def test_csv_gives_the_dutch_time_an_answer_came_in(
     assert row["ingestuurd"] == local
     (cell,) = spreadsheet_rows(service.export_spreadsheet(code, pin))
     assert cell["ingestuurd"] == local
+
+
+def test_report_names_each_channel_as_the_post_card_does(service: WorkshopService) -> None:
+    # library-001 is on X, library-006 a WhatsApp message, library-008 a review
+    posts = ["library-001", "library-006", "library-008"]
+    code, pin = service.create_workshop("Kanalen", post_ids=posts)
+    page = service.summary_html(code, pin)
+    headings = re.findall(r"<h2>(Bericht \d+:.*?)</h2>", page)
+    brand = get_post("library-001").brand.name
+    assert headings == [
+        f"Bericht 1: X (Twitter) · over {brand}",
+        f"Bericht 2: WhatsApp · over {get_post('library-006').brand.name}",
+        f"Bericht 3: Reviewsite · over {get_post('library-008').brand.name}",
+    ]
+    assert not re.search(r"\((x|whatsapp|reviews)\)", page)

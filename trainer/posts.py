@@ -22,6 +22,22 @@ Kind = Literal["question", "complaint", "compliment", "suggestion"]
 DecisionChoice = Literal["public", "private", "none"]
 
 CLOSED_CHANNELS: frozenset[str] = frozenset({"whatsapp", "messenger"})
+# The names every screen and export gives a channel and a decision (post card, workshop pages,
+# CSV and report): one mapping each, so the app and its exports never disagree.
+CHANNEL_LABELS: dict[str, str] = {
+    "x": "X (Twitter)",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "whatsapp": "WhatsApp",
+    "messenger": "Messenger",
+    "reviews": "Reviewsite",
+    "forum": "Forum",
+}
+DECISION_LABELS: dict[str, str] = {
+    "public": "Openbaar reageren",
+    "private": "Privé reageren (DM)",
+    "none": "Niet reageren",
+}
 
 
 class _Strict(BaseModel):

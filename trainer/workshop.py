@@ -78,6 +78,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.generator import generate_posts
+from trainer.posts import DECISION_LABELS as DECISION_LABELS  # re-exported
 from trainer.posts import DecisionChoice, OrgType, Post
 from trainer.scenarios import ScenarioError, get_post, posts_by_org
 from trainer.score import score_post
@@ -111,12 +112,6 @@ RULES_SHOWN = 5  # rules listed as "most often broken"
 CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
 
 DECISIONS: tuple[str, ...] = get_args(DecisionChoice)
-# The decisions as every screen and export names them (the app, the CSV, the report).
-DECISION_LABELS: dict[str, str] = {
-    "public": "Openbaar reageren",
-    "private": "Privé reageren (DM)",
-    "none": "Niet reageren",
-}
 PACES: tuple[str, ...] = get_args(Pace)
 FEEDBACK_MODES: tuple[str, ...] = get_args(FeedbackMode)
 Clock = Callable[[], datetime]

@@ -36,8 +36,9 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from trainer.posts import CHANNEL_LABELS, DECISION_LABELS
 from trainer.rules import load_rules
-from trainer.workshop import DECISION_LABELS, Report, amount
+from trainer.workshop import Report, amount
 
 CSV_COLUMNS = (
     "workshop",
@@ -83,6 +84,11 @@ def local_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError(f"timestamp {moment.isoformat()} has no time zone; expected UTC-aware")
     return moment.astimezone(LOCAL_ZONE).strftime(LOCAL_TIME_FORMAT)
+
+
+def channel_label(channel: str) -> str:
+    """A channel as the post card names it ("X (Twitter)"); the value itself if unknown."""
+    return CHANNEL_LABELS.get(channel, channel)
 
 
 def decision_label(decision: str) -> str:
@@ -182,7 +188,8 @@ def summary_html(report: Report) -> str:
     for stats in board.posts:
         post = stats.post
         parts.append(
-            f"<h2>Bericht {stats.position + 1}: {_e(post.brand.name)} ({_e(post.channel)})</h2>"
+            f"<h2>Bericht {stats.position + 1}: {_e(channel_label(post.channel))}"
+            f" · over {_e(post.brand.name)}</h2>"
         )
         parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
         mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"

@@ -20,17 +20,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from trainer.posts import CLOSED_CHANNELS
+from trainer.posts import CHANNEL_LABELS, CLOSED_CHANNELS
 
-CHANNEL_LABELS: dict[str, str] = {
-    "x": "X (Twitter)",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "whatsapp": "WhatsApp",
-    "messenger": "Messenger",
-    "reviews": "Reviewsite",
-    "forum": "Forum",
-}
 LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
 LEVEL_COLOURS: dict[str, str] = {  # background of a highlighted span, by the worst level in it
     "error": "#ffc9c9",

@@ -45,7 +45,7 @@ from sim.spec import MINUTES_PER_HOUR, MINUTES_PER_WEEK
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
 from trainer.generator import generate_posts
-from trainer.posts import DecisionChoice, OrgType, Post
+from trainer.posts import CHANNEL_LABELS, DECISION_LABELS, DecisionChoice, OrgType, Post
 from trainer.practice import PracticeInputError, PracticeService
 from trainer.progress import (
     AttemptPoint,
@@ -60,8 +60,8 @@ from trainer.rules import MetricCheck, Rule, load_rules
 from trainer.scenarios import load_posts
 from trainer.score import score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
-from trainer.workshop import DECISION_LABELS, Dashboard, PostStats, RuleCount, WorkshopService
 from trainer.workshop import Answer as WorkshopAnswerRecord
+from trainer.workshop import Dashboard, PostStats, RuleCount, WorkshopService
 
 ORG_LABELS: dict[str, str] = {
     "library": "Bibliotheek",
@@ -708,7 +708,8 @@ def workshop_post_choices() -> dict[str, str]:
     for p in posts:
         text = " ".join(p.text.split())
         short = text if len(text) <= 70 else text[:69] + "…"
-        choices[p.id] = f"{ORG_LABELS.get(p.org, p.org)} · {p.channel} · {short}"
+        channel = CHANNEL_LABELS.get(p.channel, p.channel)
+        choices[p.id] = f"{ORG_LABELS.get(p.org, p.org)} · {channel} · {short}"
     return choices
 
 
