@@ -792,3 +792,14 @@ def test_the_post_picker_names_channels_as_the_post_card_does(db_path: Path) -> 
     options = {o.split(" · ")[1] for o in at.multiselect(key="wf_posts").options}
     assert {"X (Twitter)", "Facebook", "WhatsApp", "Messenger", "Reviewsite"} <= options
     assert not options & {"x", "facebook", "whatsapp", "messenger", "reviews"}, options
+
+
+def test_the_dashboards_rule_table_names_rules_as_the_exports_do() -> None:
+    from trainer.rules import load_rules, rule_title
+    from trainer.workshop import RuleCount
+    from webcare_app import services
+
+    counts = [RuleCount(r.id, 2, 0.5) for r in load_rules()[:3]] + [RuleCount("weg-regel", 1, 0.25)]
+    table = services.workshop_rule_table(counts)
+    assert list(table["omschrijving"]) == [*(r.title for r in load_rules()[:3]), "weg-regel"]
+    assert list(table["omschrijving"]) == [rule_title(c.rule) for c in counts]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trainer.engine import ReplyContext, check_reply
-from trainer.rules import RuleFileError, load_rule, load_rules, load_rules_from
+from trainer.rules import RuleFileError, load_rule, load_rules, load_rules_from, rule_title
 
 SOURCES = {
     "Webcare: online klantvriendelijkheid of angst voor reputatieschade?",
@@ -114,3 +114,9 @@ def test_a_broken_file_in_a_folder_is_named(tmp_path: Path) -> None:
 def test_missing_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError, match="not a directory"):
         load_rules_from(tmp_path / "nope")
+
+
+def test_a_rule_is_named_by_its_title_and_an_unknown_id_by_itself() -> None:
+    rules = load_rules()
+    assert rules and all(rule_title(r.id) == r.title for r in rules)
+    assert rule_title("weg-regel") == "weg-regel"  # e.g. an answer stored before a rename

@@ -418,3 +418,14 @@ def load_rules_from(directory: Path) -> tuple[Rule, ...]:
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     """All rules, cached; defaults to the project's ``scenarios/rules``."""
     return load_rules_from(directory or RULES_DIR)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
+    return {r.id: r.title for r in load_rules()}
+
+
+def rule_title(rule_id: str) -> str:
+    """The rule's short Dutch title, as the rulebook page lists it; the id itself if no rule has
+    it (an answer stored before the rule was renamed or removed)."""
+    return _titles().get(rule_id, rule_id)

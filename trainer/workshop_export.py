@@ -29,7 +29,6 @@ when they were revealed on the wall during the session, and never with a name.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from collections.abc import Iterable
 from datetime import datetime
@@ -37,7 +36,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from trainer.posts import CHANNEL_LABELS, DECISION_LABELS
-from trainer.rules import load_rules
+from trainer.rules import rule_title
 from trainer.workshop import Report, amount
 
 CSV_COLUMNS = (
@@ -61,16 +60,6 @@ SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CS
 SPREADSHEET_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # the sessions are Dutch, and so is the clock
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # no "T", no offset: Excel reads it as a date and time
-
-
-@functools.cache
-def _rule_titles() -> dict[str, str]:
-    return {r.id: r.title for r in load_rules()}
-
-
-def rule_title(rule_id: str) -> str:
-    """The rule's short Dutch title, as the rulebook page lists it; the id if unknown."""
-    return _rule_titles().get(rule_id, rule_id)
 
 
 def safe_cell(value: str) -> str:

@@ -56,7 +56,7 @@ from trainer.progress import (
     summary,
     to_frame,
 )
-from trainer.rules import MetricCheck, Rule, load_rules
+from trainer.rules import MetricCheck, Rule, load_rules, rule_title
 from trainer.scenarios import load_posts
 from trainer.score import score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
@@ -757,22 +757,16 @@ def decision_spread(stats: PostStats) -> pd.DataFrame:
     )
 
 
-@functools.cache
-def _rule_titles() -> dict[str, str]:
-    return {r.id: r.title for r in load_rules()}
-
-
 def workshop_rule_table(rules: Sequence[RuleCount]) -> pd.DataFrame:
     """The rules most often broken, with their Dutch title and share of written replies.
 
     The title, not the message: messages are templates ("{label}", "{match}") filled per answer.
     """
-    titles = _rule_titles()
     return pd.DataFrame(
         [
             {
                 "regel": r.rule,
-                "omschrijving": titles.get(r.rule, r.rule),
+                "omschrijving": rule_title(r.rule),
                 "antwoorden": r.answers,
                 "aandeel (%)": round(100 * r.share),
             }
