@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,22 @@ def test_summary_counts_are_singular_or_plural_and_rows_are_rijen(tmp_path: Path
     assert "1 antwoord beoordeeld, 1 rij overgeslagen." in result.output
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "1 antwoord beoordeeld, 1 rij overgeslagen" in page and "Overgeslagen rijen" in page
+
+
+def test_rule_and_field_counts_say_one_in_the_singular(tmp_path: Path) -> None:
+    log = tmp_path / "export.csv"
+    log.write_text(
+        "channel,customer_text,reply\n"
+        f'x,Mijn pas is kwijt,"{STIFF}"\n'  # breaks some rules, each in this one reply
+        f'facebook,Wanneer open?,"{GOOD}"\n'
+        "alleen een losse tekst zonder scheidingstekens\n",  # one field instead of three
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["audit", str(log), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    ranked = lines[lines.index("Meest overtreden regels:") + 1 :]
+    counts = [m.group(1) for line in ranked if (m := re.match(r"  \S+: (\d+ \w+) \(", line))]
+    assert counts and set(counts) == {"1 antwoord"}, result.output
+    assert "regel 4: 1 veld, verwacht 3" in result.output
+    assert "1 antwoorden" not in result.output and "1 velden" not in result.output

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trainer.nl import amount
 from trainer.posts import CLOSED_CHANNELS
 
 # Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
@@ -294,7 +295,8 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
             errors.append(
                 RowError(
                     start_line,
-                    f"regel {start_line}: {len(record)} velden, verwacht {len(header)} "
+                    f"regel {start_line}: {amount(len(record), 'veld', 'velden')}, "
+                    f"verwacht {len(header)} "
                     f"(zoals de kopregel); {hint}",
                 )
             )
@@ -489,15 +491,11 @@ th{background:#f0f0f0} td.num{text-align:right} mark{background:#ffe08a}
 """
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _counts(report: AuditReport) -> str:
     """ "1 antwoord beoordeeld, 2 rijen overgeslagen": rows of the file are "rijen", so that
     "regels" only ever means the rubric's rules."""
-    scored = _plural(len(report.scored), "antwoord", "antwoorden")
-    skipped = _plural(len(report.errors), "rij", "rijen")
+    scored = amount(len(report.scored), "antwoord", "antwoorden")
+    skipped = amount(len(report.errors), "rij", "rijen")
     return f"{scored} beoordeeld, {skipped} overgeslagen"
 
 
@@ -555,13 +553,13 @@ def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
     if report.rules:
         lines.append("Meest overtreden regels:")
         lines.extend(
-            f"  {s.rule}: {s.replies} antwoorden ({s.share:.0%})" for s in report.rules[:top]
+            f"  {s.rule}: {amount(s.replies, 'antwoord', 'antwoorden')} ({s.share:.0%})"
+            for s in report.rules[:top]
         )
     lines.extend(err.message for err in report.errors[:10])
     if len(report.errors) > 10:
         rest = len(report.errors) - 10
         lines.append(
-            f"... en nog {_plural(rest, 'overgeslagen rij', 'overgeslagen rijen')} "
-            "(zie errors.csv)."
+            f"... en nog {amount(rest, 'overgeslagen rij', 'overgeslagen rijen')} (zie errors.csv)."
         )
     return lines

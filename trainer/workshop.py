@@ -78,6 +78,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.generator import generate_posts
+from trainer.nl import amount
 from trainer.posts import DECISION_LABELS as DECISION_LABELS  # re-exported
 from trainer.posts import DecisionChoice, OrgType, Post
 from trainer.scenarios import ScenarioError, get_post, posts_by_org
@@ -490,11 +491,6 @@ def _clean_text(value: object, field: str, max_chars: int) -> str:
             f"{field}: {len(clean)} tekens lang; gebruik er hoogstens {max_chars}."
         )
     return clean
-
-
-def amount(n: int, one: str, many: str) -> str:
-    """A count with its Dutch noun, singular for exactly one: "1 deelnemer", "0 deelnemers"."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def _minutes_until(moment: datetime, now: datetime) -> int:

@@ -35,9 +35,10 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from trainer.nl import amount
 from trainer.posts import CHANNEL_LABELS, DECISION_LABELS
 from trainer.rules import rule_title
-from trainer.workshop import Report, amount
+from trainer.workshop import Report
 
 CSV_COLUMNS = (
     "workshop",

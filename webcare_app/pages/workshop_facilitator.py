@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 import altair as alt
 import streamlit as st
 
-from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError, amount
+from trainer.nl import amount
+from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
