@@ -654,3 +654,15 @@ def test_report_names_each_channel_as_the_post_card_does(service: WorkshopServic
         f"Bericht 3: Reviewsite · over {get_post('library-008').brand.name}",
     ]
     assert not re.search(r"\((x|whatsapp|reviews)\)", page)
+
+
+def test_an_answer_to_a_message_outside_the_workshop_is_refused_as_bericht(
+    service: WorkshopService,
+) -> None:
+    code, _pin = service.create_workshop("Woorden", post_ids=POST_IDS)
+    anna = service.join(code, "Anna").token
+    with pytest.raises(AnswerRefusedError) as refused:
+        service.submit(code, anna, "bank-001", "public", "Hoi!")
+    said = str(refused.value)
+    assert said == "Het bericht 'bank-001' hoort niet bij deze workshop."
+    assert not re.search(r"\b(facilitators?|posts?)\b", said, re.I)

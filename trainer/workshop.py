@@ -714,7 +714,7 @@ class WorkshopService:
         participant_id = self._participant_id(fixed, token)
         slot = fixed.posts.get(str(post_id))
         if slot is None:
-            raise AnswerRefusedError(f"De post {post_id!r} hoort niet bij deze workshop.")
+            raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
         position, post = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
