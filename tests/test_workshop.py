@@ -616,6 +616,12 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
     assert "2 antwoorden, " in page and "0 antwoorden, " in page
 
 
+def test_report_says_when_the_workshop_began_on_the_dutch_clock(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("Avond", post_ids=POST_IDS[:1])  # 19:30 UTC in May
+    page = service.summary_html(code, pin)
+    assert f"{code}, 20-05-2025 21:30;" in page and "UTC" not in page
+
+
 @pytest.mark.parametrize(
     ("submitted", "local"),
     [

@@ -68,12 +68,21 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
+def _dutch_clock(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp {moment.isoformat()} has no time zone; expected UTC-aware")
+    return moment.astimezone(LOCAL_ZONE)
+
+
 def local_time(moment: datetime) -> str:
     """A UTC-aware timestamp as the Dutch clock showed it: "2025-05-20 21:30:00" (summer time),
     "2025-01-14 20:30:00" (winter time)."""
-    if moment.tzinfo is None:
-        raise ValueError(f"timestamp {moment.isoformat()} has no time zone; expected UTC-aware")
-    return moment.astimezone(LOCAL_ZONE).strftime(LOCAL_TIME_FORMAT)
+    return _dutch_clock(moment).strftime(LOCAL_TIME_FORMAT)
+
+
+def _report_date(moment: datetime) -> str:
+    """When the workshop began, as a Dutch reader of the report writes it: "20-05-2025 21:30"."""
+    return _dutch_clock(moment).strftime("%d-%m-%Y %H:%M")
 
 
 def channel_label(channel: str) -> str:
@@ -162,7 +171,7 @@ def summary_html(report: Report) -> str:
         f"<title>{_e(info.title)}: verslag</title><style>{_STYLE}</style></head><body>",
         f"<h1>{_e(info.title)}</h1>",
         '<p class="muted">Workshop '
-        f"{_e(info.code)}, {_e(info.created_at.strftime('%d-%m-%Y %H:%M'))} UTC; "
+        f"{_e(info.code)}, {_e(_report_date(info.created_at))}; "
         f"{amount(len(board.participants), 'deelnemer', 'deelnemers')}, "
         f"{amount(info.post_count, 'bericht', 'berichten')}, "
         f"{amount(len(report.answers), 'antwoord', 'antwoorden')}.</p>",

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from trainer.progress import RECENT_ATTEMPTS
-from trainer.rules import load_rules
+from trainer.rules import rule_title
 
 DAY_NAMES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 POINTS_LEGEND_TITLE = "Score per poging"
@@ -65,8 +65,7 @@ def rules_broken(per_rule: pd.DataFrame) -> alt.Chart:
     data = per_rule.copy()
     data["aandeel"] = data["share"] * 100
     # Trainees read the rule's Dutch title, not its internal id.
-    titles = {r.id: r.title for r in load_rules()}
-    data["regel"] = [titles.get(rule, rule) for rule in data["rule"]]
+    data["regel"] = [rule_title(rule) for rule in data["rule"]]
     return (
         alt.Chart(data)
         .mark_bar(color="#d4a72c")
