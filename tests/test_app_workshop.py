@@ -86,7 +86,12 @@ def _ids(n: int) -> list[str]:
 
 
 def _facilitator_creates(
-    *, n: int = 2, feedback: str = "after_reveal", pace: str = "facilitator", board: bool = False
+    *,
+    n: int = 2,
+    feedback: str = "after_reveal",
+    pace: str = "facilitator",
+    board: bool = False,
+    note_pin: bool = True,
 ) -> AppTest:
     at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
     assert not at.exception
@@ -97,7 +102,22 @@ def _facilitator_creates(
     at.toggle(key="wf_leaderboard").set_value(board)
     at.button(key="wf_create").click().run()
     assert not at.exception
+    if note_pin:  # the PIN step comes first; the dashboard only after it
+        at.button(key="wf_pin_noted").click().run()
+        assert not at.exception
     return at
+
+
+def _everything_on_screen(at: AppTest) -> str:
+    """Every text on the page: elements, labels, options and values, HTML and the URL."""
+    parts: list[str] = []
+    todo: list[Any] = [at.main]
+    while todo:
+        node = todo.pop()
+        parts.append(str(getattr(node, "proto", "")))
+        todo += list(getattr(node, "children", {}).values())
+    parts += [_screen_words(at), _html(at), str(dict(at.query_params))]
+    return "\n".join(parts)
 
 
 def _wall_cards(html: str) -> list[str]:
@@ -105,15 +125,23 @@ def _wall_cards(html: str) -> list[str]:
 
 
 def test_facilitator_creates_a_workshop_and_sees_code_and_pin(db_path: Path) -> None:
-    at = _facilitator_creates()
+    at = _facilitator_creates(note_pin=False)
     code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
     assert re.fullmatch(r"[A-Z2-9]{6}", code) and re.fullmatch(r"\d{6}", pin)
-    assert 'class="wc-join-code"' in _html(at) and f">{code}</div>" in _html(at)
-    assert any(pin in w.value and "één keer" in w.value for w in at.warning)
-    # the PIN is shown until noted, and never goes into the URL
+    # First a step of its own with the PIN, big, and nothing that names the workshop: the join
+    # code is not on screen (nor in the URL) while the PIN is.
+    assert f">{pin}</div>" in _html(at) and any("één keer" in w.value for w in at.warning)
+    shown = _everything_on_screen(at)
+    assert code not in shown and 'class="wc-join-code"' not in shown
+    assert not at.button(key="wf_pin_noted").disabled and "code" not in at.query_params
+    # Noted: the dashboard with the join code, and the PIN nowhere on the page or in the URL.
     at.button(key="wf_pin_noted").click().run()
-    assert not any(pin in w.value for w in at.warning)
-    assert pin not in str(at.query_params)
+    assert not at.exception
+    assert 'class="wc-join-code"' in _html(at) and f">{code}</div>" in _html(at)
+    assert pin not in _everything_on_screen(at)
+    assert dict(at.query_params) == {"code": code}
+    at.run()  # nor after a refresh
+    assert pin not in _everything_on_screen(at)
     assert at.session_state["wf_pin"] == pin  # still leading the workshop
     with Database(path=db_path) as db:
         svc = WorkshopService(db, np.random.default_rng(1))
@@ -588,7 +616,6 @@ def test_the_url_keeps_the_code_so_a_restart_only_asks_for_the_pin(
     at = _facilitator_creates()
     code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
     _url_holds_only_the_code(at, code, pin)
-    at.button(key="wf_pin_noted").click().run()
     at.button(key="wf_next").click().run()
     _url_holds_only_the_code(at, code, pin)
 

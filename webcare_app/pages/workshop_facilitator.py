@@ -3,10 +3,13 @@
 The facilitator's screen is on the projector: the join code is big, the dashboard refreshes
 itself every ``DASHBOARD_REFRESH_S`` seconds (a fragment, so only the dashboard redraws). Every
 action goes through ``WorkshopService`` with the PIN, which lives in this session's state only.
+Right after creating, a step of its own shows the PIN (and not the join code): the room reads
+the join code off the projector, so the PIN must be noted before the dashboard appears. It is not
+shown again after that step; the database keeps only its hash.
 The join code (never the PIN) is kept in the page's URL (``?code=…``) while this session leads a
-workshop: after a server restart or a reload the tab opens on "Bestaande workshop openen" with
-the code filled in, so the facilitator only types the PIN again. Closing the workshop or leaving
-it takes the code out of the URL.
+workshop, from the moment the PIN is noted: after a server restart or a reload the tab opens on
+"Bestaande workshop openen" with the code filled in, so the facilitator only types the PIN again.
+Closing the workshop or leaving it takes the code out of the URL.
 Participant text (names, replies) reaches the screen only through ``render``'s escaping.
 
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
@@ -88,7 +91,13 @@ def _create() -> None:
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
     ss["wf_wall_post"] = None
-    _code_to_url(created.code)
+    # The code goes into the URL only once the PIN is noted (``_pin_noted``): while the PIN is
+    # on screen, nothing else on it (the address bar included) may tell which workshop it opens.
+
+
+def _pin_noted() -> None:
+    ss["wf_new_pin"] = None  # never shown again: the database has only its hash
+    _code_to_url(ss["wf_code"])
 
 
 def _open() -> None:
@@ -249,18 +258,24 @@ pin: str = ss["wf_pin"]
 if ss["wf_url_code"] and st.query_params.get("code") != ss["wf_url_code"]:
     st.query_params["code"] = ss["wf_url_code"]
 
-# A fixed slot that always exists: the PIN notice coming and going must not shift the
-# auto-refreshing dashboard's place on the page (the browser blanks on a "Bad delta path").
-pin_slot = st.container()
+# Right after creating: a step of its own that shows the PIN and nothing else, before the join
+# code or the dashboard. The room looks at the projector to read the join code; the PIN must
+# not be on it then. Continuing forgets the PIN's display copy for good.
 if ss["wf_new_pin"]:
-    with pin_slot:
-        st.warning(
-            f"Je pincode is **{ss['wf_new_pin']}**. Schrijf hem nu op: je ziet hem maar één keer "
-            "en hebt hem nodig om deze workshop later opnieuw te openen (bijvoorbeeld op een "
-            "andere computer)."
-        )
-        st.button("Ik heb de pincode genoteerd", key="wf_pin_noted", on_click=ss.__setitem__,
-                  args=("wf_new_pin", None))  # fmt: skip
+    st.success("De workshop is aangemaakt.")
+    st.write("Je pincode:")
+    st.html(
+        '<div class="wc-pin" style="font-size:3.2em;font-weight:700;letter-spacing:0.25em;'
+        f'font-family:monospace;margin:4px 0 12px">{render.esc(ss["wf_new_pin"])}</div>'
+    )
+    st.warning(
+        "Schrijf je pincode nu op. Je ziet hem maar één keer. Je hebt hem nodig om de workshop "
+        "later opnieuw te openen, bijvoorbeeld na het herladen van de pagina of op een andere "
+        "computer. Zet dit scherm pas op de beamer als de pincode weg is."
+    )
+    st.button("Ik heb de pincode genoteerd – naar het dashboard", key="wf_pin_noted",
+              type="primary", on_click=_pin_noted)  # fmt: skip
+    st.stop()
 
 
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
