@@ -18,6 +18,7 @@ import pytest
 from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
+from trainer.posts import DECISION_LABELS
 from trainer.scenarios import posts_by_org
 from trainer.storage import Database
 from trainer.workshop import WorkshopService
@@ -199,7 +200,7 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     first = table.iloc[0]
     counts = {"public": first["openbaar"], "private": first["privé"], "none": first["niet"]}
     assert first["antwoorden"] == 2 and counts[post.expected_decision] == 1 and counts[wrong] == 1
-    assert first["juist (%)"] == "50"
+    assert first["juist (%)"] == "nog niet"  # with the spread it would give the answer away
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert "wc-ranking" in html  # leaderboard switched on
     # the wall: two hidden answers, no text and no name
@@ -222,6 +223,8 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     # and hidden again
     at.button(key=f"wf_wall_hide_{answer.id}").click().run()
     assert "Bram zijn eigen antwoord" not in _html(at)
+    at.button(key="wf_reveal_feedback").click().run()
+    assert at.dataframe[0].value.iloc[0]["juist (%)"] == "50"
 
 
 def test_post_table_shows_a_dash_not_none_for_posts_without_answers(
@@ -238,7 +241,10 @@ def test_post_table_shows_a_dash_not_none_for_posts_without_answers(
     assert not table.isna().any().any()
     assert not shown.isin(["None", "nan", "<NA>", "NaN"]).any().any()
     assert list(table["antwoorden"]) == [1, 0, 0]
-    assert list(table["juist (%)"]) == ["100", "–", "–"]
+    assert list(table["juist (%)"]) == ["nog niet"] * 3  # nothing revealed yet
+    at.button(key="wf_reveal_feedback").click().run()
+    table = at.dataframe[0].value
+    assert list(table["juist (%)"]) == ["100", "nog niet", "nog niet"]
     assert table["gem. score"].iloc[0] != "–" and list(table["gem. score"])[1:] == ["–", "–"]
 
 
@@ -719,15 +725,15 @@ def test_the_answer_count_under_the_post_says_antwoord_for_one(
     post = phone.dashboard(code, pin).posts[0].post
 
     def count_caption() -> str:
-        return next(c.value for c in at.caption if c.value.startswith("Verwacht:"))
+        return next(c.value for c in at.caption if "uitleg" in c.value)
 
-    assert " · 0 antwoorden · " in count_caption()
+    assert count_caption().startswith("0 antwoorden · ")
     phone.submit(code, phone.join(code, "Ella").token, post.id, "public", GOOD_DRAFT)
     at.run()
-    assert " · 1 antwoord · " in count_caption()
+    assert count_caption().startswith("1 antwoord · ")
     phone.submit(code, phone.join(code, "Finn").token, post.id, "none")
     at.run()
-    assert " · 2 antwoorden · " in count_caption()
+    assert count_caption().startswith("2 antwoorden · ")
 
 
 def _waiting_lines(me: AppTest) -> list[str]:
@@ -830,3 +836,56 @@ def test_the_dashboards_rule_table_names_rules_as_the_exports_do() -> None:
     table = services.workshop_rule_table(counts)
     assert list(table["omschrijving"]) == [*(r.title for r in load_rules()[:3]), "weg-regel"]
     assert list(table["omschrijving"]) == [rule_title(c.rule) for c in counts]
+
+
+def _chart_spec(at: AppTest) -> str:
+    charts = list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+    assert charts
+    return "\n".join(str(c.proto) for c in charts)
+
+
+def _expected_shown(at: AppTest) -> tuple[bool, bool, list[str]]:
+    """Caption says it, chart colours it, and the table's "verwacht" column per post."""
+    caption = any(c.value.startswith("Verwacht:") for c in at.caption)
+    coloured = "#2da44e" in _chart_spec(at)
+    return caption, coloured, list(at.dataframe[0].value["verwacht"])
+
+
+@pytest.mark.parametrize("feedback", ["after_reveal", "immediate"])
+def test_the_projector_keeps_the_expected_decision_until_it_may_be_shown(
+    db_path: Path, phone: WorkshopService, feedback: str
+) -> None:
+    at = _facilitator_creates(n=3, feedback=feedback)
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    posts = [s.post for s in phone.dashboard(code, pin).posts]
+    names = [DECISION_LABELS[p.expected_decision] for p in posts]
+    phone.submit(code, phone.join(code, "Ans").token, posts[0].id, "public", GOOD_DRAFT)
+    at.run()
+    assert not at.exception
+    # Before anything may be shown: no caption, no green bar, no expected decision in the table.
+    assert _expected_shown(at) == (False, False, ["nog niet"] * 3)
+    assert not any(n in at.dataframe[0].value.to_string() for n in set(names))
+
+    if feedback == "after_reveal":
+        at.button(key="wf_reveal_feedback").click().run()
+        assert _expected_shown(at) == (True, True, [names[0], "nog niet", "nog niet"])
+        at.button(key="wf_next").click().run()
+        # the next post is current now: its answer stays hidden until its own reveal
+        assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
+    else:
+        at.button(key="wf_next").click().run()  # moved past the first post: that one may show
+        assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
+    at.checkbox(key="wf_close_confirm").check().run()
+    at.button(key="wf_close").click().run()
+    assert not at.exception
+    assert _expected_shown(at) == (True, True, names)  # closed: everything may be shown
+
+
+def test_the_projected_post_table_has_no_internal_post_ids(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(n=2)
+    table = at.dataframe[0].value
+    assert "id" not in table.columns
+    assert not any(i in table.to_string() for i in _ids(2))
+    assert list(table["bericht"]) == [1, 2]

@@ -1372,6 +1372,19 @@ def _refusal(
     return None
 
 
+def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:
+    """Whether the room may see a post's expected decision on the projected dashboard.
+
+    The dashboard is on the projector, so it must not give the answer away before participants
+    may see it themselves: after the reveal (or, with immediate feedback, once the facilitator
+    has moved past the post), and for every post once the workshop is closed. Never for the
+    current post before its reveal, nor for posts still to come.
+    """
+    if workshop.status != "open" or stats.feedback_revealed:
+        return True
+    return workshop.feedback == "immediate" and stats.position < workshop.current_index
+
+
 def _feedback_visible(workshop: Workshop, wpost: WorkshopPost, answered: bool) -> bool:
     if workshop.status != "open" or wpost.feedback_revealed:
         return True

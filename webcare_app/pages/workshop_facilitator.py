@@ -28,10 +28,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from trainer.nl import amount
-from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError
+from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError, answer_key_shown
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
@@ -153,26 +154,48 @@ def _join_url(code: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/{PARTICIPANT_PATH}?code={code}"
 
 
+HIDDEN_KEY = "nog niet"  # the post table's "verwacht" and "juist" cells before the reveal
+HIDDEN_COLUMNS = ("verwacht", "juist (%)")  # together with the spread they give the answer away
+INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
+
+
 def _spread_chart(board: Dashboard) -> alt.Chart | None:
     stats = next((s for s in board.posts if s.position == board.workshop.current_index), None)
     if stats is None:
         return None
     data = services.decision_spread(stats)
+    color: alt.Color | alt.ColorValue
+    if answer_key_shown(board.workshop, stats):
+        color = alt.Color(
+            "verwacht:N",
+            title=None,
+            scale=alt.Scale(domain=["verwacht", "anders"], range=["#2da44e", "#afb8c1"]),
+        )
+    else:  # one colour for every bar: the chart is on the projector
+        data = data.drop(columns=["verwacht"])
+        color = alt.ColorValue("#8c959f")
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("keuze:N", title=None, sort=alt.SortField("volgorde")),
-            color=alt.Color(
-                "verwacht:N",
-                title=None,
-                scale=alt.Scale(domain=["verwacht", "anders"], range=["#2da44e", "#afb8c1"]),
-            ),
+            color=color,
             tooltip=[alt.Tooltip("keuze:N", title="Keuze"), alt.Tooltip("aantal:Q")],
         )
         .properties(height=140)
     )
+
+
+def _projected_post_table(board: Dashboard) -> pd.DataFrame:
+    """The per-post table as the room may see it: no internal ids, and the expected decision
+    (and the share correct, which with the spread tells it too) only where it may be shown."""
+    table = services.workshop_post_table(board).drop(columns=list(INTERNAL_COLUMNS))
+    hidden = [not answer_key_shown(board.workshop, s) for s in board.posts]
+    for column in HIDDEN_COLUMNS:
+        table[column] = table[column].astype(object)
+        table.loc[hidden, column] = HIDDEN_KEY
+    return table
 
 
 st.title("Workshop leiden")
@@ -321,9 +344,14 @@ def dashboard() -> None:
     with left:
         st.subheader(f"Bericht {info.current_index + 1}")
         components.post_card(post)
-        st.caption(
+        expected = (
             f"Verwacht: {services.DECISION_LABELS[current.expected]} · "
-            f"{amount(current.answers, 'antwoord', 'antwoorden')} · "
+            if answer_key_shown(info, current)
+            else ""
+        )
+        st.caption(
+            expected
+            + f"{amount(current.answers, 'antwoord', 'antwoorden')} · "
             + ("uitleg getoond" if current.feedback_revealed else "uitleg nog niet getoond")
         )
         chart = _spread_chart(board)
@@ -370,7 +398,7 @@ def dashboard() -> None:
                           args=(svc.reveal_answer, entry.answer_id))  # fmt: skip
 
     st.subheader("Keuzes per bericht")
-    st.dataframe(services.workshop_post_table(board), hide_index=True)
+    st.dataframe(_projected_post_table(board), hide_index=True)
     st.subheader("Vaakst overtreden regels")
     if board.rules:
         st.dataframe(services.workshop_rule_table(board.rules), hide_index=True)
