@@ -336,6 +336,15 @@ def test_wrong_pin_shows_the_dutch_error_and_locks(db_path: Path, phone: Worksho
     at.button(key="wf_open").click().run()
     assert not at.exception and at.session_state["wf_pin"] is None
     assert any("op slot" in e.value for e in at.error)
+    # ... for this browser only: the begeleider's own laptop (another session, whose server
+    # never saw the PIN) gets in with the right PIN
+    laptop = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    assert laptop.session_state["wf_client"] != at.session_state["wf_client"]
+    laptop.text_input(key="wf_open_code").input(code)
+    laptop.text_input(key="wf_open_pin").input(pin)
+    laptop.button(key="wf_open").click().run()
+    assert not laptop.exception and laptop.session_state["wf_pin"] == pin
+    assert not laptop.error and 'class="wc-join-code"' in _html(laptop)
 
 
 def test_right_pin_opens_an_existing_workshop(db_path: Path, phone: WorkshopService) -> None:

@@ -18,10 +18,13 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+import trainer.workshop
 from trainer.storage import Database
 from trainer.workshop import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
+    PIN_CEILING_FAILURES,
+    PIN_CEILING_WINDOW_MIN,
     PIN_MAX_FAILURES,
     PIN_WINDOW_MIN,
     PinLockedError,
@@ -216,6 +219,122 @@ def test_concurrent_guesses_cannot_get_past_the_limit(service: WorkshopService) 
     counts = Counter(outcomes)
     assert counts["wrong"] == PIN_MAX_FAILURES  # exactly the allowed number were checked
     assert counts["locked"] == n_threads - PIN_MAX_FAILURES and not counts["accepted"]
+
+
+@pytest.fixture
+def quick_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheap scrypt for tests that check dozens of PINs; the limits do not depend on it."""
+    monkeypatch.setattr(trainer.workshop, "SCRYPT_N", 2**4)
+
+
+def test_one_browsers_wrong_pins_do_not_stop_the_facilitator_elsewhere(
+    db: Database, service: WorkshopService, clock: Clock
+) -> None:
+    """A prank in the room locks the prankster's browser, never the facilitator's laptop, also
+    after a restart (no server has seen the right PIN yet)."""
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    for _ in range(PIN_MAX_FAILURES):
+        with pytest.raises(WrongPinError):
+            service.dashboard(code, wrong(pin), client="telefoon-in-de-zaal")
+    with pytest.raises(PinLockedError, match="dit apparaat"):
+        service.dashboard(code, pin, client="telefoon-in-de-zaal")  # locked, right PIN or not
+    db.dispose()
+    reopened = Database(db.url)
+    restarted = WorkshopService(reopened, np.random.default_rng(6), now=clock)
+    assert restarted.dashboard(code, pin, client="laptop").workshop.code == code
+    assert restarted.next_post(code, pin, client="tweede-laptop") == 1
+    # the prankster's browser stays locked after the restart: the count is in the database
+    other_server = WorkshopService(reopened, np.random.default_rng(7), now=clock)
+    with pytest.raises(PinLockedError):
+        other_server.dashboard(code, pin, client="telefoon-in-de-zaal")
+    reopened.dispose()
+
+
+def test_a_client_is_locked_after_its_own_five_wrong_pins(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    for k in range(PIN_MAX_FAILURES - 1):
+        with pytest.raises(WrongPinError):
+            service.dashboard(code, wrong(pin), client="a")
+        with pytest.raises(WrongPinError):  # others' failures do not count for "a"
+            service.dashboard(code, wrong(pin), client=f"ander-{k}")
+    with pytest.raises(WrongPinError) as last:
+        service.dashboard(code, wrong(pin), client="a")
+    assert last.value.attempts_left == 0
+    with pytest.raises(PinLockedError):
+        service.dashboard(code, wrong(wrong(pin)), client="a")
+    with pytest.raises(WrongPinError):  # "b" has all its attempts still
+        service.dashboard(code, wrong(pin), client="b")
+
+
+def test_the_workshop_ceiling_holds_across_many_clients(
+    quick_scrypt: None, db: Database, service: WorkshopService, clock: Clock
+) -> None:
+    """A fresh browser session per guess gets past the per-client limit, not the ceiling."""
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    assert service.dashboard(code, pin, client="begeleider").workshop.code == code
+    for k in range(PIN_CEILING_FAILURES):
+        with pytest.raises(WrongPinError):
+            service.dashboard(code, f"{(int(pin) + 1 + k) % 10**6:06d}", client=f"gok-{k}")
+        clock.moment += timedelta(seconds=20)
+    with pytest.raises(PinLockedError, match="deze workshop") as locked:
+        service.dashboard(code, wrong(pin), client="nog-een")
+    assert locked.value.until == T0 + timedelta(minutes=PIN_CEILING_WINDOW_MIN)
+    # a right PIN this server never verified is refused too: a lucky guess gets nowhere ...
+    with pytest.raises(PinLockedError):
+        WorkshopService(db, np.random.default_rng(9), now=clock).dashboard(code, pin, client="x")
+    # ... while the facilitator's open dashboard works on
+    assert service.next_post(code, pin, client="begeleider") == 1
+    # once the oldest failures leave the hour, new checks are possible again
+    clock.moment = T0 + timedelta(minutes=PIN_CEILING_WINDOW_MIN, seconds=1)
+    fresh = WorkshopService(db, np.random.default_rng(10), now=clock)
+    assert fresh.dashboard(code, pin, client="laptop").workshop.code == code
+
+
+def test_the_ceiling_makes_guessing_the_pin_hopeless() -> None:
+    """The numbers behind the ceiling (see the module docstring of trainer.workshop)."""
+    guesses_per_hour = PIN_CEILING_FAILURES * 60 / PIN_CEILING_WINDOW_MIN
+    expected_hours = (10**6 / 2) / guesses_per_hour
+    assert expected_hours > 24 * 300  # on average most of a year of non-stop guessing
+    assert 3 * guesses_per_hour / 10**6 < 0.0002  # a three-hour session: under 0.02%
+    assert PIN_CEILING_FAILURES >= 10 * PIN_MAX_FAILURES  # a prank by hand does not get there
+
+
+def test_concurrent_guesses_from_many_clients_cannot_pass_either_limit(
+    quick_scrypt: None, service: WorkshopService
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS)
+    n_clients, per_client = 15, PIN_MAX_FAILURES + 2  # 105 guesses: past both limits
+    barrier = threading.Barrier(n_clients * per_client)
+    outcomes: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def guess(client: int, k: int) -> None:
+        barrier.wait()
+        guess_pin = f"{(int(pin) + 1 + k + client * per_client) % 10**6:06d}"  # all wrong
+        try:
+            service.dashboard(code, guess_pin, client=f"c{client}")
+            outcome = "accepted"
+        except WrongPinError:
+            outcome = "wrong"
+        except PinLockedError:
+            outcome = "locked"
+        with lock:
+            outcomes.append((client, outcome))
+
+    threads = [
+        threading.Thread(target=guess, args=(c, k))
+        for c in range(n_clients)
+        for k in range(per_client)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = Counter(outcome for _, outcome in outcomes)
+    assert counts["wrong"] == PIN_CEILING_FAILURES and not counts["accepted"]
+    assert counts["locked"] == n_clients * per_client - PIN_CEILING_FAILURES
+    per = Counter(c for c, outcome in outcomes if outcome == "wrong")
+    assert max(per.values()) <= PIN_MAX_FAILURES
 
 
 # -- join codes and tokens --------------------------------------------------------------------

@@ -7,9 +7,16 @@ the whole workshop behind that page, with no UI code, so the page only draws wha
 - The facilitator creates a workshop (title, posts chosen or drawn from an organisation type,
   pace, when feedback shows, leaderboard on or off) and gets a short **join code** and a
   6-digit **PIN**. Every facilitator action (move on, reveal, close, dashboard, export) needs the
-  PIN. Failed PIN attempts are counted in the database per workshop: after
-  ``PIN_MAX_FAILURES`` within ``PIN_WINDOW_MIN`` minutes the workshop refuses every PIN (the right
-  one too) until the window has passed; a restart does not reset the count.
+  PIN. Failed PIN attempts are counted in the database (a restart does not reset them), in two
+  limits. Per client (one browser session of the page; Python callers share ``DEFAULT_CLIENT``):
+  after ``PIN_MAX_FAILURES`` within ``PIN_WINDOW_MIN`` minutes that client is refused every PIN
+  until the window has passed, while the facilitator on another laptop gets in with the right
+  one, so a prank in the room cannot lock the facilitator out. Per workshop, over all clients:
+  after ``PIN_CEILING_FAILURES`` within ``PIN_CEILING_WINDOW_MIN`` minutes every new PIN check
+  is refused, since a guesser can start a fresh browser session at will. Sixty wrong PINs in an
+  hour is far more than a prank by hand, and keeps brute force hopeless: a 6-digit PIN takes on
+  average 500,000 guesses, which at 60 an hour is about 8,300 hours (close to a year); during a
+  three-hour session the chance of a hit is under 0.02%.
 - A participant joins with the code and a display name and gets a **token**; with code and token
   they rejoin after a dropped connection or a closed tab and go on where they were. A display
   name already used in the workshop (any case) is refused with a clear message rather than
@@ -94,8 +101,12 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, 5 bits ea
 JOIN_CODE_LENGTH = 6  # 30 bits: about a billion codes
 PIN_DIGITS = 6
 TOKEN_BYTES = 24  # participant tokens: 192 random bits, URL-safe text of 32 characters
-PIN_MAX_FAILURES = 5  # failed PIN attempts allowed per workshop ...
+PIN_MAX_FAILURES = 5  # failed PIN attempts allowed per client (browser session) ...
 PIN_WINDOW_MIN = 10  # ... within this many minutes
+PIN_CEILING_FAILURES = 60  # failed PIN attempts allowed per workshop, over all clients ...
+PIN_CEILING_WINDOW_MIN = 60  # ... within this many minutes
+DEFAULT_CLIENT = "python"  # the client of callers that name none (scripts, the CLI)
+CLIENT_MAX_CHARS = 200  # a client id is random text from the page; longer is not one
 # scrypt's interactive parameters (16 MiB, ~0.1-0.2 s on a small server): a stolen database does
 # not give the PIN away for free, while one check per facilitator click stays bearable.
 SCRYPT_N = 2**14
@@ -251,13 +262,21 @@ class WorkshopAnswerAlert(Base):
 
 
 class WorkshopPinAttempt(Base):
-    """A PIN check in progress or failed; a successful check deletes its row again."""
+    """A PIN check in progress or failed; a successful check deletes its row again.
 
-    __tablename__ = "workshop_pin_attempt"
-    __table_args__ = (Index("ix_workshop_pin_attempt", "workshop_id", "at"),)
+    A table of its own (not the older ``workshop_pin_attempt``, which had no client): the schema
+    is created, not migrated, so a database from before simply starts this count afresh.
+    """
+
+    __tablename__ = "workshop_pin_check"
+    __table_args__ = (
+        Index("ix_workshop_pin_check", "workshop_id", "at"),
+        Index("ix_workshop_pin_check_client", "workshop_id", "client", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    client: Mapped[str] = mapped_column(String(64))  # SHA-256 of the client id, hex
     at: Mapped[datetime] = mapped_column()
 
 
@@ -491,6 +510,16 @@ def _clean_text(value: object, field: str, max_chars: int) -> str:
             f"{field}: {len(clean)} tekens lang; gebruik er hoogstens {max_chars}."
         )
     return clean
+
+
+def _client_key(client: object) -> str:
+    """What the database keeps of a client id: its SHA-256, so every id takes 64 characters."""
+    if not isinstance(client, str) or not client.strip() or len(client) > CLIENT_MAX_CHARS:
+        raise WorkshopInputError(
+            f"client: kreeg {client!r}; verwacht een niet-lege tekst van hoogstens "
+            f"{CLIENT_MAX_CHARS} tekens."
+        )
+    return hashlib.sha256(client.encode()).hexdigest()
 
 
 def _minutes_until(moment: datetime, now: datetime) -> int:
@@ -841,16 +870,19 @@ class WorkshopService:
 
     # -- facilitator actions -----------------------------------------------------------------
 
-    def next_post(self, code: str, pin: str) -> int:
+    # Every facilitator action takes ``client``: who is trying the PIN, for the per-client
+    # limit (see ``_facilitator``). The page passes its browser session's id.
+
+    def next_post(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> int:
         """Move the workshop to the next post (everyone, in facilitator pace); the new position."""
-        return self._move(code, pin, +1)
+        return self._move(code, pin, +1, client)
 
-    def previous_post(self, code: str, pin: str) -> int:
+    def previous_post(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> int:
         """Move back one post (to discuss it again); the new position."""
-        return self._move(code, pin, -1)
+        return self._move(code, pin, -1, client)
 
-    def _move(self, code: str, pin: str, step: int) -> int:
-        workshop_id = self._facilitator(code, pin)
+    def _move(self, code: str, pin: str, step: int, client: str) -> int:
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session() as session:
             workshop = self._locked_workshop(session, workshop_id)
             if workshop.status != "open":
@@ -859,9 +891,11 @@ class WorkshopService:
             workshop.current_index = min(max(workshop.current_index + step, 0), count - 1)
             return workshop.current_index
 
-    def reveal_feedback(self, code: str, pin: str, post_id: str) -> None:
+    def reveal_feedback(
+        self, code: str, pin: str, post_id: str, *, client: str = DEFAULT_CLIENT
+    ) -> None:
         """Let participants see the feedback of one post; it then takes no new answers."""
-        workshop_id = self._facilitator(code, pin)
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session() as session:
             done = session.execute(
                 update(WorkshopPost)
@@ -871,15 +905,21 @@ class WorkshopService:
             if not getattr(done, "rowcount", 1):
                 raise WorkshopInputError(f"post_id: {post_id!r} hoort niet bij deze workshop.")
 
-    def reveal_answer(self, code: str, pin: str, answer_id: int) -> None:
+    def reveal_answer(
+        self, code: str, pin: str, answer_id: int, *, client: str = DEFAULT_CLIENT
+    ) -> None:
         """Show one answer's text on the anonymous wall."""
-        self._set_revealed(code, pin, answer_id, True)
+        self._set_revealed(code, pin, answer_id, True, client)
 
-    def hide_answer(self, code: str, pin: str, answer_id: int) -> None:
-        self._set_revealed(code, pin, answer_id, False)
+    def hide_answer(
+        self, code: str, pin: str, answer_id: int, *, client: str = DEFAULT_CLIENT
+    ) -> None:
+        self._set_revealed(code, pin, answer_id, False, client)
 
-    def _set_revealed(self, code: str, pin: str, answer_id: int, revealed: bool) -> None:
-        workshop_id = self._facilitator(code, pin)
+    def _set_revealed(
+        self, code: str, pin: str, answer_id: int, revealed: bool, client: str
+    ) -> None:
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session() as session:
             done = session.execute(
                 update(WorkshopAnswer)
@@ -891,24 +931,31 @@ class WorkshopService:
                     f"answer_id: {answer_id!r} is geen antwoord in deze workshop."
                 )
 
-    def close(self, code: str, pin: str) -> None:
+    def close(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> None:
         """Close the workshop: no joining or answering; all feedback becomes visible."""
-        workshop_id = self._facilitator(code, pin)
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session() as session:
             workshop = self._locked_workshop(session, workshop_id)
             if workshop.status != "closed":
                 workshop.status = "closed"
                 workshop.closed_at = self.now()
 
-    def dashboard(self, code: str, pin: str, wall_post: str | None = None) -> Dashboard:
+    def dashboard(
+        self,
+        code: str,
+        pin: str,
+        wall_post: str | None = None,
+        *,
+        client: str = DEFAULT_CLIENT,
+    ) -> Dashboard:
         """The facilitator's live overview; the wall shows ``wall_post`` (default: current)."""
-        workshop_id = self._facilitator(code, pin)
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session(readonly=True) as session:
             return self._dashboard(session, workshop_id, wall_post)
 
-    def report(self, code: str, pin: str) -> Report:
+    def report(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> Report:
         """The dashboard plus every answer with its author, for the export and the summary."""
-        workshop_id = self._facilitator(code, pin)
+        workshop_id = self._facilitator(code, pin, client)
         with self.db.session(readonly=True) as session:
             board = self._dashboard(session, workshop_id, None)
             alerts = self._rules_by_answer(session, workshop_id)
@@ -936,66 +983,84 @@ class WorkshopService:
             )
             return Report(board, answers)
 
-    def export_csv(self, code: str, pin: str) -> str:
+    def export_csv(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> str:
         """All answers as standard comma-separated CSV text, for scripts and pandas (see
         ``trainer.workshop_export.answers_csv``); the download for Excel is
         ``export_spreadsheet``."""
         from trainer.workshop_export import answers_csv
 
-        return answers_csv(self.report(code, pin))
+        return answers_csv(self.report(code, pin, client=client))
 
-    def export_spreadsheet(self, code: str, pin: str) -> bytes:
+    def export_spreadsheet(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> bytes:
         """All answers as the CSV file the facilitator downloads for (Dutch) Excel: semicolons
         between the columns, UTF-8 with a byte-order mark (see
         ``trainer.workshop_export.for_spreadsheet``)."""
         from trainer.workshop_export import for_spreadsheet
 
-        return for_spreadsheet(self.report(code, pin))
+        return for_spreadsheet(self.report(code, pin, client=client))
 
-    def summary_html(self, code: str, pin: str) -> str:
+    def summary_html(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> str:
         """A self-contained HTML report of the session, every participant text escaped."""
         from trainer.workshop_export import summary_html
 
-        return summary_html(self.report(code, pin))
+        return summary_html(self.report(code, pin, client=client))
 
     # -- PIN checks --------------------------------------------------------------------------
 
-    def _facilitator(self, code: str, pin: str) -> int:
-        """The workshop id if ``pin`` is right; counts the attempt against the rate limit.
+    def _facilitator(self, code: str, pin: str, client: str = DEFAULT_CLIENT) -> int:
+        """The workshop id if ``pin`` is right; counts a wrong one against both limits.
 
-        Every check first reserves an attempt row, then compares, then deletes the row when the
-        PIN was right: so concurrent guesses cannot slip past the limit between count and check.
+        Every check first reserves an attempt row (with the limits counted in the same write
+        transaction), then compares, then deletes the row when the PIN was right: so concurrent
+        guesses cannot slip past either limit between count and check.
         """
+        client_key = _client_key(client)
         workshop = self._workshop(code)
         now = self.now()
-        window_start = now - timedelta(minutes=PIN_WINDOW_MIN)
+        client_start = now - timedelta(minutes=PIN_WINDOW_MIN)
+        ceiling_start = now - timedelta(minutes=PIN_CEILING_WINDOW_MIN)
         mac = hmac.new(
             self._pin_cache_key, f"{workshop.id}:{str(pin).strip()}".encode(), hashlib.sha256
         ).digest()
         with self.db.session() as session:
             self._locked_workshop(session, workshop.id)  # PostgreSQL: one check at a time
-            times = list(
-                session.scalars(
-                    select(WorkshopPinAttempt.at).where(
-                        WorkshopPinAttempt.workshop_id == workshop.id,
-                        WorkshopPinAttempt.at > window_start,
-                    )
-                )
-            )
             if mac in self._pin_cache:
                 # This exact PIN passed scrypt in this server before (the facilitator's open
-                # dashboard): right, no new row, and a lock caused by others' wrong guesses does
-                # not stop it. A PIN never verified here still meets the lock below.
+                # dashboard): right, no new row, and no lock stops it. A PIN never verified here
+                # still meets the limits below.
                 return workshop.id
-            if len(times) >= PIN_MAX_FAILURES:
-                until = min(times) + timedelta(minutes=PIN_WINDOW_MIN)
+            # Failures older than the longest window count for nothing any more.
+            session.execute(
+                delete(WorkshopPinAttempt).where(
+                    WorkshopPinAttempt.workshop_id == workshop.id,
+                    WorkshopPinAttempt.at <= ceiling_start,
+                )
+            )
+            recent = session.execute(
+                select(WorkshopPinAttempt.at, WorkshopPinAttempt.client).where(
+                    WorkshopPinAttempt.workshop_id == workshop.id,
+                    WorkshopPinAttempt.at > ceiling_start,
+                )
+            ).all()
+            mine = [at for at, who in recent if who == client_key and at > client_start]
+            if len(mine) >= PIN_MAX_FAILURES:
+                until = min(mine) + timedelta(minutes=PIN_WINDOW_MIN)
                 raise PinLockedError(
-                    "Te vaak een verkeerde pincode: deze workshop is op slot voor "
-                    "begeleidersacties. Probeer het over "
+                    "Te vaak een verkeerde pincode: dit apparaat staat op slot voor deze "
+                    "workshop. Probeer het over "
                     f"{amount(_minutes_until(until, now), 'minuut', 'minuten')} opnieuw.",
                     until,
                 )
-            attempt = WorkshopPinAttempt(workshop_id=workshop.id, at=now)
+            if len(recent) >= PIN_CEILING_FAILURES:
+                until = min(at for at, _ in recent) + timedelta(minutes=PIN_CEILING_WINDOW_MIN)
+                raise PinLockedError(
+                    "Voor deze workshop is te vaak een verkeerde pincode geprobeerd; hij staat "
+                    "uit voorzorg op slot. Probeer het over "
+                    f"{amount(_minutes_until(until, now), 'minuut', 'minuten')} opnieuw. Een "
+                    "scherm waarop de workshop al open is, werkt gewoon door.",
+                    until,
+                )
+            attempt = WorkshopPinAttempt(workshop_id=workshop.id, client=client_key, at=now)
             session.add(attempt)
             session.flush()
             attempt_id = attempt.id
@@ -1007,11 +1072,13 @@ class WorkshopService:
                 )
             self._pin_cache.add(mac)
             return workshop.id
-        left = max(0, PIN_MAX_FAILURES - len(times) - 1)
+        left = max(
+            0,
+            min(PIN_MAX_FAILURES - len(mine) - 1, PIN_CEILING_FAILURES - len(recent) - 1),
+        )
         raise WrongPinError(
-            f"Verkeerde pincode. Nog {amount(left, 'poging', 'pogingen')}; daarna gaat de "
-            f"workshop {amount(PIN_WINDOW_MIN, 'minuut', 'minuten')} op slot voor "
-            "begeleidersacties.",
+            f"Verkeerde pincode. Nog {amount(left, 'poging', 'pogingen')}; daarna kun je het op "
+            f"dit apparaat {amount(PIN_WINDOW_MIN, 'minuut', 'minuten')} niet meer proberen.",
             left,
         )
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from webcare_app import services
 
 SESSION_SEED_BITS = 63  # session seeds fit a signed 64-bit integer (the database, numpy)
+CLIENT_ID_BYTES = 16  # the workshop client id: 128 random bits
 
 # Session keys and their defaults. Widget keys are listed in the pages next to their widgets.
 DEFAULTS: dict[str, Any] = {
@@ -43,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "wf_pin": None,  # its PIN, once checked
     "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
     "wf_notice": None,  # a Dutch error from the last facilitator action
+    # Random id of this browser session for the PIN limits: wrong PINs typed here lock only
+    # this session, not the facilitator on another laptop. Set on first use.
+    "wf_client": None,
     "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,
@@ -60,6 +64,8 @@ def init_state() -> None:
     if st.session_state["session_seed"] is None:
         # Fresh entropy per session; kept in the session so its draws can be replayed.
         st.session_state["session_seed"] = secrets.randbits(SESSION_SEED_BITS)
+    if st.session_state["wf_client"] is None:
+        st.session_state["wf_client"] = secrets.token_urlsafe(CLIENT_ID_BYTES)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,7 +2,9 @@
 
 The facilitator's screen is on the projector: the join code is big, the dashboard refreshes
 itself every ``DASHBOARD_REFRESH_S`` seconds (a fragment, so only the dashboard redraws). Every
-action goes through ``WorkshopService`` with the PIN, which lives in this session's state only.
+action goes through ``WorkshopService`` with the PIN, which lives in this session's state only,
+and with this browser session's random client id (``state``), so wrong PINs typed in another
+browser never lock this one out.
 Right after creating, a step of its own shows the PIN (and not the join code): the room reads
 the join code off the projector, so the PIN must be noted before the dashboard appears. It is not
 shown again after that step; the database keeps only its hash.
@@ -109,7 +111,8 @@ def _open() -> None:
         ss["wf_notice"] = "Vul de deelcode en de pincode van de workshop in."
         return
     try:
-        board = svc.dashboard(code, pin)  # checks the PIN (and counts a wrong one)
+        # checks the PIN (and counts a wrong one against this browser session)
+        board = svc.dashboard(code, pin, client=ss["wf_client"])
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
         return
@@ -129,7 +132,7 @@ def _act(action: Callable[..., object], *args: object) -> None:
     """Run a PIN action; a refusal becomes a Dutch notice on the dashboard, never a traceback."""
     ss["wf_notice"] = None
     try:
-        action(ss["wf_code"], ss["wf_pin"], *args)
+        action(ss["wf_code"], ss["wf_pin"], *args, client=ss["wf_client"])
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
 
@@ -276,6 +279,7 @@ if not ss["wf_code"] or not ss["wf_pin"]:
 
 code: str = ss["wf_code"]
 pin: str = ss["wf_pin"]
+client: str = ss["wf_client"]
 # Put the code back when the URL lost it (another page in the menu and back), unless the
 # facilitator closed the workshop here.
 if ss["wf_url_code"] and st.query_params.get("code") != ss["wf_url_code"]:
@@ -304,7 +308,7 @@ if ss["wf_new_pin"]:
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
 def dashboard() -> None:
     try:
-        board = svc.dashboard(code, pin, wall_post=ss.get("wf_wall_post"))
+        board = svc.dashboard(code, pin, wall_post=ss.get("wf_wall_post"), client=client)
     except WorkshopError as exc:
         _error(exc)
         st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
@@ -413,7 +417,7 @@ csv_col, html_col, leave_col = st.columns(3)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
-        data=lambda: svc.export_spreadsheet(code, pin),
+        data=lambda: svc.export_spreadsheet(code, pin, client=client),
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
@@ -422,7 +426,7 @@ with csv_col:
 with html_col:
     st.download_button(
         "Verslag (HTML)",
-        data=lambda: svc.summary_html(code, pin),
+        data=lambda: svc.summary_html(code, pin, client=client),
         file_name=f"workshop-{code}-verslag.html",
         mime="text/html",
         key="wf_export_html",
