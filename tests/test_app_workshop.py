@@ -192,7 +192,7 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     at.run()
     assert not at.exception
     html = _html(at)
-    assert "Deelnemers: 3 · beantwoord: 2" in [s.value for s in at.subheader]
+    assert "Deelnemers 3 · 2 beantwoord" in _texts(at)
     for name in ("Anna Jansen", "Bram de Boer", "Cor Stil"):
         assert name in html
     assert "Anna Jansen ✓" in html and "Cor Stil ✓" not in html
@@ -208,7 +208,7 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     assert len(cards) == 2 and all("(verborgen)" in c for c in cards)
     assert "Bram zijn eigen antwoord" not in html
 
-    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
     assert not at.exception
     cards = _wall_cards(_html(at))
     shown = [c for c in cards if "Bram zijn eigen antwoord" in c]
@@ -221,7 +221,7 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     wall = _wall_cards(_html(me))
     assert len(wall) == 1 and "Bram zijn eigen antwoord" in wall[0] and "Bram de" not in wall[0]
     # and hidden again
-    at.button(key=f"wf_wall_hide_{answer.id}").click().run()
+    at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
     assert "Bram zijn eigen antwoord" not in _html(at)
     at.button(key="wf_reveal_feedback").click().run()
     assert at.dataframe[0].value.iloc[0]["juist (%)"] == "50"
@@ -255,7 +255,7 @@ def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: Worksh
     lien = phone.join(code, "Lien").token
     answer = phone.submit(code, lien, first.id, "public", "Lien over post een")
     at.run()
-    assert at.selectbox(key="wf_wall_post").value is None  # follows the current post
+    assert at.selectbox(key="wf_wall_post").index == 0  # follows the current post
     assert len(_wall_cards(_html(at))) == 1
 
     at.button(key="wf_next").click().run()
@@ -267,7 +267,7 @@ def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: Worksh
     at.selectbox(key="wf_wall_post").set_value(first.id).run()
     assert not at.exception
     assert len(_wall_cards(_html(at))) == 1
-    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
     assert not at.exception
     assert "Lien over post een" in "".join(_wall_cards(_html(at)))
     assert phone.dashboard(code, pin).workshop.current_index == 1
@@ -277,7 +277,7 @@ def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: Worksh
     cards = _wall_cards(_html(at))
     assert len(cards) == 1 and "Lien over post een" in cards[0]
     # and back to following the current post
-    at.selectbox(key="wf_wall_post").set_value(None).run()
+    at.selectbox(key="wf_wall_post").select_index(0).run()
     cards = _wall_cards(_html(at))
     assert len(cards) == 1 and "Lien over post een" not in cards[0]
 
@@ -291,7 +291,7 @@ def test_participant_text_is_shown_escaped_never_rendered(
     evil = phone.join(code, EVIL_NAME)
     answer = phone.submit(code, evil.token, post.id, "public", EVIL_DRAFT)
     at.run()
-    at.button(key=f"wf_wall_show_{answer.id}").click().run()
+    at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
     assert not at.exception
 
     screens = {"facilitator": at}
@@ -436,7 +436,7 @@ def test_feedback_hidden_until_the_facilitator_reveals_it(
     assert "wc-model-answer" not in _html(me)
 
     at.run()
-    assert "Deelnemers: 1 · beantwoord: 1" in [s.value for s in at.subheader]
+    assert "Deelnemers 1 · 1 beantwoord" in _texts(at)
     at.button(key="wf_reveal_feedback").click().run()
     assert not at.exception
     me.run()
@@ -898,3 +898,48 @@ def test_the_projected_post_table_has_no_internal_post_ids(
     assert "id" not in table.columns
     assert not any(i in table.to_string() for i in _ids(2))
     assert list(table["bericht"]) == [1, 2]
+
+
+def test_a_reopened_dashboard_shows_the_current_post_on_the_wall_picker(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Terug", post_ids=_ids(2))
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_open_code").input(code)
+    at.text_input(key="wf_open_pin").input(pin)
+    at.button(key="wf_open").click().run()
+    assert not at.exception
+    picker = at.selectbox(key="wf_wall_post")
+    assert picker.index == 0 and picker.options[0].startswith("het huidige bericht")
+    assert "Choose an option" not in str(picker.proto)
+
+
+def test_each_wall_answer_has_one_button_that_keeps_its_key(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = _facilitator_creates(n=1)
+    code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    post = phone.dashboard(code, pin).posts[0].post
+    answer = phone.submit(code, phone.join(code, "Gijs").token, post.id, "public", GOOD_DRAFT)
+
+    def buttons() -> list[tuple[str, str]]:
+        return [(str(b.key), b.label) for b in at.button if str(b.key).endswith(f"_{answer.id}")]
+
+    at.run()
+    assert buttons() == [(f"wf_wall_toggle_{answer.id}", "Toon")]
+    at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
+    for _ in range(2):  # and across the dashboard's refreshes
+        assert not at.exception
+        assert buttons() == [(f"wf_wall_toggle_{answer.id}", "Verberg")]
+        at.run()
+
+
+def test_the_participant_count_is_one_short_line(db_path: Path, phone: WorkshopService) -> None:
+    at = _facilitator_creates()
+    for name in ("Ida", "Jan", "Kim"):
+        phone.join(at.session_state["wf_code"], name)
+    at.run()
+    assert not at.exception
+    assert not any(s.value.startswith("Deelnemers") for s in at.subheader)  # no big heading
+    line = next(m.value for m in at.markdown if "Deelnemers" in m.value)
+    assert line == "**Deelnemers 3 · 0 beantwoord**" and len(line) <= 40

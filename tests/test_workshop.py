@@ -577,7 +577,7 @@ def test_messages_and_report_say_bericht_and_begeleider(service: WorkshopService
     off = re.compile(r"\b(facilitators?|posts?)\b", re.I)
     code, pin = service.create_workshop("Woorden", post_ids=POST_IDS)
     anna = service.join(code, "Anna").token
-    said = []
+    said: list[str] = []
     for attempt in (
         lambda: service.submit(code, anna, POST_IDS[1], "public", "te vroeg"),
         lambda: service.submit(code, anna, POST_IDS[0], "none", "anders"),
@@ -613,7 +613,7 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
         service.submit(code, service.join(code, name).token, POST_IDS[0], "public", "Hoi")
     page = service.summary_html(code, pin)
     assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
-    assert "2 antwoorden, " in page and "0 antwoorden, " in page
+    assert "2 antwoorden, " in page and "nog geen antwoorden." in page
 
 
 def test_report_says_when_the_workshop_began_on_the_dutch_clock(service: WorkshopService) -> None:
@@ -672,3 +672,51 @@ def test_an_answer_to_a_message_outside_the_workshop_is_refused_as_bericht(
     said = str(refused.value)
     assert said == "Het bericht 'bank-001' hoort niet bij deze workshop."
     assert not re.search(r"\b(facilitators?|posts?)\b", said, re.I)
+
+
+# -- wording and ranking on the begeleider's screen ----------------------------------------
+
+
+def test_input_and_refusal_messages_are_plain_dutch_sentences(service: WorkshopService) -> None:
+    with pytest.raises(WorkshopInputError) as empty:
+        service.join(service.create_workshop("W", post_ids=POST_IDS[:1]).code, "   ")
+    assert str(empty.value) == "Vul een naam in."
+    with pytest.raises(WorkshopInputError) as untitled:
+        service.create_workshop(" ", post_ids=POST_IDS[:1])
+    assert str(untitled.value) == "Vul een titel in."
+    code, _ = service.create_workshop("W", post_ids=POST_IDS[:1])
+    service.join(code, "Nadia D'Souza")
+    with pytest.raises(NameTakenError) as taken:
+        service.join(code, "nadia d'souza")
+    assert "De naam „nadia d'souza” is in deze workshop al in gebruik." in str(taken.value)
+    with pytest.raises(UnknownWorkshopError) as unknown:
+        service.join(" zz99 ", "Ali")
+    assert "Er is geen workshop met deelcode „zz99”." in str(unknown.value)
+    for message in (str(taken.value), str(unknown.value)):
+        assert '"' not in message and "'zz99'" not in message
+
+
+def test_the_leaderboard_ranks_only_who_answered(service: WorkshopService) -> None:
+    from webcare_app.render import ranking_table
+
+    code, pin = service.create_workshop("W", post_ids=POST_IDS[:1], leaderboard=True)
+    service.join(code, "Aaron")  # first in the alphabet, no answer
+    bea = service.join(code, "Bea").token
+    service.submit(code, bea, POST_IDS[0], "none")  # answered, possibly with a score of 0
+    rows = service.dashboard(code, pin).leaderboard
+    assert rows is not None and [r.display_name for r in rows] == ["Bea", "Aaron"]
+    table = ranking_table([(r.display_name, r.total_score, r.answered) for r in rows])
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    assert cells[:2] == ["1", "Bea"] and cells[4:6] == ["", "Aaron"]  # Aaron gets no place
+    # every cell has room around it, so the headers do not run together
+    assert all("padding" in cell for cell in re.findall(r"<t[hd]\b[^>]*>", table))
+
+
+def test_the_report_says_no_answers_yet_for_a_post_without_answers(
+    service: WorkshopService,
+) -> None:
+    code, pin = service.create_workshop("W", post_ids=POST_IDS[:2])
+    service.submit(code, service.join(code, "Cas").token, POST_IDS[0], "public", "Hoi! ^MK")
+    page = service.summary_html(code, pin)
+    assert page.count("nog geen antwoorden") == 1
+    assert "score –" not in page and "gemiddelde score" in page

@@ -504,7 +504,7 @@ def _clean_text(value: object, field: str, max_chars: int) -> str:
     # Control characters (NUL, escape codes) have no place in a name; whitespace collapses.
     clean = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
     if not clean:
-        raise WorkshopInputError(f"{field}: leeg; vul een {field} in.")
+        raise WorkshopInputError(f"Vul een {field} in.")
     if len(clean) > max_chars:
         raise WorkshopInputError(
             f"{field}: {len(clean)} tekens lang; gebruik er hoogstens {max_chars}."
@@ -701,8 +701,8 @@ class WorkshopService:
                 participant = Participant(row.id, row.display_name, row.joined_at)
         except IntegrityError:
             raise NameTakenError(
-                f"De naam {name!r} is in deze workshop al in gebruik. Kies een andere naam, of ga "
-                "verder op het apparaat waarmee je eerder meedeed."
+                f"De naam „{name}” is in deze workshop al in gebruik. Kies een andere naam, of "
+                "ga verder op het apparaat waarmee je eerder meedeed."
             ) from None
         self._remember_token(_token_hash(token), workshop.id, participant.id)
         return Joined(participant, token)
@@ -1157,7 +1157,7 @@ class WorkshopService:
         row = session.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
         if row is None:
             raise UnknownWorkshopError(
-                f"Er is geen workshop met deelcode {code.strip()!r}. Controleer de code op het "
+                f"Er is geen workshop met deelcode „{code.strip()}”. Controleer de code op het "
                 "scherm van de begeleider."
             )
         return row
@@ -1397,7 +1397,8 @@ class WorkshopService:
                 )
                 for p in people
             ]
-            rows.sort(key=lambda r: (-r.total_score, r.display_name.casefold()))
+            # Who has not answered yet goes last, whatever the scores of the others.
+            rows.sort(key=lambda r: (r.answered == 0, -r.total_score, r.display_name.casefold()))
             leaderboard = tuple(rows)
 
         return Dashboard(

@@ -191,12 +191,16 @@ def summary_html(report: Report) -> str:
             f" · over {_e(post.brand.name)}</h2>"
         )
         parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
-        mean = "–" if stats.mean_score is None else f"{stats.mean_score:.0f}"
+        if stats.mean_score is None:
+            given = "nog geen antwoorden."
+        else:
+            given = (
+                f"{amount(stats.answers, 'antwoord', 'antwoorden')}, "
+                f"{stats.correct} met de juiste beslissing; "
+                f"gemiddelde score {stats.mean_score:.0f}."
+            )
         parts.append(
-            f"<p>Verwacht: <strong>{_e(decision_label(stats.expected))}"
-            f"</strong>. {amount(stats.answers, 'antwoord', 'antwoorden')}, "
-            f"{stats.correct} met de juiste beslissing; "
-            f"gemiddelde score {mean}.</p>"
+            f"<p>Verwacht: <strong>{_e(decision_label(stats.expected))}</strong>. {given}</p>"
         )
         parts.append(
             _table(

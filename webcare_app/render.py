@@ -247,16 +247,29 @@ def name_chips(people: Sequence[tuple[str, bool]]) -> str:
     return f'<div class="wc-people">{"".join(chips)}</div>'
 
 
+RANK_CELL = "padding:4px 12px;text-align:left;border-bottom:1px solid #ddd"
+
+
 def ranking_table(rows: Sequence[tuple[str, float, int]]) -> str:
-    """A leaderboard: place, display name (escaped), total score, answers."""
+    """A leaderboard: place, display name (escaped), total score, answers.
+
+    Only who answered gets a place; who has not answered yet is listed after them without one,
+    so an empty score never reads as a ranking.
+    """
+    ranked = [r for r in rows if r[2] > 0]
+    waiting = [r for r in rows if r[2] <= 0]
+    cells = [(str(k), *r) for k, r in enumerate(ranked, start=1)] + [("", *r) for r in waiting]
     body = "".join(
-        f"<tr><td>{k}</td><td>{esc(name)}</td><td>{total:.0f}</td><td>{answered}</td></tr>"
-        for k, (name, total, answered) in enumerate(rows, start=1)
+        f'<tr><td style="{RANK_CELL}">{place}</td><td style="{RANK_CELL}">{esc(name)}</td>'
+        f'<td style="{RANK_CELL}">{total:.0f}</td><td style="{RANK_CELL}">{answered}</td></tr>'
+        for place, name, total, answered in cells
+    )
+    head = "".join(
+        f'<th style="{RANK_CELL}">{title}</th>' for title in ("#", "Naam", "Totaal", "Antwoorden")
     )
     return (
-        '<table class="wc-ranking" style="border-collapse:collapse"><thead><tr>'
-        "<th>#</th><th>Naam</th><th>Totaal</th><th>Antwoorden</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        '<table class="wc-ranking" style="border-collapse:collapse">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 

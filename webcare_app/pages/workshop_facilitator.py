@@ -17,8 +17,9 @@ Participant text (names, replies) reaches the screen only through ``render``'s e
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
 ``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
 ``wf_open``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``, ``wf_reveal_feedback``,
-``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_show_<answer id>``,
-``wf_wall_hide_<answer id>``, ``wf_export_csv``, ``wf_export_html``, ``wf_leave``.
+``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
+answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
+``wf_export_html``, ``wf_leave``.
 
 The answer wall follows the current post unless the facilitator picks another post in
 ``wf_wall_post`` (to come back to an earlier discussion while everyone is already further).
@@ -44,6 +45,9 @@ PARTICIPANT_PATH = "meedoen"  # url_path of the participant page in the router
 CODE_MAX_CHARS = 12  # the join code field; a longer code in the URL is cut to fit
 NEW_TAB = "Nieuwe workshop"
 OPEN_TAB = "Bestaande workshop openen"
+# The wall's "current post" option. Not None: a selectbox reads None as "nothing chosen" and
+# shows Streamlit's English placeholder instead of the option.
+WALL_CURRENT = ""
 
 init_state()
 svc = workshop_service()
@@ -93,7 +97,7 @@ def _create() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
-    ss["wf_wall_post"] = None
+    ss["wf_wall_post"] = WALL_CURRENT
     # The code goes into the URL only once the PIN is noted (``_pin_noted``): while the PIN is
     # on screen, nothing else on it (the address bar included) may tell which workshop it opens.
 
@@ -117,7 +121,7 @@ def _open() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, None
-    ss["wf_wall_post"] = None
+    ss["wf_wall_post"] = WALL_CURRENT
     ss["wf_open_pin"] = ""
     _code_to_url(board.workshop.code)
 
@@ -308,7 +312,8 @@ if ss["wf_new_pin"]:
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
 def dashboard() -> None:
     try:
-        board = svc.dashboard(code, pin, wall_post=ss.get("wf_wall_post"), client=client)
+        wall_post = ss.get("wf_wall_post") or None  # WALL_CURRENT: the current post
+        board = svc.dashboard(code, pin, wall_post=wall_post, client=client)
     except WorkshopError as exc:
         _error(exc)
         st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
@@ -363,7 +368,8 @@ def dashboard() -> None:
             st.altair_chart(chart, width="stretch")
     with right:
         answered = sum(p.answered_current for p in board.participants)
-        st.subheader(f"Deelnemers: {len(board.participants)} · beantwoord: {answered}")
+        # Small enough for one line on a 1280 px projector next to the post
+        st.markdown(f"**Deelnemers {len(board.participants)} · {answered} beantwoord**")
         st.html(
             render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
         )
@@ -379,27 +385,29 @@ def dashboard() -> None:
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
     st.selectbox(
         "Antwoorden op",
-        options=[None, *wall_labels],
+        options=[WALL_CURRENT, *wall_labels],
         format_func=lambda i: (
             f"het huidige bericht (nu bericht {info.current_index + 1})"
-            if i is None
-            else wall_labels[i]
+            if i == WALL_CURRENT
+            else wall_labels.get(i, i)
         ),
         key="wf_wall_post",
     )
     if not board.wall:
         st.caption(f"Nog geen antwoorden op bericht {board.wall_position + 1}.")
     for entry in board.wall:
-        card, button = st.columns([6, 1], vertical_alignment="center")
-        with card:
-            st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
-        with button:
-            if entry.revealed:
-                st.button("Verberg", key=f"wf_wall_hide_{entry.answer_id}", on_click=_act,
-                          args=(svc.hide_answer, entry.answer_id))  # fmt: skip
-            else:
-                st.button("Toon", key=f"wf_wall_show_{entry.answer_id}", on_click=_act,
-                          args=(svc.reveal_answer, entry.answer_id))  # fmt: skip
+        # One keyed block per answer with one button whose key never changes: a "Toon" and a
+        # "Verberg" under two keys left the old one greyed out under the new one in the
+        # auto-refreshing fragment.
+        with st.container(key=f"wf_wall_entry_{entry.answer_id}"):
+            card, button = st.columns([6, 1], vertical_alignment="center")
+            with card:
+                st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
+            with button:
+                st.button("Verberg" if entry.revealed else "Toon",
+                          key=f"wf_wall_toggle_{entry.answer_id}", on_click=_act,
+                          args=(svc.hide_answer if entry.revealed else svc.reveal_answer,
+                                entry.answer_id))  # fmt: skip
 
     st.subheader("Keuzes per bericht")
     st.dataframe(_projected_post_table(board), hide_index=True)
