@@ -48,17 +48,23 @@ def test_facilitator_sees_a_participant_answer_live(
             board.locator(".st-key-wf_source").get_by_text("Trekken uit een type").click()
             expect(board.locator(".st-key-wf_count")).to_be_visible()
             board.locator(".st-key-wf_create button").click()
+            # first the PIN alone, before anything the room may read from the projector
+            pin_box = board.locator(".wc-pin")
+            expect(pin_box).to_have_text(re.compile(r"\d{6}"))
+            pin = re.search(r"\d{6}", pin_box.inner_text().replace(" ", ""))
+            assert pin is not None
+            expect(board.locator(".wc-join-code")).to_have_count(0)
+            assert "code=" not in board.url
+            board.locator(".st-key-wf_pin_noted button").click()
             code_box = board.locator(".wc-join-code")
             expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
             code = code_box.inner_text().strip()
-            expect(board.get_by_text("Schrijf hem nu op")).to_be_visible()
             # the join code goes into the address (a restart then only asks for the PIN) ...
             expect(board).to_have_url(re.compile(rf"[?&]code={code}$"))
-            pin = re.search(r"\b(\d{6})\b", board.get_by_text("Je pincode is").inner_text())
-            assert pin is not None
-            # ... and the PIN never
-            assert "pin" not in board.url.lower() and pin.group(1) not in board.url
-            expect(board.get_by_text("Deelnemers: 0")).to_be_visible()
+            # ... and the PIN never, nor anywhere on the dashboard
+            assert "pin" not in board.url.lower() and pin.group(0) not in board.url
+            expect(board.locator(".wc-pin")).to_have_count(0)
+            expect(board.get_by_text("Deelnemers 0")).to_be_visible()
 
             # a participant's phone: another context, so another Streamlit session
             phone_ctx = browser.new_context(viewport={"width": 420, "height": 1400})
@@ -83,7 +89,7 @@ def test_facilitator_sees_a_participant_answer_live(
             expect(phone.get_by_text("Wacht op de begeleider").first).to_be_visible()
 
             # the dashboard catches up by itself: nobody touches the facilitator's page
-            expect(board.get_by_text("Deelnemers: 1 · beantwoord: 1")).to_be_visible()
+            expect(board.get_by_text("Deelnemers 1 · 1 beantwoord")).to_be_visible()
             expect(board.locator(".wc-person")).to_have_text("Browser Deelnemer ✓")
             expect(board.locator(".wc-wall")).to_have_count(1)
             expect(board.locator(".wc-wall")).to_contain_text("(verborgen)")
@@ -106,11 +112,11 @@ def test_facilitator_sees_a_participant_answer_live(
             selected = board.get_by_role("tab", selected=True)
             expect(selected).to_have_text("Bestaande workshop openen")
             expect(board.locator(".st-key-wf_open_code input")).to_have_value(code)
-            pin_box = board.locator(".st-key-wf_open_pin input")
-            pin_box.fill(pin.group(1))
-            pin_box.press("Enter")
+            pin_input = board.locator(".st-key-wf_open_pin input")
+            pin_input.fill(pin.group(0))
+            pin_input.press("Enter")
             board.locator(".st-key-wf_open button").click()
             expect(board.locator(".wc-join-code")).to_have_text(code)
-            assert pin.group(1) not in board.url
+            assert pin.group(0) not in board.url
         finally:
             browser.close()
