@@ -14,6 +14,7 @@ answers quickly; ``warm_up_in_background`` then loads them in a thread while the
 
 from __future__ import annotations
 
+import gc
 import secrets
 import threading
 import time
@@ -152,6 +153,22 @@ def _warm_up() -> None:
     services.get_profile("library")
     # The workshop's scorer models (short and long texts) and its tables, before anyone joins.
     workshop_service().warm_up()
+    _freeze_loaded_heap()
+
+
+def _freeze_loaded_heap() -> None:
+    """Take what is loaded now (modules, dictionaries, rules: ~1M objects kept for the life of
+    the process) out of the garbage collector's sight.
+
+    Streamlit runs a full collection after every script run, fragment runs included: every
+    waiting phone's poll and every dashboard refresh. Over the loaded heap one collection takes
+    0.5-0.7 s of CPU with the interpreter lock held, which made a handful of phones fill a core
+    and starved the web server (a new phone waited a minute for the join form's scripts).
+    Frozen objects are still freed when no longer referenced; only cycles among them are not
+    looked for, and these objects live as long as the process anyway.
+    """
+    gc.collect()  # what is garbage already goes now, not into the frozen generation
+    gc.freeze()
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,389 @@
+"""Workshop live screens: what phones waiting on the participant page cost the server's CPU.
+
+A phone on the participant page's waiting screen polls the server every ``WAIT_REFRESH_S``
+seconds (a fragment with ``run_every``). With 40 phones that is 13 polls a second, all served by
+one Python process: the CPU each poll takes decides whether a workshop stays fluent. Figures are
+read from the server process itself (``/proc/<pid>/stat``, user + system time of all its
+threads) over a fixed window, so they include Tornado, the websocket traffic and every script
+run, not only our code.
+
+Figures printed, each with its peer in the same run:
+
+(a) N participant pages (headless Chromium, phone size, one browser context each, so one
+    Streamlit session each) on the waiting screen ("Je antwoord is binnen") for ``--window``
+    seconds: server CPU seconds, cores used, polls (websocket messages the pages sent) and
+    server CPU per poll. The peer is the same N pages on a minimal Streamlit app whose page is a
+    title and an empty ``st.fragment(run_every=3)``: the floor Streamlit itself costs per poll.
+    The ratio ours / peer is what our page adds.
+(b) The facilitator's dashboard alone (one page, the workshop of (a) with its participants and
+    answers) against one page of the same peer app.
+(c) ``WorkshopService.participant_view`` alone, called in this process: the part of a poll
+    that is our service.
+
+The machine is small (2 cores) and Chromium needs CPU too: keep N modest. The whole machine's
+busy cores during each window are printed, so a saturated run can be told apart.
+Run:  .venv/bin/python -m bench.bench_workshop_live  [--n 5 10] [--window 30] [--repeat 1]
+      [--profile DIR]  (records each of our windows with py-spy, if it is on PATH)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Pages of background contexts must keep polling as a phone in a hand does.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+PHONE = {"width": 390, "height": 844}
+START_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 90_000
+SETTLE_S = 6.0  # after every page shows its screen: let the first fragment runs pass
+IDLE_PROBE_S = 1.0  # the server counts as warmed up once a probe this long is idle ...
+IDLE_CPU_S = 0.05  # ... i.e. uses less than this much CPU
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PEER_APP = """import streamlit as st
+
+st.title("Workshop meedoen")
+
+
+@st.fragment(run_every=3)
+def watch() -> None:
+    pass
+
+
+watch()
+"""
+WAITING_TEXT = "Je antwoord is binnen"
+REPLY = "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[bytes]
+    url: str
+
+    def cpu_s(self) -> float:
+        """User + system CPU seconds of the server process, all its threads."""
+        fields = _stat(self.proc.pid)
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_server(script: Path, cwd: Path, db: Path, log: Path) -> Server:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["WEBCARE_DB_PATH"] = str(db)
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return Server(proc, url)
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server {script} did not start:\n{log.read_text()}")
+        time.sleep(0.1)
+
+
+def warm(browser: Any, server: Server, url: str) -> float:
+    """Open one page and wait until the server is idle again (the app's background warm-up
+    loads the dictionaries after the first page): seconds it took."""
+    t0 = time.monotonic()
+    page = browser.new_page()
+    page.goto(url)
+    page.get_by_role("heading").first.wait_for(timeout=UI_TIMEOUT_MS)
+    page.close()
+    last, idle = server.cpu_s(), 0
+    # Two idle probes in a row: the warm-up waits a moment after the page before it starts.
+    while idle < 2 and time.monotonic() - t0 < START_TIMEOUT_S:
+        time.sleep(IDLE_PROBE_S)
+        now = server.cpu_s()
+        idle = idle + 1 if now - last < IDLE_CPU_S else 0
+        last = now
+    return time.monotonic() - t0
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def browsers_cpu_s(servers: set[int]) -> float:
+    """CPU seconds of this process's descendants other than the servers: Chromium and
+    Playwright's driver (exited processes are not counted, so only compare live windows)."""
+    parent: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    mine, total = {os.getpid()}, 0.0
+    for _ in range(8):  # a few levels: driver, browser, its zygotes and renderers
+        mine |= {pid for pid, ppid in parent.items() if ppid in mine and pid not in servers}
+    for pid in mine - {os.getpid()}:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass(frozen=True)
+class Window:
+    cpu_s: float
+    seconds: float
+    polls: int
+    machine_cores: float
+    browser_cores: float
+
+    @property
+    def cores(self) -> float:
+        return self.cpu_s / self.seconds
+
+    @property
+    def ms_per_poll(self) -> float:
+        return 1000 * self.cpu_s / self.polls if self.polls else float("nan")
+
+
+class Pages:
+    """N pages, one browser context (one Streamlit session) each, counting what they send."""
+
+    def __init__(self, browser: Any, urls: list[str], ready: str, viewport: dict[str, int]):
+        self.sent = 0
+        self.contexts = []
+        self.pages = []
+        for url in urls:
+            ctx = browser.new_context(viewport=viewport, locale="nl-NL")
+            page = ctx.new_page()
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.on("websocket", self._watch_socket)
+            page.goto(url)
+            self.contexts.append(ctx)
+            self.pages.append(page)
+        for page in self.pages:
+            page.get_by_text(ready).first.wait_for()
+
+    def _watch_socket(self, ws: Any) -> None:
+        def count(_payload: object) -> None:
+            self.sent += 1
+
+        ws.on("framesent", count)
+
+    def pump(self, seconds: float) -> None:
+        """Let the pages run (Playwright's events are delivered while we wait on a page)."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self.pages[0].wait_for_timeout(min(500.0, left * 1000))
+
+    def measure(
+        self, server: Server, seconds: float, servers: set[int], profile: Path | None = None
+    ) -> Window:
+        self.pump(SETTLE_S)
+        spy = None
+        if profile is not None and shutil.which("py-spy"):
+            spy = subprocess.Popen(
+                ["py-spy", "record", "-p", str(server.proc.pid), "-d", str(int(seconds)),
+                 "-r", "200", "-f", "raw", "-o", str(profile), "--threads", "--nonblocking"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        sent0, cpu0, busy0 = self.sent, server.cpu_s(), _machine_busy()
+        br0, t0 = browsers_cpu_s(servers), time.monotonic()
+        self.pump(seconds)
+        sent1, cpu1, busy1 = self.sent, server.cpu_s(), _machine_busy()
+        br1, t1 = browsers_cpu_s(servers), time.monotonic()
+        if spy is not None:
+            spy.wait()
+        machine = (busy1[0] - busy0[0]) / (busy1[1] - busy0[1]) * (os.cpu_count() or 1)
+        return Window(cpu1 - cpu0, t1 - t0, sent1 - sent0, machine, (br1 - br0) / (t1 - t0))
+
+    def close(self) -> None:
+        for ctx in self.contexts:
+            ctx.close()
+
+
+def make_workshop(db: Path, n: int) -> tuple[str, str, list[str]]:
+    """A workshop (facilitator pace) with ``n`` participants who all answered the first post,
+    so each phone waits on "Je antwoord is binnen". Returns code, PIN and the tokens."""
+    from trainer.storage import Database
+    from trainer.workshop import WorkshopService
+
+    svc = WorkshopService(Database(f"sqlite:///{db}"), np.random.default_rng(7))
+    created = svc.create_workshop("Kenniskring live", org_type="library", n=3)
+    tokens = []
+    for k in range(n):
+        joined = svc.join(created.code, f"Deelnemer {k + 1}")
+        post = svc.participant_view(created.code, joined.token).current.post
+        assert post is not None
+        svc.submit(created.code, joined.token, post.id, "public", REPLY)
+        tokens.append(joined.token)
+    return created.code, created.pin, tokens
+
+
+def view_ms(db: Path, code: str, tokens: list[str], rounds: int = 20) -> float:
+    """Median ms of one ``participant_view`` call in this process (a fresh, warm service)."""
+    from trainer.storage import Database
+    from trainer.workshop import WorkshopService
+
+    svc = WorkshopService(Database(f"sqlite:///{db}"), np.random.default_rng(7))
+    for token in tokens:
+        svc.participant_view(code, token)
+    times = []
+    for _ in range(rounds):
+        for token in tokens:
+            t0 = time.perf_counter()
+            svc.participant_view(code, token)
+            times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+def _row(label: str, w: Window) -> str:
+    return (
+        f"    {label:<34} {w.cpu_s:6.2f} s CPU in {w.seconds:4.1f} s = {w.cores:4.2f} core, "
+        f"{w.polls:4d} polls, {w.ms_per_poll:6.1f} ms/poll  (Chromium {w.browser_cores:4.2f}, "
+        f"machine {w.machine_cores:4.2f} core)"
+    )
+
+
+def _ratio(ours: list[Window], peer: list[Window]) -> str:
+    o = statistics.median(w.ms_per_poll for w in ours)
+    p = statistics.median(w.ms_per_poll for w in peer)
+    oc = statistics.median(w.cores for w in ours)
+    pc = statistics.median(w.cores for w in peer)
+    return f"    ratio ours / peer: {o / p:4.1f}x per poll, {oc / pc:4.1f}x cores"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[5, 10], help="phones per window")
+    parser.add_argument("--window", type=float, default=30.0, help="seconds measured")
+    parser.add_argument("--repeat", type=int, default=1, help="windows per figure (median)")
+    parser.add_argument("--profile", type=Path, help="py-spy raw profiles of our windows here")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit("bench_workshop_live needs Debian's Chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    print(f"Workshop live screens: window {args.window:.0f} s, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        db = tmp / "live.sqlite"
+        peer_app = tmp / "peer_app.py"
+        peer_app.write_text(PEER_APP)
+        code, pin, tokens = make_workshop(db, max(args.n))
+        ours = start_server(REPO / "streamlit_app.py", REPO, db, tmp / "ours.log")
+        peer = start_server(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
+        pids = {ours.proc.pid, peer.proc.pid}
+        pw = sync_playwright().start()
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            print(f"    warm-up: ours {warm(browser, ours, ours.url):.1f} s, peer "
+                  f"{warm(browser, peer, peer.url):.1f} s until idle")  # fmt: skip
+            print(f"(a) N participant pages waiting (phone {PHONE['width']}x{PHONE['height']})")
+            for n in args.n:
+                ours_w, peer_w = [], []
+                for r in range(args.repeat):
+                    urls = [f"{ours.url}/meedoen?code={code}&token={t}" for t in tokens[:n]]
+                    pages = Pages(browser, urls, WAITING_TEXT, PHONE)
+                    prof = None if args.profile is None else args.profile / f"ours-{n}-{r}.txt"
+                    ours_w.append(pages.measure(ours, args.window, pids, prof))
+                    pages.close()
+                    pages = Pages(browser, [peer.url] * n, "Workshop meedoen", PHONE)
+                    peer_w.append(pages.measure(peer, args.window, pids))
+                    pages.close()
+                for w in ours_w:
+                    print(_row(f"ours, {n} phones", w))
+                for w in peer_w:
+                    print(_row(f"peer (empty fragment), {n} phones", w))
+                print(_ratio(ours_w, peer_w))
+
+            print(f"(b) facilitator dashboard alone ({max(args.n)} participants, answers in)")
+            ours_w, peer_w = [], []
+            for r in range(args.repeat):
+                board = Pages(browser, [f"{ours.url}/workshop?code={code}"], "Openen",
+                              {"width": 1280, "height": 900})  # fmt: skip
+                page = board.pages[0]
+                page.locator(".st-key-wf_open_pin input").fill(pin)
+                page.locator(".st-key-wf_open_pin input").press("Enter")
+                page.locator(".st-key-wf_open button").click()
+                page.locator(".wc-join-code").wait_for()
+                prof = None if args.profile is None else args.profile / f"dashboard-{r}.txt"
+                ours_w.append(board.measure(ours, args.window, pids, prof))
+                board.close()
+                pages = Pages(browser, [peer.url], "Workshop meedoen", PHONE)
+                peer_w.append(pages.measure(peer, args.window, pids))
+                pages.close()
+            for w in ours_w:
+                print(_row("ours, dashboard", w))
+            for w in peer_w:
+                print(_row("peer (empty fragment), 1 page", w))
+            print(_ratio(ours_w, peer_w))
+        finally:
+            browser.close()
+            pw.stop()
+            ours.stop()
+            peer.stop()
+        print(f"(c) participant_view alone, in process: {view_ms(db, code, tokens):.1f} ms "
+              "(median)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
