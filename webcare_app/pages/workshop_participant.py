@@ -27,6 +27,7 @@ from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 
 WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
+CLOSED = "De workshop is afgesloten. Dank je wel voor het meedoen!"
 
 init_state()
 svc = workshop_service()
@@ -182,6 +183,9 @@ watch()
 
 if ss["wp_notice"]:
     _error(ss["wp_notice"])
+if current.closed:
+    # First on the screen, above the fold on a phone: why nothing can be answered any more.
+    st.info(CLOSED)
 
 # Self pace moves on as soon as an answer is in: show the feedback of the one just sent first.
 last = ss.get("wp_last")
@@ -196,9 +200,7 @@ if info.pace == "self" and last is not None and last[0] is not None:
     st.stop()
 
 if current.post is None or current.position is None:
-    if current.closed:
-        st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")
-    else:
+    if not current.closed:
         st.success("Je hebt alle berichten beantwoord. Dank je wel!")
     _earlier(view)
     st.stop()
@@ -231,13 +233,16 @@ elif view.my_answer is not None:
         "verschijnen vanzelf."
     )
 else:
-    st.info("Op dit bericht kun je niet meer antwoorden.")
+    if not current.closed:  # closed: the line at the top already says why
+        st.info("Op dit bericht kun je niet meer antwoorden.")
     if current.feedback_visible:
         components.model_answer(post)
 _wall(view.wall)
 _earlier(view)
 
-if current.closed:
-    st.info("De workshop is afgesloten. Dank je wel voor het meedoen!")
-elif info.pace == "facilitator" and not (view.my_answer is not None and view.feedback is None):
+if (
+    not current.closed
+    and info.pace == "facilitator"
+    and not (view.my_answer is not None and view.feedback is None)
+):
     st.caption("Wacht op de begeleider: het volgende bericht verschijnt vanzelf.")
