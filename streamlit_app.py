@@ -26,6 +26,9 @@ pages = [
         url_path="meedoen",
     ),
 ]
-st.navigation(pages).run()
-# After the page: the first visitor sees it at once, the heavy modules load meanwhile.
-warm_up_in_background()
+try:
+    st.navigation(pages).run()
+finally:
+    # After the page: the first visitor sees it at once, the heavy modules load meanwhile. In
+    # a finally, because the join and PIN forms end their run early with st.stop().
+    warm_up_in_background()

@@ -159,3 +159,20 @@ def test_the_warm_up_freezes_the_loaded_heap_out_of_the_collectors_sight(
         assert tracked < frozen / 5, (tracked, frozen)
     finally:
         gc.unfreeze()
+
+
+def test_a_page_that_stops_early_still_starts_the_warm_up(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The join form ends its run with st.stop(); the first phones of a fresh server see only
+    # that form, and the warm-up (which also freezes the heap) must start all the same.
+    from webcare_app import state
+
+    started: list[bool] = []
+    monkeypatch.setattr(state, "warm_up_in_background", lambda: started.append(True))
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    started.clear()
+    at.switch_page("webcare_app/pages/workshop_participant.py").run()
+    assert not at.exception
+    assert at.text_input(key="wp_join_code") is not None  # the join form, which stops the run
+    assert started, "the warm-up did not start after a page that stopped early"
