@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
+import numpy as np
 import pytest
+
+from trainer.storage import Database
+from trainer.workshop import WorkshopService
 
 _PYTEST_MAIN = sys.modules["__main__"]
 
@@ -19,3 +24,20 @@ def _restore_main_module() -> Iterator[None]:
     """
     yield
     sys.modules["__main__"] = _PYTEST_MAIN
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's database file for AppTests: the pages open it through WEBCARE_DB_PATH."""
+    path = tmp_path / "app.sqlite"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
+    return path
+
+
+@pytest.fixture
+def phone(db_path: Path) -> Iterator[WorkshopService]:
+    """Another device in a workshop (a participant's or the facilitator's): the service on the
+    app's database file."""
+    with Database(path=db_path) as db:
+        yield WorkshopService(db, np.random.default_rng(7))

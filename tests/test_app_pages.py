@@ -20,14 +20,6 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "webcare_app" / "pages"
 
 
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.sqlite"
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
-    return path
-
-
 def _page(name: str) -> AppTest:
     return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=90)
 

@@ -17,14 +17,6 @@ REPO = Path(__file__).resolve().parents[1]
 PAGE = str(REPO / "webcare_app/pages/oefenen.py")
 
 
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.sqlite"
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
-    return path
-
-
 def _html(at: AppTest) -> str:
     return "\n".join(str(el.proto.body) for el in at.get("html"))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +29,6 @@ PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
 EVIL_NAME = "<img src=x onerror=alert(1)>"
 EVIL_DRAFT = "**vet** <script>alert(1)</script>"
 GOOD_DRAFT = "Hoi, dank je voor je bericht! Ik zoek het voor je uit. ^MK"
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.sqlite"
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
-    return path
-
-
-@pytest.fixture
-def phone(db_path: Path) -> Iterator[WorkshopService]:
-    """Another participant's device: the service on the app's database file."""
-    with Database(path=db_path) as db:
-        yield WorkshopService(db, np.random.default_rng(7))
 
 
 def _html(at: AppTest) -> str:

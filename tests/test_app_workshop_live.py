@@ -12,37 +12,19 @@ first, above the fold of a phone.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from trainer.scenarios import posts_by_org
-from trainer.storage import Database
 from trainer.workshop import WorkshopService
 
 REPO = Path(__file__).resolve().parents[1]
 PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
 CLOSED = "De workshop is afgesloten"
 DRAFT = "Hoi, dank je voor je bericht! Ik zoek het voor je uit. ^MK"
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.sqlite"
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("WEBCARE_DB_PATH", str(path))
-    return path
-
-
-@pytest.fixture
-def phone(db_path: Path) -> Iterator[WorkshopService]:
-    """The facilitator's and other devices' service on the app's database file."""
-    with Database(path=db_path) as db:
-        yield WorkshopService(db, np.random.default_rng(7))
 
 
 def _ids(n: int) -> list[str]:

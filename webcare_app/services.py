@@ -534,15 +534,6 @@ COVERAGE_LABELS = {
     "business-hours": "kantooruren",
     "extended-hours": "ruime openingstijden",
 }
-_DAY_LABELS_NL = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
 
 
 def coverage_label(coverage: str) -> str:
@@ -552,7 +543,9 @@ def coverage_label(coverage: str) -> str:
 
 def days_label(days: Sequence[str]) -> str:
     """Weekdays the Dutch way: ("mon", "tue") -> "ma, di"."""
-    return ", ".join(_DAY_LABELS_NL.get(d, d) for d in days)
+    from sim.sizing import DAY_LABELS  # the sizing engine's own day names; loaded on first use
+
+    return ", ".join(DAY_LABELS.get(d, d) for d in days)
 
 
 @dataclass(frozen=True)
