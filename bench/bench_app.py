@@ -22,91 +22,40 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, SERVER_START_TIMEOUT_S, start_app
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-START_TIMEOUT_S = 60
 FIRST_PAGE_TARGET_S = 3.0
 WHATIF_TARGET_S = 2.0
 PEER_APP = 'import streamlit as st\n\nst.title("Webcare Sandbox")\n'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(script: Path, cwd: Path, db: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["WEBCARE_DB_PATH"] = str(db)
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_health(proc: subprocess.Popen[bytes], url: str, t0: float) -> float:
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return time.perf_counter() - t0
-        except OSError:
-            pass
-        if proc.poll() is not None or time.perf_counter() - t0 > START_TIMEOUT_S:
-            raise RuntimeError(f"server at {url} did not start")
-        time.sleep(0.02)
 
 
 def startup(script: Path, cwd: Path, browser: Any) -> tuple[float, float | None]:
     """Seconds until the health check answers, and until the first page shows its title."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        proc, url = _start(script, cwd, Path(tmp) / "bench.sqlite")
+        server = start_app(script, cwd, Path(tmp) / "bench.sqlite", poll_s=0.02)
+        health = time.perf_counter() - t0
         try:
-            health = _wait_health(proc, url, t0)
             page_s = None
             if browser is not None:
                 page = browser.new_page()
-                page.goto(url)
+                page.goto(server.url)
                 page.get_by_role("heading", name="Webcare Sandbox").wait_for(
-                    timeout=START_TIMEOUT_S * 1000
+                    timeout=SERVER_START_TIMEOUT_S * 1000
                 )
                 page_s = time.perf_counter() - t0
                 page.close()
             return health, page_s
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            server.stop()
 
 
 def _median(fn: Callable[[], object], repeat: int) -> float:

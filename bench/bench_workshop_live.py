@@ -31,35 +31,34 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench.appserver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVER_START_TIMEOUT_S,
+    AppServer,
+    start_app,
+)
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Pages of background contexts must keep polling as a phone in a hand does.
+# Pages of background contexts must keep polling as a phone in a hand does.
+PHONE_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
 PHONE = {"width": 390, "height": 844}
-START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 90_000
 SETTLE_S = 6.0  # after every page shows its screen: let the first fragment runs pass
 IDLE_PROBE_S = 1.0  # the server counts as warmed up once a probe this long is idle ...
@@ -81,59 +80,13 @@ WAITING_TEXT = "Je antwoord is binnen"
 REPLY = "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def cpu_s(server: AppServer) -> float:
+    """User + system CPU seconds of the server process, all its threads."""
+    fields = _stat(server.proc.pid)
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-@dataclass
-class Server:
-    proc: subprocess.Popen[bytes]
-    url: str
-
-    def cpu_s(self) -> float:
-        """User + system CPU seconds of the server process, all its threads."""
-        fields = _stat(self.proc.pid)
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def start_server(script: Path, cwd: Path, db: Path, log: Path) -> Server:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["WEBCARE_DB_PATH"] = str(db)
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return Server(proc, url)
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server {script} did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
-def warm(browser: Any, server: Server, url: str) -> float:
+def warm(browser: Any, server: AppServer, url: str) -> float:
     """Open one page and wait until the server is idle again (the app's background warm-up
     loads the dictionaries after the first page): seconds it took."""
     t0 = time.monotonic()
@@ -141,11 +94,11 @@ def warm(browser: Any, server: Server, url: str) -> float:
     page.goto(url)
     page.get_by_role("heading").first.wait_for(timeout=UI_TIMEOUT_MS)
     page.close()
-    last, idle = server.cpu_s(), 0
+    last, idle = cpu_s(server), 0
     # Two idle probes in a row: the warm-up waits a moment after the page before it starts.
-    while idle < 2 and time.monotonic() - t0 < START_TIMEOUT_S:
+    while idle < 2 and time.monotonic() - t0 < SERVER_START_TIMEOUT_S:
         time.sleep(IDLE_PROBE_S)
-        now = server.cpu_s()
+        now = cpu_s(server)
         idle = idle + 1 if now - last < IDLE_CPU_S else 0
         last = now
     return time.monotonic() - t0
@@ -232,7 +185,7 @@ class Pages:
             self.pages[0].wait_for_timeout(min(500.0, left * 1000))
 
     def measure(
-        self, server: Server, seconds: float, servers: set[int], profile: Path | None = None
+        self, server: AppServer, seconds: float, servers: set[int], profile: Path | None = None
     ) -> Window:
         self.pump(SETTLE_S)
         spy = None
@@ -242,10 +195,10 @@ class Pages:
                  "-r", "200", "-f", "raw", "-o", str(profile), "--threads", "--nonblocking"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-        sent0, cpu0, busy0 = self.sent, server.cpu_s(), _machine_busy()
+        sent0, cpu0, busy0 = self.sent, cpu_s(server), _machine_busy()
         br0, t0 = browsers_cpu_s(servers), time.monotonic()
         self.pump(seconds)
-        sent1, cpu1, busy1 = self.sent, server.cpu_s(), _machine_busy()
+        sent1, cpu1, busy1 = self.sent, cpu_s(server), _machine_busy()
         br1, t1 = browsers_cpu_s(servers), time.monotonic()
         if spy is not None:
             spy.wait()
@@ -329,11 +282,11 @@ def main() -> None:
         peer_app = tmp / "peer_app.py"
         peer_app.write_text(PEER_APP)
         code, pin, tokens = make_workshop(db, max(args.n))
-        ours = start_server(REPO / "streamlit_app.py", REPO, db, tmp / "ours.log")
-        peer = start_server(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
+        ours = start_app(REPO / "streamlit_app.py", REPO, db, tmp / "ours.log")
+        peer = start_app(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
         pids = {ours.proc.pid, peer.proc.pid}
         pw = sync_playwright().start()
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=PHONE_CHROMIUM_ARGS)
         try:
             print(f"    warm-up: ours {warm(browser, ours, ours.url):.1f} s, peer "
                   f"{warm(browser, peer, peer.url):.1f} s until idle")  # fmt: skip
