@@ -592,13 +592,6 @@ def profile_overview(name: str) -> ProfileOverview:
     )
 
 
-def sizing_available() -> bool:
-    """Whether the sizing engine (``sim.sizing``) has landed in this checkout."""
-    import importlib.util
-
-    return importlib.util.find_spec("sim.sizing") is not None
-
-
 SIZING_REPLICATIONS = 3  # sizing needs an interval, so at least 2; 3 keeps the button quick
 
 

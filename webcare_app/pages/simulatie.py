@@ -259,68 +259,67 @@ def _adopt(advice: services.SizingAdvice) -> None:
         st.session_state[f"whatif_agents_{advice.profile}_{advice.coverage}_{shift}"] = agents
 
 
-if services.sizing_available():
-    st.subheader("Bezetting laten berekenen")
-    st.write(
-        "Zoek de goedkoopste bezetting per dienst die de servicedoelen haalt (met 95% "
-        "zekerheid), met het volume, de behandeltijd en de doelen zoals hierboven ingesteld."
+st.subheader("Bezetting laten berekenen")
+st.write(
+    "Zoek de goedkoopste bezetting per dienst die de servicedoelen haalt (met 95% "
+    "zekerheid), met het volume, de behandeltijd en de doelen zoals hierboven ingesteld."
+)
+sizing_cov = st.selectbox(
+    "Dekkingsmodel",
+    list(dict.fromkeys((cov_a, cov_b))),
+    format_func=services.coverage_label,
+    key=f"whatif_sizing_cov_{profile}",
+)
+if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
+    try:
+        st.session_state["whatif_sizing_result"] = sizing(inputs, sizing_cov)
+    except services.ServiceInputError as exc:
+        st.warning(str(exc))
+advice = st.session_state["whatif_sizing_result"]
+if advice is not None and advice.profile == profile and advice.coverage == sizing_cov:
+    if not advice.reachable:
+        st.warning(
+            "Met dit dekkingsmodel zijn de doelen niet te halen, ook niet met veel meer "
+            "mensen (bijvoorbeeld omdat er 's nachts niemand is). Hieronder de goedkoopste "
+            "bezetting die het best haalbare resultaat geeft."
+        )
+    current = dict(advice.current)
+    erlang = dict(advice.erlang)
+    st.write("Advies per dienst en weekdag (een drukke maandag kan meer mensen vragen):")
+    st.dataframe(
+        pd.DataFrame(
+            [{"Dienst": shift, **dict(per_day)} for shift, per_day in advice.advised_by_day]
+        ),
+        hide_index=True,
     )
-    sizing_cov = st.selectbox(
-        "Dekkingsmodel",
-        list(dict.fromkeys((cov_a, cov_b))),
-        format_func=services.coverage_label,
-        key=f"whatif_sizing_cov_{profile}",
+    st.caption(
+        'Hierboven stel je één aantal per dienst in. "Neem advies over" neemt daarom per '
+        "dienst het hoogste aantal van de week over; op rustiger dagen volstaan er minder."
     )
-    if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
-        try:
-            st.session_state["whatif_sizing_result"] = sizing(inputs, sizing_cov)
-        except services.ServiceInputError as exc:
-            st.warning(str(exc))
-    advice = st.session_state["whatif_sizing_result"]
-    if advice is not None and advice.profile == profile and advice.coverage == sizing_cov:
-        if not advice.reachable:
-            st.warning(
-                "Met dit dekkingsmodel zijn de doelen niet te halen, ook niet met veel meer "
-                "mensen (bijvoorbeeld omdat er 's nachts niemand is). Hieronder de goedkoopste "
-                "bezetting die het best haalbare resultaat geeft."
-            )
-        current = dict(advice.current)
-        erlang = dict(advice.erlang)
-        st.write("Advies per dienst en weekdag (een drukke maandag kan meer mensen vragen):")
-        st.dataframe(
-            pd.DataFrame(
-                [{"Dienst": shift, **dict(per_day)} for shift, per_day in advice.advised_by_day]
-            ),
-            hide_index=True,
-        )
-        st.caption(
-            'Hierboven stel je één aantal per dienst in. "Neem advies over" neemt daarom per '
-            "dienst het hoogste aantal van de week over; op rustiger dagen volstaan er minder."
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Dienst": shift,
-                        "Nu": current.get(shift, 0),
-                        "Advies (hoogste per dag)": n,
-                        "Erlang C alleen": erlang.get(shift, 0),
-                    }
-                    for shift, n in advice.advised
-                ]
-            ),
-            hide_index=True,
-        )
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Fte", nl.number(advice.fte, 1))
-        m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
-        m3.metric(
-            "Doelen gehaald",
-            ", ".join(f"{name} {value:.0%}" for name, value in advice.attainment),
-        )
-        st.button(
-            "Neem advies over",
-            key="whatif_sizing_adopt",
-            on_click=_adopt,
-            args=(advice,),
-        )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Dienst": shift,
+                    "Nu": current.get(shift, 0),
+                    "Advies (hoogste per dag)": n,
+                    "Erlang C alleen": erlang.get(shift, 0),
+                }
+                for shift, n in advice.advised
+            ]
+        ),
+        hide_index=True,
+    )
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Fte", nl.number(advice.fte, 1))
+    m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
+    m3.metric(
+        "Doelen gehaald",
+        ", ".join(f"{name} {value:.0%}" for name, value in advice.attainment),
+    )
+    st.button(
+        "Neem advies over",
+        key="whatif_sizing_adopt",
+        on_click=_adopt,
+        args=(advice,),
+    )
