@@ -407,9 +407,7 @@ class Profile(_Model):
             add("incidents", incident.sources)
         return notes
 
-    def compile(self, coverage: str | None = None) -> spec.ModelSpec:
-        """The engine's model of this organisation under one coverage model (default: current)."""
-        name = self.current_coverage if coverage is None else coverage
+    def _known_coverage(self, name: str) -> None:
         if name not in self.coverages:
             raise ProfileError(
                 None,
@@ -417,6 +415,11 @@ class Profile(_Model):
                 path="coverages",
                 value=name,
             )
+
+    def compile(self, coverage: str | None = None) -> spec.ModelSpec:
+        """The engine's model of this organisation under one coverage model (default: current)."""
+        name = self.current_coverage if coverage is None else coverage
+        self._known_coverage(name)
         weights = self.volume.weights()
         rates = tuple(float(x) for x in weights * self.volume.mentions_per_week)
         business = self.business_hours.to_weekly() if self.business_hours is not None else None
@@ -531,13 +534,7 @@ class Profile(_Model):
             isinstance(k, tuple) for k in agents_by_shift
         ):
             return self._with_block_agents(coverage, agents_by_shift)
-        if coverage not in self.coverages:
-            raise ProfileError(
-                None,
-                f"onbekend dekkingsmodel {coverage!r}; bekend zijn: {', '.join(self.coverages)}",
-                path="coverages",
-                value=coverage,
-            )
+        self._known_coverage(coverage)
         shifts = self.coverages[coverage].shifts
         names = self.shift_names(coverage)
         if isinstance(agents_by_shift, Mapping):
@@ -559,13 +556,7 @@ class Profile(_Model):
         return self.model_copy(update={"coverages": {**self.coverages, coverage: new_cov}})
 
     def _with_block_agents(self, coverage: str, agents: Mapping[Any, int]) -> Profile:
-        if coverage not in self.coverages:
-            raise ProfileError(
-                None,
-                f"onbekend dekkingsmodel {coverage!r}; bekend zijn: {', '.join(self.coverages)}",
-                path="coverages",
-                value=coverage,
-            )
+        self._known_coverage(coverage)
         blocks = self.shift_blocks(coverage)
         names = self.shift_names(coverage)
         unknown = [k for k in agents if k not in blocks and k not in names]
