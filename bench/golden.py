@@ -57,7 +57,8 @@ def _trainer() -> dict[str, Any]:
 
     found: dict[str, Any] = {}
     for rule in load_rules():
-        for which, fixtures in (("pass", rule.fixtures.passing()), ("fail", rule.fixtures.failing())):
+        cases = (("pass", rule.fixtures.passing()), ("fail", rule.fixtures.failing()))
+        for which, fixtures in cases:
             for i, fixture in enumerate(fixtures):
                 alerts = check_reply(fixture.reply, fixture_context(fixture))
                 found[f"fixture/{rule.id}/{which}/{i}"] = [
