@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh test
 .venv/bin/ruff check .
 .venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+# Parallel on every core (pytest-xdist); the slowest tests are listed to keep the suite honest.
+exec .venv/bin/python -m pytest -n auto --durations=15 "$@"
