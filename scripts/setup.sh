@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create or reuse .venv/ at the repo root and install everything the project needs:
-# Debian packages (the Dutch Hunspell dictionary; Chromium for browser tests) and Python packages.
+# Debian packages (the Dutch Hunspell dictionary; Chromium and PostgreSQL for the tests) and Python packages.
 # Usage: scripts/setup.sh [app|test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,8 @@ purpose="${1:-app}"
 
 debian_packages=(hunspell-nl)
 if [ "$purpose" = "test" ]; then
-    debian_packages+=(chromium)
+    # chromium for the browser tests; postgresql for the scratch cluster the database tests start
+    debian_packages+=(chromium postgresql)
 fi
 
 missing=()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pgcluster import ScratchCluster
 
 from trainer.storage import Database
 from trainer.workshop import WorkshopService
@@ -24,6 +25,20 @@ def _restore_main_module() -> Iterator[None]:
     """
     yield
     sys.modules["__main__"] = _PYTEST_MAIN
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[ScratchCluster]:
+    """A scratch PostgreSQL cluster for this test process (each xdist worker starts its own)."""
+    cluster = ScratchCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: ScratchCluster) -> str:
+    """The URL of an empty PostgreSQL database of this test's own."""
+    return postgres_cluster.new_database()
 
 
 @pytest.fixture

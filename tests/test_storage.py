@@ -7,7 +7,6 @@ not when 20 people submit in the same second, and not because a name was typed i
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -25,7 +24,6 @@ from trainer.storage import (
     DEFAULT_DB_PATH,
     Attempt,
     AttemptAlert,
-    Base,
     Database,
     SkillCard,
     StorageConfigError,
@@ -35,7 +33,6 @@ from trainer.storage import (
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[1]
-ENV_TEST_POSTGRES = "WEBCARE_TEST_POSTGRES_URL"
 
 
 def make_post(post_id: str = "library-001", **changes: object) -> Post:
@@ -203,14 +200,8 @@ def test_twenty_threads_recording_at_once_store_every_attempt_exactly_once(
     db.dispose()
 
 
-@pytest.mark.skipif(
-    not os.environ.get(ENV_TEST_POSTGRES),
-    reason=f"set {ENV_TEST_POSTGRES} to a scratch PostgreSQL database to run",
-)
-def test_twenty_threads_recording_at_once_on_postgresql() -> None:
-    db = Database(os.environ[ENV_TEST_POSTGRES], create=False)
-    Base.metadata.drop_all(db.engine)  # a scratch database: start from empty tables
-    db.create_schema()
+def test_twenty_threads_recording_at_once_on_postgresql(postgres_url: str) -> None:
+    db = Database(postgres_url)
     record_from_many_threads(db)
     db.dispose()
 
