@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from presentation import audit_report
 from trainer import audit as audit_mod
 from trainer import spelling
 from trainer.language import detect_language
@@ -201,7 +202,7 @@ def bench_audit(requests: list[dict[str, Any]], peer_requests: list[dict[str, An
         report = audit_mod.audit(
             rows, score_request, brand={"name": "", "handles": [], "hashtags": []}, errors=errors
         )
-        audit_mod.write_report(report, Path(tmp) / "out")
+        audit_mod.write_report(report, Path(tmp) / "out", audit_report.render_html)
         full = time.perf_counter() - t
     t = time.perf_counter()
     for r in requests:

@@ -34,6 +34,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from presentation.coverage_report import write_html
 from sim.engine import MAX_EXPECTED_MENTIONS, MAX_WEEKS, SimResult, check_run
 from sim.experiment import CONFIDENCE, Estimate, compare, run
 from sim.kpis import WEEKDAY_NAMES, attainment_by, export_records, summarise
@@ -48,7 +49,6 @@ from sim.report import (
     build_report,
     factor_sentence,
     report_summary,
-    write_html,
 )
 from sim.sizing import (
     DAY_LABELS,

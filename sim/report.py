@@ -4,10 +4,9 @@ The sources say being reachable around the clock takes roughly three times the s
 hours ("Best in class webcare: waar ontwikkelt webcare naartoe?"). Whether that holds depends on
 the organisation: how many mentions arrive at night, how long they take, which targets it
 promises. ``build_report`` sizes every coverage model of a profile for the same targets
-(``sim.sizing.size``, common seeds) and ``render_html`` writes one self-contained HTML page: a
-table (FTE, euros a week, attainment with intervals, p90 first response, backlog on Monday 09:00,
-reputation exposure) and Altair charts whose Vega-Lite specs and the Vega JavaScript are embedded
-in the page, so it opens offline and can be mailed as one file.
+(``sim.sizing.size``, common seeds) into a flat record (``CoverageReport``, ``report_summary``,
+``report_frame``). The HTML page with table and charts is drawn from it by the presentation layer
+(``presentation.coverage_report``); this module writes no HTML.
 
 The factor "24/7 staff / business-hours staff" compares FTE of the cheapest staffings found. The
 24/7 model is the one whose shifts cover every minute of the week; the business-hours model is
@@ -24,35 +23,29 @@ factor against that staffing is the one stated for comparable promises.
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from sim import nl
 from sim.parallel import Runner
 from sim.profile import Profile
 from sim.sizing import (
-    DAY_LABELS,
     MAX_AGENTS_PER_SHIFT,
     SIZING_REPLICATIONS,
     SIZING_WARMUP_WEEKS,
     SIZING_WEEKS,
-    Candidate,
     SizingResult,
-    agents_text,
     shift_minutes,
     size,
     sizing_summary,
     sizing_targets,
 )
 from sim.spec import SlaTarget
-from sim.targets import describe, on_business_clock
+from sim.targets import on_business_clock
 
 CLAIMED_FACTOR_24_7 = 3.0  # "24/7 takes roughly three times the staff"
 CLAIM_SOURCE = "Best in class webcare: waar ontwikkelt webcare naartoe?"
@@ -64,7 +57,10 @@ BUSINESS_CLOCK_LABEL = "kantooruren met SLA-klok op kantooruren"
 
 
 class ReportError(RuntimeError):
-    """The page cannot be written (e.g. vl-convert-python missing, file not writable)."""
+    """The page cannot be written (e.g. vl-convert-python missing, file not writable).
+
+    Raised by ``presentation.coverage_report``; defined here so the CLI catches one error type
+    for building and writing a report."""
 
 
 @dataclass(frozen=True)
@@ -270,98 +266,7 @@ def report_frame(report: CoverageReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- charts ------------------------------------------------------------------------------------
-
-
-def charts(report: CoverageReport) -> list[alt.TopLevelMixin]:
-    """FTE and cost per coverage model (simulation vs Erlang C), attainment against the goals."""
-    frame = report_frame(report)
-    order = [model_label(r) for r in report.results]
-    color = alt.Color("method:N", title="Bezetting volgens")
-    fte = (
-        alt.Chart(frame, title="Fte per dekkingsmodel")
-        .mark_bar()
-        .encode(
-            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
-            xOffset="method:N",
-            y=alt.Y("fte:Q", title="Fte"),
-            color=color,
-            tooltip=["model", "method", alt.Tooltip("fte:Q", format=",.1f")],
-        )
-    )
-    cost = (
-        alt.Chart(frame, title="Kosten per week (euro)")
-        .mark_bar()
-        .encode(
-            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
-            xOffset="method:N",
-            y=alt.Y("cost_per_week_eur:Q", title="Euro per week", axis=alt.Axis(format=",.0f")),
-            color=color,
-            tooltip=["model", "method", alt.Tooltip("cost_per_week_eur:Q", format="$,.0f")],
-        )
-    )
-    out: list[alt.TopLevelMixin] = [fte, cost]
-    for t in report.targets:
-        base = alt.Chart(frame, title=f"Gehaald: {describe(t)}")
-        points = base.mark_point(filled=True, size=80).encode(
-            x=alt.X("model:N", sort=order, title="Dekkingsmodel"),
-            xOffset="method:N",
-            y=alt.Y(f"{t.name}_mean:Q", title="Aandeel op tijd", axis=alt.Axis(format="%")),
-            color=color,
-        )
-        bars = base.mark_rule().encode(
-            x=alt.X("model:N", sort=order),
-            xOffset="method:N",
-            y=f"{t.name}_low:Q",
-            y2=f"{t.name}_high:Q",
-            color=color,
-        )
-        goal = (
-            alt.Chart(pd.DataFrame({"goal": [t.goal]}))
-            .mark_rule(strokeDash=[6, 4], color="firebrick")
-            .encode(y="goal:Q")
-        )
-        out.append(bars + points + goal)
-    return [dutch_numbers(chart) for chart in out]
-
-
-def dutch_numbers(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with Dutch number formatting on axes and tooltips (1.800 and 0,5)."""
-    return chart.configure(locale=nl.VEGA_LOCALE)
-
-
-def _vega_bundle() -> str:
-    try:
-        import vl_convert
-        from altair.utils._importers import vl_version_for_vl_convert
-    except ImportError:
-        raise ReportError(
-            "voor een HTML-pagina die zonder internet werkt is het pakket vl-convert-python nodig; "
-            "installeer het met `pip install vl-convert-python`"
-        ) from None
-    bundle: str = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())  # type: ignore[call-arg]
-    return bundle
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON safe inside a <script> element: no "</script>" or "<!--" can end it early."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=str)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 _nl = nl.number
-
-
-def _pct(cand: Candidate, target: SlaTarget) -> str:
-    """Attainment ± half-width, ticked when this target's lower bound reaches its goal."""
-    est = cand.attainment(target)
-    if not math.isfinite(est.mean):
-        return "–"
-    text = f"{_nl(100 * est.mean)}%"
-    if math.isfinite(est.half_width):
-        text += f" ± {_nl(100 * est.half_width)}"
-    met = math.isfinite(est.low) and est.low >= target.goal - 1e-12
-    return text + (" ✓" if met else " ✗")
 
 
 def _ratio_text(factor: float) -> str:
@@ -430,147 +335,6 @@ def factor_sentence(report: CoverageReport) -> str:
     return " ".join(parts)
 
 
-def _business_cell(report: CoverageReport, index: int) -> str:
-    """The office model's attainment on the @business version of target ``index``."""
-    fair = report.office_business
-    assert fair is not None
-    return _pct(fair.best, fair.targets[index]) + " (kantoorklok)"
-
-
-def render_html(report: CoverageReport) -> str:
-    """The whole page as one self-contained HTML string."""
-    esc = html.escape
-    bundle = _vega_bundle()
-    head = ["Dekkingsmodel", "Diensten (agents)", "Fte", "Euro/week"]
-    head += [f"Gehaald: {describe(t)}" for t in report.targets]
-    head += [
-        "p90 eerste reactie",
-        "Werkvoorraad ma 09:00",
-        "Reputatierisico (bereik × uur)",
-        "Erlang C",
-    ]
-
-    def row(label: str, r: SizingResult, cells: Sequence[str]) -> str:
-        best = r.best
-        values = [
-            label,
-            agents_text(best),
-            _nl(best.fte),
-            "€ " + _nl(best.cost_per_week_eur, 0),
-            *cells,
-            nl.minutes(best.estimates["first_response_p90_min"].mean),
-            _nl(best.estimates["backlog_monday_0900"].mean, 0),
-            _nl(best.estimates["reputation_exposure_reach_hours"].mean, 0),
-            f"{_nl(r.erlang.fte)} fte, "
-            + ("haalt de doelen" if r.erlang.meets() else "haalt de doelen niet"),
-        ]
-        css = "" if r.reachable else ' class="short"'
-        return f"<tr{css}>" + "".join(f"<td>{esc(c)}</td>" for c in values) + "</tr>"
-
-    rows = [
-        row(model_label(r), r, [_pct(r.best, t) for t in report.targets]) for r in report.results
-    ]
-    if report.office_business is not None:
-        fair = report.office_business
-        rows.append(
-            row(
-                f"{fair.coverage}: {BUSINESS_CLOCK_LABEL}"
-                + ("" if fair.reachable else f" ({BEST_ATTEMPT})"),
-                fair,
-                [_business_cell(report, i) for i in range(len(report.targets))],
-            )
-        )
-    grids = "\n".join(_blocks_html(r) for r in report.results)
-    specs = [chart.to_dict() for chart in charts(report)]
-    divs = "\n".join(f'<div class="chart" id="chart-{i}"></div>' for i in range(len(specs)))
-    targets = "".join(f"<li>{esc(describe(t))}</li>" for t in report.targets)
-    first = report.results[0]
-    return f"""<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="UTF-8">
-<title>{esc(f"Dekkingsmodellen: {report.title}")}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; max-width: 70em; }}
-table {{ border-collapse: collapse; }}
-td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
-td:first-child, th:first-child, td:nth-child(2) {{ text-align: left; }}
-.chart {{ margin: 1.5em 0; }}
-tr.short td {{ background: #fdf0ed; }}
-</style>
-<script type="text/javascript">
-{bundle}
-</script>
-</head>
-<body>
-<h1>{esc(f"Wat kost elk dekkingsmodel? {report.title}")}</h1>
-<p>Elk dekkingsmodel is doorgerekend op de goedkoopste bezetting die deze doelen haalt
-(ondergrens van het 95%-interval over {first.replications} herhalingen van
-{esc(nl.weeks(first.weeks))}, na {esc(nl.weeks(first.warmup_weeks))} inloop, seed
-{first.seed}). Een model dat de doelen met geen enkele bezetting haalt, staat gemarkeerd als
-"{esc(BEST_ATTEMPT)}": dat is de goedkoopste bezetting die het haalbare op 1 procentpunt na
-bereikt, geen bezetting die de belofte waarmaakt.</p>
-<ul>{targets}</ul>
-<p><strong>{esc(factor_sentence(report))}</strong></p>
-<table>
-<thead><tr>{"".join(f"<th>{esc(h)}</th>" for h in head)}</tr></thead>
-<tbody>
-{"".join(rows)}
-</tbody>
-</table>
-<h2>Agents per dienst en dag</h2>
-<p>Per dienst en weekdag de aanbevolen agents; tussen haakjes wat Erlang C alleen vraagt.</p>
-{grids}
-<p>Erlang C rekent per uur alsof de wachtrij stil staat: nachtelijke achterstanden,
-backoffice-uren en gesprekken van meerdere beurten ziet de formule niet. Daarom staat de
-bezetting volgens Erlang C, ook gesimuleerd, ernaast.</p>
-{divs}
-<script type="application/json" id="specs">{_json_for_script(specs)}</script>
-<script type="text/javascript">
-const specs = JSON.parse(document.getElementById("specs").textContent);
-specs.forEach((spec, i) => vegaEmbed("#chart-" + i, spec, {{"actions": false}})
-  .catch(console.error));
-</script>
-<p><small>Fte = betaalde uren per week (uren online gedeeld door 1 − shrinkage) gedeeld door
-de fte-uren van het profiel; kosten met nacht- en weekendtoeslag. Reputatierisico = bereik van de
-auteur × uren dat een publieke klacht onbeantwoord bleef, opgeteld.</small></p>
-</body>
-</html>
-"""
-
-
-def _blocks_html(result: SizingResult) -> str:
-    """One coverage model's advice as a shift x weekday table (Erlang C in brackets)."""
-    esc = html.escape
-    best = result.best.agents_by_shift_and_day
-    erlang = result.erlang.agents_by_shift_and_day
-    days = [d for d in DAY_LABELS if any(d in per_day for per_day in best.values())]
-    head = "".join(f"<th>{esc(DAY_LABELS[d])}</th>" for d in days)
-    body = "".join(
-        f"<tr><td>{esc(shift)}</td>"
-        + "".join(
-            f"<td>{per_day[d]} ({erlang[shift][d]})</td>" if d in per_day else "<td>–</td>"
-            for d in days
-        )
-        + "</tr>"
-        for shift, per_day in best.items()
-    )
-    return (
-        f'<h3>{esc(model_label(result))}</h3>\n<table class="blocks">'
-        f"<thead><tr><th>Dienst</th>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
-
-
-def write_html(report: CoverageReport, path: Any) -> None:
-    """Write ``render_html`` to ``path``; ``ReportError`` with a Dutch message if it fails."""
-    text = render_html(report)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise ReportError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
-
-
 __all__ = [
     "CLAIMED_FACTOR_24_7",
     "CLAIM_SOURCE",
@@ -578,14 +342,10 @@ __all__ = [
     "ReportError",
     "build_report",
     "business_clock_targets",
-    "charts",
     "classify_coverages",
-    "dutch_numbers",
     "factor_sentence",
     "model_label",
-    "render_html",
     "report_frame",
     "report_summary",
     "unproven_text",
-    "write_html",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from presentation import labels
 from trainer.posts import CHANNEL_LABELS
 from webcare_app import render
 from webcare_app.render import alert_list, char_counter, highlight_draft, post_card
@@ -98,7 +99,7 @@ def test_post_card_shows_followers_only_where_they_mean_something() -> None:
 
 
 def test_the_card_names_the_channel_as_the_trainer_does() -> None:
-    assert render.CHANNEL_LABELS is CHANNEL_LABELS  # one mapping, shared with the exports
+    assert labels.CHANNEL_LABELS is CHANNEL_LABELS  # one mapping, shared with the exports
     for channel, label in CHANNEL_LABELS.items():
         card = post_card(
             channel=channel,

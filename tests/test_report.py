@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import pytest
 
+from presentation.coverage_report import attainment_cell, charts, render_html
+from presentation.labels import kpi_label, sla_attainment_label
 from sim import nl
 from sim.profile import Profile, load_profile
 from sim.report import (
@@ -16,12 +18,9 @@ from sim.report import (
     BUSINESS_CLOCK_LABEL,
     CLAIM_SOURCE,
     CoverageReport,
-    _pct,
     build_report,
-    charts,
     classify_coverages,
     factor_sentence,
-    render_html,
     report_frame,
     report_summary,
 )
@@ -170,6 +169,11 @@ def test_page_writes_weeks_and_times_the_dutch_way(report: CoverageReport) -> No
     results = (replace(report.results[0], weeks=1.5, warmup_weeks=1.0), *report.results[1:])
     page = render_html(replace(report, results=results))
     assert "1,5 weken, na 1 week inloop" in page
+    # every figure under the catalogue's name, the one the app and the CLI use too
+    for key in ("fte", "cost_per_week_eur", "first_response_p90_min", "backlog_monday_0900"):
+        assert f"<th>{kpi_label(key)[0]}</th>" in page, key
+    for target in report.targets:
+        assert f"<th>{sla_attainment_label(target)}</th>" in page
     assert "Reputatierisico (bereik × uur)" in page
     assert nl.minutes(150) == "150 min (2,5 u)" and nl.minutes(45) == "45 min"
     assert nl.weeks(2) == "2 weken" and nl.number(1800, 0) == "1.800"
@@ -180,7 +184,7 @@ def test_a_tick_belongs_to_its_own_target(report: CoverageReport) -> None:
     first, second = report.targets
     easy = replace(first, goal=cand.attainment(first).low - 0.001)
     hard = replace(second, goal=cand.attainment(second).low + 0.001)
-    assert _pct(cand, easy).endswith("✓") and _pct(cand, hard).endswith("✗")
+    assert attainment_cell(cand, easy).endswith("✓") and attainment_cell(cand, hard).endswith("✗")
 
 
 def test_charts_format_numbers_in_dutch(report: CoverageReport) -> None:

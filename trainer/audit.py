@@ -9,12 +9,14 @@ Real exports are messy: headers differ per tool and language, Excel writes semic
 byte-order mark. Headers are matched case-insensitively against the aliases in
 ``COLUMN_ALIASES``; a row that cannot be scored (no reply, unknown channel) is reported with its
 line number and the other rows are still scored.
+
+This module computes the figures as flat records and writes the CSV files; the HTML page is
+drawn by the presentation layer (``presentation.audit_report``), which the caller passes in.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections import Counter, defaultdict
@@ -406,8 +408,14 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]])
         writer.writerows(rows)
 
 
-def write_report(report: AuditReport, out_dir: Path) -> list[Path]:
-    """Write rules.csv, worst.csv, replies.csv, errors.csv and report.html; returns the paths."""
+def write_report(
+    report: AuditReport, out_dir: Path, render_html: Callable[[AuditReport], str]
+) -> list[Path]:
+    """Write rules.csv, worst.csv, replies.csv, errors.csv and report.html; returns the paths.
+
+    ``render_html`` draws the page (``presentation.audit_report.render_html``): the trainer
+    computes the figures, the presentation layer shows them, and the trainer never imports it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         name: out_dir / name
@@ -466,32 +474,7 @@ def write_report(report: AuditReport, out_dir: Path) -> list[Path]:
     return list(paths.values())
 
 
-def _highlight(reply: str, alerts: Sequence[tuple[str, int, int]]) -> str:
-    """The reply as HTML with every alert span marked; overlapping spans are merged."""
-    spans = sorted((s, e) for _, s, e in alerts if 0 <= s < e <= len(reply) and e - s < len(reply))
-    out, pos = [], 0
-    for start, end in spans:
-        if start < pos:
-            start = pos
-        if start >= end:
-            continue
-        out.append(html.escape(reply[pos:start]))
-        out.append(f"<mark>{html.escape(reply[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(reply[pos:]))
-    return "".join(out)
-
-
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
-table{border-collapse:collapse;width:100%;margin-bottom:2rem}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f0f0f0} td.num{text-align:right} mark{background:#ffe08a}
-.error{color:#a00}
-"""
-
-
-def _counts(report: AuditReport) -> str:
+def counts_text(report: AuditReport) -> str:
     """ "1 antwoord beoordeeld, 2 rijen overgeslagen": rows of the file are "rijen", so that
     "regels" only ever means the rubric's rules."""
     scored = amount(len(report.scored), "antwoord", "antwoorden")
@@ -499,54 +482,9 @@ def _counts(report: AuditReport) -> str:
     return f"{scored} beoordeeld, {skipped} overgeslagen"
 
 
-def render_html(report: AuditReport) -> str:
-    """A self-contained HTML page (no external files); every text from the log is escaped."""
-    e = html.escape
-    mean = report.mean_score
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="nl"><head><meta charset="utf-8">',
-        f"<title>Webcare-audit {e(report.source)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Webcare-audit: {e(report.source)}</h1>",
-        f"<p>{e(_counts(report))}"
-        + (f"; gemiddelde score {mean:.0f} van 100." if mean is not None else ".")
-        + "</p>",
-        *(f"<p>{e(note)}</p>" for note in report.notes),
-        "<h2>Per regel</h2>",
-        "<table><tr><th>Regel</th><th>Niveau</th><th>Antwoorden</th><th>Aandeel</th>"
-        "<th>Meldingen</th><th>Uitleg</th><th>Voorbeelden</th></tr>",
-    ]
-    for s in report.rules:
-        examples = "<br>".join(e(x) for x in s.examples)
-        parts.append(
-            f"<tr><td>{e(s.rule)}</td><td>{e(s.level)}</td><td class='num'>{s.replies}</td>"
-            f"<td class='num'>{s.share:.0%}</td><td class='num'>{s.alerts}</td>"
-            f"<td>{e(s.message)}</td><td>{examples}</td></tr>"
-        )
-    parts.append("</table><h2>Slechtst beoordeelde antwoorden</h2>")
-    parts.append(
-        "<table><tr><th>Regel in bestand</th><th>Id</th><th>Datum</th><th>Medewerker</th>"
-        "<th>Kanaal</th><th>Score</th><th>Overtreden regels</th><th>Antwoord</th></tr>"
-    )
-    for r in report.worst():
-        rules = ", ".join(dict.fromkeys(r.rules))
-        parts.append(
-            f"<tr><td class='num'>{r.line}</td><td>{e(r.id)}</td><td>{e(r.date)}</td>"
-            f"<td>{e(r.agent)}</td><td>{e(r.channel)}</td><td class='num'>{r.score}</td>"
-            f"<td>{e(rules)}</td><td>{_highlight(r.reply, r.alerts)}</td></tr>"
-        )
-    parts.append("</table>")
-    if report.errors:
-        parts.append("<h2>Overgeslagen rijen</h2><ul class='error'>")
-        parts.extend(f"<li>{e(err.message)}</li>" for err in report.errors)
-        parts.append("</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
 def summary_lines(report: AuditReport, top: int = 5) -> list[str]:
     """A short Dutch summary for the terminal."""
-    lines = [_counts(report) + "."]
+    lines = [counts_text(report) + "."]
     lines.extend(report.notes)
     if report.mean_score is not None:
         lines.append(f"Gemiddelde score: {report.mean_score:.0f} van 100.")

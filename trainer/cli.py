@@ -17,6 +17,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from presentation import audit_report
 from trainer import audit as audit_mod
 
 EXIT_OK = 0
@@ -203,7 +204,7 @@ def audit(
         notes=[note] if note else [],
     )
     try:
-        paths = audit_mod.write_report(report, out)
+        paths = audit_mod.write_report(report, out, audit_report.render_html)
     except OSError as exc:
         raise _fail(
             f"Het rapport kan niet in {out} worden geschreven ({exc.strerror or exc})."

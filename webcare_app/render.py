@@ -7,28 +7,23 @@ to ``st.markdown``; it builds small HTML fragments here, where all text goes thr
 ``html.escape`` and the only tags are the ones written in this module. ``st.html`` then shows
 them (and Streamlit sanitises once more with DOMPurify).
 
-Alert spans are character offsets into the draft (Python string indices, end exclusive). Spans
-may overlap (a spelling error inside a jargon word): the draft is cut at every span boundary and
-each piece is marked with all alerts that cover it, so nothing is highlighted twice or lost.
+Alert spans are marked by ``presentation.highlight`` (the audit report uses the same marking);
+its docstring says how overlapping spans are handled. Level and channel names come from the
+catalogue ``presentation.labels``.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from trainer.posts import CHANNEL_LABELS, CLOSED_CHANNELS
-
-LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
-LEVEL_COLOURS: dict[str, str] = {  # background of a highlighted span, by the worst level in it
-    "error": "#ffc9c9",
-    "warning": "#ffe8a3",
-    "suggestion": "#d3ecff",
-}
-_LEVEL_ORDER = ("error", "warning", "suggestion")
+from presentation.highlight import LEVEL_COLOURS as LEVEL_COLOURS  # re-exported for pages
+from presentation.highlight import highlight, multiline
+from presentation.labels import LEVEL_LABELS as LEVEL_LABELS  # re-exported for pages
+from presentation.labels import channel_label
+from trainer.posts import CLOSED_CHANNELS
 
 
 def esc(text: object) -> str:
@@ -37,46 +32,16 @@ def esc(text: object) -> str:
 
 
 def _multiline(text: str) -> str:
-    return esc(text).replace("\n", "<br>")
-
-
-def _worst(levels: Sequence[str]) -> str:
-    for level in _LEVEL_ORDER:
-        if level in levels:
-            return level
-    return "suggestion"
+    return str(multiline(text))
 
 
 def highlight_draft(draft: str, alerts: Sequence[Mapping[str, Any]]) -> str:
     """The draft as HTML with every alert span in a ``<mark>`` whose tooltip gives the message.
 
-    Spans outside the draft are clipped; empty spans highlight nothing (the alert is still
-    listed under the draft by the page).
+    The marking is ``presentation.highlight.highlight`` (overlaps cut into pieces, spans
+    clipped to the draft, empty spans skipped); the alerts are still listed under the draft.
     """
-    n = len(draft)
-    spans: list[tuple[int, int, Mapping[str, Any]]] = []
-    for alert in alerts:
-        start = max(0, min(n, int(alert.get("start", 0))))
-        end = max(start, min(n, int(alert.get("end", 0))))
-        if end > start:
-            spans.append((start, end, alert))
-    cuts = sorted({0, n, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-    parts: list[str] = []
-    for a, b in itertools.pairwise(cuts):
-        piece = draft[a:b]
-        covering = [alert for s, e, alert in spans if s <= a and b <= e]
-        if not covering:
-            parts.append(_multiline(piece))
-            continue
-        level = _worst([str(c.get("level", "")) for c in covering])
-        tip = " | ".join(str(c.get("message", "")) for c in covering)
-        rules = " ".join(str(c.get("rule", "")) for c in covering)
-        parts.append(
-            f'<mark title="{esc(tip)}" data-rules="{esc(rules)}" '
-            f'style="background:{LEVEL_COLOURS[level]};border-radius:3px;padding:0 1px">'
-            f"{_multiline(piece)}</mark>"
-        )
-    body = "".join(parts) if draft else "<em>(leeg antwoord)</em>"
+    body = str(highlight(draft, alerts)) if draft else "<em>(leeg antwoord)</em>"
     return (
         '<div class="wc-draft" style="white-space:pre-wrap;border:1px solid #ddd;'
         f'border-radius:8px;padding:10px 12px;line-height:1.6">{body}</div>'
@@ -102,7 +67,7 @@ def post_card(
     shown_at: datetime | None = None,
 ) -> str:
     """A post as it would look on its channel: channel, author, reach, time and the text."""
-    label = CHANNEL_LABELS.get(channel, channel)
+    label = channel_label(channel)
     handle = f' <span style="color:#666">{esc(author_handle)}</span>' if author_handle else ""
     when = shown_at.strftime("%d-%m-%Y %H:%M") if shown_at is not None else ""
     reach_text = followers(channel, reach)
