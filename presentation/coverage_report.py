@@ -148,7 +148,11 @@ def _header(report: CoverageReport) -> list[str]:
     head += [sla_attainment_label(t) for t in report.targets]
     head += [
         kpi_label(key)[0]
-        for key in ("first_response_p90_min", "backlog_monday_0900", "reputation_exposure_reach_hours")
+        for key in (
+            "first_response_p90_min",
+            "backlog_monday_0900",
+            "reputation_exposure_reach_hours",
+        )
     ]
     return [*head, "Erlang C"]
 
@@ -179,7 +183,9 @@ def _rows(report: CoverageReport) -> list[dict[str, Any]]:
     if fair is not None:
         label = f"{fair.coverage}: {BUSINESS_CLOCK_LABEL}"
         label += "" if fair.reachable else f" ({BEST_ATTEMPT})"
-        rows.append(_row(label, fair, [_business_cell(report, i) for i in range(len(report.targets))]))
+        rows.append(
+            _row(label, fair, [_business_cell(report, i) for i in range(len(report.targets))])
+        )
     return rows
 
 

@@ -69,7 +69,9 @@ KPIS: Mapping[str, Kpi] = {
     "fte": Kpi("Fte", "number", "fte"),
     "cost_per_week_eur": Kpi("Kosten per week", "euro", "€"),
     "cost_per_answered_eur": Kpi("Kosten per beantwoord bericht", "euro", "€"),
-    "reputation_exposure_reach_hours": Kpi("Reputatierisico (bereik × uur)", "number", "bereik × uur"),
+    "reputation_exposure_reach_hours": Kpi(
+        "Reputatierisico (bereik × uur)", "number", "bereik × uur"
+    ),
 }
 
 # Per SLA figure of a target (``sla_<name>_<field>``): the words after the target's name.
@@ -79,7 +81,10 @@ SLA_FIELDS: Mapping[str, Kpi] = {
     "breached": Kpi("te laat (aantal)", "count", "berichten"),
     "pending": Kpi("nog niet verlopen (aantal)", "count", "berichten", None),
 }
-SLA_METRIC_LABELS: Mapping[str, str] = {"first_response": "eerste reactie", "resolution": "oplossing"}
+SLA_METRIC_LABELS: Mapping[str, str] = {
+    "first_response": "eerste reactie",
+    "resolution": "oplossing",
+}
 CLOCK_LABELS: Mapping[str, str] = {"calendar": "kalenderklok", "business": "kantoorklok"}
 
 # Coverage models as users read them; a name not listed here is shown as it is.

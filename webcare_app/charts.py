@@ -1,7 +1,8 @@
 """Altair charts for the app's pages, built from the service layer's DataFrames.
 
 Charts are plain functions of data (no Streamlit), so a test can build them and check their data;
-the pages only hand them to ``st.altair_chart``. Labels are Dutch.
+the pages only hand them to ``st.altair_chart``. Labels are Dutch; figures the simulation
+reports are named by the catalogue ``presentation.labels``, as in the CLI and the HTML report.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from presentation import labels
 from trainer.progress import RECENT_ATTEMPTS
 from trainer.rules import rule_title
 
@@ -94,6 +96,12 @@ def _week_axis() -> alt.X:
     )
 
 
+def _kpi_title(key: str) -> str:
+    """An axis title: the KPI's name in the catalogue with its unit word."""
+    entry = labels.KPIS[key]
+    return f"{entry.label} ({entry.symbol})"
+
+
 def backlog_week(backlog: pd.DataFrame) -> alt.Chart:
     """Mean number of cases waiting per hour of the week, one line per coverage model."""
     return (
@@ -101,7 +109,7 @@ def backlog_week(backlog: pd.DataFrame) -> alt.Chart:
         .mark_line(interpolate="step-after")
         .encode(
             x=_week_axis(),
-            y=alt.Y("backlog:Q", title="Wachtende berichten (gem.)"),
+            y=alt.Y("backlog:Q", title=_kpi_title("backlog_mean")),
             color=alt.Color("coverage:N", title="Dekkingsmodel"),
             tooltip=["coverage:N", "hour_of_week:Q", alt.Tooltip("backlog:Q", format=".1f")],
         )
@@ -128,7 +136,11 @@ def wait_distribution(waits: pd.DataFrame) -> alt.Chart:
 
 
 def attainment_week(attainment: pd.DataFrame, target: str) -> alt.Chart:
-    """SLA attainment of one target per hour of arrival in the week, per coverage model."""
+    """SLA attainment of one target per hour of arrival in the week, per coverage model.
+
+    The page names the target (its promise, from the catalogue) in the selector above the
+    chart, so the axis does not repeat the target's id.
+    """
     data = attainment[attainment["target"] == target].assign(
         procent=lambda f: f["attainment"] * 100
     )
@@ -137,7 +149,7 @@ def attainment_week(attainment: pd.DataFrame, target: str) -> alt.Chart:
         .mark_line(point=alt.OverlayMarkDef(size=12))
         .encode(
             x=_week_axis(),
-            y=alt.Y("procent:Q", title=f"% op tijd ({target})", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("procent:Q", title="% op tijd", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("coverage:N", title="Dekkingsmodel"),
             tooltip=["coverage:N", "hour_of_week:Q", alt.Tooltip("procent:Q", format=".0f")],
         )

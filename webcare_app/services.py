@@ -37,11 +37,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from presentation import labels
 from sim.engine import SimResult, simulate
 from sim.experiment import Estimate, seed_sequences, summarise_replications
 from sim.kpis import attainment_by, summarise
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
-from sim.spec import MINUTES_PER_HOUR, MINUTES_PER_WEEK
+from sim.spec import MINUTES_PER_HOUR, MINUTES_PER_WEEK, SlaTarget
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
 from trainer.generator import generate_posts
@@ -70,7 +71,7 @@ ORG_LABELS: dict[str, str] = {
     "webshop": "Webwinkel",
     "bank": "Bank",
 }
-LEVEL_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
+LEVEL_LABELS = labels.LEVEL_LABELS
 ORG_TYPES: tuple[str, ...] = typing.get_args(OrgType)
 DECISIONS: tuple[str, ...] = typing.get_args(DecisionChoice)
 
@@ -280,18 +281,23 @@ BACKLOG_SAMPLE_MIN = 10  # the backlog is read every this many minutes, then ave
 WAIT_BINS_MIN: tuple[float, ...] = (0, 15, 30, 60, 120, 240, 480, 1440, 2880, math.inf)
 COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
 
-# KPI keys shown as cards and in the CSV: (key, Dutch label, unit, lower is better)
-KPI_ROWS: tuple[tuple[str, str, str, bool], ...] = (
-    ("first_response_p50_min", "Eerste reactie, mediaan", "min", True),
-    ("first_response_p90_min", "Eerste reactie, 90% binnen", "min", True),
-    ("backlog_mean", "Gemiddelde wachtrij", "berichten", True),
-    ("backlog_monday_0900", "Wachtrij maandag 09:00", "berichten", True),
-    ("abandoned", "Klant haakt af", "berichten", True),
-    ("utilisation", "Bezetting", "%", False),
-    ("agent_hours_per_week", "Medewerkeruren per week", "uur", True),
-    ("fte", "Fte (incl. shrinkage)", "fte", True),
-    ("cost_per_week_eur", "Kosten per week", "€", True),
-    ("cost_per_answered_eur", "Kosten per beantwoord bericht", "€", True),
+# KPI keys shown in the comparison and in the CSV; names, units and direction from the catalogue.
+WHATIF_KPI_KEYS: tuple[str, ...] = (
+    "first_response_p50_min",
+    "first_response_p90_min",
+    "backlog_mean",
+    "backlog_monday_0900",
+    "abandoned",
+    "utilisation",
+    "agent_hours_per_week",
+    "fte",
+    "cost_per_week_eur",
+    "cost_per_answered_eur",
+)
+# (key, Dutch label, unit word, lower is better)
+KPI_ROWS: tuple[tuple[str, str, str, bool], ...] = tuple(
+    (key, labels.KPIS[key].label, labels.KPIS[key].symbol, bool(labels.KPIS[key].lower_is_better))
+    for key in WHATIF_KPI_KEYS
 )
 
 
@@ -480,9 +486,20 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
     )
 
 
+def sla_targets(result: WhatIfResult) -> tuple[SlaTarget, ...]:
+    """The SLA targets of the what-if as run (the page's changes to limits and goals included)."""
+    # The targets are the profile's, the same under every coverage model; compiling resolves
+    # their limits to minutes and their clocks, as the run used them.
+    return _whatif_profile(result.inputs).compile(result.inputs.coverages[0]).sla_targets
+
+
 def kpi_rows(result: WhatIfResult) -> list[tuple[str, str, str, bool]]:
-    """The KPI rows of the comparison: the fixed ones plus one per SLA target."""
-    sla = [(f"sla_{n}_attainment", f"SLA {n}", "%", False) for n in result.sla_names]
+    """The KPI rows of the comparison: one per SLA target, then the fixed ones."""
+    targets = sla_targets(result)
+    sla = []
+    for name in result.sla_names:
+        entry = labels.kpi(f"sla_{name}_attainment", targets)
+        sla.append((f"sla_{name}_attainment", entry.label, entry.symbol, False))
     return [*sla, *KPI_ROWS]
 
 
@@ -528,17 +545,8 @@ def hourly_csv(result: WhatIfResult) -> str:
     return str(frame.to_csv(index=False))
 
 
-# Coverage models as users read them; a name not listed here is shown as it is.
-COVERAGE_LABELS = {
-    "24-7": "24/7",
-    "business-hours": "kantooruren",
-    "extended-hours": "ruime openingstijden",
-}
-
-
-def coverage_label(coverage: str) -> str:
-    """A coverage model's Dutch name for labels, legends and headings ("24-7" -> "24/7")."""
-    return COVERAGE_LABELS.get(coverage, coverage)
+COVERAGE_LABELS = labels.COVERAGE_LABELS  # coverage models as users read them
+coverage_label = labels.coverage_label
 
 
 def days_label(days: Sequence[str]) -> str:

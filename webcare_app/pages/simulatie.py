@@ -15,6 +15,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from presentation import labels
 from sim import nl
 from webcare_app import charts, render, services
 from webcare_app.state import init_state, sizing, whatif
@@ -112,7 +113,7 @@ with st.expander("Medewerkers per dienst"):
 sla: list[tuple[str, float, float]] = []
 with st.expander("Servicedoelen (SLA)"):
     for name, metric, within_min, goal in overview.sla:
-        kind = "eerste reactie" if metric == "first_response" else "oplossing"
+        kind = labels.SLA_METRIC_LABELS.get(metric, metric)
         c1, c2 = st.columns(2)
         with c1:
             hours = st.number_input(
@@ -223,7 +224,13 @@ st.altair_chart(charts.wait_distribution(_labelled(result.waits)), width="stretc
 
 if result.sla_names:
     st.subheader("Servicedoel gehaald, per uur van de week")
-    target = st.selectbox("Servicedoel", result.sla_names, key="whatif_target")
+    promises = {t.name: labels.sla_label(t) for t in services.sla_targets(result)}
+    target = st.selectbox(
+        "Servicedoel",
+        result.sla_names,
+        format_func=lambda name: promises.get(name, name),
+        key="whatif_target",
+    )
     st.altair_chart(charts.attainment_week(_labelled(result.attainment), target), width="stretch")
 
 st.subheader("Kosten")
