@@ -141,10 +141,12 @@ def test_template_errors_name_file_template_and_field(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_templates(tmp_path)
     message = str(info.value)
-    assert "shop.yaml, template 'kapot' (#1), field 'channel'" in message
+    assert "shop.yaml, template 'kapot' (#1), veld 'channel'" in message
     assert "'tiktok'" in message
     fixed = (tmp_path / "shop.yaml").read_text(encoding="utf-8").replace("tiktok", "x")
     (tmp_path / "shop.yaml").write_text(fixed, encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load_templates(tmp_path)
-    assert "uses slot {pakketje}, which is neither built in nor in choices" in str(info.value)
+    assert "gebruikt het vak {pakketje}, dat niet ingebouwd is en niet onder choices staat" in str(
+        info.value
+    )

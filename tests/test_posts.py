@@ -78,15 +78,15 @@ def test_valid_file_loads(tmp_path: Path) -> None:
 def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
     write(tmp_path, "bank.yaml", VALID_POST + "  notes: een: twee\n")
     message = load_error(tmp_path)
-    assert message.startswith("bank.yaml, line 15, column 13: YAML syntax error")
-    assert "expected valid YAML" in message
+    assert message.startswith("bank.yaml: YAML-fout op regel 15, kolom 13")
+    assert "verwacht geldige YAML" in message
 
 
 def test_unclosed_quote_names_where_it_started(tmp_path: Path) -> None:
     write(tmp_path, "bank.yaml", VALID_POST + '  notes: "niet gesloten\n  tags: [a]\n')
     message = load_error(tmp_path)
-    assert "bank.yaml, line 17" in message
-    assert "started at line 15" in message
+    assert "bank.yaml: YAML-fout op regel 17" in message
+    assert "begonnen op regel 15" in message
 
 
 def test_wrong_field_type_names_post_field_value_and_expectation(tmp_path: Path) -> None:
@@ -96,15 +96,15 @@ def test_wrong_field_type_names_post_field_value_and_expectation(tmp_path: Path)
     assert "'test-001'" in message
     assert "author.reach" in message
     assert "'veel'" in message
-    assert "expected a valid integer" in message
-    assert "line 7" in message  # the author line, not the start of the post
+    assert "verwacht een geheel getal" in message
+    assert "regel 7" in message  # the author line, not the start of the post
     assert "Traceback" not in message and "pydantic" not in message
 
 
 def test_unknown_channel_lists_the_allowed_channels(tmp_path: Path) -> None:
     write(tmp_path, "webshop.yaml", VALID_POST.replace("channel: x", "channel: tiktok"))
     message = load_error(tmp_path)
-    assert "field 'channel'" in message
+    assert "veld 'channel'" in message
     assert "'tiktok'" in message
     for channel in ("'x'", "'whatsapp'", "'messenger'", "'reviews'"):
         assert channel in message
@@ -120,23 +120,26 @@ def test_unknown_and_missing_fields_are_reported_one_line_each(tmp_path: Path) -
     error = info.value
     assert len(error.problems) == 4
     text = str(error)
-    assert "field 'soort': unknown field; expected one of id, org, brand" in text
-    assert "field 'kind': missing" in text
-    assert "field 'expected_decison': unknown field" in text
-    assert "field 'expected_decision': missing" in text
+    assert "veld 'soort': onbekend veld 'soort'; toegestaan zijn: id, org, brand" in text
+    assert "veld 'kind': verplicht veld ontbreekt" in text
+    assert "veld 'expected_decison': onbekend veld" in text
+    assert "veld 'expected_decision': verplicht veld ontbreekt" in text
 
 
 def test_nested_unknown_field_names_the_nested_fields(tmp_path: Path) -> None:
     write(tmp_path, "webshop.yaml", VALID_POST.replace("reach: 120", "followers: 120"))
     message = load_error(tmp_path)
-    assert "field 'author.followers': unknown field; expected one of name, handle, reach" in message
+    assert (
+        "veld 'author.followers': onbekend veld 'followers'; toegestaan zijn: name, handle, reach"
+        in message
+    )
 
 
 def test_key_point_field_path_has_indices(tmp_path: Path) -> None:
     write(tmp_path, "webshop.yaml", VALID_POST.replace('any: ["morgen", "vandaag"]', "any: []"))
     message = load_error(tmp_path)
     assert "key_points[0].any" in message
-    assert "at least 1 item" in message
+    assert "verwacht minstens 1 elementen, gevonden 0" in message
 
 
 def test_invalid_key_point_regex_is_reported(tmp_path: Path) -> None:
@@ -144,14 +147,14 @@ def test_invalid_key_point_regex_is_reported(tmp_path: Path) -> None:
     message = load_error(tmp_path)
     assert "key_points[0].any[1]" in message
     assert "'(vandaag'" in message
-    assert "regular expression" in message
+    assert "geen geldige reguliere expressie" in message
 
 
 def test_duplicate_id_across_files_names_both_files(tmp_path: Path) -> None:
     write(tmp_path, "bank.yaml", VALID_POST)
     write(tmp_path, "webshop.yaml", VALID_POST)
     message = load_error(tmp_path)
-    assert "duplicate post id 'test-001'" in message
+    assert "post-id 'test-001' staat al op bank.yaml" in message
     assert "bank.yaml" in message and "webshop.yaml" in message
 
 
@@ -159,15 +162,21 @@ def test_duplicate_key_within_a_post_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "webshop.yaml", VALID_POST + "  channel: facebook\n")
     message = load_error(tmp_path)
     assert "webshop.yaml" in message
-    assert "duplicate key 'channel'" in message
+    assert "de sleutel 'channel' staat twee keer in hetzelfde blok" in message
 
 
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("", "got an empty document; expected a list of posts"),
-        ("id: x\norg: bank\n", "got a mapping; expected a list of posts"),
-        ("- just a string\n", "post #1 (no id): got str 'just a string'; expected a mapping"),
+        ("", "het bestand bevat een leeg document; verwacht een lijst van posts"),
+        (
+            "id: x\norg: bank\n",
+            "het bestand bevat een blok met velden; verwacht een lijst van posts",
+        ),
+        (
+            "- just a string\n",
+            "post #1 (zonder id): dit is tekst 'just a string'; verwacht een blok met de velden",
+        ),
     ],
 )
 def test_wrong_document_shape(tmp_path: Path, content: str, expected: str) -> None:
@@ -184,13 +193,13 @@ def test_problems_from_several_files_are_reported_together(tmp_path: Path) -> No
 
 
 def test_missing_directory(tmp_path: Path) -> None:
-    assert "scenario directory not found" in load_error(tmp_path / "nope")
+    assert "map niet gevonden" in load_error(tmp_path / "nope")
 
 
 def test_lookup_errors_are_clear() -> None:
-    with pytest.raises(UnknownPostError, match="no scenario post with id 'bestaat-niet'"):
+    with pytest.raises(UnknownPostError, match="geen scenariopost met id 'bestaat-niet'"):
         get_post("bestaat-niet")
-    with pytest.raises(ScenarioError, match="unknown organisation type 'zoo'; expected one of"):
+    with pytest.raises(ScenarioError, match="onbekend organisatietype 'zoo'; verwacht een van"):
         posts_by_org("zoo")
 
 

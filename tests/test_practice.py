@@ -277,10 +277,15 @@ def test_bad_results_are_refused_with_the_field_named(db: Database) -> None:
     service = PracticeService(db, [make_post()], np.random.default_rng(0))
     trainee = service.get_or_create_trainee("Sanne", "library")
     bad_score = make_result() | {"score": 140}
-    with pytest.raises(PracticeInputError, match=r"result\.score: got 140"):
+    with pytest.raises(
+        PracticeInputError,
+        match=r"result\.score: waarde 140 is ongeldig; verwacht een getal van hoogstens 100",
+    ):
         service.record_attempt(trainee, make_post(), "public", "x", bad_score)
     no_verdict = make_result() | {"decision": {"expected": "public"}}
-    with pytest.raises(PracticeInputError, match=r"result\.decision\.correct: got nothing"):
+    with pytest.raises(
+        PracticeInputError, match=r"result\.decision\.correct: verplicht veld ontbreekt"
+    ):
         service.record_attempt(trainee, make_post(), "public", "x", no_verdict)
     with pytest.raises(PracticeInputError, match="decision: got 'maybe'"):
         service.record_attempt(trainee, make_post(), "maybe", "x", make_result())

@@ -73,9 +73,9 @@ def test_a_good_rule_file_loads_and_runs(tmp_path: Path) -> None:
             GOOD.format(id="t").replace("kind: existence", "kind: magic"),
             ["kind", "'magic'", "existence"],
         ),
-        (GOOD.format(id="t").replace("kind: existence\n", ""), ["kind", "missing"]),
-        (GOOD.format(id="t").replace('fail: ["foo"]\n', ""), ["fail", "no value", "required"]),
-        (GOOD.format(id="t").replace('pass: ["bar"]', "pass: []"), ["pass", "[]", "at least 1"]),
+        (GOOD.format(id="t").replace("kind: existence\n", ""), ["kind", "ontbreekt"]),
+        (GOOD.format(id="t").replace('fail: ["foo"]\n', ""), ["fail", "verplicht veld ontbreekt"]),
+        (GOOD.format(id="t").replace('pass: ["bar"]', "pass: []"), ["pass", "[]", "minstens 1"]),
         (
             GOOD.format(id="t").replace("tokens: [foo]", "patterns: ['(unclosed']"),
             ["patterns", "(unclosed", "regular expression"],
@@ -83,15 +83,15 @@ def test_a_good_rule_file_loads_and_runs(tmp_path: Path) -> None:
         (GOOD.format(id="t").replace("{match}", "{woord}"), ["message", "woord", "allowed"]),
         (
             GOOD.format(id="t").replace("tokens: [foo]", "tokenz: [foo]"),
-            ["field 'tokenz'", "no such field"],
+            ["veld 'tokenz'", "onbekend veld", "tokens"],
         ),
         (GOOD.format(id="other"), ["id", "'other'", "'t'"]),
         (
             GOOD.format(id="t").replace('title: "Testregel"\n', ""),
-            ["field 'title'", "no value", "required"],
+            ["veld 'title'", "verplicht veld ontbreekt"],
         ),
-        ("id: t\nkind: [unclosed\n", ["not valid YAML", "line"]),
-        ("- just\n- a list\n", ["list", "mapping"]),
+        ("id: t\nkind: [unclosed\n", ["YAML-fout", "regel"]),
+        ("- just\n- a list\n", ["een lijst", "verwacht een blok"]),
     ],
 )
 def test_broken_rule_files_get_clear_errors(tmp_path: Path, text: str, needles: list[str]) -> None:
@@ -107,12 +107,12 @@ def test_broken_rule_files_get_clear_errors(tmp_path: Path, text: str, needles: 
 def test_a_broken_file_in_a_folder_is_named(tmp_path: Path) -> None:
     _write(tmp_path, "good", GOOD.format(id="good"))
     _write(tmp_path, "bad", GOOD.format(id="bad").replace("level: warning", "level: loud"))
-    with pytest.raises(RuleFileError, match=r"bad\.yaml: field 'level': got 'loud'"):
+    with pytest.raises(RuleFileError, match=r"bad\.yaml: veld 'level': waarde 'loud' is ongeldig"):
         load_rules_from(tmp_path)
 
 
 def test_missing_folder_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(RuleFileError, match="not a directory"):
+    with pytest.raises(RuleFileError, match="geen map"):
         load_rules_from(tmp_path / "nope")
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from faker import Faker
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from datafiles import DataFileError, FieldProblem, dotted_path, field_problems, load_yaml, read_text
 from trainer.posts import (
     CLOSED_CHANNELS,
     Author,
@@ -39,6 +39,7 @@ from trainer.posts import (
 from trainer.scenarios import ScenarioError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "templates"
+MAX_TEMPLATE_FILE_BYTES = 1_000_000  # 1 MB per file; a shipped one is a few kB
 SLOT_RE = re.compile(r"\{(\w+)\}")
 FAKER_SEED_BOUND = 2**32  # Faker seeds are drawn from [0, 2**32)
 DAYS_RANGE = (2, 15)  # days waited, drawn from [2, 15)
@@ -108,16 +109,16 @@ class Template(_Strict):
             for slot in SLOT_RE.findall(getattr(self, field)):
                 if slot not in known:
                     raise ValueError(
-                        f"{field} uses slot {{{slot}}}, which is neither built in nor in choices; "
-                        f"expected one of {', '.join(sorted(known))}"
+                        f"{field} gebruikt het vak {{{slot}}}, dat niet ingebouwd is en niet "
+                        f"onder choices staat; verwacht een van: {', '.join(sorted(known))}"
                     )
         for slot, options in self.choices.items():
             if not options:
-                raise ValueError(f"choices.{slot} is empty; expected at least one option")
+                raise ValueError(f"choices.{slot} is leeg; verwacht minstens één keuze")
         low, high = self.reach
         if not 0 <= low <= high:
             raise ValueError(
-                f"reach {list(self.reach)}: expected [low, high] with 0 <= low <= high"
+                f"reach {list(self.reach)}: verwacht [laag, hoog] met 0 <= laag <= hoog"
             )
         return self
 
@@ -144,7 +145,7 @@ def generate_posts(rng: np.random.Generator, n: int, org: OrgType | None = None)
         raise ValueError(f"n: got {n}; expected a count of posts, 0 or more")
     pool = [(b, t) for b, t in _default_templates() if org is None or t.org == org]
     if not pool:
-        raise ScenarioError([f"no post templates for organisation type {org!r}"])
+        raise ScenarioError([f"geen posttemplates voor organisatietype {org!r}"])
     fake = Faker("nl_NL")
     fake.seed_instance(int(rng.integers(FAKER_SEED_BOUND)))
     posts = []
@@ -166,28 +167,31 @@ def _default_templates() -> tuple[tuple[Brand, Template], ...]:
 
 def _load_templates(directory: Path) -> list[tuple[Brand, Template]]:
     if not directory.is_dir():
-        raise ScenarioError([f"{directory}: template directory not found"])
+        raise ScenarioError(
+            [f"{directory}: map niet gevonden; verwacht een map met templatebestanden (*.yaml)"]
+        )
     found: list[tuple[Brand, Template]] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f", line {mark.line + 1}" if mark else ""
-            problems.append(f"{path.name}{where}: YAML syntax error ({exc}); expected valid YAML")
+            data = load_yaml(read_text(path, max_bytes=MAX_TEMPLATE_FILE_BYTES).text, path)
+        except DataFileError as exc:
+            problems.append(f"{path.name}: {exc.message}")
             continue
         try:
             parsed = TemplateFile.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_template_problem(path, data, error) for error in exc.errors())
+            problems.extend(
+                _template_problem(path, data, problem)
+                for problem in field_problems(exc, TemplateFile)
+            )
             continue
         for template in parsed.templates:
             if template.id in seen:
                 problems.append(
-                    f"{path.name}: duplicate template id {template.id!r}, already in "
-                    f"{seen[template.id]}; expected unique ids"
+                    f"{path.name}: template-id {template.id!r} staat al in "
+                    f"{seen[template.id]}; verwacht unieke ids"
                 )
             seen[template.id] = path.name
             found.append((parsed.brand, template))
@@ -196,17 +200,16 @@ def _load_templates(directory: Path) -> list[tuple[Brand, Template]]:
     return found
 
 
-def _template_problem(path: Path, data: Any, error: Any) -> str:
-    loc = list(error["loc"])
+def _template_problem(path: Path, data: Any, problem: FieldProblem) -> str:
+    loc = list(problem.loc)
     where = ""
     if len(loc) >= 2 and loc[0] == "templates" and isinstance(loc[1], int):
         item = data["templates"][loc[1]] if isinstance(data, dict) else None
         name = item.get("id") if isinstance(item, dict) else None
         where = f", template {name!r} (#{loc[1] + 1})" if name else f", template #{loc[1] + 1}"
         loc = loc[2:]
-    field = ".".join(str(part) for part in loc) or "(template)"
-    got = "" if error["type"] == "missing" else f" (got {error.get('input')!r:.60})"
-    return f"{path.name}{where}, field {field!r}: {error['msg']}{got}"
+    field = dotted_path(loc) or "(template)"
+    return f"{path.name}{where}, veld {field!r}: {problem.message}"
 
 
 def _handle(first: str, last: str, rng: np.random.Generator) -> str:

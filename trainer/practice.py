@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from datafiles import field_problems
 from trainer.posts import CLOSED_CHANNELS, DecisionChoice, OrgType, Post
 from trainer.rules import FIXED_RULE_IDS
 from trainer.storage import (
@@ -157,12 +158,10 @@ def _parse_result(result: Mapping[str, Any]) -> _Result:
     try:
         return _Result.model_validate(result)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(x) for x in ("result", *err["loc"]))
-        got = "nothing" if err["type"] == "missing" else repr(err.get("input"))
+        problem = field_problems(exc, _Result)[0]
+        where = ".".join(str(x) for x in ("result", *problem.loc))
         raise PracticeInputError(
-            f"{where}: got {got}, expected {err['msg'].lower()} "
-            "(the scorer's result: decision, alerts, score)"
+            f"{where}: {problem.message} (het resultaat van de scorer: decision, alerts, score)"
         ) from None
 
 

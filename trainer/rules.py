@@ -10,8 +10,9 @@ A rule may carry extra checks under ``also`` (each with its own kind, message an
 for rules that catch more than one pattern, such as emoji overuse and laughter in a reply to a
 complaint.
 
-Bad rule files raise ``RuleFileError`` naming the file, the field, the bad value and what was
-expected.
+Rule files are read through ``datafiles`` (any common encoding, at most
+``MAX_RULE_FILE_BYTES``, YAML without duplicate keys or alias bombs). Bad rule files raise
+``RuleFileError`` naming the file, the field, the bad value and what was expected, in Dutch.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from datafiles import DataFileError, describe_kind, field_problems, load_yaml, read_text, show_value
 from trainer.posts import Channel, DecisionChoice, Kind, OrgType, Platform
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "rules"
+MAX_RULE_FILE_BYTES = 1_000_000  # 1 MB; a shipped rule file is a few kB
 
 Level = Literal["error", "warning", "suggestion"]
 AddressForm = Literal["informal", "formal"]
@@ -334,34 +336,21 @@ def _describe(loc: tuple[int | str, ...]) -> str:
     return text.lstrip(".") or "(top level)"
 
 
-def _expected(msg: str) -> str:
-    """Pydantic's wording turned into "what was expected"."""
-    for prefix, replacement in (
-        ("Input should be ", "one of " if " or " in msg else ""),
-        ("Value error, ", ""),
-    ):
-        if msg.startswith(prefix):
-            msg = replacement + msg[len(prefix) :]
-    return {
-        "Field required": "a value (the field is required)",
-        "Extra inputs are not permitted": "no such field here (unknown or misspelled key)",
-    }.get(msg, msg)
-
-
 def parse_rule(data: Any, path: Path | str) -> Rule:
     """Validate one rule's YAML data; ``path`` is only used in error messages."""
     if not isinstance(data, dict):
         raise RuleFileError(
-            f"{path}: got {type(data).__name__}, expected a mapping with id, title, kind, level, "
-            "message, explanation, source and fixtures"
+            f"{path}: het bestand bevat {describe_kind(data)}; verwacht een blok met id, title, "
+            "kind, level, message, explanation, source en fixtures"
         )
     # The file is flat (Vale-style): kind-specific keys sit beside the common ones.
     check = {k: v for k, v in data.items() if k not in _RULE_KEYS}
     if "kind" not in check:
-        raise RuleFileError(f"{path}: field 'kind' is missing, expected one of {_kinds()}")
+        raise RuleFileError(f"{path}: veld 'kind' ontbreekt; verwacht een van: {_kinds()}")
     if check["kind"] not in _kinds():
         raise RuleFileError(
-            f"{path}: field 'kind': got {check['kind']!r}, expected one of {_kinds()}"
+            f"{path}: veld 'kind': waarde {show_value(check['kind'])} is ongeldig; verwacht een "
+            f"van: {_kinds()}"
         )
     shaped = {k: v for k, v in data.items() if k in _RULE_KEYS - {"pass", "fail"}}
     shaped["check"] = check
@@ -370,16 +359,8 @@ def parse_rule(data: Any, path: Path | str) -> Rule:
     try:
         return Rule.model_validate(shaped)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = err["loc"]
-        field = _describe(loc)
-        value = err.get("input")
-        shown = "no value" if err["type"] == "missing" else repr(value)
-        if err["type"] != "missing" and isinstance(value, dict | list) and len(shown) > 80:
-            shown = shown[:77] + "..."
-        raise RuleFileError(
-            f"{path}: field '{field}': got {shown}, expected {_expected(err['msg'])}"
-        ) from None
+        problem = field_problems(exc, Rule)[0]
+        raise RuleFileError(f"{path}: veld '{_describe(problem.loc)}': {problem.message}") from None
 
 
 def _kinds() -> str:
@@ -389,19 +370,14 @@ def _kinds() -> str:
 def load_rule(path: Path) -> Rule:
     """Load and validate one rule file; its ``id`` must match the file name."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise RuleFileError(
-            f"{path}: not valid YAML{where}, expected one rule as a mapping"
-        ) from None
-    except OSError as exc:
-        raise RuleFileError(f"{path}: cannot be read ({exc.strerror})") from None
+        data = load_yaml(read_text(path, max_bytes=MAX_RULE_FILE_BYTES).text, path)
+    except DataFileError as exc:
+        raise RuleFileError(f"{path}: {exc.message}") from None
     rule = parse_rule(data, path)
     if rule.id != path.stem:
         raise RuleFileError(
-            f"{path}: field 'id': got {rule.id!r}, expected {path.stem!r} (the file name)"
+            f"{path}: veld 'id': waarde {rule.id!r} is ongeldig; verwacht {path.stem!r} "
+            "(de bestandsnaam)"
         )
     return rule
 
@@ -409,7 +385,7 @@ def load_rule(path: Path) -> Rule:
 def load_rules_from(directory: Path) -> tuple[Rule, ...]:
     """All rules in ``directory`` (``*.yaml``), sorted by id."""
     if not directory.is_dir():
-        raise RuleFileError(f"{directory}: not a directory, expected a folder of rule files")
+        raise RuleFileError(f"{directory}: geen map; verwacht een map met regelbestanden")
     rules = tuple(load_rule(p) for p in sorted(directory.glob("*.yaml")))
     return tuple(sorted(rules, key=lambda r: r.id))
 

@@ -1,0 +1,392 @@
+"""The profile schema: every section a manager may write, as frozen pydantic models.
+
+``Profile`` is one organisation's webcare as validated from its file: volume and when it
+arrives, channels, kinds of message, conversations, reach, coverage models (shift plans),
+service-level targets, business hours, back office, priorities, incidents and costs. Unknown
+keys are refused (a misspelt key must not be silently ignored). ``Profile.compile`` hands the
+profile to ``sim.profile.compile``; the what-if helpers (``scaled``, ``with_agents``, ...) make
+changed copies without touching the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from sim import spec
+from sim.profile.compile import compile_spec
+from sim.profile.fields import (
+    MAX_MENTIONS_PER_WEEK,
+    WEEKDAYS,
+    ChannelName,
+    KindName,
+    Minutes,
+    ProfileError,
+    Share,
+    Sources,
+    Time,
+    Weekday,
+    Window,
+    _expand_days,
+    _parse_fraction,
+    _parse_window,
+)
+
+
+class _Model(BaseModel):
+    # allow_inf_nan=False: a YAML .inf or .nan is never a usable volume, time or share.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class DurationModel(_Model):
+    kind: spec.DistributionKind = "lognormal"
+    mean_min: float = Field(gt=0)
+    cv: float = Field(default=1.0, ge=0)
+
+    def to_spec(self, factor: float = 1.0) -> spec.Duration:
+        return spec.Duration(self.kind, self.mean_min * factor, self.cv)
+
+
+class DayWeights(_Model):
+    mon: float = Field(ge=0)
+    tue: float = Field(ge=0)
+    wed: float = Field(ge=0)
+    thu: float = Field(ge=0)
+    fri: float = Field(ge=0)
+    sat: float = Field(ge=0)
+    sun: float = Field(ge=0)
+
+
+class Volume(_Model):
+    """Mentions per week, and when they arrive: 168 weights, or day weights × hour weights."""
+
+    mentions_per_week: float = Field(gt=0, le=MAX_MENTIONS_PER_WEEK)
+    weekly_weights: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, min_length=spec.HOURS_PER_WEEK, max_length=spec.HOURS_PER_WEEK
+    )
+    day_weights: DayWeights | None = None
+    hour_weights: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, min_length=24, max_length=24
+    )
+    sources: Sources = None
+
+    def weights(self) -> np.ndarray:
+        """168 weights over the hours of the week, summing to 1."""
+        if self.weekly_weights is not None:
+            raw = np.asarray(self.weekly_weights, dtype=float)
+        else:
+            days = (
+                np.ones(7)
+                if self.day_weights is None
+                else np.asarray([getattr(self.day_weights, d) for d in WEEKDAYS], dtype=float)
+            )
+            hours = np.ones(24) if self.hour_weights is None else np.asarray(self.hour_weights)
+            raw = np.outer(days, hours).ravel()
+        return raw / raw.sum()
+
+
+class Channel(_Model):
+    share: Share
+    public: bool
+    handling: DurationModel
+    no_reply_share: Share = 0.0
+    max_reply_chars: int | None = Field(default=None, gt=0)
+    sources: Sources = None
+
+
+class Kind(_Model):
+    share: Share
+    backoffice_share: Share = 0.0
+    sources: Sources = None
+
+
+class Conversation(_Model):
+    mean_turns: float = Field(default=1.0, ge=1.0)
+    customer_delay: DurationModel = DurationModel(kind="exponential", mean_min=30.0)
+    private_share: Share = 0.0
+    sources: Sources = None
+
+
+class Reach(_Model):
+    median_followers: float = Field(default=300.0, gt=0)
+    sigma: float = Field(default=1.5, ge=0)
+    high_reach_followers: float = Field(default=10_000.0, gt=0)
+    sources: Sources = None
+
+
+class Shift(_Model):
+    """Agents on duty on the given days from start to end; an end before the start runs past
+    midnight into the next day."""
+
+    name: str | None = None
+    days: Annotated[list[Weekday], BeforeValidator(_expand_days), Field(min_length=1)]
+    start: Time
+    end: Time
+    agents: int = Field(ge=0)
+
+
+class Coverage(_Model):
+    description: str = ""
+    shifts: list[Shift] = Field(min_length=1)
+    sources: Sources = None
+
+
+class Sla(_Model):
+    name: str = Field(min_length=1)
+    metric: Literal["first_response", "resolution"]
+    within: Minutes
+    goal: Share
+    clock: Literal["calendar", "business"] = "calendar"
+    sources: Sources = None
+
+
+class WeekHours(_Model):
+    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed)."""
+
+    mon: list[Window] = []
+    tue: list[Window] = []
+    wed: list[Window] = []
+    thu: list[Window] = []
+    fri: list[Window] = []
+    sat: list[Window] = []
+    sun: list[Window] = []
+    sources: Sources = None
+
+    def to_weekly(self) -> spec.Weekly:
+        windows: list[tuple[int, int]] = []
+        for day_index, day in enumerate(WEEKDAYS):
+            offset = day_index * spec.MINUTES_PER_DAY
+            for text in getattr(self, day):
+                start, end = _parse_window(text)
+                windows.append((offset + start, offset + end))
+        windows.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in windows:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return spec.Weekly(tuple(merged))
+
+
+class BackOffice(_Model):
+    work: DurationModel
+    hours: WeekHours | None = None  # default: the profile's business hours
+    sources: Sources = None
+
+
+class Priority(_Model):
+    priority: int
+    kind: KindName | None = None
+    public: bool | None = None
+    high_reach: bool | None = None
+    channel: ChannelName | None = None
+    sources: Sources = None
+
+
+class IncidentModel(_Model):
+    """An outage: from ``day`` ``at`` in simulated week ``week`` the volume is multiplied."""
+
+    week: int = Field(default=1, ge=1)
+    day: Weekday
+    at: Time
+    duration: Minutes
+    multiplier: float = Field(gt=0)
+    complaint_share: Share | None = None
+    sources: Sources = None
+
+
+class Costs(_Model):
+    hourly_eur: float = Field(default=40.0, ge=0)
+    night_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
+    weekend_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
+    night_start_hour: int = Field(default=22, ge=0, le=23)
+    night_end_hour: int = Field(default=7, ge=0, le=23)
+    shrinkage: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0, lt=1)
+    fte_hours_per_week: float = Field(default=36.0, gt=0)
+    sources: Sources = None
+
+
+class Profile(_Model):
+    """One organisation's webcare, as validated from its YAML file."""
+
+    name: str = Field(min_length=1)
+    title: str = ""
+    description: str = ""
+    # General notes, or notes per section for sections that are maps (channels, kinds, ...).
+    sources: dict[str, str | list[str]] | str | list[str] | None = None
+    volume: Volume
+    channels: dict[ChannelName, Channel] = Field(min_length=1)
+    kinds: dict[KindName, Kind] = Field(min_length=1)
+    conversation: Conversation = Conversation()
+    patience: DurationModel | None = None
+    reach: Reach = Reach()
+    coverages: dict[str, Coverage] = Field(min_length=1)
+    current_coverage: str
+    sla_targets: list[Sla] = []
+    business_hours: WeekHours | None = None
+    back_office: BackOffice | None = None
+    priority_rules: list[Priority] = []
+    default_priority: int = 10
+    incidents: list[IncidentModel] = []
+    costs: Costs = Costs()
+
+    @property
+    def coverage_names(self) -> list[str]:
+        return list(self.coverages)
+
+    def source_notes(self) -> dict[str, list[str]]:
+        """Where the figures come from, per section ("general" for the profile as a whole).
+
+        A section's own ``sources:`` and an entry under the top-level ``sources:`` map both count;
+        list-valued sections (coverages, SLA targets) collect the notes of their entries.
+        """
+        notes: dict[str, list[str]] = {}
+
+        def add(section: str, value: str | list[str] | None) -> None:
+            if value:
+                notes.setdefault(section, []).extend([value] if isinstance(value, str) else value)
+
+        if isinstance(self.sources, dict):
+            for key, value in self.sources.items():
+                add(key, value)
+        else:
+            add("general", self.sources)
+        for section in ("volume", "conversation", "reach", "business_hours", "back_office"):
+            add(section, getattr(getattr(self, section), "sources", None))
+        add("costs", self.costs.sources)
+        for key, ch in self.channels.items():
+            add("channels", ch.sources and [f"{key}: {n}" for n in _as_list(ch.sources)])
+        for key, kind in self.kinds.items():
+            add("kinds", kind.sources and [f"{key}: {n}" for n in _as_list(kind.sources)])
+        for name, cov in self.coverages.items():
+            add("coverages", cov.sources and [f"{name}: {n}" for n in _as_list(cov.sources)])
+        for sla in self.sla_targets:
+            add("sla_targets", sla.sources and [f"{sla.name}: {n}" for n in _as_list(sla.sources)])
+        for rule in self.priority_rules:
+            add("priority_rules", rule.sources)
+        for incident in self.incidents:
+            add("incidents", incident.sources)
+        return notes
+
+    def _known_coverage(self, name: str) -> None:
+        if name not in self.coverages:
+            raise ProfileError(
+                None,
+                f"onbekend dekkingsmodel {name!r}; bekend zijn: {', '.join(self.coverages)}",
+                path="coverages",
+                value=name,
+            )
+
+    def compile(self, coverage: str | None = None) -> spec.ModelSpec:
+        """The engine's model of this organisation under one coverage model (default: current)."""
+        name = self.current_coverage if coverage is None else coverage
+        self._known_coverage(name)
+        return compile_spec(self, name)
+
+    # --- what-if variants ----------------------------------------------------------------
+
+    def scaled(self, *, volume: float = 1.0, handle_time: float = 1.0) -> Profile:
+        """A copy with the weekly volume and every channel's mean handling time multiplied."""
+        if not (volume > 0 and handle_time > 0):
+            raise ValueError("scale factors must be positive")
+        new_volume = self.volume.model_copy(
+            update={"mentions_per_week": self.volume.mentions_per_week * volume}
+        )
+        new_channels = {
+            key: ch.model_copy(
+                update={
+                    "handling": ch.handling.model_copy(
+                        update={"mean_min": ch.handling.mean_min * handle_time}
+                    )
+                }
+            )
+            for key, ch in self.channels.items()
+        }
+        return self.model_copy(update={"volume": new_volume, "channels": new_channels})
+
+    def with_agents(
+        self,
+        coverage: str,
+        agents_by_shift: Mapping[str, int]
+        | Mapping[tuple[str, str], int]
+        | Mapping[str | tuple[str, str], int]
+        | Sequence[int],
+    ) -> Profile:
+        """A copy where the named coverage model's shifts have new agent counts.
+
+        ``agents_by_shift`` maps shift names (see ``shift_names``) to agents, or lists agents
+        for every shift in order. Shifts not named keep their agents.
+
+        It may also map blocks ``(shift name, weekday)`` (see ``shift_blocks``) to agents: then
+        every multi-day shift of the model is split into single-day shifts called
+        ``"<shift> <day>"`` (``"vroeg mon"``), each with its block's agents, so Monday can have
+        more staff than Friday. Blocks not named keep their shift's agents.
+        """
+        if isinstance(agents_by_shift, Mapping) and any(
+            isinstance(k, tuple) for k in agents_by_shift
+        ):
+            return self._with_block_agents(coverage, agents_by_shift)
+        self._known_coverage(coverage)
+        shifts = self.coverages[coverage].shifts
+        names = self.shift_names(coverage)
+        if isinstance(agents_by_shift, Mapping):
+            by_name: Mapping[Any, int] = agents_by_shift
+            unknown = [k for k in by_name if k not in names]
+            if unknown:
+                raise ValueError(f"unknown shifts {unknown}; known: {names}")
+            counts = [int(by_name.get(n, s.agents)) for n, s in zip(names, shifts, strict=True)]
+        else:
+            if len(agents_by_shift) != len(shifts):
+                raise ValueError(f"expected {len(shifts)} agent counts, got {len(agents_by_shift)}")
+            counts = [int(a) for a in agents_by_shift]
+        if any(c < 0 for c in counts):
+            raise ValueError("agent counts must be >= 0")
+        new_shifts = [
+            s.model_copy(update={"agents": c}) for s, c in zip(shifts, counts, strict=True)
+        ]
+        new_cov = self.coverages[coverage].model_copy(update={"shifts": new_shifts})
+        return self.model_copy(update={"coverages": {**self.coverages, coverage: new_cov}})
+
+    def _with_block_agents(self, coverage: str, agents: Mapping[Any, int]) -> Profile:
+        self._known_coverage(coverage)
+        blocks = self.shift_blocks(coverage)
+        names = self.shift_names(coverage)
+        unknown = [k for k in agents if k not in blocks and k not in names]
+        if unknown:
+            raise ValueError(f"unknown shift blocks {unknown}; known: {blocks}")
+        if any(int(a) < 0 for a in agents.values()):
+            raise ValueError("agent counts must be >= 0")
+        new_shifts = []
+        for name, shift in zip(names, self.coverages[coverage].shifts, strict=True):
+            whole = int(agents.get(name, shift.agents))
+            for day in shift.days:
+                count = int(agents.get((name, day), whole))
+                label = name if len(shift.days) == 1 else f"{name} {day}"
+                new_shifts.append(
+                    shift.model_copy(update={"name": label, "days": [day], "agents": count})
+                )
+        new_cov = self.coverages[coverage].model_copy(update={"shifts": new_shifts})
+        return self.model_copy(update={"coverages": {**self.coverages, coverage: new_cov}})
+
+    def shift_blocks(self, coverage: str) -> list[tuple[str, str]]:
+        """Staffing blocks of a coverage model: ``(shift name, weekday)`` for every day of every
+        shift, in the model's order (``("vroeg", "mon")``, ``("vroeg", "tue")``, ...)."""
+        names = self.shift_names(coverage)
+        shifts = self.coverages[coverage].shifts
+        return [(n, str(d)) for n, s in zip(names, shifts, strict=True) for d in s.days]
+
+    def with_coverage(self, name: str, coverage: Coverage) -> Profile:
+        """A copy with one coverage model added or replaced (e.g. a custom plan from sizing)."""
+        return self.model_copy(update={"coverages": {**self.coverages, name: coverage}})
+
+    def shift_names(self, coverage: str) -> list[str]:
+        """Shift names of a coverage model; unnamed shifts are called "shift-1", "shift-2"..."""
+        return [s.name or f"shift-{i + 1}" for i, s in enumerate(self.coverages[coverage].shifts)]
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
