@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from datafiles import DataFileError, read_text
 from trainer.nl import amount
 from trainer.posts import CLOSED_CHANNELS
 
@@ -86,6 +87,7 @@ DEFAULT_DECISION_CLOSED = "private"
 EXAMPLES_PER_RULE = 3
 WORST_REPLIES = 20
 EXCERPT_CONTEXT_CHARS = 30  # characters shown either side of an alert's span
+MAX_AUDIT_LOG_BYTES = 200_000_000  # 200 MB: years of replies; read whole, so bounded
 
 
 class AuditInputError(ValueError):
@@ -183,14 +185,6 @@ def map_columns(headers: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # older Excel exports
-
-
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -259,10 +253,11 @@ def _request(
 def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """The rows of the log as (line, {column: value}); raises AuditInputError (Dutch)."""
     try:
-        text = _read_text(path)
-    except OSError as exc:
+        # any common encoding: older Excel exports are Windows-1252, some tools write UTF-16
+        text = read_text(path, max_bytes=MAX_AUDIT_LOG_BYTES).text
+    except DataFileError as exc:
         raise AuditInputError(
-            f"Het bestand {path} kan niet worden gelezen ({exc.strerror or exc}). "
+            f"Het bestand {exc.file} kan niet worden gelezen: {exc.message}. "
             "Geef het pad naar een CSV-export van je webcaretool."
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
