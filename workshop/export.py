@@ -3,14 +3,17 @@
 After a knowledge-circle session the facilitator writes a short report for the network: which
 posts were discussed, how the group decided against the expected decision, which reply rules were
 broken most, and the answers that were put on the wall. ``summary_html`` gives that as a single
-self-contained HTML file (inline style, no scripts, no outside links), ready to mail or print;
+self-contained HTML file (inline style, no scripts, no outside links), ready to mail or print,
+rendered from the template ``presentation/templates/workshop_report.html.j2``;
 ``answers_csv`` gives every answer with its author for the facilitator's own analysis, in
 the words the app uses: decisions by their Dutch label ("Openbaar reageren") and broken rules by
 their Dutch title, next to the rule ids (``regel_ids``) for anyone who sorts or counts by rule.
 
-Two flavours of the same CSV: ``answers_csv`` is a standard comma-separated text for scripts and
-pandas (``WorkshopService.export_csv``); ``for_spreadsheet`` gives the bytes the facilitator
-downloads (``WorkshopService.export_spreadsheet``), made for Dutch Excel, which opens a
+Every function here takes the ``Report`` that ``WorkshopService.report`` returns (behind the
+PIN); the facilitator's page calls them for its two downloads, and from Python
+``answers_csv(service.report(code, pin))`` gives the CSV. Two flavours of the same CSV:
+``answers_csv`` is a standard comma-separated text for scripts and pandas; ``for_spreadsheet``
+gives the bytes the facilitator downloads, made for Dutch Excel, which opens a
 double-clicked CSV with its own list separator, the semicolon (the comma is its decimal sign),
 and reads UTF-8 (the é of "Privé") only when the file starts with a byte-order mark.
 The time an answer came in (``ingestuurd``) is Dutch local time (Europe/Amsterdam: CET in
@@ -18,7 +21,8 @@ winter, CEST in summer) written as "2025-05-20 21:30:00", which Excel reads as a
 an ISO timestamp with an offset ("…T19:30:00+00:00") stays text there, and UTC is an hour or two
 off the clock on the wall during the session.
 
-Participant text is untrusted: display names and replies are HTML-escaped in the report, so
+Participant text is untrusted: display names and replies are HTML-escaped in the report (the
+template environment autoescapes everything), so
 ``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
 stays literal text because nothing here renders Markdown. In the CSV, a cell that starts with
 ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe so a
@@ -30,15 +34,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
+from presentation.html import render
 from trainer.nl import amount
 from trainer.posts import CHANNEL_LABELS, DECISION_LABELS
 from trainer.rules import rule_title
-from trainer.workshop import Report
+from workshop.records import PostStats, Report, RuleCount
 
 CSV_COLUMNS = (
     "workshop",
@@ -61,6 +65,9 @@ SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CS
 SPREADSHEET_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # the sessions are Dutch, and so is the clock
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # no "T", no offset: Excel reads it as a date and time
+REPORT_DATE_FORMAT = "%d-%m-%Y %H:%M"  # the report's "20-05-2025 21:30"
+REPORT_TEMPLATE = "workshop_report.html.j2"
+SPREAD_DECISIONS = ("public", "private", "none")  # the columns of a post's decision table
 
 
 def safe_cell(value: str) -> str:
@@ -82,7 +89,7 @@ def local_time(moment: datetime) -> str:
 
 def _report_date(moment: datetime) -> str:
     """When the workshop began, as a Dutch reader of the report writes it: "20-05-2025 21:30"."""
-    return _dutch_clock(moment).strftime("%d-%m-%Y %H:%M")
+    return _dutch_clock(moment).strftime(REPORT_DATE_FORMAT)
 
 
 def channel_label(channel: str) -> str:
@@ -133,26 +140,53 @@ def for_spreadsheet(report: Report) -> bytes:
     return answers_csv(report, delimiter=SPREADSHEET_DELIMITER).encode(SPREADSHEET_ENCODING)
 
 
-_STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#1d1d1f;line-height:1.45}
-h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;
-text-align:left;vertical-align:top}th{background:#f2f2f2}
-.post{white-space:pre-wrap;background:#f7f7f9;border-left:4px solid #888;padding:.5rem .75rem}
-.reply{white-space:pre-wrap;background:#fffbea;border-left:4px solid #d9a400;padding:.5rem .75rem;
-margin:.5rem 0}.muted{color:#666}
-"""
+@dataclass(frozen=True)
+class RuleLine:
+    """A rule broken in the session or on one post, as the report lists it."""
+
+    title: str  # the rule's Dutch title
+    answers: int
+    share: str  # of the answers with a written reply, "25%"
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+@dataclass(frozen=True)
+class PostSection:
+    """One post of the session as the report shows it: the post, how the group decided, the
+    rules broken most, the model answer and the answers revealed on the wall (no names)."""
+
+    number: int  # 1-based
+    channel: str
+    brand: str
+    author: str
+    text: str
+    expected: str  # the expected decision's Dutch label
+    given: str  # "3 antwoorden, 2 met de juiste beslissing; gemiddelde score 71."
+    spread: tuple[int, ...]  # answers per decision, in SPREAD_DECISIONS order
+    rules: tuple[RuleLine, ...]
+    model_answer: str | None
+    discussed: tuple[tuple[str, str], ...]  # (decision label, reply) revealed on the wall
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True)
+class RankLine:
+    place: int
+    name: str
+    total_score: str
+    answered: int
+
+
+def _rule_lines(counts: tuple[RuleCount, ...]) -> tuple[RuleLine, ...]:
+    return tuple(RuleLine(rule_title(r.rule), r.answers, f"{r.share:.0%}") for r in counts)
+
+
+def _given(stats: PostStats) -> str:
+    if stats.mean_score is None:
+        return "nog geen antwoorden."
+    return (
+        f"{amount(stats.answers, 'antwoord', 'antwoorden')}, "
+        f"{stats.correct} met de juiste beslissing; "
+        f"gemiddelde score {stats.mean_score:.0f}."
+    )
 
 
 def summary_html(report: Report) -> str:
@@ -162,78 +196,41 @@ def summary_html(report: Report) -> str:
     revealed: dict[int, list[tuple[str, str]]] = {}
     for a in report.answers:
         if a.revealed:
-            revealed.setdefault(a.position, []).append((a.decision, a.reply))
-
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="nl"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(info.title)}: verslag</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{_e(info.title)}</h1>",
-        '<p class="muted">Workshop '
-        f"{_e(info.code)}, {_e(_report_date(info.created_at))}; "
-        f"{amount(len(board.participants), 'deelnemer', 'deelnemers')}, "
-        f"{amount(info.post_count, 'bericht', 'berichten')}, "
-        f"{amount(len(report.answers), 'antwoord', 'antwoorden')}.</p>",
-    ]
-    if board.rules:
-        parts.append("<h2>Vaakst overtreden regels</h2>")
-        parts.append(
-            _table(
-                ("regel", "antwoorden", "aandeel"),
-                ((rule_title(r.rule), r.answers, f"{r.share:.0%}") for r in board.rules),
-            )
+            revealed.setdefault(a.position, []).append((decision_label(a.decision), a.reply))
+    posts = tuple(
+        PostSection(
+            number=stats.position + 1,
+            channel=channel_label(stats.post.channel),
+            brand=stats.post.brand.name,
+            author=stats.post.author.name,
+            text=stats.post.text,
+            expected=decision_label(stats.expected),
+            given=_given(stats),
+            spread=(stats.public, stats.private, stats.none),
+            rules=_rule_lines(stats.rules),
+            model_answer=stats.post.model_answer or None,
+            discussed=tuple(revealed.get(stats.position, [])),
         )
-    for stats in board.posts:
-        post = stats.post
-        parts.append(
-            f"<h2>Bericht {stats.position + 1}: {_e(channel_label(post.channel))}"
-            f" · over {_e(post.brand.name)}</h2>"
-        )
-        parts.append(f'<div class="post">{_e(post.author.name)}: {_e(post.text)}</div>')
-        if stats.mean_score is None:
-            given = "nog geen antwoorden."
-        else:
-            given = (
-                f"{amount(stats.answers, 'antwoord', 'antwoorden')}, "
-                f"{stats.correct} met de juiste beslissing; "
-                f"gemiddelde score {stats.mean_score:.0f}."
-            )
-        parts.append(
-            f"<p>Verwacht: <strong>{_e(decision_label(stats.expected))}</strong>. {given}</p>"
-        )
-        parts.append(
-            _table(
-                tuple(decision_label(d) for d in ("public", "private", "none")),
-                [(stats.public, stats.private, stats.none)],
-            )
-        )
-        if stats.rules:
-            parts.append(
-                "<p>Vaakst overtreden: "
-                + ", ".join(f"{_e(rule_title(r.rule))} ({r.answers}×)" for r in stats.rules)
-                + "</p>"
-            )
-        if post.model_answer:
-            parts.append(f'<p>Modelantwoord:</p><div class="reply">{_e(post.model_answer)}</div>')
-        shown = revealed.get(stats.position, [])
-        if shown:
-            parts.append("<p>Besproken antwoorden (anoniem):</p>")
-            parts.extend(
-                f'<div class="reply"><span class="muted">'
-                f"{_e(decision_label(decision))}</span>\n{_e(reply)}</div>"
-                for decision, reply in shown
-            )
+        for stats in board.posts
+    )
+    leaderboard = None
     if board.leaderboard is not None:
-        parts.append("<h2>Ranglijst</h2>")
-        parts.append(
-            _table(
-                ("#", "naam", "totaalscore", "beantwoord"),
-                (
-                    (k + 1, r.display_name, f"{r.total_score:.0f}", r.answered)
-                    for k, r in enumerate(board.leaderboard)
-                ),
-            )
+        leaderboard = tuple(
+            RankLine(k + 1, r.display_name, f"{r.total_score:.0f}", r.answered)
+            for k, r in enumerate(board.leaderboard)
         )
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return render(
+        REPORT_TEMPLATE,
+        title=info.title,
+        code=info.code,
+        began=_report_date(info.created_at),
+        counts=(
+            f"{amount(len(board.participants), 'deelnemer', 'deelnemers')}, "
+            f"{amount(info.post_count, 'bericht', 'berichten')}, "
+            f"{amount(len(report.answers), 'antwoord', 'antwoorden')}"
+        ),
+        rules=_rule_lines(board.rules),
+        decisions=tuple(decision_label(d) for d in SPREAD_DECISIONS),
+        posts=posts,
+        leaderboard=leaderboard,
+    )
