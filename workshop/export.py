@@ -13,18 +13,18 @@ Every function here takes the ``Report`` that ``WorkshopService.report`` returns
 PIN); the facilitator's page calls them for its two downloads, and from Python
 ``answers_csv(service.report(code, pin))`` gives the CSV. Two flavours of the same CSV:
 ``answers_csv`` is a standard comma-separated text for scripts and pandas; ``for_spreadsheet``
-gives the bytes the facilitator downloads, made for Dutch Excel, which opens a
-double-clicked CSV with its own list separator, the semicolon (the comma is its decimal sign),
-and reads UTF-8 (the é of "Privé") only when the file starts with a byte-order mark.
+gives the bytes the facilitator downloads, made for Dutch Excel, which opens a double-clicked
+CSV with its own list separator, the semicolon (the comma is its decimal sign), and reads UTF-8
+(the é of "Privé") only when the file starts with a byte-order mark.
 The time an answer came in (``ingestuurd``) is Dutch local time (Europe/Amsterdam: CET in
 winter, CEST in summer) written as "2025-05-20 21:30:00", which Excel reads as a date and time;
 an ISO timestamp with an offset ("…T19:30:00+00:00") stays text there, and UTC is an hour or two
 off the clock on the wall during the session.
 
 Participant text is untrusted: display names and replies are HTML-escaped in the report (the
-template environment autoescapes everything), so
-``<script>`` or ``<img onerror=...>`` shows up as the characters typed and never runs; Markdown
-stays literal text because nothing here renders Markdown. In the CSV, a cell that starts with
+template environment autoescapes everything), so ``<script>`` or ``<img onerror=...>`` shows up
+as the characters typed and never runs; Markdown stays literal text because nothing here renders
+Markdown. In the CSV, a cell that starts with
 ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe so a
 spreadsheet shows it as text instead of running it as a formula. The report shows replies only
 when they were revealed on the wall during the session, and never with a name.
