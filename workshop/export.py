@@ -39,8 +39,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from presentation.html import render
+from presentation.labels import channel_label, decision_label
 from trainer.nl import amount
-from trainer.posts import CHANNEL_LABELS, DECISION_LABELS
 from trainer.rules import rule_title
 from workshop.records import PostStats, Report, RuleCount
 
@@ -90,16 +90,6 @@ def local_time(moment: datetime) -> str:
 def _report_date(moment: datetime) -> str:
     """When the workshop began, as a Dutch reader of the report writes it: "20-05-2025 21:30"."""
     return _dutch_clock(moment).strftime(REPORT_DATE_FORMAT)
-
-
-def channel_label(channel: str) -> str:
-    """A channel as the post card names it ("X (Twitter)"); the value itself if unknown."""
-    return CHANNEL_LABELS.get(channel, channel)
-
-
-def decision_label(decision: str) -> str:
-    """A decision as the app shows it ("Openbaar reageren"); the value itself if unknown."""
-    return DECISION_LABELS.get(decision, decision)
 
 
 def answers_csv(report: Report, delimiter: str = CSV_DELIMITER) -> str:
