@@ -38,7 +38,7 @@ from trainer.posts import Post
 from trainer.scenarios import get_post
 from trainer.score import score_post
 from trainer.storage import Database
-from trainer.workshop import WorkshopService
+from workshop.service import WorkshopService
 
 SEED = 20250520
 PARTICIPANTS = 40

@@ -214,7 +214,7 @@ def make_workshop(db: Path, n: int) -> tuple[str, str, list[str]]:
     """A workshop (facilitator pace) with ``n`` participants who all answered the first post,
     so each phone waits on "Je antwoord is binnen". Returns code, PIN and the tokens."""
     from trainer.storage import Database
-    from trainer.workshop import WorkshopService
+    from workshop.service import WorkshopService
 
     svc = WorkshopService(Database(f"sqlite:///{db}"), np.random.default_rng(7))
     created = svc.create_workshop("Kenniskring live", org_type="library", n=3)
@@ -231,7 +231,7 @@ def make_workshop(db: Path, n: int) -> tuple[str, str, list[str]]:
 def view_ms(db: Path, code: str, tokens: list[str], rounds: int = 20) -> float:
     """Median ms of one ``participant_view`` call in this process (a fresh, warm service)."""
     from trainer.storage import Database
-    from trainer.workshop import WorkshopService
+    from workshop.service import WorkshopService
 
     svc = WorkshopService(Database(f"sqlite:///{db}"), np.random.default_rng(7))
     for token in tokens:

@@ -11,7 +11,7 @@ import pytest
 from pgcluster import ScratchCluster
 
 from trainer.storage import Database
-from trainer.workshop import WorkshopService
+from workshop.service import WorkshopService
 
 _PYTEST_MAIN = sys.modules["__main__"]
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from trainer.posts import DECISION_LABELS
 from trainer.scenarios import posts_by_org
 from trainer.storage import Database
-from trainer.workshop import WorkshopService
+from workshop.service import WorkshopService
 
 REPO = Path(__file__).resolve().parents[1]
 FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
@@ -823,8 +823,8 @@ def test_the_post_picker_names_channels_as_the_post_card_does(db_path: Path) -> 
 
 def test_the_dashboards_rule_table_names_rules_as_the_exports_do() -> None:
     from trainer.rules import load_rules, rule_title
-    from trainer.workshop import RuleCount
     from webcare_app import services
+    from workshop.records import RuleCount
 
     counts = [RuleCount(r.id, 2, 0.5) for r in load_rules()[:3]] + [RuleCount("weg-regel", 1, 0.25)]
     table = services.workshop_rule_table(counts)

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trainer.scenarios import posts_by_org
-from trainer.workshop import WorkshopService
+from workshop.service import WorkshopService
 
 REPO = Path(__file__).resolve().parents[1]
 PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")

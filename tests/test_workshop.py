@@ -20,16 +20,17 @@ import pytest
 from trainer.scenarios import get_post, posts_by_org
 from trainer.score import score_post
 from trainer.storage import Database
-from trainer.workshop import (
-    JOIN_CODE_ALPHABET,
+from workshop.errors import (
     AnswerRefusedError,
     NameTakenError,
     UnknownParticipantError,
     UnknownWorkshopError,
     WorkshopClosedError,
     WorkshopInputError,
-    WorkshopService,
 )
+from workshop.export import answers_csv, for_spreadsheet, summary_html
+from workshop.security import JOIN_CODE_ALPHABET
+from workshop.service import WorkshopService
 
 T0 = datetime(2025, 5, 20, 19, 30, tzinfo=UTC)
 POST_IDS = ["library-001", "library-002", "library-003"]
@@ -471,7 +472,7 @@ def test_csv_export_has_every_answer_once_with_author_and_rules(service: Worksho
         token = service.join(code, name).token
         for post_id in POST_IDS[:2]:
             submitted.append(service.submit(code, token, post_id, "public", f"{name} {post_id}"))
-    rows = list(csv.DictReader(io.StringIO(service.export_csv(code, pin))))
+    rows = list(csv.DictReader(io.StringIO(answers_csv(service.report(code, pin)))))
     assert len(rows) == len(submitted) == 6
     assert {(r["deelnemer"], r["post_id"]) for r in rows} == {
         (n, p) for n in ("Anna", "Bram", "Cem") for p in POST_IDS[:2]
@@ -498,7 +499,8 @@ def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService)
     ):
         token = service.join(code, name).token
         given[name] = service.submit(code, token, "library-001", decision, reply)
-    rows = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(service.export_csv(code, pin)))}
+    text = answers_csv(service.report(code, pin))
+    rows = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(text))}
     labels = {
         "public": "Openbaar reageren",
         "private": "Privé reageren (DM)",
@@ -515,7 +517,7 @@ def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService)
     assert not cells & {"public", "private", "none"}
     assert not any(rule_id in cell for cell in cells for rule_id in titles if "-" in rule_id)
     # Excel reads the download as UTF-8 (the é of Privé) only with a byte-order mark
-    data = service.export_spreadsheet(code, pin)
+    data = for_spreadsheet(service.report(code, pin))
     assert data.startswith(b"\xef\xbb\xbf") and "Privé reageren".encode() in data
 
 
@@ -540,7 +542,7 @@ def test_the_download_for_excel_splits_on_semicolons(service: WorkshopService) -
     ):
         token = service.join(code, name).token
         given[name] = service.submit(code, token, "library-001", decision, reply)
-    data = service.export_spreadsheet(code, pin)
+    data = for_spreadsheet(service.report(code, pin))
     first_line = data.decode("utf-8-sig").split("\n", 1)[0]
     assert first_line.startswith("workshop;positie;post_id;deelnemer;beslissing;verwacht;")
     rows = {r["deelnemer"]: r for r in spreadsheet_rows(data)}
@@ -554,7 +556,8 @@ def test_the_download_for_excel_splits_on_semicolons(service: WorkshopService) -
     assert rows["Bram"]["beslissing"] == "Privé reageren (DM)"
     assert len(given["Anna"].rules) > 1, "a cell with several rule ids"
     # The Python API stays a standard comma CSV with the same cells.
-    plain = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(service.export_csv(code, pin)))}
+    text = answers_csv(service.report(code, pin))
+    plain = {r["deelnemer"]: r for r in csv.DictReader(io.StringIO(text))}
     assert plain == rows
 
 
@@ -565,7 +568,7 @@ def test_summary_html_reports_the_session_with_revealed_answers_only(
     shown = service.submit(code, service.join(code, "Anna").token, "library-001", "public", "OPEN")
     service.submit(code, service.join(code, "Bram").token, "library-001", "none", "VERBORGEN")
     service.reveal_answer(code, pin, shown.id)
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "Kenniskring Rivierenland" in page
     assert "OPEN" in page and "VERBORGEN" not in page
@@ -591,7 +594,7 @@ def test_messages_and_report_say_bericht_and_begeleider(service: WorkshopService
             attempt()
         said.append(str(refused.value))
     assert any("begeleider" in m for m in said) and any("bericht" in m for m in said)
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     words = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", page, flags=re.S))
     for text in [*said, words]:
         assert not off.search(text), text
@@ -604,21 +607,21 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
 
     code, pin = service.create_workshop("Eén", post_ids=POST_IDS[:1])
     service.submit(code, service.join(code, "Anna").token, POST_IDS[0], "public", "Hoi")
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert intro(page).endswith("1 deelnemer, 1 bericht, 1 antwoord.")
     assert "1 antwoord, " in page and "1 antwoorden" not in page
 
     code, pin = service.create_workshop("Twee", post_ids=POST_IDS[:2])
     for name in ("Anna", "Bram"):
         service.submit(code, service.join(code, name).token, POST_IDS[0], "public", "Hoi")
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
     assert "2 antwoorden, " in page and "nog geen antwoorden." in page
 
 
 def test_report_says_when_the_workshop_began_on_the_dutch_clock(service: WorkshopService) -> None:
     code, pin = service.create_workshop("Avond", post_ids=POST_IDS[:1])  # 19:30 UTC in May
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert f"{code}, 20-05-2025 21:30;" in page and "UTC" not in page
 
 
@@ -641,9 +644,9 @@ def test_csv_gives_the_dutch_time_an_answer_came_in(
     token = service.join(code, "Anna").token
     clock.moment = submitted
     service.submit(code, token, POST_IDS[0], "public", "Hoi Anna!")
-    (row,) = csv.DictReader(io.StringIO(service.export_csv(code, pin)))
+    (row,) = csv.DictReader(io.StringIO(answers_csv(service.report(code, pin))))
     assert row["ingestuurd"] == local
-    (cell,) = spreadsheet_rows(service.export_spreadsheet(code, pin))
+    (cell,) = spreadsheet_rows(for_spreadsheet(service.report(code, pin)))
     assert cell["ingestuurd"] == local
 
 
@@ -651,7 +654,7 @@ def test_report_names_each_channel_as_the_post_card_does(service: WorkshopServic
     # library-001 is on X, library-006 a WhatsApp message, library-008 a review
     posts = ["library-001", "library-006", "library-008"]
     code, pin = service.create_workshop("Kanalen", post_ids=posts)
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     headings = re.findall(r"<h2>(Bericht \d+:.*?)</h2>", page)
     brand = get_post("library-001").brand.name
     assert headings == [
@@ -717,6 +720,6 @@ def test_the_report_says_no_answers_yet_for_a_post_without_answers(
 ) -> None:
     code, pin = service.create_workshop("W", post_ids=POST_IDS[:2])
     service.submit(code, service.join(code, "Cas").token, POST_IDS[0], "public", "Hoi! ^MK")
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert page.count("nog geen antwoorden") == 1
     assert "score –" not in page and "gemiddelde score" in page

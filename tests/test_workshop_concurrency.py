@@ -20,14 +20,9 @@ import pytest
 from sqlalchemy import func, select
 
 from trainer.storage import Base, Database
-from trainer.workshop import (
-    AnswerRefusedError,
-    NameTakenError,
-    UnknownParticipantError,
-    WorkshopAnswer,
-    WorkshopAnswerAlert,
-    WorkshopService,
-)
+from workshop.errors import AnswerRefusedError, NameTakenError, UnknownParticipantError
+from workshop.service import WorkshopService
+from workshop.tables import WorkshopAnswer, WorkshopAnswerAlert
 
 N_THREADS = 40
 POST_IDS = ["library-001", "library-002", "library-003"]

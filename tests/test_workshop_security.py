@@ -18,25 +18,20 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-import trainer.workshop
+import workshop.security
 from trainer.storage import Database
-from trainer.workshop import (
-    JOIN_CODE_ALPHABET,
-    JOIN_CODE_LENGTH,
+from workshop.errors import PinLockedError, UnknownParticipantError, WrongPinError
+from workshop.export import answers_csv, for_spreadsheet, summary_html
+from workshop.pin_guard import (
     PIN_CEILING_FAILURES,
     PIN_CEILING_WINDOW_MIN,
     PIN_MAX_FAILURES,
     PIN_WINDOW_MIN,
-    PinLockedError,
-    UnknownParticipantError,
-    WorkshopParticipant,
-    WorkshopService,
-    WrongPinError,
-    hash_pin,
-    new_join_code,
-    new_pin,
 )
-from trainer.workshop import Workshop as WorkshopRow
+from workshop.security import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, hash_pin, new_join_code, new_pin
+from workshop.service import WorkshopService
+from workshop.tables import Workshop as WorkshopRow
+from workshop.tables import WorkshopParticipant
 
 T0 = datetime(2025, 5, 20, 19, 30, tzinfo=UTC)
 POST_IDS = ["library-001", "library-002"]
@@ -86,9 +81,7 @@ FACILITATOR_ACTIONS: dict[str, Callable[[WorkshopService, str, str], object]] = 
     "reveal_answer": lambda s, c, p: s.reveal_answer(c, p, 1),
     "hide_answer": lambda s, c, p: s.hide_answer(c, p, 1),
     "close": lambda s, c, p: s.close(c, p),
-    "export_csv": lambda s, c, p: s.export_csv(c, p),
-    "export_spreadsheet": lambda s, c, p: s.export_spreadsheet(c, p),
-    "summary_html": lambda s, c, p: s.summary_html(c, p),
+    "report": lambda s, c, p: s.report(c, p),
 }
 
 
@@ -224,7 +217,7 @@ def test_concurrent_guesses_cannot_get_past_the_limit(service: WorkshopService) 
 @pytest.fixture
 def quick_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cheap scrypt for tests that check dozens of PINs; the limits do not depend on it."""
-    monkeypatch.setattr(trainer.workshop, "SCRYPT_N", 2**4)
+    monkeypatch.setattr(workshop.security, "SCRYPT_N", 2**4)
 
 
 def test_one_browsers_wrong_pins_do_not_stop_the_facilitator_elsewhere(
@@ -291,7 +284,7 @@ def test_the_workshop_ceiling_holds_across_many_clients(
 
 
 def test_the_ceiling_makes_guessing_the_pin_hopeless() -> None:
-    """The numbers behind the ceiling (see the module docstring of trainer.workshop)."""
+    """The numbers behind the ceiling (see the module docstring of workshop.pin_guard)."""
     guesses_per_hour = PIN_CEILING_FAILURES * 60 / PIN_CEILING_WINDOW_MIN
     expected_hours = (10**6 / 2) / guesses_per_hour
     assert expected_hours > 24 * 300  # on average most of a year of non-stop guessing
@@ -446,11 +439,11 @@ def test_html_and_markdown_from_participants_is_escaped_in_the_report_and_plain_
     wall = service.dashboard(code, pin).wall
     assert {e.reply for e in wall} == set(PAYLOADS)  # plain text, neither escaped nor rendered
 
-    page = service.summary_html(code, pin)
+    page = summary_html(service.report(code, pin))
     assert "<script" not in page and "<img" not in page and 'onerror="' not in page
     assert "<b>Kring" not in page and "&lt;b&gt;Kring&lt;/b&gt;" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page
     # Markdown stays the characters typed: nothing turns it into bold or a link.
     assert "**bold** _schuin_ [klik](http://evil.example)" in page
     assert "<strong>bold" not in page and "<a " not in page
@@ -464,12 +457,12 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(service: WorkshopServ
     token = service.join(code, "@admin").token
     service.submit(code, token, "library-001", "public", formula)
     service.submit(code, service.join(code, "+31 6").token, "library-001", "none", "-1+1")
-    rows = list(csv.DictReader(io.StringIO(service.export_csv(code, pin))))
+    rows = list(csv.DictReader(io.StringIO(answers_csv(service.report(code, pin)))))
     assert {r["antwoord"] for r in rows} == {"'" + formula, "'-1+1"}
     assert {r["deelnemer"] for r in rows} == {"'@admin", "'+31 6"}
     assert all(r["workshop"] == "'=cmd|' /C calc'!A0" for r in rows)
     # The same in the download for Excel, which splits on semicolons.
-    text = service.export_spreadsheet(code, pin).decode("utf-8-sig")
+    text = for_spreadsheet(service.report(code, pin)).decode("utf-8-sig")
     assert list(csv.DictReader(io.StringIO(text), delimiter=";")) == rows
 
 

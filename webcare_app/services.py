@@ -15,7 +15,7 @@ is the layer the workshop mode builds on:
   (common random numbers), summarised as KPIs, backlog per hour of the week, the spread of
   first-response times and SLA attainment per hour of the week. Inputs are a frozen record, so
   the page can cache runs on them.
-- Workshop helpers: the workshop pages call ``trainer.workshop.WorkshopService`` (one per server,
+- Workshop helpers: the workshop pages call ``workshop.service.WorkshopService`` (one per server,
   built by ``open_workshop_service``) for every action; the helpers here turn its dashboard into
   tables and its stored scores into the practice page's ``Feedback``.
 
@@ -61,8 +61,9 @@ from trainer.rules import MetricCheck, Rule, load_rules, rule_title
 from trainer.scenarios import load_posts
 from trainer.score import score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
-from trainer.workshop import Answer as WorkshopAnswerRecord
-from trainer.workshop import Dashboard, PostStats, RuleCount, WorkshopService
+from workshop.records import Answer as WorkshopAnswerRecord
+from workshop.records import Dashboard, PostStats, RuleCount
+from workshop.service import WorkshopService
 
 ORG_LABELS: dict[str, str] = {
     "library": "Bibliotheek",
@@ -674,7 +675,7 @@ def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
 
 
 # --- workshop --------------------------------------------------------------------------------
-# The workshop page calls ``trainer.workshop.WorkshopService`` directly for every action (it is
+# The workshop page calls ``workshop.service.WorkshopService`` directly for every action (it is
 # already UI-free and thread-safe); these helpers only turn its records into what the page lays
 # out: choices for the form, tables for the dashboard, and feedback in the practice page's shape.
 

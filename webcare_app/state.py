@@ -24,8 +24,8 @@ import streamlit as st
 
 if TYPE_CHECKING:
     from trainer.storage import Database, TraineeRecord
-    from trainer.workshop import WorkshopService
     from webcare_app import services
+    from workshop.service import WorkshopService
 
 SESSION_SEED_BITS = 63  # session seeds fit a signed 64-bit integer (the database, numpy)
 CLIENT_ID_BYTES = 16  # the workshop client id: 128 random bits

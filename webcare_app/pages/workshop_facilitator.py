@@ -35,9 +35,13 @@ import pandas as pd
 import streamlit as st
 
 from trainer.nl import amount
-from trainer.workshop import MAX_POSTS, Dashboard, WorkshopError, answer_key_shown
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
+from workshop import export
+from workshop.dashboard import answer_key_shown
+from workshop.errors import WorkshopError
+from workshop.inputs import MAX_POSTS
+from workshop.records import Dashboard
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
 DRAW_DEFAULT_POSTS = 5
@@ -425,7 +429,7 @@ csv_col, html_col, leave_col = st.columns(3)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
-        data=lambda: svc.export_spreadsheet(code, pin, client=client),
+        data=lambda: export.for_spreadsheet(svc.report(code, pin, client=client)),
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
@@ -434,7 +438,7 @@ with csv_col:
 with html_col:
     st.download_button(
         "Verslag (HTML)",
-        data=lambda: svc.summary_html(code, pin, client=client),
+        data=lambda: export.summary_html(svc.report(code, pin, client=client)),
         file_name=f"workshop-{code}-verslag.html",
         mime="text/html",
         key="wf_export_html",

@@ -22,9 +22,10 @@ from typing import Any
 import streamlit as st
 
 from trainer.posts import Post
-from trainer.workshop import Answer, AnswerFeedback, ParticipantView, WallEntry, WorkshopError
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
+from workshop.errors import WorkshopError
+from workshop.records import Answer, AnswerFeedback, ParticipantView, WallEntry
 
 WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
 CLOSED = "De workshop is afgesloten. Dank je wel voor het meedoen!"

@@ -1,0 +1,181 @@
+"""The facilitator's view of a workshop: the live dashboard and the session report.
+
+The dashboard is on the projector during the session: who joined and who answered the current
+post, per post the spread of decisions against the expected one, the mean score and the rules
+broken most often, the anonymous answer wall and (when switched on) the leaderboard. The report
+is the dashboard plus every answer with its author, read behind the PIN for the exports
+(``workshop.export``).
+
+The projector must not give the answer away: ``answer_key_shown`` says when the room may see a
+post's expected decision. "Most often broken" counts an answer once per rule, among the answers
+with a written reply (a decision not to reply breaks no reply rule).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trainer.posts import Post
+from workshop import queries
+from workshop.errors import UnknownWorkshopError, WorkshopInputError
+from workshop.records import (
+    Dashboard,
+    ExportRow,
+    LeaderboardRow,
+    ParticipantStatus,
+    PostStats,
+    Report,
+    RuleCount,
+    WorkshopInfo,
+)
+from workshop.tables import Workshop, WorkshopAnswer, WorkshopParticipant
+
+RULES_SHOWN = 5  # rules listed as "most often broken"
+
+
+def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -> Dashboard:
+    """The dashboard of a workshop; the wall shows ``wall_post`` (default: the current post)."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise UnknownWorkshopError("Deze workshop bestaat niet meer.")
+    info = queries.info(session, workshop)
+    posts = queries.workshop_posts(session, workshop_id)
+    answers = list(
+        session.scalars(select(WorkshopAnswer).where(WorkshopAnswer.workshop_id == workshop_id))
+    )
+    rules_of = queries.rules_by_answer(session, workshop_id)
+    people = list(
+        session.scalars(
+            select(WorkshopParticipant)
+            .where(WorkshopParticipant.workshop_id == workshop_id)
+            .order_by(WorkshopParticipant.joined_at, WorkshopParticipant.id)
+        )
+    )
+
+    by_person: dict[int, list[WorkshopAnswer]] = {}
+    by_position: dict[int, list[WorkshopAnswer]] = {}
+    for a in answers:
+        by_person.setdefault(a.participant_id, []).append(a)
+        by_position.setdefault(a.position, []).append(a)
+
+    participants = tuple(
+        ParticipantStatus(
+            display_name=p.display_name,
+            joined_at=p.joined_at,
+            answered_current=any(
+                a.position == workshop.current_index for a in by_person.get(p.id, [])
+            ),
+            answered=len(by_person.get(p.id, [])),
+        )
+        for p in people
+    )
+    stats = []
+    for wp in posts:
+        given = by_position.get(wp.position, [])
+        post = Post.model_validate_json(wp.post_json)
+        spread = Counter(a.decision for a in given)
+        stats.append(
+            PostStats(
+                position=wp.position,
+                post_id=wp.post_id,
+                post=post,
+                expected=post.expected_decision,
+                answers=len(given),
+                public=spread["public"],
+                private=spread["private"],
+                none=spread["none"],
+                correct=sum(a.decision_correct for a in given),
+                mean_score=(sum(a.score for a in given) / len(given)) if given else None,
+                feedback_revealed=wp.feedback_revealed,
+                rules=rule_counts(given, rules_of),
+            )
+        )
+
+    if wall_post is None:
+        wall_position = workshop.current_index
+    else:
+        found = next((wp.position for wp in posts if wp.post_id == wall_post), None)
+        if found is None:
+            raise WorkshopInputError(f"wall_post: {wall_post!r} hoort niet bij deze workshop.")
+        wall_position = found
+
+    leaderboard = None
+    if workshop.leaderboard:
+        rows = [
+            LeaderboardRow(
+                p.display_name,
+                float(sum(a.score for a in by_person.get(p.id, []))),
+                len(by_person.get(p.id, [])),
+            )
+            for p in people
+        ]
+        # Who has not answered yet goes last, whatever the scores of the others.
+        rows.sort(key=lambda r: (r.answered == 0, -r.total_score, r.display_name.casefold()))
+        leaderboard = tuple(rows)
+
+    return Dashboard(
+        workshop=info,
+        participants=participants,
+        posts=tuple(stats),
+        rules=rule_counts(answers, rules_of),
+        wall_position=wall_position,
+        wall=tuple(queries.wall(session, workshop, wall_position)),
+        leaderboard=leaderboard,
+    )
+
+
+def build_report(session: Session, workshop_id: int) -> Report:
+    """The dashboard plus every answer with its author, in post order then by name."""
+    board = build_dashboard(session, workshop_id, None)
+    alerts = queries.rules_by_answer(session, workshop_id)
+    rows = session.execute(
+        select(WorkshopAnswer, WorkshopParticipant.display_name)
+        .join(WorkshopParticipant, WorkshopParticipant.id == WorkshopAnswer.participant_id)
+        .where(WorkshopAnswer.workshop_id == workshop_id)
+        .order_by(WorkshopAnswer.position, func.lower(WorkshopParticipant.display_name))
+    ).all()
+    answers = tuple(
+        ExportRow(
+            position=a.position,
+            post_id=a.post_id,
+            display_name=name,
+            decision=a.decision,
+            decision_expected=a.decision_expected,
+            decision_correct=a.decision_correct,
+            score=a.score,
+            rules=alerts.get(a.id, ()),
+            reply=a.reply,
+            revealed=a.revealed,
+            submitted_at=a.submitted_at,
+        )
+        for a, name in rows
+    )
+    return Report(board, answers)
+
+
+def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:
+    """Whether the room may see a post's expected decision on the projected dashboard.
+
+    The dashboard is on the projector, so it must not give the answer away before participants
+    may see it themselves: after the reveal (or, with immediate feedback, once the facilitator
+    has moved past the post), and for every post once the workshop is closed. Never for the
+    current post before its reveal, nor for posts still to come.
+    """
+    if workshop.status != "open" or stats.feedback_revealed:
+        return True
+    return workshop.feedback == "immediate" and stats.position < workshop.current_index
+
+
+def rule_counts(
+    answers: Sequence[WorkshopAnswer], rules_of: dict[int, tuple[str, ...]]
+) -> tuple[RuleCount, ...]:
+    """The rules broken most often among ``answers`` with a written reply, at most
+    ``RULES_SHOWN``, most often first (ties by rule id)."""
+    written = [a for a in answers if a.reply.strip()]
+    counts = Counter(rule for a in written for rule in rules_of.get(a.id, ()))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:RULES_SHOWN]
+    return tuple(RuleCount(rule, n, n / len(written)) for rule, n in ranked)

@@ -1,0 +1,222 @@
+"""Reading a workshop from the database: one question each, asked inside the caller's session.
+
+The service opens a session per request and asks these questions in it: which workshop a code
+belongs to, where a participant is, what they answered, which answers are on the wall. Each
+returns a flat record (``workshop.records``) or a row the caller reads in the same session; none
+opens a session or writes.
+
+Two rules of the workshop live here because every reader needs them. A post's **feedback** is
+visible once the workshop is closed, once the facilitator revealed it, or (feedback
+``immediate``) as soon as the participant answered. The **answer wall** lists a post's answers
+in an order keyed by the workshop's secret salt, never in submission order, which the room could
+match to who answered when; an answer's text is on it only once revealed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trainer.posts import Post
+from workshop.errors import UnknownParticipantError, UnknownWorkshopError
+from workshop.records import Answer, AnsweredPost, CurrentPost, WallEntry, WorkshopInfo
+from workshop.security import normalise_code, token_hash
+from workshop.tables import (
+    Workshop,
+    WorkshopAnswer,
+    WorkshopAnswerAlert,
+    WorkshopParticipant,
+    WorkshopPost,
+)
+
+PARTICIPANT_NOT_FOUND = (
+    "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode en een naam."
+)
+
+
+def workshop_by_code(session: Session, code: str) -> Workshop:
+    """The workshop with this join code (as typed: case, spaces and dashes do not matter)."""
+    if not isinstance(code, str):
+        raise UnknownWorkshopError(f"Deelcode {code!r}: verwacht tekst zoals 'K7MPQ2'.")
+    row = session.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
+    if row is None:
+        raise UnknownWorkshopError(
+            f"Er is geen workshop met deelcode „{code.strip()}”. Controleer de code op het "
+            "scherm van de begeleider."
+        )
+    return row
+
+
+def locked_workshop(session: Session, workshop_id: int) -> Workshop:
+    """The workshop row, locked for this transaction where the database can (PostgreSQL)."""
+    row = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
+    if row is None:
+        raise UnknownWorkshopError("Deze workshop bestaat niet meer.")
+    return row
+
+
+def participant_of(session: Session, workshop: Workshop, token: str) -> WorkshopParticipant:
+    """The participant this token belongs to in this workshop."""
+    me = session.scalar(
+        select(WorkshopParticipant).where(
+            WorkshopParticipant.token_hash == token_hash(token),
+            WorkshopParticipant.workshop_id == workshop.id,
+        )
+    )
+    if me is None:
+        raise UnknownParticipantError(PARTICIPANT_NOT_FOUND)
+    return me
+
+
+def post_count(session: Session, workshop_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).where(WorkshopPost.workshop_id == workshop_id)) or 0
+    )
+
+
+def workshop_posts(session: Session, workshop_id: int) -> list[WorkshopPost]:
+    """The workshop's posts in workshop order."""
+    return list(
+        session.scalars(
+            select(WorkshopPost)
+            .where(WorkshopPost.workshop_id == workshop_id)
+            .order_by(WorkshopPost.position)
+        )
+    )
+
+
+def info(session: Session, workshop: Workshop) -> WorkshopInfo:
+    return WorkshopInfo(
+        code=workshop.join_code,
+        title=workshop.title,
+        pace=workshop.pace,
+        feedback=workshop.feedback,
+        leaderboard=workshop.leaderboard,
+        status=workshop.status,
+        current_index=workshop.current_index,
+        post_count=post_count(session, workshop.id),
+        created_at=workshop.created_at,
+        closed_at=workshop.closed_at,
+    )
+
+
+def answered_posts(session: Session, participant_id: int) -> tuple[AnsweredPost, ...]:
+    return tuple(
+        AnsweredPost(position, post_id)
+        for position, post_id in session.execute(
+            select(WorkshopAnswer.position, WorkshopAnswer.post_id)
+            .where(WorkshopAnswer.participant_id == participant_id)
+            .order_by(WorkshopAnswer.position)
+        )
+    )
+
+
+def answered_positions(session: Session, participant_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(WorkshopAnswer.position).where(WorkshopAnswer.participant_id == participant_id)
+        )
+    )
+
+
+def feedback_visible(workshop: Workshop, wpost: WorkshopPost, answered: bool) -> bool:
+    if workshop.status != "open" or wpost.feedback_revealed:
+        return True
+    return workshop.feedback == "immediate" and answered
+
+
+def current_post(session: Session, workshop: Workshop, answered: set[int]) -> CurrentPost:
+    """Where a participant stands: the workshop's current post in facilitator pace, their first
+    unanswered one in self pace."""
+    posts = workshop_posts(session, workshop.id)
+    closed = workshop.status != "open"
+    if workshop.pace == "facilitator":
+        position: int | None = workshop.current_index
+    else:
+        position = next((p.position for p in posts if p.position not in answered), None)
+    if position is None:
+        return CurrentPost(None, len(posts), None, False, False, False, True, closed)
+    wpost = posts[position]
+    is_answered = position in answered
+    visible = feedback_visible(workshop, wpost, is_answered)
+    accepting = not closed and not is_answered and not wpost.feedback_revealed
+    return CurrentPost(
+        position=position,
+        total=len(posts),
+        post=Post.model_validate_json(wpost.post_json),
+        answered=is_answered,
+        feedback_visible=visible,
+        accepting=accepting,
+        finished=False,
+        closed=closed,
+    )
+
+
+def answer_record(row: WorkshopAnswer, rules: tuple[str, ...]) -> Answer:
+    return Answer(
+        id=row.id,
+        post_id=row.post_id,
+        position=row.position,
+        decision=row.decision,
+        reply=row.reply,
+        score=row.score,
+        decision_expected=row.decision_expected,
+        decision_correct=row.decision_correct,
+        rules=rules,
+        submitted_at=row.submitted_at,
+    )
+
+
+def answer_of(session: Session, participant_id: int, position: int) -> Answer | None:
+    """A participant's stored answer to the post at ``position``, if they gave one."""
+    row = session.scalar(
+        select(WorkshopAnswer).where(
+            WorkshopAnswer.participant_id == participant_id,
+            WorkshopAnswer.position == position,
+        )
+    )
+    if row is None:
+        return None
+    rules = session.scalars(
+        select(WorkshopAnswerAlert.rule).where(WorkshopAnswerAlert.answer_id == row.id)
+    )
+    return answer_record(row, tuple(sorted(set(rules))))
+
+
+def wall(session: Session, workshop: Workshop, position: int) -> list[WallEntry]:
+    """Every answer to the post at ``position``, anonymous, text only where revealed."""
+    rows = list(
+        session.execute(
+            select(
+                WorkshopAnswer.id,
+                WorkshopAnswer.post_id,
+                WorkshopAnswer.decision,
+                WorkshopAnswer.revealed,
+                WorkshopAnswer.reply,
+            ).where(WorkshopAnswer.workshop_id == workshop.id, WorkshopAnswer.position == position)
+        )
+    )
+    # Not in submission order, which the facilitator could match to who answered when: a
+    # stable order keyed by the workshop's secret salt, unrelated to time or name.
+    rows.sort(
+        key=lambda r: hmac.new(workshop.pin_salt, str(r.id).encode(), hashlib.sha256).digest()
+    )
+    return [
+        WallEntry(r.id, r.post_id, r.decision, r.revealed, r.reply if r.revealed else None)
+        for r in rows
+    ]
+
+
+def rules_by_answer(session: Session, workshop_id: int) -> dict[int, tuple[str, ...]]:
+    """Answer id -> the rules that raised alerts on it, sorted; answers without alerts absent."""
+    found: dict[int, set[str]] = {}
+    for answer_id, rule in session.execute(
+        select(WorkshopAnswerAlert.answer_id, WorkshopAnswerAlert.rule)
+        .join(WorkshopAnswer, WorkshopAnswer.id == WorkshopAnswerAlert.answer_id)
+        .where(WorkshopAnswer.workshop_id == workshop_id)
+    ):
+        found.setdefault(answer_id, set()).add(rule)
+    return {k: tuple(sorted(v)) for k, v in found.items()}

@@ -1,0 +1,606 @@
+"""The workshop flow behind the two workshop pages: create, join, answer, move on, reveal, close.
+
+A facilitator and 10-40 participants answer the same posts, live. ``WorkshopService`` is the
+whole flow with no UI code, so the page only draws the records it gets (``workshop.records``):
+
+- The facilitator creates a workshop (title, posts chosen or drawn from an organisation type,
+  pace, when feedback shows, leaderboard on or off) and gets a short **join code** and a
+  6-digit **PIN** (``workshop.security``). Every facilitator action (move on, reveal, close,
+  dashboard, report) needs the PIN, with limits on wrong ones (``workshop.pin_guard``).
+- A participant joins with the code and a display name and gets a **token**; with code and token
+  they rejoin after a dropped connection or a closed tab and go on where they were. A display
+  name already used in the workshop (any case) is refused with a clear message rather than
+  renamed, so the facilitator's list and the leaderboard never show two people as "Sanne".
+- Pace ``facilitator``: everyone sees the workshop's current post; answers are accepted for it
+  and for earlier posts (a late click still counts). Pace ``self``: everyone gets their own
+  first unanswered post. In both, the facilitator's current post is what the dashboard focuses on.
+- Feedback ``immediate``: a participant sees their score and the rule alerts as soon as they
+  have answered. ``after_reveal``: only once the facilitator reveals the post's feedback; from
+  then on that post takes no new answers (the explanation gives the answer away). Closing the
+  workshop reveals all feedback and stops all answering. The same rule holds for every post, not
+  just the current one: ``answer_feedback`` gives a participant's stored answer to any earlier
+  post, with its feedback once that post's feedback may be shown (self pace moves on at once).
+- An answer is stored once per participant and post, scored by ``trainer.score`` at submit time.
+  Sending the same answer again (a retry after a dropped connection) returns the stored one;
+  sending a different one is refused: the first answer stands, so nobody can improve a score
+  after seeing the discussion. A unique constraint makes this hold under concurrency too.
+
+Everything is written to the app's database as it happens (``workshop.tables``), so a restart in
+the middle of a workshop loses nothing. The service does not write files: the page turns
+``report`` into the CSV and HTML downloads with ``workshop.export``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trainer.generator import generate_posts
+from trainer.posts import Post
+from trainer.scenarios import posts_by_org
+from trainer.score import score_post
+from trainer.storage import Database, name_key, utcnow
+from workshop import queries
+from workshop.dashboard import build_dashboard, build_report
+from workshop.errors import (
+    AnswerRefusedError,
+    NameTakenError,
+    UnknownParticipantError,
+    WorkshopClosedError,
+    WorkshopError,
+    WorkshopInputError,
+)
+from workshop.inputs import (
+    check_answer,
+    check_draw,
+    check_post_source,
+    check_settings,
+    chosen_posts,
+    clean_text,
+)
+from workshop.pin_guard import PinGuard
+from workshop.records import (
+    Answer,
+    AnswerFeedback,
+    Created,
+    CurrentPost,
+    Dashboard,
+    Joined,
+    Participant,
+    ParticipantView,
+    Rejoined,
+    Report,
+    WallEntry,
+)
+from workshop.security import (
+    DEFAULT_CLIENT,
+    hash_pin,
+    new_join_code,
+    new_pin,
+    new_salt,
+    new_token,
+    normalise_code,
+    token_hash,
+)
+from workshop.tables import (
+    DISPLAY_NAME_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Workshop,
+    WorkshopAnswer,
+    WorkshopAnswerAlert,
+    WorkshopParticipant,
+    WorkshopPost,
+)
+
+CODE_RETRIES = 20  # fresh codes tried when a drawn code is taken (chance ~1e-9 each)
+CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """The parts of a workshop that never change after creation."""
+
+    id: int
+    pace: str
+    posts: dict[str, tuple[int, Post]]  # post id -> position, post
+
+
+class WorkshopService:
+    """The workshop flow the page calls. Safe to share between threads: all state is in the
+    database, apart from the random generator (used only to draw posts) and a cache of PINs
+    already verified, which spares the slow scrypt check on every dashboard refresh.
+    """
+
+    def __init__(self, db: Database, rng: np.random.Generator, now: Clock = utcnow) -> None:
+        self.db = db
+        self.rng = rng
+        self._now = now
+        self._rng_lock = threading.Lock()
+        self._fixed_lock = threading.Lock()
+        self._pins = PinGuard(db, self.now)
+        # What never changes once written (a workshop's pace and posts, whose token is whose),
+        # kept per process so a submit does not parse posts or look up tokens every time.
+        self._fixed_cache: dict[str, _Fixed] = {}
+        self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
+        db.create_schema()  # the workshop tables, if the database predates them
+
+    def warm_up(self) -> None:
+        """Load the scorer's dictionaries and language models now (seconds, once per process),
+        so the first participant's submit is not the one that waits; call it at app start."""
+        post = posts_by_org("library")[0]
+        # A short and a long text: the language detector loads different models for each.
+        score_post(post, "public", "Hi there, sorry about that, we'll check it!")
+        score_post(post, "private", post.model_answer or post.text)
+
+    def now(self) -> datetime:
+        moment = self._now()
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise WorkshopInputError(f"clock: kreeg {moment!r}; verwacht een tijd met tijdzone.")
+        return moment
+
+    # -- facilitator: creating ---------------------------------------------------------------
+
+    def create_workshop(
+        self,
+        title: str,
+        *,
+        post_ids: Sequence[str] | None = None,
+        org_type: str | None = None,
+        n: int | None = None,
+        pace: str = "facilitator",
+        feedback: str = "after_reveal",
+        leaderboard: bool = False,
+    ) -> Created:
+        """A new open workshop; returns the join code and the PIN (shown once, stored hashed).
+
+        Posts are either ``post_ids`` (scenario posts, in that order) or ``n`` drawn from
+        ``org_type``: hand-written posts first, in an order drawn from the generator, topped up
+        with generated variants when ``n`` is larger than the hand-written set.
+        """
+        clean_title = clean_text(title, "titel", TITLE_MAX_CHARS)
+        check_settings(pace, feedback, leaderboard)
+        posts = self._choose_posts(post_ids, org_type, n)
+
+        pin = new_pin()
+        salt = new_salt()
+        pin_hash = hash_pin(pin, salt)
+        now = self.now()
+        for _ in range(CODE_RETRIES):
+            code = new_join_code()
+            try:
+                with self.db.session() as session:
+                    workshop = Workshop(
+                        join_code=code,
+                        title=clean_title,
+                        pace=pace,
+                        feedback=feedback,
+                        leaderboard=leaderboard,
+                        org_type=org_type if post_ids is None else None,
+                        pin_salt=salt,
+                        pin_hash=pin_hash,
+                        current_index=0,
+                        status="open",
+                        created_at=now,
+                    )
+                    session.add(workshop)
+                    session.flush()
+                    session.add_all(
+                        WorkshopPost(
+                            workshop_id=workshop.id,
+                            position=k,
+                            post_id=post.id,
+                            post_json=post.model_dump_json(),
+                            feedback_revealed=False,
+                        )
+                        for k, post in enumerate(posts)
+                    )
+                return Created(code, pin)
+            except IntegrityError:
+                continue  # the code was taken (about one in a billion): draw another
+        raise WorkshopError("Er kon geen vrije deelcode worden gevonden; probeer het opnieuw.")
+
+    def _choose_posts(
+        self, post_ids: Sequence[str] | None, org_type: str | None, n: int | None
+    ) -> list[Post]:
+        check_post_source(post_ids, org_type)
+        if post_ids is not None:
+            return chosen_posts(post_ids)
+        org, count = check_draw(org_type, n)
+        pool = posts_by_org(org)
+        with self._rng_lock:  # a Generator is not safe to draw from in two threads at once
+            order = self.rng.permutation(len(pool))
+            chosen = [pool[int(k)] for k in order[:count]]
+            if count > len(chosen):
+                chosen += generate_posts(self.rng, count - len(chosen), org)  # type: ignore[arg-type]
+        return chosen
+
+    # -- participants ------------------------------------------------------------------------
+
+    def join(self, code: str, display_name: str) -> Joined:
+        """Join an open workshop; the token lets the participant rejoin later."""
+        name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        workshop = self._workshop(code)
+        if workshop.status != "open":
+            raise WorkshopClosedError("Deze workshop is afgesloten; meedoen kan niet meer.")
+        token = new_token()
+        try:
+            with self.db.session() as session:
+                row = WorkshopParticipant(
+                    workshop_id=workshop.id,
+                    display_name=name,
+                    name_key=name_key(name),
+                    token_hash=token_hash(token),
+                    joined_at=self.now(),
+                )
+                session.add(row)
+                session.flush()
+                participant = Participant(row.id, row.display_name, row.joined_at)
+        except IntegrityError:
+            raise NameTakenError(
+                f"De naam „{name}” is in deze workshop al in gebruik. Kies een andere naam, of "
+                "ga verder op het apparaat waarmee je eerder meedeed."
+            ) from None
+        self._remember_token(token_hash(token), workshop.id, participant.id)
+        return Joined(participant, token)
+
+    def rejoin(self, code: str, token: str) -> Rejoined:
+        """The participant this token belongs to, and where they are (also in a closed workshop)."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            answered = queries.answered_positions(session, me.id)
+            current = queries.current_post(session, workshop, answered)
+            return Rejoined(
+                Participant(me.id, me.display_name, me.joined_at), current, len(answered)
+            )
+
+    def current_post(self, code: str, token: str) -> CurrentPost:
+        """The post this participant should answer now (see the module docstring for paces)."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            answered = queries.answered_positions(session, me.id)
+            return queries.current_post(session, workshop, answered)
+
+    def submit(self, code: str, token: str, post_id: str, decision: str, reply: str = "") -> Answer:
+        """Score and store an answer; once per participant and post (see the module docstring).
+
+        Raises ``AnswerRefusedError`` for a different second answer, a post not open for
+        answers, and ``WorkshopClosedError`` once the workshop is closed.
+        """
+        check_answer(decision, reply)
+        fixed = self._fixed(code)
+        participant_id = self._participant_id(fixed, token)
+        slot = fixed.posts.get(str(post_id))
+        if slot is None:
+            raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
+        position, post = slot
+
+        # Score before the transaction: the write lock is held for the checks and inserts only.
+        result = score_post(post, decision, reply).to_dict()
+        alerts = result["alerts"]
+        rules = tuple(sorted({a["rule"] for a in alerts}))
+        now = self.now()
+        values: dict[str, Any] = {
+            "workshop_id": fixed.id,
+            "participant_id": participant_id,
+            "position": position,
+            "post_id": post.id,
+            "decision": decision,
+            "decision_expected": result["decision"]["expected"],
+            "decision_correct": bool(result["decision"]["correct"]),
+            "reply": reply,
+            "score": float(result["score"]),
+            "result_json": json.loads(json.dumps(result)),
+            "revealed": False,
+            "submitted_at": now,
+        }
+        refusal: WorkshopError | None = None
+        try:
+            # Core statements rather than ORM objects: 40 people press send in the same second,
+            # and the write lock is held for this block only.
+            with self.db.session() as session:
+                # The connection, not the ORM session: plain Core statements take half the time.
+                conn = session.connection()
+                status, current_index, revealed = conn.execute(
+                    _STATE_QUERY, {"workshop_id": fixed.id, "position": position}
+                ).one()
+                refusal = _refusal(fixed.pace, status, current_index, revealed, position)
+                if refusal is None:
+                    answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
+                    if alerts:
+                        conn.execute(
+                            _INSERT_ALERT,
+                            [
+                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
+                                for a in alerts
+                            ],
+                        )
+                    return Answer(
+                        id=answer_id,
+                        post_id=post.id,
+                        position=position,
+                        decision=decision,
+                        reply=reply,
+                        score=values["score"],
+                        decision_expected=values["decision_expected"],
+                        decision_correct=values["decision_correct"],
+                        rules=rules,
+                        submitted_at=now,
+                    )
+        except IntegrityError:
+            pass  # the participant answered this post in another request a moment ago
+        with self.db.session(readonly=True) as session:
+            existing = queries.answer_of(session, participant_id, position)
+        if existing is not None:
+            return self._same_or_refuse(existing, decision, reply)
+        if refusal is not None:
+            raise refusal
+        raise AssertionError("an answer refused by the database must exist")
+
+    def participant_view(self, code: str, token: str) -> ParticipantView:
+        """Everything the participant's screen shows; never another participant's hidden draft."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            answered = queries.answered_posts(session, me.id)
+            current = queries.current_post(session, workshop, {a.position for a in answered})
+            mine: Answer | None = None
+            feedback: dict[str, Any] | None = None
+            model_answer: str | None = None
+            wall: tuple[WallEntry, ...] = ()
+            if current.position is not None and current.post is not None:
+                mine = queries.answer_of(session, me.id, current.position)
+                if current.feedback_visible:
+                    model_answer = current.post.model_answer
+                    if mine is not None:
+                        row = session.get(WorkshopAnswer, mine.id)
+                        feedback = dict(row.result_json) if row is not None else None
+                wall = tuple(
+                    e for e in queries.wall(session, workshop, current.position) if e.revealed
+                )
+            return ParticipantView(
+                workshop=queries.info(session, workshop),
+                me=Participant(me.id, me.display_name, me.joined_at),
+                current=current,
+                my_answer=mine,
+                feedback=feedback,
+                model_answer=model_answer,
+                wall=wall,
+                answered=answered,
+            )
+
+    def answer_feedback(self, code: str, token: str, post_id: str) -> AnswerFeedback:
+        """This participant's stored answer to ``post_id`` and, when that post's feedback may be
+        shown (immediate once answered, after the reveal, or once closed), the scorer's result
+        stored at submit time. Never another participant's answer."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            wpost = session.scalar(
+                select(WorkshopPost).where(
+                    WorkshopPost.workshop_id == workshop.id, WorkshopPost.post_id == str(post_id)
+                )
+            )
+            if wpost is None:
+                raise WorkshopInputError(f"post_id: {post_id!r} hoort niet bij deze workshop.")
+            post = Post.model_validate_json(wpost.post_json)
+            mine = queries.answer_of(session, me.id, wpost.position)
+            visible = queries.feedback_visible(workshop, wpost, mine is not None)
+            feedback: dict[str, Any] | None = None
+            if visible and mine is not None:
+                row = session.get(WorkshopAnswer, mine.id)
+                feedback = dict(row.result_json) if row is not None else None
+            return AnswerFeedback(
+                post=post,
+                position=wpost.position,
+                answer=mine,
+                feedback_visible=visible,
+                feedback=feedback,
+                model_answer=post.model_answer if visible else None,
+            )
+
+    # -- facilitator actions -----------------------------------------------------------------
+
+    # Every facilitator action takes ``client``: who is trying the PIN, for the per-client
+    # limit (see ``workshop.pin_guard``). The page passes its browser session's id.
+
+    def next_post(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> int:
+        """Move the workshop to the next post (everyone, in facilitator pace); the new position."""
+        return self._move(code, pin, +1, client)
+
+    def previous_post(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> int:
+        """Move back one post (to discuss it again); the new position."""
+        return self._move(code, pin, -1, client)
+
+    def _move(self, code: str, pin: str, step: int, client: str) -> int:
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            workshop = queries.locked_workshop(session, workshop_id)
+            if workshop.status != "open":
+                raise WorkshopClosedError("Deze workshop is afgesloten.")
+            count = queries.post_count(session, workshop_id)
+            workshop.current_index = min(max(workshop.current_index + step, 0), count - 1)
+            return workshop.current_index
+
+    def reveal_feedback(
+        self, code: str, pin: str, post_id: str, *, client: str = DEFAULT_CLIENT
+    ) -> None:
+        """Let participants see the feedback of one post; it then takes no new answers."""
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            done = session.execute(
+                update(WorkshopPost)
+                .where(WorkshopPost.workshop_id == workshop_id, WorkshopPost.post_id == post_id)
+                .values(feedback_revealed=True)
+            )
+            if not getattr(done, "rowcount", 1):
+                raise WorkshopInputError(f"post_id: {post_id!r} hoort niet bij deze workshop.")
+
+    def reveal_answer(
+        self, code: str, pin: str, answer_id: int, *, client: str = DEFAULT_CLIENT
+    ) -> None:
+        """Show one answer's text on the anonymous wall."""
+        self._set_revealed(code, pin, answer_id, True, client)
+
+    def hide_answer(
+        self, code: str, pin: str, answer_id: int, *, client: str = DEFAULT_CLIENT
+    ) -> None:
+        self._set_revealed(code, pin, answer_id, False, client)
+
+    def _set_revealed(
+        self, code: str, pin: str, answer_id: int, revealed: bool, client: str
+    ) -> None:
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            done = session.execute(
+                update(WorkshopAnswer)
+                .where(WorkshopAnswer.workshop_id == workshop_id, WorkshopAnswer.id == answer_id)
+                .values(revealed=revealed)
+            )
+            if not getattr(done, "rowcount", 1):
+                raise WorkshopInputError(
+                    f"answer_id: {answer_id!r} is geen antwoord in deze workshop."
+                )
+
+    def close(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> None:
+        """Close the workshop: no joining or answering; all feedback becomes visible."""
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            workshop = queries.locked_workshop(session, workshop_id)
+            if workshop.status != "closed":
+                workshop.status = "closed"
+                workshop.closed_at = self.now()
+
+    def dashboard(
+        self,
+        code: str,
+        pin: str,
+        wall_post: str | None = None,
+        *,
+        client: str = DEFAULT_CLIENT,
+    ) -> Dashboard:
+        """The facilitator's live overview; the wall shows ``wall_post`` (default: current)."""
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session(readonly=True) as session:
+            return build_dashboard(session, workshop_id, wall_post)
+
+    def report(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> Report:
+        """The dashboard plus every answer with its author: what ``workshop.export`` turns into
+        the CSV files and the HTML report."""
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session(readonly=True) as session:
+            return build_report(session, workshop_id)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _fixed(self, code: str) -> _Fixed:
+        key = normalise_code(code) if isinstance(code, str) else code
+        fixed = self._fixed_cache.get(key)
+        if fixed is None:
+            with self._fixed_lock:  # one thread loads; the other 39 of a round wait for it
+                fixed = self._fixed_cache.get(key) or self._load_fixed(key, code)
+        return fixed
+
+    def _load_fixed(self, key: str, code: str) -> _Fixed:
+        with self.db.session(readonly=True) as session:
+            workshop = queries.workshop_by_code(session, code)
+            posts = {
+                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
+                for wp in session.scalars(
+                    select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
+                )
+            }
+            # Everyone who joined before this process knew the workshop (after a restart):
+            # otherwise a round of 40 answers would start with 40 token look-ups at once.
+            joined = session.execute(
+                select(WorkshopParticipant.token_hash, WorkshopParticipant.id).where(
+                    WorkshopParticipant.workshop_id == workshop.id
+                )
+            ).all()
+        for token_key, pid in joined:
+            self._remember_token(token_key, workshop.id, pid)
+        fixed = _Fixed(workshop.id, workshop.pace, posts)
+        if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
+            self._fixed_cache.clear()
+        self._fixed_cache[key] = fixed
+        return fixed
+
+    def _participant_id(self, fixed: _Fixed, token: str) -> int:
+        key = token_hash(token)
+        known = self._token_cache.get(key)
+        if known is None:
+            with self.db.session(readonly=True) as session:
+                pid = session.scalar(
+                    select(WorkshopParticipant.id).where(
+                        WorkshopParticipant.token_hash == key,
+                        WorkshopParticipant.workshop_id == fixed.id,
+                    )
+                )
+            if pid is None:
+                raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+            known = self._remember_token(key, fixed.id, pid)
+        if known[0] != fixed.id:
+            raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+        return known[1]
+
+    def _remember_token(self, key: str, workshop_id: int, participant_id: int) -> tuple[int, int]:
+        if len(self._token_cache) >= CACHE_MAX_ENTRIES:
+            self._token_cache.clear()
+        known = self._token_cache[key] = (workshop_id, participant_id)
+        return known
+
+    def _workshop(self, code: str) -> Workshop:
+        with self.db.session(readonly=True) as session:
+            return queries.workshop_by_code(session, code)
+
+    def _participant(
+        self, session: Session, code: str, token: str
+    ) -> tuple[Workshop, WorkshopParticipant]:
+        workshop = queries.workshop_by_code(session, code)
+        me = queries.participant_of(session, workshop, token)
+        self._remember_token(me.token_hash, workshop.id, me.id)
+        return workshop, me
+
+    @staticmethod
+    def _same_or_refuse(existing: Answer, decision: str, reply: str) -> Answer:
+        if existing.decision == decision and existing.reply == reply:
+            return existing  # a retry of the same answer: nothing new, nothing lost
+        raise AnswerRefusedError(
+            "Je hebt dit bericht al beantwoord; je eerste antwoord telt en kan niet meer worden "
+            "gewijzigd."
+        )
+
+
+# Built once: composing statements costs more CPU than running them, and 40 submits compete for
+# one interpreter lock.
+_STATE_QUERY = (
+    select(Workshop.status, Workshop.current_index, WorkshopPost.feedback_revealed)
+    .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+    .where(Workshop.id == bindparam("workshop_id"), WorkshopPost.position == bindparam("position"))
+)
+_INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
+_INSERT_ALERT = insert(WorkshopAnswerAlert)
+
+
+def _refusal(
+    pace: str, status: str, current_index: int, feedback_revealed: bool, position: int
+) -> WorkshopError | None:
+    """Why an answer to the post at ``position`` cannot be taken now, or None if it can."""
+    if status != "open":
+        return WorkshopClosedError("Deze workshop is afgesloten; antwoorden kan niet meer.")
+    if pace == "facilitator" and position > current_index:
+        return AnswerRefusedError(
+            "Dit bericht is nog niet aan de beurt; wacht tot de begeleider verdergaat."
+        )
+    if feedback_revealed:
+        return AnswerRefusedError(
+            "De uitleg bij dit bericht is al getoond; antwoorden kan daarom niet meer."
+        )
+    return None

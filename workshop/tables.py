@@ -1,0 +1,140 @@
+"""The workshop's tables: what is written to the app's database as it happens.
+
+A restart in the middle of a workshop loses nothing, because every workshop, post, participant,
+answer and PIN check is a row in the app's database (``trainer.storage``) the moment it happens.
+The tables sit on the same declarative ``Base`` as the trainer's own, so
+``Database.create_schema`` creates them next to the practice tables once this module is imported.
+
+- ``workshop``: one session, with its join code, settings, hashed PIN and where it is.
+- ``workshop_post``: the posts in workshop order, each stored as shown (generated ones too).
+- ``workshop_participant``: who joined, with the display name as typed and a hashed token.
+- ``workshop_answer``: one answer per participant and post (a unique constraint makes this hold
+  under concurrency), with the scorer's full feedback; ``workshop_answer_alert`` one row per rule
+  alert, so "how often was rule X broken" is a ``GROUP BY``.
+- ``workshop_pin_check``: PIN checks in progress or failed, counted by ``workshop.pin_guard``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trainer.storage import Base
+from workshop.security import HASH_BYTES, JOIN_CODE_LENGTH, SALT_BYTES
+
+TITLE_MAX_CHARS = 120  # a workshop title, as typed by the facilitator
+DISPLAY_NAME_MAX_CHARS = 40  # a participant's display name
+
+
+class Workshop(Base):
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Unique for good, not just among open workshops: an export of a closed workshop stays
+    # reachable by its code, and with a billion codes reuse is never needed.
+    join_code: Mapped[str] = mapped_column(String(JOIN_CODE_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS))
+    pace: Mapped[str] = mapped_column(String(12))
+    feedback: Mapped[str] = mapped_column(String(12))
+    leaderboard: Mapped[bool] = mapped_column(Boolean)
+    org_type: Mapped[str | None] = mapped_column(String(20))  # when posts were drawn from one
+    pin_salt: Mapped[bytes] = mapped_column(LargeBinary(SALT_BYTES))
+    pin_hash: Mapped[bytes] = mapped_column(LargeBinary(HASH_BYTES))  # scrypt(PIN, salt)
+    current_index: Mapped[int] = mapped_column(Integer, default=0)  # 0-based post position
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    created_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class WorkshopPost(Base):
+    __tablename__ = "workshop_post"
+    __table_args__ = (UniqueConstraint("workshop_id", "post_id"),)
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0-based
+    post_id: Mapped[str] = mapped_column(String(120))
+    post_json: Mapped[str] = mapped_column(Text)  # the post as shown (generated ones too)
+    feedback_revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WorkshopParticipant(Base):
+    __tablename__ = "workshop_participant"
+    __table_args__ = (UniqueConstraint("workshop_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX_CHARS))  # as typed
+    name_key: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX_CHARS))  # storage.name_key
+    # SHA-256 of the token: a copy of the database does not let anyone act as a participant.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime] = mapped_column()
+
+
+class WorkshopAnswer(Base):
+    __tablename__ = "workshop_answer"
+    # Exactly one answer per participant and post, whatever the number of threads or servers.
+    __table_args__ = (
+        UniqueConstraint("participant_id", "position"),
+        Index("ix_workshop_answer_post", "workshop_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_participant.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    post_id: Mapped[str] = mapped_column(String(120))
+    decision: Mapped[str] = mapped_column(String(10))
+    decision_expected: Mapped[str] = mapped_column(String(10))
+    decision_correct: Mapped[bool] = mapped_column(Boolean)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float)  # 0-100
+    result_json: Mapped[dict[str, Any]] = mapped_column()  # the scorer's full feedback
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)  # on the anonymous wall
+    submitted_at: Mapped[datetime] = mapped_column()
+
+
+class WorkshopAnswerAlert(Base):
+    __tablename__ = "workshop_answer_alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_answer.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(60), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+
+
+class WorkshopPinAttempt(Base):
+    """A PIN check in progress or failed; a successful check deletes its row again.
+
+    A table of its own (not the older ``workshop_pin_attempt``, which had no client): the schema
+    is created, not migrated, so a database from before simply starts this count afresh.
+    """
+
+    __tablename__ = "workshop_pin_check"
+    __table_args__ = (
+        Index("ix_workshop_pin_check", "workshop_id", "at"),
+        Index("ix_workshop_pin_check_client", "workshop_id", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    client: Mapped[str] = mapped_column(String(64))  # SHA-256 of the client id, hex
+    at: Mapped[datetime] = mapped_column()
