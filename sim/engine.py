@@ -219,7 +219,7 @@ class _Run:
                 Timeout(env, arr_t[i] - now).callbacks.append(on_wake)
 
         def on_turn_end(event: Event) -> None:
-            mid = event.value
+            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
             state.busy -= 1
             now = env.now
             k = offset[mid] + turn_no[mid]
@@ -239,7 +239,7 @@ class _Run:
             dispatch(now)
 
         def on_ready(event: Event) -> None:
-            mid = event.value
+            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
             push(heap, (prio[mid], t_ready[offset[mid] + turn_no[mid]], mid))
             dispatch(env.now)
 
@@ -248,7 +248,7 @@ class _Run:
             dispatch(env.now)
 
         def on_shift(event: Event) -> None:
-            state.on_duty = event.value
+            state.on_duty = event.value  # type: ignore[assignment]  # agents on duty
             dispatch(env.now)
 
         for t, agents in zip(*rota.changes(horizon), strict=True):

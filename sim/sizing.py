@@ -60,9 +60,11 @@ from scipy import optimize
 
 from sim import erlang
 from sim.engine import simulate
-from sim.experiment import Estimate, seed_sequences, summarise_replications
+from sim.errors import InputError
+from sim.experiment import Estimate, summarise_replications
 from sim.kpis import BREACHED, cost_per_agent_minute, sla_status, summarise
 from sim.parallel import KpiRow, Runner, SimJob
+from sim.plan import PlanError, RunPlan
 from sim.profile import Profile, Shift, rota_of
 from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
 from sim.targets import TargetError, describe, merge_targets
@@ -76,10 +78,20 @@ PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as
 SLOT_MIN = 15  # granularity of the Erlang shift programme
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
 REPAIR_BRANCHES = 3  # shifts tried side by side when adding an agent
+SIZING_PLAN = RunPlan(
+    weeks=SIZING_WEEKS,
+    warmup_weeks=SIZING_WARMUP_WEEKS,
+    replications=SIZING_REPLICATIONS,
+    seed=1,
+)
 
 
 class SizingError(ValueError):
-    """Sizing cannot start: unknown coverage model, unusable target, bad settings (Dutch)."""
+    """Sizing cannot start: unknown coverage model, unusable target (Dutch)."""
+
+
+class SizingInputError(InputError, SizingError):
+    """A sizing setting the search cannot use (too few replications, no agents allowed)."""
 
 
 Block = tuple[str, str]  # (shift name, weekday): the unit sizing staffs
@@ -162,15 +174,28 @@ class SizingResult:
     reachable: bool  # the targets can be met within max_agents per shift
     effective_goals: Mapping[str, float]  # the goals sized for (lower when unreachable)
     evaluations: int  # candidates simulated
-    replications: int
-    weeks: float
-    warmup_weeks: float
-    seed: int
+    plan: RunPlan  # the runs behind every candidate
     max_agents: int
     # The search stopped at MAX_EVALUATIONS: ``best`` meets the goals but may not be cheapest.
     budget_spent: bool = False
     # The repair could not reach the goals, so ``best`` started again from the cap.
     repair_fell_back: bool = False
+
+    @property
+    def replications(self) -> int:
+        return self.plan.replications
+
+    @property
+    def weeks(self) -> float:
+        return self.plan.weeks
+
+    @property
+    def warmup_weeks(self) -> float:
+        return self.plan.warmup_weeks
+
+    @property
+    def seed(self) -> int:
+        return self.plan.seed
 
     @property
     def unproven(self) -> bool:
@@ -194,24 +219,23 @@ class SizingResult:
 # --- preparing the model ----------------------------------------------------------------------
 
 
-def sizing_targets(profile: Profile, typed: Sequence[SlaTarget] = ()) -> tuple[SlaTarget, ...]:
-    """The profile's targets with the typed ones in their place; checked for sizing."""
-    own = profile.compile(profile.current_coverage).sla_targets
-    targets = merge_targets(own, typed)
+def sizing_targets(spec: ModelSpec, typed: Sequence[SlaTarget] = ()) -> tuple[SlaTarget, ...]:
+    """The compiled model's targets with the typed ones in their place; checked for sizing."""
+    targets = merge_targets(spec.sla_targets, typed)
     if not targets:
         raise SizingError(
-            f"profiel {profile.name} heeft geen SLA-doelen; geef er een met --target, "
-            'bijvoorbeeld --target "first_response<=60min:90%"'
+            f"profiel {spec.name} heeft geen SLA-doelen; geef er een, "
+            'bijvoorbeeld "first_response<=60min:90%"'
         )
     for target in targets:
         if not (0 < target.goal < 1) or target.within_min <= 0:
             raise SizingError(
                 f"SLA-doel {target.name!r} ({describe(target)}) kan niet met zekerheid gehaald "
-                "worden; geef een doel tussen 0% en 100% (exclusief) met --target"
+                "worden; geef een doel tussen 0% en 100% (exclusief)"
             )
-        if target.clock == "business" and profile.business_hours is None:
+        if target.clock == "business" and spec.business_hours is None:
             raise SizingError(
-                f"doel {target.name!r} telt op de kantoorklok, maar profiel {profile.name} heeft "
+                f"doel {target.name!r} telt op de kantoorklok, maar profiel {spec.name} heeft "
                 "geen business_hours; kies @calendar of voeg business_hours toe aan het profiel"
             )
     return targets
@@ -225,21 +249,76 @@ def check_coverage(profile: Profile, coverage: str) -> None:
         )
 
 
-def staffed_spec(
-    profile: Profile,
-    coverage: str,
-    agents: Sequence[int] | Mapping[Block, int],
-    targets: Sequence[SlaTarget],
-) -> ModelSpec:
-    """The engine model of ``coverage`` with these agents and these targets.
+@dataclass(frozen=True)
+class SizingModel:
+    """One coverage model compiled once, with the blocks sizing staffs.
 
-    ``agents`` lists agents per shift in order, or maps blocks ``(shift, day)`` to agents.
+    ``spec`` is the engine model as the profile staffs it; ``staffed`` swaps in another
+    staffing without compiling the profile again (only the rota changes).
     """
-    staffing: Sequence[int] | Mapping[Block, int] = (
-        agents if isinstance(agents, Mapping) else list(agents)
+
+    spec: ModelSpec
+    blocks: tuple[Block, ...]  # (shift, day) in the model's order
+    block_on: np.ndarray  # bool (blocks x minutes of the week): each block on duty
+    block_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
+    own_agents: tuple[int, ...]  # agents per block as the profile staffs it
+
+    @property
+    def coverage(self) -> str:
+        return self.spec.coverage_name
+
+    def staffed(
+        self, agents: Sequence[int] | Mapping[Block, int], targets: Sequence[SlaTarget]
+    ) -> ModelSpec:
+        """The engine model with these agents per block and these targets.
+
+        ``agents`` lists agents per block in order, or maps blocks to agents (blocks not named
+        keep the profile's agents).
+        """
+        if isinstance(agents, Mapping):
+            unknown = [k for k in agents if k not in self.blocks]
+            if unknown:
+                raise ValueError(f"unknown shift blocks {unknown}; known: {list(self.blocks)}")
+            counts = [
+                int(agents.get(b, n)) for b, n in zip(self.blocks, self.own_agents, strict=True)
+            ]
+        else:
+            if len(agents) != len(self.blocks):
+                raise ValueError(f"expected {len(self.blocks)} agent counts, got {len(agents)}")
+            counts = [int(a) for a in agents]
+        if any(c < 0 for c in counts):
+            raise ValueError("agent counts must be >= 0")
+        level = np.asarray(counts, dtype=np.int64) @ self.block_on.astype(np.int64)
+        return replace(self.spec, rota=_rota_of_level(level), sla_targets=tuple(targets))
+
+    def block_cost_per_agent(self) -> np.ndarray:
+        """Euros a week one more agent on each block (one shift, one day) costs."""
+        result: np.ndarray = self.block_on @ cost_per_agent_minute(self.spec.cost)
+        return result
+
+
+def sizing_model(profile: Profile, coverage: str) -> SizingModel:
+    """Compile ``coverage`` of ``profile`` once, with its staffing blocks."""
+    check_coverage(profile, coverage)
+    blocks = _block_shifts(profile, coverage)
+    own = [s.agents for s in profile.coverages[coverage].shifts for _ in s.days]
+    block_on = block_minutes(profile, coverage)
+    block_on.flags.writeable = False
+    return SizingModel(
+        spec=profile.compile(coverage),
+        blocks=tuple(profile.shift_blocks(coverage)),
+        block_on=block_on,
+        block_rotas=tuple(rota_of([b]) for b in blocks),
+        own_agents=tuple(own),
     )
-    compiled = profile.with_agents(coverage, staffing).compile(coverage)
-    return replace(compiled, sla_targets=tuple(targets))
+
+
+def _rota_of_level(level: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Agents on duty per minute of the week as change points (what ``rota_of`` returns)."""
+    changes = np.flatnonzero(np.diff(level)) + 1
+    points = [(0, int(level[0]))]
+    points.extend((int(m), int(level[m])) for m in changes)
+    return tuple(points)
 
 
 def agents_text(candidate: Candidate) -> str:
@@ -289,22 +368,6 @@ def _rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
     return level
 
 
-def shift_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
-    """Euros a week one more agent on each shift costs (premiums and shrinkage included)."""
-    spec = profile.compile(coverage)
-    per_minute = cost_per_agent_minute(spec.cost)
-    result: np.ndarray = shift_minutes(profile, coverage) @ per_minute
-    return result
-
-
-def block_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
-    """Euros a week one more agent on each block (one shift, one day) costs."""
-    spec = profile.compile(coverage)
-    per_minute = cost_per_agent_minute(spec.cost)
-    result: np.ndarray = block_minutes(profile, coverage) @ per_minute
-    return result
-
-
 # --- the Erlang C estimate ---------------------------------------------------------------------
 
 
@@ -334,7 +397,7 @@ def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
 
 
 def erlang_staffing(
-    profile: Profile, coverage: str, targets: Sequence[SlaTarget], max_agents: int
+    model: SizingModel, targets: Sequence[SlaTarget], max_agents: int
 ) -> tuple[int, ...]:
     """Cheapest agents per block covering the Erlang C need of every slot the blocks cover.
 
@@ -342,16 +405,15 @@ def erlang_staffing(
     its own hours ask for. Where blocks do not overlap this is the largest hourly need within
     the block's hours on that day; where they overlap the programme shares the need.
     """
-    spec = profile.compile(coverage)
-    need_hour = erlang_need(spec, targets)
-    on = block_minutes(profile, coverage)
+    need_hour = erlang_need(model.spec, targets)
+    on = model.block_on
     slots = MINUTES_PER_WEEK // SLOT_MIN
     # A shift counts for a slot only if it is on duty for the whole slot.
     cover = on.reshape(on.shape[0], slots, SLOT_MIN).all(axis=2).T.astype(float)
     need = np.repeat(need_hour, MINUTES_PER_HOUR // SLOT_MIN).astype(float)
     covered = cover.sum(axis=1) > 0
     need = np.minimum(need, cover.sum(axis=1) * max_agents)[covered]
-    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
+    cost = [float(c) for c in model.block_cost_per_agent()]
     n = on.shape[0]
     res = optimize.milp(
         c=np.maximum(cost, 1e-6),
@@ -425,48 +487,28 @@ class _Evaluator:
 
     def __init__(
         self,
-        profile: Profile,
-        coverage: str,
+        model: SizingModel,
         targets: tuple[SlaTarget, ...],
         *,
-        replications: int,
-        weeks: float,
-        warmup_weeks: float,
-        seed: int,
+        plan: RunPlan,
         runner: Runner,
         on_candidate: Callable[[Candidate], None] | None,
     ) -> None:
-        self.profile, self.coverage, self.targets = profile, coverage, targets
-        self.names = profile.shift_blocks(coverage)
-        self.replications, self.weeks, self.warmup_weeks = replications, weeks, warmup_weeks
-        self.seeds = seed_sequences(seed, replications)
+        self.model, self.targets, self.plan = model, targets, plan
+        self.names = model.blocks
         self.runner = runner
         self.on_candidate = on_candidate
-        self.shift_rotas = tuple(rota_of([b]) for b in _block_shifts(profile, coverage))
         self.cache: dict[tuple[int, ...], Candidate] = {}
 
     def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
         todo = [a for a in dict.fromkeys(batch) if a not in self.cache]
         items = [
-            _EvalJob(
-                SimJob(
-                    staffed_spec(
-                        self.profile,
-                        self.coverage,
-                        dict(zip(self.names, agents, strict=True)),
-                        self.targets,
-                    ),
-                    self.weeks,
-                    self.warmup_weeks,
-                    seq,
-                ),
-                self.shift_rotas,
-            )
+            _EvalJob(job, self.model.block_rotas)
             for agents in todo
-            for seq in self.seeds
+            for job in self.plan.jobs(self.model.staffed(agents, self.targets))
         ]
         outputs = self.runner.map(_evaluate_run, items)
-        r = self.replications
+        r = self.plan.replications
         for k, agents in enumerate(todo):
             chunk = outputs[k * r : (k + 1) * r]
             rows = [row for row, _ in chunk]
@@ -487,56 +529,48 @@ class _Evaluator:
 
 
 def size(
-    profile: Profile,
-    coverage: str,
+    model: SizingModel,
     targets: Sequence[SlaTarget] = (),
     *,
-    replications: int = SIZING_REPLICATIONS,
-    weeks: float = SIZING_WEEKS,
-    warmup_weeks: float = SIZING_WARMUP_WEEKS,
+    plan: RunPlan = SIZING_PLAN,
     max_agents: int = MAX_AGENTS_PER_SHIFT,
-    seed: int = 1,
     runner: Runner | None = None,
     processes: int | None = None,
     on_candidate: Callable[[Candidate], None] | None = None,
 ) -> SizingResult:
-    """Cheapest staffing of ``coverage`` meeting ``targets`` (merged with the profile's).
+    """Cheapest staffing of ``model`` meeting ``targets`` (merged with the model's own).
 
-    Runs go to ``runner`` (kept open by the caller), or else to a local pool of ``processes``
-    (default: all cores; 1 runs inline). The answer does not depend on the backend.
+    Every candidate runs under ``plan`` (at least 2 replications: the goals must hold with
+    confidence). Runs go to ``runner`` (kept open by the caller), or else to a local pool of
+    ``processes`` (default: all cores; 1 runs inline). The answer does not depend on the backend.
     """
-    check_coverage(profile, coverage)
     try:
-        final_targets = sizing_targets(profile, targets)
+        final_targets = sizing_targets(model.spec, targets)
     except TargetError as exc:  # pragma: no cover - parse errors are raised before
         raise SizingError(str(exc)) from None
-    if replications < 2:
-        raise SizingError(
-            f"--replications is {replications}; sizing vraagt om minstens 2 herhalingen voor een "
-            "betrouwbaarheidsinterval (6 of meer aanbevolen)"
-        )
+    try:
+        plan.check(min_replications=2)
+    except PlanError as exc:
+        if exc.field != "replications":
+            raise SizingInputError(exc.field, exc.value, exc.expected) from None
+        raise SizingInputError(
+            "replications",
+            plan.replications,
+            "sizing vraagt om minstens 2 herhalingen voor een betrouwbaarheidsinterval "
+            "(6 of meer aanbevolen)",
+        ) from None
     if max_agents < MIN_AGENTS_PER_SHIFT:
-        raise SizingError(f"--max-agents is {max_agents}; geef minstens {MIN_AGENTS_PER_SHIFT}")
-    if not (math.isfinite(weeks) and weeks > 0) or not (
-        math.isfinite(warmup_weeks) and warmup_weeks >= 0
-    ):
-        raise SizingError(
-            f"weken {weeks:g} en inloop {warmup_weeks:g}: geef weken > 0 en inloop >= 0"
-        )
+        raise SizingInputError("max_agents", max_agents, f"geef minstens {MIN_AGENTS_PER_SHIFT}")
     own_runner = runner is None
     active = Runner(processes) if runner is None else runner
     if own_runner:
         active.__enter__()
     try:
         return _search(
-            profile,
-            coverage,
+            model,
             final_targets,
-            replications=replications,
-            weeks=weeks,
-            warmup_weeks=warmup_weeks,
+            plan=plan,
             max_agents=max_agents,
-            seed=seed,
             runner=active,
             on_candidate=on_candidate,
         )
@@ -546,33 +580,19 @@ def size(
 
 
 def _search(
-    profile: Profile,
-    coverage: str,
+    model: SizingModel,
     targets: tuple[SlaTarget, ...],
     *,
-    replications: int,
-    weeks: float,
-    warmup_weeks: float,
+    plan: RunPlan,
     max_agents: int,
-    seed: int,
     runner: Runner,
     on_candidate: Callable[[Candidate], None] | None,
 ) -> SizingResult:
-    evaluate = _Evaluator(
-        profile,
-        coverage,
-        targets,
-        replications=replications,
-        weeks=weeks,
-        warmup_weeks=warmup_weeks,
-        seed=seed,
-        runner=runner,
-        on_candidate=on_candidate,
-    )
+    evaluate = _Evaluator(model, targets, plan=plan, runner=runner, on_candidate=on_candidate)
     n = len(evaluate.names)
-    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
+    cost = [float(c) for c in model.block_cost_per_agent()]
     shift_of = [shift for shift, _ in evaluate.names]
-    start = erlang_staffing(profile, coverage, targets, max_agents)
+    start = erlang_staffing(model, targets, max_agents)
     cap_agents = (max_agents,) * n
     goals: dict[str, float] = {t.name: t.goal for t in targets}
 
@@ -679,8 +699,8 @@ def _search(
         else:
             blocked.add(pick)
     return SizingResult(
-        profile=profile.name,
-        coverage=coverage,
+        profile=model.spec.name,
+        coverage=model.coverage,
         targets=targets,
         best=current,
         erlang=erlang_c,
@@ -690,10 +710,7 @@ def _search(
         evaluations=len(evaluate.cache),
         budget_spent=len(evaluate.cache) >= MAX_EVALUATIONS,
         repair_fell_back=search_stopped,
-        replications=replications,
-        weeks=weeks,
-        warmup_weeks=warmup_weeks,
-        seed=seed,
+        plan=plan,
         max_agents=max_agents,
     )
 
@@ -751,24 +768,25 @@ __all__ = [
     "MAX_AGENTS_PER_SHIFT",
     "MIN_AGENTS_PER_SHIFT",
     "PLATEAU_MARGIN",
+    "SIZING_PLAN",
     "SIZING_REPLICATIONS",
     "SIZING_WARMUP_WEEKS",
     "SIZING_WEEKS",
     "Block",
     "Candidate",
     "SizingError",
+    "SizingInputError",
+    "SizingModel",
     "SizingResult",
     "agents_text",
-    "block_cost_per_agent",
     "block_minutes",
     "check_coverage",
     "erlang_need",
     "erlang_staffing",
     "hourly_load",
-    "shift_cost_per_agent",
     "shift_minutes",
     "size",
+    "sizing_model",
     "sizing_summary",
     "sizing_targets",
-    "staffed_spec",
 ]
