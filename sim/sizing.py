@@ -50,32 +50,46 @@ misleads: overnight backlogs, back-office hours and multi-turn conversations.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from sim import erlang
 from sim.engine import simulate
 from sim.errors import InputError
-from sim.experiment import Estimate, summarise_replications
-from sim.kpis import BREACHED, cost_per_agent_minute, sla_status, summarise
+from sim.experiment import summarise_replications
+from sim.kpis import BREACHED, sla_status, summarise
 from sim.parallel import KpiRow, Runner, SimJob
 from sim.plan import PlanError, RunPlan
-from sim.profile import Profile, Shift, rota_of
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.profile import Profile
+from sim.sizing_records import (
+    DAY_LABELS,
+    Candidate,
+    SizingResult,
+    agents_text,
+    sizing_summary,
+)
+from sim.spec import MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.staffing import (
+    MIN_AGENTS_PER_SHIFT,
+    Block,
+    SizingModel,
+    block_minutes,
+    erlang_need,
+    erlang_staffing,
+    hourly_load,
+    rota_array,
+    shift_minutes,
+    staffing_model,
+)
 from sim.targets import TargetError, describe, merge_targets
 
 SIZING_WEEKS = 2.0  # measured weeks per replication
 SIZING_WARMUP_WEEKS = 1.0
 SIZING_REPLICATIONS = 6
 MAX_AGENTS_PER_SHIFT = 40
-MIN_AGENTS_PER_SHIFT = 1
 PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
-SLOT_MIN = 15  # granularity of the Erlang shift programme
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
 REPAIR_BRANCHES = 3  # shifts tried side by side when adding an agent
 SIZING_PLAN = RunPlan(
@@ -92,128 +106,6 @@ class SizingError(ValueError):
 
 class SizingInputError(InputError, SizingError):
     """A sizing setting the search cannot use (too few replications, no agents allowed)."""
-
-
-Block = tuple[str, str]  # (shift name, weekday): the unit sizing staffs
-DAY_LABELS = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One staffing, simulated: agents per block and the KPI estimates over the replications.
-
-    A block is one shift on one weekday (``("vroeg", "mon")``), so Monday can get more agents
-    than Friday within the same Mon–Fri shift.
-    """
-
-    agents: tuple[tuple[Block, int], ...]  # ((shift, day), agents) in the model's block order
-    estimates: Mapping[str, Estimate]
-    targets: tuple[SlaTarget, ...]
-    breaches_by_block: tuple[float, ...]  # mean breached mentions blamed on each block per run
-
-    @property
-    def agents_by_block(self) -> dict[Block, int]:
-        return dict(self.agents)
-
-    @property
-    def agents_by_shift(self) -> dict[str, int]:
-        """Per shift, the most agents any of its days has (what a per-shift plan must staff)."""
-        out: dict[str, int] = {}
-        for (shift, _), agents in self.agents:
-            out[shift] = max(out.get(shift, 0), agents)
-        return out
-
-    @property
-    def agents_by_shift_and_day(self) -> dict[str, dict[str, int]]:
-        """``{shift: {day: agents}}`` in the model's order (the JSON ``agents`` field)."""
-        out: dict[str, dict[str, int]] = {}
-        for (shift, day), agents in self.agents:
-            out.setdefault(shift, {})[day] = agents
-        return out
-
-    def attainment(self, target: SlaTarget) -> Estimate:
-        return self.estimates[f"sla_{target.name}_attainment"]
-
-    def meets(self, goals: Mapping[str, float] | None = None) -> bool:
-        """Every target's lower 95% bound at or above its goal (``goals`` overrides by name)."""
-        for target in self.targets:
-            goal = target.goal if goals is None else goals.get(target.name, target.goal)
-            est = self.attainment(target)
-            low = est.low if math.isfinite(est.low) else est.mean
-            if not (math.isfinite(low) and low >= goal - 1e-12):
-                return False
-        return True
-
-    @property
-    def fte(self) -> float:
-        return self.estimates["fte"].mean
-
-    @property
-    def cost_per_week_eur(self) -> float:
-        return self.estimates["cost_per_week_eur"].mean
-
-
-@dataclass(frozen=True)
-class SizingResult:
-    """The answer for one coverage model; ``best`` meets the (effective) goals."""
-
-    profile: str
-    coverage: str
-    targets: tuple[SlaTarget, ...]
-    best: Candidate
-    erlang: Candidate  # the Erlang-only staffing, simulated with the same seeds
-    cap: Candidate | None  # every shift at max_agents; simulated only when the Erlang one fails
-    reachable: bool  # the targets can be met within max_agents per shift
-    effective_goals: Mapping[str, float]  # the goals sized for (lower when unreachable)
-    evaluations: int  # candidates simulated
-    plan: RunPlan  # the runs behind every candidate
-    max_agents: int
-    # The search stopped at MAX_EVALUATIONS: ``best`` meets the goals but may not be cheapest.
-    budget_spent: bool = False
-    # The repair could not reach the goals, so ``best`` started again from the cap.
-    repair_fell_back: bool = False
-
-    @property
-    def replications(self) -> int:
-        return self.plan.replications
-
-    @property
-    def weeks(self) -> float:
-        return self.plan.weeks
-
-    @property
-    def warmup_weeks(self) -> float:
-        return self.plan.warmup_weeks
-
-    @property
-    def seed(self) -> int:
-        return self.plan.seed
-
-    @property
-    def unproven(self) -> bool:
-        """Not shown to be reachable, yet the cap's mean attainment meets every goal.
-
-        Then the cap probably does keep the targets, but its interval over this few
-        replications is too wide to show it: more replications, not more agents, decide.
-        """
-        if self.reachable or self.cap is None:
-            return False
-        cap = self.cap
-        return all(cap.attainment(t).mean >= t.goal - 1e-12 for t in self.targets)
-
-    @property
-    def best_attainment(self) -> dict[str, Estimate]:
-        """Per target, the best attainment found (the cap when unreachable, else ``best``)."""
-        source = self.cap if not self.reachable and self.cap is not None else self.best
-        return {t.name: source.attainment(t) for t in self.targets}
 
 
 # --- preparing the model ----------------------------------------------------------------------
@@ -241,189 +133,19 @@ def sizing_targets(spec: ModelSpec, typed: Sequence[SlaTarget] = ()) -> tuple[Sl
     return targets
 
 
+def sizing_model(profile: Profile, coverage: str) -> SizingModel:
+    """Compile ``coverage`` of ``profile`` once, with its staffing blocks (``SizingError`` for an
+    unknown coverage model)."""
+    check_coverage(profile, coverage)
+    return staffing_model(profile, coverage)
+
+
 def check_coverage(profile: Profile, coverage: str) -> None:
     if coverage not in profile.coverages:
         raise SizingError(
             f"onbekend dekkingsmodel {coverage!r} in profiel {profile.name}; kies een van: "
             + ", ".join(profile.coverage_names)
         )
-
-
-@dataclass(frozen=True)
-class SizingModel:
-    """One coverage model compiled once, with the blocks sizing staffs.
-
-    ``spec`` is the engine model as the profile staffs it; ``staffed`` swaps in another
-    staffing without compiling the profile again (only the rota changes).
-    """
-
-    spec: ModelSpec
-    blocks: tuple[Block, ...]  # (shift, day) in the model's order
-    block_on: np.ndarray  # bool (blocks x minutes of the week): each block on duty
-    block_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
-    own_agents: tuple[int, ...]  # agents per block as the profile staffs it
-
-    @property
-    def coverage(self) -> str:
-        return self.spec.coverage_name
-
-    def staffed(
-        self, agents: Sequence[int] | Mapping[Block, int], targets: Sequence[SlaTarget]
-    ) -> ModelSpec:
-        """The engine model with these agents per block and these targets.
-
-        ``agents`` lists agents per block in order, or maps blocks to agents (blocks not named
-        keep the profile's agents).
-        """
-        if isinstance(agents, Mapping):
-            unknown = [k for k in agents if k not in self.blocks]
-            if unknown:
-                raise ValueError(f"unknown shift blocks {unknown}; known: {list(self.blocks)}")
-            counts = [
-                int(agents.get(b, n)) for b, n in zip(self.blocks, self.own_agents, strict=True)
-            ]
-        else:
-            if len(agents) != len(self.blocks):
-                raise ValueError(f"expected {len(self.blocks)} agent counts, got {len(agents)}")
-            counts = [int(a) for a in agents]
-        if any(c < 0 for c in counts):
-            raise ValueError("agent counts must be >= 0")
-        level = np.asarray(counts, dtype=np.int64) @ self.block_on.astype(np.int64)
-        return replace(self.spec, rota=_rota_of_level(level), sla_targets=tuple(targets))
-
-    def block_cost_per_agent(self) -> np.ndarray:
-        """Euros a week one more agent on each block (one shift, one day) costs."""
-        result: np.ndarray = self.block_on @ cost_per_agent_minute(self.spec.cost)
-        return result
-
-
-def sizing_model(profile: Profile, coverage: str) -> SizingModel:
-    """Compile ``coverage`` of ``profile`` once, with its staffing blocks."""
-    check_coverage(profile, coverage)
-    blocks = _block_shifts(profile, coverage)
-    own = [s.agents for s in profile.coverages[coverage].shifts for _ in s.days]
-    block_on = block_minutes(profile, coverage)
-    block_on.flags.writeable = False
-    return SizingModel(
-        spec=profile.compile(coverage),
-        blocks=tuple(profile.shift_blocks(coverage)),
-        block_on=block_on,
-        block_rotas=tuple(rota_of([b]) for b in blocks),
-        own_agents=tuple(own),
-    )
-
-
-def _rota_of_level(level: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """Agents on duty per minute of the week as change points (what ``rota_of`` returns)."""
-    changes = np.flatnonzero(np.diff(level)) + 1
-    points = [(0, int(level[0]))]
-    points.extend((int(m), int(level[m])) for m in changes)
-    return tuple(points)
-
-
-def agents_text(candidate: Candidate) -> str:
-    """Dutch, compact: "vroeg 7, laat ma 6 di–vr 5" (one figure when every day is the same)."""
-    parts = []
-    for shift, days in candidate.agents_by_shift_and_day.items():
-        counts = list(days.values())
-        if len(set(counts)) == 1:
-            parts.append(f"{shift} {counts[0]}")
-        else:
-            parts.append(
-                f"{shift} " + " ".join(f"{DAY_LABELS.get(d, d)} {n}" for d, n in days.items())
-            )
-    return ", ".join(parts)
-
-
-def _block_shifts(profile: Profile, coverage: str) -> list[Shift]:
-    """Each block as a single-day shift with one agent."""
-    shifts = profile.coverages[coverage].shifts
-    return [s.model_copy(update={"days": [d], "agents": 1}) for s in shifts for d in s.days]
-
-
-def block_minutes(profile: Profile, coverage: str) -> np.ndarray:
-    """Boolean (blocks x minutes of the week): is each block on duty at each minute."""
-    blocks = _block_shifts(profile, coverage)
-    out = np.zeros((len(blocks), MINUTES_PER_WEEK), dtype=bool)
-    for i, one in enumerate(blocks):
-        out[i] = _rota_array(rota_of([one])) > 0
-    return out
-
-
-def shift_minutes(profile: Profile, coverage: str) -> np.ndarray:
-    """Boolean (shifts x minutes of the week): is each shift on duty at each minute."""
-    shifts = profile.coverages[coverage].shifts
-    out = np.zeros((len(shifts), MINUTES_PER_WEEK), dtype=bool)
-    for i, shift in enumerate(shifts):
-        one = shift.model_copy(update={"agents": 1})
-        out[i] = _rota_array(rota_of([one])) > 0
-    return out
-
-
-def _rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
-    points = [*rota, (MINUTES_PER_WEEK, 0)]
-    level = np.zeros(MINUTES_PER_WEEK, dtype=np.int64)
-    for (start, agents), (end, _) in itertools.pairwise(points):
-        level[start:end] = agents
-    return level
-
-
-# --- the Erlang C estimate ---------------------------------------------------------------------
-
-
-def hourly_load(spec: ModelSpec) -> tuple[np.ndarray, float]:
-    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn."""
-    reply = np.array([c.share * (1 - c.no_reply_share) for c in spec.channels])
-    handling = np.array([c.handling.mean_min for c in spec.channels])
-    reply_share = float(reply.sum())
-    aht_min = float((reply * handling).sum() / reply_share) if reply_share > 0 else 1.0
-    arrivals_per_min = np.asarray(spec.rate_per_hour) * reply_share / MINUTES_PER_HOUR
-    load = arrivals_per_min * spec.conversation.mean_turns * aht_min
-    return load, aht_min
-
-
-def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
-    """Agents Erlang C asks for in each hour of the week (max over the targets)."""
-    load, aht_min = hourly_load(spec)
-    need = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
-    for hour, a in enumerate(load):
-        if a <= 0:
-            continue
-        need[hour] = max(
-            erlang.agents_for_service_level(float(a), aht_min, t.within_min, t.goal)
-            for t in targets
-        )
-    return need
-
-
-def erlang_staffing(
-    model: SizingModel, targets: Sequence[SlaTarget], max_agents: int
-) -> tuple[int, ...]:
-    """Cheapest agents per block covering the Erlang C need of every slot the blocks cover.
-
-    Blocks are the shifts day by day (``Profile.shift_blocks``): each weekday gets the agents
-    its own hours ask for. Where blocks do not overlap this is the largest hourly need within
-    the block's hours on that day; where they overlap the programme shares the need.
-    """
-    need_hour = erlang_need(model.spec, targets)
-    on = model.block_on
-    slots = MINUTES_PER_WEEK // SLOT_MIN
-    # A shift counts for a slot only if it is on duty for the whole slot.
-    cover = on.reshape(on.shape[0], slots, SLOT_MIN).all(axis=2).T.astype(float)
-    need = np.repeat(need_hour, MINUTES_PER_HOUR // SLOT_MIN).astype(float)
-    covered = cover.sum(axis=1) > 0
-    need = np.minimum(need, cover.sum(axis=1) * max_agents)[covered]
-    cost = [float(c) for c in model.block_cost_per_agent()]
-    n = on.shape[0]
-    res = optimize.milp(
-        c=np.maximum(cost, 1e-6),
-        constraints=optimize.LinearConstraint(cover[covered], lb=need, ub=np.inf),
-        integrality=np.ones(n),
-        bounds=optimize.Bounds(MIN_AGENTS_PER_SHIFT, max_agents),
-    )
-    if res.x is None:  # pragma: no cover - the needs are clipped to what the cap allows
-        return (max_agents,) * n
-    return tuple(round(float(x)) for x in res.x)
 
 
 # --- simulating candidates ----------------------------------------------------------------------
@@ -446,7 +168,7 @@ def _blame_matrix(
     within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
     mention in time if nobody is there until after it is due.
     """
-    on = np.stack([_rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
+    on = np.stack([rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
     any_on = on.sum(axis=1) > 0
     if not any_on.any():
         return on
@@ -713,54 +435,6 @@ def _search(
         plan=plan,
         max_agents=max_agents,
     )
-
-
-def sizing_summary(result: SizingResult) -> dict[str, object]:
-    """Plain dict (JSON-ready) of a sizing result."""
-
-    def cand(c: Candidate) -> dict[str, object]:
-        return {
-            "agents": c.agents_by_shift_and_day,
-            "agents_max_per_shift": c.agents_by_shift,
-            "fte": c.fte,
-            "cost_per_week_eur": c.cost_per_week_eur,
-            "meets_targets": c.meets(),
-            "attainment": {t.name: c.attainment(t).as_dict() for t in result.targets},
-            "first_response_p90_min": c.estimates["first_response_p90_min"].as_dict(),
-            "backlog_monday_0900": c.estimates["backlog_monday_0900"].as_dict(),
-            "reputation_exposure_reach_hours": c.estimates[
-                "reputation_exposure_reach_hours"
-            ].as_dict(),
-        }
-
-    return {
-        "profile": result.profile,
-        "coverage": result.coverage,
-        "targets": [
-            {
-                "name": t.name,
-                "metric": t.metric,
-                "within_min": t.within_min,
-                "goal": t.goal,
-                "clock": t.clock,
-            }
-            for t in result.targets
-        ],
-        "reachable": result.reachable,
-        "unproven": result.unproven,
-        "effective_goals": dict(result.effective_goals),
-        "max_agents": result.max_agents,
-        "replications": result.replications,
-        "weeks": result.weeks,
-        "warmup_weeks": result.warmup_weeks,
-        "seed": result.seed,
-        "evaluations": result.evaluations,
-        "budget_spent": result.budget_spent,
-        "repair_fell_back": result.repair_fell_back,
-        "best": cand(result.best),
-        "erlang": cand(result.erlang),
-        "best_attainment": {k: v.as_dict() for k, v in result.best_attainment.items()},
-    }
 
 
 __all__ = [

@@ -82,7 +82,7 @@ def _parse_values(name: str, text: str) -> tuple[float, ...]:
         raise SweepInputError(
             "vary",
             typed,
-            "is leeg; geef waarden, bijvoorbeeld "
+            "leeg; geef waarden, bijvoorbeeld "
             + ("agents=4..12" if name == "agents" else f"{name}=0.8,1.0,1.2"),
         )
     match = _RANGE_RE.match(body)
