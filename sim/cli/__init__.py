@@ -44,7 +44,3 @@ def main() -> None:
 
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_UNREACHABLE", "app", "main"]
-
-
-if __name__ == "__main__":
-    main()

@@ -39,16 +39,13 @@ from sim.profile import Profile, ProfileError, load_profile
 from sim.spec import ModelSpec, SlaTarget
 from sim.targets import TargetError, parse_targets
 
-EXIT_BAD_INPUT = 2
-
-
+EXIT_BAD_INPUT = 2  # exit code for input the command cannot use
 NON_TTY_WIDTH = 140  # columns for tables when output goes to a file or pipe
-
-
 RECORD_SUFFIXES = (".csv", ".parquet")
 
 
 def fail(message: str) -> NoReturn:
+    """Print "Fout: <message>" as one paragraph on stderr and exit with ``EXIT_BAD_INPUT``."""
     Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 

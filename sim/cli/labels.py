@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.cli.common import (
-    nl_number,
-)
+from sim.cli.common import nl_number
 from sim.spec import ModelSpec, SlaTarget
 
 # Dutch labels and units for the stable KPI keys of sim.kpis; other keys are shown as they are.
