@@ -113,6 +113,7 @@ def bench_startup(repeat: int, use_browser: bool) -> None:
 def bench_whatif(repeat: int) -> None:
     from sim.experiment import run
     from sim.kpis import summarise
+    from sim.plan import RunPlan
     from webcare_app import services
 
     print("(b) what-if, 24/7 vs business hours, 2 weeks + 0.5 warm-up, uncached (median s)")
@@ -130,14 +131,8 @@ def bench_whatif(repeat: int) -> None:
                 for cov in services.COMPARED_DEFAULT:
                     spec = profile.compile(cov)
                     for seed in range(reps):
-                        summarise(
-                            run(
-                                spec,
-                                weeks=2.0,
-                                seed=seed,
-                                warmup_weeks=services.WHATIF_WARMUP_WEEKS,
-                            )
-                        )
+                        plan = RunPlan(2.0, services.WHATIF_WARMUP_WEEKS, 1, seed)
+                        summarise(run(spec, plan))
 
             theirs = _median(peer, repeat)
             verdict = "ok" if ours < WHATIF_TARGET_S else "OVER TARGET"

@@ -17,10 +17,12 @@ import argparse
 import os
 import platform
 import time
+from dataclasses import replace
 
 from sim.parallel import Runner, available_cores
+from sim.plan import RunPlan
 from sim.profile import load_profile
-from sim.sizing import size, sizing_targets
+from sim.sizing import SIZING_PLAN, size, sizing_model, sizing_targets
 from sim.sweep import grid, parse_vary, run_sweep
 
 SIZING_TARGET_S = 30.0
@@ -34,7 +36,8 @@ def bench_sizing(quick: bool) -> None:
     print("(a) sizing telecom, default targets (reactie-1u, oplossing-24u)")
     for coverage in ("business-hours", "24-7"):
         t0 = time.perf_counter()
-        result = size(profile, coverage, seed=SEED, replications=3 if quick else 6)
+        plan = replace(SIZING_PLAN, replications=3 if quick else 6, seed=SEED)
+        result = size(sizing_model(profile, coverage), plan=plan)
         seconds = time.perf_counter() - t0
         verdict = "ok" if seconds < SIZING_TARGET_S else "SLOW"
         print(
@@ -47,7 +50,7 @@ def bench_sizing(quick: bool) -> None:
 
 def bench_sweep(quick: bool) -> None:
     profile = load_profile("telecom")
-    targets = sizing_targets(profile)
+    targets = sizing_targets(profile.compile("24-7"))
     points = grid(parse_vary(["agents=4..9", "volume=1.0,1.5"]))
     reps = 1 if quick else 2
     timings = {}
@@ -61,10 +64,7 @@ def bench_sweep(quick: bool) -> None:
                 "24-7",
                 points,
                 targets,
-                replications=reps,
-                weeks=SWEEP_WEEKS,
-                warmup_weeks=1.0,
-                seed=SEED,
+                RunPlan(weeks=SWEEP_WEEKS, warmup_weeks=1.0, replications=reps, seed=SEED),
                 runner=runner,
             )
             timings[workers] = time.perf_counter() - t0

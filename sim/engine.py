@@ -31,7 +31,6 @@ import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
-from typing import Any
 
 import numpy as np
 import simpy
@@ -141,6 +140,17 @@ class WeekClock:
         return max(opens, due)
 
 
+@dataclass(slots=True)
+class _RunState:
+    """What the event loop changes as it goes; the per-mention lists stay closures' locals."""
+
+    busy: int  # agents working a turn
+    on_duty: int  # agents the rota has on duty now
+    next_arrival: int  # index (into the replied arrivals) of the next one not yet queued
+    wake_pending: bool  # a wake-up for the next arrival is scheduled
+    last_end: float  # when the last turn ended
+
+
 class _Run:
     """The event loop of one run. The callbacks are closures over local variables and plain
     Python lists (per-mention and per-turn state): the fastest state Python offers."""
@@ -172,21 +182,24 @@ class _Run:
         push, pop = heapq.heappush, heapq.heappop
         clock = None if spec.backoffice is None else WeekClock(spec.backoffice.hours)
         rota = Rota(spec.rota)
-        # Mutable run state: [agents busy, agents on duty, next arrival, wake-up pending,
-        # when the last turn ended].
-        state: list[Any] = [0, int(rota.agents[0]), 0, False, -np.inf]
+        state = _RunState(
+            busy=0,
+            on_duty=int(rota.agents[0]),
+            next_arrival=0,
+            wake_pending=False,
+            last_end=-np.inf,
+        )
 
-        def dispatch() -> None:
+        def dispatch(now: float) -> None:
             """The one place where work starts: admit arrivals, then fill free agents."""
-            now = env._now
-            i = state[2]
+            i = state.next_arrival
             if i < n_arr and arr_t[i] <= now:
                 while i < n_arr and arr_t[i] <= now:
                     mid = arr_id[i]
                     push(heap, (prio[mid], arr_t[i], mid))
                     i += 1
-                state[2] = i
-            busy, on_duty = state[0], state[1]
+                state.next_arrival = i
+            busy, on_duty = state.busy, state.on_duty
             if busy < on_duty and heap:
                 while busy < on_duty and heap:
                     _, ready, mid = pop(heap)
@@ -197,20 +210,20 @@ class _Run:
                     # The clock reaches a ready time as now + (ready - now), which rounding may
                     # leave an ulp off: a turn taken as it becomes ready starts at its ready time,
                     # but never before the turn whose agent it takes over had ended.
-                    t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state[4])
+                    t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state.last_end)
                     busy += 1
                     Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
-                state[0] = busy
-            if busy < on_duty and i < n_arr and not state[3]:
-                state[3] = True
+                state.busy = busy
+            if busy < on_duty and i < n_arr and not state.wake_pending:
+                state.wake_pending = True
                 Timeout(env, arr_t[i] - now).callbacks.append(on_wake)
 
         def on_turn_end(event: Event) -> None:
-            mid = event._value
-            state[0] -= 1
-            now = env._now
+            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
+            state.busy -= 1
+            now = env.now
             k = offset[mid] + turn_no[mid]
-            t_end[k] = state[4] = now
+            t_end[k] = state.last_end = now
             done = turn_no[mid] + 1
             turn_no[mid] = done
             if done < nturns[mid]:
@@ -223,27 +236,27 @@ class _Run:
                 t_ready[k] = ready
                 if ready < horizon:
                     Timeout(env, ready - now, mid).callbacks.append(on_ready)
-            dispatch()
+            dispatch(now)
 
         def on_ready(event: Event) -> None:
-            mid = event._value
+            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
             push(heap, (prio[mid], t_ready[offset[mid] + turn_no[mid]], mid))
-            dispatch()
+            dispatch(env.now)
 
         def on_wake(event: Event) -> None:
-            state[3] = False
-            dispatch()
+            state.wake_pending = False
+            dispatch(env.now)
 
         def on_shift(event: Event) -> None:
-            state[1] = event._value
-            dispatch()
+            state.on_duty = event.value  # type: ignore[assignment]  # agents on duty
+            dispatch(env.now)
 
         for t, agents in zip(*rota.changes(horizon), strict=True):
             Timeout(env, float(t), int(agents)).callbacks.append(on_shift)
         self._start = dispatch
 
     def run(self) -> None:
-        self._start()
+        self._start(self.env.now)
         self.env.run(until=self.horizon)
 
 

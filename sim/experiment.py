@@ -15,69 +15,47 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from sim.engine import SimResult, simulate
-from sim.kpis import summarise
-from sim.profile import Profile
+from sim.parallel import KpiRow, Runner, run_sim_job
+from sim.plan import RunPlan, seed_sequences
 from sim.spec import ModelSpec
 
 CONFIDENCE = 0.95  # two-sided level of the reported intervals
 
 Progress = Callable[[int, int], None]
-KpiRow = dict[str, float | int]
 
 
-def seed_sequences(seed: int, replications: int) -> list[np.random.SeedSequence]:
-    """Independent child streams, one per replication, fixed by ``seed``."""
-    return np.random.SeedSequence(seed).spawn(replications)
-
-
-def run(spec: ModelSpec, *, weeks: float, seed: int, warmup_weeks: float = 0.0) -> SimResult:
-    """One run; its KPIs equal replication 0 of ``replicate`` with the same seed."""
-    rng = np.random.default_rng(seed_sequences(seed, 1)[0])
-    return simulate(spec, weeks=weeks, rng=rng, warmup_weeks=warmup_weeks)
-
-
-def _one(job: tuple[ModelSpec, float, float, np.random.SeedSequence]) -> KpiRow:
-    spec, weeks, warmup_weeks, seq = job
-    result = simulate(spec, weeks=weeks, rng=np.random.default_rng(seq), warmup_weeks=warmup_weeks)
-    return summarise(result).as_dict()
+def run(spec: ModelSpec, plan: RunPlan) -> SimResult:
+    """One run; its KPIs equal replication 0 of ``replicate`` with the same plan."""
+    plan.check()
+    rng = np.random.default_rng(seed_sequences(plan.seed, 1)[0])
+    return simulate(spec, weeks=plan.weeks, rng=rng, warmup_weeks=plan.warmup_weeks)
 
 
 def replicate(
     spec: ModelSpec,
+    plan: RunPlan,
     *,
-    weeks: float,
-    replications: int,
-    seed: int,
-    warmup_weeks: float = 0.0,
     progress: Progress | None = None,
     processes: int = 1,
+    runner: Runner | None = None,
 ) -> list[KpiRow]:
-    """KPI dicts of ``replications`` independent runs, in replication order."""
-    if replications < 1:
-        raise ValueError(f"replications is {replications}; expected at least 1")
-    if processes < 1:
-        raise ValueError(f"processes is {processes}; expected at least 1")
-    jobs = [(spec, weeks, warmup_weeks, s) for s in seed_sequences(seed, replications)]
-    rows: list[KpiRow] = []
-    if processes == 1 or replications == 1:
-        for job in jobs:
-            rows.append(_one(job))
-            if progress is not None:
-                progress(len(rows), replications)
-        return rows
-    with ProcessPoolExecutor(max_workers=min(processes, replications)) as pool:
-        for row in pool.map(_one, jobs):
-            rows.append(row)
-            if progress is not None:
-                progress(len(rows), replications)
-    return rows
+    """KPI dicts of the plan's independent runs, in replication order.
+
+    Runs go to ``runner`` (kept open by the caller), or else to a local pool of ``processes``
+    (1 runs inline); the numbers do not depend on where they run.
+    """
+    plan.check()
+    jobs = plan.jobs(spec)
+    if runner is not None:
+        return runner.map(run_sim_job, jobs, progress)
+    with Runner(processes) as own:
+        return own.map(run_sim_job, jobs, progress)
 
 
 @dataclass(frozen=True)
@@ -142,41 +120,31 @@ class CoverageResult:
 
 
 def compare(
-    profile: Profile,
-    coverages: Sequence[str] | None = None,
+    specs: Sequence[ModelSpec],
+    plan: RunPlan,
     *,
-    weeks: float,
-    replications: int,
-    seed: int,
-    warmup_weeks: float = 0.0,
     progress: Progress | None = None,
     processes: int = 1,
 ) -> list[CoverageResult]:
-    """Every named coverage model (default: all of the profile's), same seeds for each.
+    """Every compiled coverage model under the same plan, so with the same seeds for each.
 
     ``progress(done, total)`` counts replications over all coverage models together.
     """
-    names = list(coverages if coverages else profile.coverage_names)
-    specs = [profile.compile(name) for name in names]  # unknown names fail before any run
-    total = len(names) * replications
+    plan.check()
+    total = len(specs) * plan.replications
     out: list[CoverageResult] = []
-    for index, (name, spec) in enumerate(zip(names, specs, strict=True)):
-        offset = index * replications
+    with Runner(processes) as runner:
+        for index, spec in enumerate(specs):
+            offset = index * plan.replications
 
-        def step(done: int, _total: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + done, total)
+            def step(done: int, _total: int, offset: int = offset) -> None:
+                if progress is not None:
+                    progress(offset + done, total)
 
-        rows = replicate(
-            spec,
-            weeks=weeks,
-            replications=replications,
-            seed=seed,
-            warmup_weeks=warmup_weeks,
-            progress=step,
-            processes=processes,
-        )
-        out.append(CoverageResult(name, summarise_replications(rows), tuple(rows)))
+            rows = replicate(spec, plan, progress=step, runner=runner)
+            out.append(
+                CoverageResult(spec.coverage_name, summarise_replications(rows), tuple(rows))
+            )
     return out
 
 
@@ -184,6 +152,7 @@ __all__ = [
     "CONFIDENCE",
     "CoverageResult",
     "Estimate",
+    "RunPlan",
     "compare",
     "estimate",
     "replicate",

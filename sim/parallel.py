@@ -71,7 +71,7 @@ def available_cores() -> int:
 
 
 def dask_address(option: str | None) -> str | None:
-    """The scheduler address from ``--dask`` or, failing that, ``DASK_SCHEDULER_ADDRESS``."""
+    """The scheduler address given (``option``) or, failing that, ``DASK_SCHEDULER_ADDRESS``."""
     if option:
         return option
     env = os.environ.get(DASK_ENV, "").strip()
@@ -179,7 +179,8 @@ def _connect(address: str) -> Any:
         from distributed import Client
     except ImportError:  # pragma: no cover - distributed is a dependency of the venv
         raise ParallelError(
-            "het pakket dask[distributed] ontbreekt; installeer het om --dask te gebruiken"
+            "het pakket dask[distributed] ontbreekt; installeer het om op een Dask-cluster te "
+            "rekenen"
         ) from None
     try:
         return Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
@@ -187,7 +188,7 @@ def _connect(address: str) -> Any:
         raise ParallelError(
             f"kan geen verbinding maken met de Dask-scheduler op {address!r} ({exc}); "
             "controleer het adres (bijvoorbeeld tcp://host:8786) en of `dask scheduler` draait, "
-            f"of laat --dask en {DASK_ENV} weg om op deze computer te rekenen"
+            f"of reken op deze computer (geen scheduler-adres en geen {DASK_ENV})"
         ) from None
 
 

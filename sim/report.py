@@ -32,15 +32,15 @@ import pandas as pd
 
 from sim import nl
 from sim.parallel import Runner
+from sim.plan import RunPlan
 from sim.profile import Profile
 from sim.sizing import (
     MAX_AGENTS_PER_SHIFT,
-    SIZING_REPLICATIONS,
-    SIZING_WARMUP_WEEKS,
-    SIZING_WEEKS,
+    SIZING_PLAN,
     SizingResult,
     shift_minutes,
     size,
+    sizing_model,
     sizing_summary,
     sizing_targets,
 )
@@ -162,33 +162,19 @@ def build_report(
     profile: Profile,
     targets: Sequence[SlaTarget] = (),
     *,
-    replications: int = SIZING_REPLICATIONS,
-    weeks: float = SIZING_WEEKS,
-    warmup_weeks: float = SIZING_WARMUP_WEEKS,
+    plan: RunPlan = SIZING_PLAN,
     max_agents: int = MAX_AGENTS_PER_SHIFT,
-    seed: int = 1,
     runner: Runner | None = None,
     on_coverage: Callable[[str], None] | None = None,
 ) -> CoverageReport:
-    """Size every coverage model of ``profile`` for the same targets and seeds."""
-    final_targets = sizing_targets(profile, targets)
+    """Size every coverage model of ``profile`` for the same targets and the same plan."""
+    models = {name: sizing_model(profile, name) for name in profile.coverage_names}
+    final_targets = sizing_targets(models[profile.coverage_names[0]].spec, targets)
     results = []
-    for name in profile.coverage_names:
+    for name, model in models.items():
         if on_coverage is not None:
             on_coverage(name)
-        results.append(
-            size(
-                profile,
-                name,
-                final_targets,
-                replications=replications,
-                weeks=weeks,
-                warmup_weeks=warmup_weeks,
-                max_agents=max_agents,
-                seed=seed,
-                runner=runner,
-            )
-        )
+        results.append(size(model, final_targets, plan=plan, max_agents=max_agents, runner=runner))
     always, office = classify_coverages(profile)
     office_business = None
     fair_targets = business_clock_targets(final_targets)
@@ -196,15 +182,7 @@ def build_report(
         if on_coverage is not None:
             on_coverage(f"{office} ({BUSINESS_CLOCK_LABEL})")
         office_business = size(
-            profile,
-            office,
-            fair_targets,
-            replications=replications,
-            weeks=weeks,
-            warmup_weeks=warmup_weeks,
-            max_agents=max_agents,
-            seed=seed,
-            runner=runner,
+            models[office], fair_targets, plan=plan, max_agents=max_agents, runner=runner
         )
     return CoverageReport(
         profile=profile.name,

@@ -50,171 +50,94 @@ misleads: overnight backlogs, back-office hours and multi-turn conversations.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from sim import erlang
 from sim.engine import simulate
-from sim.experiment import Estimate, seed_sequences, summarise_replications
-from sim.kpis import BREACHED, cost_per_agent_minute, sla_status, summarise
+from sim.errors import InputError
+from sim.experiment import summarise_replications
+from sim.kpis import BREACHED, sla_status, summarise
 from sim.parallel import KpiRow, Runner, SimJob
-from sim.profile import Profile, Shift, rota_of
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.plan import PlanError, RunPlan
+from sim.profile import Profile
+from sim.sizing_records import (
+    DAY_LABELS,
+    Candidate,
+    SizingResult,
+    agents_text,
+    sizing_summary,
+)
+from sim.spec import MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.staffing import (
+    MIN_AGENTS_PER_SHIFT,
+    Block,
+    SizingModel,
+    block_minutes,
+    erlang_need,
+    erlang_staffing,
+    hourly_load,
+    rota_array,
+    shift_minutes,
+    staffing_model,
+)
 from sim.targets import TargetError, describe, merge_targets
 
 SIZING_WEEKS = 2.0  # measured weeks per replication
 SIZING_WARMUP_WEEKS = 1.0
 SIZING_REPLICATIONS = 6
 MAX_AGENTS_PER_SHIFT = 40
-MIN_AGENTS_PER_SHIFT = 1
 PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
-SLOT_MIN = 15  # granularity of the Erlang shift programme
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
 REPAIR_BRANCHES = 3  # shifts tried side by side when adding an agent
+SIZING_PLAN = RunPlan(
+    weeks=SIZING_WEEKS,
+    warmup_weeks=SIZING_WARMUP_WEEKS,
+    replications=SIZING_REPLICATIONS,
+    seed=1,
+)
 
 
 class SizingError(ValueError):
-    """Sizing cannot start: unknown coverage model, unusable target, bad settings (Dutch)."""
+    """Sizing cannot start: unknown coverage model, unusable target (Dutch)."""
 
 
-Block = tuple[str, str]  # (shift name, weekday): the unit sizing staffs
-DAY_LABELS = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One staffing, simulated: agents per block and the KPI estimates over the replications.
-
-    A block is one shift on one weekday (``("vroeg", "mon")``), so Monday can get more agents
-    than Friday within the same Mon–Fri shift.
-    """
-
-    agents: tuple[tuple[Block, int], ...]  # ((shift, day), agents) in the model's block order
-    estimates: Mapping[str, Estimate]
-    targets: tuple[SlaTarget, ...]
-    breaches_by_block: tuple[float, ...]  # mean breached mentions blamed on each block per run
-
-    @property
-    def agents_by_block(self) -> dict[Block, int]:
-        return dict(self.agents)
-
-    @property
-    def agents_by_shift(self) -> dict[str, int]:
-        """Per shift, the most agents any of its days has (what a per-shift plan must staff)."""
-        out: dict[str, int] = {}
-        for (shift, _), agents in self.agents:
-            out[shift] = max(out.get(shift, 0), agents)
-        return out
-
-    @property
-    def agents_by_shift_and_day(self) -> dict[str, dict[str, int]]:
-        """``{shift: {day: agents}}`` in the model's order (the JSON ``agents`` field)."""
-        out: dict[str, dict[str, int]] = {}
-        for (shift, day), agents in self.agents:
-            out.setdefault(shift, {})[day] = agents
-        return out
-
-    def attainment(self, target: SlaTarget) -> Estimate:
-        return self.estimates[f"sla_{target.name}_attainment"]
-
-    def meets(self, goals: Mapping[str, float] | None = None) -> bool:
-        """Every target's lower 95% bound at or above its goal (``goals`` overrides by name)."""
-        for target in self.targets:
-            goal = target.goal if goals is None else goals.get(target.name, target.goal)
-            est = self.attainment(target)
-            low = est.low if math.isfinite(est.low) else est.mean
-            if not (math.isfinite(low) and low >= goal - 1e-12):
-                return False
-        return True
-
-    @property
-    def fte(self) -> float:
-        return self.estimates["fte"].mean
-
-    @property
-    def cost_per_week_eur(self) -> float:
-        return self.estimates["cost_per_week_eur"].mean
-
-
-@dataclass(frozen=True)
-class SizingResult:
-    """The answer for one coverage model; ``best`` meets the (effective) goals."""
-
-    profile: str
-    coverage: str
-    targets: tuple[SlaTarget, ...]
-    best: Candidate
-    erlang: Candidate  # the Erlang-only staffing, simulated with the same seeds
-    cap: Candidate | None  # every shift at max_agents; simulated only when the Erlang one fails
-    reachable: bool  # the targets can be met within max_agents per shift
-    effective_goals: Mapping[str, float]  # the goals sized for (lower when unreachable)
-    evaluations: int  # candidates simulated
-    replications: int
-    weeks: float
-    warmup_weeks: float
-    seed: int
-    max_agents: int
-    # The search stopped at MAX_EVALUATIONS: ``best`` meets the goals but may not be cheapest.
-    budget_spent: bool = False
-    # The repair could not reach the goals, so ``best`` started again from the cap.
-    repair_fell_back: bool = False
-
-    @property
-    def unproven(self) -> bool:
-        """Not shown to be reachable, yet the cap's mean attainment meets every goal.
-
-        Then the cap probably does keep the targets, but its interval over this few
-        replications is too wide to show it: more replications, not more agents, decide.
-        """
-        if self.reachable or self.cap is None:
-            return False
-        cap = self.cap
-        return all(cap.attainment(t).mean >= t.goal - 1e-12 for t in self.targets)
-
-    @property
-    def best_attainment(self) -> dict[str, Estimate]:
-        """Per target, the best attainment found (the cap when unreachable, else ``best``)."""
-        source = self.cap if not self.reachable and self.cap is not None else self.best
-        return {t.name: source.attainment(t) for t in self.targets}
+class SizingInputError(InputError, SizingError):
+    """A sizing setting the search cannot use (too few replications, no agents allowed)."""
 
 
 # --- preparing the model ----------------------------------------------------------------------
 
 
-def sizing_targets(profile: Profile, typed: Sequence[SlaTarget] = ()) -> tuple[SlaTarget, ...]:
-    """The profile's targets with the typed ones in their place; checked for sizing."""
-    own = profile.compile(profile.current_coverage).sla_targets
-    targets = merge_targets(own, typed)
+def sizing_targets(spec: ModelSpec, typed: Sequence[SlaTarget] = ()) -> tuple[SlaTarget, ...]:
+    """The compiled model's targets with the typed ones in their place; checked for sizing."""
+    targets = merge_targets(spec.sla_targets, typed)
     if not targets:
         raise SizingError(
-            f"profiel {profile.name} heeft geen SLA-doelen; geef er een met --target, "
-            'bijvoorbeeld --target "first_response<=60min:90%"'
+            f"profiel {spec.name} heeft geen SLA-doelen; geef er een, "
+            'bijvoorbeeld "first_response<=60min:90%"'
         )
     for target in targets:
         if not (0 < target.goal < 1) or target.within_min <= 0:
             raise SizingError(
                 f"SLA-doel {target.name!r} ({describe(target)}) kan niet met zekerheid gehaald "
-                "worden; geef een doel tussen 0% en 100% (exclusief) met --target"
+                "worden; geef een doel tussen 0% en 100% (exclusief)"
             )
-        if target.clock == "business" and profile.business_hours is None:
+        if target.clock == "business" and spec.business_hours is None:
             raise SizingError(
-                f"doel {target.name!r} telt op de kantoorklok, maar profiel {profile.name} heeft "
+                f"doel {target.name!r} telt op de kantoorklok, maar profiel {spec.name} heeft "
                 "geen business_hours; kies @calendar of voeg business_hours toe aan het profiel"
             )
     return targets
+
+
+def sizing_model(profile: Profile, coverage: str) -> SizingModel:
+    """Compile ``coverage`` of ``profile`` once, with its staffing blocks (``SizingError`` for an
+    unknown coverage model)."""
+    check_coverage(profile, coverage)
+    return staffing_model(profile, coverage)
 
 
 def check_coverage(profile: Profile, coverage: str) -> None:
@@ -223,145 +146,6 @@ def check_coverage(profile: Profile, coverage: str) -> None:
             f"onbekend dekkingsmodel {coverage!r} in profiel {profile.name}; kies een van: "
             + ", ".join(profile.coverage_names)
         )
-
-
-def staffed_spec(
-    profile: Profile,
-    coverage: str,
-    agents: Sequence[int] | Mapping[Block, int],
-    targets: Sequence[SlaTarget],
-) -> ModelSpec:
-    """The engine model of ``coverage`` with these agents and these targets.
-
-    ``agents`` lists agents per shift in order, or maps blocks ``(shift, day)`` to agents.
-    """
-    staffing: Sequence[int] | Mapping[Block, int] = (
-        agents if isinstance(agents, Mapping) else list(agents)
-    )
-    compiled = profile.with_agents(coverage, staffing).compile(coverage)
-    return replace(compiled, sla_targets=tuple(targets))
-
-
-def agents_text(candidate: Candidate) -> str:
-    """Dutch, compact: "vroeg 7, laat ma 6 di–vr 5" (one figure when every day is the same)."""
-    parts = []
-    for shift, days in candidate.agents_by_shift_and_day.items():
-        counts = list(days.values())
-        if len(set(counts)) == 1:
-            parts.append(f"{shift} {counts[0]}")
-        else:
-            parts.append(
-                f"{shift} " + " ".join(f"{DAY_LABELS.get(d, d)} {n}" for d, n in days.items())
-            )
-    return ", ".join(parts)
-
-
-def _block_shifts(profile: Profile, coverage: str) -> list[Shift]:
-    """Each block as a single-day shift with one agent."""
-    shifts = profile.coverages[coverage].shifts
-    return [s.model_copy(update={"days": [d], "agents": 1}) for s in shifts for d in s.days]
-
-
-def block_minutes(profile: Profile, coverage: str) -> np.ndarray:
-    """Boolean (blocks x minutes of the week): is each block on duty at each minute."""
-    blocks = _block_shifts(profile, coverage)
-    out = np.zeros((len(blocks), MINUTES_PER_WEEK), dtype=bool)
-    for i, one in enumerate(blocks):
-        out[i] = _rota_array(rota_of([one])) > 0
-    return out
-
-
-def shift_minutes(profile: Profile, coverage: str) -> np.ndarray:
-    """Boolean (shifts x minutes of the week): is each shift on duty at each minute."""
-    shifts = profile.coverages[coverage].shifts
-    out = np.zeros((len(shifts), MINUTES_PER_WEEK), dtype=bool)
-    for i, shift in enumerate(shifts):
-        one = shift.model_copy(update={"agents": 1})
-        out[i] = _rota_array(rota_of([one])) > 0
-    return out
-
-
-def _rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
-    points = [*rota, (MINUTES_PER_WEEK, 0)]
-    level = np.zeros(MINUTES_PER_WEEK, dtype=np.int64)
-    for (start, agents), (end, _) in itertools.pairwise(points):
-        level[start:end] = agents
-    return level
-
-
-def shift_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
-    """Euros a week one more agent on each shift costs (premiums and shrinkage included)."""
-    spec = profile.compile(coverage)
-    per_minute = cost_per_agent_minute(spec.cost)
-    result: np.ndarray = shift_minutes(profile, coverage) @ per_minute
-    return result
-
-
-def block_cost_per_agent(profile: Profile, coverage: str) -> np.ndarray:
-    """Euros a week one more agent on each block (one shift, one day) costs."""
-    spec = profile.compile(coverage)
-    per_minute = cost_per_agent_minute(spec.cost)
-    result: np.ndarray = block_minutes(profile, coverage) @ per_minute
-    return result
-
-
-# --- the Erlang C estimate ---------------------------------------------------------------------
-
-
-def hourly_load(spec: ModelSpec) -> tuple[np.ndarray, float]:
-    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn."""
-    reply = np.array([c.share * (1 - c.no_reply_share) for c in spec.channels])
-    handling = np.array([c.handling.mean_min for c in spec.channels])
-    reply_share = float(reply.sum())
-    aht_min = float((reply * handling).sum() / reply_share) if reply_share > 0 else 1.0
-    arrivals_per_min = np.asarray(spec.rate_per_hour) * reply_share / MINUTES_PER_HOUR
-    load = arrivals_per_min * spec.conversation.mean_turns * aht_min
-    return load, aht_min
-
-
-def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
-    """Agents Erlang C asks for in each hour of the week (max over the targets)."""
-    load, aht_min = hourly_load(spec)
-    need = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
-    for hour, a in enumerate(load):
-        if a <= 0:
-            continue
-        need[hour] = max(
-            erlang.agents_for_service_level(float(a), aht_min, t.within_min, t.goal)
-            for t in targets
-        )
-    return need
-
-
-def erlang_staffing(
-    profile: Profile, coverage: str, targets: Sequence[SlaTarget], max_agents: int
-) -> tuple[int, ...]:
-    """Cheapest agents per block covering the Erlang C need of every slot the blocks cover.
-
-    Blocks are the shifts day by day (``Profile.shift_blocks``): each weekday gets the agents
-    its own hours ask for. Where blocks do not overlap this is the largest hourly need within
-    the block's hours on that day; where they overlap the programme shares the need.
-    """
-    spec = profile.compile(coverage)
-    need_hour = erlang_need(spec, targets)
-    on = block_minutes(profile, coverage)
-    slots = MINUTES_PER_WEEK // SLOT_MIN
-    # A shift counts for a slot only if it is on duty for the whole slot.
-    cover = on.reshape(on.shape[0], slots, SLOT_MIN).all(axis=2).T.astype(float)
-    need = np.repeat(need_hour, MINUTES_PER_HOUR // SLOT_MIN).astype(float)
-    covered = cover.sum(axis=1) > 0
-    need = np.minimum(need, cover.sum(axis=1) * max_agents)[covered]
-    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
-    n = on.shape[0]
-    res = optimize.milp(
-        c=np.maximum(cost, 1e-6),
-        constraints=optimize.LinearConstraint(cover[covered], lb=need, ub=np.inf),
-        integrality=np.ones(n),
-        bounds=optimize.Bounds(MIN_AGENTS_PER_SHIFT, max_agents),
-    )
-    if res.x is None:  # pragma: no cover - the needs are clipped to what the cap allows
-        return (max_agents,) * n
-    return tuple(round(float(x)) for x in res.x)
 
 
 # --- simulating candidates ----------------------------------------------------------------------
@@ -384,7 +168,7 @@ def _blame_matrix(
     within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
     mention in time if nobody is there until after it is due.
     """
-    on = np.stack([_rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
+    on = np.stack([rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
     any_on = on.sum(axis=1) > 0
     if not any_on.any():
         return on
@@ -425,48 +209,28 @@ class _Evaluator:
 
     def __init__(
         self,
-        profile: Profile,
-        coverage: str,
+        model: SizingModel,
         targets: tuple[SlaTarget, ...],
         *,
-        replications: int,
-        weeks: float,
-        warmup_weeks: float,
-        seed: int,
+        plan: RunPlan,
         runner: Runner,
         on_candidate: Callable[[Candidate], None] | None,
     ) -> None:
-        self.profile, self.coverage, self.targets = profile, coverage, targets
-        self.names = profile.shift_blocks(coverage)
-        self.replications, self.weeks, self.warmup_weeks = replications, weeks, warmup_weeks
-        self.seeds = seed_sequences(seed, replications)
+        self.model, self.targets, self.plan = model, targets, plan
+        self.names = model.blocks
         self.runner = runner
         self.on_candidate = on_candidate
-        self.shift_rotas = tuple(rota_of([b]) for b in _block_shifts(profile, coverage))
         self.cache: dict[tuple[int, ...], Candidate] = {}
 
     def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
         todo = [a for a in dict.fromkeys(batch) if a not in self.cache]
         items = [
-            _EvalJob(
-                SimJob(
-                    staffed_spec(
-                        self.profile,
-                        self.coverage,
-                        dict(zip(self.names, agents, strict=True)),
-                        self.targets,
-                    ),
-                    self.weeks,
-                    self.warmup_weeks,
-                    seq,
-                ),
-                self.shift_rotas,
-            )
+            _EvalJob(job, self.model.block_rotas)
             for agents in todo
-            for seq in self.seeds
+            for job in self.plan.jobs(self.model.staffed(agents, self.targets))
         ]
         outputs = self.runner.map(_evaluate_run, items)
-        r = self.replications
+        r = self.plan.replications
         for k, agents in enumerate(todo):
             chunk = outputs[k * r : (k + 1) * r]
             rows = [row for row, _ in chunk]
@@ -487,56 +251,48 @@ class _Evaluator:
 
 
 def size(
-    profile: Profile,
-    coverage: str,
+    model: SizingModel,
     targets: Sequence[SlaTarget] = (),
     *,
-    replications: int = SIZING_REPLICATIONS,
-    weeks: float = SIZING_WEEKS,
-    warmup_weeks: float = SIZING_WARMUP_WEEKS,
+    plan: RunPlan = SIZING_PLAN,
     max_agents: int = MAX_AGENTS_PER_SHIFT,
-    seed: int = 1,
     runner: Runner | None = None,
     processes: int | None = None,
     on_candidate: Callable[[Candidate], None] | None = None,
 ) -> SizingResult:
-    """Cheapest staffing of ``coverage`` meeting ``targets`` (merged with the profile's).
+    """Cheapest staffing of ``model`` meeting ``targets`` (merged with the model's own).
 
-    Runs go to ``runner`` (kept open by the caller), or else to a local pool of ``processes``
-    (default: all cores; 1 runs inline). The answer does not depend on the backend.
+    Every candidate runs under ``plan`` (at least 2 replications: the goals must hold with
+    confidence). Runs go to ``runner`` (kept open by the caller), or else to a local pool of
+    ``processes`` (default: all cores; 1 runs inline). The answer does not depend on the backend.
     """
-    check_coverage(profile, coverage)
     try:
-        final_targets = sizing_targets(profile, targets)
+        final_targets = sizing_targets(model.spec, targets)
     except TargetError as exc:  # pragma: no cover - parse errors are raised before
         raise SizingError(str(exc)) from None
-    if replications < 2:
-        raise SizingError(
-            f"--replications is {replications}; sizing vraagt om minstens 2 herhalingen voor een "
-            "betrouwbaarheidsinterval (6 of meer aanbevolen)"
-        )
+    try:
+        plan.check(min_replications=2)
+    except PlanError as exc:
+        if exc.field != "replications":
+            raise SizingInputError(exc.field, exc.value, exc.expected) from None
+        raise SizingInputError(
+            "replications",
+            plan.replications,
+            "sizing vraagt om minstens 2 herhalingen voor een betrouwbaarheidsinterval "
+            "(6 of meer aanbevolen)",
+        ) from None
     if max_agents < MIN_AGENTS_PER_SHIFT:
-        raise SizingError(f"--max-agents is {max_agents}; geef minstens {MIN_AGENTS_PER_SHIFT}")
-    if not (math.isfinite(weeks) and weeks > 0) or not (
-        math.isfinite(warmup_weeks) and warmup_weeks >= 0
-    ):
-        raise SizingError(
-            f"weken {weeks:g} en inloop {warmup_weeks:g}: geef weken > 0 en inloop >= 0"
-        )
+        raise SizingInputError("max_agents", max_agents, f"geef minstens {MIN_AGENTS_PER_SHIFT}")
     own_runner = runner is None
     active = Runner(processes) if runner is None else runner
     if own_runner:
         active.__enter__()
     try:
         return _search(
-            profile,
-            coverage,
+            model,
             final_targets,
-            replications=replications,
-            weeks=weeks,
-            warmup_weeks=warmup_weeks,
+            plan=plan,
             max_agents=max_agents,
-            seed=seed,
             runner=active,
             on_candidate=on_candidate,
         )
@@ -546,33 +302,19 @@ def size(
 
 
 def _search(
-    profile: Profile,
-    coverage: str,
+    model: SizingModel,
     targets: tuple[SlaTarget, ...],
     *,
-    replications: int,
-    weeks: float,
-    warmup_weeks: float,
+    plan: RunPlan,
     max_agents: int,
-    seed: int,
     runner: Runner,
     on_candidate: Callable[[Candidate], None] | None,
 ) -> SizingResult:
-    evaluate = _Evaluator(
-        profile,
-        coverage,
-        targets,
-        replications=replications,
-        weeks=weeks,
-        warmup_weeks=warmup_weeks,
-        seed=seed,
-        runner=runner,
-        on_candidate=on_candidate,
-    )
+    evaluate = _Evaluator(model, targets, plan=plan, runner=runner, on_candidate=on_candidate)
     n = len(evaluate.names)
-    cost = [float(c) for c in block_cost_per_agent(profile, coverage)]
+    cost = [float(c) for c in model.block_cost_per_agent()]
     shift_of = [shift for shift, _ in evaluate.names]
-    start = erlang_staffing(profile, coverage, targets, max_agents)
+    start = erlang_staffing(model, targets, max_agents)
     cap_agents = (max_agents,) * n
     goals: dict[str, float] = {t.name: t.goal for t in targets}
 
@@ -679,8 +421,8 @@ def _search(
         else:
             blocked.add(pick)
     return SizingResult(
-        profile=profile.name,
-        coverage=coverage,
+        profile=model.spec.name,
+        coverage=model.coverage,
         targets=targets,
         best=current,
         erlang=erlang_c,
@@ -690,60 +432,9 @@ def _search(
         evaluations=len(evaluate.cache),
         budget_spent=len(evaluate.cache) >= MAX_EVALUATIONS,
         repair_fell_back=search_stopped,
-        replications=replications,
-        weeks=weeks,
-        warmup_weeks=warmup_weeks,
-        seed=seed,
+        plan=plan,
         max_agents=max_agents,
     )
-
-
-def sizing_summary(result: SizingResult) -> dict[str, object]:
-    """Plain dict (JSON-ready) of a sizing result."""
-
-    def cand(c: Candidate) -> dict[str, object]:
-        return {
-            "agents": c.agents_by_shift_and_day,
-            "agents_max_per_shift": c.agents_by_shift,
-            "fte": c.fte,
-            "cost_per_week_eur": c.cost_per_week_eur,
-            "meets_targets": c.meets(),
-            "attainment": {t.name: c.attainment(t).as_dict() for t in result.targets},
-            "first_response_p90_min": c.estimates["first_response_p90_min"].as_dict(),
-            "backlog_monday_0900": c.estimates["backlog_monday_0900"].as_dict(),
-            "reputation_exposure_reach_hours": c.estimates[
-                "reputation_exposure_reach_hours"
-            ].as_dict(),
-        }
-
-    return {
-        "profile": result.profile,
-        "coverage": result.coverage,
-        "targets": [
-            {
-                "name": t.name,
-                "metric": t.metric,
-                "within_min": t.within_min,
-                "goal": t.goal,
-                "clock": t.clock,
-            }
-            for t in result.targets
-        ],
-        "reachable": result.reachable,
-        "unproven": result.unproven,
-        "effective_goals": dict(result.effective_goals),
-        "max_agents": result.max_agents,
-        "replications": result.replications,
-        "weeks": result.weeks,
-        "warmup_weeks": result.warmup_weeks,
-        "seed": result.seed,
-        "evaluations": result.evaluations,
-        "budget_spent": result.budget_spent,
-        "repair_fell_back": result.repair_fell_back,
-        "best": cand(result.best),
-        "erlang": cand(result.erlang),
-        "best_attainment": {k: v.as_dict() for k, v in result.best_attainment.items()},
-    }
 
 
 __all__ = [
@@ -751,24 +442,25 @@ __all__ = [
     "MAX_AGENTS_PER_SHIFT",
     "MIN_AGENTS_PER_SHIFT",
     "PLATEAU_MARGIN",
+    "SIZING_PLAN",
     "SIZING_REPLICATIONS",
     "SIZING_WARMUP_WEEKS",
     "SIZING_WEEKS",
     "Block",
     "Candidate",
     "SizingError",
+    "SizingInputError",
+    "SizingModel",
     "SizingResult",
     "agents_text",
-    "block_cost_per_agent",
     "block_minutes",
     "check_coverage",
     "erlang_need",
     "erlang_staffing",
     "hourly_load",
-    "shift_cost_per_agent",
     "shift_minutes",
     "size",
+    "sizing_model",
     "sizing_summary",
     "sizing_targets",
-    "staffed_spec",
 ]

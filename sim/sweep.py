@@ -1,7 +1,7 @@
 """What-if sweeps: run a grid of staffing and demand variants and find the cost-versus-SLA frontier.
 
 A manager asks "what if volume grows by half, and handling gets 20% slower, with 4 to 12 agents?".
-A sweep takes one or more ``--vary`` settings and runs every combination (the full grid), each
+A sweep takes one or more ``vary`` settings and runs every combination (the full grid), each
 ``replications`` times with the same seeds for every grid point (common random numbers: the same
 arrival pattern is scaled, so differences between points are sharp).
 
@@ -34,8 +34,10 @@ import numpy as np
 import pandas as pd
 
 from sim import nl
-from sim.experiment import estimate, seed_sequences
+from sim.errors import InputError
+from sim.experiment import estimate
 from sim.parallel import Progress, Runner, SimJob, run_sim_job
+from sim.plan import PlanError, RunPlan
 from sim.profile import Profile
 from sim.spec import SlaTarget
 
@@ -45,12 +47,23 @@ MAX_GRID_POINTS = 10_000
 SWEEP_REPLICATIONS = 5
 SWEEP_WEEKS = 2.0
 SWEEP_WARMUP_WEEKS = 1.0
+SWEEP_PLAN = RunPlan(
+    weeks=SWEEP_WEEKS,
+    warmup_weeks=SWEEP_WARMUP_WEEKS,
+    replications=SWEEP_REPLICATIONS,
+    seed=1,
+)
 MIN_REPLICATIONS_FOR_VERDICT = 2  # a confidence interval needs two replications
 _RANGE_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 class SweepError(ValueError):
-    """A sweep that cannot run: unknown parameter, empty range, bad value (Dutch message)."""
+    """A sweep that cannot run: unknown coverage model, grid too large (Dutch message)."""
+
+
+class SweepInputError(InputError, SweepError):
+    """A value the sweep cannot use; the field is ``vary`` (the value is the typed setting), a
+    run-plan field (``replications``, ``weeks``...), ``chart`` or ``out``."""
 
 
 @dataclass(frozen=True)
@@ -64,43 +77,50 @@ class GridPoint:
 
 def _parse_values(name: str, text: str) -> tuple[float, ...]:
     body = text.strip()
+    typed = f"{name}={body}"
     if not body:
-        raise SweepError(
-            f"--vary {name}= is leeg; geef waarden, bijvoorbeeld "
-            + ("agents=4..12" if name == "agents" else f"{name}=0.8,1.0,1.2")
+        raise SweepInputError(
+            "vary",
+            typed,
+            "leeg; geef waarden, bijvoorbeeld "
+            + ("agents=4..12" if name == "agents" else f"{name}=0.8,1.0,1.2"),
         )
     match = _RANGE_RE.match(body)
     if match is not None:
         if name != "agents":
-            raise SweepError(
-                f"--vary {name}={body}: een reeks a..b kan alleen bij agents; geef factoren als "
-                f"lijst, bijvoorbeeld {name}=0.8,1.0,1.2"
+            raise SweepInputError(
+                "vary",
+                typed,
+                "een reeks a..b kan alleen bij agents; geef factoren als lijst, bijvoorbeeld "
+                f"{name}=0.8,1.0,1.2",
             )
         try:
             low, high = int(match.group(1)), int(match.group(2))
         except ValueError:
-            raise SweepError(
-                f"--vary agents={body}: verwacht hele aantallen, zoals 4..12"
-            ) from None
+            raise SweepInputError("vary", typed, "verwacht hele aantallen, zoals 4..12") from None
         if high < low:
-            raise SweepError(
-                f"--vary agents={body} is een lege reeks ({high} is kleiner dan {low}); geef "
-                "van laag naar hoog, bijvoorbeeld agents=4..12"
+            raise SweepInputError(
+                "vary",
+                typed,
+                f"een lege reeks ({high} is kleiner dan {low}); geef van laag naar hoog, "
+                "bijvoorbeeld agents=4..12",
             )
         values: tuple[float, ...] = tuple(float(v) for v in range(low, high + 1))
     else:
         try:
             values = tuple(float(part) for part in body.split(","))
         except ValueError:
-            raise SweepError(
-                f"--vary {name}={body}: verwacht getallen gescheiden door komma's"
-                + (" of een reeks zoals 4..12" if name == "agents" else "")
+            raise SweepInputError(
+                "vary",
+                typed,
+                "verwacht getallen gescheiden door komma's"
+                + (" of een reeks zoals 4..12" if name == "agents" else ""),
             ) from None
     if name == "agents":
         if any(not v.is_integer() or v < 0 for v in values):
-            raise SweepError(f"--vary agents={body}: verwacht hele aantallen van 0 of meer")
+            raise SweepInputError("vary", typed, "verwacht hele aantallen van 0 of meer")
     elif any(not (math.isfinite(v) and v > 0) for v in values):
-        raise SweepError(f"--vary {name}={body}: verwacht factoren groter dan 0")
+        raise SweepInputError("vary", typed, "verwacht factoren groter dan 0")
     return tuple(dict.fromkeys(values))
 
 
@@ -111,16 +131,21 @@ def parse_vary(texts: Iterable[str]) -> dict[str, tuple[float, ...]]:
         name, sep, values = text.partition("=")
         name = name.strip()
         if not sep:
-            raise SweepError(
-                f"--vary {text!r}: verwacht naam=waarden, bijvoorbeeld agents=4..12 of "
-                "volume=1.0,1.5,2.0"
+            raise SweepInputError(
+                "vary",
+                repr(text),
+                "verwacht naam=waarden, bijvoorbeeld agents=4..12 of volume=1.0,1.5,2.0",
             )
         if name not in PARAMETERS:
-            raise SweepError(
-                f"--vary {text!r}: onbekende parameter {name!r}; kies uit {', '.join(PARAMETERS)}"
+            raise SweepInputError(
+                "vary",
+                repr(text),
+                f"onbekende parameter {name!r}; kies uit {', '.join(PARAMETERS)}",
             )
         if name in out:
-            raise SweepError(f"--vary {name} staat er twee keer in; geef elke parameter één keer")
+            raise SweepInputError(
+                "vary", name, "staat er twee keer in; geef elke parameter één keer"
+            )
         out[name] = _parse_values(name, values)
     return out
 
@@ -161,19 +186,13 @@ def sweep_jobs(
     coverage: str,
     points: Sequence[GridPoint],
     targets: Sequence[SlaTarget],
-    *,
-    replications: int,
-    weeks: float,
-    warmup_weeks: float,
-    seed: int,
+    plan: RunPlan,
 ) -> list[SimJob]:
     """One job per grid point and replication; replication ``i`` has the same seed everywhere."""
-    seeds = seed_sequences(seed, replications)
     jobs: list[SimJob] = []
     for point in points:
         spec = point_profile(profile, coverage, point).compile(coverage)
-        spec = replace(spec, sla_targets=tuple(targets))
-        jobs.extend(SimJob(spec, weeks, warmup_weeks, seq) for seq in seeds)
+        jobs.extend(plan.jobs(replace(spec, sla_targets=tuple(targets))))
     return jobs
 
 
@@ -182,11 +201,8 @@ def run_sweep(
     coverage: str,
     points: Sequence[GridPoint],
     targets: Sequence[SlaTarget],
+    plan: RunPlan = SWEEP_PLAN,
     *,
-    replications: int = SWEEP_REPLICATIONS,
-    weeks: float = SWEEP_WEEKS,
-    warmup_weeks: float = SWEEP_WARMUP_WEEKS,
-    seed: int = 1,
     runner: Runner | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
@@ -196,18 +212,12 @@ def run_sweep(
             f"onbekend dekkingsmodel {coverage!r} in profiel {profile.name}; kies een van: "
             + ", ".join(profile.coverage_names)
         )
-    if replications < 1:
-        raise SweepError(f"--replications is {replications}; geef 1 of meer")
-    jobs = sweep_jobs(
-        profile,
-        coverage,
-        points,
-        targets,
-        replications=replications,
-        weeks=weeks,
-        warmup_weeks=warmup_weeks,
-        seed=seed,
-    )
+    try:
+        plan.check()
+    except PlanError as exc:
+        raise SweepInputError(exc.field, exc.value, exc.expected) from None
+    replications = plan.replications
+    jobs = sweep_jobs(profile, coverage, points, targets, plan)
     active = runner if runner is not None else Runner()
     if runner is None:
         with active:
@@ -327,7 +337,9 @@ def save_chart(chart: alt.TopLevelMixin, path: Path) -> None:
     """HTML (self-contained, Vega inlined) or PNG; both need vl-convert-python."""
     suffix = path.suffix.lower()
     if suffix not in (".html", ".png"):
-        raise SweepError(f"--chart {path}: kies een bestandsnaam die eindigt op .html of .png")
+        raise SweepInputError(
+            "chart", str(path), "kies een bestandsnaam die eindigt op .html of .png"
+        )
     try:
         if suffix == ".html":
             chart.save(str(path), format="html", inline=True)
@@ -335,7 +347,7 @@ def save_chart(chart: alt.TopLevelMixin, path: Path) -> None:
             chart.save(str(path), format="png", scale_factor=2)
     except ImportError:
         raise SweepError(
-            "voor --chart is het pakket vl-convert-python nodig; installeer het met "
+            "voor een grafiek is het pakket vl-convert-python nodig; installeer het met "
             "`pip install vl-convert-python`"
         ) from None
     except OSError as exc:
@@ -351,7 +363,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         elif suffix == ".parquet":
             frame.to_parquet(path, index=False)
         else:
-            raise SweepError(f"--out {path}: kies een bestandsnaam die eindigt op .csv of .parquet")
+            raise SweepInputError(
+                "out", str(path), "kies een bestandsnaam die eindigt op .csv of .parquet"
+            )
     except OSError as exc:
         raise SweepError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
 
@@ -364,11 +378,13 @@ def summary_path(out: Path) -> Path:
 __all__ = [
     "MIN_REPLICATIONS_FOR_VERDICT",
     "PARAMETERS",
+    "SWEEP_PLAN",
     "SWEEP_REPLICATIONS",
     "SWEEP_WARMUP_WEEKS",
     "SWEEP_WEEKS",
     "GridPoint",
     "SweepError",
+    "SweepInputError",
     "frontier_chart",
     "frontier_target",
     "grid",

@@ -15,6 +15,7 @@ from sim.experiment import (
     summarise_replications,
 )
 from sim.kpis import summarise
+from sim.plan import PlanError, RunPlan
 from sim.profile import ProfileError, load_profile
 
 LIBRARY = load_profile("library")
@@ -22,9 +23,9 @@ LIBRARY = load_profile("library")
 
 def test_same_seed_same_rows_other_seed_other_rows() -> None:
     spec = LIBRARY.compile()
-    first = replicate(spec, weeks=1, replications=3, seed=7)
-    again = replicate(spec, weeks=1, replications=3, seed=7)
-    other = replicate(spec, weeks=1, replications=3, seed=8)
+    first = replicate(spec, RunPlan(weeks=1, replications=3, seed=7))
+    again = replicate(spec, RunPlan(weeks=1, replications=3, seed=7))
+    other = replicate(spec, RunPlan(weeks=1, replications=3, seed=8))
     assert first == again
     assert first != other
     assert len({row["arrived"] for row in first}) > 1  # replications are not copies
@@ -32,15 +33,15 @@ def test_same_seed_same_rows_other_seed_other_rows() -> None:
 
 def test_run_equals_first_replication() -> None:
     spec = LIBRARY.compile()
-    single = summarise(run(spec, weeks=1, seed=3, warmup_weeks=0.5)).as_dict()
-    rows = replicate(spec, weeks=1, replications=2, seed=3, warmup_weeks=0.5)
+    single = summarise(run(spec, RunPlan(weeks=1, warmup_weeks=0.5, seed=3))).as_dict()
+    rows = replicate(spec, RunPlan(weeks=1, warmup_weeks=0.5, replications=2, seed=3))
     assert rows[0] == single
 
 
 def test_processes_do_not_change_results() -> None:
     spec = LIBRARY.compile()
-    serial = replicate(spec, weeks=1, replications=3, seed=11)
-    parallel = replicate(spec, weeks=1, replications=3, seed=11, processes=2)
+    serial = replicate(spec, RunPlan(weeks=1, replications=3, seed=11))
+    parallel = replicate(spec, RunPlan(weeks=1, replications=3, seed=11), processes=2)
     assert serial == parallel
 
 
@@ -48,19 +49,21 @@ def test_progress_reports_each_replication() -> None:
     seen: list[tuple[int, int]] = []
     replicate(
         LIBRARY.compile(),
-        weeks=0.5,
-        replications=3,
-        seed=1,
+        RunPlan(weeks=0.5, replications=3, seed=1),
         progress=lambda d, t: seen.append((d, t)),
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_bad_arguments() -> None:
+    with pytest.raises(PlanError) as info:
+        replicate(LIBRARY.compile(), RunPlan(weeks=1, replications=0, seed=1))
+    assert info.value.field == "replications" and info.value.value == 0
+    assert "--" not in str(info.value)  # the domain names fields, not command-line flags
+    with pytest.raises(PlanError, match="weeks"):
+        replicate(LIBRARY.compile(), RunPlan(weeks=0, replications=1, seed=1))
     with pytest.raises(ValueError):
-        replicate(LIBRARY.compile(), weeks=1, replications=0, seed=1)
-    with pytest.raises(ValueError):
-        replicate(LIBRARY.compile(), weeks=1, replications=2, seed=1, processes=0)
+        replicate(LIBRARY.compile(), RunPlan(weeks=1, replications=2, seed=1), processes=0)
 
 
 def test_estimate_matches_the_t_interval_by_hand() -> None:
@@ -102,12 +105,8 @@ def test_summarise_replications_keeps_every_key() -> None:
 def test_compare_runs_each_coverage_with_the_same_mentions() -> None:
     ticks: list[tuple[int, int]] = []
     rows = compare(
-        LIBRARY,
-        ["business-hours", "24-7"],
-        weeks=2,
-        replications=4,
-        seed=5,
-        warmup_weeks=1,
+        [LIBRARY.compile("business-hours"), LIBRARY.compile("24-7")],
+        RunPlan(weeks=2, warmup_weeks=1, replications=4, seed=5),
         progress=lambda d, t: ticks.append((d, t)),
     )
     assert [r.coverage for r in rows] == ["business-hours", "24-7"]
@@ -124,8 +123,9 @@ def test_compare_runs_each_coverage_with_the_same_mentions() -> None:
     assert always.estimates["cost_per_week_eur"].mean > office.estimates["cost_per_week_eur"].mean
 
 
-def test_compare_defaults_to_all_coverages_and_rejects_unknown_names() -> None:
-    rows = compare(LIBRARY, weeks=0.5, replications=1, seed=1)
+def test_compare_names_each_result_after_its_coverage_model() -> None:
+    specs = [LIBRARY.compile(name) for name in LIBRARY.coverage_names]
+    rows = compare(specs, RunPlan(weeks=0.5, replications=1, seed=1))
     assert [r.coverage for r in rows] == LIBRARY.coverage_names
     with pytest.raises(ProfileError, match="business-hours"):
-        compare(LIBRARY, ["nachtdienst"], weeks=1, replications=1, seed=1)
+        LIBRARY.compile("nachtdienst")

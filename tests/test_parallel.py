@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from sim import parallel
-from sim.experiment import seed_sequences
 from sim.parallel import (
     DASK_ENV,
     ParallelError,
@@ -19,13 +18,15 @@ from sim.parallel import (
     run_jobs,
     run_sim_job,
 )
+from sim.plan import RunPlan
 from sim.profile import load_profile
 
 
 def _jobs() -> list[SimJob]:
     profile = load_profile("telecom").scaled(volume=0.1)
     specs = [profile.compile(name) for name in ("24-7", "business-hours")]
-    return [SimJob(spec, 1.0, 0.5, seq) for spec in specs for seq in seed_sequences(11, 3)]
+    plan = RunPlan(weeks=1.0, warmup_weeks=0.5, replications=3, seed=11)
+    return [job for spec in specs for job in plan.jobs(spec)]
 
 
 def _same(a: list[dict[str, float | int]], b: list[dict[str, float | int]]) -> bool:
@@ -101,15 +102,16 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_sizing_on_dask_equals_sizing_inline(cluster: str) -> None:
-    from sim.sizing import size
+    from sim.sizing import size, sizing_model
     from sim.targets import parse_targets
 
     profile = load_profile("telecom").scaled(volume=0.2)
     targets = parse_targets(["first_response<=20min:90%"])
-    kwargs = {"replications": 3, "weeks": 1.0, "warmup_weeks": 0.5, "seed": 5}
-    local = size(profile, "24-7", targets, processes=1, **kwargs)  # type: ignore[arg-type]
+    plan = RunPlan(weeks=1.0, warmup_weeks=0.5, replications=3, seed=5)
+    model = sizing_model(profile, "24-7")
+    local = size(model, targets, plan=plan, processes=1)
     with Runner(dask=cluster) as runner:
-        remote = size(profile, "24-7", targets, runner=runner, **kwargs)  # type: ignore[arg-type]
+        remote = size(model, targets, plan=plan, runner=runner)
     assert remote.best.agents == local.best.agents
     assert remote.best.estimates == local.best.estimates
     assert np.isfinite(remote.best.fte)

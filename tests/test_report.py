@@ -12,6 +12,7 @@ import pytest
 from presentation.coverage_report import attainment_cell, charts, render_html
 from presentation.labels import kpi_label, sla_attainment_label
 from sim import nl
+from sim.plan import RunPlan
 from sim.profile import Profile, load_profile
 from sim.report import (
     BEST_ATTEMPT,
@@ -44,10 +45,7 @@ def report(patient_telecom: Profile) -> CoverageReport:
     return build_report(
         patient_telecom,
         parse_targets(["first_response<=4h:90%@business", "resolution<=24h:90%@business"]),
-        replications=3,
-        weeks=1.0,
-        warmup_weeks=1.0,
-        seed=3,
+        plan=RunPlan(weeks=1.0, warmup_weeks=1.0, replications=3, seed=3),
     )
 
 
@@ -124,7 +122,9 @@ def test_page_shows_each_models_staffing_per_shift_and_weekday(report: CoverageR
 @pytest.fixture(scope="module")
 def calendar_report(patient_telecom: Profile) -> CoverageReport:
     """The profile's own calendar-clock targets: office hours cannot keep them at night."""
-    return build_report(patient_telecom, replications=3, weeks=1.0, warmup_weeks=1.0, seed=3)
+    return build_report(
+        patient_telecom, plan=RunPlan(weeks=1.0, warmup_weeks=1.0, replications=3, seed=3)
+    )
 
 
 def test_a_factor_against_an_office_model_that_misses_the_targets_is_not_comparable(
@@ -166,7 +166,9 @@ def test_office_hours_are_also_sized_on_the_business_clock_for_a_fair_factor(
 
 
 def test_page_writes_weeks_and_times_the_dutch_way(report: CoverageReport) -> None:
-    results = (replace(report.results[0], weeks=1.5, warmup_weeks=1.0), *report.results[1:])
+    first = report.results[0]
+    plan = replace(first.plan, weeks=1.5, warmup_weeks=1.0)
+    results = (replace(first, plan=plan), *report.results[1:])
     page = render_html(replace(report, results=results))
     assert "1,5 weken, na 1 week inloop" in page
     # every figure under the catalogue's name, the one the app and the CLI use too

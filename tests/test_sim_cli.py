@@ -147,9 +147,16 @@ def _never(*args: object, **kwargs: object) -> object:
 def test_an_output_file_in_a_missing_folder_is_refused_before_simulating(
     command: list[str], patched: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sim.cli
+    import sim.cli.report
+    import sim.cli.run
+    import sim.cli.sweep
 
-    monkeypatch.setattr(sim.cli, patched, _never)
+    command_module = {
+        "run_sweep": sim.cli.sweep,
+        "build_report": sim.cli.report,
+        "run": sim.cli.run,
+    }
+    monkeypatch.setattr(command_module[patched], patched, _never)
     monkeypatch.chdir(tmp_path)
     suffix = {"run_sweep": ".csv", "build_report": ".html", "run": ".csv"}[patched]
     if "--chart" in command:
@@ -202,12 +209,12 @@ def test_a_volume_too_large_for_memory_is_refused_before_simulating(tmp_path: Pa
 
 
 def test_an_engine_error_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sim.cli
+    import sim.cli.common
 
     def refuse(*args: object) -> None:
         raise ValueError("model 'x': rate_per_hour holds nan; expected finite values >= 0")
 
-    monkeypatch.setattr(sim.cli, "check_run", refuse)
+    monkeypatch.setattr(sim.cli.common, "check_run", refuse)
     for command in ("run", "compare"):
         code, out, err = invoke(command, "library", "--weeks", "1")
         assert code == 2 and err.startswith("Fout:") and "rate_per_hour" in err

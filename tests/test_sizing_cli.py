@@ -9,8 +9,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.cli import EXIT_UNREACHABLE, _size_verdict, app
+from sim.cli import EXIT_UNREACHABLE, app
+from sim.cli.size import size_verdict
 from sim.experiment import Estimate
+from sim.plan import RunPlan
 from sim.profile import resolve_profile
 from sim.report import model_label
 from sim.sizing import Candidate, SizingResult
@@ -192,10 +194,7 @@ def _unreached(cap_mean: float) -> SizingResult:
         reachable=False,
         effective_goals={cap.targets[0].name: cap_mean - 0.04},
         evaluations=5,
-        replications=3,
-        weeks=1.0,
-        warmup_weeks=1.0,
-        seed=1,
+        plan=RunPlan(weeks=1.0, warmup_weeks=1.0, replications=3, seed=1),
         max_agents=40,
     )
 
@@ -203,7 +202,7 @@ def _unreached(cap_mean: float) -> SizingResult:
 def test_a_cap_that_meets_the_goal_on_average_is_called_unproven_not_unreachable() -> None:
     result = _unreached(cap_mean=0.92)  # mean above 90%, lower bound 89%
     assert result.unproven
-    text = " ".join(_size_verdict(result))
+    text = " ".join(size_verdict(result))
     assert "niet aantoonbaar met 3 herhalingen; verhoog --replications" in text.lower()
     assert "Niet haalbaar" not in text
     assert "niet aantoonbaar met 3 herhalingen" in model_label(result)
@@ -212,11 +211,11 @@ def test_a_cap_that_meets_the_goal_on_average_is_called_unproven_not_unreachable
 def test_a_cap_below_the_goal_on_average_is_unreachable() -> None:
     result = _unreached(cap_mean=0.85)
     assert not result.unproven
-    assert "Niet haalbaar" in " ".join(_size_verdict(result))
+    assert "Niet haalbaar" in " ".join(size_verdict(result))
 
 
 def test_long_waits_are_also_given_in_hours() -> None:
-    from sim.cli import _fmt_estimate
+    from sim.cli.common import fmt_estimate
 
-    assert _fmt_estimate(Estimate(150.0, 140.0, 160.0, 3), "minutes").endswith("(2,5 u)")
-    assert "u)" not in _fmt_estimate(Estimate(45.0, 40.0, 50.0, 3), "minutes")
+    assert fmt_estimate(Estimate(150.0, 140.0, 160.0, 3), "minutes").endswith("(2,5 u)")
+    assert "u)" not in fmt_estimate(Estimate(45.0, 40.0, 50.0, 3), "minutes")

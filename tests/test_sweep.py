@@ -10,12 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.plan import RunPlan
 from sim.profile import load_profile
 from sim.sizing import sizing_targets
 from sim.spec import SlaTarget
 from sim.sweep import (
     GridPoint,
-    SweepError,
+    SweepInputError,
     frontier_chart,
     grid,
     pareto_mask,
@@ -46,9 +47,11 @@ def test_parse_vary_ranges_and_lists() -> None:
     ],
 )
 def test_bad_vary_is_refused_in_dutch(texts: list[str], needle: str) -> None:
-    with pytest.raises(SweepError) as info:
+    with pytest.raises(SweepInputError) as info:
         parse_vary(texts)
     assert needle in str(info.value)
+    # The domain names the setting (``vary``), never the command-line flag.
+    assert info.value.field == "vary" and "--" not in str(info.value)
 
 
 def test_grid_is_the_full_product_with_defaults() -> None:
@@ -72,17 +75,14 @@ def test_pareto_mask_within_each_scenario() -> None:
 
 def test_sweep_tidy_rows_and_summary() -> None:
     profile = load_profile("telecom").scaled(volume=0.2)
-    targets = sizing_targets(profile)
+    targets = sizing_targets(profile.compile("24-7"))
     points = grid(parse_vary(["agents=1..3", "volume=1.0,1.5"]))
     tidy = run_sweep(
         profile,
         "24-7",
         points,
         targets,
-        replications=2,
-        weeks=1.0,
-        warmup_weeks=0.5,
-        seed=4,
+        RunPlan(weeks=1.0, warmup_weeks=0.5, replications=2, seed=4),
         runner=None,
     )
     assert len(tidy) == len(points) * 2

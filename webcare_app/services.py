@@ -25,6 +25,7 @@ PostgreSQL; the schema is created when the database is opened.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import math
@@ -38,11 +39,12 @@ import pandas as pd
 from sqlalchemy import select
 
 from presentation import labels
-from sim.engine import SimResult, simulate
-from sim.experiment import Estimate, seed_sequences, summarise_replications
-from sim.kpis import attainment_by, summarise
+from sim.analysis import analyse
+from sim.experiment import Estimate
+from sim.parallel import Runner
+from sim.plan import RunPlan
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
-from sim.spec import MINUTES_PER_HOUR, MINUTES_PER_WEEK, SlaTarget
+from sim.spec import HOURS_PER_WEEK, SlaTarget
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
 from trainer.generator import generate_posts
@@ -278,8 +280,6 @@ def decision_matrix() -> pd.DataFrame:
 # --- what-if simulation ----------------------------------------------------------------------
 
 WHATIF_WARMUP_WEEKS = 0.5  # the queue starts empty on Monday 00:00; skip the first half week
-BACKLOG_SAMPLE_MIN = 10  # the backlog is read every this many minutes, then averaged per hour
-WAIT_BINS_MIN: tuple[float, ...] = (0, 15, 30, 60, 120, 240, 480, 1440, 2880, math.inf)
 COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
 
 # KPI keys shown in the comparison and in the CSV; names, units and direction from the catalogue.
@@ -378,17 +378,6 @@ def _whatif_profile(inputs: WhatIfInputs) -> Profile:
     return profile
 
 
-def _backlog_by_hour(result: SimResult) -> np.ndarray:
-    grid = np.arange(result.start_min, result.horizon_min, BACKLOG_SAMPLE_MIN, dtype=float)
-    index = np.searchsorted(result.backlog_times, grid, side="right") - 1
-    values = result.backlog_values[np.clip(index, 0, None)]
-    hour = ((grid % MINUTES_PER_WEEK) // MINUTES_PER_HOUR).astype(int)
-    sums = np.bincount(hour, weights=values, minlength=168)
-    counts = np.bincount(hour, minlength=168)
-    out: np.ndarray = np.divide(sums, counts, out=np.full(168, np.nan), where=counts > 0)
-    return out
-
-
 def _wait_label(low: float, high: float) -> str:
     def fmt(m: float) -> str:
         return f"{m / 60:g} u" if m >= 60 else f"{m:g} min"
@@ -396,77 +385,61 @@ def _wait_label(low: float, high: float) -> str:
     return f"meer dan {fmt(low)}" if math.isinf(high) else f"{fmt(low)} – {fmt(high)}"
 
 
+def whatif_plan(inputs: WhatIfInputs) -> RunPlan:
+    """The runs behind a what-if: the page's weeks, replications and seed after a warm-up."""
+    return RunPlan(
+        weeks=inputs.weeks,
+        warmup_weeks=WHATIF_WARMUP_WEEKS,
+        replications=inputs.replications,
+        seed=inputs.seed,
+    )
+
+
 def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
-    """Run both coverage models with the same seeds and summarise them for the page."""
+    """Run both coverage models with the same seeds and lay the analyses out for the page."""
     if inputs.replications < 1 or not inputs.weeks > 0:
         raise ServiceInputError("Kies minstens één herhaling en een looptijd van meer dan 0 weken.")
     profile = _whatif_profile(inputs)
-    seqs = seed_sequences(inputs.seed, inputs.replications)
+    plan = whatif_plan(inputs)
+    hours = np.arange(HOURS_PER_WEEK)
     runs: list[CoverageRun] = []
     backlog_rows: list[pd.DataFrame] = []
     wait_rows: list[dict[str, Any]] = []
     attain_rows: list[pd.DataFrame] = []
     sla_names = tuple(s.name for s in profile.sla_targets)
-    edges = np.asarray(WAIT_BINS_MIN)
-    for coverage in inputs.coverages:
-        spec = profile.compile(coverage)
-        kpi_rows = []
-        backlog = np.zeros(168)
-        waits = np.zeros(len(edges) - 1)
-        hourly: pd.DataFrame | None = None
-        for seq in seqs:
-            result = simulate(
-                spec,
-                weeks=inputs.weeks,
-                rng=np.random.default_rng(seq),
-                warmup_weeks=WHATIF_WARMUP_WEEKS,
-            )
-            kpi_rows.append(summarise(result).as_dict())
-            backlog += np.nan_to_num(_backlog_by_hour(result))
-            w = result.records.column("first_response_wait_min")[result.measured]
-            waits += np.histogram(w[~np.isnan(w)], bins=edges)[0]
-            table = attainment_by(result, "hour_of_week")
-            hourly = table if hourly is None else hourly + table
-        assert hourly is not None
-        runs.append(
-            CoverageRun(
-                coverage,
-                profile.coverages[coverage].description,
-                summarise_replications(kpi_rows),
-            )
-        )
+    with Runner(processes=1) as runner:  # inside the web server: no process pool
+        analyses = [analyse(profile.compile(c), plan, runner) for c in inputs.coverages]
+    for coverage, found in zip(inputs.coverages, analyses, strict=True):
+        runs.append(CoverageRun(coverage, profile.coverages[coverage].description, found.kpis))
         backlog_rows.append(
             pd.DataFrame(
                 {
                     "coverage": coverage,
-                    "hour_of_week": np.arange(168),
-                    "backlog": backlog / len(seqs),
+                    "hour_of_week": hours,
+                    "backlog": np.asarray(found.backlog_by_hour),
                 }
             )
         )
-        total = waits.sum()
-        for k, count in enumerate(waits):
+        edges = found.wait_bins_min
+        for k, share in enumerate(found.wait_shares):
             wait_rows.append(
                 {
                     "coverage": coverage,
                     "bin": _wait_label(edges[k], edges[k + 1]),
                     "order": k,
-                    "share": count / total if total else 0.0,
+                    "share": share,
                 }
             )
-        for name in sla_names:
-            met = hourly[f"{name}_met"]
-            breached = hourly[f"{name}_breached"]
-            due = (met + breached).replace(0, np.nan)
+        for by_hour in found.targets:
             attain_rows.append(
                 pd.DataFrame(
                     {
                         "coverage": coverage,
-                        "hour_of_week": np.arange(168),
-                        "target": name,
-                        "attainment": (met / due).to_numpy(),
-                        "met": met.to_numpy(),
-                        "breached": breached.to_numpy(),
+                        "hour_of_week": hours,
+                        "target": by_hour.target,
+                        "attainment": np.asarray(by_hour.attainment, dtype=float),
+                        "met": np.asarray(by_hour.met, dtype=np.int64),
+                        "breached": np.asarray(by_hour.breached, dtype=np.int64),
                     }
                 )
             )
@@ -625,17 +598,16 @@ class SizingAdvice:
 
 def size_coverage(inputs: WhatIfInputs, coverage: str) -> SizingAdvice:
     """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
-    from sim.sizing import DAY_LABELS, SizingError, size
+    from sim.sizing import DAY_LABELS, SIZING_PLAN, SizingError, size, sizing_model
 
     profile = _whatif_profile(inputs)
     if coverage not in profile.coverages:
         raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
+    plan = dataclasses.replace(SIZING_PLAN, replications=SIZING_REPLICATIONS, seed=inputs.seed)
     try:
         result = size(
-            profile,
-            coverage,
-            replications=SIZING_REPLICATIONS,
-            seed=inputs.seed,
+            sizing_model(profile, coverage),
+            plan=plan,
             processes=1,  # inside the web server: no process pool
         )
     except SizingError as exc:
