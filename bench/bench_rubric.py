@@ -52,8 +52,13 @@ TARGET_WARM_P95_MS = 5.0
 # Loads the dictionary and language model before any corpus text is timed.
 WARM_UP_REQUEST: dict[str, Any] = {
     "brand": {"name": "Proefbedrijf", "handles": ["@proef"], "hashtags": []},
-    "post": {"channel": "x", "platform": "consumer", "kind": "question",
-             "author": "Opwarmer", "text": "@proef hallo, werkt dit?"},
+    "post": {
+        "channel": "x",
+        "platform": "consumer",
+        "kind": "question",
+        "author": "Opwarmer",
+        "text": "@proef hallo, werkt dit?",
+    },
     "decision": "public",
     "reply": "Hoi, dit is een opwarmzin die niet in het corpus staat. ^PB",
 }
@@ -134,8 +139,15 @@ def report_part(name: str, n_items: int, part: PartResult) -> None:
     for rule, c in sorted(part.rules.items()):
         recall = ratio(c.tp, c.support)
         low = c.support and c.tp / c.support < TARGET_RULE_RECALL
-        table.add_row(rule, str(c.support), str(c.tp), str(c.fp), str(c.fn),
-                      ratio(c.tp, c.tp + c.fp), f"[red]{recall}[/red]" if low else recall)
+        table.add_row(
+            rule,
+            str(c.support),
+            str(c.tp),
+            str(c.fp),
+            str(c.fn),
+            ratio(c.tp, c.tp + c.fp),
+            f"[red]{recall}[/red]" if low else recall,
+        )
     console.print(table)
     tp = sum(c.tp for c in part.rules.values())
     support = sum(c.support for c in part.rules.values())
@@ -190,8 +202,12 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--warm-repeats", type=int, default=3,
-                        help="how often every reply is scored again for the warm figure")
+    parser.add_argument(
+        "--warm-repeats",
+        type=int,
+        default=3,
+        help="how often every reply is scored again for the warm figure",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     score_timed(WARM_UP_REQUEST)
@@ -199,8 +215,10 @@ def main() -> None:
     rule_ids = [rule.id for rule in load_rules()]
     for name, path in PARTS:
         if not path.exists():
-            console.print(f"{name}: {path.relative_to(RUBRIC_DIR.parent.parent)} is missing; "
-                          "nothing to measure for this part\n")
+            console.print(
+                f"{name}: {path.relative_to(RUBRIC_DIR.parent.parent)} is missing; "
+                "nothing to measure for this part\n"
+            )
             continue
         items = load(path)
         report_part(name, len(items), measure_part(items, rule_ids, args.warm_repeats))
