@@ -1,0 +1,140 @@
+"""The rubric corpus (bench/rubric/) is well formed: unique ids, known rule ids, requests that
+``webcare-train score`` accepts, at least half good replies, and no text copied from the rule
+fixtures or scenario posts (a corpus that repeats the fixtures measures nothing new). The checks
+on the held-out part skip while that file is absent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+
+from trainer.cli import REQUIRED_POST_FIELDS
+from trainer.decision import decide
+from trainer.posts import OrgType
+from trainer.rules import load_rules
+from trainer.scenarios import load_posts
+
+RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
+DEV = RUBRIC_DIR / "dev.yaml"
+HELDOUT = RUBRIC_DIR / "heldout.yaml"
+RANKED = RUBRIC_DIR / "ranked.yaml"
+RULE_IDS = {rule.id for rule in load_rules()}
+DECISIONS = ("public", "private", "none")
+MIN_DEV_ITEMS = 260
+MIN_RANKED_POSTS = 20
+ANSWERS_PER_POST = 5
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, list), f"{path.name}: expected a list"
+    return data
+
+
+def _known_texts() -> set[str]:
+    """Every reply and post text in the rule fixtures and the scenario posts, normalised."""
+    texts: set[str] = set()
+    for rule in load_rules():
+        for fixture in rule.fixtures.passing() + rule.fixtures.failing():
+            texts.update({fixture.reply, fixture.context.post})
+    for post in load_posts():
+        texts.update({post.text, post.model_answer})
+    return {_norm(t) for t in texts if t.strip()}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _check_request(where: str, request: Any, *, with_answer: bool = True) -> None:
+    assert isinstance(request, dict), f"{where}: request is not a mapping"
+    brand, post = request.get("brand"), request.get("post")
+    assert isinstance(brand, dict) and isinstance(brand.get("name"), str), f"{where}: brand"
+    assert isinstance(post, dict), f"{where}: post"
+    missing = [name for name in REQUIRED_POST_FIELDS if name not in post]
+    assert not missing, f"{where}: post lacks {missing}"
+    if "org" in request:
+        assert request["org"] in get_args(OrgType), f"{where}: org {request['org']!r}"
+    decide(post, brand)  # raises on a bad channel, platform or flag
+    assert post["kind"] in ("question", "complaint", "compliment", "suggestion"), where
+    for i, point in enumerate(post.get("key_points", [])):
+        assert set(point) == {"label", "any"}, f"{where}: key_points[{i}]"
+        for pattern in point["any"]:
+            re.compile(pattern)
+    if with_answer:
+        assert request.get("decision") in DECISIONS, f"{where}: decision"
+        assert isinstance(request.get("reply"), str), f"{where}: reply"
+
+
+def _check_part(path: Path, prefix: str) -> list[dict[str, Any]]:
+    items = _load(path)
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)), f"{path.name}: duplicate ids"
+    for item in items:
+        where = f"{path.name} {item['id']}"
+        assert re.fullmatch(rf"{prefix}-\d{{3}}", item["id"]), where
+        _check_request(where, item["request"])
+        unknown = set(item["expect"]) - RULE_IDS
+        assert not unknown, f"{where}: unknown rule ids {unknown}"
+        assert len(item["expect"]) == len(set(item["expect"])), f"{where}: repeated rule id"
+    good = sum(1 for item in items if not item["expect"])
+    assert 2 * good >= len(items), f"{path.name}: only {good} of {len(items)} replies are good"
+    return items
+
+
+def _check_not_copied(items: list[dict[str, Any]], name: str) -> None:
+    known = _known_texts()
+    copied = [
+        item["id"]
+        for item in items
+        if _norm(item["request"]["reply"]) in known
+        or _norm(item["request"]["post"]["text"]) in known
+    ]
+    assert not copied, f"{name}: texts copied from rule fixtures or scenario posts: {copied}"
+
+
+def test_dev_part_is_well_formed() -> None:
+    items = _check_part(DEV, "dev")
+    assert len(items) >= MIN_DEV_ITEMS
+
+
+def test_dev_texts_are_not_fixture_texts() -> None:
+    _check_not_copied(_load(DEV), DEV.name)
+
+
+def test_every_rule_has_positives_in_dev() -> None:
+    labelled = {rule for item in _load(DEV) for rule in item["expect"]}
+    assert labelled == RULE_IDS
+
+
+def test_ranked_set_is_well_formed() -> None:
+    posts = _load(RANKED)
+    assert len(posts) >= MIN_RANKED_POSTS
+    assert len({p["id"] for p in posts}) == len(posts)
+    for post in posts:
+        _check_request(post["id"], post["request"], with_answer=False)
+        answers = post["answers"]
+        assert len(answers) == ANSWERS_PER_POST, post["id"]
+        for answer in answers:
+            assert answer["decision"] in DECISIONS and isinstance(answer["reply"], str)
+
+
+needs_heldout = pytest.mark.skipif(not HELDOUT.exists(), reason="bench/rubric/heldout.yaml absent")
+
+
+@needs_heldout
+def test_heldout_part_is_well_formed() -> None:
+    _check_part(HELDOUT, "held")
+
+
+@needs_heldout
+def test_heldout_texts_are_new() -> None:
+    held = _load(HELDOUT)
+    _check_not_copied(held, HELDOUT.name)
+    dev_replies = {_norm(item["request"]["reply"]) for item in _load(DEV)}
+    shared = [i["id"] for i in held if _norm(i["request"]["reply"]) in dev_replies]
+    assert not shared, f"held-out replies also in dev.yaml: {shared}"
