@@ -35,6 +35,7 @@ from rich.progress import (
 from rich.table import Table
 
 from presentation.coverage_report import write_html
+from sim.cli_fit import register as register_fit_commands
 from sim.engine import MAX_EXPECTED_MENTIONS, MAX_WEEKS, SimResult, check_run
 from sim.experiment import CONFIDENCE, Estimate, compare, run
 from sim.kpis import WEEKDAY_NAMES, attainment_by, export_records, summarise
@@ -1131,6 +1132,9 @@ def _bar(enabled: bool, description: str, total: int) -> Iterator[Callable[[int,
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda done, total_: bar.update(task, completed=done, total=total_)
+
+
+register_fit_commands(app)  # fit, forecast, demo-export (sim/cli_fit.py)
 
 
 def main() -> None:

@@ -180,8 +180,10 @@ def _attainment(export: Export, first: np.ndarray, base: Profile) -> tuple[Targe
     week_start = np.floor(local_min.min() / MINUTES_PER_WEEK) * MINUTES_PER_WEEK
     since_monday = local_min - week_start
     for target in base.sla_targets:
-        column = export.first_response_min if target.metric == "first_response" else (
-            export.resolved_min
+        column = (
+            export.first_response_min
+            if target.metric == "first_response"
+            else (export.resolved_min)
         )
         if column is None:
             continue

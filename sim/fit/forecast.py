@@ -76,7 +76,9 @@ def _z() -> float:
     return float(stats.norm.ppf(0.5 + PI_LEVEL / 2))
 
 
-def average_forecast(history: np.ndarray, weeks: int, n_weeks: int) -> tuple[np.ndarray, ...]:
+def average_forecast(
+    history: np.ndarray, weeks: int, n_weeks: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(weekly, hourly) forecast of the mean of the last ``n_weeks`` weeks of ``history``."""
     recent = history[-n_weeks:]
     n = recent.shape[0]
@@ -105,7 +107,7 @@ def _hour_shares(history: np.ndarray) -> np.ndarray:
 
 def smoothing_forecast(
     history: np.ndarray, weeks: int, rng: np.random.Generator
-) -> tuple[np.ndarray, ...]:
+) -> tuple[np.ndarray, np.ndarray]:
     """(weekly, hourly) forecast of Holt-Winters on the daily totals, intervals by simulation."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
@@ -185,9 +187,7 @@ def forecast_history(
             f"minstens {MIN_HISTORY_WEEKS}"
         )
     actual = _daily(np.asarray(raw if raw is not None else history, dtype=float))
-    flags = (
-        np.zeros(actual.size, dtype=bool) if flagged_days is None else np.asarray(flagged_days)
-    )
+    flags = np.zeros(actual.size, dtype=bool) if flagged_days is None else np.asarray(flagged_days)
     held = min(BACKTEST_WEEKS, n_hist - MIN_ETS_WEEKS)
     naive_mape: float | None = None
     mape: dict[str, float | None] = {"average": None, "smoothing": None}
@@ -202,21 +202,25 @@ def forecast_history(
         naive = np.tile(train[-1], held)
         naive_mape = _mape(_daily(naive), actual[days], use)
     n_avg = min(average_weeks, n_hist)
+    avg_weekly, avg_hourly = average_forecast(history, weeks, n_avg)
     methods = [
         MethodForecast(
             "average",
             f"Gemiddelde van {n_avg} {'week' if n_avg == 1 else 'weken'}",
-            *average_forecast(history, weeks, n_avg),
-            backtest_mape=mape["average"],
+            avg_weekly,
+            avg_hourly,
+            mape["average"],
         )
     ]
     if n_hist >= MIN_ETS_WEEKS:
+        ets_weekly, ets_hourly = smoothing_forecast(history, weeks, rng)
         methods.append(
             MethodForecast(
                 "smoothing",
                 "Exponentiële afvlakking (Holt-Winters)",
-                *smoothing_forecast(history, weeks, rng),
-                backtest_mape=mape["smoothing"],
+                ets_weekly,
+                ets_hourly,
+                mape["smoothing"],
             )
         )
     return Forecast(

@@ -311,8 +311,7 @@ def read_export(path: str | Path, overrides: dict[str, str] | None = None) -> Ex
     table = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame()
     if table.empty:
         raise ExportError(
-            f"Export {file}: geen enkele bruikbare regel onder de kopregel; "
-            f"{needed_columns_text()}"
+            f"Export {file}: geen enkele bruikbare regel onder de kopregel; {needed_columns_text()}"
         )
     table = table.loc[:, ~table.columns.duplicated()].astype(str).apply(lambda c: c.str.strip())
     line = np.asarray(lines, dtype=np.int64)
@@ -374,12 +373,15 @@ def read_export(path: str | Path, overrides: dict[str, str] | None = None) -> Ex
                 )
             )
         durations[field] = np.where(negative, np.nan, values)
-    if "handling" not in durations and columns.has("handling_start"):
-        if columns.has("handling_end"):
-            start, _ = _parse_datetimes(column("handling_start"))
-            end, _ = _parse_datetimes(column("handling_end"))
-            spent = _utc_minutes(end) - _utc_minutes(start)
-            durations["handling"] = np.where(spent >= 0, spent, np.nan)
+    if (
+        "handling" not in durations
+        and columns.has("handling_start")
+        and columns.has("handling_end")
+    ):
+        start, _ = _parse_datetimes(column("handling_start"))
+        end, _ = _parse_datetimes(column("handling_end"))
+        spent = _utc_minutes(end) - _utc_minutes(start)
+        durations["handling"] = np.where(spent >= 0, spent, np.nan)
 
     answered: np.ndarray | None = None
     if columns.has("answered"):

@@ -12,6 +12,7 @@ estimates.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -32,7 +33,9 @@ def dutch_date(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
-def _rounded_shares(shares: dict[str, float], decimals: int = SHARE_DECIMALS) -> dict[str, float]:
+def _rounded_shares(
+    shares: Mapping[str, float], decimals: int = SHARE_DECIMALS
+) -> dict[str, float]:
     """Shares rounded so they still add up to exactly 1 (the rest goes to the largest)."""
     rounded = {k: round(v, decimals) for k, v in shares.items()}
     largest = max(rounded, key=lambda k: rounded[k])
@@ -69,9 +72,11 @@ def fitted_data(fit: Fit, base: Profile, base_name: str, name: str) -> dict[str,
         volume["weekly_weights"] = [round(w, WEIGHT_DECIMALS) for w in fit.weekly_weights]
     else:
         volume["day_weights"] = dict(
-            zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), (
-                round(w, WEIGHT_DECIMALS) for w in fit.day_weights
-            ), strict=True)
+            zip(
+                ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                (round(w, WEIGHT_DECIMALS) for w in fit.day_weights),
+                strict=True,
+            )
         )
         volume["hour_weights"] = [round(w, WEIGHT_DECIMALS) for w in fit.hour_weights]
     volume_notes = [
@@ -97,9 +102,7 @@ def fitted_data(fit: Fit, base: Profile, base_name: str, name: str) -> dict[str,
         shares = _rounded_shares(fit.channel_shares)
         for key in CHANNEL_NAMES:
             if key in shares and key not in channels:
-                mean = sum(c.handling.mean_min for c in base.channels.values()) / len(
-                    base.channels
-                )
+                mean = sum(c.handling.mean_min for c in base.channels.values()) / len(base.channels)
                 channels[key] = {
                     "public": key in PUBLIC_CHANNELS,
                     "handling": {"kind": "lognormal", "mean_min": round(mean, 1), "cv": 0.8},
