@@ -63,7 +63,8 @@ DATE_FORMATS: tuple[str, ...] = (
     "%d-%m-%Y",
     "%d/%m/%Y",
 )
-_ZONE_SUFFIX = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_ZONE_SUFFIX = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")  # a calendar date opens the value
 _CLOCK_DURATION = re.compile(r"^\d+:\d\d(:\d\d)?$")
 _DECIMAL_COMMA = re.compile(r"^-?[\d.]*\d,\d+$")
 
@@ -192,6 +193,7 @@ def _read_excel(path: Path) -> tuple[list[str], list[list[str]], list[int], list
 
 def _pick_format(values: pd.Series) -> str | None:
     sample = values[values != ""].head(FORMAT_SAMPLE_ROWS)
+    sample = sample[sample.str.match(_DATE_LIKE, na=False)]  # never read "5" as the year 5
     if sample.empty:
         return None
     best, best_count = None, 0
@@ -209,6 +211,7 @@ def _parse_datetimes(values: pd.Series) -> tuple[pd.Series, str | None]:
     if fmt is None:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), None
     if fmt == "ISO8601":
+        values = values.where(values.str.match(_DATE_LIKE, na=False), "")
         zoned = values.str.contains(_ZONE_SUFFIX, na=False)
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         if zoned.any():
@@ -218,7 +221,8 @@ def _parse_datetimes(values: pd.Series) -> tuple[pd.Series, str | None]:
             plain = pd.to_datetime(values[~zoned], format=fmt, errors="coerce")
             out[~zoned] = plain.astype("datetime64[ns]")
         return out, fmt
-    return pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[ns]"), fmt
+    dated = values.where(values.str.match(_DATE_LIKE, na=False), "")
+    return pd.to_datetime(dated, format=fmt, errors="coerce").astype("datetime64[ns]"), fmt
 
 
 def _utc_minutes(local: pd.Series) -> np.ndarray:
