@@ -103,3 +103,20 @@ def test_without_agent_timestamps_handling_stays_an_estimate(tmp_path) -> None:
     assert profile.channels["x"].handling.mean_min == base.channels["x"].handling.mean_min
     estimates = " ".join(profile.sources["estimates"])  # type: ignore[index]
     assert "behandeltijd" in estimates and "beurten per gesprek" in estimates
+
+
+def test_cli_fit_writes_a_profile_that_runs(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    export = tmp_path / "demo.xlsx"
+    out = tmp_path / "mijn-org.yaml"
+    runner = CliRunner()
+    made = runner.invoke(app, ["demo-export", "--out", str(export), "--weeks", "1", "--seed", "4"])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["fit", str(export), "--name", "mijn-org", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Profiel geschreven naar" in result.output and "Gesprekken per week" in result.output
+    run = runner.invoke(app, ["run", str(out), "--weeks", "1", "--json"])
+    assert run.exit_code == 0, run.output

@@ -1,7 +1,7 @@
 """A synthetic mention export drawn from the simulation itself, for tests, demos and the README.
 
 A manager without an export at hand (and every test) needs a realistic one: the profile is
-simulated (``sim.experiment.run``) and every customer message of the run becomes one row, as a
+simulated (``sim.engine.simulate``) and every customer message of the run becomes one row, as a
 Dutch webcare tool writes it: conversation id, the moment it came in (Dutch wall clock), channel,
 kind, a short text, whether it was answered, the minutes to the reply, when an agent started and
 ended the reply, when the conversation was resolved, and the agent's name. A conversation of three
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from sim.experiment import run
+from sim.engine import simulate
 from sim.profile import Profile
 
 DEMO_START = date(2024, 1, 1)  # a Monday: week 1 of the export starts here
@@ -128,8 +128,12 @@ def demo_export(
 ) -> pd.DataFrame:
     """One row per customer message of ``weeks`` simulated weeks, as a Dutch tool exports them."""
     spec = profile.compile(coverage)
-    result = run(spec, weeks=weeks, seed=seed, warmup_weeks=DEMO_WARMUP_WEEKS)
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[1])
+    # One seed, two independent streams: the run's draws and the texts' draws.
+    run_seed, text_seed = np.random.SeedSequence(seed).spawn(2)
+    result = simulate(
+        spec, weeks=weeks, rng=np.random.default_rng(run_seed), warmup_weeks=DEMO_WARMUP_WEEKS
+    )
+    rng = np.random.default_rng(text_seed)
     fake = Faker("nl_NL")
     fake.seed_instance(int(rng.integers(0, 2**32)))
 
