@@ -168,9 +168,11 @@ def _weekly_table(forecast: Forecast) -> Table:
             for m in forecast.methods
         ]
         table.add_row(dutch_date(monday), *cells)
-    table.add_section()
-    backtest = [_pct(m.backtest_mape) for m in forecast.methods]
-    table.add_row(f"Fout (MAPE) laatste {forecast.backtest_weeks} weken", *backtest)
+    if forecast.backtest_weeks:
+        table.add_section()
+        backtest = [_pct(m.backtest_mape) for m in forecast.methods]
+        weeks = f"{forecast.backtest_weeks} {'week' if forecast.backtest_weeks == 1 else 'weken'}"
+        table.add_row(f"Fout (MAPE) laatste {weeks}", *backtest)
     return table
 
 
@@ -254,8 +256,9 @@ def forecast_command(
     if result.outliers:
         console.print("Uitschieters (incidenten), niet als normaal geleerd:")
         for day in result.outliers:
+            holiday = f" ({day.holiday})" if day.holiday else ""
             console.print(
-                f"  {dutch_date(day.day)}: {number(day.count, 0)} gesprekken, normaal "
+                f"  {dutch_date(day.day)}{holiday}: {number(day.count, 0)} gesprekken, normaal "
                 f"{number(day.expected, 0)} ({number(day.ratio, 1)}×)"
             )
     console.print(_weekly_table(result))

@@ -88,3 +88,14 @@ def test_cli_forecast_prints_both_methods_with_their_error(tmp_path) -> None:
     assert "Fout (MAPE)" in result.output and "zelfde als vorige week" in result.output
     bad = runner.invoke(app, ["forecast", str(path), "--weeks", "0"])
     assert bad.exit_code == 2 and "--weeks 0" in bad.output
+
+
+def test_a_quiet_public_holiday_is_flagged_by_its_name() -> None:
+    from sim.fit.outliers import DailyCounts, find_outliers
+
+    days = np.arange(np.datetime64("2024-03-04"), np.datetime64("2024-04-29"))
+    rng = np.random.default_rng(7)
+    counts = rng.poisson(500, days.size)
+    counts[days == np.datetime64("2024-04-01")] = 60  # Tweede paasdag: hardly anyone writes
+    flagged, _ = find_outliers(DailyCounts(days, counts))
+    assert [(o.day, o.holiday) for o in flagged] == [(date(2024, 4, 1), "Tweede paasdag")]

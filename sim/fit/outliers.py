@@ -6,6 +6,8 @@ same weekday in the weeks around it (the median of up to ``NEIGHBOUR_WEEKS`` wee
 and flagged when it is both far off in counts (more than ``OUTLIER_Z`` robust standard deviations,
 never less than the Poisson spread) and far off in proportion (``OUTLIER_RATIO``). Flagged days
 are shown to the manager and replaced by their expected volume when fitting and forecasting.
+A flagged day that is a Dutch public holiday (the ``holidays`` package, NL) is named as such:
+Koningsdag or Tweede paasdag explains a quiet day better than an outage does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import holidays
 import numpy as np
 
 NEIGHBOUR_WEEKS = 4  # same weekdays compared on either side
@@ -30,6 +33,7 @@ class OutlierDay:
     day: date
     count: int
     expected: float
+    holiday: str = ""  # the Dutch public holiday's name, if it is one
 
     @property
     def ratio(self) -> float:
@@ -91,9 +95,11 @@ def find_outliers(daily: DailyCounts) -> tuple[tuple[OutlierDay, ...], np.ndarra
         far = np.abs(counts - expected) > OUTLIER_Z * spread
         odd = (counts > OUTLIER_RATIO * expected) | (counts * OUTLIER_RATIO < expected)
     mask = np.isfinite(expected) & far & odd
+    flagged = [daily.days[i].astype(object) for i in np.flatnonzero(mask)]
+    names = holidays.country_holidays("NL", years=sorted({d.year for d in flagged}), language="nl")
     days = tuple(
-        OutlierDay(daily.days[i].astype(object), int(counts[i]), float(expected[i]))
-        for i in np.flatnonzero(mask)
+        OutlierDay(day, int(counts[i]), float(expected[i]), names.get(day, ""))
+        for day, i in zip(flagged, np.flatnonzero(mask), strict=True)
     )
     return days, mask
 

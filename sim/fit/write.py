@@ -84,7 +84,9 @@ def fitted_data(fit: Fit, base: Profile, base_name: str, name: str) -> dict[str,
         f"({period}), {fit.mentions} gesprekken"
     ]
     if fit.outliers:
-        days = ", ".join(dutch_date(o.day) for o in fit.outliers)
+        days = ", ".join(
+            dutch_date(o.day) + (f" ({o.holiday})" if o.holiday else "") for o in fit.outliers
+        )
         volume_notes.append(f"Uitschieters (incidenten) niet meegeteld als normaal: {days}")
     if fit.trend_per_week is not None:
         volume_notes.append(
