@@ -120,3 +120,35 @@ def test_cli_fit_writes_a_profile_that_runs(tmp_path) -> None:
     assert "Profiel geschreven naar" in result.output and "Gesprekken per week" in result.output
     run = runner.invoke(app, ["run", str(out), "--weeks", "1", "--json"])
     assert run.exit_code == 0, run.output
+
+
+def test_business_clock_attainment_skips_dutch_holidays(tmp_path) -> None:
+    """Hand-worked: hours Monday-Friday 09:00-17:00 (made on the base), 60 business minutes.
+    Friday 29 March 2024 16:30 answered Tuesday 2 April 09:20 (Easter Monday closed): met.
+    Thursday 28 March 16:30 answered Friday 09:45: 75 business minutes, breached."""
+    import yaml
+
+    from sim.profile import parse_profile, resolve_profile
+
+    data = yaml.safe_load(resolve_profile("library").read_text(encoding="utf-8"))
+    data["business_hours"] = {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+    data["sla_targets"] = [
+        {
+            "name": "reactie",
+            "metric": "first_response",
+            "within": 60,
+            "goal": 0.9,
+            "clock": "business",
+        }
+    ]
+    base = parse_profile(data)
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Datum;Eerste reactie op\n"
+        "29-03-2024 16:30;02-04-2024 09:20\n"
+        "28-03-2024 16:30;29-03-2024 09:45\n",
+        encoding="utf-8",
+    )
+    fit = fit_export(read_export(path), base)
+    (attainment,) = fit.targets
+    assert attainment.counted == 2 and attainment.attained == pytest.approx(0.5)

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from sim.clock import BusinessClock
+from sim.clock import HolidayClock, dutch_holidays
 from sim.fit.outliers import DAYS_PER_WEEK, OutlierDay, daily_counts, find_outliers
 from sim.fit.read import Export
 from sim.profile import CHANNEL_NAMES, KIND_NAMES, Profile
@@ -40,8 +40,11 @@ HANDLING_MAX_MIN = 240.0  # longer "handling" is a reply left open, not work on 
 MIN_MENTIONS_PER_HOUR_CELL = 50  # mentions per hour of the week before 168 own weights are fitted
 NO_REPLY_SETTLE_MIN = MINUTES_PER_DAY  # the last day's messages may still get a reply
 PERCENTILES = (50, 90)
-# 1970-01-01 was a Thursday: shifting by 3 days puts minute 0 of the week on a Monday 00:00.
-EPOCH_TO_MONDAY_MIN = 3 * MINUTES_PER_DAY
+CLOCK_MARGIN_WEEKS = 4  # the holiday clock runs this long past the last message
+WEEKS_PER_YEAR = 52
+# 1970-01-01 was a Thursday: minute 0 of the week is Monday 1970-01-05 00:00, 4 days later.
+FIRST_MONDAY = np.datetime64("1970-01-05")
+EPOCH_TO_MONDAY_MIN = 4 * MINUTES_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,13 @@ def _attainment(export: Export, first: np.ndarray, base: Profile) -> tuple[Targe
         if not done.any():
             continue
         if target.clock == "business" and base.business_hours is not None:
-            clock = BusinessClock(base.business_hours.to_weekly())
+            # The export has real dates: the office is closed on Dutch public holidays.
+            monday = FIRST_MONDAY.astype(object) + timedelta(minutes=float(week_start))
+            span_weeks = int(np.ceil(since_monday.max() / MINUTES_PER_WEEK)) + CLOCK_MARGIN_WEEKS
+            years = range(monday.year, monday.year + span_weeks // WEEKS_PER_YEAR + 2)
+            clock = HolidayClock(
+                base.business_hours.to_weekly(), monday, span_weeks, dutch_holidays(years)
+            )
             due = clock.add(since_monday[done], target.within) - since_monday[done]
         else:
             due = np.full(int(done.sum()), target.within)
