@@ -25,12 +25,19 @@ Conventions (the choices where the platforms leave room):
 
 Everything is vectorised over numpy arrays with ``np.searchsorted`` on the window starts and the
 cumulative open minutes, so the engine can stamp due times on a year of mentions in one call.
+
+Real dates: ``HolidayClock`` is the same clock laid over a stretch of real weeks from a Monday,
+closed on given dates (``dutch_holidays``: Koningsdag, Pasen, Pinksteren, Kerst and the rest, from
+the well-kept ``holidays`` package). With hours Monday-Friday 09:00-17:00, a 1-hour target on a
+message of Friday 16:30 before Easter Monday is due Tuesday 09:30. Goede vrijdag counts as a
+working day (as in that example): most Dutch teams work on it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 
@@ -262,3 +269,83 @@ def weekdays(start: str = "09:00", end: str = "17:00") -> Weekly:
 
 
 ALWAYS_OPEN = Weekly(windows=((0, MINUTES_PER_WEEK),))
+
+
+WORKING_HOLIDAYS = frozenset(("Goede vrijdag",))  # on the holiday list, but most teams work
+
+
+def dutch_holidays(years: Iterable[int]) -> dict[date, str]:
+    """Dutch public holidays on which offices close, by date, with their Dutch names."""
+    import holidays  # imported here: only real-date clocks need it, the engine does not
+
+    names = holidays.country_holidays("NL", years=sorted(set(years)), language="nl")
+    return {day: name for day, name in names.items() if name not in WORKING_HOLIDAYS}
+
+
+class HolidayClock:
+    """The business-hours clock on real weeks from Monday ``start``, closed on ``closed`` dates.
+
+    Times are calendar minutes from ``start`` 00:00 (Dutch wall clock), as in ``BusinessClock``;
+    the conventions are the same. The clock covers ``weeks`` weeks: a due time past its end is
+    ``inf``, so build it with room after the last start (a few weeks).
+    """
+
+    def __init__(self, hours: Weekly, start: date, weeks: int, closed: Iterable[date] = ()) -> None:
+        _validate(hours.windows)
+        if start.weekday() != 0:
+            raise ValueError(f"start {start} is no Monday; expected the Monday of the first week")
+        base = np.asarray(hours.windows, dtype=float).reshape(-1, 2)
+        offsets = np.arange(max(int(weeks), 0), dtype=float) * MINUTES_PER_WEEK
+        windows = (base[None, :, :] + offsets[:, None, None]).reshape(-1, 2)
+        # Split windows at midnight so a closed date removes exactly its own hours.
+        pieces: list[tuple[float, float]] = []
+        for s, e in windows:
+            while s < e:
+                midnight = (np.floor(s / MINUTES_PER_DAY) + 1) * MINUTES_PER_DAY
+                pieces.append((s, min(e, midnight)))
+                s = min(e, midnight)
+        shut = {(d - start).days for d in closed}
+        kept = [(s, e) for s, e in pieces if int(s // MINUTES_PER_DAY) not in shut]
+        self._starts = np.array([p[0] for p in kept], dtype=float)
+        self._ends = np.array([p[1] for p in kept], dtype=float)
+        lengths = self._ends - self._starts
+        self._cum_end = np.cumsum(lengths)
+        self._cum_start = self._cum_end - lengths
+
+    def _business(self, t: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(self._starts, t, side="right") - 1
+        j = np.maximum(i, 0)
+        inside = np.clip(t - self._starts[j], 0.0, self._ends[j] - self._starts[j])
+        result: np.ndarray = np.where(i >= 0, self._cum_start[j] + inside, 0.0)
+        return result
+
+    def next_open(self, t_min: np.ndarray | float) -> np.ndarray:
+        """``t_min`` itself if open, else the next opening (``inf`` past the clock's end)."""
+        t = np.asarray(t_min, dtype=float)
+        if self._starts.size == 0:
+            return np.full_like(t, np.inf)
+        i = np.searchsorted(self._starts, t, side="right") - 1
+        j = np.maximum(i, 0)
+        inside = (i >= 0) & (t < self._ends[j])
+        nxt = i + 1
+        later = np.where(
+            nxt < self._starts.size, self._starts[np.minimum(nxt, self._starts.size - 1)], np.inf
+        )
+        result: np.ndarray = np.where(inside, t, later)
+        return result
+
+    def add(self, start_min: np.ndarray | float, business_min: np.ndarray | float) -> np.ndarray:
+        """Calendar time at which ``business_min`` business minutes have run after ``start_min``."""
+        s = np.asarray(start_min, dtype=float)
+        m = np.asarray(business_min, dtype=float)
+        if np.any(m < 0):
+            raise ValueError("business minutes to add must be >= 0")
+        if self._starts.size == 0:
+            return np.full(np.broadcast(s, m).shape, np.inf)
+        target = self._business(s) + m
+        i = np.searchsorted(self._cum_end, target, side="left")
+        past = i >= self._starts.size
+        k = np.minimum(i, self._starts.size - 1)
+        due = np.where(past, np.inf, self._starts[k] + (target - self._cum_start[k]))
+        result: np.ndarray = np.maximum(self.next_open(s), due)
+        return result

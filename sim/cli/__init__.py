@@ -19,6 +19,7 @@ import typer
 
 from sim.cli.common import EXIT_BAD_INPUT
 from sim.cli.compare import compare_command
+from sim.cli.fit import register as register_fit_commands
 from sim.cli.profiles import profiles_command
 from sim.cli.report import coverage_report_command
 from sim.cli.run import run_command
@@ -36,6 +37,7 @@ app.command("profiles")(profiles_command)
 app.command("size")(size_command)
 app.command("coverage-report")(coverage_report_command)
 app.command("sweep")(sweep_command)
+register_fit_commands(app)  # fit, forecast, demo-export
 
 
 def main() -> None:
