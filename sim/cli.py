@@ -1133,6 +1133,12 @@ def _bar(enabled: bool, description: str, total: int) -> Iterator[Callable[[int,
         yield lambda done, total_: bar.update(task, completed=done, total=total_)
 
 
+# `roster` lives in its own module (sim/cli_roster.py); registered here.
+from sim.cli_roster import register as _register_roster  # noqa: E402
+
+_register_roster(app)
+
+
 def main() -> None:
     """Console-script entry point (``webcare-sim``)."""
     app()
