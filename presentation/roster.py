@@ -80,6 +80,11 @@ def shortfall_lines(result: RosterResult) -> list[str]:
     ]
     if result.suggestion:
         lines.append(f"Kleinste wijziging die het tekort oplost: {result.suggestion}")
+    elif result.shortfall:
+        lines.append(
+            "Geen enkele losse wijziging van de regels of het team lost het tekort op; "
+            "combineer wijzigingen of verlaag de gevraagde bezetting"
+        )
     return lines
 
 

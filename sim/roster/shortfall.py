@@ -37,6 +37,7 @@ SUGGESTION_SHARE = 0.6  # share of the time for trying changes; the rest finds t
 EXTRA_CONTRACTS_H = (16, 8)  # smaller contracts to try when hours do not fill a contract
 EXTRA_WEEK_H = 12.0
 EXTRA_BAND_H = 2.0
+MIN_TRY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,20 @@ def _soft_solve(
     return solver, built, total
 
 
-def candidate_changes(rules: RosterRules, weeks: int, max_heads: int | None) -> list[Change]:
+def candidate_changes(
+    rules: RosterRules, weeks: int, max_heads: int | None, least_heads: int = 0
+) -> list[Change]:
     changes = []
-    if max_heads is not None:
+    if max_heads is not None and least_heads > max_heads + 2:
+        # Fewer people than the lower bound: one or two more cannot be enough.
+        changes.append(
+            Change(
+                f"minstens {least_heads} medewerkers in plaats van {max_heads} (de ondergrens)",
+                rules,
+                least_heads,
+            )
+        )
+    elif max_heads is not None:
         for extra in (1, 2):
             word = "één medewerker" if extra == 1 else f"{extra} medewerkers"
             changes.append(
@@ -180,9 +192,9 @@ def shortfall_roster(
         )
     suggestion = None
     if suggest and shortfall:
-        changes = candidate_changes(rules, weeks, max_heads)
-        budget = time_limit_s * SUGGESTION_SHARE / max(len(changes), 1)
-        suggestion = "geen enkele losse wijziging lost het tekort op; combineer wijzigingen"
+        changes = candidate_changes(rules, weeks, max_heads, bound.heads)
+        # Each try gets at least MIN_TRY_S, so the search may run a little past the limit.
+        budget = max(time_limit_s * SUGGESTION_SHARE / max(len(changes), 1), MIN_TRY_S)
         for change in changes:
             try:
                 check_inputs(demand, change.rules, weeks)
