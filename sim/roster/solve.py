@@ -79,6 +79,7 @@ class RosterResult:
     cost_per_week_eur: float
     shortfall: tuple[Shortfall, ...] = ()
     suggestion: str | None = None
+    size_seconds: float = 0.0  # until round 1 (the size) was settled; fairness takes the rest
 
     @property
     def heads(self) -> int:
@@ -196,6 +197,7 @@ def solve_roster(
             suggest=suggest,
         )
     solver, built, objective, best, best_bound = found
+    size_seconds = time.perf_counter() - started
     lines = _lines(solver, built, demand, weeks)
     remaining = time_limit_s - (time.perf_counter() - started)
     fair = _fairness(built, solver, objective, best, remaining, workers)
@@ -214,6 +216,7 @@ def solve_roster(
         bound=bound,
         seconds=time.perf_counter() - started,
         cost_per_week_eur=cost_per_week(lines, demand, weeks, pay),
+        size_seconds=size_seconds,
     )
 
 

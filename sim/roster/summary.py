@@ -24,6 +24,7 @@ def roster_summary(result: RosterResult) -> dict[str, object]:
         "solver_bound": result.solver_bound,
         "gap": result.gap,
         "seconds": result.seconds,
+        "size_seconds": result.size_seconds,
         "heads": result.heads,
         "contract_hours_per_week": sum(p.contract_h for p in result.people),
         "cost_per_week_eur": result.cost_per_week_eur,
