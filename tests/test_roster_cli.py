@@ -101,3 +101,15 @@ def test_bad_input_gets_a_dutch_message_and_no_traceback(tmp_path: Path) -> None
         assert result.exit_code == 2, (args, result.output)
         assert expected in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_html_page_escapes_names_from_files() -> None:
+    from presentation.roster import roster_html
+    from sim.roster.demand import Demand, ShiftKind
+    from sim.roster.solve import solve_roster
+
+    kinds = (ShiftKind("D", "<b>dag</b>", 9 * 60, 8 * 60),)
+    demand = Demand("<script>x</script>", "kantoor", kinds, ((1, 1, 1, 1, 1, 0, 0),), "test")
+    page = roster_html(solve_roster(demand, weeks=1, time_limit_s=2))
+    assert "<script>x" not in page and "&lt;script&gt;x" in page
+    assert "<b>dag" not in page
