@@ -22,6 +22,7 @@ from sim.cli.compare import compare_command
 from sim.cli.fit import register as register_fit_commands
 from sim.cli.profiles import profiles_command
 from sim.cli.report import coverage_report_command
+from sim.cli.roster import register as register_roster_command
 from sim.cli.run import run_command
 from sim.cli.size import EXIT_UNREACHABLE, size_command
 from sim.cli.sweep import sweep_command
@@ -38,6 +39,7 @@ app.command("size")(size_command)
 app.command("coverage-report")(coverage_report_command)
 app.command("sweep")(sweep_command)
 register_fit_commands(app)  # fit, forecast, demo-export
+register_roster_command(app)  # roster
 
 
 def main() -> None:
