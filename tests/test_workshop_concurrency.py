@@ -8,7 +8,6 @@ participant whose answer is sent twice at once (double click, retry) must still 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,14 +18,13 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from trainer.storage import Base, Database
+from trainer.storage import Database
 from workshop.errors import AnswerRefusedError, NameTakenError, UnknownParticipantError
 from workshop.service import WorkshopService
 from workshop.tables import WorkshopAnswer, WorkshopAnswerAlert
 
 N_THREADS = 40
 POST_IDS = ["library-001", "library-002", "library-003"]
-ENV_TEST_POSTGRES = "WEBCARE_TEST_POSTGRES_URL"
 T = TypeVar("T")
 
 
@@ -34,19 +32,12 @@ def _sqlite(tmp_path: Path) -> Database:
     return Database(path=tmp_path / "crowd.sqlite")
 
 
-def _postgres(_tmp_path: Path) -> Database:
-    url = os.environ.get(ENV_TEST_POSTGRES)
-    if not url:
-        pytest.skip(f"set {ENV_TEST_POSTGRES} to a scratch PostgreSQL database to run")
-    db = Database(url, create=False)
-    Base.metadata.drop_all(db.engine)  # a scratch database: start from empty tables
-    db.create_schema()
-    return db
-
-
-@pytest.fixture(params=[_sqlite, _postgres], ids=["sqlite-file", "postgresql"])
+@pytest.fixture(params=["sqlite-file", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    database = request.param(tmp_path)
+    if request.param == "postgresql":  # a fresh database in the suite's scratch cluster
+        database = Database(request.getfixturevalue("postgres_url"))
+    else:
+        database = _sqlite(tmp_path)
     yield database
     database.dispose()
 
