@@ -1,7 +1,7 @@
 """Workshop under load: 40 people joining and submitting in the same moment lose nothing.
 
 The service is driven from 40 threads released together by a barrier, on a SQLite file as the
-app uses it (and on PostgreSQL when ``WEBCARE_TEST_POSTGRES_URL`` points at a scratch database).
+app uses it, and on the suite's scratch PostgreSQL cluster (tests/pgcluster.py).
 Every join must give its own participant, every answer must arrive exactly once, and a
 participant whose answer is sent twice at once (double click, retry) must still have one.
 """
