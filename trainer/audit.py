@@ -7,8 +7,9 @@ examples, and lists the worst replies so the lead can discuss them with the team
 
 Real exports are messy: headers differ per tool and language, Excel writes semicolons and a
 byte-order mark. Headers are matched case-insensitively against the aliases in
-``COLUMN_ALIASES``; a row that cannot be scored (no reply, unknown channel) is reported with its
-line number and the other rows are still scored.
+``COLUMN_ALIASES``, channel names against the one mapping in ``trainer.channels``; a row
+that cannot be scored (no reply, unknown channel) is reported with its line number and the
+other rows are still scored.
 
 This module computes the figures as flat records and writes the CSV files; the HTML page is
 drawn by the presentation layer (``presentation.audit_report``), which the caller passes in.
@@ -26,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from datafiles import DataFileError, read_text
+from trainer.channels import CLOSED_CHANNELS, DEFAULT_PLATFORM, ChannelError, canonical_channel
 from trainer.nl import amount
-from trainer.posts import CLOSED_CHANNELS
 
 # Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,22 +48,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("channel", "customer_text", "reply")
 
-CHANNEL_ALIASES: dict[str, str] = {
-    "x": "x", "twitter": "x", "x/twitter": "x", "tweet": "x",
-    "facebook": "facebook", "fb": "facebook",
-    "instagram": "instagram", "ig": "instagram", "insta": "instagram",
-    "whatsapp": "whatsapp", "wa": "whatsapp", "whats_app": "whatsapp",
-    "messenger": "messenger", "facebook_messenger": "messenger", "fb_messenger": "messenger",
-    "reviews": "reviews", "review": "reviews", "google_reviews": "reviews",
-    "trustpilot": "reviews", "kiyoh": "reviews",
-    "forum": "forum", "community": "forum",
-}  # fmt: skip
-# When the export does not say whose platform it was: a brand page or a chat we were sent vs.
-# the customer's own timeline or a review site (see "Wat is webcare?").
-DEFAULT_PLATFORM: dict[str, str] = {
-    "x": "consumer", "reviews": "consumer", "forum": "consumer",
-    "facebook": "brand", "instagram": "brand", "whatsapp": "brand", "messenger": "brand",
-}  # fmt: skip
 PLATFORM_ALIASES: dict[str, str] = {
     "brand": "brand", "merk": "brand", "eigen": "brand", "bgc": "brand",
     "consumer": "consumer", "consument": "consumer", "klant": "consumer", "cgc": "consumer",
@@ -200,13 +185,10 @@ def _request(
     row: Mapping[str, str], brand: Mapping[str, Any], org: str | None
 ) -> tuple[dict[str, Any], str]:
     """The score request for one row and the decision taken; raises ValueError (Dutch)."""
-    channel_raw = row.get("channel", "")
-    channel = _alias(channel_raw, CHANNEL_ALIASES)
-    if channel is None:
-        raise ValueError(
-            f"kolom 'channel' heeft de waarde {channel_raw!r}; verwacht een van "
-            "x (twitter), facebook, instagram, whatsapp, messenger, reviews, forum"
-        )
+    try:
+        channel = canonical_channel(row.get("channel", ""))
+    except ChannelError as exc:
+        raise ValueError(f"kolom 'channel': {exc}") from None
     platform_raw = row.get("platform", "")
     platform = _alias(platform_raw, PLATFORM_ALIASES) if platform_raw else DEFAULT_PLATFORM[channel]
     if platform is None:

@@ -45,6 +45,7 @@ from sim.parallel import Runner
 from sim.plan import RunPlan
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
 from sim.spec import HOURS_PER_WEEK, SlaTarget
+from trainer.channels import channel_or_none
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
 from trainer.generator import generate_posts
@@ -133,7 +134,9 @@ def _hand_written_posts() -> tuple[Post, ...]:
 
 
 def channel_limit(channel: str) -> int | None:
-    """The most characters a reply may have on ``channel`` (from the too-long rule), or None."""
+    """The most characters a reply may have on ``channel`` (from the too-long rule), or None.
+    ``channel`` may be any name from ``trainer.channels`` ("Twitter" is x)."""
+    channel = channel_or_none(channel) or channel
     for rule in load_rules():
         for check in rule.checks:
             if isinstance(check, MetricCheck) and check.measure == "characters":
