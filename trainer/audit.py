@@ -24,11 +24,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafiles import DataFileError, read_text
 from trainer.channels import CLOSED_CHANNELS, DEFAULT_PLATFORM, ChannelError, canonical_channel
 from trainer.nl import amount
+
+if TYPE_CHECKING:  # the scorer is passed in; importing it here would load the dictionary
+    from trainer.score import ScoreResult
 
 # Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -293,7 +296,7 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 def audit(
     rows: Iterable[tuple[int, Mapping[str, str]]],
-    score_request: Callable[[Mapping[str, Any]], dict[str, Any]],
+    score_request: Callable[[Mapping[str, Any]], ScoreResult],
     *,
     brand: Mapping[str, Any],
     org: str | None = None,
@@ -324,18 +327,18 @@ def audit(
             )
             continue
         reply_id = row.get("id") or f"regel {line}"
-        alerts = result.get("alerts", [])
+        alerts = result.alerts
         for alert in alerts:
-            rule = alert["rule"]
+            rule = alert.rule
             alert_counts[rule] += 1
-            levels.setdefault(rule, alert["level"])
-            messages.setdefault(rule, alert["message"])
+            levels.setdefault(rule, alert.level)
+            messages.setdefault(rule, alert.message)
             if len(examples[rule]) < EXAMPLES_PER_RULE and (
                 not examples[rule] or not examples[rule][-1].startswith(f"{reply_id}: ")
             ):
-                snippet = _excerpt(row["reply"], alert["start"], alert["end"])
+                snippet = _excerpt(row["reply"], alert.start, alert.end)
                 examples[rule].append(f"{reply_id}: {snippet}")
-        for rule in {a["rule"] for a in alerts}:
+        for rule in {a.rule for a in alerts}:
             reply_counts[rule] += 1
         scored.append(
             ScoredReply(
@@ -345,11 +348,11 @@ def audit(
                 agent=row.get("agent", ""),
                 channel=request["post"]["channel"],
                 reply=row["reply"],
-                expected=result["decision"]["expected"],
+                expected=result.expected,
                 given=given,
-                score=int(result["score"]),
-                rules=tuple(a["rule"] for a in alerts),
-                alerts=tuple((a["rule"], a["start"], a["end"]) for a in alerts),
+                score=int(result.score or 0),
+                rules=tuple(a.rule for a in alerts),
+                alerts=tuple((a.rule, a.start, a.end) for a in alerts),
             )
         )
     total = len(scored)
