@@ -117,9 +117,7 @@ def parse_line(raw: bytes) -> dict[str, Any]:
             f"de JSON is {number(depth)} niveaus diep genest; verwacht hoogstens {MAX_JSON_DEPTH}"
         )
     try:
-        data = json.loads(
-            line, parse_int=_int, parse_float=_float, parse_constant=_constant
-        )
+        data = json.loads(line, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise LineError(
             f"geen geldige JSON ({exc.msg}, kolom {exc.colno}); verwacht één JSON-object per regel"
@@ -178,8 +176,7 @@ def score_lines(
             yield (
                 {
                     "id": request_id,
-                    "error": f"regel {number_}: kon niet worden beoordeeld "
-                    f"({type(exc).__name__})",
+                    "error": f"regel {number_}: kon niet worden beoordeeld ({type(exc).__name__})",
                 },
                 False,
             )

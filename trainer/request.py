@@ -212,7 +212,7 @@ EXPECTED: dict[str, str] = {
     "post.author.name": f"een naam (tekst, hoogstens {MAX_NAME_CHARS} tekens)",
     "post.author.handle": f"een handle (tekst, hoogstens {MAX_NAME_CHARS} tekens)",
     "post.author.reach": f"een geheel getal van 0 tot {number(MAX_REACH)}",
-    "post.text": "de tekst van het bericht: " + _TEXT,
+    "post.text": _TEXT + ": het bericht van de klant",
     "post.tagged": _FLAG,
     "post.brand_hashtag": _FLAG,
     "post.wants_solution": _FLAG,

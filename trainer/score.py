@@ -38,7 +38,7 @@ from trainer.scoring import (
     ReplyFacts,
     ScorePoint,
     Scoring,
-    counted_alerts,
+    distinct_alerts,
     load_scoring,
     no_reply_line,
     reply_breakdown,
@@ -185,6 +185,14 @@ def _decision_line(expected: str, given: str | None, points: int, full: int) -> 
     return ScorePoint("decision", "decision", points, full, text)
 
 
+def _floored(lines: list[ScorePoint]) -> int:
+    """The sum of ``lines``, at least 0; a line says so when the floor applies."""
+    total = sum(line.points for line in lines)
+    if total < 0:
+        lines.append(ScorePoint("limit", "score_floor", -total, 0, "De score zakt niet onder 0."))
+    return max(0, total)
+
+
 @dataclass(frozen=True)
 class _Answer:
     """One answer to score, whatever it came from (a scenario post or a request)."""
@@ -240,7 +248,7 @@ def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
                 )
             else:
                 lines.append(no_reply_line(reply, 0, scoring))
-            score = max(0, sum(line.points for line in lines))
+            score = _floored(lines)
         note = NOTE_NO_REPLY_WRITTEN if reply is not None and expected != "none" else None
         return ScoreResult(
             **base,
@@ -254,7 +262,7 @@ def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
     # Judge the reply under the decision it was written for, else the one that was due.
     under = given if given in ("public", "private") else (expected if expected != "none" else None)
     ctx = replace(answer.context, decision=under, key_points=answer.engine_key_points)
-    alerts = tuple(counted_alerts(check_reply(text, ctx), scoring))
+    alerts = tuple(distinct_alerts(check_reply(text, ctx)))
     facts = ReplyFacts(
         kind=ctx.kind,
         customer_name=ctx.customer_name,
@@ -278,11 +286,8 @@ def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
                 "antwoord ook is.",
             )
         )
-        total = cap
     note = f"{NOTE_NO_REPLY_DUE} {answer.decision.instead or ''}".strip()
-    if total < 0:
-        lines.append(ScorePoint("limit", "score_floor", -total, 0, "De score zakt niet onder 0."))
-        total = 0
+    total = _floored(lines)
     return ScoreResult(
         **base,
         alerts=alerts,

@@ -88,7 +88,7 @@ class Item(_Strict):
 
     id: str
     points: int = Field(gt=0, le=100)
-    due: Literal["always", "key_points"] = "always"
+    due: Literal["always", "key_points", "no_key_points"] = "always"
     due_kinds: list[Kind] | None = None  # None: due on every kind of post
     covers_rules: list[str] = Field(default_factory=list)  # their alerts cost nothing extra
     lost_with_rules: list[str] = Field(default_factory=list)  # their alerts void the item
@@ -176,7 +176,10 @@ def content_words(reply: str) -> list[tuple[int, int, str]]:
 
 
 def _due(item: Item, facts: ReplyFacts) -> bool:
-    if item.due == "key_points" and not (facts.key_points_covered or facts.key_points_missed):
+    has_points = bool(facts.key_points_covered or facts.key_points_missed)
+    if item.due == "key_points" and not has_points:
+        return False
+    if item.due == "no_key_points" and has_points:
         return False
     return item.due_kinds is None or facts.kind in item.due_kinds
 
@@ -245,6 +248,18 @@ def _item_fraction(
 
 def _sign_off_patterns(scoring: Scoring) -> list[str]:
     return [p for item in scoring.items if item.id == "sign_off" for p in item.patterns]
+
+
+def distinct_alerts(alerts: Sequence[Alert]) -> list[Alert]:
+    """``alerts`` with each (rule, span) once, in their order: the same word is listed once."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for alert in alerts:
+        key = (alert.rule, alert.start, alert.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(alert)
+    return out
 
 
 def counted_alerts(alerts: Sequence[Alert], scoring: Scoring) -> list[Alert]:
