@@ -117,7 +117,7 @@ def test_wrong_decision_is_explained(db_path: Path) -> None:
     wrong = "none" if post.expected_decision != "none" else "public"
     _answer(at, wrong, "")
     assert at.error, "a wrong decision shows the better one"
-    assert at.session_state["practice_feedback"].result["decision"]["correct"] is False
+    assert at.session_state["practice_feedback"].result.correct is False
 
 
 def test_submit_without_decision_asks_for_one(db_path: Path) -> None:

@@ -346,8 +346,8 @@ def parse_brand(data: Any) -> RequestBrand:
 
 def _first_error_under(exc: ValidationError, prefix: str) -> str:
     errors = exc.errors(include_url=False, include_context=False)
-    first = dict(errors[0])
-    first["loc"] = (prefix, *first["loc"])
+    first: dict[str, Any] = dict(errors[0])
+    first["loc"] = (prefix, *tuple(errors[0]["loc"]))
     message = _message(first)
     if len(errors) > 1:
         message += f" (en nog {amount(len(errors) - 1, 'fout', 'fouten')})"

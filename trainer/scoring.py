@@ -269,7 +269,7 @@ def counted_alerts(alerts: Sequence[Alert], scoring: Scoring) -> list[Alert]:
     seen: set[tuple[str, int, int]] = set()
     best: dict[tuple[int, int, int], Alert] = {}
     kept: list[Alert] = []
-    cost = scoring.deductions
+    cost: dict[str, int] = {str(k): v for k, v in scoring.deductions.items()}
     for alert in alerts:
         key = (alert.rule, alert.start, alert.end)
         if key in seen:
