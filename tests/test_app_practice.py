@@ -101,11 +101,11 @@ def test_what_to_do_instead_of_replying_is_said_once(
     at.run()
     _answer(at, decision, draft)
     result = at.session_state["practice_feedback"].result
-    instead = render.esc(result["instead"])
+    instead = render.esc(result.instead or "")
     assert instead, "the scorer says what to do instead"
     html = _html(at)
     assert html.count(instead) == 1, html
-    assert render.esc(result["decision"]["reason"]) in html, "the reason is shown whole"
+    assert render.esc(result.reason) in html, "the reason is shown whole"
     assert "reageer je niet" in html, "the model answer says no reply is due"
     if draft:  # the note still says the reply earns no points
         assert "levert geen punten op" in html

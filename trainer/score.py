@@ -55,8 +55,8 @@ __all__ = [
 ]
 
 NOTE_NO_REPLY_DUE = (
-    "Op dit bericht hoort geen reactie, dus je antwoord levert weinig op, hoe goed het ook "
-    "geschreven is."
+    "Op dit bericht hoort geen reactie, dus de beslissing levert geen punten op en je score is "
+    "begrensd, hoe goed je antwoord ook geschreven is."
 )
 NOTE_NO_REPLY_WRITTEN = "Er was een reactie nodig, maar je hebt geen antwoord geschreven."
 # The engine's missing-key-point check runs Python regular expressions. A request's patterns
