@@ -262,7 +262,23 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
     line = reader.line_num
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # A field over the csv module's limit (a pasted log, a runaway quote): this row
+            # is reported and the reader goes on with the next one.
+            start_line, line = line + 1, reader.line_num
+            errors.append(
+                RowError(
+                    start_line,
+                    f"regel {start_line}: deze rij is niet te lezen ({_csv_problem(exc)}); "
+                    "verwacht teksten van hoogstens enkele duizenden tekens",
+                )
+            )
+            continue
         start_line, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -285,6 +301,13 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
             continue
         rows.append((start_line, {c: record[i].strip() for c, i in columns.items()}))
     return rows, errors
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"een veld is langer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+    return f"CSV-fout: {text}"
 
 
 def _excerpt(text: str, start: int, end: int) -> str:

@@ -25,7 +25,14 @@ import typer
 
 from presentation import audit_report
 from trainer import audit as audit_mod
-from trainer.request import MAX_ID_CHARS, MAX_ID_DIGITS, RequestError, number
+from trainer.request import (
+    MAX_ID_CHARS,
+    MAX_ID_DIGITS,
+    MAX_POST_CHARS,
+    MAX_REPLY_CHARS,
+    RequestError,
+    number,
+)
 
 if TYPE_CHECKING:  # the scorer module loads the dictionary; it is imported on first use
     from trainer.score import ScoreResult
@@ -34,7 +41,7 @@ EXIT_OK = 0
 EXIT_SOME_ERRORS = 1  # some lines or rows could not be scored; the others were
 EXIT_USAGE = 2  # nothing could be done: missing file, unreadable input, bad option
 
-MAX_LINE_BYTES = 200_000  # one request: a 10,000-character post and reply with room to spare
+MAX_LINE_BYTES = 200_000  # one request: post, reply and 20 key points with room to spare
 MAX_JSON_DEPTH = 32  # a request is 5 levels deep (post.key_points[0].any[0])
 MAX_NUMBER_CHARS = 30  # digits of a number in a request; longer is no count or id
 READ_CHUNK_BYTES = 65_536  # how an over-long line is skipped, piece by piece
@@ -101,8 +108,8 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_LINE_BYTES:
         raise LineError(
             f"de regel is {number(len(raw))} bytes lang; verwacht hoogstens "
-            f"{number(MAX_LINE_BYTES)} bytes per verzoek (een bericht en antwoord van elk "
-            "hoogstens 10.000 tekens)"
+            f"{number(MAX_LINE_BYTES)} bytes per verzoek (een bericht tot "
+            f"{number(MAX_POST_CHARS)} en een antwoord tot {number(MAX_REPLY_CHARS)} tekens)"
         )
     try:
         line = raw.decode("utf-8")

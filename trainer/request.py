@@ -6,7 +6,8 @@ scorer sees it: types are strict (``"true"`` is no boolean, ``"5"`` no number), 
 go through ``trainer.channels`` (so "Twitter" is x), key-point patterns must run on RE2
 (``trainer.keypoints``), and every text has a stated size. The sizes keep one request from
 holding the scorer: a reply of 100,000 characters or a "word" of 50,000 letters is refused with
-a message, not scored for minutes. A failure becomes one ``RequestError`` in Dutch that names
+a message, not scored for minutes (sizes: ``MAX_POST_CHARS``, ``MAX_REPLY_CHARS`` and the
+word limits below). A failure becomes one ``RequestError`` in Dutch that names
 the field (``post.key_points[0].any[1]``), the value (shortened) and what was expected.
 """
 
@@ -38,8 +39,15 @@ from trainer.keypoints import (
 from trainer.nl import amount
 from trainer.posts import DecisionChoice, Kind, OrgType, Platform
 
-MAX_TEXT_CHARS = 10_000  # a post or a reply; a long webcare reply is under 2,000
+MAX_POST_CHARS = 3_000  # a long review; a post on X has at most 280
+MAX_REPLY_CHARS = 2_000  # a webcare reply; the rubric flags over 280 on X, most are far shorter
 MAX_WORD_CHARS = 200  # characters without a space: a long link fits, a held-down key does not
+# Checking a word the dictionary does not know costs about 0.15 ms x letters squared (it is
+# tried as a compound at every cut), so a text's spelling work is estimated from its distinct
+# words and bounded: real Dutch of 3,000 characters stays near two thirds of the budget, a text
+# of made-up 20-letter words does not.
+SPELLING_COST_MS_PER_LETTER2 = 0.15
+SPELLING_BUDGET_MS = 3_000  # per text, on one idle core
 MAX_NAME_CHARS = 200  # brand, author, handle, hashtag
 MAX_ID_CHARS = 200
 MAX_ID_DIGITS = 18  # a whole-number id; larger numbers are no ids
@@ -49,6 +57,7 @@ MAX_SHOWN_CHARS = 60  # of a bad value, in the message
 LOG10_2 = 0.30103  # decimal digits per bit: a huge number's size without printing it
 
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1}}}")
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
 
 
 def number(n: int) -> str:
@@ -60,12 +69,17 @@ class RequestError(ValueError):
     """A score request that cannot be used; the message names the field, value and expectation."""
 
 
-def _text_ok(value: str) -> str:
-    if len(value) > MAX_TEXT_CHARS:
+def _checked_text(value: str, limit: int) -> str:
+    """``value`` if it is within the sizes that keep scoring it short; Dutch refusal otherwise.
+
+    Spelling costs grow with the square of a word's length (a 40-letter non-word takes the
+    dictionary about 0.2 s to rule out as a compound), so besides the length, the estimated
+    spelling work of the text's distinct words is bounded (``SPELLING_BUDGET_MS``)."""
+    if len(value) > limit:
         raise PydanticCustomError(
             "too_long",
-            "de tekst heeft {n} tekens, meer dan de {limit} die een bericht of antwoord mag hebben",
-            {"n": number(len(value)), "limit": number(MAX_TEXT_CHARS)},
+            "de tekst heeft {n} tekens, meer dan de {limit} die hier mogen",
+            {"n": number(len(value)), "limit": number(limit)},
         )
     word = _LONG_WORD.search(value)
     if word is not None:
@@ -80,7 +94,28 @@ def _text_ok(value: str) -> str:
                 "limit": number(MAX_WORD_CHARS),
             },
         )
+    if spelling_cost_ms(value) > SPELLING_BUDGET_MS:
+        raise PydanticCustomError(
+            "long_words",
+            "de tekst heeft te veel verschillende lange woorden om de spelling binnen een paar "
+            "seconden te controleren",
+        )
     return value
+
+
+def spelling_cost_ms(text: str) -> float:
+    """Estimated spelling work for ``text`` on an idle core: its distinct words, each as if
+    the dictionary did not know it."""
+    distinct = {m.group().casefold() for m in _LETTERS.finditer(text)}
+    return SPELLING_COST_MS_PER_LETTER2 * sum(len(w) ** 2 for w in distinct)
+
+
+def _post_text_ok(value: str) -> str:
+    return _checked_text(value, MAX_POST_CHARS)
+
+
+def _reply_ok(value: str) -> str:
+    return _checked_text(value, MAX_REPLY_CHARS)
 
 
 def _pattern_ok(value: str) -> str:
@@ -98,7 +133,8 @@ def _id_ok(value: Any) -> Any:
     raise PydanticCustomError("id", "bad id")
 
 
-Text = Annotated[str, AfterValidator(_text_ok)]
+PostText = Annotated[str, AfterValidator(_post_text_ok)]
+ReplyText = Annotated[str, AfterValidator(_reply_ok)]
 Name = Annotated[str, Field(max_length=MAX_NAME_CHARS)]
 Pattern = Annotated[str, AfterValidator(_pattern_ok)]
 RequestId = Annotated[str | int | None, BeforeValidator(_id_ok)]
@@ -147,7 +183,7 @@ class DecisionPost(_Strict):
     model_config = ConfigDict(extra="ignore")  # the rest of a request's post is not its concern
     channel: ChannelName
     platform: Platform
-    text: Text = ""
+    text: PostText = ""
     tagged: bool | None = None  # None: read from the text
     brand_hashtag: bool | None = None
     wants_solution: bool = False
@@ -162,7 +198,7 @@ class RequestPost(DecisionPost):
     model_config = ConfigDict(extra="forbid")
     kind: Kind | None  # required, may be null (an export may not say)
     author: Annotated[RequestAuthor | None, BeforeValidator(_author)]
-    text: Text
+    text: PostText
     outage: bool = False  # accepted; the decision reads the fields above
     key_points: list[RequestKeyPoint] = Field(default_factory=list, max_length=MAX_KEY_POINTS)
 
@@ -183,7 +219,7 @@ class ScoreRequest(_Strict):
     post: RequestPost
     org: OrgType | None = None
     decision: DecisionChoice | None = None
-    reply: Text | None = None
+    reply: ReplyText | None = None
 
 
 # What each field expects, in Dutch, for the message (list indexes written as []).
@@ -191,7 +227,7 @@ KEY_POINTS_EXPECTED = (
     "een lijst van objecten met label (tekst) en any (een lijst met reguliere expressies), "
     'bijvoorbeeld [{"label": "schelt de boete kwijt", "any": ["kwijtgescholden"]}]'
 )
-_TEXT = f"tekst (hoogstens {number(MAX_TEXT_CHARS)} tekens, woorden tot {MAX_WORD_CHARS} tekens)"
+_WORDS = f"woorden tot {MAX_WORD_CHARS} tekens, gewone zinnen"
 _FLAG = "true, false of geen waarde"
 EXPECTED: dict[str, str] = {
     "": "een JSON-object met brand en post",
@@ -212,7 +248,8 @@ EXPECTED: dict[str, str] = {
     "post.author.name": f"een naam (tekst, hoogstens {MAX_NAME_CHARS} tekens)",
     "post.author.handle": f"een handle (tekst, hoogstens {MAX_NAME_CHARS} tekens)",
     "post.author.reach": f"een geheel getal van 0 tot {number(MAX_REACH)}",
-    "post.text": _TEXT + ": het bericht van de klant",
+    "post.text": f"tekst: het bericht van de klant (hoogstens {number(MAX_POST_CHARS)} tekens, "
+    f"{_WORDS})",
     "post.tagged": _FLAG,
     "post.brand_hashtag": _FLAG,
     "post.wants_solution": _FLAG,
@@ -228,7 +265,7 @@ EXPECTED: dict[str, str] = {
     "post.key_points[].any[]": "een reguliere expressie die RE2 aankan (hoogstens 300 tekens, "
     "zonder look-arounds of terugverwijzingen)",
     "decision": "een van public, private, none, of geen waarde",
-    "reply": "het antwoord als " + _TEXT,
+    "reply": f"het antwoord als tekst (hoogstens {number(MAX_REPLY_CHARS)} tekens, {_WORDS})",
 }
 
 
@@ -281,7 +318,7 @@ def _message(error: Any) -> str:
         return f"veld '{where}' is onbekend; verwacht alleen {allowed}"
     got = shown(error.get("input"))
     reason = ""
-    if error["type"] in ("too_long", "long_word", "pattern", "value_error", "blank"):
+    if error["type"] in ("too_long", "long_word", "long_words", "pattern", "value_error", "blank"):
         reason = f" ({error['msg'].removeprefix('Value error, ')})"
     if error["type"] == "too_long" and key.endswith(("handles", "hashtags", "key_points", "any")):
         reason = " (te veel elementen)"
