@@ -48,6 +48,7 @@ MAX_WORD_CHARS = 200  # characters without a space: a long link fits, a held-dow
 # of made-up 20-letter words does not.
 SPELLING_COST_MS_PER_LETTER2 = 0.15
 SPELLING_BUDGET_MS = 3_000  # per text, on one idle core
+SPELLING_LONGEST_WORD_LETTERS = 40  # longer runs are no word; the dictionary is not asked
 MAX_NAME_CHARS = 200  # brand, author, handle, hashtag
 MAX_ID_CHARS = 200
 MAX_ID_DIGITS = 18  # a whole-number id; larger numbers are no ids
@@ -107,7 +108,8 @@ def spelling_cost_ms(text: str) -> float:
     """Estimated spelling work for ``text`` on an idle core: its distinct words, each as if
     the dictionary did not know it."""
     distinct = {m.group().casefold() for m in _LETTERS.finditer(text)}
-    return SPELLING_COST_MS_PER_LETTER2 * sum(len(w) ** 2 for w in distinct)
+    checked = [len(w) for w in distinct if len(w) <= SPELLING_LONGEST_WORD_LETTERS]
+    return SPELLING_COST_MS_PER_LETTER2 * sum(n * n for n in checked)
 
 
 def _post_text_ok(value: str) -> str:
