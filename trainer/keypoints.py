@@ -48,6 +48,7 @@ def _reason(exc: Exception) -> str:
     return f"ongeldige reguliere expressie ({text})"
 
 
+@lru_cache(maxsize=COMPILED_CACHE_SIZE)
 def check_pattern(pattern: str) -> str:
     """``pattern`` if RE2 can run it within the bounds; raises ``PatternError`` otherwise."""
     if len(pattern) > MAX_PATTERN_CHARS:
