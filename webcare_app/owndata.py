@@ -42,6 +42,8 @@ FORECAST_SEED = 1  # intervals of the smoothing model are simulated; same upload
 HOURS_PER_WEEK = 168
 DAY_NAMES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 SHOWN_PROBLEMS = 10
+HISTORY_SERIES = "Je export (gemiddelde week)"
+FITTED_SERIES = "Gefit profiel"
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -133,7 +135,7 @@ def history_against_fit(export: Export, fit: Fit) -> pd.DataFrame:
             {
                 "uur": hour,
                 "moment": label,
-                "reeks": "Gefit profiel",
+                "reeks": FITTED_SERIES,
                 "gesprekken": float(fitted[hour]),
                 "aantal": number(float(fitted[hour]), 1),
             }
@@ -143,7 +145,7 @@ def history_against_fit(export: Export, fit: Fit) -> pd.DataFrame:
                 {
                     "uur": hour,
                     "moment": label,
-                    "reeks": "Eigen export (gemiddelde week)",
+                    "reeks": HISTORY_SERIES,
                     "gesprekken": float(history[hour]),
                     "aantal": number(float(history[hour]), 1),
                 }
@@ -283,34 +285,38 @@ def problem_lines(outcome: FitOutcome) -> list[str]:
     return lines
 
 
-def week_chart(week: pd.DataFrame) -> alt.Chart:
-    """The fitted week over the history's mean week: one line each, hours on the x-axis with a
-    tick per day, legend below so the chart keeps its width on a phone."""
-    return (
-        alt.Chart(week)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X(
-                "uur:Q",
-                title="Uur van de week (maandag 00:00 tot zondag 24:00)",
-                scale=alt.Scale(domain=[0, HOURS_PER_WEEK]),
-                axis=alt.Axis(
-                    values=list(range(0, HOURS_PER_WEEK, 24)),
-                    labelExpr="['ma','di','wo','do','vr','za','zo'][datum.value / 24]",
-                ),
+def week_chart(week: pd.DataFrame) -> alt.LayerChart:
+    """The fitted week drawn over the history's mean week (history as a light area, the fit as
+    a line on top, so both show where they coincide); hours on the x-axis with a tick per day,
+    legend below so the chart keeps its width on a phone."""
+    series = [HISTORY_SERIES, FITTED_SERIES]
+    base = alt.Chart(week).encode(
+        x=alt.X(
+            "uur:Q",
+            title="Uur van de week (maandag 00:00 tot zondag 24:00)",
+            scale=alt.Scale(domain=[0, HOURS_PER_WEEK]),
+            axis=alt.Axis(
+                values=list(range(0, HOURS_PER_WEEK, 24)),
+                labelExpr="['ma','di','wo','do','vr','za','zo'][datum.value / 24]",
             ),
-            y=alt.Y("gesprekken:Q", title="Gesprekken per uur"),
-            color=alt.Color(
-                "reeks:N",
-                title=None,
-                legend=alt.Legend(orient="bottom", direction="vertical"),
-                scale=alt.Scale(range=["#0969da", "#bf8700"]),
-            ),
-            tooltip=[
-                alt.Tooltip("moment:N", title="Moment"),
-                alt.Tooltip("reeks:N", title="Reeks"),
-                alt.Tooltip("aantal:N", title="Gesprekken"),
-            ],
-        )
-        .properties(height=260)
+        ),
+        y=alt.Y("gesprekken:Q", title="Per uur"),
+        color=alt.Color(
+            "reeks:N",
+            title=None,
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
+            scale=alt.Scale(domain=series, range=["#f2cc60", "#0969da"]),
+        ),
+        tooltip=[
+            alt.Tooltip("moment:N", title="Moment"),
+            alt.Tooltip("reeks:N", title="Reeks"),
+            alt.Tooltip("aantal:N", title="Gesprekken"),
+        ],
     )
+    history = base.transform_filter(alt.datum.reeks == HISTORY_SERIES).mark_area(
+        interpolate="step-after", opacity=0.7
+    )
+    fitted = base.transform_filter(alt.datum.reeks == FITTED_SERIES).mark_line(
+        interpolate="step-after", strokeWidth=1.5
+    )
+    return alt.layer(history, fitted, height=260)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webcare_app import owndata, services
+from webcare_app import owndata, render, services
 from webcare_app.state import init_state
 
 init_state()
@@ -24,9 +24,13 @@ st.html(
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {
-  content: "Sleep je export hierheen (.csv of .xlsx, hoogstens 50 MB)"; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Kies bestand"; font-size: 1rem; }
+  content: "Sleep je export hierheen: .csv of .xlsx, hoogstens 50 MB"; }
+[data-testid="stFileUploaderDropzone"] > span > button [data-testid="stMarkdownContainer"] p {
+  font-size: 0; }
+[data-testid="stFileUploaderDropzone"] > span > button
+  [data-testid="stMarkdownContainer"] p::after {
+  content: "Kies bestand"; font-size: 1rem; }
+[data-testid="stFileChipName"] + div { display: none; }
 </style>"""
 )
 
@@ -106,7 +110,8 @@ if outcome is not None:
             "de rest is wel gebruikt.\n\n" + "\n\n".join(owndata.problem_lines(outcome))
         )
     st.subheader("Wat uit je export komt")
-    st.dataframe(owndata.fit_rows(fit), hide_index=True, use_container_width=True)
+    # wrapping HTML tables: st.dataframe cuts the second column off on a phone
+    st.html(render.wrapping_table(owndata.fit_rows(fit).to_dict("records")))
     st.subheader("Je week: export tegen het gefitte profiel")
     st.altair_chart(owndata.week_chart(outcome.week), use_container_width=True)
     st.caption(
@@ -117,9 +122,7 @@ if outcome is not None:
     if outcome.forecast is None:
         st.info(outcome.forecast_note or "Geen voorspelling mogelijk.")
     else:
-        st.dataframe(
-            owndata.forecast_rows(outcome.forecast), hide_index=True, use_container_width=True
-        )
+        st.html(render.wrapping_table(owndata.forecast_rows(outcome.forecast).to_dict("records")))
         st.caption(owndata.backtest_line(outcome.forecast))
     st.download_button(
         "Download het profiel (.yaml)",
