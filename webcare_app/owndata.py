@@ -319,4 +319,4 @@ def week_chart(week: pd.DataFrame) -> alt.LayerChart:
     fitted = base.transform_filter(alt.datum.reeks == FITTED_SERIES).mark_line(
         interpolate="step-after", strokeWidth=1.5
     )
-    return alt.layer(history, fitted, height=260)
+    return alt.LayerChart(layer=[history, fitted], height=260)
