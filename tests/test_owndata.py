@@ -120,3 +120,35 @@ def test_excel_upload_is_read_too(tmp_path: Path) -> None:
     write_export(frame, path)
     export = owndata.read_upload(path.read_bytes(), "export.xlsx")
     assert len(export) == len(frame)
+
+
+def test_forecast_week_profile_carries_that_weeks_volume(outcome: owndata.FitOutcome) -> None:
+    forecast = outcome.forecast
+    assert forecast is not None
+    choices = owndata.week_choices(forecast)
+    assert list(choices) == list(range(1, owndata.FORECAST_WEEKS + 1))
+    file_name, text = owndata.forecast_week_yaml(outcome, 3)
+    assert file_name.startswith("mijn-bieb-week-") and file_name.endswith(".yaml")
+    import yaml
+
+    from sim.profile import parse_profile
+
+    profile = parse_profile(yaml.safe_load(text), file_name)
+    expected = float(forecast.best().weekly[2, 0])
+    assert profile.volume.mentions_per_week == pytest.approx(expected, abs=0.05)
+    assert len(profile.volume.weekly_weights or []) == 168
+    # everything but the volume is the fitted profile's
+    assert profile.channels == outcome.profile.channels
+    with pytest.raises(owndata.OwnDataError, match="buiten de voorspelling"):
+        owndata.forecast_week_yaml(outcome, 99)
+
+
+def test_page_offers_a_forecast_week_profile(outcome: owndata.FitOutcome) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["own_outcome"] = outcome
+    at.run()
+    assert not at.exception
+    week = at.selectbox(key="own_week")
+    assert week.value == 1
+    week.set_value(2).run()
+    assert not at.exception

@@ -19,8 +19,10 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
+import yaml
 
 from presentation.labels import CLOCK_LABELS, SLA_METRIC_LABELS, channel_label
+from sim.fit.ahead import AheadError, week_profile_from_data
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.estimate import Fit, FitError, TargetAttainment, fit_export
 from sim.fit.forecast import (
@@ -198,6 +200,33 @@ def fit_upload(
         forecast=forecast,
         forecast_note=note,
     )
+
+
+def week_choices(forecast: Forecast) -> dict[int, str]:
+    """Forecast weeks as the page offers them: 1 -> "week van 25-03-2024 (2.967 gesprekken)"."""
+    best = forecast.best()
+    return {
+        w + 1: (
+            f"week van {dutch_date(forecast.start + timedelta(days=7 * w))} "
+            f"({number(best.weekly[w, 0], 0)} gesprekken)"
+        )
+        for w in range(forecast.weeks)
+    }
+
+
+def forecast_week_yaml(outcome: FitOutcome, week: int) -> tuple[str, str]:
+    """The fitted profile with the volume of forecast week ``week`` (best method): file name
+    and YAML text, for the simulation's run, compare and size."""
+    if outcome.forecast is None:
+        raise OwnDataError("Er is geen voorspelling: de export heeft te weinig volle weken.")
+    raw = yaml.safe_load(outcome.yaml_text)  # written by fitted_profile above: plain data
+    try:
+        profile, text = week_profile_from_data(
+            raw, outcome.file, outcome.forecast, week=week, method_key=None
+        )
+    except (AheadError, ProfileError) as exc:
+        raise OwnDataError(str(exc)) from exc
+    return f"{profile.name}.yaml", text
 
 
 def _pct(share: float | None) -> str:

@@ -5,7 +5,7 @@ the history's own mean week, the forecast of the coming weeks with each method's
 and the profile to download for ``webcare-sim run`` or the Simulatie page's own copy.
 
 Widget keys: ``own_upload``, ``own_base``, ``own_name``, ``own_mapping``, ``own_fit``,
-``own_download``.
+``own_download``, ``own_week``, ``own_download_week``.
 """
 
 from __future__ import annotations
@@ -124,6 +124,23 @@ if outcome is not None:
     else:
         st.html(render.wrapping_table(owndata.forecast_rows(outcome.forecast).to_dict("records")))
         st.caption(owndata.backtest_line(outcome.forecast))
+        choices = owndata.week_choices(outcome.forecast)
+        week = st.selectbox(
+            "Reken met een voorspelde week",
+            options=list(choices),
+            format_func=choices.__getitem__,
+            key="own_week",
+            help="Het profiel krijgt het volume en weekpatroon van die week (methode met de "
+            "laagste fout); de rest blijft zoals gefit.",
+        )
+        week_file, week_text = owndata.forecast_week_yaml(outcome, int(week))
+        st.download_button(
+            "Download het profiel van die week (.yaml)",
+            data=week_text.encode("utf-8"),
+            file_name=week_file,
+            mime="application/x-yaml",
+            key="own_download_week",
+        )
     st.download_button(
         "Download het profiel (.yaml)",
         data=outcome.yaml_text.encode("utf-8"),
