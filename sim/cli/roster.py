@@ -185,7 +185,11 @@ def roster_command(
     except (DemandError, RosterError) as exc:
         _fail(f"Profiel {profile}, dekkingsmodel {name}: {exc}")
     breaches = check_roster(
-        [(p.label, p.contract_h, p.shifts) for p in result.people], demand, rules, weeks
+        [(p.label, p.contract_h, p.shifts) for p in result.people],
+        demand,
+        rules,
+        weeks,
+        {p.label: p.wish for p in result.people if p.wish is not None},
     )
     # The independent check: cover breaches are expected in a shortfall, others never.
     rule_breaches = [v for v in breaches if v.rule != "bezetting"]
