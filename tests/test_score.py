@@ -296,8 +296,8 @@ def test_score_request_without_reply_computes_only_the_decision() -> None:
             },
             ["post.key_points[0].any[1]", "niet ondersteund", "terugverwijzingen"],
         ),
-        ({"reply": "woord " * 3000}, ["reply", "18.000 tekens", "10.000"]),
-        ({"reply": "a-" * 2_500}, ["reply", "zonder spatie", "200"]),
+        ({"reply": "woord " * 3000}, ["reply", "18.000 tekens", "2.000"]),
+        ({"reply": "a-" * 500}, ["reply", "zonder spatie", "200"]),
         ({"id": 10**40}, ["id", "cijfers"]),
         ({"id": {"a": 1}}, ["id", "een object"]),
         ({"decison": "public"}, ["decison", "onbekend"]),
@@ -331,7 +331,7 @@ def test_request_key_points_are_matched_by_re2() -> None:
     ]
     request = {**REQUEST, "post": {**REQUEST["post"], "key_points": points}}
     # (a+)+$ backtracks for ever in Python's re on runs like these; RE2 does not.
-    runs = " ".join(["a" * 150 + "b"] * 30)
+    runs = " ".join(["a" * 150 + "b"] * 8)
     request["reply"] = f"Hoi Sanne, ik heb de boete kwijtgescholden. {runs} ^MK"
     result = score_request(request)
     assert result.key_points_covered == ("schelt kwijt",)

@@ -33,6 +33,7 @@ from trainer.request import (
     RequestError,
     number,
 )
+from trainer.request import REQUIRED_POST_FIELDS as REQUIRED_POST_FIELDS  # for the corpus test
 
 if TYPE_CHECKING:  # the scorer module loads the dictionary; it is imported on first use
     from trainer.score import ScoreResult

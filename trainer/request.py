@@ -271,6 +271,14 @@ EXPECTED: dict[str, str] = {
 }
 
 
+# Keys a request's post must have, with what is expected there (the rest may be left out).
+REQUIRED_POST_FIELDS: dict[str, str] = {
+    name: EXPECTED[f"post.{name}"]
+    for name, field in RequestPost.model_fields.items()
+    if field.is_required()
+}
+
+
 def shown(value: Any) -> str:
     """A bad value for a message: short, never the whole of a huge or deeply nested value."""
     if value is None:
