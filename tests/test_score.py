@@ -153,6 +153,8 @@ def test_wrong_place_earns_half_the_decision_points_and_caps_the_score() -> None
     assert any(line.item == "decision_cap" for line in wrong_place.breakdown)
     adds_up(wrong_place)
     assert no_reply.correct is False and no_reply.score == 0
+    contradictory = score_post(POST, "none", POST.model_answer)  # "don't reply", yet a reply
+    assert contradictory.score == SCORING.decision.cap_wrong_decision
 
 
 def test_replying_when_no_reply_is_due_is_explained_and_capped() -> None:
@@ -165,7 +167,7 @@ def test_replying_when_no_reply_is_due_is_explained_and_capped() -> None:
     )
     result = score_post(quiet, "public", POST.model_answer)
     assert result.expected == "none" and result.correct is False
-    assert result.score is not None and result.score <= SCORING.decision.cap_reply_not_due
+    assert result.score is not None and result.score <= SCORING.decision.cap_wrong_decision
     assert result.note is not None and "geen reactie" in result.note
     assert result.instead is not None and result.instead in result.note
     adds_up(result)

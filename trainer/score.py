@@ -10,10 +10,12 @@ alerts (``trainer.scoring``; the weights are data in ``scenarios/scoring.yaml``)
   audit of real replies) counts as "replied".
 - reply: 70 points, earned by key points, personal address, sign-off, thanks and apology where
   due, ownership, a concrete next step and substance; alerts cost points by level, each span
-  once. A reply of fewer than three words earns nothing, so an empty draft, "ok" or an emoji
-  scores at most the decision's 30.
+  once; a harmful reply can lose 15 more than it earns. A draft of fewer than three words
+  (empty, "ok", an emoji) is no reply: it earns nothing and costs 20, so it scores 10 with the
+  right decision, below a poor but real reply.
 - A wrong decision caps the score (75 for the wrong place, 40 for replying where no reply was
-  due), however good the reply. When no reply is due, writing none earns the reply points.
+  due or choosing not to reply where one was), however good the reply. When no reply is due,
+  writing none earns the reply points.
 - Without a reply only the decision is scored, scaled to 0-100; without decision and reply
   there is no score (None).
 
@@ -274,7 +276,8 @@ def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
     total = points + part
     cap = None
     if correct is False:
-        cap = weights.cap_reply_not_due if expected == "none" else weights.cap_wrong_place
+        wrong_place = expected != "none" and given in ("public", "private")
+        cap = weights.cap_wrong_place if wrong_place else weights.cap_wrong_decision
     if cap is not None and total > cap:
         lines.append(
             ScorePoint(

@@ -80,7 +80,7 @@ class DecisionWeights(_Strict):
     points: int = Field(ge=0, le=100)
     wrong_place: int = Field(ge=0, le=100)
     cap_wrong_place: int = Field(ge=0, le=100)
-    cap_reply_not_due: int = Field(ge=0, le=100)
+    cap_wrong_decision: int = Field(ge=0, le=100)
 
 
 class Item(_Strict):
