@@ -64,19 +64,23 @@ def answer_inputs(
     )
 
 
-def feedback(fb: services.Feedback) -> None:
-    """The scorer's feedback on one answer, ending with the post's model answer."""
+def verdict(fb: services.Feedback) -> bool:
+    """The score, the verdict on the decision with its reason, and the scorer's note.
+
+    True when the reason already says what to do instead of replying (then the model answer
+    need not say it again).
+    """
     result = fb.result
-    verdict = result["decision"]
+    decision = result["decision"]
     score = fb.score
     st.metric("Score", "–" if score is None else f"{score} / 100")
-    given = services.DECISION_LABELS.get(str(verdict.get("given")), "geen keuze")
-    expected = services.DECISION_LABELS[verdict["expected"]]
-    if verdict.get("correct"):
+    given = services.DECISION_LABELS.get(str(decision.get("given")), "geen keuze")
+    expected = services.DECISION_LABELS[decision["expected"]]
+    if decision.get("correct"):
         st.success(f"Goede keuze: {given}.")
     else:
         st.error(f"Jij koos: {given}. Beter was: {expected}.")
-    reason = str(verdict.get("reason", ""))
+    reason = str(decision.get("reason", ""))
     st.html(render.plain_block(reason, css_class="wc-reason"))
     # For a post that needs no reply the scorer ends the reason, the note and the model answer
     # alike with what to do instead: say it once, in the reason.
@@ -87,13 +91,20 @@ def feedback(fb: services.Feedback) -> None:
         note = note.replace(instead, "").strip()
     if note:
         st.html(render.plain_block(note, css_class="wc-note"))
+    return said
 
+
+def marked_draft(fb: services.Feedback) -> None:
+    """The submitted draft, read-only, with the remarks marked and listed under it."""
     if fb.draft.strip():
         # No hover hint: a phone shows no tooltip, and the list below names every remark.
         st.markdown("**Je antwoord, met opmerkingen gemarkeerd** (uitleg in de lijst eronder)")
         st.html(render.highlight_draft(fb.draft, fb.alerts))
         st.html(render.alert_list(fb.alerts))
 
+
+def key_points(fb: services.Feedback) -> None:
+    """The post's key points the draft names and misses, side by side."""
     covered, missed = st.columns(2)
     with covered:
         st.markdown("**Kernpunten die je noemt**")
@@ -107,7 +118,29 @@ def feedback(fb: services.Feedback) -> None:
         st.html(
             render.plain_block("\n".join(f"✗ {k}" for k in fb.missed) or "–", css_class="wc-missed")
         )
+
+
+def feedback(fb: services.Feedback) -> None:
+    """The scorer's feedback on one answer, ending with the post's model answer."""
+    said = verdict(fb)
+    marked_draft(fb)
+    key_points(fb)
+    instead = str(fb.result.get("instead") or "")
     model_answer(fb.post, None if said else instead, instead_above=said)
+
+
+HIDE_ENGLISH_HINTS_CSS = (
+    "<style>"
+    # Streamlit's own English hints under text boxes ("Press Enter to apply", "Press Ctrl+Enter
+    # to apply"): a Dutch screen must not show them, and the pages say what to do themselves.
+    '[data-testid="InputInstructions"]{display:none !important;}'
+    "</style>"
+)
+
+
+def dutch_widgets() -> None:
+    """Hide the English hints Streamlit's widgets show on their own (once per page run)."""
+    st.html(HIDE_ENGLISH_HINTS_CSS)
 
 
 def model_answer(post: Post, instead: object = None, *, instead_above: bool = False) -> None:
