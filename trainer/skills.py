@@ -1,4 +1,4 @@
-"""Skills a trainee builds, in the words a team lead uses: what each rule and practice card is about.
+"""Skills a trainee builds, in the words a team lead uses: what each rule and card is about.
 
 The scheduler (``trainer.practice``) keeps one spaced-repetition card per fine-grained skill:
 ``rule:jargon``, ``tag:privacy``, ``matrix:reactive-brand``, ``decision:private``... A trainee does
