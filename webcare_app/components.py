@@ -155,3 +155,14 @@ def model_answer(post: Post, instead: object = None, *, instead_above: bool = Fa
         elif instead:
             text += f" {instead}"
     st.html(render.plain_block(text, css_class="wc-model-answer"))
+
+
+def page_link(path: str, title: str, icon: str) -> None:
+    """A link to another page of the app; its bold title where the page is not in the menu
+    (a page run on its own, as in a test, knows no other pages)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(path, label=title, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"**{title}**")

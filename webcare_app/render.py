@@ -224,6 +224,37 @@ def attempt_row(
     )
 
 
+DECISION_COLOURS = {  # background of a decision's badge, by its Dutch label's first word
+    "Openbaar": "#dafbe1",
+    "Privé": "#ddf4ff",
+    "Niet": "#ffebe9",
+}
+
+
+def matrix_cards(rows: Sequence[Mapping[str, object]]) -> str:
+    """The decision matrix as one card per cell: the situation as a heading, the platform and
+    the decision as badges, the reason as text. Reads on a phone without columns to squeeze;
+    words wrap between words, never inside one."""
+    cards = []
+    for row in rows:
+        decision = str(row.get("Beslissing", ""))
+        colour = DECISION_COLOURS.get(decision.split(" ", 1)[0], "#eee")
+        cards.append(
+            '<div class="wc-matrix-card" style="border:1px solid #ddd;border-radius:10px;'
+            'padding:10px 12px;margin-bottom:10px;overflow-wrap:break-word;hyphens:auto">'
+            f'<div style="font-weight:600">{esc(row.get("Situatie", ""))}</div>'
+            '<div style="margin:4px 0 6px 0">'
+            '<span class="wc-matrix-platform" style="background:#f6f8fa;border:1px solid #ddd;'
+            f'border-radius:10px;padding:0 8px;font-size:0.85em">{esc(row.get("Platform", ""))}'
+            "</span> → "
+            f'<span class="wc-matrix-decision" style="background:{colour};border-radius:10px;'
+            f'padding:0 8px;font-weight:600">{esc(decision)}</span></div>'
+            f'<div class="wc-matrix-reason" style="font-size:0.92em;color:#333">'
+            f"{esc(row.get('Waarom', ''))}</div></div>"
+        )
+    return f'<div lang="nl" class="wc-matrix">{"".join(cards)}</div>'
+
+
 def wrapping_table(rows: list[dict[str, object]], *, css_class: str = "wc-table") -> str:
     """Rows as an escaped HTML table whose cells wrap, readable on a laptop and a phone."""
     if not rows:
