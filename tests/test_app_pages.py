@@ -73,7 +73,15 @@ def test_progress_page_finds_a_trainee_by_name_and_charts_attempts(db_path: Path
     recent = [m for m in at.metric if m.label == "Laatste 10"]
     assert recent and not recent[0].delta, recent[0].delta
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # scores over time, rules broken
+    assert len(charts) == 1  # scores over time; the rules and abilities are bars with labels
+    html = "\n".join(str(el.proto.body) for el in at.get("html"))
+    assert 'class="wc-bars"' in html
+    streak_metric = [m for m in at.metric if m.label == "Reeks"]
+    assert streak_metric and streak_metric[0].value == "1 dag"
+    week = [m for m in at.metric if m.label == "Deze week"]
+    assert week and week[0].value == "2 / 15"
+    assert "Wat je beheerst" in [h.value for h in at.subheader]
+    assert "Beslissing" in html and "geoefend" in html
 
 
 def test_progress_page_compares_the_last_ten_once_there_are_more(db_path: Path) -> None:
@@ -274,15 +282,18 @@ def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path:
     assert fte and "." not in fte[0].value and "," in fte[0].value, fte[0].value
 
 
-def test_rules_chart_shows_rule_titles_not_ids() -> None:
-    from webcare_app import charts
+def test_rule_bars_show_every_title_and_no_ids(db_path: Path) -> None:
+    from webcare_app import render
 
-    rule = load_rules()[0]
-    frame = pd.DataFrame([{"rule": rule.id, "times_broken": 2, "attempts": 4, "share": 0.5}])
-    data = charts.rules_broken(frame).to_dict()["datasets"]
-    rows = next(iter(data.values()))
-    assert rows[0]["regel"] == rule.title
-    assert charts.rules_broken(frame).to_dict()["encoding"]["y"]["field"] == "regel"
+    rules = load_rules()[:7]
+    html = render.share_bars([(r.title, 0.1 * k, "x") for k, r in enumerate(rules)])
+    assert html.count('class="wc-bar-label"') == 7
+    for rule in rules:
+        assert render.esc(rule.title) in html
+    assert "text-overflow" not in html and "ellipsis" not in html
+
+
+def test_coverage_labels() -> None:
     assert services.coverage_label("extended-hours") == "ruime openingstijden"
     assert services.coverage_label("weekend") == "weekend"
     assert services.days_label(["mon", "tue", "sun"]) == "ma, di, zo"

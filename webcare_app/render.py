@@ -224,6 +224,48 @@ def attempt_row(
     )
 
 
+def due_text(due: datetime, now: datetime) -> str:
+    """When a skill comes up again, as a trainee reads it: "nu", "over 3 uur", "morgen",
+    "over 4 dagen (7 december)"."""
+    ahead = (due - now).total_seconds()
+    if ahead <= 0:
+        return "nu herhalen"
+    hours = ahead / 3600
+    if hours < 1:
+        minutes = max(1, round(ahead / 60))
+        return f"over {minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    local_due = due.astimezone(DUTCH_TZ)
+    days = (local_due.date() - now.astimezone(DUTCH_TZ).date()).days
+    if days == 0:
+        whole = round(hours)
+        return f"over {whole} uur"
+    if days == 1:
+        return f"morgen ({local_due:%H:%M})"
+    return f"over {days} dagen ({local_due.day} {MONTHS[local_due.month - 1]})"
+
+
+def share_bars(rows: Sequence[tuple[str, float, str]], *, colour: str = "#d4a72c") -> str:
+    """Horizontal bars, one per row: a label on its own line (wrapping, never cut off), a bar
+    for a share (0-1) and a detail after the percentage. Every label shows, however many rows
+    and however narrow the screen, which an axis of a chart cannot promise."""
+    items = []
+    for label, share, detail in rows:
+        width = max(0.0, min(1.0, share)) * 100
+        percent = f"{width:.0f}%"
+        items.append(
+            '<div class="wc-bar" style="margin-bottom:10px">'
+            f'<div class="wc-bar-label" style="overflow-wrap:break-word">{esc(label)}</div>'
+            '<div style="display:flex;align-items:center;gap:8px">'
+            '<div style="flex:1;background:#f0f0f0;border-radius:4px;height:14px;min-width:60px">'
+            f'<div style="width:{width:.1f}%;background:{colour};height:14px;border-radius:4px">'
+            "</div></div>"
+            f'<div style="font-size:0.85em;color:#444;white-space:nowrap">{esc(percent)}</div>'
+            "</div>"
+            f'<div style="font-size:0.8em;color:#666">{esc(detail)}</div></div>'
+        )
+    return f'<div lang="nl" class="wc-bars">{"".join(items)}</div>'
+
+
 DECISION_COLOURS = {  # background of a decision's badge, by its Dutch label's first word
     "Openbaar": "#dafbe1",
     "Privé": "#ddf4ff",
