@@ -13,6 +13,7 @@ pages = [
     st.Page("webcare_app/pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
     st.Page("webcare_app/pages/simulatie.py", title="Simulatie", icon=":material/query_stats:"),
     st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
+    st.Page("webcare_app/pages/team.py", title="Team", icon=":material/groups_3:"),
     st.Page(
         "webcare_app/pages/workshop_facilitator.py",
         title="Workshop leiden",

@@ -266,6 +266,28 @@ def share_bars(rows: Sequence[tuple[str, float, str]], *, colour: str = "#d4a72c
     return f'<div lang="nl" class="wc-bars">{"".join(items)}</div>'
 
 
+def member_card(
+    *, name: str, org: str, facts: Sequence[str], weakest: Sequence[str], last: str
+) -> str:
+    """One team member for the team lead: name and organisation, key figures as chips, their
+    weakest rules and when they last practised. A card, not a table row, so a phone shows it
+    whole without scrolling sideways."""
+    chips = "".join(
+        '<span style="display:inline-block;background:#f6f8fa;border:1px solid #ddd;'
+        f'border-radius:10px;padding:0 8px;margin:2px 4px 2px 0;font-size:0.9em">{esc(f)}</span>'
+        for f in facts
+    )
+    weak = ", ".join(weakest) or "geen"
+    return (
+        '<div class="wc-member" style="border:1px solid #ddd;border-radius:10px;padding:8px 12px;'
+        'margin-bottom:8px;overflow-wrap:break-word">'
+        f'<div><strong>{esc(name)}</strong> <span style="color:#555">· {esc(org)}</span></div>'
+        f"<div>{chips}</div>"
+        f'<div style="font-size:0.9em">Zwakste regels: {esc(weak)}</div>'
+        f'<div style="font-size:0.85em;color:#666">Laatst geoefend: {esc(last)}</div></div>'
+    )
+
+
 DECISION_COLOURS = {  # background of a decision's badge, by its Dutch label's first word
     "Openbaar": "#dafbe1",
     "Privé": "#ddf4ff",
