@@ -172,7 +172,8 @@ def test_skill_mastery_reads_the_scheduler_cards(db: Database) -> None:
     assert "decision" in mastery and "tone" in mastery
     tone = mastery["tone"]
     assert tone.lapses >= 1, "jargon fired: a tone card was rated Again"
-    assert 0.0 <= tone.retention <= 1.0
+    assert 0.0 <= tone.retention_ahead < tone.retention <= 1.0
+    assert tone.retention_ahead < mastery["decision"].retention_ahead, "a failed skill fades"
     assert tone.next_due <= clock() + timedelta(days=1), "a failed skill comes back soon"
     assert mastery["decision"].lapses == 0
     assert [m.skill for m in skill_mastery(db, sanne, clock())] == [

@@ -35,6 +35,10 @@ RECENT_ATTEMPTS = 10  # the "last ten" window of the summary
 LAST_ATTEMPTS_LISTED = 5  # attempts the practice page lists to reopen
 WEEKLY_GOAL_ATTEMPTS = 15  # attempts per week: three a working day, about 15 minutes a day
 DUTCH_TZ = ZoneInfo("Europe/Amsterdam")  # days and weeks end at midnight on the Dutch clock
+# Mastery is how well a skill holds up a week without practice: right after a review every
+# card is remembered (retrievability 1), so "now" says little; a week on, a skill that keeps
+# failing has faded and one done right many times has not.
+MASTERY_HORIZON = timedelta(days=7)
 SNIPPET_CHARS = 90  # characters of a post's text in the last-attempts list
 
 
@@ -278,6 +282,7 @@ class SkillMastery:
     reviews: int
     lapses: int  # reviews that went wrong
     retention: float  # 0-1: mean FSRS retrievability of the cards now
+    retention_ahead: float  # 0-1: the same a MASTERY_HORIZON later without practice
     next_due: datetime  # UTC; the earliest card's due moment (may be in the past: due now)
 
 
@@ -301,6 +306,8 @@ def skill_mastery(db: Database, trainee: TraineeRef, now: datetime) -> list[Skil
         if not cards:
             continue
         recall = [scheduler.get_card_retrievability(c, now) for c, _, _ in cards]
+        later = now + MASTERY_HORIZON
+        ahead = [scheduler.get_card_retrievability(c, later) for c, _, _ in cards]
         out.append(
             SkillMastery(
                 skill=skill,
@@ -309,6 +316,7 @@ def skill_mastery(db: Database, trainee: TraineeRef, now: datetime) -> list[Skil
                 reviews=sum(r for _, r, _ in cards),
                 lapses=sum(lapse for _, _, lapse in cards),
                 retention=sum(recall) / len(recall),
+                retention_ahead=sum(ahead) / len(ahead),
                 next_due=min(c.due for c, _, _ in cards),
             )
         )

@@ -86,8 +86,9 @@ if view.over_time.empty:
 
 st.subheader("Wat je beheerst")
 st.caption(
-    "Per vaardigheid de kans dat je het nu goed doet, volgens het herhaalschema dat je "
-    "oefenberichten kiest; wat het eerst weer aan de beurt is, komt bij Oefenen vanzelf terug."
+    "Per vaardigheid de kans dat je het over een week zonder oefenen nog goed doet, volgens het "
+    "herhaalschema dat je oefenberichten kiest. Wat het eerst weer aan de beurt is, komt bij "
+    "Oefenen vanzelf terug."
 )
 mastery = skill_mastery(svc.db, trainee, now)
 st.html(
@@ -95,7 +96,7 @@ st.html(
         [
             (
                 m.label,
-                m.retention,
+                m.retention_ahead,
                 f"{render.due_text(m.next_due, now)} · {amount(m.reviews, 'keer', 'keer')} "
                 f"geoefend, {amount(m.lapses, 'keer', 'keer')} fout",
             )
