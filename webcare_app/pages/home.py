@@ -43,6 +43,13 @@ PARTS = (
         "Vergelijk 24/7 met kantooruren: reactietijden, wachtrij en kosten.",
     ),
     (
+        "webcare_app/pages/eigen_gegevens.py",
+        "Eigen gegevens",
+        ":material/upload_file:",
+        "Lees de export van je webcaretool in en krijg een profiel en een prognose voor de "
+        "simulatie.",
+    ),
+    (
         "webcare_app/pages/workshop_facilitator.py",
         "Workshop leiden",
         ":material/co_present:",
