@@ -120,6 +120,8 @@ def test_score_chart_has_a_legend_for_the_points_and_the_mean_line() -> None:
         }
     )
     spec = charts.scores_over_time(frame).to_dict()
+    x_scale = spec["layer"][0]["encoding"]["x"]["scale"]
+    assert x_scale["domain"] == [1, len(scores)], "attempts count from 1"
     points, line = spec["layer"]
     assert points["mark"]["type"] == "circle" and line["mark"]["type"] == "line"
     # two legends, both titled in Dutch: the colours of the points and the line

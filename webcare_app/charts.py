@@ -29,7 +29,11 @@ def scores_over_time(over_time: pd.DataFrame) -> alt.LayerChart:
     data["gemiddelde"] = data["score"].rolling(RECENT_ATTEMPTS, min_periods=1).mean()
     data["beslissing"] = data["decision_correct"].map({True: "goed", False: "fout"})
     data["lijn"] = MEAN_LINE_LABEL
-    base = alt.Chart(data).encode(x=alt.X("poging:Q", title="Poging", axis=alt.Axis(tickMinStep=1)))
+    # Attempts count from 1: an axis from 0 would show an attempt that never was.
+    attempts = alt.Scale(domain=[1, max(2, len(data))], nice=False)
+    base = alt.Chart(data).encode(
+        x=alt.X("poging:Q", title="Poging", scale=attempts, axis=alt.Axis(tickMinStep=1))
+    )
     points = base.mark_circle(size=70).encode(
         y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(
