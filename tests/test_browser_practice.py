@@ -169,6 +169,7 @@ def _open(page: Any, server: AppServer, path: str) -> None:
     _settled(page)
 
 
+@pytest.mark.slow  # about 90 s per size: five pages, each run and screenshotted
 @pytest.mark.parametrize("size_name", list(SIZES))
 def test_practice_pages_read_dutch_and_fit(server: AppServer, shots: Path, size_name: str) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -270,6 +271,9 @@ def test_practice_flow_on_a_phone(server: AppServer, shots: Path) -> None:
             area.press_sequentially(draft[:12])
             expect(page.locator(".wc-count")).to_contain_text("12")
             area.press_sequentially(draft[12:])
+            # while typing Streamlit would say "Press Ctrl+Enter to apply" under the box
+            page.wait_for_timeout(300)
+            _check(page, "flow, typing")
             area.press("Control+Enter")
             _settled(page)
             _click(page, "practice_submit")
