@@ -116,7 +116,8 @@ class TeamPinGuard:
         client_start = now - timedelta(minutes=PIN_WINDOW_MIN)
         ceiling_start = now - timedelta(minutes=PIN_CEILING_WINDOW_MIN)
         with self.db.session() as session:
-            team = session.get(TeamPin, TEAM_ROW_ID)
+            # PostgreSQL: one check at a time, so two guesses cannot both pass the count.
+            team = session.get(TeamPin, TEAM_ROW_ID, with_for_update=True)
             if team is None:
                 raise TeamPinInputError("Er is nog geen teampincode ingesteld.")
             salt, stored = team.pin_salt, team.pin_hash
