@@ -183,7 +183,8 @@ def test_practice_pages_read_dutch_and_fit(server: AppServer, shots: Path, size_
             page.set_default_timeout(UI_TIMEOUT_MS)
 
             _open(page, server, "")
-            expect(page.get_by_role("link", name="Oefenen").last).to_be_visible()
+            main = page.locator('[data-testid="stMain"]')
+            expect(main.get_by_role("link", name="Oefenen")).to_be_visible()
             _check(page, "start")
             _full_screenshot(page, shots / f"start-{size_name}.png", size)
 
@@ -245,7 +246,8 @@ def test_practice_flow_on_a_phone(server: AppServer, shots: Path) -> None:
             page = browser.new_page(viewport={"width": width, "height": height}, locale="nl-NL")
             page.set_default_timeout(UI_TIMEOUT_MS)
             _open(page, server, "")
-            page.get_by_role("link", name="Oefenen").last.click()  # the start page's link
+            start_link = page.locator('[data-testid="stMain"]').get_by_role("link", name="Oefenen")
+            start_link.click()  # the start page's link, not the (folded) menu's
             _settled(page)
             _type(page, "practice_name", "Telefoon Tester")
             _click(page, "practice_start")
@@ -260,8 +262,8 @@ def test_practice_flow_on_a_phone(server: AppServer, shots: Path) -> None:
 
             # skip: another post, nothing recorded
             _click(page, "practice_skip")
-            assert page.locator(".wc-post-text").inner_text() != first
-            assert page.locator(".wc-attempt").count() == 0
+            expect(page.locator(".wc-post-text")).not_to_have_text(first)
+            expect(page.locator(".wc-attempt")).to_have_count(0)
 
             page.locator(".st-key-practice_decision").get_by_text("Openbaar reageren").click()
             _settled(page)
