@@ -47,8 +47,10 @@ def test_router_serves_the_start_page_in_dutch(db_path: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "Webcare Sandbox"
     assert at.session_state["session_seed"] is not None
+    links = {el.proto.label: el.proto.page for el in at.get("page_link")}
+    for title in ("Oefenen", "Voortgang", "Richtlijnen", "Team", "Workshop leiden"):
+        assert title in links, f"the start page links to {title}"
     text = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
-    assert "Workshop leiden" in text and "Workshop meedoen" in text
     assert "links in het menu" not in text, "on a phone the menu is not on the left"
 
 
@@ -71,7 +73,15 @@ def test_progress_page_finds_a_trainee_by_name_and_charts_attempts(db_path: Path
     recent = [m for m in at.metric if m.label == "Laatste 10"]
     assert recent and not recent[0].delta, recent[0].delta
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # scores over time, rules broken
+    assert len(charts) == 1  # scores over time; the rules and abilities are bars with labels
+    html = "\n".join(str(el.proto.body) for el in at.get("html"))
+    assert 'class="wc-bars"' in html
+    streak_metric = [m for m in at.metric if m.label == "Reeks"]
+    assert streak_metric and streak_metric[0].value == "1 dag"
+    week = [m for m in at.metric if m.label == "Deze week"]
+    assert week and week[0].value == "2 / 15"
+    assert "Wat je beheerst" in [h.value for h in at.subheader]
+    assert "Beslissing" in html and "geoefend" in html
 
 
 def test_progress_page_compares_the_last_ten_once_there_are_more(db_path: Path) -> None:
@@ -110,6 +120,8 @@ def test_score_chart_has_a_legend_for_the_points_and_the_mean_line() -> None:
         }
     )
     spec = charts.scores_over_time(frame).to_dict()
+    x_scale = spec["layer"][0]["encoding"]["x"]["scale"]
+    assert x_scale["domain"] == [1, len(scores)], "attempts count from 1"
     points, line = spec["layer"]
     assert points["mark"]["type"] == "circle" and line["mark"]["type"] == "line"
     # two legends, both titled in Dutch: the colours of the points and the line
@@ -143,14 +155,36 @@ def test_rulebook_lists_every_rule_with_examples_and_the_matrix(db_path: Path) -
     html = "\n".join(str(el.proto.body) for el in at.get("html"))
     for rule in rules:
         assert "Bron: " + rule.source.replace("'", "&#x27;") in html
-        assert f"regel-id: {rule.id}" in html
+        if "-" in rule.id:  # one-word ids ("jargon", "spelling") are Dutch words too
+            assert rule.id not in re.sub(r"<[^>]*>", " ", html), "no raw rule id on screen"
     assert html.count("<mark title") >= len(rules)  # every bad example shows where it fails
-    # the matrix is a wrapping table (not a fixed-width grid that cuts "Waarom" off)
+    # the matrix is a card per cell, wrapping between words (never "merkplatfor|m")
     assert not at.dataframe
-    assert '<table class="wc-matrix"' in html and "white-space:normal" in html
+    assert html.count('class="wc-matrix-card"') == len(services.decision_matrix())
+    assert "overflow-wrap:anywhere" not in html and "word-break:break-all" not in html
     for decision in ("Openbaar reageren", "Privé reageren (DM)", "Niet reageren"):
-        assert f">{decision}</td>" in html.replace("&#x27;", "'"), decision
-    assert "<th" in html and "Waarom" in html
+        assert f">{decision}</span>" in html.replace("&#x27;", "'"), decision
+
+
+def test_rulebook_groups_rules_by_tone_content_and_form(db_path: Path) -> None:
+    from trainer.skills import RULE_GROUP_LABELS, RULE_SKILL
+
+    assert {r.id for r in load_rules()} <= set(RULE_SKILL), "every rule has an ability"
+    at = _page("richtlijnen").run()
+    headings = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headings == [f"#### {label}" for label in RULE_GROUP_LABELS.values()]
+
+
+def test_rulebook_search_narrows_and_opens_the_rules(db_path: Path) -> None:
+    at = _page("richtlijnen").run()
+    at.text_input(key="rules_search").input("EMOJI").run()
+    assert not at.exception
+    titles = [e.label.rsplit(" (", 1)[0] for e in at.expander]
+    assert "Te veel emoji, of lachen bij een klacht" in titles
+    assert 0 < len(titles) < len(load_rules())
+    assert all(e.proto.expanded for e in at.expander), "what the search found is open"
+    at.text_input(key="rules_search").input("qqqzzz").run()
+    assert not at.expander and at.info
 
 
 def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -> None:
@@ -250,15 +284,18 @@ def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path:
     assert fte and "." not in fte[0].value and "," in fte[0].value, fte[0].value
 
 
-def test_rules_chart_shows_rule_titles_not_ids() -> None:
-    from webcare_app import charts
+def test_rule_bars_show_every_title_and_no_ids(db_path: Path) -> None:
+    from webcare_app import render
 
-    rule = load_rules()[0]
-    frame = pd.DataFrame([{"rule": rule.id, "times_broken": 2, "attempts": 4, "share": 0.5}])
-    data = charts.rules_broken(frame).to_dict()["datasets"]
-    rows = next(iter(data.values()))
-    assert rows[0]["regel"] == rule.title
-    assert charts.rules_broken(frame).to_dict()["encoding"]["y"]["field"] == "regel"
+    rules = load_rules()[:7]
+    html = render.share_bars([(r.title, 0.1 * k, "x") for k, r in enumerate(rules)])
+    assert html.count('class="wc-bar-label"') == 7
+    for rule in rules:
+        assert render.esc(rule.title) in html
+    assert "text-overflow" not in html and "ellipsis" not in html
+
+
+def test_coverage_labels() -> None:
     assert services.coverage_label("extended-hours") == "ruime openingstijden"
     assert services.coverage_label("weekend") == "weekend"
     assert services.days_label(["mon", "tue", "sun"]) == "ma, di, zo"

@@ -28,7 +28,7 @@ import hashlib
 import json
 import math
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, get_args
 
@@ -271,8 +271,14 @@ class PracticeService:
     def skills_of(self, post: Post) -> frozenset[str]:
         return decision_skills(post) | rule_skills(post, self.rule_ids)
 
-    def next_post(self, trainee: TraineeRef, org: str | None = None) -> Post:
-        """The post to practise next for this trainee (their organisation type by default)."""
+    def next_post(
+        self, trainee: TraineeRef, org: str | None = None, *, avoid: Collection[str] = ()
+    ) -> Post:
+        """The post to practise next for this trainee (their organisation type by default).
+
+        ``avoid``: post ids not to draw unless nothing else is left (a post the trainee just
+        skipped has no attempt, so the history alone would not keep it from coming back).
+        """
         record = self._trainee(trainee)
         org = org or record.org_type
         now = self.now()
@@ -303,6 +309,8 @@ class PracticeService:
             candidates += [p for p in fresh if p.id not in attempts_ago]
         if len(candidates) > 1 and history:
             candidates = [p for p in candidates if p.id != history[0]] or candidates
+        if avoid and len(candidates) > 1:
+            candidates = [p for p in candidates if p.id not in avoid] or candidates
         if not candidates:
             raise PracticeInputError(f"Er zijn geen oefenposts voor organisatietype {org!r}.")
 

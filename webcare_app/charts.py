@@ -12,7 +12,6 @@ import pandas as pd
 
 from presentation import labels
 from trainer.progress import RECENT_ATTEMPTS
-from trainer.rules import rule_title
 
 DAY_NAMES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 POINTS_LEGEND_TITLE = "Score per poging"
@@ -30,7 +29,11 @@ def scores_over_time(over_time: pd.DataFrame) -> alt.LayerChart:
     data["gemiddelde"] = data["score"].rolling(RECENT_ATTEMPTS, min_periods=1).mean()
     data["beslissing"] = data["decision_correct"].map({True: "goed", False: "fout"})
     data["lijn"] = MEAN_LINE_LABEL
-    base = alt.Chart(data).encode(x=alt.X("poging:Q", title="Poging", axis=alt.Axis(tickMinStep=1)))
+    # Attempts count from 1: an axis from 0 would show an attempt that never was.
+    attempts = alt.Scale(domain=[1, max(2, len(data))], nice=False)
+    base = alt.Chart(data).encode(
+        x=alt.X("poging:Q", title="Poging", scale=attempts, axis=alt.Axis(tickMinStep=1))
+    )
     points = base.mark_circle(size=70).encode(
         y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(
@@ -60,28 +63,6 @@ def scores_over_time(over_time: pd.DataFrame) -> alt.LayerChart:
     # Independent colour scales: one legend for the points, one for the line. The height
     # includes the legends below (Streamlit fits the chart to it), hence taller than the others.
     return alt.layer(points, line).resolve_scale(color="independent").properties(height=350)
-
-
-def rules_broken(per_rule: pd.DataFrame) -> alt.Chart:
-    """Per rule, the share of the trainee's replies that broke it."""
-    data = per_rule.copy()
-    data["aandeel"] = data["share"] * 100
-    # Trainees read the rule's Dutch title, not its internal id.
-    data["regel"] = [rule_title(rule) for rule in data["rule"]]
-    return (
-        alt.Chart(data)
-        .mark_bar(color="#d4a72c")
-        .encode(
-            x=alt.X("aandeel:Q", title="% van je antwoorden", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("regel:N", title="Regel", sort="-x"),
-            tooltip=[
-                alt.Tooltip("regel:N", title="Regel"),
-                alt.Tooltip("times_broken:Q", title="Keer overtreden"),
-                alt.Tooltip("attempts:Q", title="Antwoorden"),
-            ],
-        )
-        .properties(height=max(120, 26 * len(data)))
-    )
 
 
 def _week_axis() -> alt.X:

@@ -56,6 +56,10 @@ DEFAULTS: dict[str, Any] = {
     "wp_token": None,
     "wp_notice": None,
     "wp_last": None,  # (Post, Answer) just submitted in self pace, for its feedback
+    # Team lead view: unlocked with the team PIN for this session only (the PIN is not kept).
+    # Wrong PINs are limited per session by "wf_client", the same random id as the workshop's.
+    "team_unlocked": False,
+    "team_notice": None,  # a Dutch error from the last PIN action
 }
 
 
