@@ -22,6 +22,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any, Protocol
 
+from trainer import lemmas
+from trainer.lemmas import lemma_view
 from trainer.posts import CLOSED_CHANNELS, Post
 from trainer.rules import (
     ConditionalCheck,
@@ -40,11 +42,14 @@ from trainer.rules import (
 )
 from trainer.text import (
     AddressForm,
+    Span,
     address_form,
     clause_around,
+    clause_spans,
     emoji_spans,
     first_name,
     sentence_around,
+    sentence_spans,
 )
 
 FLAGS = re.IGNORECASE
@@ -150,6 +155,11 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
+def _any_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
+    """Spans of every quotation in the reply (the rule's ``quotes: any``)."""
+    return [m.span() for m in QUOTE_RE.finditer(reply)]
+
+
 def _customer_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
     """Spans of quotations in the reply that repeat the customer's own words from the post.
     The wording rules do not judge them: "'Helaas, niet thuis' terwijl je thuis was" quotes the
@@ -165,10 +175,12 @@ def _customer_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
     return spans
 
 
-def _outside_quotes(runner: Runner) -> Runner:
+def _outside_quotes(
+    runner: Runner, quotes_of: Callable[[str, ReplyContext], list[tuple[int, int]]]
+) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits = runner(reply, ctx)
-        quotes = _customer_quotes(reply, ctx) if hits else []
+        quotes = quotes_of(reply, ctx) if hits else []
         return [h for h in hits if not any(s <= h[0] and h[1] <= e for s, e in quotes)]
 
     return run
@@ -212,31 +224,65 @@ def _finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
     return [] if regex is None else [m for m in regex.finditer(text) if m.end() > m.start()]
 
 
+def _units(reply: str, scope: str) -> list[tuple[int, int]]:
+    """The stretches of ``reply`` a match must stay inside: the whole reply, each sentence or
+    each clause."""
+    if scope == "reply":
+        return [(0, len(reply))]
+    spans = sentence_spans(reply)
+    if scope == "clause":
+        spans = [c for s, e in spans for c in clause_spans(reply, s, e)]
+    return spans
+
+
+def _scoped(regex: re.Pattern[str] | None, text: str, units: list[tuple[int, int]]) -> list[Span]:
+    if regex is None:
+        return []
+    found = []
+    for s, e in units:
+        found += [m.span() for m in regex.finditer(text, s, e) if m.end() > m.start()]
+    return found
+
+
 def _existence(check: ExistenceCheck) -> Runner:
     pats = list(check.patterns)
     tokens = _token_regex(check.tokens)
     if tokens is not None:
         pats.append(tokens.pattern)
     base = _any_regex(pats)
+    lemma_base = _any_regex(check.lemma_patterns)
     per_org = {org: _token_regex(toks) for org, toks in check.org_tokens.items()}
     exceptions = _any_regex(check.exceptions)
+    lemma_exceptions = _any_regex(check.lemma_exceptions)
+    if lemma_base is not None or lemma_exceptions is not None:
+        lemmas.load()  # fails loudly now, not silently per reply
+
+    def lemma_spans(regex: re.Pattern[str] | None, reply: str, scope: str) -> list[Span]:
+        if regex is None:
+            return []
+        view = lemma_view(reply)
+        units = _units(view.text, scope)
+        return [view.original(s, e) for s, e in _scoped(regex, view.text, units)]
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        matches = _finditer(base, reply)
+        units = _units(reply, check.scope)
+        matches = _scoped(base, reply, units) + lemma_spans(lemma_base, reply, check.scope)
         if ctx.org in per_org:
-            matches += _finditer(per_org[ctx.org], reply)
+            matches += _scoped(per_org[ctx.org], reply, units)
+        if not matches:
+            return []
+        excused = _scoped(exceptions, reply, [(0, len(reply))])
+        excused += lemma_spans(lemma_exceptions, reply, "reply")
         hits: list[Hit] = []
-        excused = _finditer(exceptions, reply)
-        for m in matches:
-            start, end = m.span()
+        for start, end in sorted(set(matches)):
             if check.exception_scope in ("sentence", "clause"):
                 around = sentence_around if check.exception_scope == "sentence" else clause_around
                 s, e = around(reply, start, end)
-                if any(s <= x.start() < e for x in excused):
+                if any(s <= x_start < e for x_start, _ in excused):
                     continue
-            elif any(x.start() < end and start < x.end() for x in excused):
+            elif any(x_start < end and start < x_end for x_start, x_end in excused):
                 continue
-            hits.append((start, end, {"match": m.group()}))
+            hits.append((start, end, {"match": reply[start:end]}))
         return hits
 
     return run
@@ -346,13 +392,30 @@ def _metric(check: MetricCheck) -> Runner:
     return run
 
 
+class EngineSetupError(RuntimeError):
+    """A library a rule kind needs is missing; raised when the rules are compiled, in Dutch."""
+
+
+# Modules a kind calls; compiling a rule of that kind imports them, so a missing spelling
+# dictionary or language model stops the start instead of silently switching the rule off.
+KIND_MODULES: dict[str, tuple[str, ...]] = {
+    "spelling": ("trainer.spelling",),
+    "language": ("trainer.language", "trainer.spelling"),
+}
+
+
 @cache
 def _optional_module(name: str) -> ModuleType | None:
-    """A teammate's module (spelling, language) if it is installed; None until it lands."""
+    """The module ``name``; raises ``EngineSetupError`` (never returns None) when it or a
+    library it needs cannot be imported. The name stays for the call sites' sake."""
     try:
         return importlib.import_module(name)
-    except ImportError:
-        return None
+    except ImportError as exc:
+        raise EngineSetupError(
+            f"De module '{name}' kan niet worden geladen ({exc}); de regels die hem nodig hebben "
+            "kunnen niet werken. Installeer de afhankelijkheden uit pyproject.toml "
+            "(pip install -e .) en de Debian-pakketten uit scripts/setup.sh."
+        ) from None
 
 
 def _ignore_terms(ctx: ReplyContext) -> list[str]:
@@ -487,7 +550,45 @@ class CompiledRule:
                         end=end,
                     )
                 )
-        return alerts
+        return distinct_spans(alerts, len(reply))
+
+
+def distinct_spans(alerts: Sequence[Alert], length: int) -> list[Alert]:
+    """One alert per distinct span: of alerts whose spans overlap, the first (then longest)
+    is kept, so a word two patterns both catch is listed once. Alerts about the reply as a
+    whole (0..length) are distinct findings when their messages differ (two missed key
+    points), so they are only merged with an identical one."""
+    kept: list[Alert] = []
+    spans: list[Span] = []
+    whole: set[str] = set()
+    for alert in sorted(alerts, key=lambda a: (a.start, -(a.end - a.start))):
+        if alert.start == 0 and alert.end == length:
+            if alert.message not in whole:
+                whole.add(alert.message)
+                kept.append(alert)
+        elif not any(s < alert.end and alert.start < e for s, e in spans):
+            spans.append((alert.start, alert.end))
+            kept.append(alert)
+    return kept
+
+
+def may_fire(rule: Rule, ctx: ReplyContext) -> bool:
+    """Can ``rule`` fire at all on a reply in this situation? From each check's ``when`` and
+    what its kind needs (key points need a post that has them; a per-channel limit needs one
+    of those channels). Practice uses it to know which rules a post puts to the test."""
+    for check in rule.checks:
+        if not _applies(check.when, ctx):
+            continue
+        if isinstance(check, KeypointsCheck) and not ctx.key_points:
+            continue
+        if (
+            isinstance(check, MetricCheck)
+            and check.max is None
+            and ctx.channel not in check.channel_max
+        ):
+            continue
+        return True
+    return False
 
 
 # Kinds that judge the agent's own wording; a quotation of the customer is not theirs.
@@ -495,8 +596,13 @@ _WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck)
 
 
 def _build(check: Any) -> Runner:
+    for module in KIND_MODULES.get(check.kind, ()):
+        _optional_module(module)
     runner = _BUILDERS[type(check)](check)
-    return _outside_quotes(runner) if isinstance(check, _WORDING_KINDS) else runner
+    if not isinstance(check, _WORDING_KINDS):
+        return runner
+    quotes = _any_quotes if getattr(check, "quotes", "customer") == "any" else _customer_quotes
+    return _outside_quotes(runner, quotes)
 
 
 def compile_rule(rule: Rule) -> CompiledRule:

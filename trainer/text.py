@@ -64,13 +64,18 @@ def sentence_around(text: str, start: int, end: int) -> Span:
     return 0, len(text)
 
 
+def clause_spans(text: str, start: int, end: int) -> list[Span]:
+    """The clauses of the sentence [start, end): cut at ``CLAUSE_BREAK_RE``."""
+    cuts = [start] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, start, end)] + [end]
+    return [(left, right) for left, right in pairwise(cuts) if right > left]
+
+
 def clause_around(text: str, start: int, end: int) -> Span:
     """The span of the clause holding [start, end): the sentence, cut at ``CLAUSE_BREAK_RE``.
     An exception such as "in een DM" excuses only what stands in its own clause, so "Stuur
     een DM of bel 030 123 4567" still counts the phone number."""
     s, e = sentence_around(text, start, end)
-    cuts = [s] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, s, e)] + [e]
-    for left, right in pairwise(cuts):
+    for left, right in clause_spans(text, s, e):
         if left <= start < right:
             return left, max(right, min(end, e))
     return s, e
