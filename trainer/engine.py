@@ -18,7 +18,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -50,6 +50,7 @@ from trainer.text import (
     first_name,
     sentence_around,
     sentence_spans,
+    words,
 )
 
 FLAGS = re.IGNORECASE
@@ -235,13 +236,33 @@ def _units(reply: str, scope: str) -> list[tuple[int, int]]:
     return spans
 
 
+SPAN_GROUP = "span"  # a pattern's group of this name is the part an alert points at
+
+
 def _scoped(regex: re.Pattern[str] | None, text: str, units: list[tuple[int, int]]) -> list[Span]:
+    """Spans of the matches of ``regex`` that lie inside one unit. A match with a group
+    ``(?P<span>...)`` points at that group: "adres ... of zet het hieronder" names only the
+    part after "of", which the DM before it does not excuse."""
     if regex is None:
         return []
     found = []
     for s, e in units:
-        found += [m.span() for m in regex.finditer(text, s, e) if m.end() > m.start()]
+        for m in regex.finditer(text, s, e):
+            if SPAN_GROUP in regex.groupindex and m.start(SPAN_GROUP) >= 0:
+                found.append(m.span(SPAN_GROUP))
+            elif m.end() > m.start():
+                found.append(m.span())
     return found
+
+
+def _regexes(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    """``patterns`` compiled as one alternation, except those with a ``span`` group: each of
+    those is compiled on its own (a group name may occur once per expression)."""
+    pats = list(patterns)
+    marker = f"(?P<{SPAN_GROUP}>"
+    own = [re.compile(p, FLAGS) for p in pats if marker in p]
+    joined = _any_regex(p for p in pats if marker not in p)
+    return ([joined] if joined is not None else []) + own
 
 
 def _existence(check: ExistenceCheck) -> Runner:
@@ -249,30 +270,31 @@ def _existence(check: ExistenceCheck) -> Runner:
     tokens = _token_regex(check.tokens)
     if tokens is not None:
         pats.append(tokens.pattern)
-    base = _any_regex(pats)
-    lemma_base = _any_regex(check.lemma_patterns)
+    base = _regexes(pats)
+    lemma_base = _regexes(check.lemma_patterns)
     per_org = {org: _token_regex(toks) for org, toks in check.org_tokens.items()}
-    exceptions = _any_regex(check.exceptions)
-    lemma_exceptions = _any_regex(check.lemma_exceptions)
-    if lemma_base is not None or lemma_exceptions is not None:
+    exceptions = _regexes(check.exceptions)
+    lemma_exceptions = _regexes(check.lemma_exceptions)
+    if lemma_base or lemma_exceptions:
         lemmas.load()  # fails loudly now, not silently per reply
 
-    def lemma_spans(regex: re.Pattern[str] | None, reply: str, scope: str) -> list[Span]:
-        if regex is None:
+    def spans(regexes: list[re.Pattern[str]], reply: str, scope: str) -> list[Span]:
+        units = _units(reply, scope)
+        return [span for regex in regexes for span in _scoped(regex, reply, units)]
+
+    def lemma_spans(regexes: list[re.Pattern[str]], reply: str, scope: str) -> list[Span]:
+        if not regexes:
             return []
         view = lemma_view(reply)
-        units = _units(view.text, scope)
-        return [view.original(s, e) for s, e in _scoped(regex, view.text, units)]
+        return [view.original(s, e) for s, e in spans(regexes, view.text, scope)]
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        units = _units(reply, check.scope)
-        matches = _scoped(base, reply, units) + lemma_spans(lemma_base, reply, check.scope)
+        matches = spans(base, reply, check.scope) + lemma_spans(lemma_base, reply, check.scope)
         if ctx.org in per_org:
-            matches += _scoped(per_org[ctx.org], reply, units)
+            matches += _scoped(per_org[ctx.org], reply, _units(reply, check.scope))
         if not matches:
             return []
-        excused = _scoped(exceptions, reply, [(0, len(reply))])
-        excused += lemma_spans(lemma_exceptions, reply, "reply")
+        excused = spans(exceptions, reply, "reply") + lemma_spans(lemma_exceptions, reply, "reply")
         hits: list[Hit] = []
         for start, end in sorted(set(matches)):
             if check.exception_scope in ("sentence", "clause"):
@@ -286,6 +308,11 @@ def _existence(check: ExistenceCheck) -> Runner:
         return hits
 
     return run
+
+
+@lru_cache(maxsize=1024)
+def _post_words(post_text: str) -> frozenset[str]:
+    return frozenset(w.lower() for _, _, w in words(post_text))
 
 
 def _substitution(check: SubstitutionCheck) -> Runner:
@@ -304,6 +331,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
         allow = allowed.get(ctx.org or "", set())
+        if check.allow_post_words and ctx.post_text:
+            allow = allow | _post_words(ctx.post_text)
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 if regex is base[0] and m.group().lower() in allow:

@@ -138,6 +138,9 @@ class SubstitutionCheck(_CheckBase):
     # Words of the general list that are ordinary language for one organisation type
     # ("ticket" is what an airline's customers call their plane ticket).
     org_allow: dict[OrgType, list[str]] = Field(default_factory=dict)
+    # A word the customer used in the post is theirs, not the agent's jargon ("is mijn ticket
+    # nog geldig?" answered with "je ticket is morgen ook geldig").
+    allow_post_words: bool = False
 
 
 class OccurrenceCheck(_CheckBase):

@@ -34,7 +34,7 @@ SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))+[.!?]*")
 CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?=(?:dan|of|maar|anders|want)\b)"
     r"|\b(?:of|en|maar|anders)\s+(?=(?:bel|belt|mail|mailt|e-mail|stuur|kijk|vul|neem|ga|check|"
-    r"surf|app)\b)",
+    r"surf|app|zet|deel|plaats|noem|post|reageer)\b)",
     re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"#(\w+)")
