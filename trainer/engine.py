@@ -321,7 +321,7 @@ def _substitution(check: SubstitutionCheck) -> Runner:
 
     base = compiled(check.swap)
     allowed: dict[str, set[str]] = {
-        org: {w.lower() for w in words} for org, words in check.org_allow.items()
+        org: {w.lower() for w in allow} for org, allow in check.org_allow.items()
     }
     per_org: dict[str, tuple[re.Pattern[str] | None, dict[str, str]]] = {
         org: compiled(swap) for org, swap in check.org_swap.items()
@@ -330,20 +330,14 @@ def _substitution(check: SubstitutionCheck) -> Runner:
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
-        allow = allowed.get(ctx.org or "", set())
-        if check.allow_post_words and ctx.post_text:
-            allow = allow | _post_words(ctx.post_text)
+        org_allowed = allowed.get(ctx.org or "", set())
+        said = _post_words(ctx.post_text) if check.allow_post_words else frozenset()
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
-                if regex is base[0] and m.group().lower() in allow:
+                word = m.group().lower()
+                if word in said or (regex is base[0] and word in org_allowed):
                     continue
-                hits.append(
-                    (
-                        m.start(),
-                        m.end(),
-                        {"match": m.group(), "suggestion": table[m.group().lower()]},
-                    )
-                )
+                hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
         return hits
 
     return run
