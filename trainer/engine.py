@@ -312,7 +312,9 @@ def _existence(check: ExistenceCheck) -> Runner:
 
 @lru_cache(maxsize=1024)
 def _post_words(post_text: str) -> frozenset[str]:
-    return frozenset(w.lower() for _, _, w in words(post_text))
+    """The post's words in lower case, and the parts of hyphenated ones ("SEPA-machtiging")."""
+    found = {w.lower() for _, _, w in words(post_text)}
+    return frozenset(found | {part for w in found for part in re.split(r"['’-]", w)})
 
 
 def _substitution(check: SubstitutionCheck) -> Runner:
