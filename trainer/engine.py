@@ -380,10 +380,21 @@ def _conditional(check: ConditionalCheck) -> Runner:
     named_require = [p for p in check.require if "{customer_name}" in p]
     plain = _any_regex(fixed_require)
 
-    @cache
+    # Only the patterns with the name are compiled per customer, and only when the fixed
+    # ones do not already match: compiling every pattern again for every new name is the
+    # larger part of a cold reply's time.
+    @lru_cache(maxsize=4096)
     def with_name(name: str) -> re.Pattern[str] | None:
-        pats = [p.replace("{customer_name}", re.escape(name)) for p in named_require]
-        return _any_regex([*fixed_require, *pats])
+        return _any_regex(p.replace("{customer_name}", re.escape(name)) for p in named_require)
+
+    def satisfied(reply: str, ctx: ReplyContext) -> bool:
+        if plain is not None and plain.search(reply):
+            return True
+        name = first_name(ctx.customer_name)
+        if not (name and named_require):
+            return False
+        named = with_name(name)
+        return named is not None and named.search(reply) is not None
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         if trigger is not None and not trigger.search(reply):
@@ -391,11 +402,8 @@ def _conditional(check: ConditionalCheck) -> Runner:
         hits: list[Hit] = [
             (m.start(), m.end(), {"match": m.group()}) for m in _finditer(forbid, reply)
         ]
-        if check.require:
-            name = first_name(ctx.customer_name)
-            regex = with_name(name) if name and named_require else plain
-            if regex is None or not regex.search(reply):
-                hits.append((0, len(reply), {}))
+        if check.require and not satisfied(reply, ctx):
+            hits.append((0, len(reply), {}))
         return hits
 
     return run
