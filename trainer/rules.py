@@ -34,26 +34,6 @@ MAX_RULE_FILE_BYTES = 1_000_000  # 1 MB; a shipped rule file is a few kB
 Level = Literal["error", "warning", "suggestion"]
 AddressForm = Literal["informal", "formal"]
 
-FIXED_RULE_IDS: tuple[str, ...] = (
-    "factory-apology",
-    "mixed-address",
-    "address-mismatch",
-    "emoji-overuse",
-    "empty-promise",
-    "referral",
-    "no-ownership",
-    "jargon",
-    "stiff-formal",
-    "public-personal-data",
-    "spelling",
-    "too-long",
-    "impersonal",
-    "no-thanks",
-    "defensive",
-    "non-dutch",
-    "missing-key-point",
-)
-
 # Placeholders a message may use; the engine fills the ones that apply to the kind.
 MESSAGE_FIELDS = frozenset({"match", "suggestion", "count", "limit", "label"})
 

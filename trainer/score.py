@@ -35,6 +35,7 @@ from typing import Any, get_args
 from trainer.decision import Decision, DecisionInputError, decide
 from trainer.engine import Alert, ReplyContext, check_reply
 from trainer.posts import DecisionChoice, KeyPoint, OrgType, Post
+from trainer.rules import load_rules, span_groups
 
 DECISION_POINTS = 40
 HALF_DECISION_POINTS = 20
@@ -43,7 +44,8 @@ DEDUCTION: dict[str, int] = {"error": 15, "warning": 8, "suggestion": 3}
 RULE_CAP = 2  # times the level's deduction, per rule
 # Rules that flag one problem from two sides; an alert of one on the same span as an alert of
 # another in its group is counted once (the higher deduction).
-SAME_PROBLEM: tuple[frozenset[str], ...] = (frozenset({"mixed-address", "address-mismatch"}),)
+# From the rule files' ``shares_span_with`` (e.g. mixed address and the wrong address form).
+SAME_PROBLEM: tuple[frozenset[str], ...] = span_groups(load_rules())
 
 NOTE_NO_REPLY_DUE = (
     "Op dit bericht hoort geen reactie, dus je antwoord levert geen punten op, hoe goed het ook "
