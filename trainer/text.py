@@ -26,8 +26,9 @@ INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
 # "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you".
 FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
 # A sentence ends at . ! ? or a line break; good enough for tweets and short replies. A period
-# straight before a letter or digit ends nothing: "7.42 uur", "i.v.m.", "koopgoot.nl".
-SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))+[.!?]*")
+# straight before a letter or digit ends nothing ("7.42 uur", "koopgoot.nl"), nor does one of
+# an abbreviation of single letters ("i.v.m.", "z.s.m.").
+SENTENCE_RE = re.compile(r"(?:(?:\b[^\W\d_]\.){2,}|[^.!?\n]|\.(?=\w))+[.!?]*")
 # Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
 # "of/en/maar" followed by a verb that sends the reader somewhere ("Stuur een DM of bel ...").
 # A plain comma does not end a clause: it often only separates a list ("adres, postcode").
