@@ -8,7 +8,10 @@ and fixtures: replies that must pass and replies that must fail. The engine
 
 A rule may carry extra checks under ``also`` (each with its own kind, message and conditions),
 for rules that catch more than one pattern, such as emoji overuse and laughter in a reply to a
-complaint.
+complaint. ``shares_span_with`` names rules that flag the same problem when they flag the same
+words (``span_groups``); the score counts such a span once. Existence checks may match a lemma
+view of the reply (``lemma_patterns``), stay inside a sentence or clause (``scope``) and ignore
+quotations (``quotes``); see ``ExistenceCheck``.
 
 Rule files are read through ``datafiles`` (any common encoding, at most
 ``MAX_RULE_FILE_BYTES``, YAML without duplicate keys or alias bombs). Bad rule files raise
