@@ -9,14 +9,19 @@ alerts about the reply as a whole span 0..len(reply)), so the app can highlight 
 A reply is always judged in its situation (``ReplyContext``): the post it answers, the kind of
 post, the channel and platform, the decision (public or private), how the customer addressed
 us, the organisation type (for its jargon list), the customer's name and the key points.
-Regular expressions are compiled once per rule set, so scoring a reply is cheap.
+Regular expressions are compiled once per rule set, so scoring a reply is cheap; where they
+match is ``trainer.matching``, the lemma view for inflection-proof patterns ``trainer.lemmas``.
+A rule fires once per distinct span (``distinct_spans``). Compiling a rule imports every
+library its kind needs, so a missing dictionary or language model stops the start
+(``EngineSetupError``) instead of silently switching the rule off; ``may_fire`` tells from a
+rule's ``when`` whether it can fire at all in a situation.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import ModuleType
@@ -24,6 +29,13 @@ from typing import Any, Protocol
 
 from trainer import lemmas
 from trainer.lemmas import lemma_view
+from trainer.matching import SPAN_GROUP as SPAN_GROUP
+from trainer.matching import any_regex as _any_regex
+from trainer.matching import finditer as _finditer
+from trainer.matching import regexes as _regexes
+from trainer.matching import scoped as _scoped
+from trainer.matching import token_regex as _token_regex
+from trainer.matching import units as _units
 from trainer.posts import CLOSED_CHANNELS, Post
 from trainer.rules import (
     ConditionalCheck,
@@ -45,11 +57,9 @@ from trainer.text import (
     Span,
     address_form,
     clause_around,
-    clause_spans,
     emoji_spans,
     first_name,
     sentence_around,
-    sentence_spans,
     words,
 )
 
@@ -205,64 +215,6 @@ def _applies(when: When, ctx: ReplyContext) -> bool:
         if allowed is not None and value not in allowed:
             return False
     return when.public is None or when.public == ctx.public
-
-
-def _any_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    pats = list(patterns)
-    if not pats:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in pats), FLAGS)
-
-
-def _token_regex(tokens: Iterable[str]) -> re.Pattern[str] | None:
-    toks = sorted({t for t in tokens if t}, key=len, reverse=True)
-    if not toks:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in toks) + r")(?!\w)", FLAGS)
-
-
-def _finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
-    return [] if regex is None else [m for m in regex.finditer(text) if m.end() > m.start()]
-
-
-def _units(reply: str, scope: str) -> list[tuple[int, int]]:
-    """The stretches of ``reply`` a match must stay inside: the whole reply, each sentence or
-    each clause."""
-    if scope == "reply":
-        return [(0, len(reply))]
-    spans = sentence_spans(reply)
-    if scope == "clause":
-        spans = [c for s, e in spans for c in clause_spans(reply, s, e)]
-    return spans
-
-
-SPAN_GROUP = "span"  # a pattern's group of this name is the part an alert points at
-
-
-def _scoped(regex: re.Pattern[str] | None, text: str, units: list[tuple[int, int]]) -> list[Span]:
-    """Spans of the matches of ``regex`` that lie inside one unit. A match with a group
-    ``(?P<span>...)`` points at that group: "adres ... of zet het hieronder" names only the
-    part after "of", which the DM before it does not excuse."""
-    if regex is None:
-        return []
-    found = []
-    for s, e in units:
-        for m in regex.finditer(text, s, e):
-            if SPAN_GROUP in regex.groupindex and m.start(SPAN_GROUP) >= 0:
-                found.append(m.span(SPAN_GROUP))
-            elif m.end() > m.start():
-                found.append(m.span())
-    return found
-
-
-def _regexes(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    """``patterns`` compiled as one alternation, except those with a ``span`` group: each of
-    those is compiled on its own (a group name may occur once per expression)."""
-    pats = list(patterns)
-    marker = f"(?P<{SPAN_GROUP}>"
-    own = [re.compile(p, FLAGS) for p in pats if marker in p]
-    joined = _any_regex(p for p in pats if marker not in p)
-    return ([joined] if joined is not None else []) + own
 
 
 def _existence(check: ExistenceCheck) -> Runner:
