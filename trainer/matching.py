@@ -11,7 +11,8 @@ group. Matching is case-insensitive: replies are typed fast and capitals say lit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from trainer.text import Span, clause_spans, sentence_spans
 
@@ -36,21 +37,22 @@ def finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
     return [] if regex is None else [m for m in regex.finditer(text) if m.end() > m.start()]
 
 
-def units(reply: str, scope: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # the checks of one reply share its sentences and clauses
+def units(reply: str, scope: str) -> tuple[Span, ...]:
     """The stretches of ``reply`` a match must stay inside: the whole reply, each sentence or
     each clause."""
     if scope == "reply":
-        return [(0, len(reply))]
+        return ((0, len(reply)),)
     spans = sentence_spans(reply)
     if scope == "clause":
         spans = [c for s, e in spans for c in clause_spans(reply, s, e)]
-    return spans
+    return tuple(spans)
 
 
 SPAN_GROUP = "span"  # a pattern's group of this name is the part an alert points at
 
 
-def scoped(regex: re.Pattern[str] | None, text: str, units: list[tuple[int, int]]) -> list[Span]:
+def scoped(regex: re.Pattern[str] | None, text: str, units: Sequence[Span]) -> list[Span]:
     """Spans of the matches of ``regex`` that lie inside one unit. A match with a group
     ``(?P<span>...)`` points at that group: "adres ... of zet het hieronder" names only the
     part after "of", which the DM before it does not excuse."""

@@ -28,7 +28,7 @@ FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
 # A sentence ends at . ! ? or a line break; good enough for tweets and short replies. A period
 # straight before a letter or digit ends nothing ("7.42 uur", "koopgoot.nl"), nor does one of
 # an abbreviation of single letters ("i.v.m.", "z.s.m.").
-SENTENCE_RE = re.compile(r"(?:(?:\b[^\W\d_]\.){2,}|[^.!?\n]|\.(?=\w))+[.!?]*")
+SENTENCE_RE = re.compile(r"(?:[^.!?\n]++|\.(?=\w)|(?<=\b[^\W\d_]\.[^\W\d_])\.)+[.!?]*")
 # Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
 # "of/en/maar" followed by a verb that sends the reader somewhere ("Stuur een DM of bel ...").
 # A plain comma does not end a clause: it often only separates a list ("adres, postcode").
@@ -55,7 +55,12 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 def sentence_spans(text: str) -> list[Span]:
     """Spans of the sentences in ``text``, in order."""
-    return [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text)]
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=2048)  # every sentence-scoped check of the rubric asks it about one reply
+def _sentence_spans(text: str) -> tuple[Span, ...]:
+    return tuple((m.start(), m.end()) for m in SENTENCE_RE.finditer(text))
 
 
 def sentence_around(text: str, start: int, end: int) -> Span:
