@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bench.appserver import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app
-from trainer.rules import FIXED_RULE_IDS
+from trainer.rules import load_rules
 from trainer.storage import Database
 from trainer.team_pin import TeamPinGuard
 from webcare_app.services import TrainingService
@@ -49,7 +49,9 @@ RAW_IDS = re.compile(
     r"\b(?:library|telecom|airline|webshop|bank)-\d{3}\b"
     r"|\b(?:rule|tag|matrix|decision|channel):[a-z]"
     r"|\b(?:public|private)\b"
-    r"|\b(?:" + "|".join(re.escape(r) for r in FIXED_RULE_IDS if "-" in r) + r")\b"
+    r"|\b(?:"
+    + "|".join(re.escape(r) for r in (rule.id for rule in load_rules()) if "-" in r)
+    + r")\b"
 )
 
 VISIBLE_TEXT_JS = """() => {

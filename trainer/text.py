@@ -25,15 +25,17 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
 # "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you".
 FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
-# A sentence ends at . ! ? or a line break; good enough for tweets and short replies.
-SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+# A sentence ends at . ! ? or a line break; good enough for tweets and short replies. A period
+# straight before a letter or digit ends nothing ("7.42 uur", "koopgoot.nl"), nor does one of
+# an abbreviation of single letters ("i.v.m.", "z.s.m.").
+SENTENCE_RE = re.compile(r"(?:[^.!?\n]++|\.(?=\w)|(?<=\b[^\W\d_]\.[^\W\d_])\.)+[.!?]*")
 # Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
 # "of/en/maar" followed by a verb that sends the reader somewhere ("Stuur een DM of bel ...").
 # A plain comma does not end a clause: it often only separates a list ("adres, postcode").
 CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?=(?:dan|of|maar|anders|want)\b)"
     r"|\b(?:of|en|maar|anders)\s+(?=(?:bel|belt|mail|mailt|e-mail|stuur|kijk|vul|neem|ga|check|"
-    r"surf|app)\b)",
+    r"surf|app|zet|deel|plaats|noem|post|reageer)\b)",
     re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"#(\w+)")
@@ -53,7 +55,12 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 def sentence_spans(text: str) -> list[Span]:
     """Spans of the sentences in ``text``, in order."""
-    return [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text)]
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=2048)  # every sentence-scoped check of the rubric asks it about one reply
+def _sentence_spans(text: str) -> tuple[Span, ...]:
+    return tuple((m.start(), m.end()) for m in SENTENCE_RE.finditer(text))
 
 
 def sentence_around(text: str, start: int, end: int) -> Span:
@@ -64,13 +71,18 @@ def sentence_around(text: str, start: int, end: int) -> Span:
     return 0, len(text)
 
 
+def clause_spans(text: str, start: int, end: int) -> list[Span]:
+    """The clauses of the sentence [start, end): cut at ``CLAUSE_BREAK_RE``."""
+    cuts = [start] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, start, end)] + [end]
+    return [(left, right) for left, right in pairwise(cuts) if right > left]
+
+
 def clause_around(text: str, start: int, end: int) -> Span:
     """The span of the clause holding [start, end): the sentence, cut at ``CLAUSE_BREAK_RE``.
     An exception such as "in een DM" excuses only what stands in its own clause, so "Stuur
     een DM of bel 030 123 4567" still counts the phone number."""
     s, e = sentence_around(text, start, end)
-    cuts = [s] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, s, e)] + [e]
-    for left, right in pairwise(cuts):
+    for left, right in clause_spans(text, s, e):
         if left <= start < right:
             return left, max(right, min(end, e))
     return s, e
