@@ -192,6 +192,9 @@ class SpellingCheck(_CheckBase):
 
     kind: Literal["spelling"]
     dt_message: str | None = None
+    # Only a reply in one of these languages (as the language check reads it) is spell-checked;
+    # an English answer to an English post is not Dutch with typos. Empty: every reply.
+    languages: list[str] = Field(default_factory=lambda: ["nl"])
 
     @field_validator("dt_message")
     @classmethod

@@ -19,13 +19,17 @@ determiner plus noun opening the clause before a bare d-stem ("Het pakket word v
 form must be real words.
 
 The dictionary is Debian's ``hunspell-nl`` read through ``spylls`` (pure-Python Hunspell), which
-knows inflections and most compounds. Where that dictionary is not installed, the word list
-shipped with the ``pyspellchecker`` package is used instead. The backend is chosen once, loads
-lazily on first use and is shared; every word lookup is cached.
+knows inflections and most compounds; ``scripts/setup.sh`` installs it and CI has it. Without it
+the checker refuses to start (``require`` raises ``SpellingUnavailable``) rather than quietly
+checking less: a rule that silently switches off teaches that every reply is spelled right. The
+word list shipped with ``pyspellchecker`` is only used when asked for by name (``use_backend`` or
+``WEBCARE_SPELLING_BACKEND=wordlist``, for comparison in the benchmark). The backend loads once,
+on first use, and is shared; every word lookup is cached.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import threading
@@ -37,7 +41,7 @@ from typing import Protocol
 # Where Debian's hunspell-nl puts its files; the first existing (.dic, .aff) pair is used.
 HUNSPELL_DIRS: tuple[Path, ...] = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
 HUNSPELL_NAMES: tuple[str, ...] = ("nl_NL", "nl")
-# Set to "hunspell" or "wordlist" to force a backend (tests, machines without hunspell-nl).
+# Set to "wordlist" to use pyspellchecker's list instead of hunspell-nl (benchmark comparison).
 BACKEND_ENV = "WEBCARE_SPELLING_BACKEND"
 WORD_CACHE_SIZE = 200_000  # distinct words kept per backend; ~20 MB at most
 
@@ -70,13 +74,14 @@ _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
-# An e-mail address starts where no address character stands before it; without that anchor the
-# search restarts inside every run of letters and a held-down key costs quadratic time.
+# An e-mail address or bare domain starts where no address character stands before it, and a
+# domain label has at most 63 characters (DNS); without that anchor and bound the search restarts
+# inside every run of letters and a held-down key ("a-a-a-...") costs quadratic time.
 _PROTECTED_RE = re.compile(
     r"""
       (?:https?://|www\.)\S+                                   # links
     | (?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+             # e-mail addresses
-    | \b[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
+    | (?<![\w\-.])[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
     | [@#]\w+                                                  # handles and hashtags
     | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
     | (?<![^\s(])[-–]\s?[A-Z]{1,4}\b                           # sign-offs -JK, – AB
@@ -188,21 +193,46 @@ _loaded: dict[str, _Checker] = {}  # backend name -> loaded checker, so switchin
 _forced: str | None = None
 
 
+class SpellingUnavailable(RuntimeError):
+    """The Dutch dictionary (Debian's hunspell-nl, read by spylls) cannot be used."""
+
+
+def require() -> None:
+    """Fail now, with a message saying how to fix it, when the chosen dictionary cannot load.
+
+    Cheap (no dictionary is read); the engine calls it when the rules compile, so a machine
+    without hunspell-nl stops at start instead of scoring every reply as spelled right."""
+    name = _choose(_forced)
+    if name == "hunspell":
+        try:
+            import spylls.hunspell  # noqa: F401
+        except ImportError:
+            raise SpellingUnavailable(
+                "de spellingcontrole kan niet starten: het pakket spylls ontbreekt. Installeer het "
+                "project opnieuw met scripts/setup.sh"
+            ) from None
+    elif importlib.util.find_spec("spellchecker") is None:
+        raise SpellingUnavailable(
+            f"de spellingcontrole kan niet starten: {BACKEND_ENV}=wordlist vraagt de woordenlijst "
+            "van pyspellchecker, maar dat pakket ontbreekt"
+        )
+
+
 def _choose(name: str | None) -> str:
-    choice = name or os.environ.get(BACKEND_ENV) or None
-    if choice not in (None, "hunspell", "wordlist"):
+    choice = name or os.environ.get(BACKEND_ENV) or "hunspell"
+    if choice not in ("hunspell", "wordlist"):
         raise ValueError(
             f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
             "expected 'hunspell' or 'wordlist'"
         )
     if choice == "hunspell" and hunspell_path() is None:
-        raise RuntimeError(
-            "the Dutch Hunspell dictionary is not installed (looked for nl_NL/nl .dic and .aff in "
+        raise SpellingUnavailable(
+            "de spellingcontrole kan niet starten: het Nederlandse Hunspell-woordenboek "
+            "(Debian-pakket hunspell-nl) is niet geïnstalleerd; gezocht naar nl_NL/nl .dic en "
+            ".aff in "
             + ", ".join(str(d) for d in HUNSPELL_DIRS)
-            + "); run scripts/setup.sh or use the 'wordlist' backend"
+            + ". Installeer het met scripts/setup.sh (of: sudo apt-get install hunspell-nl)"
         )
-    if choice is None:
-        choice = "hunspell" if hunspell_path() is not None else "wordlist"
     return choice
 
 
@@ -223,7 +253,8 @@ def _get() -> _Checker:
 
 
 def use_backend(name: str | None) -> None:
-    """Force "hunspell" or "wordlist" (None: choose automatically); loads on first use."""
+    """Force "hunspell" or "wordlist" (None: hunspell, unless the environment asks for the word
+    list); loads on first use."""
     global _forced
     if name not in (None, "hunspell", "wordlist"):
         raise ValueError(f"spelling backend {name!r} is unknown; expected 'hunspell' or 'wordlist'")
