@@ -81,7 +81,8 @@ _PROTECTED_RE = re.compile(
     r"""
       (?:https?://|www\.)\S+                                   # links
     | (?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+             # e-mail addresses
-    | (?<![\w\-.])[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
+    | (?<![\w\-.])[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}                # bare domains
+      \.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?
     | [@#]\w+                                                  # handles and hashtags
     | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
     | (?<![^\s(])[-–]\s?[A-Z]{1,4}\b                           # sign-offs -JK, – AB
