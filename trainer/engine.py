@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
 
-from trainer import language, spelling
+from trainer import dt, language, spelling
 from trainer.posts import CLOSED_CHANNELS, Post
 from trainer.rules import (
     ConditionalCheck,
@@ -362,13 +362,15 @@ def _spelling(check: SpellingCheck) -> Runner:
         if languages and language.reply_language(reply, ignore) not in (None, *languages):
             return []  # a reply in another language is the language rule's business
         hits: list[Hit] = []
-        dt = spelling.dt_errors(reply)
-        dt_spans = {(s, e) for s, e, _, _ in dt}
+        found = dt.dt_errors(reply)
+        taken = [(f.start, f.end) for f in found]
         for start, end, word in spelling.misspellings(reply, ignore):
-            if (start, end) not in dt_spans:
+            if not any(s <= start and end <= e for s, e in taken):
                 hits.append((start, end, {"match": word}))
-        for start, end, word, suggestion in dt:
-            hits.append((start, end, {"match": word, "suggestion": suggestion, "_dt": True}))
+        for f in found:
+            # "_message": the check's field holding this finding's message (dt_message, ...)
+            fields = {"match": f.word, "suggestion": f.suggestion, "_message": f"{f.kind}_message"}
+            hits.append((f.start, f.end, fields))
         return hits
 
     return run
@@ -437,8 +439,8 @@ class CompiledRule:
                 continue
             for start, end, fields in runner(reply, ctx):
                 template = check.message or self.rule.message
-                if fields.get("_dt") and getattr(check, "dt_message", None):
-                    template = check.dt_message
+                if fields.get("_message") and getattr(check, fields["_message"], None):
+                    template = getattr(check, fields["_message"])
                 alerts.append(
                     Alert(
                         rule=self.rule.id,
