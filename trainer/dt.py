@@ -39,7 +39,7 @@ except ImportError:  # fail at start, never by quietly checking less
         "het project opnieuw met scripts/setup.sh"
     ) from None
 
-from trainer.spelling import is_word
+from trainer.spelling import checked_part, is_word
 
 # Verb stems ending in d that are not also everyday nouns or adjectives, so that a pronoun
 # followed by the stem is a finite verb for sure. "antwoord", "raad", "geld", "land", "kleed"
@@ -142,19 +142,18 @@ class Finding:
 
 # Inseparable prefixes: the bare stem is then also the participle ("zoals vermeld", "beantwoord").
 PARTICIPLE_PREFIXES = frozenset({"be", "ver", "ont", "her", "mis"})
+# Every prefixed d-stem, and those that are never a participle, as sets: one look-up per word.
+_D_STEM_VERBS = frozenset(p + stem for p in D_PREFIXES for stem in D_STEMS) - D_STEM_NOUNS
+_BARE_FINITE_ONLY = _D_STEM_VERBS - {p + stem for p in PARTICIPLE_PREFIXES for stem in D_STEMS}
 
 
 def _is_bare_finite_only(word: str) -> bool:
     """A d-stem verb whose bare form is never a participle: no inseparable prefix."""
-    return _is_d_stem_verb(word) and not any(
-        word.startswith(p) and word[len(p) :] in D_STEMS for p in PARTICIPLE_PREFIXES
-    )
+    return word in _BARE_FINITE_ONLY
 
 
 def _is_d_stem_verb(word: str) -> bool:
-    if word in D_STEM_NOUNS:
-        return False
-    return any(word.startswith(prefix) and word[len(prefix) :] in D_STEMS for prefix in D_PREFIXES)
+    return word in _D_STEM_VERBS
 
 
 @lru_cache(maxsize=20_000)
@@ -263,14 +262,15 @@ def _old_patterns(t: _Tokens, i: int) -> tuple[int, str]:
 
 
 def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, FindingKind]]:
-    """Patterns that need the whole clause ``first..last`` (token indices, inclusive)."""
+    """Patterns that need the whole clause ``first..last`` (token indices, inclusive). Linear in
+    the clause: a held-down key makes one clause of thousands of words."""
     words = t.lower[first : last + 1]
     found: list[tuple[int, str, FindingKind]] = []
     has_first_or_plural = any(w in NOT_THIRD_PERSON for w in words)
+    first_aux = next((k for k, w in enumerate(words) if w in AUXILIARIES), len(words)) + first
+    company = sum(1 for w in words if w in PARTICIPLE_COMPANY)
     for i in range(first, last + 1):
         word = t.lower[i]
-        before = words[: i - first]
-        after = words[i - first + 1 :]
         nxt = t.word(i + 1) if i < last else ""
         # A bare d-stem in a clause without "ik": "dat uw schade volledig word afgehandeld".
         if (
@@ -285,18 +285,19 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
         twin = _twin(word) if word[-1:] in ("d", "t") else None
         if twin is not None:
             other, ending = twin
-            if word.endswith("t") and ending == "d" and any(w in AUXILIARIES for w in before):
+            if word.endswith("t") and ending == "d" and first_aux < i:
                 found.append((i, other, "dt"))  # "er is gebeurt" -> "gebeurd"
             elif (
                 word.endswith("d")
                 and ending == "d"
-                and not any(w in PARTICIPLE_COMPANY for w in words if w != word)
-                and (t.word(i - 1) in THIRD_PERSON_BEFORE and i > first)
+                and company - (word in PARTICIPLE_COMPANY) == 0
+                and i > first
+                and t.word(i - 1) in THIRD_PERSON_BEFORE
             ):
                 found.append((i, other, "dt"))  # "het gebeurd vaak" -> "gebeurt"
         # "er op aangesproken" -> "erop"
         if word in ADVERB_HEADS and i < last and nxt in ADVERB_PREPOSITIONS:
-            rest = after[1:]
+            rest = words[i - first + 2 : i - first + 4]  # at most the two words after
             verb_next = bool(rest) and (
                 rest[0] == "te"
                 or (_PARTICIPLE_SHAPE_RE.match(rest[0]) is not None and _lemma(rest[0]) != rest[0])
@@ -308,7 +309,9 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
 
 
 def dt_errors(text: str) -> list[Finding]:
-    """The d/t errors and split adverbs in ``text`` (see module docstring), in text order."""
+    """The d/t errors and split adverbs in ``text`` (see module docstring), in text order; only
+    the first ``spelling.MAX_CHECKED_CHARS`` characters are read, as for the typos."""
+    text = checked_part(text)
     spans = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
     t = _Tokens(text, spans, [w.lower() for _, _, w in spans])
     targets: dict[int, tuple[int, str, FindingKind]] = {}  # first token -> (last token, ...)

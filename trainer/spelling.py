@@ -55,6 +55,11 @@ ACRONYM_MAX_LEN = 5  # an all-capitals token up to this many letters is an acron
 # reported as misspelled without asking the dictionary.
 LONGEST_PLAUSIBLE_WORD_LETTERS = 40
 
+# Only this much of a reply is spell-checked: ten times a long Facebook answer. A pasted text of
+# 100,000 characters is no webcare reply (the trainee hears so from the length rule) and would
+# otherwise keep the checker busy for seconds.
+MAX_CHECKED_CHARS = 5_000
+
 # Everyday webcare shorthand and clitics that dictionaries leave out (lower case).
 WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -336,8 +341,24 @@ def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
     return found
 
 
+def checked_part(text: str) -> str:
+    """The start of ``text`` that is checked: at most ``MAX_CHECKED_CHARS`` characters, cut
+    before a word that the cap would split (and so report as a typo). A run of letters longer
+    than any word is cut where the cap falls: it is reported either way."""
+    if len(text) <= MAX_CHECKED_CHARS:
+        return text
+    cut = MAX_CHECKED_CHARS
+    start = cut
+    while start > cut - LONGEST_PLAUSIBLE_WORD_LETTERS and start > 0:
+        if text[start - 1].isspace():
+            return text[:start]
+        start -= 1
+    return text[:cut]
+
+
 def checked_words(text: str, ignore: Iterable[str] = ()) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, known) for every word the dictionary is asked about.
+    """(start, end, word, known) for every word the dictionary is asked about, in the first
+    ``MAX_CHECKED_CHARS`` characters of ``text``.
 
     Names, @handles, #hashtags, links, e-mail addresses, numbers, initials and sign-offs,
     capitalised words in mid-sentence, acronyms, webcare shorthand and the terms in ``ignore``
@@ -355,7 +376,7 @@ def _checked_words(
     checker = _get()
     skip = _ignored(ignore)
     found: list[tuple[int, int, str, bool]] = []
-    for start, end, word, at_start in _candidate_words(text):
+    for start, end, word, at_start in _candidate_words(checked_part(text)):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
         if len(letters) < 2 or any(ch.isdigit() for ch in word):
             continue
