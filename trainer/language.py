@@ -60,9 +60,9 @@ LANGUAGE_NAMES_NL: dict[str, str] = {
 }
 MIN_LETTERS = 10  # fewer letters than this tells too little ("Bedankt!" reads as German too)
 MIN_CONFIDENCE = 0.5  # the winning language's share of the confidence (0-1) needed to answer
-# Or: a winner this many times as likely as the runner-up, with at least LEAD_MIN_CONFIDENCE
+# Or: a winner at least twice as likely as the runner-up, with at least LEAD_MIN_CONFIDENCE
 # ("Hi, yes, the B300 blades also fit the older B250": English 0.50, German 0.15).
-LEAD_RATIO = 3.0
+LEAD_RATIO = 2.0
 LEAD_MIN_CONFIDENCE = 0.35
 # The detector's time grows with the text; the language of a reply is plain long before this.
 DETECT_SAMPLE_CHARS = 2_000
