@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 try:
     from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -122,7 +123,11 @@ def plainly_dutch(text: str, ignore: Iterable[str] = ()) -> bool:
 def reply_language(text: str, ignore: Iterable[str] = ()) -> str | None:
     """The language of a reply: "nl" when plainly Dutch, else the detector's answer on the text
     without names, handles, sign-offs, links and the terms in ``ignore``; None when unsure."""
-    terms = tuple(ignore)
+    return _reply_language(text, tuple(ignore))
+
+
+@lru_cache(maxsize=1024)  # the spelling rule and the language rule both ask about each reply
+def _reply_language(text: str, terms: tuple[str, ...]) -> str | None:
     if plainly_dutch(text, terms):
         return "nl"
     return detect_language(spelling.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
@@ -131,7 +136,11 @@ def reply_language(text: str, ignore: Iterable[str] = ()) -> str | None:
 def customer_language(text: str, ignore: Iterable[str] = ()) -> str | None:
     """The language a customer wrote in, leaning towards "not Dutch": a post that is not plainly
     Dutch takes the detector's first choice, however unsure; None when there is too little text."""
-    terms = tuple(ignore)
+    return _customer_language(text, tuple(ignore))
+
+
+@lru_cache(maxsize=1024)  # every rule set asks about the same post
+def _customer_language(text: str, terms: tuple[str, ...]) -> str | None:
     if plainly_dutch(text, terms):
         return "nl"
     ranked = _ranked(spelling.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
