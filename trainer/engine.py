@@ -27,7 +27,7 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any, Protocol
 
-from trainer import lemmas
+from trainer import dt, language, lemmas, spelling
 from trainer.lemmas import lemma_view
 from trainer.matching import SPAN_GROUP as SPAN_GROUP
 from trainer.matching import any_regex as _any_regex
@@ -412,65 +412,39 @@ def _ignore_terms(ctx: ReplyContext) -> list[str]:
 
 
 def _spelling(check: SpellingCheck) -> Runner:
+    spelling.require()  # a missing dictionary fails when the rules compile, not silently later
+    languages = tuple(check.languages)
+
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        spelling = _optional_module("trainer.spelling")
-        if spelling is None:
-            return []
         ignore = _ignore_terms(ctx)
+        if languages and language.reply_language(reply, ignore) not in (None, *languages):
+            return []  # a reply in another language is the language rule's business
         hits: list[Hit] = []
-        dt = spelling.dt_errors(reply)
-        dt_spans = {(s, e) for s, e, _, _ in dt}
+        found = dt.dt_errors(reply)
+        taken = [(f.start, f.end) for f in found]
         for start, end, word in spelling.misspellings(reply, ignore):
-            if (start, end) not in dt_spans:
+            if not any(s <= start and end <= e for s, e in taken):
                 hits.append((start, end, {"match": word}))
-        for start, end, word, suggestion in dt:
-            hits.append((start, end, {"match": word, "suggestion": suggestion, "_dt": True}))
+        for f in found:
+            # "_message": the check's field holding this finding's message (dt_message, ...)
+            fields = {"match": f.word, "suggestion": f.suggestion, "_message": f"{f.kind}_message"}
+            hits.append((f.start, f.end, fields))
         return hits
 
     return run
 
 
-DUTCH_WORD_SHARE_MIN = 0.85  # share of dictionary words above which a reply is plainly Dutch
-DUTCH_WORDS_MIN = 6  # fewer words than this: only a reply of nothing but Dutch words is Dutch
-
-
-def _plainly_dutch(reply: str, ctx: ReplyContext) -> bool:
-    """A check before the (slower, and on short texts shaky) language detector: a reply whose
-    dictionary words are all Dutch is Dutch, however short ("Bedankt Sanne! ^MK"); a longer
-    reply is Dutch when nearly all of them are. Names, handles, sign-offs and brand terms are
-    not dictionary words and do not count either way."""
-    spelling = _optional_module("trainer.spelling")
-    if spelling is None:
-        return False
-    checked = spelling.checked_words(reply, _ignore_terms(ctx))
-    if not checked:
-        return False
-    known = sum(1 for *_, ok in checked if ok)
-    if known == len(checked):
-        return True
-    return len(checked) >= DUTCH_WORDS_MIN and known / len(checked) >= DUTCH_WORD_SHARE_MIN
-
-
-def _detectable(text: str, ctx: ReplyContext) -> str:
-    """``text`` without names, handles, sign-offs, links and brand terms: they are no language
-    and tip a detector over ("Sanne" and "^MK" read as German)."""
-    spelling = _optional_module("trainer.spelling")
-    return text if spelling is None else str(spelling.prose(text, _ignore_terms(ctx)))
-
-
 def _language(check: LanguageCheck) -> Runner:
+    expected = tuple(check.expected)
+
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        language = _optional_module("trainer.language")
-        if language is None:
-            return []
-        if "nl" in check.expected and _plainly_dutch(reply, ctx):
-            return []
-        found = language.detect_language(_detectable(reply, ctx))
-        if found is None or found in check.expected:
+        ignore = _ignore_terms(ctx)
+        found = language.reply_language(reply, ignore)
+        if found is None or found in expected:
             return []
         if ctx.post_text:
-            asked = language.detect_language(_detectable(ctx.post_text, ctx))
-            if asked is not None and asked not in check.expected:
+            asked = language.customer_language(ctx.post_text, ignore)
+            if asked is not None and asked not in expected:
                 return []  # the customer wrote in another language: answering in it is fine
         return [(0, len(reply), {"match": language.language_name(found)})]
 
@@ -523,8 +497,8 @@ class CompiledRule:
                 continue
             for start, end, fields in runner(reply, ctx):
                 template = check.message or self.rule.message
-                if fields.get("_dt") and getattr(check, "dt_message", None):
-                    template = check.dt_message
+                if fields.get("_message") and getattr(check, fields["_message"], None):
+                    template = getattr(check, fields["_message"])
                 alerts.append(
                     Alert(
                         rule=self.rule.id,

@@ -188,9 +188,13 @@ class SpellingCheck(_CheckBase):
     """Words not in the Dutch dictionary and d/t errors (via ``trainer.spelling``)."""
 
     kind: Literal["spelling"]
-    dt_message: str | None = None
+    dt_message: str | None = None  # a d/t error (trainer.dt)
+    split_message: str | None = None  # "er op" for "erop" (trainer.dt)
+    # Only a reply in one of these languages (as the language check reads it) is spell-checked;
+    # an English answer to an English post is not Dutch with typos. Empty: every reply.
+    languages: list[str] = Field(default_factory=lambda: ["nl"])
 
-    @field_validator("dt_message")
+    @field_validator("dt_message", "split_message")
     @classmethod
     def _dt_placeholders(cls, value: str | None) -> str | None:
         if value is not None:

@@ -23,8 +23,19 @@ AddressForm = Literal["informal", "formal"]
 # Letters only (no digits or underscores), with inner apostrophes or hyphens: "zo'n", "e-mail".
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
-# "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you".
-FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
+# "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you"; nor is the "U"
+# of a compound ("U-pas", "U-vormig", "X-U").
+FORMAL_RE = re.compile(r"(?<![\w-])(?<!\d\s)u(?![\w-])|(?<![\w-])uw(?![\w-])", re.IGNORECASE)
+# A customer who writes like a letter is formal without ever writing "u": "Geachte heer/mevrouw",
+# "Met vriendelijke groet", a signature "mevrouw Kaya". "meneer"/"mevrouw" count only as a title
+# (before a name, "/" or a comma) and not after an article: "de meneer van de bezorging" is a
+# third person.
+FORMAL_LETTER_RE = re.compile(
+    r"\b(?:geachte|hoogachtend|met\s+vriendelijke\s+groet(?:en)?)\b"
+    r"|(?<!\bde\s)(?<!\bdie\s)(?<!\been\s)(?<!\bdeze\s)(?<!\bdat\s)"
+    r"\b(?:meneer|mevrouw|mevr\.|dhr\.|heer)(?=\s*[/,]|\s+(?:[A-Z]|van\s|de\s))",
+    re.IGNORECASE,
+)
 # A sentence ends at . ! ? or a line break; good enough for tweets and short replies. A period
 # straight before a letter or digit ends nothing ("7.42 uur", "koopgoot.nl"), nor does one of
 # an abbreviation of single letters ("i.v.m.", "z.s.m.").
@@ -100,12 +111,16 @@ def address_form(text: str) -> AddressForm | None:
     """How the writer of ``text`` addresses the reader.
 
     A customer who uses no formal marker is taken to write informally: most people on social
-    media do, and a formal reply to them reads as distant. Empty text tells nothing (None).
+    media do, and a formal reply to them reads as distant. A letter-style salutation or
+    signature ("Geachte", "Met vriendelijke groet", "mevrouw Kaya") is formal even without "u".
+    Empty text tells nothing (None).
     """
     if not text.strip():
         return None
     informal, formal = address_markers(text)
-    if formal and not informal:
+    if informal:
+        return "informal"
+    if formal or FORMAL_LETTER_RE.search(text):
         return "formal"
     return "informal"
 
