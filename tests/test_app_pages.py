@@ -167,9 +167,9 @@ def test_rulebook_lists_every_rule_with_examples_and_the_matrix(db_path: Path) -
 
 
 def test_rulebook_groups_rules_by_tone_content_and_form(db_path: Path) -> None:
-    from trainer.skills import RULE_GROUP_LABELS, RULE_SKILL
+    from trainer.skills import RULE_GROUP_LABELS, SKILL_LABELS
 
-    assert {r.id for r in load_rules()} <= set(RULE_SKILL), "every rule has an ability"
+    assert {r.skill for r in load_rules()} <= set(SKILL_LABELS), "every rule has an ability"
     at = _page("richtlijnen").run()
     headings = [m.value for m in at.markdown if m.value.startswith("####")]
     assert headings == [f"#### {label}" for label in RULE_GROUP_LABELS.values()]

@@ -28,7 +28,8 @@ try:
 except ImportError:  # fail at start, never by switching the language rule off
     raise ImportError(
         "de taalherkenning (het pakket lingua-language-detector) is niet geïnstalleerd; de regel "
-        "'non-dutch' kan niet werken. Installeer het project opnieuw: scripts/setup.sh"
+        "voor de taal van het antwoord kan niet werken. Installeer het project opnieuw: "
+        "scripts/setup.sh"
     ) from None
 
 from trainer import spelling

@@ -35,6 +35,8 @@ RULES_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "rules"
 MAX_RULE_FILE_BYTES = 1_000_000  # 1 MB; a shipped rule file is a few kB
 
 Level = Literal["error", "warning", "suggestion"]
+# The ability a rule trains, as progress and the rulebook group it (trainer.skills).
+Skill = Literal["tone", "privacy", "ownership", "spelling", "content", "form"]
 AddressForm = Literal["informal", "formal"]
 
 # Placeholders a message may use; the engine fills the ones that apply to the kind.
@@ -278,6 +280,7 @@ class Rule(_Strict):
     # Rules that may flag the very same words for one underlying problem ("daar gaan wij niet
     # over" is both defensive and no ownership); a score counts such a span once.
     shares_span_with: list[str] = Field(default_factory=list)
+    skill: Skill = "content"
     fixtures: Fixtures
 
     @field_validator("message")
@@ -320,6 +323,7 @@ _RULE_KEYS = {
     "source",
     "also",
     "shares_span_with",
+    "skill",
     "fixtures",
     "pass",
     "fail",

@@ -14,6 +14,7 @@ judged on: its tone, its content and its form.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 # Ability id -> Dutch label, in the order the progress page lists them.
 SKILL_LABELS: Mapping[str, str] = {
@@ -26,26 +27,17 @@ SKILL_LABELS: Mapping[str, str] = {
     "form": "Vorm",
 }
 
-# Reply rule id -> ability. Every rule of rules/ is listed (a test checks it).
-RULE_SKILL: Mapping[str, str] = {
-    "address-mismatch": "tone",
-    "defensive": "tone",
-    "factory-apology": "tone",
-    "impersonal": "tone",
-    "mixed-address": "tone",
-    "stiff-formal": "tone",
-    "jargon": "tone",
-    "no-thanks": "tone",
-    "public-personal-data": "privacy",
-    "no-ownership": "ownership",
-    "referral": "ownership",
-    "empty-promise": "ownership",
-    "spelling": "spelling",
-    "non-dutch": "spelling",
-    "missing-key-point": "content",
-    "too-long": "form",
-    "emoji-overuse": "form",
-}
+@cache
+def _rule_skills() -> Mapping[str, str]:
+    from trainer.rules import load_rules  # the rule files: imported when first needed
+
+    return {rule.id: rule.skill for rule in load_rules()}
+
+
+def rule_skill(rule_id: str) -> str:
+    """The ability a reply rule trains, from its rule file's ``skill`` ("content" if unknown)."""
+    return _rule_skills().get(rule_id, "content")
+
 
 # Post tag -> ability, for the tags that are about more than the decision; every other tag
 # (matrix, reactive, hashtag, heated, ...) describes the situation that decides whether to answer.
@@ -53,7 +45,6 @@ TAG_SKILL: Mapping[str, str] = {
     "tone": "tone",
     "privacy": "privacy",
     "ownership": "ownership",
-    "referral": "ownership",
 }
 
 # The rulebook's three parts of a reply and the abilities each covers.
@@ -72,8 +63,11 @@ def skill_of_card(card: str) -> str:
     """The ability a scheduler card belongs to: ``rule:jargon`` -> ``tone``."""
     kind, _, name = card.partition(":")
     if kind == "rule":
-        return RULE_SKILL.get(name, "content")
+        return rule_skill(name)
     if kind == "tag":
+        # a tag named after a rule (a post about referring the customer) trains that rule's ability
+        if name in _rule_skills():
+            return rule_skill(name)
         return TAG_SKILL.get(name, "decision")
     # matrix:<cell>, decision:<choice>, channel:closed: all about whether and where to answer.
     return "decision"
@@ -81,4 +75,4 @@ def skill_of_card(card: str) -> str:
 
 def rule_group(rule_id: str) -> str:
     """The rulebook part (tone, content, form) a reply rule belongs to."""
-    return _GROUP_OF_SKILL[RULE_SKILL.get(rule_id, "content")]
+    return _GROUP_OF_SKILL[rule_skill(rule_id)]
