@@ -24,7 +24,7 @@ def test_run_prints_a_readable_summary_of_the_current_coverage() -> None:
     assert code == 0
     assert "dekkingsmodel business-hours" in out  # the profile's current staffing
     assert "Eerste reactie: gemiddeld" in out and "Kosten per week" in out
-    assert "SLA reactie-binnen-dag (kalenderklok, 24 u, doel 90%): gehaald" in out
+    assert "SLA eerste reactie binnen 24 uur voor 90% (kalenderklok): gehaald" in out
 
 
 def test_run_json_is_deterministic_and_has_documented_keys() -> None:
@@ -281,10 +281,10 @@ def test_compare_is_readable_with_clock_limit_verdict_and_targets() -> None:
     args = ("compare", "telecom", "-c", "24-7", "business-hours", "-w", "1", "-r", "3")
     code, out, _ = invoke(*args)
     assert code == 0
-    assert "SLA reactie-1u (kalenderklok, 1 u, doel 90%): gehaald" in out
+    assert "SLA eerste reactie binnen 1 uur voor 90% (kalenderklok): gehaald" in out
     assert "Eerste reactie: gemiddeld (alleen beantwoord)" in out
     assert "± 0,00" not in out and "785,00 " in out  # the rota's hours have no interval
-    lines = [line for line in out.splitlines() if "reactie-1u" in line]
+    lines = [line for line in out.splitlines() if "binnen 1 uur voor 90%" in line]
     assert "✓" in lines[0] and "✗" in lines[0]  # 24/7 meets it, office hours do not
     langste = next(line for line in out.splitlines() if "Eerste reactie: langste" in line)
     assert " u " in langste and " min" not in langste  # hours, not thousands of minutes
@@ -293,3 +293,12 @@ def test_compare_is_readable_with_clock_limit_verdict_and_targets() -> None:
         "name": "reactie-1u", "metric": "first_response", "within_min": 60.0, "goal": 0.9,
         "clock": "calendar",
     }  # fmt: skip
+
+
+def test_cli_names_kpis_as_the_catalogue_does() -> None:
+    from presentation import labels
+
+    code, out, _ = invoke("run", "library", "--weeks", "1", "--seed", "3")
+    assert code == 0
+    assert labels.KPIS["backlog_mean"].label in out  # "Wachtrij", as the app says it
+    assert "Werkvoorraad" not in out

@@ -337,6 +337,9 @@ class WhatIfResult:
     waits: pd.DataFrame  # coverage, bin, order, share (of answered mentions)
     attainment: pd.DataFrame  # coverage, hour_of_week, target, attainment, met, breached
     mentions_per_week: float
+    # The SLA targets as the run used them (limits in minutes, clocks resolved), taken from the
+    # compiled spec; the same under every coverage model.
+    targets: tuple[SlaTarget, ...] = ()
 
     def kpi(self, coverage: str, key: str) -> float:
         run = next(r for r in self.runs if r.coverage == coverage)
@@ -407,8 +410,9 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
     wait_rows: list[dict[str, Any]] = []
     attain_rows: list[pd.DataFrame] = []
     sla_names = tuple(s.name for s in profile.sla_targets)
+    specs = [profile.compile(c) for c in inputs.coverages]
     with Runner(processes=1) as runner:  # inside the web server: no process pool
-        analyses = [analyse(profile.compile(c), plan, runner) for c in inputs.coverages]
+        analyses = [analyse(spec, plan, runner) for spec in specs]
     for coverage, found in zip(inputs.coverages, analyses, strict=True):
         runs.append(CoverageRun(coverage, profile.coverages[coverage].description, found.kpis))
         backlog_rows.append(
@@ -457,14 +461,13 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
             )
         ),
         mentions_per_week=profile.volume.mentions_per_week,
+        targets=specs[0].sla_targets if specs else (),
     )
 
 
 def sla_targets(result: WhatIfResult) -> tuple[SlaTarget, ...]:
     """The SLA targets of the what-if as run (the page's changes to limits and goals included)."""
-    # The targets are the profile's, the same under every coverage model; compiling resolves
-    # their limits to minutes and their clocks, as the run used them.
-    return _whatif_profile(result.inputs).compile(result.inputs.coverages[0]).sla_targets
+    return result.targets
 
 
 def kpi_rows(result: WhatIfResult) -> list[tuple[str, str, str, bool]]:

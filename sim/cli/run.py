@@ -64,8 +64,8 @@ def attainment_rows(result: SimResult, by: str) -> list[dict[str, Any]]:
 def attainment_table(rows: list[dict[str, Any]], by: str, spec: ModelSpec) -> Table:
     table = Table(show_header=True, header_style="bold")
     table.add_column("Kanaal" if by == "channel" else "Uur van de week")
-    for title in ("Reactie nodig", "Beantwoord", "Eerste reactie gem. (alleen beantwoord)"):
-        table.add_column(title, justify="right")
+    for key in ("needs_reply", "answered", "first_response_mean_min"):
+        table.add_column(kpi_label(key, spec)[0], justify="right")
     for target in spec.sla_targets:
         table.add_column(sla_label(target).removeprefix("SLA "), justify="right")
     for row in rows:
