@@ -25,7 +25,9 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_max_agents,
     check_out,
+    check_replications,
     check_simulation,
     check_weeks,
     compile_coverage,
@@ -134,6 +136,8 @@ def coverage_report_command(
 ) -> None:
     """Reken elk dekkingsmodel door op dezelfde doelen: wat kost het en wat levert het op?"""
     check_weeks(weeks, warmup_weeks)
+    check_replications(replications)
+    check_max_agents(max_agents)
     typed = parse_target_options(target)
     if out.suffix.lower() not in (".html", ".htm"):
         fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")

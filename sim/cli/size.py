@@ -22,6 +22,8 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_max_agents,
+    check_replications,
     check_simulation,
     check_weeks,
     fail,
@@ -180,6 +182,8 @@ def size_command(
 ) -> None:
     """Zoek de goedkoopste bezetting per dienst die de SLA-doelen met zekerheid haalt."""
     check_weeks(weeks, warmup_weeks)
+    check_replications(replications)
+    check_max_agents(max_agents)
     typed = parse_target_options(target)
     prof = load(profile)
     name = coverage if coverage is not None else prof.current_coverage
