@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from datafiles.csv_io import write_frame
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.demo import demo_export, write_export
 from sim.fit.estimate import Fit, FitError, fit_export
@@ -246,7 +247,7 @@ def forecast_command(
         _fail(str(exc))
     if out is not None:
         try:
-            _forecast_frame(result).to_csv(out, sep=";", decimal=",", index=False)
+            write_frame(_forecast_frame(result), out, sep=";", decimal=",", index=False)
         except OSError as exc:
             _fail(f"kan {out} niet schrijven ({exc.strerror})")
     if json_out:

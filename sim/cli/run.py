@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from datafiles.csv_io import write_frame
 from sim.cli.common import (
     RECORD_SUFFIXES,
     JsonOpt,
@@ -122,7 +123,7 @@ def run_command(
     if records is not None:
         try:
             if records.suffix.lower() == ".csv":
-                export_records(result).to_csv(records)
+                write_frame(export_records(result), records)
             else:
                 export_records(result).to_parquet(records)
         except OSError as exc:
