@@ -21,6 +21,7 @@ from typing import Annotated, Any, NoReturn
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -311,7 +312,8 @@ def spinner(enabled: bool, description: str) -> Iterator[Callable[[str], None]]:
     columns = [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
-        yield lambda text: bar.update(task, description=text)
+        # a coverage or shift name in the text is data: never markup, never an escape sequence
+        yield lambda text: bar.update(task, description=escape(terminal_safe(text)))
 
 
 ProfileArg = Annotated[

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from datafiles.csv_io import write_frame
+from sim.cli.common import PlainConsole
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.demo import demo_export, write_export
 from sim.fit.estimate import Fit, FitError, fit_export
@@ -49,12 +50,12 @@ EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
+    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else NON_TTY_WIDTH, highlight=False)
+    return PlainConsole(width=None if sys.stdout.isatty() else NON_TTY_WIDTH)
 
 
 def _read(path: Path, maps: list[str] | None) -> Export:

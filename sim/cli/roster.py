@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from presentation.roster import headline, roster_csv, roster_html, shortfall_lines
+from sim.cli.common import PlainConsole
 from sim.profile import ProfileError, load_profile
 from sim.roster.check import check_roster
 from sim.roster.demand import (
@@ -40,7 +40,7 @@ NON_TTY_WIDTH = 160
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
+    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -197,7 +197,7 @@ def roster_command(
     if json_out:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        console = Console(width=None if sys.stdout.isatty() else NON_TTY_WIDTH, highlight=False)
+        console = PlainConsole(width=None if sys.stdout.isatty() else NON_TTY_WIDTH)
         console.print(
             f"{prof.title or prof.name} — dekkingsmodel {name} — vraag uit {demand.source}",
             markup=False,

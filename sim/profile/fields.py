@@ -78,8 +78,10 @@ def span(
 ) -> Any:
     """A number field from ``low`` to ``high`` (``low`` itself excluded if ``low_open``), with
     the range and its unit in the field's description, which error messages quote."""
-    bound = {"gt": low} if low_open else {"ge": low}
-    return Field(default, le=high, description=_range_text(low, high, unit, low_open), **bound)
+    description = _range_text(low, high, unit, low_open)
+    if low_open:
+        return Field(default, gt=low, le=high, description=description)
+    return Field(default, ge=low, le=high, description=description)
 
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
