@@ -35,6 +35,7 @@ MAX_CV = 10.0  # coefficient of variation of a duration (a lognormal with cv 10 
 MAX_REPLY_CHARS = 100_000  # characters in one reply
 MAX_MEAN_TURNS = 50.0  # messages per conversation (a long chat has ten or so)
 MAX_FOLLOWERS = 1_000_000_000.0  # followers of one author (the largest accounts have ~600 million)
+MAX_MEDIAN_FOLLOWERS = 1_000_000.0  # followers of the typical (median) author
 MAX_REACH_SIGMA = 5.0  # spread of log(followers)
 MAX_AGENTS = 1_000  # agents on one shift (KLM staffs about 250 in all)
 MAX_PRIORITY = 1_000  # priority numbers run 0 (first) to this

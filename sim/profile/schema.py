@@ -33,6 +33,7 @@ from sim.profile.fields import (
     MAX_INCIDENT_WEEK,
     MAX_INCIDENTS,
     MAX_MEAN_TURNS,
+    MAX_MEDIAN_FOLLOWERS,
     MAX_MENTIONS_PER_WEEK,
     MAX_NAME_CHARS,
     MAX_PREMIUM,
@@ -150,7 +151,7 @@ class Conversation(_Model):
 
 
 class Reach(_Model):
-    median_followers: float = span(1.0, MAX_FOLLOWERS, "volgers", default=300.0)
+    median_followers: float = span(1.0, MAX_MEDIAN_FOLLOWERS, "volgers", default=300.0)
     sigma: float = span(0.0, MAX_REACH_SIGMA, "(spreiding van log-volgers)", default=1.5)
     high_reach_followers: float = span(1.0, MAX_FOLLOWERS, "volgers", default=10_000.0)
     sources: Sources = None
