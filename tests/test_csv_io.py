@@ -14,7 +14,7 @@ from trainer.cli import app as train_app
 
 runner = CliRunner()
 
-ATTACKS = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tx", "\rx"]
+ATTACKS = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tx", "\rx"]
 
 
 @pytest.mark.parametrize("text", ATTACKS)
@@ -54,13 +54,12 @@ def test_audit_outputs_hold_no_live_formula_and_huge_fields_are_reported(tmp_pat
     rows = [["kanaal", "bericht", "reactie", "medewerker"]]
     rows += [["whatsapp", attack, reply, attack] for attack in ATTACKS]
     rows.append(["whatsapp", "x" * 200_000, reply, "Sanne"])  # over csv's default 128 kB
-    rows.append(["whatsapp", "Pas kwijt", "=HYPERLINK(\"http://x\",\"klik\")", "@agent"])
+    rows.append(["whatsapp", "Pas kwijt", '=HYPERLINK("http://x","klik")', "@agent"])
     out = tmp_path / "out"
     result = runner.invoke(train_app, ["audit", str(_log(tmp_path / "log.csv", rows)),
                                        "--out", str(out)])  # fmt: skip
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit
-    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "200.000 tekens" in (out / "errors.csv").read_text(encoding="utf-8")
     live = 0
     for name in ("replies.csv", "worst.csv", "rules.csv"):
