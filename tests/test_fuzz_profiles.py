@@ -6,8 +6,8 @@ huge integer, markup or escape sequences in a name, a list copied a thousand tim
 deleted or replaced by something of another type. Whatever happens, the command must answer
 with exit code 0 or 2 within a bound, print no traceback and no escape sequence; a number made a
 million times larger, a number given as text and a huge integer must be refused with a message
-that names the file. Hypothesis draws the cases from a fixed seed (``derandomize``); 240 cases, marked slow (about
-30 s of CPU, minutes on a loaded machine).
+that names the file. Hypothesis draws the cases from a fixed seed (``derandomize``); 240 cases,
+marked slow (about 30 s of CPU, minutes on a loaded machine).
 """
 
 from __future__ import annotations

@@ -320,7 +320,7 @@ def test_cli_names_kpis_as_the_catalogue_does() -> None:
 def test_absurd_command_lines_are_refused_at_once_with_a_reason(
     args: tuple[str, ...], words: str
 ) -> None:
-    code, out, err = invoke(*args)
+    code, _out, err = invoke(*args)
     assert code == 2 and err.startswith("Fout:") and words in err, err
 
 
@@ -341,5 +341,5 @@ def test_text_from_a_profile_never_drives_the_terminal(tmp_path: Path) -> None:
 def test_a_profile_saved_as_utf16_runs_and_says_how_it_was_read(tmp_path: Path) -> None:
     file = tmp_path / "kladblok.yaml"
     file.write_text(Path("scenarios/orgs/library.yaml").read_text("utf-8"), encoding="utf-16")
-    code, out, err = invoke("run", str(file), "--weeks", "0.5")
+    code, _out, err = invoke("run", str(file), "--weeks", "0.5")
     assert code == 0 and "UTF-16" in err and "Let op" in err
