@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from datafiles.csv_io import write_frame
 from presentation import labels
 from sim.analysis import analyse
 from sim.experiment import Estimate
@@ -508,7 +509,7 @@ def whatif_csv(result: WhatIfResult) -> str:
         f"# profiel={i.profile}; volume x{i.volume_factor:g}; behandeltijd x{i.handle_factor:g}; "
         f"weken={i.weeks:g}; herhalingen={i.replications}; seed={i.seed}\n"
     )
-    kpi_table(result).to_csv(buffer, index=False)
+    write_frame(kpi_table(result), buffer, index=False)  # formula-safe, as every CSV
     return buffer.getvalue()
 
 
@@ -519,7 +520,9 @@ def hourly_csv(result: WhatIfResult) -> str:
     )
     wide.columns = [f"sla_{c}_attainment" for c in wide.columns]
     frame = result.backlog.set_index(["coverage", "hour_of_week"]).join(wide).reset_index()
-    return str(frame.to_csv(index=False))
+    out = io.StringIO()
+    write_frame(frame, out, index=False)
+    return out.getvalue()
 
 
 COVERAGE_LABELS = labels.COVERAGE_LABELS  # coverage models as users read them
