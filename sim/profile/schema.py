@@ -65,6 +65,7 @@ from sim.profile.fields import (
     _parse_window,
     span,
 )
+from sim.roster.rules import RosterRules
 
 
 class _Model(BaseModel):
@@ -279,6 +280,8 @@ class Profile(_Model):
     default_priority: int = span(0, MAX_PRIORITY, "(lager = eerst)", default=10)
     incidents: list[IncidentModel] = Field(default=[], max_length=MAX_INCIDENTS)
     costs: Costs = Costs()
+    # Labour rules for `webcare-sim roster` (sim.roster.rules); None: the Dutch defaults.
+    roster: RosterRules | None = None
 
     @property
     def coverage_names(self) -> list[str]:
