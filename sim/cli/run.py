@@ -123,7 +123,7 @@ def run_command(
     if records is not None:
         try:
             if records.suffix.lower() == ".csv":
-                write_frame(export_records(result), records)
+                write_frame(export_records(result).to_frame(), records, index=False)
             else:
                 export_records(result).to_parquet(records)
         except OSError as exc:
