@@ -33,7 +33,8 @@ from sim.profile.checks import semantic_checks
 from sim.profile.fields import ORGS_DIR, ProfileError
 from sim.profile.schema import Profile
 
-MAX_PROFILE_BYTES = 2_000_000  # 2 MB; the largest shipped profile is about 10 kB
+MAX_PROFILE_BYTES = 250_000  # 250 kB: 25 times the largest shipped profile (about 10 kB); the
+# YAML parser is pure Python, so the size bounds the time before any message (seconds, not minutes)
 
 
 @dataclass(frozen=True)
