@@ -463,3 +463,12 @@ def check_agent_values(vary: list[str]) -> None:
                     f"--vary {terminal_safe(text)[:80]}: {number[:20]} agents per dienst is te "
                     f"veel; geef waarden van 0 tot en met {MAX_AGENTS}"
                 )
+
+
+def load_profile_noted(source: str | Path) -> Profile:
+    """``load_profile`` that says on stderr how a non-UTF-8 file was read; a broken profile still
+    raises ``ProfileError`` for the command to report."""
+    loaded = read_profile(source)
+    if loaded.note:
+        note(f"profiel {loaded.file}: {loaded.note}")
+    return loaded.profile

@@ -19,8 +19,8 @@ import typer
 from rich.table import Table
 
 from presentation.roster import headline, roster_csv, roster_html, shortfall_lines
-from sim.cli.common import PlainConsole
-from sim.profile import Profile, ProfileError, load_profile
+from sim.cli.common import PlainConsole, load_profile_noted
+from sim.profile import Profile, ProfileError
 from sim.roster.check import check_roster
 from sim.roster.demand import (
     DAY_LABELS_NL,
@@ -157,7 +157,7 @@ def roster_command(
     for path, option in ((csv_out, "--csv"), (html_out, "--html"), (json_file, "--json-file")):
         _check_out(path, option)
     try:
-        prof = load_profile(profile)
+        prof = load_profile_noted(profile)
     except ProfileError as exc:
         _fail(str(exc))
     rules = _rules(rules_file, prof, objective=objective)
