@@ -136,8 +136,12 @@ def model_label(result: SizingResult) -> str:
 
 
 def unproven_text(result: SizingResult) -> str:
-    """Dutch: the targets are met on average at the cap but not shown with confidence."""
-    return f"niet aantoonbaar met {result.replications} herhalingen; verhoog --replications"
+    """Dutch: the targets are met on average at the cap but not shown with confidence.
+
+    Says what is needed (more replications), not how to ask for it: the command line adds its
+    flag, the app its slider.
+    """
+    return f"niet aantoonbaar met {result.replications} herhalingen; meer herhalingen nodig"
 
 
 def business_clock_targets(targets: Sequence[SlaTarget]) -> tuple[SlaTarget, ...]:

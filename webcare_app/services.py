@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from datafiles.csv_io import write_frame
 from presentation import labels
 from sim.analysis import analyse
 from sim.experiment import Estimate
@@ -340,6 +341,9 @@ class WhatIfResult:
     waits: pd.DataFrame  # coverage, bin, order, share (of answered mentions)
     attainment: pd.DataFrame  # coverage, hour_of_week, target, attainment, met, breached
     mentions_per_week: float
+    # The SLA targets as the run used them (limits in minutes, clocks resolved), taken from the
+    # compiled spec; the same under every coverage model.
+    targets: tuple[SlaTarget, ...] = ()
 
     def kpi(self, coverage: str, key: str) -> float:
         run = next(r for r in self.runs if r.coverage == coverage)
@@ -410,8 +414,9 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
     wait_rows: list[dict[str, Any]] = []
     attain_rows: list[pd.DataFrame] = []
     sla_names = tuple(s.name for s in profile.sla_targets)
+    specs = [profile.compile(c) for c in inputs.coverages]
     with Runner(processes=1) as runner:  # inside the web server: no process pool
-        analyses = [analyse(profile.compile(c), plan, runner) for c in inputs.coverages]
+        analyses = [analyse(spec, plan, runner) for spec in specs]
     for coverage, found in zip(inputs.coverages, analyses, strict=True):
         runs.append(CoverageRun(coverage, profile.coverages[coverage].description, found.kpis))
         backlog_rows.append(
@@ -460,14 +465,13 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
             )
         ),
         mentions_per_week=profile.volume.mentions_per_week,
+        targets=specs[0].sla_targets if specs else (),
     )
 
 
 def sla_targets(result: WhatIfResult) -> tuple[SlaTarget, ...]:
     """The SLA targets of the what-if as run (the page's changes to limits and goals included)."""
-    # The targets are the profile's, the same under every coverage model; compiling resolves
-    # their limits to minutes and their clocks, as the run used them.
-    return _whatif_profile(result.inputs).compile(result.inputs.coverages[0]).sla_targets
+    return result.targets
 
 
 def kpi_rows(result: WhatIfResult) -> list[tuple[str, str, str, bool]]:
@@ -508,7 +512,7 @@ def whatif_csv(result: WhatIfResult) -> str:
         f"# profiel={i.profile}; volume x{i.volume_factor:g}; behandeltijd x{i.handle_factor:g}; "
         f"weken={i.weeks:g}; herhalingen={i.replications}; seed={i.seed}\n"
     )
-    kpi_table(result).to_csv(buffer, index=False)
+    write_frame(kpi_table(result), buffer, index=False)  # formula-safe, as every CSV
     return buffer.getvalue()
 
 
@@ -519,7 +523,9 @@ def hourly_csv(result: WhatIfResult) -> str:
     )
     wide.columns = [f"sla_{c}_attainment" for c in wide.columns]
     frame = result.backlog.set_index(["coverage", "hour_of_week"]).join(wide).reset_index()
-    return str(frame.to_csv(index=False))
+    out = io.StringIO()
+    write_frame(frame, out, index=False)
+    return out.getvalue()
 
 
 COVERAGE_LABELS = labels.COVERAGE_LABELS  # coverage models as users read them

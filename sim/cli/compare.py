@@ -13,11 +13,13 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    MAX_PROCESSES,
     JsonOpt,
     ProfileArg,
     SeedOpt,
     WarmupOpt,
     WeeksOpt,
+    check_replications,
     check_simulation,
     check_weeks,
     compile_coverage,
@@ -88,10 +90,9 @@ def compare_command(
 ) -> None:
     """Vergelijk dekkingsmodellen naast elkaar, met 95%-betrouwbaarheidsintervallen."""
     check_weeks(weeks, warmup_weeks)
-    if replications < 1:
-        fail(f"--replications is {replications}; geef 1 of meer (10 of meer voor een interval)")
-    if processes < 1:
-        fail(f"--processes is {processes}; geef 1 of meer")
+    check_replications(replications)
+    if not 1 <= processes <= MAX_PROCESSES:
+        fail(f"--processes is {processes}; geef 1 tot en met {MAX_PROCESSES}")
     prof = load(profile)
     names = [*(coverage or []), *(more_coverages or [])] or prof.coverage_names
     specs = [compile_coverage(prof, profile, name) for name in names]

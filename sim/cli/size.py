@@ -22,6 +22,8 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_max_agents,
+    check_replications,
     check_simulation,
     check_weeks,
     fail,
@@ -38,9 +40,7 @@ from sim.cli.common import (
     stdout_console,
     weeks_text,
 )
-from sim.cli.labels import (
-    LABELS,
-)
+from sim.cli.labels import SIZING_FIGURES, figure_label, sla_attainment_label
 from sim.errors import InputError
 from sim.nl import plural
 from sim.parallel import ParallelError
@@ -82,18 +82,20 @@ def size_table(result: SizingResult) -> Table:
     table.add_column("Simulatie (aanbevolen)", justify="right")
     table.add_column("Alleen Erlang C", justify="right")
     both = (result.best, result.erlang)
-    table.add_row("Fte", *(nl_number(c.fte, 1) for c in both))
-    table.add_row("Kosten per week", *("€ " + nl_number(c.cost_per_week_eur, 0) for c in both))
+    table.add_row(figure_label("fte")[0], *(nl_number(c.fte, 1) for c in both))
+    table.add_row(
+        figure_label("cost_per_week_eur")[0],
+        *("€ " + nl_number(c.cost_per_week_eur, 0) for c in both),
+    )
     for target in result.targets:
         cells = []
         for c in both:
             est = c.attainment(target)
             ok = " ✓" if est.low >= target.goal else " ✗"
             cells.append(fmt_estimate(est, "percent") + ok)
-        table.add_row(f"Gehaald: {describe(target)}", *cells)
-    for key in ("first_response_p90_min", "backlog_monday_0900", "reputation_exposure_reach_hours"):
-        label, unit = LABELS[key]
-        unit = "count" if key.startswith("reputation") else unit
+        table.add_row(sla_attainment_label(target), *cells)
+    for key in SIZING_FIGURES:
+        label, unit = figure_label(key)
         table.add_row(label, *(fmt_estimate(c.estimates[key], unit) for c in both))
     return table
 
@@ -180,6 +182,8 @@ def size_command(
 ) -> None:
     """Zoek de goedkoopste bezetting per dienst die de SLA-doelen met zekerheid haalt."""
     check_weeks(weeks, warmup_weeks)
+    check_replications(replications)
+    check_max_agents(max_agents)
     typed = parse_target_options(target)
     prof = load(profile)
     name = coverage if coverage is not None else prof.current_coverage
