@@ -92,8 +92,10 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
                 mean_score=(sum(a.score for a in given) / len(given)) if given else None,
                 feedback_revealed=wp.feedback_revealed,
                 rules=rule_counts(given, rules_of),
+                key_shown=key_shown(info, wp.position, wp.feedback_revealed),
             )
         )
+    shown_positions = {s.position for s in stats if s.key_shown}
 
     if wall_post is None:
         wall_position = workshop.current_index
@@ -105,11 +107,15 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
 
     leaderboard = None
     if workshop.leaderboard:
+        # Only posts whose answer key the room may see count: before the reveal, one person at
+        # 100 and the rest at 0 tells everyone what the expected decision was.
         rows = [
             LeaderboardRow(
                 p.display_name,
-                float(sum(a.score for a in by_person.get(p.id, []))),
-                len(by_person.get(p.id, [])),
+                float(
+                    sum(a.score for a in by_person.get(p.id, []) if a.position in shown_positions)
+                ),
+                sum(a.position in shown_positions for a in by_person.get(p.id, [])),
             )
             for p in people
         ]
@@ -165,9 +171,14 @@ def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:
     has moved past the post), and for every post once the workshop is closed. Never for the
     current post before its reveal, nor for posts still to come.
     """
-    if workshop.status != "open" or stats.feedback_revealed:
+    return key_shown(workshop, stats.position, stats.feedback_revealed)
+
+
+def key_shown(workshop: WorkshopInfo, position: int, feedback_revealed: bool) -> bool:
+    """``answer_key_shown`` for the post at ``position`` (see there)."""
+    if workshop.status != "open" or feedback_revealed:
         return True
-    return workshop.feedback == "immediate" and stats.position < workshop.current_index
+    return workshop.feedback == "immediate" and position < workshop.current_index
 
 
 def rule_counts(

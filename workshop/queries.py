@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 
 from trainer.posts import Post
 from workshop.errors import UnknownParticipantError, UnknownWorkshopError
-from workshop.records import Answer, AnsweredPost, CurrentPost, WallEntry, WorkshopInfo
+from workshop.records import (
+    Answer,
+    AnsweredPost,
+    CurrentPost,
+    WallEntry,
+    WorkshopInfo,
+    shown_post,
+)
 from workshop.security import normalise_code, token_hash
 from workshop.tables import (
     Workshop,
@@ -138,15 +145,21 @@ def current_post(session: Session, workshop: Workshop, answered: set[int]) -> Cu
     else:
         position = next((p.position for p in posts if p.position not in answered), None)
     if position is None:
-        return CurrentPost(None, len(posts), None, False, False, False, True, closed)
-    wpost = posts[position]
-    is_answered = position in answered
+        return CurrentPost(None, len(posts), None, None, False, False, False, True, closed)
+    return post_at(workshop, posts[position], position in answered, len(posts))
+
+
+def post_at(workshop: Workshop, wpost: WorkshopPost, is_answered: bool, total: int) -> CurrentPost:
+    """One post as a participant stands towards it; the answer key only once visible."""
+    closed = workshop.status != "open"
     visible = feedback_visible(workshop, wpost, is_answered)
     accepting = not closed and not is_answered and not wpost.feedback_revealed
+    post = Post.model_validate_json(wpost.post_json)
     return CurrentPost(
-        position=position,
-        total=len(posts),
-        post=Post.model_validate_json(wpost.post_json),
+        position=wpost.position,
+        total=total,
+        post=shown_post(post),
+        key=post if visible else None,
         answered=is_answered,
         feedback_visible=visible,
         accepting=accepting,

@@ -80,6 +80,7 @@ from workshop.records import (
     Rejoined,
     Report,
     WallEntry,
+    shown_post,
 )
 from workshop.security import (
     DEFAULT_CLIENT,
@@ -112,6 +113,7 @@ class _Fixed:
 
     id: int
     pace: str
+    feedback: str
     posts: dict[str, tuple[int, Post]]  # post id -> position, post
 
 
@@ -324,7 +326,7 @@ class WorkshopService:
                                 for a in alerts
                             ],
                         )
-                    return Answer(
+                    stored = Answer(
                         id=answer_id,
                         post_id=post.id,
                         position=position,
@@ -336,10 +338,19 @@ class WorkshopService:
                         rules=rules,
                         submitted_at=now,
                     )
+                    # After-reveal feedback: the score tells the expected decision too early.
+                    return stored if fixed.feedback == "immediate" else stored.hidden()
         except IntegrityError:
             pass  # the participant answered this post in another request a moment ago
         with self.db.session(readonly=True) as session:
             existing = queries.answer_of(session, participant_id, position)
+            if existing is not None:
+                workshop = session.get(Workshop, fixed.id)
+                wpost = session.get(WorkshopPost, (fixed.id, position))
+                if workshop is None or wpost is None:
+                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+                if not queries.feedback_visible(workshop, wpost, True):
+                    existing = existing.hidden()
         if existing is not None:
             return self._same_or_refuse(existing, decision, reply)
         if refusal is not None:
@@ -358,11 +369,13 @@ class WorkshopService:
             wall: tuple[WallEntry, ...] = ()
             if current.position is not None and current.post is not None:
                 mine = queries.answer_of(session, me.id, current.position)
-                if current.feedback_visible:
-                    model_answer = current.post.model_answer
+                if current.key is not None:
+                    model_answer = current.key.model_answer
                     if mine is not None:
                         row = session.get(WorkshopAnswer, mine.id)
                         feedback = dict(row.result_json) if row is not None else None
+                elif mine is not None:
+                    mine = mine.hidden()
                 wall = tuple(
                     e for e in queries.wall(session, workshop, current.position) if e.revealed
                 )
@@ -398,9 +411,10 @@ class WorkshopService:
                 row = session.get(WorkshopAnswer, mine.id)
                 feedback = dict(row.result_json) if row is not None else None
             return AnswerFeedback(
-                post=post,
+                post=shown_post(post),
+                key=post if visible else None,
                 position=wpost.position,
-                answer=mine,
+                answer=mine if visible or mine is None else mine.hidden(),
                 feedback_visible=visible,
                 feedback=feedback,
                 model_answer=post.model_answer if visible else None,
@@ -526,7 +540,7 @@ class WorkshopService:
             ).all()
         for token_key, pid in joined:
             self._remember_token(token_key, workshop.id, pid)
-        fixed = _Fixed(workshop.id, workshop.pace, posts)
+        fixed = _Fixed(workshop.id, workshop.pace, workshop.feedback, posts)
         if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
             self._fixed_cache.clear()
         self._fixed_cache[key] = fixed

@@ -166,7 +166,9 @@ def _join_url(code: str) -> str | None:
 
 
 HIDDEN_KEY = "nog niet"  # the post table's "verwacht" and "juist" cells before the reveal
-HIDDEN_COLUMNS = ("verwacht", "juist (%)")  # together with the spread they give the answer away
+# Together with the spread they give the answer away: the expected decision, the share correct
+# and the mean score (one decision scoring high while another scores low tells which it is).
+HIDDEN_COLUMNS = ("verwacht", "juist (%)", "gem. score")
 INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
 
 

@@ -21,11 +21,10 @@ from typing import Any
 
 import streamlit as st
 
-from trainer.posts import Post
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 from workshop.errors import WorkshopError
-from workshop.records import Answer, AnswerFeedback, ParticipantView, WallEntry
+from workshop.records import Answer, AnswerFeedback, ParticipantView, ShownPost, WallEntry
 
 WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
 CLOSED = "De workshop is afgesloten. Dank je wel voor het meedoen!"
@@ -66,7 +65,7 @@ def _restart() -> None:
     st.query_params.pop("token", None)
 
 
-def _submit(position: int, post: Post) -> None:
+def _submit(position: int, post: ShownPost) -> None:
     decision = ss.get(f"wp_decision_{position}")
     ss["wp_notice"] = None
     if decision is None:
@@ -98,8 +97,8 @@ def _my_answer(answer: Answer) -> None:
 
 def _answer_feedback(got: AnswerFeedback) -> None:
     """My stored answer to one post: its feedback when the workshop allows it, else the answer."""
-    if got.answer is not None and got.feedback is not None:
-        components.feedback(services.workshop_feedback(got.post, got.answer, got.feedback))
+    if got.answer is not None and got.feedback is not None and got.key is not None:
+        components.feedback(services.workshop_feedback(got.key, got.answer, got.feedback))
     elif got.answer is not None:
         _my_answer(got.answer)
         st.info("Je antwoord is opgeslagen. De uitleg volgt tijdens de bespreking.")
@@ -222,10 +221,10 @@ if not current.answered and current.accepting:
     _earlier(view)
     st.stop()
 
-if view.my_answer is not None and view.feedback is not None:
+if view.my_answer is not None and view.feedback is not None and current.key is not None:
     st.divider()
     st.subheader("Feedback")
-    components.feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
+    components.feedback(services.workshop_feedback(current.key, view.my_answer, view.feedback))
 elif view.my_answer is not None:
     _my_answer(view.my_answer)
     # The one waiting line on this screen: it covers the next post too.
@@ -236,8 +235,8 @@ elif view.my_answer is not None:
 else:
     if not current.closed:  # closed: the line at the top already says why
         st.info("Op dit bericht kun je niet meer antwoorden.")
-    if current.feedback_visible:
-        components.model_answer(post)
+    if current.key is not None:
+        components.model_answer(current.key)
 _wall(view.wall)
 _earlier(view)
 
