@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "wp_token": None,
     "wp_notice": None,
     "wp_last": None,  # (Post, Answer) just submitted in self pace, for its feedback
+    "wp_working": None,  # position of the post whose answer form is on screen (draft kept)
+    "wp_sent": None,  # Dutch note on an answer just sent for a post already left behind
 }
 
 

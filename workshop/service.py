@@ -272,6 +272,24 @@ class WorkshopService:
             answered = queries.answered_positions(session, me.id)
             return queries.current_post(session, workshop, answered)
 
+    def post_state(self, code: str, token: str, position: int) -> CurrentPost:
+        """Where this participant stands towards the post at ``position`` (any post, not only
+        the current one): whether an answer would still be taken, with the answer key only once
+        visible. The page uses it to keep a draft for a post the facilitator moved past."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            total = queries.post_count(session, workshop.id)
+            if not isinstance(position, int) or isinstance(position, bool):
+                raise WorkshopInputError(f"positie: kreeg {position!r}; verwacht een getal.")
+            wpost = session.get(WorkshopPost, (workshop.id, position))
+            if wpost is None:
+                raise WorkshopInputError(
+                    f"positie: kreeg {position!r}; verwacht 0 tot {total - 1} (bericht 1 tot "
+                    f"{total})."
+                )
+            answered = queries.answer_of(session, me.id, position) is not None
+            return queries.post_at(workshop, wpost, answered, total)
+
     def submit(self, code: str, token: str, post_id: str, decision: str, reply: str = "") -> Answer:
         """Score and store an answer; once per participant and post (see the module docstring).
 

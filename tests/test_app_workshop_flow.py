@@ -1,0 +1,87 @@
+"""The workshop pages during a session: drafts kept when the facilitator moves on.
+
+AppTests of the participant page on a temporary database; the facilitator acts through
+``WorkshopService`` on the same file, as the projector laptop would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from trainer.scenarios import posts_by_org
+from workshop.service import WorkshopService
+
+REPO = Path(__file__).resolve().parents[1]
+PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
+DRAFT = "Hoi Sanne, wat vervelend! Ik zoek het voor je uit. ^MK"
+
+
+def _ids(n: int) -> list[str]:
+    return [p.id for p in posts_by_org("library")[:n]]
+
+
+def _join(code: str, name: str) -> AppTest:
+    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
+    me.query_params["code"] = code
+    me.run()
+    me.text_input(key="wp_name").input(name)
+    me.button(key="wp_join").click().run()
+    assert not me.exception
+    return me
+
+
+def _infos(at: AppTest) -> str:
+    return "\n".join(str(i.value) for i in at.info)
+
+
+def test_a_draft_is_kept_when_the_facilitator_moves_on_and_can_still_be_sent(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
+    me = _join(code, "Sanne")
+    me.radio(key="wp_decision_0").set_value("public")
+    me.text_area(key="wp_draft_0").input(DRAFT)
+    phone.next_post(code, pin)  # the facilitator moves on while Sanne writes
+    me.run()
+    assert not me.exception
+    # the form stays on post 1 with the draft, and the page says post 2 is there
+    assert me.text_area(key="wp_draft_0").value == DRAFT
+    assert "Bericht 2 staat klaar" in _infos(me) and "bewaard" in _infos(me)
+    assert not [t for t in me.text_area if t.key == "wp_draft_1"]
+    me.button(key="wp_submit").click().run()
+    assert not me.exception
+    report = phone.report(code, pin)
+    assert [(a.position, a.reply) for a in report.answers] == [(0, DRAFT)]  # late answer counts
+    assert any("bericht 1 is opgeslagen" in s.value for s in me.success)
+    # and now the current post's form
+    assert me.radio(key="wp_decision_1") is not None
+    assert "staat klaar" not in _infos(me)
+
+
+def test_a_participant_can_leave_the_draft_and_go_to_the_next_post(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
+    me = _join(code, "Piet")
+    me.text_area(key="wp_draft_0").input("half af")
+    phone.next_post(code, pin)
+    me.run()
+    me.button(key="wp_go_current").click().run()
+    assert not me.exception
+    assert [t.key for t in me.text_area] == ["wp_draft_1"]
+    assert phone.report(code, pin).answers == ()
+
+
+def test_a_held_draft_goes_once_the_post_is_revealed(db_path: Path, phone: WorkshopService) -> None:
+    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
+    me = _join(code, "Ans")
+    me.text_area(key="wp_draft_0").input("bijna")
+    phone.next_post(code, pin)
+    me.run()
+    assert "staat klaar" in _infos(me)
+    phone.reveal_feedback(code, pin, _ids(1)[0])  # the explanation is out: no late answer now
+    me.run()
+    assert not me.exception
+    assert [t.key for t in me.text_area] == ["wp_draft_1"]
