@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from trainer.posts import Post
 from workshop.errors import UnknownParticipantError, UnknownWorkshopError
+from workshop.inputs import edge_text
 from workshop.records import (
     Answer,
     AnsweredPost,
@@ -39,6 +40,7 @@ from workshop.tables import (
     WorkshopPost,
 )
 
+CODE_SHOWN_CHARS = 20  # a typed code quoted back in a message, cut to this length
 PARTICIPANT_NOT_FOUND = (
     "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode en een naam."
 )
@@ -47,11 +49,12 @@ PARTICIPANT_NOT_FOUND = (
 def workshop_by_code(session: Session, code: str) -> Workshop:
     """The workshop with this join code (as typed: case, spaces and dashes do not matter)."""
     if not isinstance(code, str):
-        raise UnknownWorkshopError(f"Deelcode {code!r}: verwacht tekst zoals 'K7MPQ2'.")
+        raise UnknownWorkshopError(f"Deelcode {code!r:.40}: verwacht tekst zoals 'K7MPQ2'.")
     row = session.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
     if row is None:
+        shown = edge_text(code, CODE_SHOWN_CHARS).strip()
         raise UnknownWorkshopError(
-            f"Er is geen workshop met deelcode „{code.strip()}”. Controleer de code op het "
+            f"Er is geen workshop met deelcode „{shown}”. Controleer de code op het "
             "scherm van de begeleider."
         )
     return row

@@ -18,6 +18,7 @@ report's answers (the CSV export), all behind the PIN.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, get_args
@@ -46,11 +47,20 @@ class WorkshopInfo:
     closed_at: datetime | None
 
 
-class Created(NamedTuple):
-    """What the facilitator gets once: the code to share and the PIN to keep."""
+@dataclass(frozen=True)
+class Created:
+    """What the facilitator gets once: the code to share, the PIN and the recovery code to keep.
+
+    Unpacks as ``code, pin`` (as before the recovery code existed); the recovery code is read by
+    name, so no caller shows it by accident.
+    """
 
     code: str
     pin: str
+    recovery: str  # XXXX-XXXX-XXXX: opens the workshop with a new PIN, also during a PIN lock
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.code, self.pin))
 
 
 @dataclass(frozen=True)

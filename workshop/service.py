@@ -32,6 +32,7 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 
 from __future__ import annotations
 
+import hmac
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -40,24 +41,34 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.generator import generate_posts
+from trainer.nl import amount
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
 from trainer.score import score_post
 from trainer.storage import Database, name_key, utcnow
-from workshop import queries
+from workshop import migrate, queries
+from workshop.attempts import (
+    JOIN_MAX_FAILURES,
+    JOIN_WINDOW_MIN,
+    RECOVERY_MAX_FAILURES,
+    RECOVERY_WINDOW_MIN,
+    AttemptGuard,
+)
 from workshop.dashboard import build_dashboard, build_report
 from workshop.errors import (
     AnswerRefusedError,
     NameTakenError,
     UnknownParticipantError,
+    UnknownWorkshopError,
     WorkshopClosedError,
     WorkshopError,
     WorkshopInputError,
+    WrongRecoveryCodeError,
 )
 from workshop.inputs import (
     check_answer,
@@ -66,6 +77,7 @@ from workshop.inputs import (
     check_settings,
     chosen_posts,
     clean_text,
+    edge_text,
 )
 from workshop.pin_guard import PinGuard
 from workshop.records import (
@@ -85,8 +97,10 @@ from workshop.records import (
 from workshop.security import (
     DEFAULT_CLIENT,
     hash_pin,
+    hash_recovery,
     new_join_code,
     new_pin,
+    new_recovery_code,
     new_salt,
     new_token,
     normalise_code,
@@ -99,6 +113,7 @@ from workshop.tables import (
     WorkshopAnswer,
     WorkshopAnswerAlert,
     WorkshopParticipant,
+    WorkshopPinAttempt,
     WorkshopPost,
 )
 
@@ -130,11 +145,12 @@ class WorkshopService:
         self._rng_lock = threading.Lock()
         self._fixed_lock = threading.Lock()
         self._pins = PinGuard(db, self.now)
+        self._attempts = AttemptGuard(db, self.now)
         # What never changes once written (a workshop's pace and posts, whose token is whose),
         # kept per process so a submit does not parse posts or look up tokens every time.
         self._fixed_cache: dict[str, _Fixed] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
-        db.create_schema()  # the workshop tables, if the database predates them
+        migrate.upgrade(db)  # the workshop tables at the current schema, old ones upgraded
 
     def warm_up(self) -> None:
         """Load the scorer's dictionaries and language models now (seconds, once per process),
@@ -176,6 +192,9 @@ class WorkshopService:
         pin = new_pin()
         salt = new_salt()
         pin_hash = hash_pin(pin, salt)
+        recovery = new_recovery_code()
+        recovery_salt = new_salt()
+        recovery_hash = hash_recovery(recovery, recovery_salt)
         now = self.now()
         for _ in range(CODE_RETRIES):
             code = new_join_code()
@@ -190,6 +209,8 @@ class WorkshopService:
                         org_type=org_type if post_ids is None else None,
                         pin_salt=salt,
                         pin_hash=pin_hash,
+                        recovery_salt=recovery_salt,
+                        recovery_hash=recovery_hash,
                         current_index=0,
                         status="open",
                         created_at=now,
@@ -206,7 +227,7 @@ class WorkshopService:
                         )
                         for k, post in enumerate(posts)
                     )
-                return Created(code, pin)
+                return Created(code, pin, recovery)
             except IntegrityError:
                 continue  # the code was taken (about one in a billion): draw another
         raise WorkshopError("Er kon geen vrije deelcode worden gevonden; probeer het opnieuw.")
@@ -228,10 +249,24 @@ class WorkshopService:
 
     # -- participants ------------------------------------------------------------------------
 
-    def join(self, code: str, display_name: str) -> Joined:
-        """Join an open workshop; the token lets the participant rejoin later."""
+    def join(self, code: str, display_name: str, *, client: str = DEFAULT_CLIENT) -> Joined:
+        """Join an open workshop; the token lets the participant rejoin later.
+
+        ``client`` (the page's browser session) may try only so many unknown codes
+        (``workshop.attempts``); after that every join from it waits, a right code included.
+        """
         name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
-        workshop = self._workshop(code)
+        attempt = self._attempts.reserve(
+            "join",
+            client,
+            None,
+            JOIN_MAX_FAILURES,
+            JOIN_WINDOW_MIN,
+            "Te vaak een onbekende deelcode geprobeerd op dit apparaat. Probeer het over "
+            "{minutes} opnieuw, met de code op het scherm van de begeleider.",
+        )
+        workshop = self._workshop(code)  # an unknown code leaves the attempt counted
+        self._attempts.release(attempt)
         if workshop.status != "open":
             raise WorkshopClosedError("Deze workshop is afgesloten; meedoen kan niet meer.")
         token = new_token()
@@ -296,10 +331,10 @@ class WorkshopService:
         Raises ``AnswerRefusedError`` for a different second answer, a post not open for
         answers, and ``WorkshopClosedError`` once the workshop is closed.
         """
-        check_answer(decision, reply)
+        reply = check_answer(decision, reply)  # as stored: cleaned of control characters
         fixed = self._fixed(code)
         participant_id = self._participant_id(fixed, token)
-        slot = fixed.posts.get(str(post_id))
+        slot = fixed.posts.get(edge_text(post_id))
         if slot is None:
             raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
         position, post = slot
@@ -416,7 +451,8 @@ class WorkshopService:
             workshop, me = self._participant(session, code, token)
             wpost = session.scalar(
                 select(WorkshopPost).where(
-                    WorkshopPost.workshop_id == workshop.id, WorkshopPost.post_id == str(post_id)
+                    WorkshopPost.workshop_id == workshop.id,
+                    WorkshopPost.post_id == edge_text(post_id),
                 )
             )
             if wpost is None:
@@ -469,7 +505,10 @@ class WorkshopService:
         with self.db.session() as session:
             done = session.execute(
                 update(WorkshopPost)
-                .where(WorkshopPost.workshop_id == workshop_id, WorkshopPost.post_id == post_id)
+                .where(
+                    WorkshopPost.workshop_id == workshop_id,
+                    WorkshopPost.post_id == edge_text(post_id),
+                )
                 .values(feedback_revealed=True)
             )
             if not getattr(done, "rowcount", 1):
@@ -489,6 +528,8 @@ class WorkshopService:
     def _set_revealed(
         self, code: str, pin: str, answer_id: int, revealed: bool, client: str
     ) -> None:
+        if not isinstance(answer_id, int) or isinstance(answer_id, bool):
+            raise WorkshopInputError(f"answer_id: kreeg {answer_id!r:.40}; verwacht een getal.")
         workshop_id = self._pins.check(code, pin, client)
         with self.db.session() as session:
             done = session.execute(
@@ -510,6 +551,50 @@ class WorkshopService:
                 workshop.status = "closed"
                 workshop.closed_at = self.now()
 
+    def recover(self, code: str, recovery_code: str, *, client: str = DEFAULT_CLIENT) -> str:
+        """A new PIN for the facilitator who has the recovery code shown at creation; lifts any
+        PIN lock on the workshop (the old PIN stops working).
+
+        The facilitator's way in that a guesser lacks: the recovery code has 60 bits, so it is
+        limited per client only (``workshop.attempts``) and no room of pranksters can lock it.
+        """
+        workshop = self._workshop(code)
+        attempt = self._attempts.reserve(
+            "recovery",
+            client,
+            workshop.id,
+            RECOVERY_MAX_FAILURES,
+            RECOVERY_WINDOW_MIN,
+            "Te vaak een verkeerde herstelcode op dit apparaat. Probeer het over {minutes} "
+            "opnieuw.",
+        )
+        if workshop.recovery_salt is None or workshop.recovery_hash is None:
+            self._attempts.release(attempt)
+            raise WorkshopError(
+                "Deze workshop is aangemaakt voordat er herstelcodes waren; hij heeft er geen."
+            )
+        typed = edge_text(recovery_code)
+        if not hmac.compare_digest(
+            hash_recovery(typed, workshop.recovery_salt), workshop.recovery_hash
+        ):
+            left = max(0, RECOVERY_MAX_FAILURES - self._attempts.count(attempt))
+            raise WrongRecoveryCodeError(
+                f"Verkeerde herstelcode. Nog {amount(left, 'poging', 'pogingen')} op dit "
+                "apparaat; de herstelcode stond op het scherm bij het aanmaken (XXXX-XXXX-XXXX).",
+                left,
+            )
+        self._attempts.release(attempt)
+        pin = new_pin()
+        salt = new_salt()
+        pin_hash = hash_pin(pin, salt)
+        with self.db.session() as session:
+            row = queries.locked_workshop(session, workshop.id)
+            row.pin_salt, row.pin_hash = salt, pin_hash
+            session.execute(
+                delete(WorkshopPinAttempt).where(WorkshopPinAttempt.workshop_id == workshop.id)
+            )
+        return pin
+
     def dashboard(
         self,
         code: str,
@@ -520,8 +605,9 @@ class WorkshopService:
     ) -> Dashboard:
         """The facilitator's live overview; the wall shows ``wall_post`` (default: current)."""
         workshop_id = self._pins.check(code, pin, client)
+        wall = None if wall_post is None else edge_text(wall_post)
         with self.db.session(readonly=True) as session:
-            return build_dashboard(session, workshop_id, wall_post)
+            return build_dashboard(session, workshop_id, wall)
 
     def report(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> Report:
         """The dashboard plus every answer with its author: what ``workshop.export`` turns into
@@ -533,7 +619,9 @@ class WorkshopService:
     # -- reading -----------------------------------------------------------------------------
 
     def _fixed(self, code: str) -> _Fixed:
-        key = normalise_code(code) if isinstance(code, str) else code
+        if not isinstance(code, str):
+            raise UnknownWorkshopError(f"Deelcode {code!r:.40}: verwacht tekst zoals 'K7MPQ2'.")
+        key = normalise_code(code)
         fixed = self._fixed_cache.get(key)
         if fixed is None:
             with self._fixed_lock:  # one thread loads; the other 39 of a round wait for it
