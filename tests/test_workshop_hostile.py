@@ -99,7 +99,7 @@ def test_surrogates_and_control_characters_are_cleaned_and_round_trip(
         lambda s, code, token, pin: s.dashboard(code, f"{pin}{LONE}"),
         lambda s, code, token, pin: s.dashboard(code, pin, wall_post=f"\x00{LONE}"),
         lambda s, code, token, pin: s.reveal_feedback(code, pin, f"{LONE}"),
-        lambda s, code, token, pin: s.reveal_answer(code, pin, f"1{LONE}"),  # type: ignore[arg-type]
+        lambda s, code, token, pin: s.reveal_answer(code, pin, f"1{LONE}"),
         lambda s, code, token, pin: s.recover(code, f"AAAA{LONE}"),
         lambda s, code, token, pin: s.join(code, "x" * 100_000),
         lambda s, code, token, pin: s.submit(code, token, POST_IDS[0], "public", "a" * 100_000),
