@@ -85,3 +85,32 @@ def test_a_held_draft_goes_once_the_post_is_revealed(db_path: Path, phone: Works
     me.run()
     assert not me.exception
     assert [t.key for t in me.text_area] == ["wp_draft_1"]
+
+
+FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
+
+
+def test_the_recovery_code_is_shown_once_and_gives_a_new_pin(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    at.text_input(key="wf_title").input("Kring")
+    at.multiselect(key="wf_posts").set_value(_ids(2))
+    at.button(key="wf_create").click().run()
+    assert not at.exception
+    shown = "\n".join(str(el.proto.body) for el in at.get("html"))
+    recovery = at.session_state["wf_new_recovery"]
+    assert recovery and recovery in shown
+    code, old_pin = at.session_state["wf_code"], at.session_state["wf_pin"]
+    at.button(key="wf_pin_noted").click().run()
+    assert at.session_state["wf_new_recovery"] is None  # not shown again
+    # another laptop, PIN lost: the recovery code gives a new one
+    other = AppTest.from_file(FACILITATOR, default_timeout=90)
+    other.query_params["code"] = code
+    other.run()
+    other.text_input(key="wf_recover_code").input(recovery.lower())
+    other.button(key="wf_recover").click().run()
+    assert not other.exception
+    new_pin = other.session_state["wf_new_pin"]
+    assert new_pin and new_pin != old_pin
+    assert phone.dashboard(code, new_pin).workshop.code == code

@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "wf_code": None,  # join code of the workshop this session leads
     "wf_pin": None,  # its PIN, once checked
     "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
+    "wf_new_recovery": None,  # its recovery code, shown once with the PIN
     "wf_notice": None,  # a Dutch error from the last facilitator action
     # Random id of this browser session for the PIN limits: wrong PINs typed here lock only
     # this session, not the facilitator on another laptop. Set on first use.

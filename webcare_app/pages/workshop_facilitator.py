@@ -16,7 +16,8 @@ Participant text (names, replies) reaches the screen only through ``render``'s e
 
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
 ``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
-``wf_open``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``, ``wf_reveal_feedback``,
+``wf_open``, ``wf_recover_code``, ``wf_recover``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``,
+``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
 ``wf_export_html``, ``wf_leave``.
@@ -101,6 +102,7 @@ def _create() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
+    ss["wf_new_recovery"] = created.recovery
     ss["wf_wall_post"] = WALL_CURRENT
     # The code goes into the URL only once the PIN is noted (``_pin_noted``): while the PIN is
     # on screen, nothing else on it (the address bar included) may tell which workshop it opens.
@@ -108,6 +110,7 @@ def _create() -> None:
 
 def _pin_noted() -> None:
     ss["wf_new_pin"] = None  # never shown again: the database has only its hash
+    ss["wf_new_recovery"] = None
     _code_to_url(ss["wf_code"])
 
 
@@ -128,6 +131,26 @@ def _open() -> None:
     ss["wf_wall_post"] = WALL_CURRENT
     ss["wf_open_pin"] = ""
     _code_to_url(board.workshop.code)
+
+
+def _recover() -> None:
+    """A new PIN from the recovery code: the facilitator's way in during a PIN lock."""
+    code = str(ss.get("wf_open_code") or "").strip()
+    typed = str(ss.get("wf_recover_code") or "").strip()
+    ss["wf_notice"] = None
+    if not code or not typed:
+        ss["wf_notice"] = "Vul de deelcode en je herstelcode (XXXX-XXXX-XXXX) in."
+        return
+    try:
+        pin = svc.recover(code, typed, client=ss["wf_client"])
+        board = svc.dashboard(code, pin, client=ss["wf_client"])
+    except WorkshopError as exc:
+        ss["wf_notice"] = str(exc)
+        return
+    ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, pin
+    ss["wf_new_recovery"] = None  # the recovery code stays as it was; the facilitator has it
+    ss["wf_wall_post"] = WALL_CURRENT
+    ss["wf_recover_code"] = ""
 
 
 def _leave() -> None:
@@ -283,6 +306,14 @@ if not ss["wf_code"] or not ss["wf_pin"]:
         st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
         st.text_input("Pincode", key="wf_open_pin", type="password", max_chars=12)
         st.button("Openen", key="wf_open", on_click=_open)
+        with st.expander("Pincode kwijt of staat de workshop op slot?"):
+            st.write(
+                "Met de herstelcode die je bij het aanmaken kreeg, krijg je een nieuwe pincode; "
+                "de oude werkt dan niet meer. Dat kan ook als de workshop op slot staat."
+            )
+            st.text_input("Herstelcode", key="wf_recover_code", max_chars=20,
+                          placeholder="XXXX-XXXX-XXXX")  # fmt: skip
+            st.button("Nieuwe pincode maken", key="wf_recover", on_click=_recover)
     if ss["wf_notice"]:
         _error(ss["wf_notice"])
     st.stop()
@@ -305,10 +336,23 @@ if ss["wf_new_pin"]:
         '<div class="wc-pin" style="font-size:3.2em;font-weight:700;letter-spacing:0.25em;'
         f'font-family:monospace;margin:4px 0 12px">{render.esc(ss["wf_new_pin"])}</div>'
     )
+    if ss["wf_new_recovery"]:
+        st.write("Je herstelcode:")
+        st.html(
+            '<div class="wc-recovery" style="font-size:1.8em;font-weight:700;'
+            'letter-spacing:0.12em;font-family:monospace;margin:4px 0 12px">'
+            f"{render.esc(ss['wf_new_recovery'])}</div>"
+        )
     st.warning(
         "Schrijf je pincode nu op. Je ziet hem maar één keer. Je hebt hem nodig om de workshop "
         "later opnieuw te openen, bijvoorbeeld na het herladen van de pagina of op een andere "
         "computer. Zet dit scherm pas op de beamer als de pincode weg is."
+        + (
+            " Bewaar ook de herstelcode, los van de pincode: daarmee maak je een nieuwe "
+            "pincode als je hem kwijt bent of als grappenmakers de workshop op slot zetten."
+            if ss["wf_new_recovery"]
+            else ""
+        )
     )
     st.button("Ik heb de pincode genoteerd – naar het dashboard", key="wf_pin_noted",
               type="primary", on_click=_pin_noted)  # fmt: skip

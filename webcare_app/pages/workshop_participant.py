@@ -63,7 +63,8 @@ def _join() -> None:
         ss["wp_notice"] = "Vul de deelcode in die de begeleider laat zien."
         return
     try:
-        joined = svc.join(code, ss.get("wp_name", ""))
+        # the session's random client id: unknown codes are limited per browser session
+        joined = svc.join(code, ss.get("wp_name", ""), client=ss["wf_client"])
     except WorkshopError as exc:
         ss["wp_notice"] = str(exc)
         return
