@@ -187,7 +187,8 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     assert first["antwoorden"] == 2 and counts[post.expected_decision] == 1 and counts[wrong] == 1
     assert first["juist (%)"] == "nog niet"  # with the spread it would give the answer away
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    assert "wc-ranking" in html  # leaderboard switched on
+    assert "wc-podium" in html  # leaderboard switched on: the podium, empty before the reveal
+    assert "Het podium vult zich" in html
     # the wall: two hidden answers, no text and no name
     cards = _wall_cards(html)
     assert len(cards) == 2 and all("(verborgen)" in c for c in cards)
@@ -280,6 +281,7 @@ def test_participant_text_is_shown_escaped_never_rendered(
     answer = phone.submit(code, evil.token, post.id, "public", EVIL_DRAFT)
     at.run()
     at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
+    at.button(key="wf_reveal_feedback").click().run()  # the podium counts revealed posts
     assert not at.exception
 
     screens = {"facilitator": at}
@@ -301,7 +303,7 @@ def test_participant_text_is_shown_escaped_never_rendered(
     # the name: as escaped text on the facilitator's list and leaderboard, nowhere else
     board_html = _html(at)
     assert "<img" not in board_html
-    assert board_html.count("&lt;img src=x onerror=alert(1)&gt;") == 2  # chips and ranking
+    assert board_html.count("&lt;img src=x onerror=alert(1)&gt;") == 2  # chips and podium
     assert "&lt;img" not in "".join(_wall_cards(board_html))
     assert "onerror" not in _html(screens["other participant"])
     assert "&lt;img src=x onerror=alert(1)&gt;" in _html(screens["the participant"])

@@ -114,3 +114,38 @@ def test_the_recovery_code_is_shown_once_and_gives_a_new_pin(
     new_pin = other.session_state["wf_new_pin"]
     assert new_pin and new_pin != old_pin
     assert phone.dashboard(code, new_pin).workshop.code == code
+
+
+def _open_board(code: str, pin: str) -> AppTest:
+    board = AppTest.from_file(FACILITATOR, default_timeout=90)
+    board.query_params["code"] = code
+    board.run()
+    board.text_input(key="wf_open_pin").input(pin)
+    board.button(key="wf_open").click().run()
+    assert not board.exception
+    return board
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(str(el.proto.body) for el in at.get("html"))
+
+
+def test_projector_without_answers_has_no_empty_chart_and_closed_has_no_join_banner(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Kring", post_ids=_ids(2))
+    board = _open_board(code, pin)
+    assert not board.get("arrow_vega_lite_chart") and not board.get("vega_lite_chart")
+    assert "wc-join-code" in _html(board)
+    phone.close(code, pin)
+    board.run()
+    assert "wc-join-code" not in _html(board) and "Doe mee" not in _html(board)
+    assert "afgesloten" in _html(board)
+
+
+def test_choosing_posts_shows_no_english_select_all_or_limit(db_path: Path) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    picker = at.multiselect(key="wf_posts")
+    assert picker.proto.select_all == 0  # no "Select all"
+    assert not picker.proto.max_selections  # no "You can only select up to 60 options"
+    assert any("hoogstens 60" in str(c.value) for c in at.caption)

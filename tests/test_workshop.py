@@ -629,7 +629,7 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
         service.submit(code, service.join(code, name).token, POST_IDS[0], "public", "Hoi")
     page = summary_html(service.report(code, pin))
     assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
-    assert "2 antwoorden, " in page and "nog geen antwoorden." in page
+    assert "2 antwoorden, " in page and "</strong>. Nog geen antwoorden." in page
 
 
 def test_report_says_when_the_workshop_began_on_the_dutch_clock(service: WorkshopService) -> None:
@@ -735,5 +735,5 @@ def test_the_report_says_no_answers_yet_for_a_post_without_answers(
     code, pin = service.create_workshop("W", post_ids=POST_IDS[:2])
     service.submit(code, service.join(code, "Cas").token, POST_IDS[0], "public", "Hoi! ^MK")
     page = summary_html(service.report(code, pin))
-    assert page.count("nog geen antwoorden") == 1
+    assert page.count("Nog geen antwoorden.") == 1 and "nog geen antwoorden" not in page
     assert "score –" not in page and "gemiddelde score" in page

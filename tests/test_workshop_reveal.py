@@ -128,3 +128,28 @@ def test_with_immediate_feedback_the_projector_waits_until_the_post_is_past(
     service.next_post(code, pin)
     board = service.dashboard(code, pin)
     assert board.posts[0].key_shown and not board.posts[1].key_shown
+
+
+def test_the_podium_shows_the_first_five_places_with_ties_and_no_zeros(
+    service: WorkshopService,
+) -> None:
+    from workshop.dashboard import podium
+    from workshop.records import LeaderboardRow
+
+    rows = [LeaderboardRow(name, total, 1) for name, total in
+            [("A", 90), ("B", 90), ("C", 80), ("D", 70), ("E", 70), ("F", 70), ("G", 60),
+             ("H", 0.2)]] + [LeaderboardRow("Niemand", 0.0, 0)]  # fmt: skip
+    places = [(r.place, r.display_name) for r in podium(rows)]
+    assert places == [(1, "A"), (1, "B"), (3, "C"), (4, "D"), (4, "E"), (4, "F")]
+    # on the dashboard: only who scored in revealed posts
+    code, pin = service.create_workshop("W", post_ids=POST_IDS, leaderboard=True)
+    post = get_post(POST_IDS[0])
+    service.join(code, "Nog niks")
+    anna = service.join(code, "Anna").token
+    service.submit(code, anna, post.id, post.expected_decision, post.model_answer)
+    assert service.dashboard(code, pin).podium == ()
+    service.reveal_feedback(code, pin, post.id)
+    board = service.dashboard(code, pin)
+    assert board.podium is not None and [r.display_name for r in board.podium] == ["Anna"]
+    off, off_pin = service.create_workshop("Uit", post_ids=POST_IDS)
+    assert service.dashboard(off, off_pin).podium is None  # leaderboard switched off

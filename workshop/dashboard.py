@@ -27,6 +27,7 @@ from workshop.records import (
     ExportRow,
     LeaderboardRow,
     ParticipantStatus,
+    PodiumRow,
     PostStats,
     Report,
     RuleCount,
@@ -35,6 +36,7 @@ from workshop.records import (
 from workshop.tables import Workshop, WorkshopAnswer, WorkshopParticipant
 
 RULES_SHOWN = 5  # rules listed as "most often broken"
+PODIUM_PLACES = 5  # places on the projector's podium (more people when tied)
 
 
 def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -> Dashboard:
@@ -131,6 +133,7 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
         wall_position=wall_position,
         wall=tuple(queries.wall(session, workshop, wall_position)),
         leaderboard=leaderboard,
+        podium=None if leaderboard is None else podium(leaderboard),
     )
 
 
@@ -161,6 +164,31 @@ def build_report(session: Session, workshop_id: int) -> Report:
         for a, name in rows
     )
     return Report(board, answers)
+
+
+def ranked(rows: Sequence[LeaderboardRow]) -> list[PodiumRow]:
+    """Everyone with a counted answer, placed by total in whole points: ties share a place and
+    the next place skips (1, 1, 3). Who has nothing counted yet gets no place at all, so a row
+    of zeros never reads as a ranking."""
+    scored = sorted(
+        (r for r in rows if r.answered > 0),
+        key=lambda r: (-round(r.total_score), r.display_name.casefold()),
+    )
+    totals = [round(r.total_score) for r in scored]
+    return [
+        PodiumRow(
+            1 + sum(t > round(r.total_score) for t in totals),
+            r.display_name,
+            r.total_score,
+            r.answered,
+        )
+        for r in scored
+    ]
+
+
+def podium(rows: Sequence[LeaderboardRow], places: int = PODIUM_PLACES) -> tuple[PodiumRow, ...]:
+    """The first ``places`` places of ``ranked``, everyone tied on the last one included."""
+    return tuple(r for r in ranked(rows) if r.place <= places)
 
 
 def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:

@@ -235,6 +235,16 @@ class LeaderboardRow:
 
 
 @dataclass(frozen=True)
+class PodiumRow:
+    """A place on the podium: equal totals (in whole points, as shown) share a place."""
+
+    place: int  # 1-based; ties share it and the next place skips (1, 1, 3)
+    display_name: str
+    total_score: float
+    answered: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     workshop: WorkshopInfo
     participants: tuple[ParticipantStatus, ...]
@@ -243,6 +253,8 @@ class Dashboard:
     wall_position: int
     wall: tuple[WallEntry, ...]
     leaderboard: tuple[LeaderboardRow, ...] | None  # None when switched off
+    # The projector's podium: who scored in revealed posts, the first places (ties included).
+    podium: tuple[PodiumRow, ...] | None = None  # None when the leaderboard is switched off
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ The answer wall follows the current post unless the facilitator picks another po
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -42,7 +42,7 @@ from workshop import export
 from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
 from workshop.inputs import MAX_POSTS
-from workshop.records import Dashboard
+from workshop.records import Dashboard, PodiumRow
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
 DRAW_DEFAULT_POSTS = 5
@@ -195,10 +195,31 @@ HIDDEN_COLUMNS = ("verwacht", "juist (%)", "gem. score")
 INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
 
 
+PODIUM_MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def podium_html(rows: Sequence[PodiumRow]) -> str:
+    """The podium in large type: place (a medal for the first three), name (escaped), total."""
+    if not rows:
+        return (
+            '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
+            "bij een bericht is getoond.</div>"
+        )
+    lines = "".join(
+        '<div class="wc-podium-row" style="display:flex;gap:12px;font-size:1.25em;'
+        'padding:3px 0;border-bottom:1px solid #eee">'
+        f'<span style="width:2.2em">{PODIUM_MEDALS.get(r.place, f"{r.place}.")}</span>'
+        f'<span style="flex:1;overflow-wrap:anywhere">{render.esc(r.display_name)}</span>'
+        f"<strong>{r.total_score:.0f}</strong></div>"
+        for r in rows
+    )
+    return f'<div class="wc-podium">{lines}</div>'
+
+
 def _spread_chart(board: Dashboard) -> alt.Chart | None:
     stats = next((s for s in board.posts if s.position == board.workshop.current_index), None)
-    if stats is None:
-        return None
+    if stats is None or stats.answers == 0:
+        return None  # an empty chart says nothing and drew "0.000000" on its axis
     data = services.decision_spread(stats)
     color: alt.Color | alt.ColorValue
     if answer_key_shown(board.workshop, stats):
@@ -214,7 +235,7 @@ def _spread_chart(board: Dashboard) -> alt.Chart | None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("keuze:N", title=None, sort=alt.SortField("volgorde")),
             color=color,
             tooltip=[alt.Tooltip("keuze:N", title="Keuze"), alt.Tooltip("aantal:Q")],
@@ -284,8 +305,14 @@ if not ss["wf_code"] or not ss["wf_pin"]:
                 options=list(choices),
                 format_func=lambda i: choices.get(i, i),
                 key="wf_posts",
-                max_selections=MAX_POSTS,
+                # No max_selections and no "Select all": both show Streamlit's English text; the
+                # service refuses more than MAX_POSTS with a Dutch message, the caption says it.
+                select_all=False,
                 placeholder="Kies een of meer berichten",
+            )
+            st.caption(
+                f"{amount(len(ss.get('wf_posts') or []), 'bericht', 'berichten')} gekozen, "
+                f"hoogstens {MAX_POSTS}."
             )
         st.radio(
             "Tempo",
@@ -369,7 +396,14 @@ def dashboard() -> None:
         st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
         return
     info = board.workshop
-    st.html(render.join_banner(info.code, _join_url(info.code)))
+    if info.status == "open":
+        st.html(render.join_banner(info.code, _join_url(info.code)))
+    else:  # nobody can join any more: no big code inviting them to
+        st.html(
+            '<div class="wc-closed" style="text-align:center;border:2px solid #888;'
+            'border-radius:14px;padding:12px;background:#f6f8fa;font-size:1.6em">'
+            "Deze workshop is afgesloten. Dank jullie wel!</div>"
+        )
     st.html(
         f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
         f"<strong>{render.esc(info.title)}</strong> · bericht {info.current_index + 1} van "
@@ -423,13 +457,9 @@ def dashboard() -> None:
         st.html(
             render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
         )
-        if board.leaderboard is not None:
-            st.subheader("Ranglijst")
-            st.html(
-                render.ranking_table(
-                    [(r.display_name, r.total_score, r.answered) for r in board.leaderboard]
-                )
-            )
+        if board.podium is not None:
+            st.subheader("Podium")
+            st.html(podium_html(board.podium))
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
