@@ -149,3 +149,22 @@ def test_choosing_posts_shows_no_english_select_all_or_limit(db_path: Path) -> N
     assert picker.proto.select_all == 0  # no "Select all"
     assert not picker.proto.max_selections  # no "You can only select up to 60 options"
     assert any("hoogstens 60" in str(c.value) for c in at.caption)
+
+
+def test_the_presenter_view_has_no_controls_and_follows_the_workshop(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    code, pin = phone.create_workshop("Kring", post_ids=_ids(2), leaderboard=True)
+    board = _open_board(code, pin)
+    board.button(key="wf_presenter_on").click().run()
+    assert not board.exception
+    assert [b.key for b in board.button] == ["wf_presenter_off"]  # no controls but the way out
+    assert not board.get("multiselect") and not board.get("selectbox")
+    html = _html(board)
+    assert 'data-testid="stSidebar"' in html and "display:none" in html  # sidebar hidden
+    assert "wc-post" in html and "bericht 1 van 2" in html
+    phone.next_post(code, pin)  # the facilitator moves on from another screen
+    board.run()
+    assert "bericht 2 van 2" in _html(board)
+    board.button(key="wf_presenter_off").click().run()
+    assert board.button(key="wf_next") is not None

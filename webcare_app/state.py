@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     # Random id of this browser session for the PIN limits: wrong PINs typed here lock only
     # this session, not the facilitator on another laptop. Set on first use.
     "wf_client": None,
+    "wf_presenter": False,  # the projector's presenter view (no sidebar or controls) is on
     "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,

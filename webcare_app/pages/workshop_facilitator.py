@@ -20,7 +20,11 @@ Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``
 ``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
-``wf_export_html``, ``wf_leave``.
+``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``.
+
+The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
+the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
+screen (the facilitator's phone or laptop with the PIN); the view follows within seconds.
 
 The answer wall follows the current post unless the facilitator picks another post in
 ``wf_wall_post`` (to come back to an earlier discussion while everyone is already further).
@@ -33,6 +37,7 @@ from urllib.parse import urlsplit
 
 import altair as alt
 import pandas as pd
+import segno
 import streamlit as st
 
 from trainer.nl import amount
@@ -156,6 +161,7 @@ def _recover() -> None:
 def _leave() -> None:
     for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice", "wf_wall_post"):
         ss[key] = None
+    ss["wf_presenter"] = False
     _code_to_url(None)
 
 
@@ -186,6 +192,55 @@ def _join_url(code: str) -> str | None:
     if not parts.scheme or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}/{PARTICIPANT_PATH}?code={code}"
+
+
+QR_SCALE_PX = 6  # pixels per QR module: about 200 px for a join link, readable across a room
+QR_ERROR_LEVEL = "m"  # 15% of the code may be unreadable (a glare on the projector screen)
+
+
+def qr_data_uri(url: str) -> str:
+    """The join link as a QR code, an SVG data URI (segno: pure Python, no files)."""
+    return str(segno.make(url, error=QR_ERROR_LEVEL).svg_data_uri(scale=QR_SCALE_PX, border=2))
+
+
+def qr_html(url: str | None, size_px: int = 180) -> str:
+    if not url:
+        return ""
+    return (
+        f'<img class="wc-qr" src="{render.esc(qr_data_uri(url))}" width="{size_px}" '
+        f'height="{size_px}" alt="QR-code van de link om mee te doen">'
+    )
+
+
+# The presenter view: Streamlit's own chrome (sidebar, header, toolbar) hidden, large type, the
+# join code and QR in the top right corner. Full screen itself is the browser's (F11).
+PRESENTER_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
+{display:none !important}
+[data-testid="stMainBlockContainer"], .block-container
+{max-width:100% !important; padding:1rem 15rem 1rem 2rem !important}
+.wc-post {font-size:1.7rem !important; line-height:1.4}
+.wc-presenter-head {font-size:2.2rem; font-weight:700; margin:0 0 .4rem 0}
+.wc-presenter-line {font-size:1.6rem; margin:.4rem 0}
+.wc-podium-row {font-size:1.7rem !important}
+.wc-corner {position:fixed; top:12px; right:16px; z-index:1000; background:#fff;
+  border:3px solid #1f6feb; border-radius:14px; padding:8px 12px; text-align:center;
+  width:13rem}
+.wc-corner-code {font-size:2.4rem; font-weight:700; letter-spacing:.12em;
+  font-family:ui-monospace,monospace}
+@media (max-width: 700px) {
+  [data-testid="stMainBlockContainer"], .block-container {padding:1rem !important}
+  .wc-corner {position:static; width:auto; margin-bottom:8px}
+}
+</style>"""
+
+
+def corner_html(code: str, url: str | None) -> str:
+    return (
+        '<div class="wc-corner"><div>Doe mee met</div>'
+        f'<div class="wc-corner-code">{render.esc(code)}</div>{qr_html(url, 170)}</div>'
+    )
 
 
 HIDDEN_KEY = "nog niet"  # the post table's "verwacht" and "juist" cells before the reveal
@@ -255,7 +310,8 @@ def _projected_post_table(board: Dashboard) -> pd.DataFrame:
     return table
 
 
-st.title("Workshop leiden")
+if not ss["wf_presenter"]:
+    st.title("Workshop leiden")
 
 if not ss["wf_code"] or not ss["wf_pin"]:
     st.write(
@@ -397,7 +453,15 @@ def dashboard() -> None:
         return
     info = board.workshop
     if info.status == "open":
-        st.html(render.join_banner(info.code, _join_url(info.code)))
+        url = _join_url(info.code)
+        if url:
+            banner, qr = st.columns([4, 1], vertical_alignment="center")
+            with banner:
+                st.html(render.join_banner(info.code, url))
+            with qr:
+                st.html(qr_html(url))
+        else:
+            st.html(render.join_banner(info.code, url))
     else:  # nobody can join any more: no big code inviting them to
         st.html(
             '<div class="wc-closed" style="text-align:center;border:2px solid #888;'
@@ -498,7 +562,60 @@ def dashboard() -> None:
         st.caption("Nog geen regels overtreden in geschreven antwoorden.")
 
 
+@st.fragment(run_every=DASHBOARD_REFRESH_S)
+def presenter() -> None:
+    """The projector only: the post in large type, the spread, the podium, the code and QR in
+    a corner; no controls (the facilitator moves on from another screen, or closes this view)."""
+    try:
+        board = svc.dashboard(code, pin, client=client)
+    except WorkshopError as exc:
+        _error(exc)
+        return
+    info = board.workshop
+    current = board.posts[info.current_index]
+    if info.status == "open":
+        st.html(corner_html(info.code, _join_url(info.code)))
+    answered = sum(p.answered_current for p in board.participants)
+    state = "afgesloten" if info.status != "open" else (
+        f"{answered} van {len(board.participants)} beantwoord"
+    )  # fmt: skip
+    st.html(
+        f'<div class="wc-presenter-head">{render.esc(info.title)} · bericht '
+        f"{info.current_index + 1} van {info.post_count}</div>"
+        f'<div class="wc-presenter-line">{state}'
+        + (
+            f" · verwacht: {services.DECISION_LABELS[current.expected]}"
+            if answer_key_shown(info, current)
+            else ""
+        )
+        + "</div>"
+    )
+    components.post_card(current.post)
+    left, right = st.columns([3, 2])
+    with left:
+        chart = _spread_chart(board)
+        if chart is not None:
+            st.altair_chart(chart.properties(height=220), width="stretch")
+    with right:
+        if board.podium is not None:
+            st.html('<div class="wc-presenter-head">Podium</div>' + podium_html(board.podium))
+
+
+if ss["wf_presenter"]:
+    st.html(PRESENTER_CSS)
+    presenter()
+    st.caption("Volledig scherm: F11. Verder gaan doe je vanaf een ander scherm met de pincode.")
+    st.button("Presentatiescherm sluiten", key="wf_presenter_off", on_click=ss.__setitem__,
+              args=("wf_presenter", False))  # fmt: skip
+    st.stop()
+
 dashboard()
+
+st.subheader("Presentatiescherm")
+st.button("Presentatiescherm openen", key="wf_presenter_on", on_click=ss.__setitem__,
+          args=("wf_presenter", True),
+          help="Alleen het bericht, de keuzes en het podium in grote letters, met de deelcode "
+          "en QR-code in de hoek; zonder zijbalk en knoppen.")  # fmt: skip
 
 st.subheader("Exporteren")
 csv_col, html_col, leave_col = st.columns(3)
