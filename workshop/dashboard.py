@@ -187,8 +187,9 @@ def ranked(rows: Sequence[LeaderboardRow]) -> list[PodiumRow]:
 
 
 def podium(rows: Sequence[LeaderboardRow], places: int = PODIUM_PLACES) -> tuple[PodiumRow, ...]:
-    """The first ``places`` places of ``ranked``, everyone tied on the last one included."""
-    return tuple(r for r in ranked(rows) if r.place <= places)
+    """The first ``places`` places of ``ranked``, everyone tied on the last one included;
+    nobody stands on a podium with 0 points."""
+    return tuple(r for r in ranked(rows) if r.place <= places and round(r.total_score) > 0)
 
 
 def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:

@@ -250,11 +250,12 @@ HIDDEN_COLUMNS = ("verwacht", "juist (%)", "gem. score")
 INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
 
 
-PODIUM_MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+# Places as numbers, not medal emoji: a projector laptop without an emoji font shows boxes.
+PODIUM_COLOURS = {1: "#d4a017", 2: "#9da5ad", 3: "#b87333"}  # gold, silver, bronze
 
 
 def podium_html(rows: Sequence[PodiumRow]) -> str:
-    """The podium in large type: place (a medal for the first three), name (escaped), total."""
+    """The podium in large type: place (gold, silver and bronze for the first three), name (escaped), total."""
     if not rows:
         return (
             '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
@@ -263,7 +264,9 @@ def podium_html(rows: Sequence[PodiumRow]) -> str:
     lines = "".join(
         '<div class="wc-podium-row" style="display:flex;gap:12px;font-size:1.25em;'
         'padding:3px 0;border-bottom:1px solid #eee">'
-        f'<span style="width:2.2em">{PODIUM_MEDALS.get(r.place, f"{r.place}.")}</span>'
+        '<span style="width:1.8em;height:1.8em;border-radius:50%;display:inline-flex;'
+        "align-items:center;justify-content:center;font-weight:700;"
+        f'background:{PODIUM_COLOURS.get(r.place, "#eaeef2")}">{r.place}</span>'
         f'<span style="flex:1;overflow-wrap:anywhere">{render.esc(r.display_name)}</span>'
         f"<strong>{r.total_score:.0f}</strong></div>"
         for r in rows
