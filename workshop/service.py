@@ -256,7 +256,7 @@ class WorkshopService:
         (``workshop.attempts``); after that every join from it waits, a right code included.
         """
         name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
-        attempt = self._attempts.reserve(
+        self._attempts.check(
             "join",
             client,
             None,
@@ -265,8 +265,11 @@ class WorkshopService:
             "Te vaak een onbekende deelcode geprobeerd op dit apparaat. Probeer het over "
             "{minutes} opnieuw, met de code op het scherm van de begeleider.",
         )
-        workshop = self._workshop(code)  # an unknown code leaves the attempt counted
-        self._attempts.release(attempt)
+        try:
+            workshop = self._workshop(code)
+        except UnknownWorkshopError:
+            self._attempts.fail("join", client, None, JOIN_WINDOW_MIN)
+            raise
         if workshop.status != "open":
             raise WorkshopClosedError("Deze workshop is afgesloten; meedoen kan niet meer.")
         token = new_token()
