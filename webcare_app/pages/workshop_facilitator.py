@@ -255,7 +255,8 @@ PODIUM_COLOURS = {1: "#d4a017", 2: "#9da5ad", 3: "#b87333"}  # gold, silver, bro
 
 
 def podium_html(rows: Sequence[PodiumRow]) -> str:
-    """The podium in large type: place (gold, silver and bronze for the first three), name (escaped), total."""
+    """The podium in large type: place (gold, silver and bronze for the first three), name
+    (escaped), total."""
     if not rows:
         return (
             '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
