@@ -20,7 +20,7 @@ Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``
 ``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
-``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``.
+``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``.
 
 The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
 the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
@@ -43,7 +43,7 @@ import streamlit as st
 from trainer.nl import amount
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
-from workshop import export
+from workshop import export, export_xlsx
 from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
 from workshop.inputs import MAX_POSTS
@@ -622,7 +622,7 @@ st.button("Presentatiescherm openen", key="wf_presenter_on", on_click=ss.__setit
           "en QR-code in de hoek; zonder zijbalk en knoppen.")  # fmt: skip
 
 st.subheader("Exporteren")
-csv_col, html_col, leave_col = st.columns(3)
+csv_col, xlsx_col, html_col, leave_col = st.columns(4)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
@@ -630,6 +630,15 @@ with csv_col:
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
+        on_click="ignore",
+    )
+with xlsx_col:
+    st.download_button(
+        "Werkmap (Excel)",
+        data=lambda: export_xlsx.workbook(svc.report(code, pin, client=client)),
+        file_name=f"workshop-{code}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="wf_export_xlsx",
         on_click="ignore",
     )
 with html_col:
