@@ -281,13 +281,13 @@ def test_participant_text_is_shown_escaped_never_rendered(
     answer = phone.submit(code, evil.token, post.id, "public", EVIL_DRAFT)
     at.run()
     at.button(key=f"wf_wall_toggle_{answer.id}").click().run()
-    at.button(key="wf_reveal_feedback").click().run()  # the podium counts revealed posts
     assert not at.exception
 
     screens = {"facilitator": at}
     other = AppTest.from_file(PARTICIPANT, default_timeout=90)
     eva = phone.join(code, "Eva").token
     phone.submit(code, eva, post.id, "none")  # answered: her screen shows the wall
+    at.button(key="wf_reveal_feedback").click().run()  # the podium counts revealed posts
     other.query_params["code"], other.query_params["token"] = code, eva
     screens["other participant"] = other.run()
     mine = AppTest.from_file(PARTICIPANT, default_timeout=90)
@@ -858,7 +858,8 @@ def test_the_projector_keeps_the_expected_decision_until_it_may_be_shown(
     code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
     posts = [s.post for s in phone.dashboard(code, pin).posts]
     names = [DECISION_LABELS[p.expected_decision] for p in posts]
-    phone.submit(code, phone.join(code, "Ans").token, posts[0].id, "public", GOOD_DRAFT)
+    ans = phone.join(code, "Ans").token
+    phone.submit(code, ans, posts[0].id, "public", GOOD_DRAFT)
     at.run()
     assert not at.exception
     # Before anything may be shown: no caption, no green bar, no expected decision in the table.
@@ -869,10 +870,14 @@ def test_the_projector_keeps_the_expected_decision_until_it_may_be_shown(
         at.button(key="wf_reveal_feedback").click().run()
         assert _expected_shown(at) == (True, True, [names[0], "nog niet", "nog niet"])
         at.button(key="wf_next").click().run()
+        phone.submit(code, ans, posts[1].id, "public", GOOD_DRAFT)  # a chart for the new post
+        at.run()
         # the next post is current now: its answer stays hidden until its own reveal
         assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
     else:
         at.button(key="wf_next").click().run()  # moved past the first post: that one may show
+        phone.submit(code, ans, posts[1].id, "public", GOOD_DRAFT)  # a chart for the new post
+        at.run()
         assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
     at.checkbox(key="wf_close_confirm").check().run()
     at.button(key="wf_close").click().run()
