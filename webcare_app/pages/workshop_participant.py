@@ -193,6 +193,9 @@ def _wall(entries: tuple[WallEntry, ...]) -> None:
 
 
 st.title("Workshop meedoen")
+# Streamlit's English typing hint under the draft ("Press Ctrl+Enter to apply") hidden: the
+# draft is sent with the button, and every word on this screen is Dutch.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 if not ss["wp_token"]:
     st.write("Vul de deelcode in die de begeleider laat zien, en de naam waarmee je meedoet.")
