@@ -33,7 +33,6 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 from __future__ import annotations
 
 import hmac
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from trainer.generator import generate_posts
 from trainer.nl import amount
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
-from trainer.score import score_post
+from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
 from workshop import migrate, queries
 from workshop.attempts import (
@@ -343,9 +342,9 @@ class WorkshopService:
         position, post = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = score_post(post, decision, reply).to_dict()
-        alerts = result["alerts"]
-        rules = tuple(sorted({a["rule"] for a in alerts}))
+        result = score_post(post, decision, reply)
+        alerts = result.alerts
+        rules = tuple(sorted({a.rule for a in alerts}))
         now = self.now()
         values: dict[str, Any] = {
             "workshop_id": fixed.id,
@@ -353,11 +352,11 @@ class WorkshopService:
             "position": position,
             "post_id": post.id,
             "decision": decision,
-            "decision_expected": result["decision"]["expected"],
-            "decision_correct": bool(result["decision"]["correct"]),
+            "decision_expected": result.expected,
+            "decision_correct": bool(result.correct),
             "reply": reply,
-            "score": float(result["score"]),
-            "result_json": json.loads(json.dumps(result)),
+            "score": float(result.score or 0),
+            "result_json": result.to_dict(),
             "revealed": False,
             "submitted_at": now,
         }
@@ -378,7 +377,7 @@ class WorkshopService:
                         conn.execute(
                             _INSERT_ALERT,
                             [
-                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
+                                {"answer_id": answer_id, "rule": a.rule, "level": a.level}
                                 for a in alerts
                             ],
                         )
@@ -420,7 +419,7 @@ class WorkshopService:
             answered = queries.answered_posts(session, me.id)
             current = queries.current_post(session, workshop, {a.position for a in answered})
             mine: Answer | None = None
-            feedback: dict[str, Any] | None = None
+            feedback: ScoreResult | None = None
             model_answer: str | None = None
             wall: tuple[WallEntry, ...] = ()
             if current.position is not None and current.post is not None:
@@ -429,7 +428,7 @@ class WorkshopService:
                     model_answer = current.key.model_answer
                     if mine is not None:
                         row = session.get(WorkshopAnswer, mine.id)
-                        feedback = dict(row.result_json) if row is not None else None
+                        feedback = ScoreResult.from_dict(row.result_json) if row else None
                 elif mine is not None:
                     mine = mine.hidden()
                 wall = tuple(
@@ -463,10 +462,10 @@ class WorkshopService:
             post = Post.model_validate_json(wpost.post_json)
             mine = queries.answer_of(session, me.id, wpost.position)
             visible = queries.feedback_visible(workshop, wpost, mine is not None)
-            feedback: dict[str, Any] | None = None
+            feedback: ScoreResult | None = None
             if visible and mine is not None:
                 row = session.get(WorkshopAnswer, mine.id)
-                feedback = dict(row.result_json) if row is not None else None
+                feedback = ScoreResult.from_dict(row.result_json) if row is not None else None
             return AnswerFeedback(
                 post=shown_post(post),
                 key=post if visible else None,
