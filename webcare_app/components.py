@@ -11,14 +11,18 @@ or a post contains is read as markup.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from trainer.posts import Post
 from webcare_app import render, services
 
+if TYPE_CHECKING:
+    from workshop.records import ShownPost
 
-def post_card(post: Post, *, shown_at: datetime | None = None) -> None:
+
+def post_card(post: Post | ShownPost, *, shown_at: datetime | None = None) -> None:
     """The post as it would look on its channel."""
     st.html(
         render.post_card(

@@ -46,16 +46,20 @@ DEFAULTS: dict[str, Any] = {
     "wf_code": None,  # join code of the workshop this session leads
     "wf_pin": None,  # its PIN, once checked
     "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
+    "wf_new_recovery": None,  # its recovery code, shown once with the PIN
     "wf_notice": None,  # a Dutch error from the last facilitator action
     # Random id of this browser session for the PIN limits: wrong PINs typed here lock only
     # this session, not the facilitator on another laptop. Set on first use.
     "wf_client": None,
+    "wf_presenter": False,  # the projector's presenter view (no sidebar or controls) is on
     "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,
     "wp_token": None,
     "wp_notice": None,
     "wp_last": None,  # (Post, Answer) just submitted in self pace, for its feedback
+    "wp_working": None,  # position of the post whose answer form is on screen (draft kept)
+    "wp_sent": None,  # Dutch note on an answer just sent for a post already left behind
     # Team lead view: unlocked with the team PIN for this session only (the PIN is not kept).
     # Wrong PINs are limited per session by "wf_client", the same random id as the workshop's.
     "team_unlocked": False,
