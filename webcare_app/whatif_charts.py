@@ -1,0 +1,235 @@
+"""Charts of a what-if that a manager reads at a glance, on a laptop and on a phone.
+
+- The week as a heatmap: hour of the day across, weekday down, one grid per coverage model, the
+  colour the share on time (red is bad) or the queue. A line per hour of the week was a cloud of
+  dots at 0 and 100; a grid shows "Monday morning and every night" at once.
+- The first wait of every customer who needed a reply in bands, with "afgehaakt" and "nog open"
+  as bands of their own, as horizontal bars: band names stay readable on a narrow screen.
+- The staffing curve: share on time and cost per week against agents per shift, from the sweep.
+- Per channel: the share on time of the first target, with who gave up in the tooltip.
+
+Legends sit below the chart, so a phone keeps the full width for the data. Axis numbers are
+written the Dutch way by a label expression (1.800, not 1,800), whatever the browser's locale.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from presentation import labels
+from webcare_app.whatif_service import WAIT_BANDS
+
+DAY_ORDER = tuple(labels.DAY_LABELS.values())
+HEAT_HEIGHT_PX = 170
+BAR_HEIGHT_PX = 22
+COVERAGE_TITLE = "Dekkingsmodel"
+# share on time: red (nobody on time) through yellow to green (everyone)
+ATTAINMENT_SCHEME = alt.Scale(domain=[0, 50, 100], range=["#cf222e", "#f2cc60", "#1a7f37"])
+DUTCH_INT = "replace(format(datum.value, ',.0f'), ',', '.')"
+DUTCH_PCT = "format(datum.value, '.0f') + '%'"
+DUTCH_EUR = "'€ ' + replace(format(datum.value, ',.0f'), ',', '.')"
+
+
+def _legend() -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="horizontal", title=None, labelLimit=220)
+
+
+def _week_grid(data: pd.DataFrame) -> pd.DataFrame:
+    hours = data["hour_of_week"].astype(int)
+    return data.assign(
+        dag=[DAY_ORDER[h // 24] for h in hours],
+        uur=hours % 24,
+    )
+
+
+def week_heatmap(
+    data: pd.DataFrame, field: str, legend_title: str, *, attainment: bool, title: str
+) -> alt.Chart:
+    """One coverage model's week as a grid (hour x weekday) coloured by ``field``.
+
+    ``attainment``: ``field`` is a share on time in percent (0-100, red to green); otherwise a
+    count (the queue), darker is more. Hours without data are left blank.
+    """
+    grid = _week_grid(data)
+    colour = (
+        alt.Color(
+            f"{field}:Q",
+            title=legend_title,
+            scale=ATTAINMENT_SCHEME,
+            legend=alt.Legend(orient="bottom", labelExpr=DUTCH_PCT, gradientLength=160),
+        )
+        if attainment
+        else alt.Color(
+            f"{field}:Q",
+            title=legend_title,
+            scale=alt.Scale(scheme="oranges"),
+            legend=alt.Legend(orient="bottom", labelExpr=DUTCH_INT, gradientLength=160),
+        )
+    )
+    value_format = ".0f" if attainment else ".1f"
+    return (
+        alt.Chart(grid, title=alt.Title(title, anchor="start", fontSize=13))
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "uur:O",
+                title="Uur van de dag",
+                axis=alt.Axis(labelAngle=0, values=[0, 6, 12, 18], labelExpr="datum.value + ':00'"),
+            ),
+            y=alt.Y("dag:O", title=None, sort=list(DAY_ORDER)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("dag:N", title="Dag"),
+                alt.Tooltip("uur:O", title="Uur"),
+                alt.Tooltip(f"{field}:Q", title=legend_title, format=value_format),
+            ],
+        )
+        .properties(height=HEAT_HEIGHT_PX)
+    )
+
+
+def attainment_heatmap(attainment: pd.DataFrame, coverage: str, target: str) -> alt.Chart:
+    part = attainment[(attainment["coverage"] == coverage) & (attainment["target"] == target)]
+    data = part.assign(procent=part["attainment"] * 100)
+    return week_heatmap(
+        data, "procent", "% op tijd", attainment=True, title=labels.coverage_label(coverage)
+    )
+
+
+def backlog_heatmap(backlog: pd.DataFrame, coverage: str) -> alt.Chart:
+    part = backlog[backlog["coverage"] == coverage]
+    return week_heatmap(
+        part,
+        "backlog",
+        "Berichten in de wachtrij",
+        attainment=False,
+        title=labels.coverage_label(coverage),
+    )
+
+
+def wait_distribution(waits: pd.DataFrame) -> alt.Chart:
+    """Per band of the first wait, the share of customers who needed a reply, per model."""
+    data = waits.assign(
+        procent=waits["share"] * 100, model=waits["coverage"].map(labels.coverage_label)
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("bin:N", title=None, sort=list(WAIT_BANDS), axis=alt.Axis(labelLimit=120)),
+            yOffset=alt.YOffset("model:N"),
+            x=alt.X(
+                "procent:Q",
+                title="% van de klanten die een reactie nodig hadden",
+                axis=alt.Axis(labelExpr=DUTCH_PCT, tickCount=5),
+            ),
+            color=alt.Color("model:N", title=COVERAGE_TITLE, legend=_legend()),
+            tooltip=[
+                alt.Tooltip("model:N", title=COVERAGE_TITLE),
+                alt.Tooltip("bin:N", title="Eerste reactie"),
+                alt.Tooltip("procent:Q", title="% van de klanten", format=".1f"),
+                alt.Tooltip("count:Q", title="Klanten per week", format=".0f"),
+            ],
+        )
+        .properties(height=BAR_HEIGHT_PX * 2 * len(WAIT_BANDS))
+    )
+
+
+def staffing_curve(
+    curve: pd.DataFrame, target_names: dict[str, str], goal: float
+) -> alt.LayerChart:
+    """Share on time of each target (left axis) and cost per week (right axis) against agents
+    per shift; the dashed line is the first target's goal."""
+    long = curve.melt(
+        id_vars=["agents"],
+        value_vars=[f"sla_{n}_attainment" for n in target_names],
+        var_name="doel",
+        value_name="aandeel",
+    )
+    long["doel"] = long["doel"].map({f"sla_{n}_attainment": t for n, t in target_names.items()})
+    long["procent"] = long["aandeel"] * 100
+    x = alt.X("agents:Q", title="Medewerkers per dienst", axis=alt.Axis(tickMinStep=1, format="d"))
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "procent:Q",
+                title="% op tijd",
+                scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=DUTCH_PCT),
+            ),
+            color=alt.Color("doel:N", title=None, legend=_legend()),
+            tooltip=[
+                alt.Tooltip("agents:Q", title="Medewerkers per dienst"),
+                alt.Tooltip("doel:N", title="Doel"),
+                alt.Tooltip("procent:Q", title="% op tijd", format=".0f"),
+            ],
+        )
+    )
+    cost = (
+        alt.Chart(curve)
+        .mark_line(strokeDash=[2, 2], color="#57606a", point=alt.OverlayMarkDef(color="#57606a"))
+        .encode(
+            x=x,
+            y=alt.Y(
+                "cost_per_week_eur:Q",
+                title="Kosten per week (grijs)",
+                axis=alt.Axis(labelExpr=DUTCH_EUR, orient="right", tickCount=5),
+            ),
+            tooltip=[
+                alt.Tooltip("agents:Q", title="Medewerkers per dienst"),
+                alt.Tooltip("cost_per_week_eur:Q", title="Kosten per week (€)", format=",.0f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"procent": [goal * 100]}))
+        .mark_rule(strokeDash=[6, 4], color="#cf222e")
+        .encode(y="procent:Q")
+    )
+    return alt.layer(lines, rule, cost).resolve_scale(y="independent").properties(height=300)
+
+
+def channel_breakdown(channels: pd.DataFrame, target_title: str) -> alt.Chart:
+    """Per channel and model, the share on time of the first target."""
+    data = channels.assign(
+        procent=channels["attainment"] * 100,
+        kanaal=channels["channel"].map(labels.channel_label),
+        model=channels["coverage"].map(labels.coverage_label),
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("kanaal:N", title=None, axis=alt.Axis(labelLimit=120)),
+            yOffset=alt.YOffset("model:N"),
+            x=alt.X(
+                "procent:Q",
+                title=f"% op tijd: {target_title}",
+                scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=DUTCH_PCT),
+            ),
+            color=alt.Color("model:N", title=COVERAGE_TITLE, legend=_legend()),
+            tooltip=[
+                alt.Tooltip("kanaal:N", title="Kanaal"),
+                alt.Tooltip("model:N", title=COVERAGE_TITLE),
+                alt.Tooltip("procent:Q", title="% op tijd", format=".0f"),
+                alt.Tooltip("needs_reply:Q", title="Reactie nodig, per week", format=".0f"),
+                alt.Tooltip("abandoned:Q", title="Afgehaakt, per week", format=".0f"),
+            ],
+        )
+        .properties(height=BAR_HEIGHT_PX * 2 * max(1, data["kanaal"].nunique()))
+    )
+
+
+__all__ = [
+    "attainment_heatmap",
+    "backlog_heatmap",
+    "channel_breakdown",
+    "staffing_curve",
+    "wait_distribution",
+    "week_heatmap",
+]
