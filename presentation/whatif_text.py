@@ -75,7 +75,7 @@ def difference(a: float, b: float, kind: Kind) -> tuple[str, int]:
         sign = 0 if round(abs(diff) / 60, 1) == 0 else (1 if diff > 0 else -1)
     elif kind == "percent":
         points = round(abs(diff) * 100)
-        text = f"{nl.number(points, 0)}%-punt"
+        text = f"{nl.number(points, 0)}%\u2011punt"  # a hyphen that never breaks
         sign = 0 if points == 0 else (1 if diff > 0 else -1)
     else:
         text = figure(abs(diff), kind)

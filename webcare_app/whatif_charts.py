@@ -21,8 +21,12 @@ from presentation import labels
 from webcare_app.whatif_service import WAIT_BANDS
 
 DAY_ORDER = tuple(labels.DAY_LABELS.values())
-HEAT_HEIGHT_PX = 170
-BAR_HEIGHT_PX = 22
+# Streamlit fits a chart into its height, axes, title and legend included: the heights below
+# are the plot's rows plus that frame, or the day labels drop out and the grid is a sliver.
+FRAME_PX = 120  # x axis with its title, and a legend below
+HEAT_ROW_PX = 24  # one weekday
+HEAT_HEIGHT_PX = 7 * HEAT_ROW_PX + FRAME_PX + 30  # + the chart's title
+BAR_HEIGHT_PX = 14  # one bar (two per band or channel: one per coverage model)
 COVERAGE_TITLE = "Dekkingsmodel"
 # share on time: red (nobody on time) through yellow to green (everyone)
 ATTAINMENT_SCHEME = alt.Scale(domain=[0, 50, 100], range=["#cf222e", "#f2cc60", "#1a7f37"])
@@ -132,7 +136,7 @@ def wait_distribution(waits: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("count:Q", title="Klanten per week", format=".0f"),
             ],
         )
-        .properties(height=BAR_HEIGHT_PX * 2 * len(WAIT_BANDS))
+        .properties(height=BAR_HEIGHT_PX * 2 * len(WAIT_BANDS) + FRAME_PX)
     )
 
 
@@ -190,7 +194,7 @@ def staffing_curve(
         .mark_rule(strokeDash=[6, 4], color="#cf222e")
         .encode(y="procent:Q")
     )
-    return alt.layer(lines, rule, cost).resolve_scale(y="independent").properties(height=300)
+    return alt.layer(lines, rule, cost).resolve_scale(y="independent").properties(height=340)
 
 
 def channel_breakdown(channels: pd.DataFrame, target_title: str) -> alt.Chart:
@@ -221,7 +225,7 @@ def channel_breakdown(channels: pd.DataFrame, target_title: str) -> alt.Chart:
                 alt.Tooltip("abandoned:Q", title="Afgehaakt, per week", format=".0f"),
             ],
         )
-        .properties(height=BAR_HEIGHT_PX * 2 * max(1, data["kanaal"].nunique()))
+        .properties(height=BAR_HEIGHT_PX * 2 * max(1, data["kanaal"].nunique()) + FRAME_PX)
     )
 
 

@@ -46,6 +46,10 @@ COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
 ABANDONED_BAND = "afgehaakt"  # wait band of customers who gave up before a first response
 OPEN_BAND = "nog open"  # wait band of customers still waiting at the end of the run
 SIZING_REPLICATIONS = 3  # sizing needs an interval, so at least 2; 3 keeps the button quick
+# The app sizes on 1 measured week after half a week of warm-up (the CLI: 2 after 1): half the
+# simulation per candidate, so a large 24/7 team is sized in seconds rather than half a minute.
+SIZING_WEEKS = 1.0
+SIZING_WARMUP_WEEKS = 0.5
 CURVE_REPLICATIONS = 2  # the staffing curve: two seeds per point, the same for every point
 CURVE_WEEKS = 1.0  # measured weeks per point of the staffing curve
 CURVE_MAX_POINTS = 12  # agents per shift tried on the curve (1 .. at most this many)
@@ -411,7 +415,13 @@ def size_coverage(
     profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
     if coverage not in profile.coverages:
         raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
-    plan = dataclasses.replace(SIZING_PLAN, replications=SIZING_REPLICATIONS, seed=inputs.seed)
+    plan = dataclasses.replace(
+        SIZING_PLAN,
+        weeks=SIZING_WEEKS,
+        warmup_weeks=SIZING_WARMUP_WEEKS,
+        replications=SIZING_REPLICATIONS,
+        seed=inputs.seed,
+    )
     blocks = len(profile.shift_blocks(coverage))
     # A typical search: the Erlang start, a few repair steps, then one trim try per block.
     clock = _Clock(progress, expected=blocks + 4)

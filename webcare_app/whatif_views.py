@@ -129,7 +129,7 @@ def comparison_rows(result: WhatIfResult) -> list[Row]:
         if key.startswith("first_response_"):
             # Faster answers while more customers give up is not better service.
             faster = difference(a, b, kind)[1]
-            caveat = faster != 0 and gave_up != 0 and faster != -gave_up
+            caveat = faster != 0 and gave_up != 0 and faster == -gave_up
         rows.append(Row(key, label, kind, unit, a, b, lower, caveat))
     return rows
 

@@ -166,12 +166,14 @@ with st.expander("Medewerkers per dienst"):
             day_agents.append((cov, tuple((s, d, v) for (s, d), v in kept.items())))
 
 sla: list[tuple[str, float, float]] = []
+clock_of = {t.name: t.clock for t in services.get_profile(profile).sla_targets}
 with st.expander("Servicedoelen"):
     for name, metric, within_min, goal in overview.sla:
         kind = labels.SLA_METRIC_LABELS.get(metric, metric)
         options = sorted({*SLA_LIMITS_MIN, float(within_min)})
+        clock = labels.CLOCK_LABELS.get(clock_of.get(name, ""), "")
         within = st.select_slider(
-            f"{kind.capitalize()} binnen",
+            f"{kind.capitalize()} binnen ({clock})" if clock else f"{kind.capitalize()} binnen",
             options,
             value=float(within_min),
             format_func=_minutes_words,
