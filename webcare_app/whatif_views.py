@@ -176,7 +176,7 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     safe.columns = [str(_safe_text(str(c))) for c in safe.columns]
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(_safe_text)
     text = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
