@@ -185,7 +185,7 @@ def test_csv_neutralises_formulas_but_keeps_numbers() -> None:
     )
     text = whatif_views.excel_csv(frame).decode("utf-8-sig")
     back = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
-    assert list(back["Naam"]) == ["'=HYPERLINK(\"x\")", "'+31 6", "'@SUM", "gewoon"]
+    assert list(back["Naam"]) == ['\'=HYPERLINK("x")', "'+31 6", "'@SUM", "gewoon"]
     assert back["Getal"].iloc[0] == -1.5, "a negative number stays a number"
     assert text.splitlines()[1].endswith(";-1,5")
 
