@@ -336,3 +336,17 @@ def test_staffing_curve_on_the_page(db_path: Path) -> None:
     at.button(key="whatif_curve").click().run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == charts + 1
+
+
+def test_a_long_what_if_reports_each_replication_and_can_be_stopped() -> None:
+    calls: list[tuple[int, int, float | None]] = []
+    inputs = services.WhatIfInputs("library", weeks=1, replications=2)
+    services.run_whatif(inputs, lambda *a: calls.append(a))
+    assert [done for done, _, _ in calls] == [1, 2, 3, 4]
+    assert calls[-1][1] >= 4 and calls[0][2] is not None
+
+    def stop(done: int, total: int, left: float | None) -> None:
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        services.run_whatif(inputs, stop)

@@ -124,12 +124,14 @@ def workshop_service() -> WorkshopService:
     return _workshop_service(resolve_database_url())
 
 
-@st.cache_data(show_spinner="Simulatie loopt…", max_entries=64)
-def whatif(inputs: services.WhatIfInputs) -> services.WhatIfResult:
-    """A what-if run, cached on its inputs."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def whatif(
+    inputs: services.WhatIfInputs, _progress: services.ProgressHook | None = None
+) -> services.WhatIfResult:
+    """A what-if run, cached on its inputs (not on ``_progress``, the page's progress bar)."""
     from webcare_app import services
 
-    return services.run_whatif(inputs)
+    return services.run_whatif(inputs, _progress)
 
 
 WARM_UP_REPLY = "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"

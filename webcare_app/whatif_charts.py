@@ -48,12 +48,19 @@ def _week_grid(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def week_heatmap(
-    data: pd.DataFrame, field: str, legend_title: str, *, attainment: bool, title: str
+    data: pd.DataFrame,
+    field: str,
+    legend_title: str,
+    *,
+    attainment: bool,
+    title: str,
+    top: float = 1.0,
 ) -> alt.Chart:
     """One coverage model's week as a grid (hour x weekday) coloured by ``field``.
 
     ``attainment``: ``field`` is a share on time in percent (0-100, red to green); otherwise a
-    count (the queue), darker is more. Hours without data are left blank.
+    count (the queue) on a scale from 0 to ``top``, darker is more: give both models the same
+    ``top`` so their grids compare. Hours without data are left blank.
     """
     grid = _week_grid(data)
     colour = (
@@ -81,7 +88,7 @@ def week_heatmap(
                 title="Uur van de dag",
                 axis=alt.Axis(labelAngle=0, values=[0, 6, 12, 18], labelExpr="datum.value + ':00'"),
             ),
-            y=alt.Y("dag:O", title=None, sort=list(DAY_ORDER)),
+            y=alt.Y("dag:O", title=None, sort=list(DAY_ORDER), axis=alt.Axis(labelOverlap=False)),
             color=colour,
             tooltip=[
                 alt.Tooltip("dag:N", title="Dag"),

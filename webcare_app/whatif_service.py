@@ -243,8 +243,9 @@ WAIT_BANDS: tuple[str, ...] = (
 )
 
 
-def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
-    """Run both coverage models with the same seeds and lay the results out for the page."""
+def run_whatif(inputs: WhatIfInputs, progress: ProgressHook | None = None) -> WhatIfResult:
+    """Run both coverage models with the same seeds and lay the results out for the page;
+    ``progress`` hears of every finished replication (and may stop the run)."""
     if inputs.replications < 1 or not inputs.weeks > 0:
         raise ServiceInputError("Kies minstens één herhaling en een looptijd van meer dan 0 weken.")
     profile = whatif_profile(inputs)
@@ -253,8 +254,13 @@ def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
     runs: list[CoverageRun] = []
     backlog, waits, attain, channels = [], [], [], []
     specs = [profile.compile(c) for c in dict.fromkeys(inputs.coverages)]
+    clock = _Clock(progress, expected=len(specs) * inputs.replications)
+    views: dict[str, list[_RunView]] = {}
     with Runner(processes=1) as runner:  # inside the web server: no process pool
-        views = {spec.coverage_name: runner.map(_run_view, plan.jobs(spec)) for spec in specs}
+        for spec in specs:
+            views[spec.coverage_name] = runner.map(
+                _run_view, plan.jobs(spec), lambda _done, _total: clock.step()
+            )
     reps, weeks = inputs.replications, inputs.weeks
     for coverage in inputs.coverages:
         found = views[coverage]

@@ -32,6 +32,7 @@ BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"  # difference column: B bette
 VOLUME_PCT = (25, 300, 5)  # slider: min, max, step (% of today's volume or handling time)
 HANDLE_PCT = (50, 200, 5)
 SLA_LIMITS_MIN = (15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2160, 2880, 4320)
+LONG_RUN_WEEKS = 8  # weeks x replications from which a what-if shows a progress bar
 GOAL_PCT_RANGE = (1, 99)  # a goal of 100% can never be kept with confidence
 
 init_state()
@@ -201,11 +202,16 @@ inputs = services.WhatIfInputs(
     replications=int(reps),
     day_agents=tuple(day_agents),
 )
+# A long run (many weeks or replications) shows a bar with time left; any click stops it.
+long_run = weeks * reps >= LONG_RUN_WEEKS
+bar = st.progress(0.0, text="Simulatie: bezig…") if long_run else None
 try:
-    result = whatif(inputs)
+    result = whatif(inputs, _progress=_progress_hook(bar, "Simulatie") if bar else None)
 except services.ServiceInputError as exc:
     st.warning(str(exc))
     st.stop()
+if bar is not None:
+    bar.empty()
 
 # --- verdict and key figures ---
 st.subheader("In één oogopslag")
@@ -275,6 +281,10 @@ if first is not None and not result.channels.empty:
 # --- downloads ---
 # The files are made when a button is clicked (a callable), not on every redraw of the page.
 st.subheader("Downloaden")
+st.caption(
+    "CSV opent zo in Nederlandse Excel; Parquet is voor analisten. De samenvatting is één "
+    "pagina met oordeel, kerncijfers en grafieken: open hem in de browser en druk af als pdf."
+)
 stem = f"wat-als-{profile}"
 downloads: tuple[tuple[str, str, str, str, Callable[[], bytes | str]], ...] = (
     ("Kerncijfers (CSV voor Excel)", "kerncijfers.csv", "text/csv", "whatif_download_kpis",
@@ -284,13 +294,14 @@ downloads: tuple[tuple[str, str, str, str, Callable[[], bytes | str]], ...] = (
     ("Per uur (Parquet)", "per-uur.parquet", "application/vnd.apache.parquet",
      "whatif_download_parquet",
      lambda: whatif_views.parquet_bytes(whatif_views.hourly_frame(result))),
-    ("Samenvatting voor het management (HTML, af te drukken als pdf)", "samenvatting.html",
+    ("Samenvatting (HTML, printbaar)", "samenvatting.html",
      "text/html", "whatif_download_summary",
      lambda: whatif_views.summary_html(result, overview.title)),
 )  # fmt: skip
 columns = st.columns(2)
 for k, (label, suffix, mime, key, make) in enumerate(downloads):
-    columns[k % 2].download_button(
+    # first half left, second half right: on a phone the columns stack in reading order
+    columns[k * 2 // len(downloads)].download_button(
         label, make, file_name=f"{stem}-{suffix}", mime=mime, key=key, on_click="ignore"
     )
 
