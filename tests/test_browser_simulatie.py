@@ -1,7 +1,8 @@
 """The Simulatie page in a real browser, on a phone (390x844) and a laptop (1366x800).
 
 The app runs as users start it (``streamlit run``, the server fixture of ``test_browser``).
-At both sizes the page must draw its verdict, key figures and charts, and then:
+At both sizes the page must draw its verdict, key figures and charts (the staffing curve and the
+sizing advice too, after their buttons), and then:
 - show no English interface text and no raw ids (coverage model ids, target ids, profile slugs,
   "None", "nan");
 - not be wider than the screen: neither the page nor any table may need sideways scrolling
@@ -88,6 +89,12 @@ def test_simulatie_reads_in_dutch_and_fits_the_screen(
             page.goto(f"{app_url}/simulatie")
             expect(page.get_by_text("In één oogopslag")).to_be_visible()
             expect(page.get_by_text("Kantooruren:", exact=False).first).to_be_visible()
+            # the staffing curve and the sizing advice, so their chart and tables are checked too
+            page.locator(".st-key-whatif_curve button").click()
+            expect(page.get_by_text("rode streep: het doel", exact=False)).to_be_visible()
+            page.locator(".st-key-whatif_sizing button").click()
+            expect(page.get_by_text("Doelen gehaald met dit advies")).to_be_visible()
+            expect(page.get_by_text("Erlang C: wat de klassieke", exact=False)).to_be_visible()
             # every chart drawn (Vega puts a canvas or an svg in its box)
             charts = page.locator('[data-testid="stVegaLiteChart"]')
             expect(charts.first).to_be_visible()

@@ -196,10 +196,11 @@ def staffing_curve(
             ],
         )
     )
+    # The goal on the attainment scale (same domain, no axis of its own).
     rule = (
         alt.Chart(pd.DataFrame({"procent": [goal * 100]}))
         .mark_rule(strokeDash=[6, 4], color="#cf222e")
-        .encode(y="procent:Q")
+        .encode(y=alt.Y("procent:Q", scale=alt.Scale(domain=[0, 100]), axis=None))
     )
     return alt.layer(lines, rule, cost).resolve_scale(y="independent").properties(height=340)
 
