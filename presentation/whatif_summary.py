@@ -24,6 +24,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")  # fmt: skip
 CHART_WIDTH_PX = 640  # a printed A4 page at the template's margins
+HALF_WIDTH_PX = 290  # two charts side by side (the week heatmaps of A and B)
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,14 @@ def dutch_datetime(moment: datetime) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> Markup:
-    """An Altair chart as inline SVG at print width (vl-convert renders it without a browser)."""
+def chart_svg(chart: alt.TopLevelMixin, *, width: int = CHART_WIDTH_PX, height: int) -> Markup:
+    """An Altair chart as inline SVG, its plot ``width`` x ``height`` pixels (vl-convert renders
+    it without a browser; the app's heights include axes and legends, a printed page's not)."""
     import vl_convert
 
     spec = chart.to_dict()
-    if spec.get("width") in (None, "container"):
-        spec["width"] = CHART_WIDTH_PX
+    spec["width"], spec["height"] = width, height
+    # Vega's own SVG of our own chart specification: safe to inline.
     return Markup(vl_convert.vegalite_to_svg(spec))
 
 
@@ -59,6 +61,7 @@ def render_summary(
     verdicts: Sequence[str],
     rows: Sequence[SummaryRow],
     charts: Sequence[tuple[str, Markup]],
+    half_charts: Sequence[tuple[str, Markup]] = (),
     settings: Sequence[str],
     notes: Sequence[str],
 ) -> str:
@@ -71,9 +74,10 @@ def render_summary(
         verdicts=list(verdicts),
         rows=list(rows),
         charts=list(charts),
+        half_charts=list(half_charts),
         settings=list(settings),
         notes=list(notes),
     )
 
 
-__all__ = ["SummaryRow", "chart_svg", "dutch_datetime", "render_summary"]
+__all__ = ["HALF_WIDTH_PX", "SummaryRow", "chart_svg", "dutch_datetime", "render_summary"]

@@ -115,3 +115,24 @@ def test_simulatie_reads_in_dutch_and_fits_the_screen(
             assert not overflow, f"{size}: wider than the screen: {overflow}"
         finally:
             browser.close()
+
+
+def test_management_summary_prints_on_one_a4_page(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from webcare_app import services, whatif_views
+
+    result = services.run_whatif(services.WhatIfInputs("telecom", weeks=1))
+    page_file = tmp_path / "samenvatting.html"
+    page_file.write_text(whatif_views.summary_html(result, "Telecomprovider"), encoding="utf-8")
+    pdf = tmp_path / "samenvatting.pdf"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri())
+            page.pdf(path=str(pdf), format="A4")
+        finally:
+            browser.close()
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
+    assert len(pages) == 1, f"{len(pages)} pages"

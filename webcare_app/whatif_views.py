@@ -52,6 +52,8 @@ EXTRA_LABELS: dict[str, tuple[str, Kind, str]] = {
     ABANDONED_PER_WEEK: ("Klanten die afhaken, per week", "count", "klanten"),
     ABANDONED_SHARE: ("Afgehaakt, van wie een reactie nodig had", "percent", "%"),
 }
+HEAT_PRINT_PX = 100  # a week heatmap's plot on the printed summary
+WAITS_PRINT_PX = 150  # the wait spread's plot on the printed summary
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WEEKDAYS = tuple(labels.DAY_LABELS)
 
@@ -247,7 +249,7 @@ def summary_html(result: WhatIfResult, title: str) -> str:
     """The printable one-page summary (``presentation.whatif_summary``) of ``result``."""
     from datetime import UTC, datetime
 
-    from presentation.whatif_summary import SummaryRow, chart_svg, render_summary
+    from presentation.whatif_summary import HALF_WIDTH_PX, SummaryRow, chart_svg, render_summary
     from webcare_app import whatif_charts
 
     names = tuple(labels.coverage_label(r.coverage) for r in result.runs)
@@ -262,26 +264,22 @@ def summary_html(result: WhatIfResult, title: str) -> str:
         for row in comparison_rows(result)
     ]
     target = verdict_target(result.targets)
-    charts = []
+    half = []
     if target is not None:
         for run in result.runs:
-            charts.append(
+            heat = whatif_charts.attainment_heatmap(result.attainment, run.coverage, target.name)
+            half.append(
                 (
-                    f"{labels.sla_label(target)}: gehaald per uur, "
-                    f"{labels.coverage_label(run.coverage)}",
-                    chart_svg(
-                        whatif_charts.attainment_heatmap(
-                            result.attainment, run.coverage, target.name
-                        )
-                    ),
+                    f"{labels.coverage_label(run.coverage).capitalize()}: op tijd per uur",
+                    chart_svg(heat, width=HALF_WIDTH_PX, height=HEAT_PRINT_PX),
                 )
             )
-    charts.append(
+    charts = [
         (
             "Hoe lang wacht een klant op de eerste reactie?",
-            chart_svg(whatif_charts.wait_distribution(result.waits)),
+            chart_svg(whatif_charts.wait_distribution(result.waits), height=WAITS_PRINT_PX),
         )
-    )
+    ]
     i = result.inputs
     settings = [
         f"Volume {figure(i.volume_factor, 'percent')} en behandeltijd "
@@ -296,7 +294,13 @@ def summary_html(result: WhatIfResult, title: str) -> str:
         "Reactietijden tellen alleen beantwoorde berichten; * sneller antwoord terwijl meer "
         "klanten afhaken is niet beter."
     ]
+    if target is not None:
+        notes.append(
+            f"Op tijd per uur: {labels.sla_label(target)}; rood is te laat, wit: geen berichten "
+            "dat uur."
+        )
     return render_summary(
+        half_charts=half,
         title=title,
         made_at=datetime.now(UTC),
         names=(names[0], names[1]),
