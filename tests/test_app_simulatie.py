@@ -155,6 +155,13 @@ def test_heatmaps_show_the_week_as_hour_by_weekday(library: services.WhatIfResul
     waits = whatif_charts.wait_distribution(library.waits).to_dict()
     assert waits["encoding"]["color"]["legend"]["orient"] == "bottom"
     assert waits["encoding"]["y"]["sort"] == list(WAIT_BANDS), "bands in order of waiting"
+    # every chart of the page is a valid Vega-Lite specification (the page skips validating)
+    backlog = whatif_charts.backlog_heatmap(library.backlog, "business-hours").to_dict()
+    assert backlog["encoding"]["color"]["scale"]["domain"][1] == pytest.approx(
+        max(1.0, library.backlog["backlog"].max())
+    ), "both models' queues on one scale"
+    whatif_charts.channel_breakdown(library.channels, "binnen 24 uur").to_dict()
+    assert None in [r["procent"] for r in rows] or rows[0]["procent"] is not None
 
 
 # --- downloads ------------------------------------------------------------------------------------

@@ -57,6 +57,24 @@ OVERFLOW_JS = """(slack) => {
 }"""
 
 
+SCENARIOS = {
+    "Huidige bezetting": {},
+    "Groei van 50%": {"volume_factor": 1.5},
+    "Trager antwoorden": {"handle_factor": 1.3},
+    "Half volume": {"volume_factor": 0.5},
+}
+
+
+def _save_scenarios(db_file: Path) -> None:
+    """Four what-ifs saved in the app's database, as a manager would have saved them."""
+    from trainer.storage import Database
+    from webcare_app import scenarios_store, services
+
+    with Database(path=db_file) as db:
+        for name, changes in SCENARIOS.items():
+            scenarios_store.save(db, name, services.WhatIfInputs("library", **changes))
+
+
 def _screenshot_whole_page(page: Any, width: int, path: Path) -> None:
     """Streamlit scrolls inside its main box, not the document: make the window as tall as
     that box's content, so the screenshot holds the whole page, then back to the screen's size."""
@@ -86,8 +104,14 @@ def test_simulatie_reads_in_dutch_and_fits_the_screen(
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.set_default_timeout(UI_TIMEOUT_MS)
+            _save_scenarios(tmp_path / "browser.sqlite")
             page.goto(f"{app_url}/simulatie")
             expect(page.get_by_text("In één oogopslag")).to_be_visible()
+            # four saved scenarios side by side: the widest table a phone gets
+            for name in SCENARIOS:
+                page.locator(".st-key-whatif_compare").click()
+                page.get_by_role("option", name=name).click()
+            expect(page.get_by_text("A: afhakers per week")).to_be_visible()
             expect(page.get_by_text("Kantooruren:", exact=False).first).to_be_visible()
             # the staffing curve and the sizing advice, so their chart and tables are checked too
             page.locator(".st-key-whatif_curve button").click()

@@ -14,6 +14,9 @@ written the Dutch way by a label expression (1.800, not 1,800), whatever the bro
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -31,8 +34,28 @@ COVERAGE_TITLE = "Dekkingsmodel"
 # share on time: red (nobody on time) through yellow to green (everyone)
 ATTAINMENT_SCHEME = alt.Scale(domain=[0, 50, 100], range=["#cf222e", "#f2cc60", "#1a7f37"])
 DUTCH_INT = "replace(format(datum.value, ',.0f'), ',', '.')"
+DUTCH_SMALL = "replace(format(datum.value, '.1~f'), '.', ',')"  # under 1.000: 0,5 and 12
 DUTCH_PCT = "format(datum.value, '.0f') + '%'"
 DUTCH_EUR = "'€ ' + replace(format(datum.value, ',.0f'), ',', '.')"
+
+
+def inline(frame: pd.DataFrame) -> alt.InlineData:
+    """The frame's rows as inline values, NaN as null (a blank cell), without pandas' slow
+    per-cell conversion: the page redraws every chart after each change."""
+    columns = list(frame.columns)
+    lists = []
+    for column in columns:
+        values = frame[column].tolist()
+        lists.append([None if isinstance(v, float) and math.isnan(v) else v for v in values])
+    rows = zip(*lists, strict=True)
+    return alt.InlineData(values=[dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite specification for ``st.vega_lite_chart``, not validated again
+    (the tests validate every chart once; each redraw need not)."""
+    out: dict[str, Any] = chart.to_dict(validate=False)
+    return out
 
 
 def _legend() -> alt.Legend:
@@ -74,13 +97,13 @@ def week_heatmap(
         else alt.Color(
             f"{field}:Q",
             title=legend_title,
-            scale=alt.Scale(scheme="oranges"),
-            legend=alt.Legend(orient="bottom", labelExpr=DUTCH_INT, gradientLength=160),
+            scale=alt.Scale(scheme="oranges", domain=[0, max(top, 1.0)]),
+            legend=alt.Legend(orient="bottom", labelExpr=DUTCH_SMALL, gradientLength=160),
         )
     )
     value_format = ".0f" if attainment else ".1f"
     return (
-        alt.Chart(grid, title=alt.Title(title, anchor="start", fontSize=13))
+        alt.Chart(inline(grid), title=alt.Title(title, anchor="start", fontSize=13))
         .mark_rect()
         .encode(
             x=alt.X(
@@ -109,13 +132,16 @@ def attainment_heatmap(attainment: pd.DataFrame, coverage: str, target: str) -> 
 
 
 def backlog_heatmap(backlog: pd.DataFrame, coverage: str) -> alt.Chart:
+    """One model's queue per hour, on the scale of the busiest hour of *all* models shown."""
     part = backlog[backlog["coverage"] == coverage]
+    top = float(backlog["backlog"].max()) if len(backlog) else 1.0
     return week_heatmap(
         part,
         "backlog",
         "Berichten in de wachtrij",
         attainment=False,
         title=labels.coverage_label(coverage),
+        top=top,
     )
 
 
@@ -125,7 +151,7 @@ def wait_distribution(waits: pd.DataFrame) -> alt.Chart:
         procent=waits["share"] * 100, model=waits["coverage"].map(labels.coverage_label)
     )
     return (
-        alt.Chart(data)
+        alt.Chart(inline(data))
         .mark_bar()
         .encode(
             y=alt.Y("bin:N", title=None, sort=list(WAIT_BANDS), axis=alt.Axis(labelLimit=120)),
@@ -162,7 +188,7 @@ def staffing_curve(
     long["procent"] = long["aandeel"] * 100
     x = alt.X("agents:Q", title="Medewerkers per dienst", axis=alt.Axis(tickMinStep=1, format="d"))
     lines = (
-        alt.Chart(long)
+        alt.Chart(inline(long))
         .mark_line(point=True)
         .encode(
             x=x,
@@ -181,7 +207,7 @@ def staffing_curve(
         )
     )
     cost = (
-        alt.Chart(curve)
+        alt.Chart(inline(curve))
         .mark_line(strokeDash=[2, 2], color="#57606a", point=alt.OverlayMarkDef(color="#57606a"))
         .encode(
             x=x,
@@ -213,7 +239,7 @@ def channel_breakdown(channels: pd.DataFrame, target_title: str) -> alt.Chart:
         model=channels["coverage"].map(labels.coverage_label),
     )
     return (
-        alt.Chart(data)
+        alt.Chart(inline(data))
         .mark_bar()
         .encode(
             y=alt.Y("kanaal:N", title=None, axis=alt.Axis(labelLimit=120)),
@@ -241,6 +267,8 @@ __all__ = [
     "attainment_heatmap",
     "backlog_heatmap",
     "channel_breakdown",
+    "inline",
+    "spec",
     "staffing_curve",
     "wait_distribution",
     "week_heatmap",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -49,6 +50,11 @@ def labels_number(value: float) -> str:
     from sim import nl
 
     return nl.short_number(value, 1)
+
+
+def _draw(chart: alt.TopLevelMixin) -> None:
+    """A chart at the page's width, its specification passed on without a second validation."""
+    st.vega_lite_chart(spec=whatif_charts.spec(chart), width="stretch")
 
 
 def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
@@ -256,16 +262,13 @@ if result.sla_names:
         key="whatif_target",
     )
     for run in result.runs:
-        st.altair_chart(
-            whatif_charts.attainment_heatmap(result.attainment, run.coverage, target),
-            width="stretch",
-        )
+        _draw(whatif_charts.attainment_heatmap(result.attainment, run.coverage, target))
 st.subheader("Wachtrij per uur van de week")
 for run in result.runs:
-    st.altair_chart(whatif_charts.backlog_heatmap(result.backlog, run.coverage), width="stretch")
+    _draw(whatif_charts.backlog_heatmap(result.backlog, run.coverage))
 
 st.subheader("Hoe lang wacht een klant op de eerste reactie?")
-st.altair_chart(whatif_charts.wait_distribution(result.waits), width="stretch")
+_draw(whatif_charts.wait_distribution(result.waits))
 st.caption(
     "Alle klanten die een reactie nodig hadden, ook wie afhaakte of aan het eind nog wachtte."
 )
@@ -273,10 +276,7 @@ st.caption(
 first = verdict_target(result.targets)
 if first is not None and not result.channels.empty:
     st.subheader("Per kanaal")
-    st.altair_chart(
-        whatif_charts.channel_breakdown(result.channels, f"binnen {limit_words(first)}"),
-        width="stretch",
-    )
+    _draw(whatif_charts.channel_breakdown(result.channels, f"binnen {limit_words(first)}"))
 
 # --- downloads ---
 # The files are made when a button is clicked (a callable), not on every redraw of the page.
@@ -358,10 +358,7 @@ if st.button("Bereken de curve", key="whatif_curve"):
 kept_curve = st.session_state.get("whatif_curve_result")
 if kept_curve is not None and kept_curve[0].profile == profile and kept_curve[1] == curve_cov:
     names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in result.sla_names}
-    st.altair_chart(
-        whatif_charts.staffing_curve(kept_curve[2], names_of, first.goal if first else 0.9),
-        width="stretch",
-    )
+    _draw(whatif_charts.staffing_curve(kept_curve[2], names_of, first.goal if first else 0.9))
     st.caption(
         "Lijnen: % op tijd per doel (links); grijs gestippeld: kosten per week (rechts); "
         "rode streep: het doel."
