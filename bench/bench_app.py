@@ -124,6 +124,7 @@ def bench_whatif(repeat: int) -> None:
     from sim.experiment import run
     from sim.kpis import summarise
     from sim.plan import RunPlan
+    from sim.profile import Profile
     from webcare_app import services
 
     print("(b) what-if, 24/7 vs business hours, 2 weeks + 0.5 warm-up, uncached (median s)")
@@ -137,7 +138,7 @@ def bench_whatif(repeat: int) -> None:
 
             ours = _median(ours_run, repeat)
 
-            def peer(reps: int = reps, profile: services.Profile = profile) -> None:
+            def peer(reps: int = reps, profile: Profile = profile) -> None:
                 for cov in services.COMPARED_DEFAULT:
                     spec = profile.compile(cov)
                     for seed in range(reps):

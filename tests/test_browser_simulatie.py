@@ -57,11 +57,11 @@ OVERFLOW_JS = """(slack) => {
 }"""
 
 
-SCENARIOS = {
-    "Huidige bezetting": {},
-    "Groei van 50%": {"volume_factor": 1.5},
-    "Trager antwoorden": {"handle_factor": 1.3},
-    "Half volume": {"volume_factor": 0.5},
+SCENARIOS = {  # name: (volume factor, handling-time factor)
+    "Huidige bezetting": (1.0, 1.0),
+    "Groei van 50%": (1.5, 1.0),
+    "Trager antwoorden": (1.0, 1.3),
+    "Half volume": (0.5, 1.0),
 }
 
 
@@ -71,8 +71,9 @@ def _save_scenarios(db_file: Path) -> None:
     from webcare_app import scenarios_store, services
 
     with Database(path=db_file) as db:
-        for name, changes in SCENARIOS.items():
-            scenarios_store.save(db, name, services.WhatIfInputs("library", **changes))
+        for name, (volume, handle) in SCENARIOS.items():
+            inputs = services.WhatIfInputs("library", volume_factor=volume, handle_factor=handle)
+            scenarios_store.save(db, name, inputs)
 
 
 def _screenshot_whole_page(page: Any, width: int, path: Path) -> None:
