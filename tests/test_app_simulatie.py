@@ -263,8 +263,15 @@ def test_scenarios_are_saved_by_name_and_compared(db_path: Path) -> None:
         with pytest.raises(services.ServiceInputError, match="naam"):
             scenarios_store.save(db, "   ", services.WhatIfInputs("library"))
     table = compare_table({s.name: services.run_whatif(s.inputs) for s in saved})
-    assert list(table.columns) == ["Nu", "groei"]
-    assert table.loc["A: dekkingsmodel", "Nu"] == "24/7"
+    assert list(table.index) == [
+        "Nu · A: 24/7",
+        "Nu · B: kantooruren",
+        "groei · A: 24/7",
+        "groei · B: kantooruren",
+    ]
+    assert list(table.columns) == ["Op tijd", "Afhakers per week", "Fte", "Kosten per week"]
+    grown = services.run_whatif(saved[1].inputs)
+    assert table.loc["groei · A: 24/7", "Fte"] == figure(grown.kpi("24-7", "fte"), "number")
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -333,8 +340,8 @@ def test_saving_and_comparing_on_the_page(db_path: Path) -> None:
     assert len(ids) == 2
     at.multiselect(key="whatif_compare").select(ids[0]).select(ids[1]).run()
     assert not at.exception
-    compared = _table(at, "A: dekkingsmodel")
-    assert set(compared.columns) == {"Huidige situatie", "Half zo druk erbij"}
+    compared = _table(at, "Half zo druk erbij · A")
+    assert len(compared) == 4 and any(i.startswith("Huidige situatie · B") for i in compared.index)
 
 
 def test_staffing_curve_on_the_page(db_path: Path) -> None:

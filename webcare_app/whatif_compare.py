@@ -2,8 +2,9 @@
 
 Each saved scenario compares two coverage models; side by side a manager wants, per scenario,
 for each model: the share on time of the first target, how many customers give up per week,
-the fte and the cost per week. Rows are those figures per model (A, B), columns the scenarios
-(at most ``scenarios_store.COMPARE_MAX``, so the table fits a phone).
+the fte and the cost per week. Rows are the scenarios' models (at most
+``scenarios_store.COMPARE_MAX`` scenarios, so eight rows), columns those four short figures: a
+column per scenario would not fit a phone.
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from webcare_app.whatif_service import WhatIfResult
 
 
 def compare_table(results: Mapping[str, WhatIfResult]) -> pd.DataFrame:
-    """Rows: per model A and B its name and key figures; columns: the scenario names."""
-    columns: dict[str, list[str]] = {}
-    index: list[str] = []
+    """One row per scenario and model ("Groei · A: 24/7"), four short figures as columns."""
+    rows: dict[str, dict[str, str]] = {}
     for name, result in results.items():
         target = verdict_target(result.targets)
-        cells: list[str] = []
-        index = []
         for side, run in zip("AB", result.runs, strict=True):
             cov = run.coverage
             on_time = (
@@ -32,22 +30,15 @@ def compare_table(results: Mapping[str, WhatIfResult]) -> pd.DataFrame:
                 if target is not None
                 else "–"
             )
-            index += [
-                f"{side}: dekkingsmodel",
-                f"{side}: op tijd (eerste doel)",
-                f"{side}: afhakers per week",
-                f"{side}: fte",
-                f"{side}: kosten per week",
-            ]
-            cells += [
-                labels.coverage_label(cov),
-                on_time,
-                figure(result.per_week(cov, "abandoned"), "count"),
-                figure(result.kpi(cov, "fte"), "number"),
-                figure(result.kpi(cov, "cost_per_week_eur"), "euro"),
-            ]
-        columns[name] = [keep_together(c) for c in cells]
-    return pd.DataFrame(columns, index=pd.Index(index, name="Scenario"))
+            rows[f"{name} · {side}: {labels.coverage_label(cov)}"] = {
+                "Op tijd": on_time,
+                "Afhakers per week": figure(result.per_week(cov, "abandoned"), "count"),
+                "Fte": figure(result.kpi(cov, "fte"), "number"),
+                "Kosten per week": keep_together(
+                    figure(result.kpi(cov, "cost_per_week_eur"), "euro")
+                ),
+            }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Scenario")
 
 
 __all__ = ["compare_table"]
