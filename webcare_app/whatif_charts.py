@@ -198,7 +198,14 @@ def staffing_curve(
                 scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(labelExpr=DUTCH_PCT),
             ),
-            color=alt.Color("doel:N", title=None, legend=_legend()),
+            # one target per line below the chart: the names are long
+            color=alt.Color(
+                "doel:N",
+                title=None,
+                legend=alt.Legend(
+                    orient="bottom", direction="vertical", columns=1, title=None, labelLimit=330
+                ),
+            ),
             tooltip=[
                 alt.Tooltip("agents:Q", title="Medewerkers per dienst"),
                 alt.Tooltip("doel:N", title="Doel"),
