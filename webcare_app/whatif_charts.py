@@ -19,6 +19,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from presentation import labels
 from webcare_app.whatif_service import WAIT_BANDS
@@ -48,7 +49,11 @@ def inline(frame: pd.DataFrame) -> alt.InlineData:
         values = frame[column].tolist()
         lists.append([None if isinstance(v, float) and math.isnan(v) else v for v in values])
     rows = zip(*lists, strict=True)
-    return alt.InlineData(values=[dict(zip(columns, row, strict=True)) for row in rows])
+    values = [dict(zip(columns, row, strict=True)) for row in rows]
+    # Altair checks every row against the schema when the data object is made: seconds for
+    # a week of hours. The rows are plain numbers and strings; ``spec`` is checked in the tests.
+    with debug_mode(False):
+        return alt.InlineData(values=values)
 
 
 def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
