@@ -92,7 +92,13 @@ COVERAGE_LABELS: Mapping[str, str] = {
     "24-7": "24/7",
     "business-hours": "kantooruren",
     "extended-hours": "ruime openingstijden",
+    "daily-check": "elke dag twee keer kijken",
+    "split-shift": "gebroken diensten",
 }
+# Weekdays as profiles write them ("mon") and as a Dutch table or label shows them ("ma").
+DAY_LABELS: Mapping[str, str] = {
+    "mon": "ma", "tue": "di", "wed": "wo", "thu": "do", "fri": "vr", "sat": "za", "sun": "zo",
+}  # fmt: skip
 LEVEL_LABELS: Mapping[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
 
 
@@ -142,6 +148,19 @@ def coverage_label(coverage: str) -> str:
     return COVERAGE_LABELS.get(coverage, coverage)
 
 
+def days_label(days: Iterable[str]) -> str:
+    """Weekdays the Dutch way: ("mon", "tue") -> "ma, di"."""
+    return ", ".join(DAY_LABELS.get(d, d) for d in days)
+
+
+def shift_label(shift: str) -> str:
+    """A shift's name as a word ("weekend-vroeg" -> "weekend vroeg"); unnamed shifts from a
+    profile ("shift-2") read "dienst 2"."""
+    if shift.startswith("shift-") and shift.removeprefix("shift-").isdigit():
+        return f"dienst {shift.removeprefix('shift-')}"
+    return shift.replace("-", " ")
+
+
 def channel_label(channel: str) -> str:
     """A channel as users know it ("x" -> "X (Twitter)"); unknown ones as they are."""
     return CHANNEL_LABELS.get(channel, channel)
@@ -162,6 +181,7 @@ __all__ = [
     "CHANNEL_LABELS",
     "CLOCK_LABELS",
     "COVERAGE_LABELS",
+    "DAY_LABELS",
     "DECISION_LABELS",
     "KPIS",
     "LEVEL_LABELS",
@@ -171,10 +191,12 @@ __all__ = [
     "Unit",
     "channel_label",
     "coverage_label",
+    "days_label",
     "decision_label",
     "kpi",
     "kpi_label",
     "level_label",
+    "shift_label",
     "sla_attainment_label",
     "sla_label",
 ]

@@ -1,8 +1,8 @@
-"""Router, Voortgang, Richtlijnen and Simulatie pages render and react to their widgets."""
+"""Router, Voortgang and Richtlijnen pages render and react to their widgets (Simulatie:
+test_app_simulatie.py)."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -22,24 +22,6 @@ PAGES = REPO / "webcare_app" / "pages"
 
 def _page(name: str) -> AppTest:
     return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=90)
-
-
-def _kpi_table(at: AppTest) -> pd.DataFrame:
-    """The what-if page's comparison table, one row per KPI label (spaces as typed: the page
-    keeps figures together with non-breaking spaces)."""
-    assert len(at.table) == 1, "one comparison table"
-    return at.table[0].value.map(lambda text: text.replace("\u00a0", " "))
-
-
-def _difference_colours(at: AppTest) -> dict[int, str]:
-    """Row number -> text colour of the comparison table's difference column."""
-    styles = at.table[0].proto.arrow_data.styler.styles
-    column = list(at.table[0].value.columns).index("Verschil")  # the Styler counts from 0
-    colours: dict[int, str] = {}
-    for selectors, colour in re.findall(r"([^{}]+)\{\s*color:\s*(#[0-9a-f]{6})\s*\}", styles):
-        for row in re.findall(rf"_row(\d+)_col{column}\b", selectors):
-            colours[int(row)] = colour
-    return colours
 
 
 def test_router_serves_the_start_page_in_dutch(db_path: Path) -> None:
@@ -185,103 +167,6 @@ def test_rulebook_search_narrows_and_opens_the_rules(db_path: Path) -> None:
     assert all(e.proto.expanded for e in at.expander), "what the search found is open"
     at.text_input(key="rules_search").input("qqqzzz").run()
     assert not at.expander and at.info
-
-
-def test_whatif_shows_both_coverage_models_and_reacts_to_inputs(db_path: Path) -> None:
-    at = _page("simulatie").run()
-    assert not at.exception
-    assert at.selectbox(key="whatif_profile").value == "library"
-    assert at.selectbox(key="whatif_cov_a_library").value == "24-7"
-    assert at.selectbox(key="whatif_cov_b_library").value == "business-hours"
-    headings = [m.value for m in at.markdown]
-    # coverage models under their Dutch names in headings, labels and legends
-    assert any("24/7" in h for h in headings) and any("kantooruren" in h for h in headings)
-    assert not any("business-hours" in h or "24-7" in h for h in headings)
-    labels = [n.label for n in at.number_input]
-    assert labels and all("mon" not in label and "tue" not in label for label in labels), labels
-    assert any("ma, di" in label for label in labels), labels
-    assert {m.label for m in at.metric} >= {"24/7: kosten per week", "kantooruren: kosten per week"}
-    # the key figures are one compact table (A, B, difference), not a column of cards
-    assert not [m for m in at.metric if m.label == "Kosten per week"], "no KPI cards"
-    table = _kpi_table(at)
-    assert list(table.columns) == ["A", "B", "Verschil"] and table.index.name == "Kerncijfer"
-    kpi_labels = [label for _, label, _, _ in services.KPI_ROWS]
-    sla_labels = list(table.index)[: -len(kpi_labels)]
-    assert list(table.index)[len(sla_labels) :] == kpi_labels
-    assert sla_labels and all(label.startswith("SLA ") for label in sla_labels), sla_labels
-    assert not at.get("html"), "names reach the page as table data, never as HTML"
-    cost = table.loc["Kosten per week"]
-    # business hours is cheaper than 24/7 for the library: the difference reads as a saving,
-    # sign and arrow first, amounts the Dutch way, in the "better" colour
-    assert cost["Verschil"].startswith("▼ -€ "), cost["Verschil"]
-    assert "," not in cost["A"] and "." in cost["A"], cost["A"]
-    colours = _difference_colours(at)
-    assert colours[list(table.index).index("Kosten per week")] == "#1a7f37"
-    assert all(colours[i] == "#cf222e" for i in range(len(sla_labels))), "fewer on time: worse"
-    assert len(at.get("vega_lite_chart")) == 3
-
-    # more agents on the business-hours day shift costs more
-    before = cost["B"]
-    at.number_input(key="whatif_agents_library_business-hours_dag").set_value(3).run()
-    assert not at.exception
-    assert _kpi_table(at).loc["Kosten per week", "B"] != before
-
-    # telecom works too and keeps its own widget keys
-    at.selectbox(key="whatif_profile").select("telecom").run()
-    assert not at.exception
-    assert at.selectbox(key="whatif_cov_a_telecom").value == "24-7"
-
-
-def test_whatif_csv_download_holds_both_models(db_path: Path) -> None:
-
-    result = services.run_whatif(services.WhatIfInputs("library", weeks=1))
-    text = services.whatif_csv(result)
-    frame = pd.read_csv(io.StringIO(text), comment="#")
-    assert {"24-7", "business-hours", "verschil"} <= set(frame.columns)
-    assert "cost_per_week_eur" in set(frame["kpi"])
-    hourly = pd.read_csv(io.StringIO(services.hourly_csv(result)))
-    assert len(hourly) == 2 * 168
-
-
-def test_whatif_sizing_advises_agents_and_can_adopt_them(db_path: Path) -> None:
-    at = _page("simulatie").run()
-    assert not at.exception
-    at.number_input(key="whatif_agents_library_24-7_vroeg").set_value(6).run()
-    at.selectbox(key="whatif_sizing_cov_library").select("24-7")
-    at.button(key="whatif_sizing").click().run()
-    assert not at.exception
-    advice = at.session_state["whatif_sizing_result"]
-    assert advice.coverage == "24-7" and [s for s, _ in advice.advised] == [
-        "vroeg",
-        "laat",
-        "nacht",
-    ]
-    table = at.dataframe[-1].value
-    assert list(table["Dienst"]) == ["vroeg", "laat", "nacht"]
-    assert table["Nu"].iloc[0] == 6
-    assert dict(advice.advised)["vroeg"] < 6, "a library needs no six agents at dawn"
-    at.button(key="whatif_sizing_adopt").click().run()
-    assert not at.exception
-    for shift, agents in advice.advised:
-        assert at.number_input(key=f"whatif_agents_library_24-7_{shift}").value == agents
-
-
-def test_whatif_shows_no_arrow_for_a_zero_difference_and_dutch_decimals(db_path: Path) -> None:
-    at = _page("simulatie").run()
-    at.selectbox(key="whatif_cov_b_library").select("24-7").run()
-    assert not at.exception
-    # the same model twice: every difference is zero, so no (red) "+0,0" arrow anywhere
-    table = _kpi_table(at)
-    for label, diff in table["Verschil"].items():
-        assert not diff.startswith(("▲", "▼", "+", "-")), (label, diff)
-        assert not any(ch in "123456789" for ch in diff), (label, diff)
-    assert (table["A"] == table["B"]).all()
-    assert _difference_colours(at) == {}, "no colour for a zero difference"
-    at.selectbox(key="whatif_sizing_cov_library").select("24-7")
-    at.button(key="whatif_sizing").click().run()
-    assert not at.exception
-    fte = [m for m in at.metric if m.label == "Fte"]
-    assert fte and "." not in fte[0].value and "," in fte[0].value, fte[0].value
 
 
 def test_rule_bars_show_every_title_and_no_ids(db_path: Path) -> None:

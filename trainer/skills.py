@@ -27,6 +27,7 @@ SKILL_LABELS: Mapping[str, str] = {
     "form": "Vorm",
 }
 
+
 @cache
 def _rule_skills() -> Mapping[str, str]:
     from trainer.rules import load_rules  # the rule files: imported when first needed
