@@ -1,12 +1,14 @@
 """What a manager reads off a run: volumes, response times, SLA attainment, backlog, cost.
 
-Only mentions that arrive after the warm-up count; agent and cost figures cover the measured
-window ``[warm-up end, horizon)``. ``Kpis.as_dict()`` gives a flat dict with these stable keys:
+Only mentions that arrive in the measured window ``[warm-up end, horizon)`` count; agent and
+cost figures cover that window too. Their fate is read at the end of the run's tail
+(``SimResult.end_min``, when every target of every measured mention has fallen due; see
+``sim.engine``), so "answered", "open" and SLA statuses are as seen then. ``Kpis.as_dict()`` gives a flat dict with these stable keys:
 
 Volumes (counts of measured mentions):
 - ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first response
-  sent before the horizon); ``resolved`` (last agent turn done); ``abandoned`` (gave up before a
-  first response); ``open`` (needs a reply, neither answered nor abandoned at the horizon).
+  sent before the end of the run); ``resolved`` (last agent turn done); ``abandoned`` (gave up before a
+  first response); ``open`` (needs a reply, neither answered nor abandoned at the end of the run).
   ``arrived == no_reply + answered + abandoned + open``.
 
 Times (minutes, over answered mentions; NaN when there are none):
@@ -17,8 +19,8 @@ Times (minutes, over answered mentions; NaN when there are none):
 
 SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
 - ``sla_<name>_attainment`` = met / (met + breached) (NaN when nothing was due),
-  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the horizon,
-  so excluded from the attainment).
+  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the end of the run,
+  so excluded from the attainment; 0 unless a target is longer than the four-week tail cap).
 
 Backlog (cases waiting for an agent turn):
 - ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
@@ -37,7 +39,7 @@ Agents and cost (from the rota and ``spec.cost``):
 Reputation:
 - ``reputation_exposure_reach_hours``: for public complaints that need a reply, the author's reach
   times the hours the complaint stood unanswered (until the first response, the moment the
-  customer gave up, or the horizon), summed over the measured window.
+  customer gave up, or the end of the run), summed over the measured window.
 
 ``attainment_by(result, "channel" | "hour_of_week")`` breaks the SLA attainment down per channel
 or per hour of the week (of arrival); ``backlog_profile(result)`` gives the mean backlog per hour
@@ -159,8 +161,9 @@ def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.nda
     """Due time and status (``met``, ``breached``, ``pending``, ``excluded``) per mention.
 
     Met: the event (first response sent, or resolution) happened by the due time. Breached: it
-    happened later, or had not happened by a due time before the horizon, or never will
-    (abandoned). Pending: not done and not yet due at the horizon. Excluded: needs no reply.
+    happened later, or had not happened by a due time before the end of the run, or never will
+    (abandoned). Pending: not done and not yet due at the end of the run (the tail makes this
+    empty for measured mentions). Excluded: needs no reply.
     """
     records = result.records
     due = due_min(result, target)
@@ -169,7 +172,7 @@ def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.nda
     happened = ~np.isnan(done)
     met = happened & (done <= due)
     breached = (happened & (done > due)) | (
-        ~happened & ((due < result.horizon_min) | records.column("abandoned"))
+        ~happened & ((due < result.end_min) | records.column("abandoned"))
     )
     status = np.full(len(records), PENDING, dtype=object)
     status[breached] = BREACHED
@@ -311,7 +314,7 @@ def summarise(result: SimResult) -> Kpis:
     complaint = rec.column("public") & needs_reply & (rec.column("kind") == COMPLAINT)
     until = rec.column("first_response_min")
     until = np.where(np.isnan(until), rec.column("abandoned_min"), until)
-    until = np.where(np.isnan(until), end, until)
+    until = np.where(np.isnan(until), result.end_min, until)
     exposure_hours = (until - rec.column("arrival_min")) / MINUTES_PER_HOUR
     exposure = float((rec.column("author_reach") * exposure_hours)[complaint].sum())
 

@@ -157,7 +157,10 @@ def test_office_hours_are_also_sized_on_the_business_clock_for_a_fair_factor(
     always = calendar_report.result("24-7")
     factor = calendar_report.business_clock_factor_24_7
     assert factor == pytest.approx(always.best.fte / fair.best.fte)
-    assert factor > 1
+    # No "> 1" here: on the business clock the office team must clear the whole weekend's
+    # mentions in Monday's first business hour, which at a fifth of telecom's volume can take
+    # more agents than a thin round-the-clock team (every measured weekend counts: no pending).
+    assert math.isfinite(factor) and factor > 0
     assert BUSINESS_CLOCK_LABEL in factor_sentence(calendar_report)
     page = render_html(calendar_report)
     assert BUSINESS_CLOCK_LABEL in page
