@@ -3,12 +3,13 @@
 Only mentions that arrive in the measured window ``[warm-up end, horizon)`` count; agent and
 cost figures cover that window too. Their fate is read at the end of the run's tail
 (``SimResult.end_min``, when every target of every measured mention has fallen due; see
-``sim.engine``), so "answered", "open" and SLA statuses are as seen then. ``Kpis.as_dict()`` gives a flat dict with these stable keys:
+``sim.engine``), so "answered", "open" and SLA statuses are as seen then.
+``Kpis.as_dict()`` gives a flat dict with these stable keys:
 
 Volumes (counts of measured mentions):
-- ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first response
-  sent before the end of the run); ``resolved`` (last agent turn done); ``abandoned`` (gave up before a
-  first response); ``open`` (needs a reply, neither answered nor abandoned at the end of the run).
+- ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first
+  response sent before the end of the run); ``resolved`` (last agent turn done); ``abandoned``
+  (gave up before a first response); ``open`` (needs a reply, neither answered nor abandoned at the end of the run).
   ``arrived == no_reply + answered + abandoned + open``.
 
 Times (minutes, over answered mentions; NaN when there are none):
@@ -19,8 +20,8 @@ Times (minutes, over answered mentions; NaN when there are none):
 
 SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
 - ``sla_<name>_attainment`` = met / (met + breached) (NaN when nothing was due),
-  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the end of the run,
-  so excluded from the attainment; 0 unless a target is longer than the four-week tail cap).
+  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the end
+  of the run, so excluded from the attainment; 0 unless a target outlasts the four-week tail).
 
 Backlog (cases waiting for an agent turn):
 - ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
