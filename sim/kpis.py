@@ -9,7 +9,8 @@ cost figures cover that window too. Their fate is read at the end of the run's t
 Volumes (counts of measured mentions):
 - ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first
   response sent before the end of the run); ``resolved`` (last agent turn done); ``abandoned``
-  (gave up before a first response); ``open`` (needs a reply, neither answered nor abandoned at the end of the run).
+  (gave up before a first response); ``open`` (needs a reply, neither answered nor abandoned
+  at the end of the run).
   ``arrived == no_reply + answered + abandoned + open``.
 
 Times (minutes, over answered mentions; NaN when there are none):
