@@ -185,3 +185,11 @@ class ModelSpec:
     backoffice: BackOfficeSpec | None = None
     cost: CostSpec = field(default_factory=CostSpec)
     coverage_name: str = "custom"
+
+
+def agent_turns_per_case(spec: ModelSpec) -> float:
+    """Mean agent turns per case that needs a reply: the conversation's turns, plus the
+    report-back turn every back-office case gets (see ``sim.arrivals``). The offered load of
+    the Erlang estimate and of ``offered_hours_per_week`` counts both."""
+    backoffice = sum(k.share * k.backoffice_share for k in spec.kinds)
+    return spec.conversation.mean_turns + backoffice

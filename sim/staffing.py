@@ -26,7 +26,14 @@ from scipy import optimize
 from sim import erlang
 from sim.kpis import cost_per_agent_minute
 from sim.profile import Profile, Shift, rota_of
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.spec import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_HOUR,
+    MINUTES_PER_WEEK,
+    ModelSpec,
+    SlaTarget,
+    agent_turns_per_case,
+)
 
 MIN_AGENTS_PER_SHIFT = 1  # every block keeps one agent: the coverage model promises its hours
 SLOT_MIN = 15  # granularity of the Erlang shift programme
@@ -139,13 +146,16 @@ def rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
 
 
 def hourly_load(spec: ModelSpec) -> tuple[np.ndarray, float]:
-    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn."""
+    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn.
+
+    Turns per case include the report-back turn of back-office cases (``agent_turns_per_case``).
+    """
     reply = np.array([c.share * (1 - c.no_reply_share) for c in spec.channels])
     handling = np.array([c.handling.mean_min for c in spec.channels])
     reply_share = float(reply.sum())
     aht_min = float((reply * handling).sum() / reply_share) if reply_share > 0 else 1.0
     arrivals_per_min = np.asarray(spec.rate_per_hour) * reply_share / MINUTES_PER_HOUR
-    load = arrivals_per_min * spec.conversation.mean_turns * aht_min
+    load = arrivals_per_min * agent_turns_per_case(spec) * aht_min
     return load, aht_min
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 
 from sim import erlang
+from sim.engine import simulate
 from sim.experiment import estimate
 from sim.parallel import Runner, run_jobs
 from sim.plan import RunPlan
@@ -45,8 +47,22 @@ def test_hourly_load_matches_offered_work(small_telecom: Profile) -> None:
     assert load.shape == (HOURS_PER_WEEK,)
     # Erlangs over the week times 60 minutes = agent minutes of work offered per week.
     reply = sum(c.share * (1 - c.no_reply_share) for c in spec.channels)
-    work_min = sum(spec.rate_per_hour) * reply * spec.conversation.mean_turns * aht
+    backoffice = sum(k.share * k.backoffice_share for k in spec.kinds)
+    assert backoffice > 0  # telecom's complaints go to the back office and get a report-back
+    turns = spec.conversation.mean_turns + backoffice
+    work_min = sum(spec.rate_per_hour) * reply * turns * aht
     assert load.sum() * MINUTES_PER_HOUR == pytest.approx(work_min)
+
+
+def test_hourly_load_matches_the_simulated_work() -> None:
+    """Agent minutes the engine spends (all turns done) agree with the Erlang load: about
+    20,000 cases, so the noise is about 1%; leaving out the report-back turn would be 11% off."""
+    weeks = 10
+    spec = replace(load_profile("telecom").compile("24-7"), patience=None, rota=((0, 60),))
+    load, _ = hourly_load(spec)
+    result = simulate(spec, weeks=weeks, warmup_weeks=1, rng=np.random.default_rng(5))
+    offered = load.sum() * MINUTES_PER_HOUR * weeks
+    assert result.busy_agent_min == pytest.approx(offered, rel=0.03)
 
 
 def test_erlang_need_is_the_textbook_answer_hour_by_hour(small_telecom: Profile) -> None:
