@@ -150,7 +150,7 @@ def _header(report: CoverageReport) -> list[str]:
         kpi_label(key)[0]
         for key in (
             "first_response_p90_min",
-            "backlog_monday_0900",
+            "backlog_monday_shift_start",
             "reputation_exposure_reach_hours",
         )
     ]
@@ -166,7 +166,7 @@ def _row(label: str, result: SizingResult, cells: Sequence[str]) -> dict[str, An
         "€ " + _nl(best.cost_per_week_eur, 0),
         *cells,
         nl.minutes(best.estimates["first_response_p90_min"].mean),
-        _nl(best.estimates["backlog_monday_0900"].mean, 0),
+        _nl(best.estimates["backlog_monday_shift_start"].mean, 0),
         _nl(best.estimates["reputation_exposure_reach_hours"].mean, 0),
         f"{_nl(result.erlang.fte)} fte, "
         + ("haalt de doelen" if result.erlang.meets() else "haalt de doelen niet"),

@@ -62,7 +62,11 @@ KPIS: Mapping[str, Kpi] = {
     "resolution_p90_min": Kpi("Afhandeling: 90% binnen", "minutes", "min"),
     "backlog_mean": Kpi("Wachtrij: gemiddeld", "number", "berichten"),
     "backlog_max": Kpi("Wachtrij: hoogste", "count", "berichten"),
-    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00", "number", "berichten"),
+    "backlog_monday_shift_start": Kpi(
+        "Wachtrij bij start eerste maandagdienst", "number", "berichten"
+    ),
+    "monday_shift_start_min": Kpi("Start eerste maandagdienst", "number", "min na 00:00"),
+    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00 (vaste referentie)", "number", "berichten"),
     "utilisation": Kpi("Bezettingsgraad", "percent", "%", False),
     "agent_hours_per_week": Kpi("Uren online per week", "number", "uur"),
     "paid_hours_per_week": Kpi("Betaalde uren per week", "number", "uur"),

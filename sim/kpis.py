@@ -26,8 +26,12 @@ SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
 
 Backlog (cases waiting for an agent turn):
 - ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
-  ``backlog_monday_0900`` (mean over the measured Mondays of the backlog just before 09:00, i.e.
-  what the Monday team finds waiting; NaN if the window holds no Monday 09:00).
+  ``backlog_monday_shift_start`` (mean over the measured Mondays of the backlog just before the
+  first Monday shift comes on duty, i.e. what that team finds waiting; the start is the first
+  rise in agents on Monday, see ``Rota.monday_first_start``, given as
+  ``monday_shift_start_min``, minutes after Monday 00:00; NaN without such a rise or a measured
+  Monday), and ``backlog_monday_0900``, the same read just before 09:00 whatever the rota: a
+  fixed reference to compare coverage models at one moment, not what a team finds.
 
 Agents and cost (from the rota and ``spec.cost``):
 - ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty. It can pass 1
@@ -119,6 +123,8 @@ class Kpis:
     sla: tuple[SlaAttainment, ...]
     backlog_mean: float
     backlog_max: int
+    backlog_monday_shift_start: float
+    monday_shift_start_min: float
     backlog_monday_0900: float
     utilisation: float
     agent_hours_per_week: float
@@ -239,15 +245,18 @@ def _backlog_mean(result: SimResult) -> tuple[float, int]:
     return float((weights * values).sum() / (end - start)), peak
 
 
-def _backlog_monday(result: SimResult) -> float:
-    first_week = int(np.ceil((result.start_min - MONDAY_0900_MIN) / MINUTES_PER_WEEK))
+def _backlog_monday(result: SimResult, minute_of_week: float = MONDAY_0900_MIN) -> float:
+    """Mean backlog just before ``minute_of_week`` (on Monday) over the measured Mondays."""
+    if np.isnan(minute_of_week):
+        return float("nan")
+    first_week = int(np.ceil((result.start_min - minute_of_week) / MINUTES_PER_WEEK))
     moments = np.arange(max(first_week, 0), int(result.horizon_min // MINUTES_PER_WEEK) + 1)
-    moments = moments * MINUTES_PER_WEEK + MONDAY_0900_MIN
+    moments = moments * MINUTES_PER_WEEK + minute_of_week
     moments = moments[(moments >= result.start_min) & (moments < result.horizon_min)]
     if moments.size == 0:
         return float("nan")
-    # The backlog just BEFORE 09:00: what the Monday team finds waiting, before agents who start
-    # at 09:00 take their first cases.
+    # The backlog just BEFORE the moment: what a team starting then finds waiting, before it
+    # takes its first cases.
     index = np.searchsorted(result.backlog_times, moments, side="left") - 1
     return float(result.backlog_values[index].mean())
 
@@ -306,6 +315,7 @@ def summarise(result: SimResult) -> Kpis:
 
     backlog_mean, backlog_max = _backlog_mean(result)
     rota = Rota(spec.rota)
+    monday_start = rota.monday_first_start()
     start, end = result.start_min, result.horizon_min
     on_duty_min = result.on_duty_agent_min
     agent_hours_week = on_duty_min / MINUTES_PER_HOUR / result.weeks
@@ -339,6 +349,8 @@ def summarise(result: SimResult) -> Kpis:
         sla=tuple(targets),
         backlog_mean=backlog_mean,
         backlog_max=backlog_max,
+        backlog_monday_shift_start=_backlog_monday(result, monday_start),
+        monday_shift_start_min=monday_start,
         backlog_monday_0900=_backlog_monday(result),
         utilisation=result.busy_agent_min / on_duty_min if on_duty_min > 0 else float("nan"),
         agent_hours_per_week=agent_hours_week,

@@ -230,6 +230,7 @@ def report_frame(report: CoverageReport) -> pd.DataFrame:
                 "meets_targets": cand.meets(),
                 "reachable": r.reachable,
                 "first_response_p90_min": cand.estimates["first_response_p90_min"].mean,
+                "backlog_monday_shift_start": cand.estimates["backlog_monday_shift_start"].mean,
                 "backlog_monday_0900": cand.estimates["backlog_monday_0900"].mean,
                 "reputation_exposure_reach_hours": cand.estimates[
                     "reputation_exposure_reach_hours"

@@ -166,6 +166,7 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
             "meets_targets": c.meets(),
             "attainment": {t.name: c.attainment(t).as_dict() for t in result.targets},
             "first_response_p90_min": c.estimates["first_response_p90_min"].as_dict(),
+            "backlog_monday_shift_start": c.estimates["backlog_monday_shift_start"].as_dict(),
             "backlog_monday_0900": c.estimates["backlog_monday_0900"].as_dict(),
             "reputation_exposure_reach_hours": c.estimates[
                 "reputation_exposure_reach_hours"

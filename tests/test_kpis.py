@@ -190,6 +190,31 @@ def test_monday_backlog_is_what_agents_starting_at_nine_find_waiting() -> None:
     first = result.records.column("first_response_min")[arrival < MINUTES_PER_WEEK]
     assert np.all(first > MINUTES_PER_WEEK + 9 * 60)
     assert summarise(result).backlog_monday_0900 == weekend
+    assert summarise(result).backlog_monday_shift_start == weekend  # the shift starts at 09:00
+
+
+def test_monday_backlog_is_read_when_the_first_monday_shift_starts() -> None:
+    """A team that starts at 07:00 finds the weekend's mentions; at 09:00 it has cleared them."""
+    saturday_10 = 5 * 24 + 10
+    rates = tuple(30.0 if hour == saturday_10 else 0.0 for hour in range(HOURS_PER_WEEK))
+    hours = office_hours(open_hour=7)
+    spec = replace(stationary_spec(1.0, 5.0, 0), rate_per_hour=rates, rota=office_rota(100, hours))
+    result = simulate(spec, weeks=1, rng=np.random.default_rng(4), warmup_weeks=1)
+    weekend = int(np.sum(result.records.column("arrival_min") < MINUTES_PER_WEEK))
+    k = summarise(result)
+    assert k.monday_shift_start_min == 7 * 60
+    assert k.backlog_monday_shift_start == weekend > 0
+    assert k.backlog_monday_0900 == 0
+
+
+def test_first_monday_shift_of_a_rota() -> None:
+    from sim.rota import Rota
+
+    assert Rota(office_rota(3)).monday_first_start() == 9 * 60
+    # A night shift running on from Sunday does not start on Monday; the day shift at 07:00 does.
+    night_and_day = ((0, 1), (7 * 60, 4), (23 * 60, 1))
+    assert Rota(night_and_day).monday_first_start() == 7 * 60
+    assert np.isnan(Rota(((0, 2),)).monday_first_start())  # flat 24/7: no shift starts
 
 
 def test_cost_fte_and_agent_hours_from_the_rota() -> None:
