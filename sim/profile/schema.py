@@ -144,7 +144,10 @@ class Sla(_Model):
 
 
 class WeekHours(_Model):
-    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed)."""
+    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed).
+
+    A window whose end is not after its start runs through midnight: ``sun: ["22:00-06:00"]``
+    is Sunday 22:00 until Monday 06:00 (as the business-hours clock counts it)."""
 
     mon: list[Window] = []
     tue: list[Window] = []
@@ -160,8 +163,12 @@ class WeekHours(_Model):
         for day_index, day in enumerate(WEEKDAYS):
             offset = day_index * spec.MINUTES_PER_DAY
             for text in getattr(self, day):
-                start, end = _parse_window(text)
-                windows.append((offset + start, offset + end))
+                start, end = _parse_window(text)  # end past 24:00 runs through midnight
+                start, end = offset + start, offset + end
+                if end > spec.MINUTES_PER_WEEK:  # Sunday night into Monday: split at the week
+                    windows.append((0, end - spec.MINUTES_PER_WEEK))
+                    end = spec.MINUTES_PER_WEEK
+                windows.append((start, end))
         windows.sort()
         merged: list[tuple[int, int]] = []
         for start, end in windows:
