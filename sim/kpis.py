@@ -38,8 +38,11 @@ Agents and cost (from the rota and ``spec.cost``):
   slightly when a saturated team finishes messages in hand after its shift ends.
 - ``agent_hours_per_week`` on duty; ``paid_hours_per_week`` = on duty / (1 - shrinkage);
   ``fte`` = paid hours per week / ``fte_hours_per_week``.
-- ``cost_per_week_eur``: paid hours at ``hourly_eur``, plus the night or the weekend premium for
-  hours that fall in them (the higher of the two when both apply: premiums do not stack).
+- ``cost_per_week_eur``: paid hours at ``hourly_eur`` (the base rate of a paid hour: wage plus
+  employer's charges, no premiums, no shrinkage; see ``sim.spec.CostSpec``), plus the night or
+  the weekend premium for hours that fall in them (the higher of the two when both apply:
+  premiums do not stack). So an on-duty hour costs ``hourly_eur x (1 + premium) / (1 -
+  shrinkage)``: each of premium and shrinkage counted exactly once.
 - ``cost_per_answered_eur`` = cost of the measured window / answered mentions.
 
 Reputation:

@@ -152,7 +152,16 @@ class SlaTarget:
 
 @dataclass(frozen=True)
 class CostSpec:
-    """What an agent hour costs; premiums are fractions (0.25 = +25%)."""
+    """What an agent hour costs; premiums are fractions (0.25 = +25%).
+
+    ``hourly_eur`` is the cost of one *paid* hour at the base rate: gross wage plus employer's
+    charges, WITHOUT the night or weekend premium and WITHOUT shrinkage. The model adds each
+    once (``sim.kpis.cost_per_agent_minute``): an hour on duty needs ``1 / (1 - shrinkage)``
+    paid hours (breaks, training and meetings fall in the same shifts, so they carry the same
+    premium), and the paid hours of a night or weekend hour cost ``1 + premium`` times the base
+    (the higher premium when both apply; they do not stack). A profile whose hourly figure
+    already holds premiums or shrinkage counts them twice.
+    """
 
     hourly_eur: float = 40.0
     night_premium: float = 0.0

@@ -404,3 +404,19 @@ def test_friday_1630_with_a_business_clock_is_due_monday_0930_end_to_end(
     assert due[0] == NEXT_MONDAY_0930 and state[0] == status
     k = summarise(result)
     assert (k.sla[0].met, k.sla[0].breached) == ((1, 0) if status == "met" else (0, 1))
+
+
+def test_an_on_duty_hour_counts_premium_and_shrinkage_once() -> None:
+    """The documented example: telecom's Saturday night hour is 40 x 1.5 / 0.7 euros, and no
+    bundled profile says its hourly figure already holds premiums or shrinkage."""
+    from pathlib import Path
+
+    from sim.kpis import cost_per_agent_minute
+    from sim.profile import load_profile
+
+    cost = load_profile("telecom").compile().cost
+    saturday_0300 = 5 * MINUTES_PER_DAY + 3 * 60
+    per_hour = cost_per_agent_minute(cost)[saturday_0300] * 60
+    assert per_hour == pytest.approx(40 * 1.5 / 0.7)
+    for path in Path("scenarios/orgs").glob("*.yaml"):
+        assert "incl. werkgeverslasten, toeslagen" not in path.read_text(encoding="utf-8")
