@@ -141,10 +141,16 @@ class BackOfficeSpec:
 
 @dataclass(frozen=True)
 class SlaTarget:
-    """A promise such as "first response within 60 minutes for 90% of mentions"."""
+    """A promise such as "first response within 60 minutes for 90% of mentions".
+
+    Metrics, as Zendesk, Freshdesk and Chatwoot define them (see docs/cli-sim.md):
+    ``first_response`` from arrival to the first agent reply; ``next_response`` from each
+    customer reply to the agent's next reply (every such wait of a case must be in time);
+    ``resolution`` from arrival to the last agent turn. Each on the calendar or business clock.
+    """
 
     name: str
-    metric: Literal["first_response", "resolution"]
+    metric: Literal["first_response", "next_response", "resolution"]
     within_min: float
     goal: float  # required attainment, 0..1
     clock: Literal["calendar", "business"] = "calendar"

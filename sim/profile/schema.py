@@ -136,7 +136,7 @@ class Coverage(_Model):
 
 class Sla(_Model):
     name: str = Field(min_length=1)
-    metric: Literal["first_response", "resolution"]
+    metric: Literal["first_response", "next_response", "resolution"]
     within: Minutes
     goal: Share
     clock: Literal["calendar", "business"] = "calendar"
