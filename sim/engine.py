@@ -14,6 +14,12 @@ in hand and no new turn starts while as many agents are busy as are on duty, so 
 exceeds the rota (Ciw's schedules briefly double it at shift changes). When agents come on duty
 they take waiting work at once.
 
+Chat concurrency: on a channel with ``max_concurrent`` k an agent holds up to k conversations,
+so one turn takes 1/k of an agent (and lasts longer, ``ChannelSpec.turn_factor``). Capacity is
+counted in units (an agent is the least common multiple of the channels' k): a turn starts only
+when its share of an agent is free, so the agents in use never exceed the rota. With every k = 1
+an agent is one unit and the run is exactly as without concurrency.
+
 Speed: SimPy drives the clock with plain callbacks, not a process per mention. Arrivals are not
 events: they enter the queue lazily whenever an agent could take work, and a single wake-up event
 is scheduled for the next arrival only while an agent is idle. Abandonment is not an event either:
@@ -34,6 +40,7 @@ a 4-business-hour target on 2-week runs). Mentions arriving in the tail are neve
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -197,6 +204,11 @@ class _Run:
         push, pop = heapq.heappush, heapq.heappop
         clock = None if spec.backoffice is None else WeekClock(spec.backoffice.hours)
         rota = Rota(spec.rota)
+        # Capacity in units: an agent is ``units`` units, a turn on a channel with
+        # max_concurrent k takes units / k of them (1 of 1 without concurrency).
+        units = _units_per_agent(spec)
+        channel_need = [units // c.max_concurrent for c in spec.channels]
+        need: list[int] = [channel_need[c] for c in m.channel.tolist()]
         state = _RunState(
             busy=0,
             on_duty=int(rota.agents[0]),
@@ -214,19 +226,25 @@ class _Run:
                     push(heap, (prio[mid], arr_t[i], mid))
                     i += 1
                 state.next_arrival = i
-            busy, on_duty = state.busy, state.on_duty
+            busy, on_duty = state.busy, state.on_duty * units
             if busy < on_duty and heap:
                 while busy < on_duty and heap:
-                    _, ready, mid = pop(heap)
+                    item = pop(heap)
+                    _, ready, mid = item
                     tn = turn_no[mid]
                     if tn == 0 and now - arrival[mid] > patience[mid]:
                         continue  # gave up before anyone reached them
+                    if busy + need[mid] > on_duty:
+                        # Not enough of an agent free for this turn: it keeps its place (no
+                        # overtaking by lower priorities), and waits for capacity.
+                        push(heap, item)
+                        break
                     k = offset[mid] + tn
                     # The clock reaches a ready time as now + (ready - now), which rounding may
                     # leave an ulp off: a turn taken as it becomes ready starts at its ready time,
                     # but never before the turn whose agent it takes over had ended.
                     t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state.last_end)
-                    busy += 1
+                    busy += need[mid]
                     Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
                 state.busy = busy
             if busy < on_duty and i < n_arr and not state.wake_pending:
@@ -235,7 +253,7 @@ class _Run:
 
         def on_turn_end(event: Event) -> None:
             mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
-            state.busy -= 1
+            state.busy -= need[mid]
             now = env.now
             k = offset[mid] + turn_no[mid]
             t_end[k] = state.last_end = now
@@ -292,6 +310,17 @@ def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
             "(ten years)"
         )
     validate(spec)
+    for channel in spec.channels:
+        if not (float(channel.max_concurrent).is_integer() and channel.max_concurrent >= 1):
+            raise ValueError(
+                f"model {spec.name!r}: channel {channel.name!r} max_concurrent is "
+                f"{channel.max_concurrent}; expected a whole number >= 1"
+            )
+        if not (np.isfinite(channel.concurrency_slowdown) and channel.concurrency_slowdown >= 0):
+            raise ValueError(
+                f"model {spec.name!r}: channel {channel.name!r} concurrency_slowdown is "
+                f"{channel.concurrency_slowdown}; expected a fraction >= 0"
+            )
     expected = expected_arrivals(
         _measured_incidents(spec, warmup_weeks), run_end(spec, _horizon(weeks, warmup_weeks))
     )
@@ -304,6 +333,21 @@ def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
 
 def _horizon(weeks: float, warmup_weeks: float) -> float:
     return (warmup_weeks + weeks) * MINUTES_PER_WEEK
+
+
+def _units_per_agent(spec: ModelSpec) -> int:
+    """Smallest whole number of capacity units every channel's concurrency divides."""
+    return math.lcm(*(c.max_concurrent for c in spec.channels))
+
+
+def _with_concurrency(spec: ModelSpec, m: Mentions) -> Mentions:
+    """Turns on concurrent channels take longer (``ChannelSpec.turn_factor``); unchanged
+    (the very same arrays) when no channel has concurrency, so results stay identical."""
+    factor = np.array([c.turn_factor for c in spec.channels])
+    if np.all(factor == 1.0):
+        return m
+    per_turn = factor[np.repeat(m.channel, m.turns)]
+    return replace(m, handling_min=m.handling_min * per_turn)
 
 
 def run_end(spec: ModelSpec, horizon: float) -> float:
@@ -342,7 +386,7 @@ def simulate(
     end = run_end(spec, horizon)
     # Incidents count from the end of the warm-up (see ``Incident``); the run's clock starts
     # at the warm-up, so they move by its length. KPIs keep the spec as given.
-    m = draw_mentions(_measured_incidents(spec, warmup_weeks), end, rng)
+    m = _with_concurrency(spec, draw_mentions(_measured_incidents(spec, warmup_weeks), end, rng))
     run = _Run(spec, m, end)
     run.run()
     turns = _turn_log(m, run)
@@ -350,6 +394,9 @@ def simulate(
     times, values = _backlog(m, turns, end)
     start = warmup_weeks * MINUTES_PER_WEEK
     busy = np.clip(turns.end_min, start, horizon) - np.clip(turns.start_min, start, horizon)
+    share = np.array([c.agent_share for c in spec.channels])
+    if np.any(share != 1.0):  # a chat turn takes 1/max_concurrent of an agent
+        busy = busy * share[np.repeat(m.channel, m.turns)]
     return SimResult(
         spec=spec,
         weeks=float(weeks),

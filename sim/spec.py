@@ -57,6 +57,23 @@ class ChannelSpec:
     handling: Duration  # agent minutes for one turn of a conversation on this channel
     no_reply_share: float = 0.0  # proactive mentions on consumer platforms: counted, not queued
     max_reply_chars: int | None = None  # e.g. 280 on X; used by the trainer, not by the engine
+    # Chat concurrency (messaging: WhatsApp, Messenger, DMs): an agent holds up to this many
+    # conversations of the channel at once, so a turn takes 1/max_concurrent of an agent.
+    max_concurrent: int = 1
+    # Each extra conversation held makes a turn this fraction longer (0.15 = +15% per extra
+    # chat): a turn lasts handling x (1 + slowdown x (max_concurrent - 1)), the agent working
+    # at full concurrency (see ``turn_factor``).
+    concurrency_slowdown: float = 0.0
+
+    @property
+    def turn_factor(self) -> float:
+        """How much longer a turn takes at this channel's concurrency (1 without)."""
+        return 1.0 + self.concurrency_slowdown * (self.max_concurrent - 1)
+
+    @property
+    def agent_share(self) -> float:
+        """Agent-minutes per minute of a turn: 1 / max_concurrent."""
+        return 1.0 / self.max_concurrent
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def compile_spec(profile: Profile, name: str) -> spec.ModelSpec:
                 handling=ch.handling.to_spec(),
                 no_reply_share=ch.no_reply_share,
                 max_reply_chars=ch.max_reply_chars,
+                max_concurrent=ch.max_concurrent,
+                concurrency_slowdown=ch.concurrency_slowdown,
             )
             for key, ch in profile.channels.items()
         ),

@@ -94,6 +94,10 @@ class Channel(_Model):
     handling: DurationModel
     no_reply_share: Share = 0.0
     max_reply_chars: int | None = Field(default=None, gt=0)
+    # Chat concurrency: conversations an agent holds at once on this channel, and how much
+    # longer each turn takes per extra conversation (fraction). See sim.spec.ChannelSpec.
+    max_concurrent: int = Field(default=1, ge=1, le=10)
+    concurrency_slowdown: float = Field(default=0.0, ge=0.0, le=1.0)
     sources: Sources = None
 
 
