@@ -52,7 +52,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -88,6 +88,10 @@ from sim.targets import TargetError, describe, merge_targets
 SIZING_WEEKS = 2.0  # measured weeks per replication
 SIZING_WARMUP_WEEKS = 1.0
 SIZING_REPLICATIONS = 6
+# The final neighbourhood check runs this many times the search's replications (the first ones
+# are the search's own seeds: common random numbers), so a reduction the search's wide
+# intervals refused gets a second, sharper look.
+CHECK_FACTOR = 3
 MAX_AGENTS_PER_SHIFT = 40
 PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
@@ -405,6 +409,7 @@ def _search(
             reachable = False
     # Trim: remove from the dearest block while everything still holds.
     blocked: set[int] = set()
+    neighbours_checked = moves = 0
     while len(evaluate.cache) < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
@@ -420,6 +425,12 @@ def _search(
             current = candidate
         else:
             blocked.add(pick)
+    check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
+    if check_plan.replications > plan.replications:
+        verify = _Evaluator(model, targets, plan=check_plan, runner=runner, on_candidate=None)
+        current, neighbours_checked, moves = _neighbourhood(
+            current, evaluate, verify, goals, cost_of=cost, tolerance_runs=MAX_EVALUATIONS
+        )
     return SizingResult(
         profile=model.spec.name,
         coverage=model.coverage,
@@ -434,7 +445,66 @@ def _search(
         repair_fell_back=search_stopped,
         plan=plan,
         max_agents=max_agents,
+        check_replications=check_plan.replications,
+        neighbours_checked=neighbours_checked,
+        neighbourhood_moves=moves,
     )
+
+
+def _neighbourhood(
+    answer: Candidate,
+    evaluate: _Evaluator,
+    verify: _Evaluator,
+    goals: dict[str, float],
+    *,
+    cost_of: Sequence[float],
+    tolerance_runs: int,
+) -> tuple[Candidate, int, int]:
+    """The final check: no single-block reduction of the answer may still pass.
+
+    Every reduction by one agent on one block is screened with the search's runs (already
+    cached for most); those whose mean attainment meets every goal get the check plan's
+    replications, and the cheapest one that passes replaces the answer; repeat. The answer is
+    returned as simulated under the check plan (its estimates, and so the reported margin, come
+    from the longer runs). If the answer itself fails under the check plan, one agent goes back
+    on the block that carries most breaches per euro until it passes.
+    """
+    checked = moves = 0
+    current = verify([_agents_of(answer)])[0]
+    for _ in range(len(cost_of) * MAX_AGENTS_PER_SHIFT):  # never loops: a bound for safety
+        if current.meets(goals):
+            break
+        agents = list(_agents_of(current))
+        blame = current.breaches_by_block
+        pick = max(range(len(agents)), key=lambda i: blame[i] / max(cost_of[i], 1e-9))
+        agents[pick] += 1
+        current = verify([tuple(agents)])[0]
+    while len(verify.cache) < tolerance_runs:
+        base = _agents_of(current)
+        options = [
+            tuple(a - (i == j) for j, a in enumerate(base))
+            for i in range(len(base))
+            if base[i] > MIN_AGENTS_PER_SHIFT
+        ]
+        screened = evaluate(options)
+        promising = [
+            _agents_of(c)
+            for c in screened
+            if all(c.attainment(t).mean >= goals[t.name] for t in c.targets)
+        ]
+        if not promising:
+            break
+        checked += len(promising)
+        passing = [c for c in verify(promising) if c.meets(goals)]
+        if not passing:
+            break
+        current = min(passing, key=lambda c: c.cost_per_week_eur)
+        moves += 1
+    return current, checked, moves
+
+
+def _agents_of(candidate: Candidate) -> tuple[int, ...]:
+    return tuple(n for _, n in candidate.agents)
 
 
 __all__ = [
