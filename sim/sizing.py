@@ -427,7 +427,9 @@ def _search(
             blocked.add(pick)
     check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
     if check_plan.replications > plan.replications:
-        verify = _Evaluator(model, targets, plan=check_plan, runner=runner, on_candidate=None)
+        verify = _Evaluator(
+            model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
+        )
         current, neighbours_checked, moves = _neighbourhood(
             current, evaluate, verify, goals, cost_of=cost, tolerance_runs=MAX_EVALUATIONS
         )
