@@ -430,8 +430,17 @@ def _search(
         verify = _Evaluator(
             model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
         )
+        # Unreachable targets are sized for a plateau below the cap; walking that plateau
+        # down with long runs would cost hundreds of them for no promise kept, so there the
+        # answer is only re-simulated (its margin), not searched around.
         current, neighbours_checked, moves = _neighbourhood(
-            current, evaluate, verify, goals, cost_of=cost, tolerance_runs=MAX_EVALUATIONS
+            current,
+            evaluate,
+            verify,
+            goals,
+            cost_of=cost,
+            max_checks=2 * n if reachable and not search_stopped else 0,
+            max_agents=max_agents,
         )
     return SizingResult(
         profile=model.spec.name,
@@ -460,32 +469,36 @@ def _neighbourhood(
     goals: dict[str, float],
     *,
     cost_of: Sequence[float],
-    tolerance_runs: int,
+    max_checks: int,
+    max_agents: int,
 ) -> tuple[Candidate, int, int]:
     """The final check: no single-block reduction of the answer may still pass.
 
     Every reduction by one agent on one block is screened with the search's runs (already
     cached for most); those whose mean attainment meets every goal get the check plan's
-    replications, and the cheapest one that passes replaces the answer; repeat. The answer is
-    returned as simulated under the check plan (its estimates, and so the reported margin, come
-    from the longer runs). If the answer itself fails under the check plan, one agent goes back
-    on the block that carries most breaches per euro until it passes.
+    replications, the cheapest first, and the first that passes replaces the answer; repeat.
+    At most ``max_checks`` reductions are checked (the guarantee holds when
+    ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
+    under the check plan, so its estimates and the reported margin come from the longer runs.
+    If the answer fails under the check plan, an agent goes back on the block that carries most
+    breaches per euro (at most one per block, never above ``max_agents``).
     """
     checked = moves = 0
     current = verify([_agents_of(answer)])[0]
-    for _ in range(len(cost_of) * MAX_AGENTS_PER_SHIFT):  # never loops: a bound for safety
-        if current.meets(goals):
-            break
+    for _ in range(len(cost_of)):
         agents = list(_agents_of(current))
+        room = [i for i in range(len(agents)) if agents[i] < max_agents]
+        if current.meets(goals) or not room:
+            break
         blame = current.breaches_by_block
-        pick = max(range(len(agents)), key=lambda i: blame[i] / max(cost_of[i], 1e-9))
+        pick = max(room, key=lambda i: blame[i] / max(cost_of[i], 1e-9))
         agents[pick] += 1
         current = verify([tuple(agents)])[0]
     # Blocks whose reduction is still worth a look. Attainment falls as agents go (and the
     # seeds are common), so a block whose reduction missed on the mean before misses again
     # once the answer has fewer agents: only the survivors are screened after a move.
     alive = set(range(len(cost_of)))
-    while len(verify.cache) < tolerance_runs:
+    while checked < max_checks:
         base = _agents_of(current)
         alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
         order = sorted(alive)
@@ -502,7 +515,7 @@ def _neighbourhood(
             key=lambda c: c.cost_per_week_eur,
         )
         moved = False
-        for option in promising:
+        for option in promising[: max_checks - checked]:
             checked += 1
             found = verify([_agents_of(option)])[0]
             if found.meets(goals):
