@@ -426,6 +426,10 @@ def _search(
         else:
             blocked.add(pick)
     check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
+    # Unreachable targets are sized for a plateau below the cap, and a search that fell back
+    # to the cap did not find the edge: neither gets the check (``check_replications`` 0).
+    if not reachable or search_stopped:
+        check_plan = plan
     if check_plan.replications > plan.replications:
         verify = _Evaluator(
             model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
@@ -439,7 +443,7 @@ def _search(
             verify,
             goals,
             cost_of=cost,
-            max_checks=2 * n if reachable and not search_stopped else 0,
+            max_checks=2 * n,
             max_agents=max_agents,
         )
     return SizingResult(

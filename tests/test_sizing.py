@@ -139,7 +139,7 @@ def _attainment_lows(
 @pytest.mark.parametrize(
     ("name", "coverage", "target"),
     [
-        ("telecom", "24-7", "first_response<=20min:90%"),
+        ("telecom", "24-7", "first_response<=20min:90%"),  # + resolution<=72h below
         ("webshop", "extended-hours", "first_response<=4h:85%@business"),
     ],
 )
@@ -149,7 +149,9 @@ def test_sizing_meets_the_targets_and_no_block_can_lose_an_agent(
     """The neighbourhood property, on two profiles: the answer passes with the final check's
     replications, and one agent fewer on any block fails with as many (same seeds)."""
     small_telecom = load_profile(name).scaled(volume=0.2)
-    targets = parse_targets([target])
+    # A resolution target agents can keep: with the tail, weekend cases waiting for the back
+    # office count, and telecom's own 24 h resolution sits at the edge of what any staffing gets.
+    targets = parse_targets([target, "resolution<=72h:90%"])
     with Runner(processes=2) as runner:
         result = size(sizing_model(small_telecom, coverage), targets, runner=runner, **FAST)
     assert result.check_replications == 3 * FAST["plan"].replications
@@ -177,7 +179,7 @@ def test_sizing_meets_the_targets_and_no_block_can_lose_an_agent(
 
 
 def test_sizing_is_reproducible(small_telecom: Profile) -> None:
-    targets = parse_targets(["first_response<=20min:90%"])
+    targets = parse_targets(["first_response<=20min:90%", "resolution<=72h:90%"])
     first = size(sizing_model(small_telecom, "24-7"), targets, processes=1, **FAST)
     second = size(sizing_model(small_telecom, "24-7"), targets, processes=2, **FAST)
     assert first.best.agents == second.best.agents
@@ -252,7 +254,7 @@ def test_a_search_stopped_by_its_budget_never_returns_a_failing_staffing(
     blocks = len(small_telecom.shift_blocks("24-7"))
     monkeypatch.setattr(sim.sizing, "erlang_staffing", lambda *a, **k: (1,) * blocks)
     monkeypatch.setattr(sim.sizing, "MAX_EVALUATIONS", 3)
-    targets = parse_targets(["first_response<=20min:90%"])
+    targets = parse_targets(["first_response<=20min:90%", "resolution<=72h:90%"])
     result = size(sizing_model(small_telecom, "24-7"), targets, processes=1, **FAST)
     assert not result.erlang.meets()
     assert result.reachable
