@@ -12,6 +12,12 @@ pages = [
     st.Page("webcare_app/pages/oefenen.py", title="Oefenen", icon=":material/edit_note:"),
     st.Page("webcare_app/pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
     st.Page("webcare_app/pages/simulatie.py", title="Simulatie", icon=":material/query_stats:"),
+    st.Page(
+        "webcare_app/pages/eigen_gegevens.py",
+        title="Eigen gegevens",
+        icon=":material/upload_file:",
+        url_path="eigen-gegevens",
+    ),
     st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
     st.Page(
         "webcare_app/pages/workshop_facilitator.py",

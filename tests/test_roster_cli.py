@@ -77,7 +77,20 @@ def test_agents_from_a_sizing_answer(tmp_path: Path) -> None:
 
 def test_shortfall_exits_with_its_own_code_and_names_the_fix() -> None:
     result = runner.invoke(
-        app, ["roster", "library", "-c", "24-7", "--weeks", "2", "--max-heads", "3", *FAST]
+        # more time than FAST: the smallest fix is a search of its own, slow on a loaded machine
+        app,
+        [
+            "roster",
+            "library",
+            "-c",
+            "24-7",
+            "--weeks",
+            "2",
+            "--max-heads",
+            "3",
+            "--time-limit",
+            "8",
+        ],
     )
     assert result.exit_code == EXIT_SHORTFALL, result.output
     assert "te weinig" in result.output
@@ -113,3 +126,42 @@ def test_html_page_escapes_names_from_files() -> None:
     page = roster_html(solve_roster(demand, weeks=1, time_limit_s=2))
     assert "<script>x" not in page and "&lt;script&gt;x" in page
     assert "<b>dag" not in page
+
+
+def _profile_with_roster(tmp_path: Path, section: str) -> Path:
+    text = (Path(__file__).resolve().parents[1] / "scenarios/orgs/library.yaml").read_text(
+        encoding="utf-8"
+    )
+    path = tmp_path / "eigen.yaml"
+    path.write_text(text + "\nroster:\n" + section, encoding="utf-8")
+    return path
+
+
+def test_profile_roster_section_sets_the_rules(tmp_path: Path) -> None:
+    path = _profile_with_roster(tmp_path, "  max_days_in_row: 4\n  free_weekends_share: 0.25\n")
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app,
+        [
+            "roster",
+            str(path),
+            "-c",
+            "extended-hours",
+            "--weeks",
+            "2",
+            *FAST,
+            "--json-file",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "hoogstens 4 dagen achter elkaar" in result.output
+    assert "25% van de weekenden" in result.output
+
+
+def test_bad_profile_roster_section_names_file_and_field(tmp_path: Path) -> None:
+    path = _profile_with_roster(tmp_path, "  max_days_in_row: 9\n")
+    result = runner.invoke(app, ["roster", str(path), "--weeks", "2"])
+    assert result.exit_code == 2
+    assert "eigen.yaml" in result.output and "roster.max_days_in_row" in result.output
+    assert "Traceback" not in result.output

@@ -141,3 +141,33 @@ def test_telecom_24_7_roster_passes_the_checker() -> None:
     assert not result.shortfall
     assert breaches(result) == []
     assert result.bound.heads <= result.heads
+
+
+def test_wishes_are_kept_and_checked() -> None:
+    rules = parse_rules(
+        {"wishes": [{"people": 2, "no_nights": True}, {"day_off": "woensdag"}]}, "test"
+    )
+    demand = demand_from_profile(load_profile("library"), "24-7", None, "profiel")
+    result = solve_roster(demand, rules, weeks=2, time_limit_s=10)
+    wished = [p for p in result.people if p.wish is not None]
+    assert [p.wish.describe() for p in wished].count("geen nachten") == 2
+    assert any(p.wish.day_off == 2 for p in wished)
+    for person in wished:
+        assert person.label.endswith(f"({person.wish.describe()})")
+    lines = [(p.label, p.contract_h, p.shifts) for p in result.people]
+    wishes = {p.label: p.wish for p in wished}
+    assert check_roster(lines, result.demand, result.rules, result.weeks, wishes) == []
+    # the checker catches a broken wish: put the night person on the Wednesday-off line
+    off = next(p for p in wished if p.wish.day_off == 2)
+    night = next(k for k, s in enumerate(demand.kinds) if s.start_min >= 22 * 60)
+    broken = list(off.shifts)
+    broken[2] = night
+    found = check_roster(
+        [(off.label, off.contract_h, tuple(broken))], result.demand, result.rules, 2, wishes
+    )
+    assert any(v.rule == "wens" and "vrije dag" in v.message for v in found)
+
+
+def test_wish_with_an_unknown_day_is_refused_in_dutch() -> None:
+    with pytest.raises(RulesError, match="weekdag"):
+        parse_rules({"wishes": [{"day_off": "blauwdag"}]}, "test")

@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "practice_notice": None,  # a Dutch hint shown once (e.g. "kies eerst ...")
     "practice_org": "library",
     "whatif_sizing_result": None,  # services.SizingAdvice of the last sizing run
+    "own_outcome": None,  # owndata.FitOutcome of the last uploaded export
+    "own_error": None,  # Dutch message of the last failed upload
     "session_seed": None,  # seeds this session's post draws; set on first use
     # Workshop, facilitator side. The PIN lives here only: never in the URL or the database.
     "wf_code": None,  # join code of the workshop this session leads

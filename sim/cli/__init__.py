@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import typer
 
+from sim.cli.backtest import register as register_backtest_command
 from sim.cli.common import EXIT_BAD_INPUT
 from sim.cli.compare import compare_command
 from sim.cli.fit import register as register_fit_commands
@@ -40,6 +41,7 @@ app.command("coverage-report")(coverage_report_command)
 app.command("sweep")(sweep_command)
 register_fit_commands(app)  # fit, forecast, demo-export
 register_roster_command(app)  # roster
+register_backtest_command(app)  # backtest
 
 
 def main() -> None:

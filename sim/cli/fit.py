@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.fit.ahead import AheadError, week_profile
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.demo import demo_export, write_export
 from sim.fit.estimate import Fit, FitError, fit_export
@@ -221,6 +222,23 @@ def forecast_command(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Startgetal voor de intervallen.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False,
+    profile_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile-out", help="Schrijf een profiel met het volume van --week (.yaml)."
+        ),
+    ] = None,
+    profile_base: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Profiel voor --profile-out (korte naam of .yaml)."),
+    ] = None,
+    week: Annotated[
+        int, typer.Option("--week", help="Welke voorspelde week --profile-out krijgt (1 = eerste).")
+    ] = 1,
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help="average of smoothing; standaard die met de laagste fout."),
+    ] = None,
 ) -> None:
     """Verwacht aantal gesprekken per week en per uur, met intervallen en backtestfout."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
@@ -249,10 +267,18 @@ def forecast_command(
             _forecast_frame(result).to_csv(out, sep=";", decimal=",", index=False)
         except OSError as exc:
             _fail(f"kan {out} niet schrijven ({exc.strerror})")
+    if profile_out is not None:
+        _write_week_profile(result, profile_out, profile_base or source, week, method)
     if json_out:
         typer.echo(json.dumps(_forecast_json(result), ensure_ascii=False, indent=2))
         return
     console = _console()
+    if profile_out is not None:
+        console.print(
+            f"Profiel voor voorspelde week {week} geschreven naar {profile_out}; probeer: "
+            f"webcare-sim size {profile_out}",
+            markup=False,
+        )
     if result.outliers:
         console.print("Uitschieters (incidenten), niet als normaal geleerd:")
         for day in result.outliers:
@@ -268,6 +294,23 @@ def forecast_command(
         )
         console.print(f"Laagste fout: {result.best().label}.")
     console.print(_week_grid(result))
+
+
+def _write_week_profile(
+    result: Forecast, out: Path, base: str, week: int, method: str | None
+) -> None:
+    if Path(base).suffix.lower() in EXPORT_SUFFIXES:
+        _fail("--profile-out heeft een profiel nodig voor wat geen volume is: geef --profile")
+    try:
+        _profile, text = week_profile(base, result, week=week, method_key=method)
+    except AheadError as exc:
+        _fail(str(exc))
+    except ProfileError as exc:
+        _fail(str(exc))
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"kan {out} niet schrijven ({exc.strerror})")
 
 
 def _forecast_json(result: Forecast) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from sim.profile.fields import (
     _parse_fraction,
     _parse_window,
 )
+from sim.roster.rules import RosterRules
 
 
 class _Model(BaseModel):
@@ -244,6 +245,8 @@ class Profile(_Model):
     default_priority: int = 10
     incidents: list[IncidentModel] = []
     costs: Costs = Costs()
+    # Labour rules for `webcare-sim roster` (sim.roster.rules); None: the Dutch defaults.
+    roster: RosterRules | None = None
 
     @property
     def coverage_names(self) -> list[str]:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sim.roster.demand import Demand
-from sim.roster.rules import RosterRules
+from sim.roster.rules import RosterRules, Wish
 
 DAY_MIN = 1440
 WEEK_DAYS = 7
@@ -32,7 +32,7 @@ EPS = 1e-9
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str  # rust, dagen, nachten, nachtrust, weekend, contract, week, bezetting, dienst
+    rule: str  # rust, dagen, nachten, nachtrust, weekend, contract, week, bezetting, dienst, wens
     person: str | None
     message: str
 
@@ -60,8 +60,10 @@ def check_roster(
     demand: Demand,
     rules: RosterRules,
     weeks: int,
+    wishes: Mapping[str, Wish] | None = None,
 ) -> list[Violation]:
-    """Breaches of ``rules`` and ``demand`` by ``lines`` (label, contract hours, kind per day)."""
+    """Breaches of ``rules`` and ``demand`` by ``lines`` (label, contract hours, kind per day),
+    and of the ``wishes`` of the people they name (by label)."""
     days = WEEK_DAYS * weeks
     cycle = days * DAY_MIN
     out: list[Violation] = []
@@ -96,6 +98,18 @@ def check_roster(
         out.extend(_runs(label, shifts, demand, rules, days))
         out.extend(_weekends(label, intervals[: len(intervals) // 2], cycle, rules, weeks))
         out.extend(_hours(label, contract, shifts, demand, rules, weeks))
+        wish = (wishes or {}).get(label)
+        if wish is not None:
+            out.extend(_wish(label, wish, shifts, demand))
+    named = len((wishes or {}).keys() & {label for label, _, _ in lines})
+    if len(rules.wish_per_person()) > named and wishes is not None:
+        out.append(
+            Violation(
+                "wens",
+                None,
+                f"{len(rules.wish_per_person())} medewerkers met een wens, {named} in het rooster",
+            )
+        )
     for day in range(days):
         for kind, shift in enumerate(demand.kinds):
             need = demand.need[kind][day % WEEK_DAYS]
@@ -108,6 +122,23 @@ def check_roster(
                         f"ingeroosterd, {need} nodig",
                     )
                 )
+    return out
+
+
+def _wish(label: str, wish: Wish, shifts: Sequence[int | None], demand: Demand) -> list[Violation]:
+    out = []
+    for day, kind in enumerate(shifts):
+        if kind is None:
+            continue
+        shift = demand.kinds[kind]
+        if wish.no_nights and _night(shift.start_min, shift.start_min + shift.length_min):
+            out.append(
+                Violation("wens", label, f"{label}: nachtdienst {shift.code} op {_when(day)}")
+            )
+        if wish.day_off is not None and day % WEEK_DAYS == wish.day_off:
+            out.append(
+                Violation("wens", label, f"{label}: dienst {shift.code} op vrije dag {_when(day)}")
+            )
     return out
 
 

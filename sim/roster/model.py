@@ -16,7 +16,7 @@ This module only builds the model; ``sim.roster.solve`` runs it. The independent
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -27,7 +27,7 @@ from sim.roster.demand import (
     night_minutes,
     touches_weekend,
 )
-from sim.roster.rules import NIGHT_WORK_MIN, RosterRules
+from sim.roster.rules import NIGHT_WORK_MIN, RosterRules, Wish
 
 MAX_DAYS_AHEAD = 3  # rest rules never reach further than 3 days (shifts <= 24 h, rest <= 48 h)
 CENTS_PER_EUR = 100
@@ -59,6 +59,7 @@ class RosterModel:
     weekends: list[Expr]  # weekends worked per person in the cycle
     heads: Expr
     cost_cents: Expr  # pay for the whole cycle
+    wishes: list[Wish] = field(default_factory=list)  # wish of person p, for p < len(wishes)
 
 
 def is_night(demand: Demand, kind: int) -> bool:
@@ -117,8 +118,14 @@ def build(
     nights_of: list[Expr] = []
     weekends_of: list[Expr] = []
     overtime_min: list[cp_model.IntVar] = []
+    wish_of = rules.wish_per_person()
+    # People with a wish are real team members: always in the roster (a pool too small for
+    # them makes the model infeasible, so a fixed-size try below their number fails).
+    m.add(sum(used) >= len(wish_of))
     for p in people:
         m.add(sum(contract[p].values()) == used[p])
+        if p < len(wish_of):
+            _wish(m, wish_of[p], on, p, days, night_kinds, used)
         for d in range(days):
             m.add(sum(on(p, d)) <= used[p])  # one shift a day, and none for the unused
         _rest(m, demand, rules, on, p, days)
@@ -159,7 +166,9 @@ def build(
                 sum(x[p, d, k] * demand.kinds[k].length_min for d in week for k in open_kinds[d])
                 <= week_max_min
             )
-        if p + 1 < pool:
+        # Interchangeable people in order (contract hours, then used): symmetry breaking only
+        # among people without a wish, who alone are interchangeable.
+        if len(wish_of) <= p and p + 1 < pool:
             m.add(used[p] >= used[p + 1])
             m.add(
                 sum(v * c for c, v in contract[p].items())
@@ -191,8 +200,37 @@ def build(
     )
     overtime = sum(overtime_min) * round(pay.hourly_eur * CENTS_PER_EUR / 60)
     return RosterModel(
-        m, x, used, contract, under, nights_of, weekends_of, heads, salary + premiums + overtime
+        m,
+        x,
+        used,
+        contract,
+        under,
+        nights_of,
+        weekends_of,
+        heads,
+        salary + premiums + overtime,
+        wish_of,
     )
+
+
+def _wish(
+    m: cp_model.CpModel,
+    wish: Wish,
+    on,
+    p: int,
+    days: int,
+    night_kinds: set[int],
+    used: list[cp_model.IntVar],
+) -> None:
+    """Person ``p`` is in the team and their line keeps ``wish``."""
+    m.add(used[p] == 1)
+    for d in range(days):
+        if wish.no_nights:
+            for var in on(p, d, night_kinds):
+                m.add(var == 0)
+        if wish.day_off is not None and d % DAYS_PER_WEEK == wish.day_off:
+            for var in on(p, d):
+                m.add(var == 0)
 
 
 def _gap_min(demand: Demand, a: int, b: int, days_ahead: int) -> int:

@@ -51,6 +51,50 @@ OBJECTIVE_WORDS: dict[str, Objective] = {
 }
 
 
+WEEKDAY_WORDS: dict[str, int] = {
+    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{w: i for i, w in enumerate(("ma", "di", "wo", "do", "vr", "za", "zo"))},
+    **{
+        w: i
+        for i, w in enumerate(
+            ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+        )
+    },
+}
+WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MAX_WISH_PEOPLE = 50
+
+
+class Wish(BaseModel):
+    """What some people in the team need from their line: no night shifts (a student, a
+    parent), or a fixed day off every week. ``people`` says for how many it holds; they are
+    real team members, so the roster always includes them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    people: int = Field(default=1, ge=1, le=MAX_WISH_PEOPLE)
+    no_nights: bool = False
+    day_off: int | None = Field(default=None, ge=0, le=6)  # 0 = Monday
+
+    @field_validator("day_off", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            key = value.strip().lower()
+            if key not in WEEKDAY_WORDS:
+                raise ValueError(f"dag {value!r}; verwacht een weekdag zoals woensdag of wed")
+            return WEEKDAY_WORDS[key]
+        return value
+
+    def describe(self) -> str:
+        parts = []
+        if self.no_nights:
+            parts.append("geen nachten")
+        if self.day_off is not None:
+            parts.append(f"vrij op {WEEKDAY_NAMES[self.day_off]}")
+        return ", ".join(parts) or "geen wens"
+
+
 class RulesError(ValueError):
     """Rules that cannot be used, with one Dutch message a manager can act on."""
 
@@ -70,6 +114,7 @@ class RosterRules(BaseModel):
     contract_band_h: float = Field(default=CONTRACT_BAND_H, ge=0, le=40)
     max_hours_per_week: float = Field(default=MAX_HOURS_PER_WEEK, gt=0, le=168)
     objective: Objective = "heads"
+    wishes: tuple[Wish, ...] = ()
 
     @field_validator("contracts_h")
     @classmethod
@@ -90,10 +135,18 @@ class RosterRules(BaseModel):
         """Weekends a person must have fully off in a cycle of ``weeks`` weeks."""
         return math.ceil(self.free_weekends_share * weeks - 1e-9)
 
+    def wish_per_person(self) -> list[Wish]:
+        """One entry per person who has a wish, in the order of ``wishes``."""
+        return [wish for wish in self.wishes for _ in range(wish.people)]
+
     def describe(self) -> list[str]:
         """The rules as short Dutch lines for the terminal and the HTML page."""
         contracts = "/".join(str(c) for c in self.contracts_h)
-        return [
+        wishes = [
+            f"{w.people} {'medewerker' if w.people == 1 else 'medewerkers'}: {w.describe()}"
+            for w in self.wishes
+        ]
+        general = [
             f"minstens {_h(self.min_rest_h)} uur rust tussen twee diensten (Arbeidstijdenwet)",
             f"hoogstens {self.max_days_in_row} dagen achter elkaar werken",
             f"minstens {self.free_weekends_share:.0%} van de weekenden helemaal vrij "
@@ -104,6 +157,7 @@ class RosterRules(BaseModel):
             f"contracten van {contracts} uur; gemiddeld binnen ±{_h(self.contract_band_h)} uur "
             f"van het contract, hoogstens {_h(self.max_hours_per_week)} uur in één week",
         ]
+        return [*wishes, *general]
 
 
 def _h(hours: float) -> str:
@@ -121,6 +175,7 @@ FIELD_LABELS = {
     "contract_band_h": "marge rond de contracturen in uren",
     "max_hours_per_week": "uren in één week",
     "objective": "doel: heads/koppen of cost/kosten",
+    "wishes": "wensen: een lijst met people, no_nights (true/false) en day_off (een weekdag)",
 }
 
 
@@ -178,6 +233,7 @@ __all__ = [
     "NIGHT_WORK_MIN",
     "RosterRules",
     "RulesError",
+    "Wish",
     "load_rules",
     "parse_rules",
 ]

@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 from sim.roster.bound import LowerBound, lower_bound
 from sim.roster.demand import DAYS_PER_WEEK, Demand
 from sim.roster.model import CENTS_PER_EUR, Expr, Pay, RosterModel, build, premium_cents
-from sim.roster.rules import RosterRules
+from sim.roster.rules import RosterRules, Wish
 
 DEFAULT_TIME_LIMIT_S = 20.0
 DEFAULT_WORKERS = 2
@@ -51,6 +51,7 @@ class PersonLine:
     label: str
     contract_h: int
     shifts: tuple[int | None, ...]
+    wish: Wish | None = None  # what this person needs from their line, if anything
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def pool_size(demand: Demand, rules: RosterRules, weeks: int, bound: LowerBound)
     """Candidate people: enough for any sensible roster, few enough to solve quickly."""
     smallest = max(min(rules.contracts_h) - rules.contract_band_h, 1.0)
     by_hours = math.ceil(demand.hours_per_week() / smallest * POOL_MARGIN)
-    return max(by_hours, bound.heads + 2, 2)
+    return max(by_hours, bound.heads + 2, len(rules.wish_per_person()) + 2, 2)
 
 
 def new_solver(seconds: float, workers: int) -> cp_model.CpSolver:
@@ -315,6 +316,7 @@ def _lines(
     solver: cp_model.CpSolver, built: RosterModel, demand: Demand, weeks: int
 ) -> list[PersonLine]:
     days = DAYS_PER_WEEK * weeks
+    wish_of = built.wishes
     lines = []
     for p, used in enumerate(built.used):
         if not solver.value(used):
@@ -326,11 +328,16 @@ def _lines(
                 var = built.x.get((p, d, k))
                 if var is not None and solver.value(var):
                     shifts[d] = k
-        lines.append((contract, tuple(shifts)))
+        lines.append((contract, tuple(shifts), wish_of[p] if p < len(wish_of) else None))
     lines.sort(key=lambda line: (-line[0], line[1].count(None)))
     return [
-        PersonLine(f"Medewerker {i + 1}", contract, shifts)
-        for i, (contract, shifts) in enumerate(lines)
+        PersonLine(
+            f"Medewerker {i + 1}" + (f" ({wish.describe()})" if wish is not None else ""),
+            contract,
+            shifts,
+            wish,
+        )
+        for i, (contract, shifts, wish) in enumerate(lines)
     ]
 
 
