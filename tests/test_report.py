@@ -175,7 +175,7 @@ def test_page_writes_weeks_and_times_the_dutch_way(report: CoverageReport) -> No
     page = render_html(replace(report, results=results))
     assert "1,5 weken, na 1 week inloop" in page
     # every figure under the catalogue's name, the one the app and the CLI use too
-    for key in ("fte", "cost_per_week_eur", "first_response_p90_min", "backlog_monday_0900"):
+    for key in ("fte", "cost_per_week_eur", "first_response_p90_min", "backlog_monday_shift_start"):
         assert f"<th>{kpi_label(key)[0]}</th>" in page, key
     for target in report.targets:
         assert f"<th>{sla_attainment_label(target)}</th>" in page
