@@ -508,9 +508,7 @@ def _neighbourhood(
         order = sorted(alive)
         options = [tuple(a - (i == j) for j, a in enumerate(base)) for i in order]
         screened = evaluate(options)
-        keep = [
-            all(c.attainment(t).mean >= goals[t.name] for t in c.targets) for c in screened
-        ]
+        keep = [all(c.attainment(t).mean >= goals[t.name] for t in c.targets) for c in screened]
         alive = {i for i, ok in zip(order, keep, strict=True) if ok}
         # The biggest saving first; the first one that passes is taken (one check run each,
         # instead of all of them side by side: most moves need one or two).
