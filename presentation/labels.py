@@ -62,7 +62,15 @@ KPIS: Mapping[str, Kpi] = {
     "resolution_p90_min": Kpi("Afhandeling: 90% binnen", "minutes", "min"),
     "backlog_mean": Kpi("Wachtrij: gemiddeld", "number", "berichten"),
     "backlog_max": Kpi("Wachtrij: hoogste", "count", "berichten"),
-    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00", "number", "berichten"),
+    "backlog_monday_shift_start": Kpi(
+        "Wachtrij bij start eerste maandagdienst", "number", "berichten"
+    ),
+    "monday_shift_start_min": Kpi("Start eerste maandagdienst", "number", "min na 00:00"),
+    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00 (vaste referentie)", "number", "berichten"),
+    "sla_case_attainment": Kpi("SLA per zaak: alle doelen gehaald", "percent", "%", False),
+    "sla_case_met": Kpi("SLA per zaak: alle doelen op tijd (aantal)", "count", "zaken", False),
+    "sla_case_breached": Kpi("SLA per zaak: een doel te laat (aantal)", "count", "zaken"),
+    "sla_case_pending": Kpi("SLA per zaak: nog niet verlopen (aantal)", "count", "zaken", None),
     "utilisation": Kpi("Bezettingsgraad", "percent", "%", False),
     "agent_hours_per_week": Kpi("Uren online per week", "number", "uur"),
     "paid_hours_per_week": Kpi("Betaalde uren per week", "number", "uur"),
@@ -83,6 +91,7 @@ SLA_FIELDS: Mapping[str, Kpi] = {
 }
 SLA_METRIC_LABELS: Mapping[str, str] = {
     "first_response": "eerste reactie",
+    "next_response": "volgende reactie",
     "resolution": "oplossing",
 }
 CLOCK_LABELS: Mapping[str, str] = {"calendar": "kalenderklok", "business": "kantoorklok"}

@@ -106,13 +106,13 @@ def test_time_out_of_range(tmp_path: Path) -> None:
     assert "'25:00'" in message and "00:00 en 24:00" in message
 
 
-def test_business_hours_end_before_start(tmp_path: Path) -> None:
+def test_business_hours_of_zero_length(tmp_path: Path) -> None:
     data = base()
-    data["business_hours"] = {"tue": ["17:00-09:00"]}
+    data["business_hours"] = {"tue": ["17:00-17:00"]}
     message = error_for(tmp_path, data)
     assert "`business_hours.tue.0`" in message
-    assert "'17:00-09:00'" in message
-    assert "eindtijd ligt niet na begintijd" in message
+    assert "'17:00-17:00'" in message
+    assert "begin- en eindtijd zijn gelijk" in message
 
 
 def test_zero_length_shift(tmp_path: Path) -> None:

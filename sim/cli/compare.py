@@ -41,6 +41,7 @@ from sim.cli.labels import (
 )
 from sim.experiment import CONFIDENCE, Estimate, compare
 from sim.plan import RunPlan
+from sim.staffing import concurrency_effect, concurrency_sentence
 
 
 def fmt_cell(est: Estimate, unit: str) -> str:
@@ -115,6 +116,12 @@ def compare_command(
                 "coverages": {
                     r.coverage: {k: e.as_dict() for k, e in r.estimates.items()} for r in results
                 },
+                # Erlang C agent hours a week with and without chat concurrency (issue 13).
+                "concurrency": {
+                    s.coverage_name: list(effect)
+                    for s in specs
+                    if (effect := concurrency_effect(s)) is not None
+                },
             }
         )
         return
@@ -147,3 +154,6 @@ def compare_command(
     console.print(table)
     if spec.sla_targets:
         console.print("✓/✗: het gemiddelde haalt het SLA-doel wel/niet.", markup=False)
+    for one in specs:  # how chat concurrency changes the staffing (issue 13)
+        if (sentence := concurrency_sentence(one)) is not None:
+            console.print(sentence, markup=False)

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim import nl
 from sim.cli.common import (
     DaskOpt,
     JsonOpt,
@@ -204,7 +205,11 @@ def size_command(
 
             def seen(cand: Candidate) -> None:
                 count[0] += 1
-                say(f"Kandidaat {count[0]}: {agents_text(cand)}")
+                verdict = "haalt de doelen" if cand.meets() else "haalt ze niet"
+                say(
+                    f"Kandidaat {count[0]}: {agents_text(cand)} — "
+                    f"€ {nl.number(cand.cost_per_week_eur, 0)}/week — {verdict}"
+                )
 
             result = size(
                 model,
@@ -230,6 +235,13 @@ def size_command(
             f"{plural(result.evaluations, 'bezetting', 'bezettingen')} gesimuleerd",
             markup=False,
         )
+        if result.check_replications:
+            console.print(
+                f"Eindcontrole met {result.check_replications} herhalingen: geen dienst kan "
+                f"een agent missen; marge {nl.number(result.margin * 100, 1)} procentpunt "
+                "(laagste ondergrens min doel).",
+                markup=False,
+            )
         console.print(
             "Doelen: " + "; ".join(describe(t) for t in result.targets) + ". Gehaald = "
             "ondergrens van het 95%-interval ≥ doel.",

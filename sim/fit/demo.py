@@ -141,7 +141,7 @@ def demo_export(
     rec = result.records
     warm = result.start_min
     horizon = result.horizon_min
-    measured = rec.column("arrival_min") >= warm
+    measured = result.measured  # arrived in [warm-up end, horizon), not in the run's tail
     turns = result.turns
     owner = turns.mention_id
     backoffice = rec.column("backoffice")[owner]

@@ -54,6 +54,8 @@ def compile_spec(profile: Profile, name: str) -> spec.ModelSpec:
                 handling=ch.handling.to_spec(),
                 no_reply_share=ch.no_reply_share,
                 max_reply_chars=ch.max_reply_chars,
+                max_concurrent=ch.max_concurrent,
+                concurrency_slowdown=ch.concurrency_slowdown,
             )
             for (key, ch), share in zip(profile.channels.items(), channel_shares, strict=True)
         ),
@@ -138,12 +140,15 @@ def rota_of(shifts: Iterable[Shift]) -> tuple[tuple[int, int], ...]:
 
 
 def offered_hours_per_week(model: spec.ModelSpec) -> float:
-    """Agent hours of work offered per week, a rough check for sizing shifts (no queueing)."""
+    """Agent hours of work offered per week, a rough check for sizing shifts (no queueing).
+
+    Turns per case include the back office's report-back turn (``spec.agent_turns_per_case``).
+    """
     arrivals = sum(model.rate_per_hour)
     minutes = 0.0
     for ch in model.channels:
         minutes += arrivals * ch.share * (1 - ch.no_reply_share) * ch.handling.mean_min
-    return minutes * model.conversation.mean_turns / spec.MINUTES_PER_HOUR
+    return minutes * spec.agent_turns_per_case(model) / spec.MINUTES_PER_HOUR
 
 
 def rota_hours_per_week(model: spec.ModelSpec) -> float:

@@ -182,8 +182,13 @@ def _parse_window(value: str) -> tuple[int, int]:
         raise ValueError('verwacht een tijdvak als "09:00-17:00"')
     start_min = minutes_of(_parse_time(start.strip()))
     end_min = minutes_of(_parse_time(end.strip()))
-    if end_min <= start_min:
-        raise ValueError("eindtijd ligt niet na begintijd; verwacht bijvoorbeeld 09:00-17:00")
+    if end_min == start_min:
+        raise ValueError(
+            "begin- en eindtijd zijn gelijk; verwacht bijvoorbeeld 09:00-17:00 of, door "
+            "middernacht heen, 22:00-06:00"
+        )
+    if end_min < start_min:
+        end_min += spec.MINUTES_PER_DAY  # through midnight: "22:00-06:00" ends the next morning
     return start_min, end_min
 
 

@@ -135,6 +135,10 @@ class Channel(_Model):
     handling: HandlingModel
     no_reply_share: Share = 0.0
     max_reply_chars: int | None = span(1, MAX_REPLY_CHARS, "tekens", default=None)
+    # Chat concurrency: conversations an agent holds at once on this channel, and how much
+    # longer each turn takes per extra conversation (fraction). See sim.spec.ChannelSpec.
+    max_concurrent: int = Field(default=1, ge=1, le=10)
+    concurrency_slowdown: float = Field(default=0.0, ge=0.0, le=1.0)
     sources: Sources = None
 
 
@@ -177,7 +181,7 @@ class Coverage(_Model):
 
 class Sla(_Model):
     name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
-    metric: Literal["first_response", "resolution"]
+    metric: Literal["first_response", "next_response", "resolution"]
     within: Minutes = span(0.0, MAX_SLA_WITHIN_MIN, "minuten", low_open=True)
     goal: Share
     clock: Literal["calendar", "business"] = "calendar"
@@ -185,7 +189,10 @@ class Sla(_Model):
 
 
 class WeekHours(_Model):
-    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed)."""
+    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed).
+
+    A window whose end is not after its start runs through midnight: ``sun: ["22:00-06:00"]``
+    is Sunday 22:00 until Monday 06:00 (as the business-hours clock counts it)."""
 
     mon: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
     tue: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
@@ -201,8 +208,12 @@ class WeekHours(_Model):
         for day_index, day in enumerate(WEEKDAYS):
             offset = day_index * spec.MINUTES_PER_DAY
             for text in getattr(self, day):
-                start, end = _parse_window(text)
-                windows.append((offset + start, offset + end))
+                start, end = _parse_window(text)  # end past 24:00 runs through midnight
+                start, end = offset + start, offset + end
+                if end > spec.MINUTES_PER_WEEK:  # Sunday night into Monday: split at the week
+                    windows.append((0, end - spec.MINUTES_PER_WEEK))
+                    end = spec.MINUTES_PER_WEEK
+                windows.append((start, end))
         windows.sort()
         merged: list[tuple[int, int]] = []
         for start, end in windows:
