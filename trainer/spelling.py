@@ -72,8 +72,41 @@ WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# Everyday loanwords the dictionary lacks but shops and customers use (the generator's products).
-LOANWORDS: frozenset[str] = frozenset({"airfryer", "airfryers", "smartwatch", "powerbank"})
+# Standard Dutch abbreviations written with a full stop ("incl.", "bijv.", "ca."): accepted
+# only when the stop follows, so a typo at the end of a sentence is not mistaken for one.
+DOTTED_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "incl", "excl", "bijv", "bv", "ca", "max", "min", "nr", "tel", "enz", "etc", "evt",
+        "resp", "vnl", "vgl", "zgn", "ong", "ivm", "mvg", "aanv", "afd", "alg", "blz", "bijl",
+        "dhr", "mevr", "mw", "hr", "ing", "drs", "mr", "prof", "ipv", "oa", "mbv", "tov",
+        "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
+        "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+    }
+)  # fmt: skip
+
+# Everyday loanwords and interjections the dictionary lacks, as webcare teams and customers
+# write them (English and Flemish; lower case). Kept to common vocabulary, not brand names.
+LOANWORDS: frozenset[str] = frozenset(
+    {
+        "airfryer", "airfryers", "smartwatch", "powerbank", "hi", "hoi", "thanks", "sorry",
+        "nice", "yes", "top", "oeps", "refund", "refunds", "voucher", "vouchers", "cashback",
+        "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
+        "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
+        "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
+        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
+        "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
+        "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
+    }
+)  # fmt: skip
+
+# A word the dictionary lacks but that splits into known words is still reported when one edit
+# (a letter dropped, added, swapped or changed) turns it, or the part after a known first word,
+# into a common word: "boodschapen", "werkzaamheiden", "pakketautomat" are typos, not compounds.
+TYPO_ALPHABET = "abcdefghijklmnopqrstuvwxyzéëï"
+TYPO_MIN_PART = 4  # a shorter tail has a common neighbour by chance ("label" -> "lapel")
+# The list's counts floor at 50 (rare forms, "popnummers"); from 100 on a word is in everyday
+# use (about the most common 8% of forms), so a rare neighbour of it is a typo, not a new word.
+TYPO_NEIGHBOUR_MIN_COUNT = 100
 
 _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
@@ -160,6 +193,7 @@ class _Checker:
         self.backend = backend
         self.known: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._known)
         self._lookup: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(backend.lookup)
+        self.words = common_words()
 
     def _known(self, word: str) -> bool:
         """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
@@ -180,18 +214,68 @@ class _Checker:
         return self._compound(lower)
 
     def _compound(self, word: str) -> bool:
-        if len(word) < COMPOUND_MIN_WORD:
+        """A closed compound of known words (a linking "s" allowed after the first), unless
+        the word is one edit away from a common word: then it is a typo of that word."""
+        if len(word) < COMPOUND_MIN_WORD or not self._splits(word, 0):
             return False
-        lookup = self._lookup
+        return not self._near_common(word)
+
+    def _part(self, part: str) -> bool:
+        return self._lookup(part) or part in LOANWORDS or part in WEBCARE_ABBREVIATIONS
+
+    def _splits(self, word: str, depth: int) -> bool:
+        """True when ``word`` is two or three known parts of COMPOUND_MIN_PART letters or more."""
         for cut in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if not lookup(tail):
-                continue
-            if lookup(head) or (
-                head.endswith("s") and len(head) > COMPOUND_MIN_PART and lookup(head[:-1])
+            if not (
+                self._part(head)
+                or (head.endswith("s") and len(head) > COMPOUND_MIN_PART and self._part(head[:-1]))
             ):
+                continue
+            if self._part(tail) or (depth == 0 and self._splits(tail, 1)):
                 return True
         return False
+
+    def _near_common(self, word: str) -> bool:
+        words = self.words
+        if any(n in words for n in _edits1(word)):
+            return True
+        # A typo in the last part: "pakket" + "automat" (-> "automaat"). The edit must keep
+        # the part's first letter, or it only moves the cut ("monteur" + "sbezoek").
+        for cut in range(TYPO_MIN_PART, len(word) - TYPO_MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if head not in words or tail in words:
+                continue
+            if any(n[:1] == tail[0] and n in words for n in _edits1(tail)):
+                return True
+        return False
+
+
+def _edits1(word: str) -> Iterable[str]:
+    """Every string one edit away from ``word`` (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for a, b in splits:
+        if b:
+            yield a + b[1:]
+            if len(b) > 1:
+                yield a + b[1] + b[0] + b[2:]
+        for ch in TYPO_ALPHABET:
+            if b:
+                yield a + ch + b[1:]
+            yield a + ch + b
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Dutch word forms common enough that a rare form one edit away is most likely a typo of
+    them: those pyspellchecker's Dutch list counts at least TYPO_NEIGHBOUR_MIN_COUNT times
+    (lower case). A plain set, because a hunspell look-up of every neighbour takes seconds."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="nl", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w, n in counts.dictionary.items() if n >= TYPO_NEIGHBOUR_MIN_COUNT)
 
 
 _lock = threading.Lock()
@@ -386,6 +470,10 @@ def _checked_words(
         if word.isupper() and len(letters) <= ACRONYM_MAX_LEN:
             continue
         if word[0].isupper() and not at_start:
+            continue
+        if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+            continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
+        if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
             continue
         found.append((start, end, word, checker.known(word)))
     return tuple(found)
