@@ -8,10 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 from pgcluster import ScratchCluster
 
 from trainer.storage import Database
 from workshop.service import WorkshopService
+
+# Property tests draw their examples from a fixed seed: the same run every time, on every
+# machine (the project's rule for random draws), so CI never fails on a case no one can replay.
+settings.register_profile("deterministic", derandomize=True, print_blob=True)
+settings.load_profile("deterministic")
 
 _PYTEST_MAIN = sys.modules["__main__"]
 

@@ -101,11 +101,11 @@ def test_what_to_do_instead_of_replying_is_said_once(
     at.run()
     _answer(at, decision, draft)
     result = at.session_state["practice_feedback"].result
-    instead = render.esc(result["instead"])
+    instead = render.esc(result.instead or "")
     assert instead, "the scorer says what to do instead"
     html = _html(at)
     assert html.count(instead) == 1, html
-    assert render.esc(result["decision"]["reason"]) in html, "the reason is shown whole"
+    assert render.esc(result.reason) in html, "the reason is shown whole"
     assert "reageer je niet" in html, "the model answer says no reply is due"
     if draft:  # the note still says the reply earns no points
         assert "levert geen punten op" in html
@@ -117,7 +117,7 @@ def test_wrong_decision_is_explained(db_path: Path) -> None:
     wrong = "none" if post.expected_decision != "none" else "public"
     _answer(at, wrong, "")
     assert at.error, "a wrong decision shows the better one"
-    assert at.session_state["practice_feedback"].result["decision"]["correct"] is False
+    assert at.session_state["practice_feedback"].result.correct is False
 
 
 def test_submit_without_decision_asks_for_one(db_path: Path) -> None:

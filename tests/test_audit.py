@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from trainer.audit import map_columns
 from trainer.cli import app
+from trainer.score import score_request
 
 runner = CliRunner()
 
@@ -114,7 +115,23 @@ def test_rows_without_decision_on_closed_channels_count_as_private(tmp_path: Pat
         rows = {r["id"]: r for r in csv.DictReader(f)}
     assert rows["wa"]["given"] == rows["wa"]["expected"] == "private"
     assert rows["ms"]["given"] == "private" and rows["fb"]["given"] == "public"
-    assert int(rows["wa"]["score"]) == 100  # not half the decision points for "public"
+    # Scored as the private reply it was, not as a public one in the wrong place.
+    as_private = score_request(
+        {
+            "brand": {"name": "Bieb", "handles": ["@bieb"]},
+            "post": {
+                "channel": "whatsapp",
+                "platform": "brand",
+                "kind": None,
+                "author": None,
+                "text": "Hoi, mijn pas is kwijt, kun je helpen?",
+            },
+            "decision": "private",
+            "reply": GOOD,
+        }
+    )
+    assert as_private.correct is True
+    assert int(rows["wa"]["score"]) == int(rows["ms"]["score"]) == as_private.score
 
 
 def test_a_row_with_more_fields_than_the_header_is_reported_not_truncated(tmp_path: Path) -> None:

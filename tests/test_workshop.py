@@ -263,7 +263,7 @@ def test_immediate_feedback_shows_after_answering(service: WorkshopService) -> N
     service.submit(code, token, "library-001", "public", "Hoi, sorry!")
     after = service.participant_view(code, token)
     assert after.current.feedback_visible
-    assert after.feedback is not None and after.feedback["score"] == after.my_answer.score  # type: ignore[union-attr]
+    assert after.feedback is not None and after.feedback.score == after.my_answer.score  # type: ignore[union-attr]
     assert after.model_answer == get_post("library-001").model_answer
 
 
@@ -307,7 +307,7 @@ def test_self_paced_participant_gets_feedback_on_earlier_posts_when_allowed(
     earlier = service.answer_feedback(code, anna, "library-001")
     assert earlier.position == 0 and earlier.answer == first and earlier.feedback_visible
     # the result stored at submit time, the same as scoring it again
-    assert earlier.feedback == score_post(get_post("library-001"), "public", stiff).to_dict()
+    assert earlier.feedback == score_post(get_post("library-001"), "public", stiff)
     assert earlier.model_answer == model_reply("library-001")
     # Bram did not answer: no answer, no feedback and no model answer before he answered
     his = service.answer_feedback(code, bram, "library-001")
@@ -333,7 +333,7 @@ def test_earlier_feedback_after_reveal_waits_for_that_posts_reveal(
     service.reveal_feedback(code, pin, "library-001")
     shown = service.answer_feedback(code, anna, "library-001")
     assert shown.feedback_visible and shown.feedback is not None
-    assert shown.feedback["score"] == answer.score
+    assert shown.feedback.score == answer.score
     assert service.answer_feedback(code, anna, "library-002").feedback is None  # not revealed
     service.close(code, pin)
     assert service.answer_feedback(code, anna, "library-002").feedback is not None

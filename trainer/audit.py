@@ -7,8 +7,9 @@ examples, and lists the worst replies so the lead can discuss them with the team
 
 Real exports are messy: headers differ per tool and language, Excel writes semicolons and a
 byte-order mark. Headers are matched case-insensitively against the aliases in
-``COLUMN_ALIASES``; a row that cannot be scored (no reply, unknown channel) is reported with its
-line number and the other rows are still scored.
+``COLUMN_ALIASES``, channel names against the one mapping in ``trainer.channels``; a row
+that cannot be scored (no reply, unknown channel) is reported with its line number and the
+other rows are still scored.
 
 This module computes the figures as flat records and writes the CSV files; the HTML page is
 drawn by the presentation layer (``presentation.audit_report``), which the caller passes in.
@@ -23,11 +24,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafiles import DataFileError, read_text
+from trainer.channels import CLOSED_CHANNELS, DEFAULT_PLATFORM, ChannelError, canonical_channel
 from trainer.nl import amount
-from trainer.posts import CLOSED_CHANNELS
+
+if TYPE_CHECKING:  # the scorer is passed in; importing it here would load the dictionary
+    from trainer.score import ScoreResult
 
 # Column -> accepted header names (compared lower-case, spaces and dashes as underscores).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,22 +51,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("channel", "customer_text", "reply")
 
-CHANNEL_ALIASES: dict[str, str] = {
-    "x": "x", "twitter": "x", "x/twitter": "x", "tweet": "x",
-    "facebook": "facebook", "fb": "facebook",
-    "instagram": "instagram", "ig": "instagram", "insta": "instagram",
-    "whatsapp": "whatsapp", "wa": "whatsapp", "whats_app": "whatsapp",
-    "messenger": "messenger", "facebook_messenger": "messenger", "fb_messenger": "messenger",
-    "reviews": "reviews", "review": "reviews", "google_reviews": "reviews",
-    "trustpilot": "reviews", "kiyoh": "reviews",
-    "forum": "forum", "community": "forum",
-}  # fmt: skip
-# When the export does not say whose platform it was: a brand page or a chat we were sent vs.
-# the customer's own timeline or a review site (see "Wat is webcare?").
-DEFAULT_PLATFORM: dict[str, str] = {
-    "x": "consumer", "reviews": "consumer", "forum": "consumer",
-    "facebook": "brand", "instagram": "brand", "whatsapp": "brand", "messenger": "brand",
-}  # fmt: skip
 PLATFORM_ALIASES: dict[str, str] = {
     "brand": "brand", "merk": "brand", "eigen": "brand", "bgc": "brand",
     "consumer": "consumer", "consument": "consumer", "klant": "consumer", "cgc": "consumer",
@@ -200,13 +188,10 @@ def _request(
     row: Mapping[str, str], brand: Mapping[str, Any], org: str | None
 ) -> tuple[dict[str, Any], str]:
     """The score request for one row and the decision taken; raises ValueError (Dutch)."""
-    channel_raw = row.get("channel", "")
-    channel = _alias(channel_raw, CHANNEL_ALIASES)
-    if channel is None:
-        raise ValueError(
-            f"kolom 'channel' heeft de waarde {channel_raw!r}; verwacht een van "
-            "x (twitter), facebook, instagram, whatsapp, messenger, reviews, forum"
-        )
+    try:
+        channel = canonical_channel(row.get("channel", ""))
+    except ChannelError as exc:
+        raise ValueError(f"kolom 'channel': {exc}") from None
     platform_raw = row.get("platform", "")
     platform = _alias(platform_raw, PLATFORM_ALIASES) if platform_raw else DEFAULT_PLATFORM[channel]
     if platform is None:
@@ -277,7 +262,23 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
     line = reader.line_num
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # A field over the csv module's limit (a pasted log, a runaway quote): this row
+            # is reported and the reader goes on with the next one.
+            start_line, line = line + 1, reader.line_num
+            errors.append(
+                RowError(
+                    start_line,
+                    f"regel {start_line}: deze rij is niet te lezen ({_csv_problem(exc)}); "
+                    "verwacht teksten van hoogstens enkele duizenden tekens",
+                )
+            )
+            continue
         start_line, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -302,6 +303,13 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
     return rows, errors
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"een veld is langer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+    return f"CSV-fout: {text}"
+
+
 def _excerpt(text: str, start: int, end: int) -> str:
     left = max(0, start - EXCERPT_CONTEXT_CHARS)
     right = min(len(text), end + EXCERPT_CONTEXT_CHARS)
@@ -311,7 +319,7 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 def audit(
     rows: Iterable[tuple[int, Mapping[str, str]]],
-    score_request: Callable[[Mapping[str, Any]], dict[str, Any]],
+    score_request: Callable[[Mapping[str, Any]], ScoreResult],
     *,
     brand: Mapping[str, Any],
     org: str | None = None,
@@ -342,18 +350,18 @@ def audit(
             )
             continue
         reply_id = row.get("id") or f"regel {line}"
-        alerts = result.get("alerts", [])
+        alerts = result.alerts
         for alert in alerts:
-            rule = alert["rule"]
+            rule = alert.rule
             alert_counts[rule] += 1
-            levels.setdefault(rule, alert["level"])
-            messages.setdefault(rule, alert["message"])
+            levels.setdefault(rule, alert.level)
+            messages.setdefault(rule, alert.message)
             if len(examples[rule]) < EXAMPLES_PER_RULE and (
                 not examples[rule] or not examples[rule][-1].startswith(f"{reply_id}: ")
             ):
-                snippet = _excerpt(row["reply"], alert["start"], alert["end"])
+                snippet = _excerpt(row["reply"], alert.start, alert.end)
                 examples[rule].append(f"{reply_id}: {snippet}")
-        for rule in {a["rule"] for a in alerts}:
+        for rule in {a.rule for a in alerts}:
             reply_counts[rule] += 1
         scored.append(
             ScoredReply(
@@ -363,11 +371,11 @@ def audit(
                 agent=row.get("agent", ""),
                 channel=request["post"]["channel"],
                 reply=row["reply"],
-                expected=result["decision"]["expected"],
+                expected=result.expected,
                 given=given,
-                score=int(result["score"]),
-                rules=tuple(a["rule"] for a in alerts),
-                alerts=tuple((a["rule"], a["start"], a["end"]) for a in alerts),
+                score=int(result.score or 0),
+                rules=tuple(a.rule for a in alerts),
+                alerts=tuple((a.rule, a.start, a.end) for a in alerts),
             )
         )
     total = len(scored)

@@ -2,36 +2,50 @@
 
 ``score`` reads JSON Lines requests (one trainee answer per line) and writes one JSON result per
 line in the same order, so other tools can pipe into it. A line that cannot be scored gets a
-result with an ``error`` instead, and the rest is still scored. ``audit`` runs a CSV export of
-real replies through the same rubric and writes a report for the team lead (see
-``trainer.audit``). Usage, request and result keys and exit codes: docs/cli-trainer.md.
+result with an ``error`` instead, and the rest is still scored: a line that is not UTF-8, not
+JSON, too long, nested too deep, holds a number of thousands of digits or ``NaN``, or fails the
+request schema (``trainer.request``) is answered with a Dutch message, never a crash, and no
+line can hold the process (sizes are bounded before parsing, key-point patterns run on RE2).
+Every output line is valid JSON. ``audit`` runs a CSV export of real replies through the same
+rubric and writes a report for the team lead (see ``trainer.audit``). Usage, request and result
+keys, limits and exit codes: docs/cli-trainer.md.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from presentation import audit_report
 from trainer import audit as audit_mod
+from trainer.request import (
+    MAX_ID_CHARS,
+    MAX_ID_DIGITS,
+    MAX_POST_CHARS,
+    MAX_REPLY_CHARS,
+    RequestError,
+    number,
+)
+from trainer.request import REQUIRED_POST_FIELDS as REQUIRED_POST_FIELDS  # for the corpus test
+
+if TYPE_CHECKING:  # the scorer module loads the dictionary; it is imported on first use
+    from trainer.score import ScoreResult
 
 EXIT_OK = 0
 EXIT_SOME_ERRORS = 1  # some lines or rows could not be scored; the others were
 EXIT_USAGE = 2  # nothing could be done: missing file, unreadable input, bad option
 
-# Keys a request's post must have (with what is expected there); the scorer checks the values.
-REQUIRED_POST_FIELDS: dict[str, str] = {
-    "channel": "een van x, facebook, instagram, whatsapp, messenger, reviews, forum",
-    "platform": "brand of consumer",
-    "kind": "een van question, complaint, compliment, suggestion",
-    "author": "een naam of een object met name, handle, reach",
-    "text": "de tekst van het bericht",
-}
+MAX_LINE_BYTES = 200_000  # one request: post, reply and 20 key points with room to spare
+MAX_JSON_DEPTH = 32  # a request is 5 levels deep (post.key_points[0].any[0])
+MAX_NUMBER_CHARS = 30  # digits of a number in a request; longer is no count or id
+READ_CHUNK_BYTES = 65_536  # how an over-long line is skipped, piece by piece
 
 app = typer.Typer(
     help="Webcare-training: beoordeel antwoorden (score) en audit echte antwoorden (audit).",
@@ -39,7 +53,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-Scorer = Callable[[Mapping[str, Any]], dict[str, Any]]
+Scorer = Callable[[Any], "ScoreResult"]
 
 
 def _scorer() -> Scorer:
@@ -53,77 +67,142 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _missing_field(request: Mapping[str, Any]) -> str | None:
-    brand = request.get("brand")
-    if not isinstance(brand, Mapping):
-        return "veld 'brand' ontbreekt; verwacht een object met name, handles en hashtags"
-    if "name" not in brand:
-        return "veld 'brand.name' ontbreekt; verwacht de naam van de organisatie"
-    post = request.get("post")
-    if not isinstance(post, Mapping):
-        return (
-            "veld 'post' ontbreekt; verwacht een object met channel, platform, kind, author en text"
+class LineError(ValueError):
+    """A line that is no usable JSON request (Dutch message, without the line number)."""
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _depth(line: str) -> int:
+    """How deep the JSON in ``line`` nests, counted without parsing (strings skipped)."""
+    deepest = depth = 0
+    for m in _BRACKETS.finditer(_STRINGS.sub("", line)):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_CHARS:
+        raise LineError(
+            f"een getal van {number(len(text.lstrip('-')))} cijfers; verwacht getallen van "
+            f"hoogstens {MAX_NUMBER_CHARS} cijfers"
         )
-    for name, expected in REQUIRED_POST_FIELDS.items():
-        if name not in post:
-            return f"veld 'post.{name}' ontbreekt; verwacht {expected}"
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or len(text) > MAX_NUMBER_CHARS * 2:
+        raise LineError(f"het getal {text[:40]} is te groot; verwacht een gewoon getal")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise LineError(f"{name} is geen JSON-waarde; verwacht een getal, tekst, true, false of null")
+
+
+def parse_line(raw: bytes) -> dict[str, Any]:
+    """One JSON object from one line; raises ``LineError`` (Dutch) for anything else."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise LineError(
+            f"de regel is {number(len(raw))} bytes lang; verwacht hoogstens "
+            f"{number(MAX_LINE_BYTES)} bytes per verzoek (een bericht tot "
+            f"{number(MAX_POST_CHARS)} en een antwoord tot {number(MAX_REPLY_CHARS)} tekens)"
+        )
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LineError(
+            f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start}); sla de invoer op als UTF-8"
+        ) from None
+    line = line.lstrip("\ufeff")
+    depth = _depth(line)
+    if depth > MAX_JSON_DEPTH:
+        raise LineError(
+            f"de JSON is {number(depth)} niveaus diep genest; verwacht hoogstens {MAX_JSON_DEPTH}"
+        )
+    try:
+        data = json.loads(line, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise LineError(
+            f"geen geldige JSON ({exc.msg}, kolom {exc.colno}); verwacht één JSON-object per regel"
+        ) from None
+    except RecursionError:  # a safety net behind the depth check
+        raise LineError(f"de JSON is te diep genest; verwacht hoogstens {MAX_JSON_DEPTH}") from None
+    if not isinstance(data, dict):
+        kind = {list: "een lijst", str: "tekst", int: "een getal", float: "een getal"}.get(
+            type(data), "null" if data is None else "true of false"
+        )
+        raise LineError(f"{kind} gevonden; verwacht een JSON-object met brand en post")
+    return data
+
+
+def safe_id(value: Any) -> str | int | None:
+    """The request's id if it can be echoed as JSON as it is (text or a whole number in the
+    stated bounds); otherwise None, so an error result is always valid JSON."""
+    if isinstance(value, str) and len(value) <= MAX_ID_CHARS:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**MAX_ID_DIGITS:
+        return value
     return None
 
 
+def read_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The lines of ``stream`` as bytes; a line longer than ``MAX_LINE_BYTES`` is read no
+    further than that (its rest is skipped in chunks), so it is refused without holding it."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:
+                rest = stream.readline(READ_CHUNK_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line
+
+
 def score_lines(
-    lines: Iterable[str], score_request: Scorer
+    lines: Iterable[str | bytes], score_request: Scorer
 ) -> Iterable[tuple[dict[str, Any], bool]]:
     """(result, ok) for every non-blank input line, in order."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number_, line in enumerate(lines, start=1):
+        raw = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+        if not raw.strip():
             continue
+        request_id: str | int | None = None
         try:
-            request = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield (
-                {
-                    "id": None,
-                    "error": f"regel {number}: geen geldige JSON ({exc.msg}, kolom "
-                    f"{exc.colno}); verwacht één JSON-object per regel",
-                },
-                False,
-            )
-            continue
-        if not isinstance(request, dict):
-            yield (
-                {
-                    "id": None,
-                    "error": f"regel {number}: {type(request).__name__} gevonden; "
-                    "verwacht een JSON-object met brand en post",
-                },
-                False,
-            )
-            continue
-        request_id = request.get("id")
-        problem = _missing_field(request)
-        if problem is not None:
-            yield {"id": request_id, "error": f"regel {number}: {problem}"}, False
-            continue
-        try:
-            yield score_request(request), True
-        except ValueError as exc:
-            yield {"id": request_id, "error": f"regel {number}: {exc}"}, False
+            request = parse_line(raw)
+            request_id = safe_id(request.get("id"))
+            yield score_request(request).to_dict(), True
+        except (LineError, RequestError) as exc:
+            yield {"id": request_id, "error": f"regel {number_}: {exc}"}, False
         except Exception as exc:  # one bad request must not stop a batch
             yield (
                 {
                     "id": request_id,
-                    "error": f"regel {number}: kon niet worden beoordeeld "
-                    f"({type(exc).__name__}: {exc})",
+                    "error": f"regel {number_}: kon niet worden beoordeeld ({type(exc).__name__})",
                 },
                 False,
             )
 
 
-def _open_input(file: str) -> TextIO:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_line(result: Mapping[str, Any]) -> str:
+    """One output line: JSON (never NaN), with any lone surrogate replaced so it can be written."""
+    return _SURROGATE.sub("\ufffd", json.dumps(result, ensure_ascii=False, allow_nan=False))
+
+
+def _open_input(file: str) -> IO[bytes]:
     if file == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return open(file, encoding="utf-8-sig")  # closed by the caller
+        return open(file, "rb")  # closed by the caller; each line is decoded on its own
     except OSError as exc:
         raise _fail(
             f"Het invoerbestand {file} kan niet worden geopend ({exc.strerror or exc}). Geef een "
@@ -140,22 +219,17 @@ def score(
     """Beoordeel verzoeken (JSON Lines in, JSON Lines uit, zelfde volgorde).
 
     Exitcode 0 als elke regel is beoordeeld, 1 als sommige regels een fout gaven (die regels
-    krijgen een resultaat met "error"), 2 als de invoer niet te lezen is.
+    krijgen een resultaat met "error"), 2 als het invoerbestand niet te openen is.
     """
     stream = _open_input(file)
     scorer = _scorer()
     all_ok = True
     try:
-        for result, ok in score_lines(stream, scorer):
+        for result, ok in score_lines(read_lines(stream), scorer):
             all_ok &= ok
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            f"Het invoerbestand {file} is geen UTF-8-tekst ({exc.reason} bij byte {exc.start}). "
-            "Sla het op als UTF-8 met één JSON-verzoek per regel."
-        ) from None
+            sys.stdout.write(json_line(result) + "\n")
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
     sys.stdout.flush()
     raise typer.Exit(EXIT_OK if all_ok else EXIT_SOME_ERRORS)

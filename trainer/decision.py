@@ -20,9 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast, get_args
+from typing import Any
 
-from trainer.posts import CLOSED_CHANNELS, Brand, Channel, DecisionChoice, Platform, Post
+from trainer.posts import CLOSED_CHANNELS, Brand, DecisionChoice, Post
+from trainer.request import (
+    DecisionPost,
+    RequestBrand,
+    RequestError,
+    parse_brand,
+    parse_decision_post,
+)
 from trainer.text import tags_handle, uses_brand_hashtag
 
 SOURCE_MATRIX = "Wat is webcare?"
@@ -38,7 +45,7 @@ INSTEAD_PROACTIVE = (
 )
 
 
-class DecisionInputError(ValueError):
+class DecisionInputError(RequestError):
     """A post given as a mapping lacks a field or has a value the decision cannot use."""
 
 
@@ -53,101 +60,30 @@ class Decision:
     instead: str | None = None  # Dutch: what to do instead when no reply is due
 
 
-@dataclass(frozen=True)
-class _Facts:
-    channel: str
-    platform: str
-    text: str
-    tagged: bool | None
-    brand_hashtag: bool | None
-    wants_solution: bool
-    privacy: bool
-    heated: bool
-    praise_for_others: bool
+def _facts(post_like: Post | DecisionPost | Mapping[str, Any]) -> Post | DecisionPost:
+    """The post as a checked schema: a ``Post`` or a request's post (``trainer.request``)."""
+    if isinstance(post_like, Post | DecisionPost):
+        return post_like
+    try:
+        return parse_decision_post(post_like)
+    except RequestError as exc:
+        raise DecisionInputError(str(exc)) from None
 
 
-def _flag(post: Mapping[str, Any], name: str) -> bool | None:
-    value = post.get(name)
-    if value is None or isinstance(value, bool):
-        return value
-    raise DecisionInputError(
-        f"veld 'post.{name}': kreeg {value!r}, verwacht true, false of geen waarde"
-    )
-
-
-def _choice(post: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> str:
-    value = post.get(name)
-    if value not in allowed:
-        shown = "geen waarde" if value is None else repr(value)
-        raise DecisionInputError(
-            f"veld 'post.{name}': kreeg {shown}, verwacht een van {', '.join(allowed)}"
-        )
-    return cast(str, value)
-
-
-def _facts(post_like: Post | Mapping[str, Any]) -> _Facts:
-    if isinstance(post_like, Post):
-        p = post_like
-        return _Facts(
-            p.channel,
-            p.platform,
-            p.text,
-            p.tagged,
-            p.brand_hashtag,
-            p.wants_solution,
-            p.privacy,
-            p.heated,
-            p.praise_for_others,
-        )
-    if not isinstance(post_like, Mapping):
-        raise DecisionInputError(
-            f"veld 'post': kreeg {type(post_like).__name__}, verwacht een object met de velden "
-            "van het bericht"
-        )
-    text = post_like.get("text", "")
-    if not isinstance(text, str):
-        raise DecisionInputError(f"veld 'post.text': kreeg {text!r}, verwacht tekst")
-    return _Facts(
-        channel=_choice(post_like, "channel", get_args(Channel)),
-        platform=_choice(post_like, "platform", get_args(Platform)),
-        text=text,
-        tagged=_flag(post_like, "tagged"),
-        brand_hashtag=_flag(post_like, "brand_hashtag"),
-        wants_solution=bool(_flag(post_like, "wants_solution")),
-        privacy=bool(_flag(post_like, "privacy")),
-        heated=bool(_flag(post_like, "heated")),
-        praise_for_others=bool(_flag(post_like, "praise_for_others")),
-    )
-
-
-def _brand(brand: Brand | Mapping[str, Any] | None) -> Brand:
-    if brand is None:
-        return Brand(name="")
-    if isinstance(brand, Brand):
+def _brand(brand: Brand | RequestBrand | Mapping[str, Any] | None) -> Brand | RequestBrand:
+    if isinstance(brand, Brand | RequestBrand):
         return brand
-    if not isinstance(brand, Mapping):
-        raise DecisionInputError(
-            f"veld 'brand': kreeg {type(brand).__name__}, verwacht een object met name, handles "
-            "en hashtags"
-        )
-    for key in ("handles", "hashtags"):
-        value = brand.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DecisionInputError(
-                f"veld 'brand.{key}': kreeg {value!r}, verwacht een lijst met teksten"
-            )
-    name = brand.get("name", "")
-    if not isinstance(name, str):
-        raise DecisionInputError(f"veld 'brand.name': kreeg {name!r}, verwacht tekst")
-    return Brand(
-        name=name, handles=list(brand.get("handles", [])), hashtags=brand.get("hashtags", [])
-    )
+    try:
+        return parse_brand(brand)
+    except RequestError as exc:
+        raise DecisionInputError(str(exc)) from None
 
 
 def decide(
-    post_like: Post | Mapping[str, Any], brand: Brand | Mapping[str, Any] | None = None
+    post_like: Post | DecisionPost | Mapping[str, Any],
+    brand: Brand | RequestBrand | Mapping[str, Any] | None = None,
 ) -> Decision:
-    """The expected decision for a post (a ``Post`` or a request's post mapping).
+    """The expected decision for a post (a ``Post``, a request's post or its mapping).
 
     ``brand`` defaults to the post's own brand for a ``Post``; for a mapping it supplies the
     handles and hashtags used to read tagging from the text when the flags are missing.

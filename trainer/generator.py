@@ -24,11 +24,11 @@ from faker import Faker
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from datafiles import DataFileError, FieldProblem, dotted_path, field_problems, load_yaml, read_text
+from trainer.channels import ChannelName
 from trainer.posts import (
     CLOSED_CHANNELS,
     Author,
     Brand,
-    Channel,
     DecisionChoice,
     KeyPoint,
     Kind,
@@ -83,7 +83,7 @@ class Template(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     org: OrgType
-    channel: Channel
+    channel: ChannelName  # any alias from trainer.channels ("twitter", "Trustpilot")
     platform: Platform
     kind: Kind
     reach: tuple[int, int] = (50, 2_000)  # followers drawn from [low, high]

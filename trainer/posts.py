@@ -15,29 +15,36 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trainer.channels import CHANNEL_LABELS, CLOSED_CHANNELS, Channel, ChannelName
+
 OrgType = Literal["library", "telecom", "airline", "webshop", "bank"]
-Channel = Literal["x", "facebook", "instagram", "whatsapp", "messenger", "reviews", "forum"]
 Platform = Literal["brand", "consumer"]  # brand-generated or consumer-generated platform
 Kind = Literal["question", "complaint", "compliment", "suggestion"]
 DecisionChoice = Literal["public", "private", "none"]
 
-CLOSED_CHANNELS: frozenset[str] = frozenset({"whatsapp", "messenger"})
-# The names every screen and export gives a channel and a decision (post card, workshop pages,
-# CSV and report): one mapping each, so the app and its exports never disagree.
-CHANNEL_LABELS: dict[str, str] = {
-    "x": "X (Twitter)",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "whatsapp": "WhatsApp",
-    "messenger": "Messenger",
-    "reviews": "Reviewsite",
-    "forum": "Forum",
-}
+# The decision's names for every screen and export (post card, workshop pages, CSV and report);
+# the channel names live with the channel aliases in ``trainer.channels``.
 DECISION_LABELS: dict[str, str] = {
     "public": "Openbaar reageren",
     "private": "Privé reageren (DM)",
     "none": "Niet reageren",
 }
+
+
+__all__ = [
+    "CHANNEL_LABELS",
+    "CLOSED_CHANNELS",
+    "DECISION_LABELS",
+    "Author",
+    "Brand",
+    "Channel",
+    "DecisionChoice",
+    "KeyPoint",
+    "Kind",
+    "OrgType",
+    "Platform",
+    "Post",
+]
 
 
 class _Strict(BaseModel):
@@ -69,7 +76,7 @@ class Post(_Strict):
     id: str  # stable, unique over all files, e.g. "library-017"
     org: OrgType
     brand: Brand
-    channel: Channel
+    channel: ChannelName  # any alias users type ("twitter", "Trustpilot"); stored as the id
     platform: Platform
     kind: Kind
     author: Author

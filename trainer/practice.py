@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from datafiles import field_problems
 from trainer.posts import CLOSED_CHANNELS, DecisionChoice, OrgType, Post
 from trainer.rules import FIXED_RULE_IDS
+from trainer.score import ScoreResult
 from trainer.storage import (
     NAME_MAX_CHARS,
     Attempt,
@@ -334,12 +335,15 @@ class PracticeService:
         post: Post,
         decision: str | None,
         reply: str,
-        result: Mapping[str, Any],
+        result: ScoreResult | Mapping[str, Any],
     ) -> int:
         """Store an answered post with its feedback, review the skills it touched; the attempt id.
 
-        ``result`` is the scorer's JSON result (``trainer.score``): decision, alerts, score.
+        ``result`` is the scorer's ``ScoreResult`` (stored as its JSON, read back with
+        ``ScoreResult.from_dict``) or that JSON itself.
         """
+        if isinstance(result, ScoreResult):
+            result = result.to_dict()
         if decision is not None and decision not in get_args(DecisionChoice):
             raise PracticeInputError(
                 f"decision: got {decision!r}, expected one of public, private, none or None"

@@ -2,58 +2,80 @@
 
 A webcare answer is judged in two steps, as the trainee makes it. First the decision: reply in
 public, reply in private, or leave the post alone (``trainer.decision``). Then, if a reply was
-due, the reply itself against the rubric (``trainer.engine``): every alert costs points by its
-level, so one stiff word weighs less than asking for a home address in public.
+due, the reply itself: it earns points for what it does and loses points for the rubric's
+alerts (``trainer.scoring``; the weights are data in ``scenarios/scoring.yaml``).
 
-Weights (points):
-
-- decision: ``DECISION_POINTS`` = 40 for the right choice; ``HALF_DECISION_POINTS`` = 20 for
-  replying when a reply was due but in the wrong place (public instead of private or back).
-  A reply whose decision is not stated (e.g. an audit of real replies) counts as "replied": 40
-  if a reply was due.
-- reply: ``REPLY_POINTS`` = 60, minus ``DEDUCTION`` per alert: error 15, warning 8,
-  suggestion 3; one rule never costs more than ``RULE_CAP`` = 2 times its level's deduction, so
-  ten typos do not drown every other finding. The reply part never drops below 0.
-- Some rules look at the same problem from two sides (``SAME_PROBLEM``): a "u" in a reply
-  that otherwise says "je", to a customer who says "je", is both mixed address and the wrong
-  address form. Where such rules flag the same span, that span costs once, at the higher of
-  the two deductions. So one formal sentence slipped into an informal reply costs at most
-  ``RULE_CAP`` x 15 = 30 (mixed-address, an error), not 30 + 16 for both rules.
-- When no reply was due, the reply part is 60 for writing nothing and 0 for writing one anyway.
+- decision: 30 points for the right choice, 15 for replying where a reply was due but in the
+  wrong place (public instead of private or back). A reply whose decision is not stated (an
+  audit of real replies) counts as "replied".
+- reply: 70 points, earned by key points, personal address, sign-off, thanks and apology where
+  due, ownership, a concrete next step and substance; alerts cost points by level, each span
+  once; a harmful reply can lose 15 more than it earns. A draft of fewer than three words
+  (empty, "ok", an emoji) is no reply: it earns nothing and costs 20, so it scores 10 with the
+  right decision, below a poor but real reply.
+- A wrong decision caps the score (75 for the wrong place, 40 for replying where no reply was
+  due or choosing not to reply where one was), however good the reply. When no reply is due,
+  writing none earns the reply points.
 - Without a reply only the decision is scored, scaled to 0-100; without decision and reply
   there is no score (None).
+
+Every point is explained in Dutch in the result's ``breakdown``; its lines add up to the score.
+The result stays a typed ``ScoreResult`` from here to storage and the pages; ``to_dict`` is the
+JSON of ``webcare-train score`` and ``from_dict`` reads a stored one back.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
-from trainer.decision import Decision, DecisionInputError, decide
+from trainer.decision import Decision, decide
 from trainer.engine import Alert, ReplyContext, check_reply
-from trainer.posts import DecisionChoice, KeyPoint, OrgType, Post
+from trainer.keypoints import SafeKeyPoint
+from trainer.posts import DecisionChoice, KeyPoint, Post
+from trainer.request import RequestError, ScoreRequest, parse_request
+from trainer.scoring import (
+    ReplyFacts,
+    ScorePoint,
+    Scoring,
+    distinct_alerts,
+    load_scoring,
+    no_reply_line,
+    reply_breakdown,
+)
 
-DECISION_POINTS = 40
-HALF_DECISION_POINTS = 20
-REPLY_POINTS = 60
-DEDUCTION: dict[str, int] = {"error": 15, "warning": 8, "suggestion": 3}
-RULE_CAP = 2  # times the level's deduction, per rule
-# Rules that flag one problem from two sides; an alert of one on the same span as an alert of
-# another in its group is counted once (the higher deduction).
-SAME_PROBLEM: tuple[frozenset[str], ...] = (frozenset({"mixed-address", "address-mismatch"}),)
+__all__ = [
+    "RequestError",
+    "ScorePoint",
+    "ScoreResult",
+    "key_point_coverage",
+    "score_checked",
+    "score_post",
+    "score_request",
+]
 
 NOTE_NO_REPLY_DUE = (
-    "Op dit bericht hoort geen reactie, dus je antwoord levert geen punten op, hoe goed het ook "
-    "geschreven is."
+    "Op dit bericht hoort geen reactie, dus de beslissing levert geen punten op en je score is "
+    "begrensd, hoe goed je antwoord ook geschreven is."
 )
 NOTE_NO_REPLY_WRITTEN = "Er was een reactie nodig, maar je hebt geen antwoord geschreven."
+# The engine's missing-key-point check runs Python regular expressions. A request's patterns
+# must never reach it (``(a+)+$`` would hang), so it gets each point's verdict from RE2 as a
+# pattern that always matches (covered) or never matches (missed).
+_ALWAYS, _NEVER = "", r"(?!)"
 
 
-class RequestError(ValueError):
-    """A score request that cannot be used; the message names the field, value and expectation."""
+def _alert_from_dict(data: Mapping[str, Any]) -> Alert:
+    return Alert(
+        rule=str(data["rule"]),
+        level=str(data["level"]),
+        message=str(data["message"]),
+        source=str(data.get("source", "")),
+        start=int(data["start"]),
+        end=int(data["end"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,9 +93,10 @@ class ScoreResult:
     key_points_missed: tuple[str, ...] = ()
     instead: str | None = None  # what to do instead of replying, when no reply is due
     note: str | None = None  # Dutch, explains a surprising score
+    breakdown: tuple[ScorePoint, ...] = ()  # every point explained; adds up to ``score``
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON result of ``webcare-train score`` (extra keys: key_points, instead, note)."""
+        """The JSON result of ``webcare-train score`` (docs/cli-trainer.md)."""
         return {
             "id": self.id,
             "decision": {
@@ -84,6 +107,7 @@ class ScoreResult:
             },
             "alerts": [a.to_dict() for a in self.alerts],
             "score": self.score,
+            "breakdown": [line.to_dict() for line in self.breakdown],
             "key_points": {
                 "covered": list(self.key_points_covered),
                 "missed": list(self.key_points_missed),
@@ -92,11 +116,32 @@ class ScoreResult:
             "note": self.note,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoreResult:
+        """A result stored as ``to_dict`` JSON (older rows may lack breakdown or key points)."""
+        decision = data.get("decision") or {}
+        key_points = data.get("key_points") or {}
+        score = data.get("score")
+        return cls(
+            id=data.get("id"),
+            expected=cast(DecisionChoice, decision.get("expected", "public")),
+            given=decision.get("given"),
+            correct=decision.get("correct"),
+            reason=str(decision.get("reason", "")),
+            alerts=tuple(_alert_from_dict(a) for a in data.get("alerts") or ()),
+            score=None if score is None else int(score),
+            key_points_covered=tuple(key_points.get("covered") or ()),
+            key_points_missed=tuple(key_points.get("missed") or ()),
+            instead=data.get("instead"),
+            note=data.get("note"),
+            breakdown=tuple(ScorePoint.from_dict(p) for p in data.get("breakdown") or ()),
+        )
+
 
 def key_point_coverage(
     reply: str, key_points: Sequence[KeyPoint]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Labels of the key points the reply covers and misses."""
+    """Labels of the project's own key points (trusted patterns) the reply covers and misses."""
     covered: list[str] = []
     missed: list[str] = []
     for point in key_points:
@@ -105,106 +150,155 @@ def key_point_coverage(
     return tuple(covered), tuple(missed)
 
 
-def _counted(alerts: Sequence[Alert]) -> list[Alert]:
-    """``alerts`` without the duplicates ``SAME_PROBLEM`` describes: per span and group, only
-    the alert with the highest deduction (then the first rule id) is kept."""
-    group_of = {rule: i for i, group in enumerate(SAME_PROBLEM) for rule in group}
-    best: dict[tuple[int, int, int], Alert] = {}
-    kept: list[Alert] = []
-    for alert in alerts:
-        group = group_of.get(alert.rule)
-        if group is None:
-            kept.append(alert)
-            continue
-        key = (group, alert.start, alert.end)
-        other = best.get(key)
-        if other is None or (DEDUCTION[alert.level], other.rule) > (
-            DEDUCTION[other.level],
-            alert.rule,
-        ):
-            best[key] = alert
-    return kept + list(best.values())
-
-
-def reply_points(alerts: Sequence[Alert]) -> int:
-    """``REPLY_POINTS`` minus the capped deductions of ``alerts``, at least 0."""
-    per_rule: dict[str, int] = defaultdict(int)
-    caps: dict[str, int] = {}
-    for alert in _counted(alerts):
-        per_rule[alert.rule] += DEDUCTION[alert.level]
-        caps[alert.rule] = RULE_CAP * DEDUCTION[alert.level]
-    lost = sum(min(total, caps[rule]) for rule, total in per_rule.items())
-    return max(0, REPLY_POINTS - lost)
-
-
-def _decision_points(expected: str, given: str | None, replied: bool) -> tuple[int, bool | None]:
+def _decision_points(
+    expected: str, given: str | None, replied: bool, scoring: Scoring
+) -> tuple[int, bool | None]:
+    weights = scoring.decision
     if given is None:
         if not replied:
             return 0, None
-        return (DECISION_POINTS, True) if expected != "none" else (0, False)
+        return (weights.points, True) if expected != "none" else (0, False)
     if given == expected:
-        return DECISION_POINTS, True
+        return weights.points, True
     if expected != "none" and given != "none":
-        return HALF_DECISION_POINTS, False
+        return weights.wrong_place, False
     return 0, False
 
 
-def _score(
-    *,
-    id_: Any,
-    decision: Decision,
-    given: str | None,
-    reply: str | None,
-    context: ReplyContext,
-    key_points: Sequence[KeyPoint],
-) -> ScoreResult:
+_CHOICE = {"public": "openbaar reageren", "private": "privé reageren", "none": "niet reageren"}
+
+
+def _decision_line(expected: str, given: str | None, points: int, full: int) -> ScorePoint:
+    if given is None:
+        text = (
+            "Je antwoord telt als reageren, en er was een reactie nodig."
+            if points
+            else "Je antwoord telt als reageren, maar op dit bericht hoort geen reactie."
+        )
+    elif given == expected:
+        text = f"Goede keuze: {_CHOICE[expected]}."
+    elif points:
+        text = (
+            f"Reageren was goed, maar op de verkeerde plek: je koos {_CHOICE[given]}, "
+            f"verwacht was {_CHOICE[expected]}."
+        )
+    else:
+        text = f"Verkeerde keuze: je koos {_CHOICE[given]}, verwacht was {_CHOICE[expected]}."
+    return ScorePoint("decision", "decision", points, full, text)
+
+
+def _floored(lines: list[ScorePoint]) -> int:
+    """The sum of ``lines``, at least 0; a line says so when the floor applies."""
+    total = sum(line.points for line in lines)
+    if total < 0:
+        lines.append(ScorePoint("limit", "score_floor", -total, 0, "De score zakt niet onder 0."))
+    return max(0, total)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One answer to score, whatever it came from (a scenario post or a request)."""
+
+    id: Any
+    decision: Decision
+    given: str | None
+    reply: str | None
+    context: ReplyContext
+    covered: tuple[str, ...]
+    missed: tuple[str, ...]
+    engine_key_points: tuple[Any, ...]  # what the engine's key-point check sees
+
+
+def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
+    scoring = scoring or load_scoring()
+    weights = scoring.decision
+    reply = answer.reply
     text = reply if reply is not None and reply.strip() else None
-    expected = decision.expected
-    points, correct = _decision_points(expected, given, text is not None)
+    expected = answer.decision.expected
+    given = answer.given
+    points, correct = _decision_points(expected, given, text is not None, scoring)
+    base = {
+        "id": answer.id,
+        "expected": expected,
+        "given": given,
+        "correct": correct,
+        "reason": answer.decision.reason,
+        "instead": answer.decision.instead,
+    }
     if text is None:
+        lines: list[ScorePoint] = []
         if given is None:
             score = None
-        elif reply is None:
-            score = round(points * 100 / DECISION_POINTS)
+        elif reply is None:  # only the decision was asked for: it is the whole score
+            scaled = round(points * 100 / weights.points)
+            lines.append(_decision_line(expected, given, scaled, 100))
+            score = scaled
         else:  # an explicitly empty reply: the trainee wrote nothing
-            score = points + (REPLY_POINTS if expected == "none" else 0)
+            lines.append(_decision_line(expected, given, points, weights.points))
+            if expected == "none":
+                earned = scoring.reply_points if given == "none" else 0
+                lines.append(
+                    ScorePoint(
+                        "earned",
+                        "no_reply",
+                        earned,
+                        scoring.reply_points,
+                        "Je schreef geen antwoord, en dat was hier juist."
+                        if earned
+                        else "Geen antwoord geschreven.",
+                    )
+                )
+            else:
+                lines.append(no_reply_line(reply, 0, scoring))
+            score = _floored(lines)
         note = NOTE_NO_REPLY_WRITTEN if reply is not None and expected != "none" else None
         return ScoreResult(
-            id=id_,
-            expected=expected,
-            given=given,
-            correct=correct,
-            reason=decision.reason,
+            **base,
             alerts=(),
             score=score,
-            key_points_missed=tuple(p.label for p in key_points) if reply is not None else (),
-            instead=decision.instead,
+            key_points_missed=answer.missed + answer.covered if reply is not None else (),
             note=note,
+            breakdown=tuple(lines),
         )
 
     # Judge the reply under the decision it was written for, else the one that was due.
     under = given if given in ("public", "private") else (expected if expected != "none" else None)
-    ctx = replace(context, decision=under, key_points=tuple(key_points))
-    alerts = tuple(check_reply(text, ctx))
-    covered, missed = key_point_coverage(text, key_points)
-    note = None
-    if expected == "none":
-        part = 0
-        note = f"{NOTE_NO_REPLY_DUE} {decision.instead or ''}".strip()
-    else:
-        part = reply_points(alerts)
+    ctx = replace(answer.context, decision=under, key_points=answer.engine_key_points)
+    alerts = tuple(distinct_alerts(check_reply(text, ctx)))
+    facts = ReplyFacts(
+        kind=ctx.kind,
+        customer_name=ctx.customer_name,
+        key_points_covered=answer.covered,
+        key_points_missed=answer.missed,
+    )
+    part, reply_lines = reply_breakdown(text, facts, alerts, scoring)
+    lines = [_decision_line(expected, given, points, weights.points), *reply_lines]
+    total = points + part
+    cap = None
+    if correct is False:
+        wrong_place = expected != "none" and given in ("public", "private")
+        cap = weights.cap_wrong_place if wrong_place else weights.cap_wrong_decision
+    if cap is not None and total > cap:
+        lines.append(
+            ScorePoint(
+                "limit",
+                "decision_cap",
+                cap - total,
+                0,
+                f"Omdat de beslissing niet klopt, is de score hoogstens {cap}, hoe goed het "
+                "antwoord ook is.",
+            )
+        )
+    note = f"{NOTE_NO_REPLY_DUE} {answer.decision.instead or ''}".strip()
+    total = _floored(lines)
     return ScoreResult(
-        id=id_,
-        expected=expected,
-        given=given,
-        correct=correct,
-        reason=decision.reason,
+        **base,
         alerts=alerts,
-        score=max(0, min(100, points + part)),
-        key_points_covered=covered,
-        key_points_missed=missed,
-        instead=decision.instead,
-        note=note,
+        score=min(100, total),
+        key_points_covered=answer.covered,
+        key_points_missed=answer.missed,
+        note=note if expected == "none" else None,
+        breakdown=tuple(lines),
     )
 
 
@@ -215,144 +309,60 @@ def score_post(post: Post, decision: str | None, reply: str | None) -> ScoreResu
             f"veld 'decision': kreeg {decision!r}, verwacht een van "
             f"{', '.join(get_args(DecisionChoice))}"
         )
+    covered, missed = key_point_coverage(reply or "", post.key_points)
     return _score(
-        id_=post.id,
-        decision=decide(post),
-        given=decision,
-        reply=reply,
-        context=ReplyContext.from_post(post),
-        key_points=post.key_points,
+        _Answer(
+            id=post.id,
+            decision=decide(post),
+            given=decision,
+            reply=reply,
+            context=ReplyContext.from_post(post),
+            covered=covered,
+            missed=missed,
+            engine_key_points=tuple(post.key_points),
+        )
     )
 
 
-def _field(
-    request: Mapping[str, Any], name: str, expected: str, types: type | tuple[type, ...]
-) -> Any:
-    value = request.get(name)
-    if value is not None and not isinstance(value, types):
-        raise RequestError(f"veld '{name}': kreeg {value!r}, verwacht {expected}")
-    return value
-
-
-KEY_POINTS_EXPECTED = (
-    "een lijst van objecten met label (tekst) en any (een lijst met reguliere expressies), "
-    'bijvoorbeeld [{"label": "schelt de boete kwijt", "any": ["kwijtgescholden"]}]'
-)
-
-
-def _key_points(value: Any) -> list[KeyPoint]:
-    """The request's key points, checked field by field so an error names the exact place."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RequestError(
-            f"veld 'post.key_points': kreeg {value!r}, verwacht {KEY_POINTS_EXPECTED}"
-        )
-    points = []
-    for i, item in enumerate(value):
-        where = f"post.key_points[{i}]"
-        if not isinstance(item, Mapping):
-            raise RequestError(f"veld '{where}': kreeg {item!r}, verwacht {KEY_POINTS_EXPECTED}")
-        label, patterns = item.get("label"), item.get("any")
-        if not isinstance(label, str) or not label.strip():
-            shown = "geen waarde" if label is None else repr(label)
-            raise RequestError(f"veld '{where}.label': kreeg {shown}, verwacht een korte tekst")
-        if not isinstance(patterns, list) or not patterns:
-            shown = "geen waarde" if patterns is None else repr(patterns)
-            raise RequestError(
-                f"veld '{where}.any': kreeg {shown}, verwacht een niet-lege lijst met reguliere "
-                "expressies"
-            )
-        for j, pattern in enumerate(patterns):
-            if not isinstance(pattern, str):
-                raise RequestError(
-                    f"veld '{where}.any[{j}]': kreeg {pattern!r}, verwacht een reguliere expressie"
-                )
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise RequestError(
-                    f"veld '{where}.any[{j}]': kreeg {pattern!r}, verwacht een geldige reguliere "
-                    f"expressie (fout op positie {exc.pos}: {exc.msg})"
-                ) from None
-        extra = sorted(set(item) - {"label", "any"})
-        if extra:
-            raise RequestError(
-                f"veld '{where}': onbekende sleutel(s) {', '.join(extra)}; verwacht alleen "
-                "label en any"
-            )
-        points.append(KeyPoint(label=label, any=list(patterns)))
-    return points
-
-
-def score_request(request: Mapping[str, Any]) -> dict[str, Any]:
-    """Score one ``webcare-train score`` request (a parsed JSON object); returns the result."""
-    if not isinstance(request, Mapping):
-        raise RequestError(
-            f"verzoek: kreeg {type(request).__name__}, verwacht een JSON-object met brand en post"
-        )
-    brand = request.get("brand")
-    if not isinstance(brand, Mapping):
-        shown = "geen waarde" if brand is None else repr(brand)
-        raise RequestError(
-            f"veld 'brand': kreeg {shown}, verwacht een object met name, handles en hashtags"
-        )
-    post = request.get("post")
-    if not isinstance(post, Mapping):
-        shown = "geen waarde" if post is None else repr(post)
-        raise RequestError(
-            f"veld 'post': kreeg {shown}, verwacht een object met channel, platform, kind, "
-            "author en text"
-        )
-    given = _field(request, "decision", "een van public, private, none", str)
-    if given is not None and given not in get_args(DecisionChoice):
-        raise RequestError(
-            f"veld 'decision': kreeg {given!r}, verwacht een van public, private, none"
-        )
-    reply = _field(request, "reply", "het antwoord als tekst", str)
-    org = _field(request, "org", "een van " + ", ".join(get_args(OrgType)), str)
-    if org is not None and org not in get_args(OrgType):
-        raise RequestError(
-            f"veld 'org': kreeg {org!r}, verwacht een van {', '.join(get_args(OrgType))}"
-        )
-    kind = post.get("kind")
-    if kind is not None and kind not in ("question", "complaint", "compliment", "suggestion"):
-        raise RequestError(
-            f"veld 'post.kind': kreeg {kind!r}, "
-            "verwacht een van question, complaint, compliment, suggestion"
-        )
-    author = post.get("author")
-    if isinstance(author, Mapping):
-        name, handle = author.get("name"), author.get("handle")
-    elif isinstance(author, str) or author is None:
-        name, handle = author, None
-    else:
-        raise RequestError(
-            f"veld 'post.author': kreeg {author!r}, "
-            "verwacht een naam of een object met name, handle en reach"
-        )
-    try:
-        decision = decide(post, brand)
-    except DecisionInputError as exc:
-        raise RequestError(str(exc)) from None
-    key_points = _key_points(post.get("key_points"))
-    ignore = [brand.get("name") or "", *brand.get("handles", []), *brand.get("hashtags", [])]
-    ignore += [str(v) for v in (name, handle) if v]
+def score_checked(request: ScoreRequest) -> ScoreResult:
+    """Score a request that passed the schema (``trainer.request``)."""
+    post = request.post
+    decision = decide(post, request.brand)
+    points = tuple(p.safe() for p in post.key_points)
+    hits = [p.covered_by(request.reply or "") for p in points]
+    covered = tuple(p.label for p, hit in zip(points, hits, strict=True) if hit)
+    missed = tuple(p.label for p, hit in zip(points, hits, strict=True) if not hit)
+    verdicts = tuple(
+        SafeKeyPoint(p.label, (_ALWAYS if hit else _NEVER,))
+        for p, hit in zip(points, hits, strict=True)
+    )
+    brand = request.brand
+    ignore = [brand.name, *brand.handles, *brand.hashtags]
+    ignore += [v for v in (post.author_name, post.author_handle) if v]
     context = ReplyContext(
-        post_text=str(post.get("text", "")),
-        kind=kind,
-        channel=post.get("channel"),
-        platform=post.get("platform"),
-        org=org,
-        customer_name=str(name) if name else None,
+        post_text=post.text,
+        kind=post.kind,
+        channel=post.channel,
+        platform=post.platform,
+        org=request.org,
+        customer_name=post.author_name,
         ignore=tuple(ignore),
     )
-    result = _score(
-        id_=request.get("id"),
-        decision=decision,
-        given=given,
-        reply=reply,
-        context=context,
-        key_points=key_points,
+    return _score(
+        _Answer(
+            id=request.id,
+            decision=decision,
+            given=request.decision,
+            reply=request.reply,
+            context=context,
+            covered=covered,
+            missed=missed,
+            engine_key_points=verdicts,
+        )
     )
-    return result.to_dict()
+
+
+def score_request(request: Any) -> ScoreResult:
+    """Score one ``webcare-train score`` request (a parsed JSON object); raises
+    ``RequestError`` (Dutch) when a field is missing or wrong."""
+    return score_checked(parse_request(request))

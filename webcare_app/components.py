@@ -67,26 +67,39 @@ def answer_inputs(
 def feedback(fb: services.Feedback) -> None:
     """The scorer's feedback on one answer, ending with the post's model answer."""
     result = fb.result
-    verdict = result["decision"]
     score = fb.score
     st.metric("Score", "–" if score is None else f"{score} / 100")
-    given = services.DECISION_LABELS.get(str(verdict.get("given")), "geen keuze")
-    expected = services.DECISION_LABELS[verdict["expected"]]
-    if verdict.get("correct"):
+    given = services.DECISION_LABELS.get(str(result.given), "geen keuze")
+    expected = services.DECISION_LABELS[result.expected]
+    if result.correct:
         st.success(f"Goede keuze: {given}.")
     else:
         st.error(f"Jij koos: {given}. Beter was: {expected}.")
-    reason = str(verdict.get("reason", ""))
+    reason = result.reason
     st.html(render.plain_block(reason, css_class="wc-reason"))
     # For a post that needs no reply the scorer ends the reason, the note and the model answer
     # alike with what to do instead: say it once, in the reason.
-    instead = str(result.get("instead") or "")
+    instead = result.instead or ""
     said = bool(instead) and instead in reason
-    note = str(result.get("note") or "")
+    note = result.note or ""
     if said:
         note = note.replace(instead, "").strip()
     if note:
         st.html(render.plain_block(note, css_class="wc-note"))
+    if result.breakdown:
+        # Every point explained: what earned it and what cost it, adding up to the score.
+        st.markdown("**Zo is je score opgebouwd**")
+        st.html(
+            render.plain_block(
+                "\n".join(
+                    f"{line.points:+d}"
+                    + (f" van {line.max_points}" if line.max_points else "")
+                    + f": {line.text}"
+                    for line in result.breakdown
+                ),
+                css_class="wc-breakdown",
+            )
+        )
 
     if fb.draft.strip():
         # No hover hint: a phone shows no tooltip, and the list below names every remark.

@@ -45,6 +45,7 @@ from sim.parallel import Runner
 from sim.plan import RunPlan
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
 from sim.spec import HOURS_PER_WEEK, SlaTarget
+from trainer.channels import channel_or_none
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
 from trainer.generator import generate_posts
@@ -61,7 +62,7 @@ from trainer.progress import (
 )
 from trainer.rules import MetricCheck, Rule, load_rules, rule_title
 from trainer.scenarios import load_posts
-from trainer.score import score_post
+from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
 from workshop.records import Answer as WorkshopAnswerRecord
 from workshop.records import Dashboard, PostStats, RuleCount
@@ -100,24 +101,24 @@ class Feedback:
     post: Post
     decision: str | None
     draft: str
-    result: Mapping[str, Any]  # trainer.score result: decision, alerts, score, key_points, ...
+    result: ScoreResult  # decision, alerts, score, key points and the explained breakdown
 
     @property
     def score(self) -> int | None:
-        value = self.result.get("score")
-        return None if value is None else int(value)
+        return self.result.score
 
     @property
     def alerts(self) -> list[Mapping[str, Any]]:
-        return list(self.result.get("alerts", []))
+        """The alerts as the HTML renderer reads them (rule, level, message, source, span)."""
+        return [a.to_dict() for a in self.result.alerts]
 
     @property
     def covered(self) -> list[str]:
-        return list(self.result.get("key_points", {}).get("covered", []))
+        return list(self.result.key_points_covered)
 
     @property
     def missed(self) -> list[str]:
-        return list(self.result.get("key_points", {}).get("missed", []))
+        return list(self.result.key_points_missed)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ def _hand_written_posts() -> tuple[Post, ...]:
 
 
 def channel_limit(channel: str) -> int | None:
-    """The most characters a reply may have on ``channel`` (from the too-long rule), or None."""
+    """The most characters a reply may have on ``channel`` (from the too-long rule), or None.
+    ``channel`` may be any name from ``trainer.channels`` ("Twitter" is x)."""
+    channel = channel_or_none(channel) or channel
     for rule in load_rules():
         for check in rule.checks:
             if isinstance(check, MetricCheck) and check.measure == "characters":
@@ -191,7 +194,7 @@ class TrainingService:
                 f"Onbekende keuze {decision!r}; kies uit: {', '.join(DECISION_LABELS.values())}."
             )
         text = "" if draft is None else str(draft)
-        scored = score_post(post, decision, text).to_dict()
+        scored = score_post(post, decision, text)
         attempt_id = self.practice.record_attempt(trainee, post, decision, text, scored)
         return Feedback(attempt_id, post, decision, text, scored)
 
@@ -743,8 +746,6 @@ def workshop_rule_table(rules: Sequence[RuleCount]) -> pd.DataFrame:
     )
 
 
-def workshop_feedback(
-    post: Post, answer: WorkshopAnswerRecord, result: Mapping[str, Any]
-) -> Feedback:
+def workshop_feedback(post: Post, answer: WorkshopAnswerRecord, result: ScoreResult) -> Feedback:
     """A workshop answer with the scorer's stored result, in the practice page's shape."""
-    return Feedback(answer.id, post, answer.decision, answer.reply, dict(result))
+    return Feedback(answer.id, post, answer.decision, answer.reply, result)

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from trainer.posts import Post
+
+if TYPE_CHECKING:
+    from trainer.score import ScoreResult
 
 Pace = Literal["facilitator", "self"]
 FeedbackMode = Literal["immediate", "after_reveal"]
@@ -125,7 +128,7 @@ class ParticipantView:
     me: Participant
     current: CurrentPost
     my_answer: Answer | None  # to the current post
-    feedback: dict[str, Any] | None  # the scorer's result for my answer, when visible
+    feedback: ScoreResult | None  # the scorer's result for my answer, when visible
     model_answer: str | None  # the post's model answer, when feedback is visible
     wall: tuple[WallEntry, ...]  # revealed answers to the current post (mine included)
     answered: tuple[AnsweredPost, ...] = ()  # every post I answered, in workshop order
@@ -139,7 +142,7 @@ class AnswerFeedback:
     position: int
     answer: Answer | None  # None when this participant did not answer the post
     feedback_visible: bool  # by the workshop's feedback mode, the reveal and closing
-    feedback: dict[str, Any] | None  # the scorer's result stored at submit time, when visible
+    feedback: ScoreResult | None  # the scorer's result stored at submit time, when visible
     model_answer: str | None  # when feedback is visible
 
 

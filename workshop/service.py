@@ -32,7 +32,6 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from sqlalchemy.orm import Session
 from trainer.generator import generate_posts
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
-from trainer.score import score_post
+from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
 from workshop import queries
 from workshop.dashboard import build_dashboard, build_report
@@ -285,9 +284,9 @@ class WorkshopService:
         position, post = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = score_post(post, decision, reply).to_dict()
-        alerts = result["alerts"]
-        rules = tuple(sorted({a["rule"] for a in alerts}))
+        result = score_post(post, decision, reply)
+        alerts = result.alerts
+        rules = tuple(sorted({a.rule for a in alerts}))
         now = self.now()
         values: dict[str, Any] = {
             "workshop_id": fixed.id,
@@ -295,11 +294,11 @@ class WorkshopService:
             "position": position,
             "post_id": post.id,
             "decision": decision,
-            "decision_expected": result["decision"]["expected"],
-            "decision_correct": bool(result["decision"]["correct"]),
+            "decision_expected": result.expected,
+            "decision_correct": bool(result.correct),
             "reply": reply,
-            "score": float(result["score"]),
-            "result_json": json.loads(json.dumps(result)),
+            "score": float(result.score or 0),
+            "result_json": result.to_dict(),
             "revealed": False,
             "submitted_at": now,
         }
@@ -320,7 +319,7 @@ class WorkshopService:
                         conn.execute(
                             _INSERT_ALERT,
                             [
-                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
+                                {"answer_id": answer_id, "rule": a.rule, "level": a.level}
                                 for a in alerts
                             ],
                         )
@@ -353,7 +352,7 @@ class WorkshopService:
             answered = queries.answered_posts(session, me.id)
             current = queries.current_post(session, workshop, {a.position for a in answered})
             mine: Answer | None = None
-            feedback: dict[str, Any] | None = None
+            feedback: ScoreResult | None = None
             model_answer: str | None = None
             wall: tuple[WallEntry, ...] = ()
             if current.position is not None and current.post is not None:
@@ -362,7 +361,7 @@ class WorkshopService:
                     model_answer = current.post.model_answer
                     if mine is not None:
                         row = session.get(WorkshopAnswer, mine.id)
-                        feedback = dict(row.result_json) if row is not None else None
+                        feedback = ScoreResult.from_dict(row.result_json) if row else None
                 wall = tuple(
                     e for e in queries.wall(session, workshop, current.position) if e.revealed
                 )
@@ -393,10 +392,10 @@ class WorkshopService:
             post = Post.model_validate_json(wpost.post_json)
             mine = queries.answer_of(session, me.id, wpost.position)
             visible = queries.feedback_visible(workshop, wpost, mine is not None)
-            feedback: dict[str, Any] | None = None
+            feedback: ScoreResult | None = None
             if visible and mine is not None:
                 row = session.get(WorkshopAnswer, mine.id)
-                feedback = dict(row.result_json) if row is not None else None
+                feedback = ScoreResult.from_dict(row.result_json) if row is not None else None
             return AnswerFeedback(
                 post=post,
                 position=wpost.position,
