@@ -236,9 +236,13 @@ class _Checker:
                 return True
         return False
 
+    def near_common_word(self, word: str) -> bool:
+        """True when one edit turns ``word`` (lower case) into a common word."""
+        return any(n in self.words for n in _edits1(word))
+
     def _near_common(self, word: str) -> bool:
         words = self.words
-        if any(n in words for n in _edits1(word)):
+        if self.near_common_word(word):
             return True
         # A typo in the last part: "pakket" + "automat" (-> "automaat"). The edit must keep
         # the part's first letter, or it only moves the cut ("monteur" + "sbezoek").
@@ -475,7 +479,13 @@ def _checked_words(
             continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
         if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
             continue
-        found.append((start, end, word, checker.known(word)))
+        known = checker.known(word)
+        if not known and at_start and word[0].isupper() and not word.isupper():
+            # A capital opening a sentence or line that no dictionary knows is a name ("Femkje
+            # hier", a sign-off on its own line) unless it is one edit from a common word
+            # ("Bedankd", "Excusses").
+            known = not checker.near_common_word(lower)
+        found.append((start, end, word, known))
     return tuple(found)
 
 
