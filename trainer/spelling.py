@@ -8,6 +8,15 @@ abbreviations webcare teams use every day (DM, PB). Those are left alone; so is 
 starts with a capital in mid-sentence, which is most likely a name. When in doubt the checker
 stays quiet: a false alarm teaches a trainee to ignore the feedback.
 
+Dutch writes compounds as one word and makes new ones every day ("retourlabel"), so a word the
+dictionary lacks is accepted when it splits into two or three known words (a linking "s"
+allowed) - unless one edit (a letter dropped, added, swapped or changed) turns it, or its last
+part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds. The same
+test decides for an unknown capital at the start of a sentence or line: a name ("Femkje hier",
+a sign-off on its own line) unless it is one edit from a common word ("Bedankd"). Words with a
+capital inside (eSIM, iDEAL), standard abbreviations before their full stop ("incl.", "bijv.")
+and a short list of everyday loanwords and interjections (refund, voucher, allez) pass too.
+
 The d/t check only looks at patterns that are certain without a parser: "ik" directly followed
 by a verb ending in -dt ("ik wordt" -> "word"), a subject pronoun directly followed by a known
 d-stem verb without t ("hij word" -> "wordt"), and the inverted forms "wordt jij" -> "word jij",
