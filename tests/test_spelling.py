@@ -319,3 +319,12 @@ def test_product_names_and_dotted_abbreviations_are_not_checked() -> None:
     text = "De eSIM en iDEAL werken, incl. de bundel van max. 10 GB, bijv. in de app."
     assert spelling.misspellings(text) == []
     assert [w for _, _, w in spelling.misspellings("Dat is incl want")] == ["incl"]
+
+
+def test_english_jargon_is_no_spelling_error_but_not_dutch_either() -> None:
+    spelling.use_backend("hunspell")
+    text = "Je ticket is gerouted, er is een workaround en de omboeking is herpland."
+    assert spelling.misspellings(text) == []
+    # the language check still sees the English words as not Dutch
+    known = {w: k for _, _, w, k in spelling.checked_words(text)}
+    assert known["workaround"] is False and known["omboeking"] is True

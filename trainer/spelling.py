@@ -116,6 +116,18 @@ TYPO_MIN_PART = 4  # a shorter tail has a common neighbour by chance ("label" ->
 # The list's counts floor at 50 (rare forms, "popnummers"); from 100 on a word is in everyday
 # use (about the most common 8% of forms), so a rare neighbour of it is a typo, not a new word.
 TYPO_NEIGHBOUR_MIN_COUNT = 100
+ENGLISH_MIN_LETTERS = 3  # shorter English "words" in the list are mostly Dutch ones too
+# As part of a compound an English word needs 4 letters: the list holds short abbreviations
+# ("afr") that would let a typo split ("jaarafreking" = "jaar" + "afr" + "eking").
+ENGLISH_PART_MIN_LETTERS = 4
+# Verb prefixes that make a new word of a known one ("omboeking", "herpland" from "gepland",
+# "rebooking"); shorter than a compound part, so listed. The typo test still applies.
+WORD_PREFIXES: tuple[str, ...] = (
+    "her", "om", "ont", "ver", "be", "mis", "door", "over", "onder", "mee", "na", "toe",
+    "weg", "terug", "uit", "op", "af", "aan", "bij", "in", "re", "up", "pre", "de",
+)  # fmt: skip
+# Dutch verb endings on an English stem: infinitive, present, participle, past tense.
+ENGLISH_VERB_ENDINGS: tuple[str, ...] = ("en", "t", "d", "de", "te", "den", "ten")
 
 _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
@@ -203,6 +215,7 @@ class _Checker:
         self.known: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._known)
         self._lookup: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(backend.lookup)
         self.words = common_words()
+        english_words()  # loaded with the dictionary, not on the first reply that needs it
 
     def _known(self, word: str) -> bool:
         """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
@@ -225,12 +238,17 @@ class _Checker:
     def _compound(self, word: str) -> bool:
         """A closed compound of known words (a linking "s" allowed after the first), unless
         the word is one edit away from a common word: then it is a typo of that word."""
-        if len(word) < COMPOUND_MIN_WORD or not self._splits(word, 0):
+        if len(word) < COMPOUND_MIN_WORD or not (self._splits(word, 0) or self._prefixed(word)):
             return False
         return not self._near_common(word)
 
     def _part(self, part: str) -> bool:
-        return self._lookup(part) or part in LOANWORDS or part in WEBCARE_ABBREVIATIONS
+        return (
+            self._lookup(part)
+            or part in LOANWORDS
+            or part in WEBCARE_ABBREVIATIONS
+            or (len(part) >= ENGLISH_PART_MIN_LETTERS and part in english_words())
+        )
 
     def _splits(self, word: str, depth: int) -> bool:
         """True when ``word`` is two or three known parts of COMPOUND_MIN_PART letters or more."""
@@ -248,6 +266,16 @@ class _Checker:
     def near_common_word(self, word: str) -> bool:
         """True when one edit turns ``word`` (lower case) into a common word."""
         return any(n in self.words for n in _edits1(word))
+
+    def _prefixed(self, word: str) -> bool:
+        """A verb prefix before a known word, or before a participle that drops its "ge"."""
+        for prefix in WORD_PREFIXES:
+            rest = word[len(prefix) :]
+            if not word.startswith(prefix) or len(rest) < COMPOUND_MIN_PART + 1:
+                continue
+            if self._part(rest) or self._lookup("ge" + rest) or self._splits(rest, 1):
+                return True
+        return False
 
     def _near_common(self, word: str) -> bool:
         words = self.words
@@ -289,6 +317,40 @@ def common_words() -> frozenset[str]:
         return frozenset()
     counts = SpellChecker(language="nl", case_sensitive=False, distance=1).word_frequency
     return frozenset(w for w, n in counts.dictionary.items() if n >= TYPO_NEIGHBOUR_MIN_COUNT)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English word forms (pyspellchecker's English list, lower case, 3 letters or more).
+
+    Webcare Dutch borrows English freely, the internal jargon most of all ("workaround",
+    "escalation", "gerouted"): that is the jargon rule's business, not a spelling error.
+    Dutch typos almost never land on an English word, and d/t errors are found by ``dt``."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="en", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w in counts.dictionary if len(w) >= ENGLISH_MIN_LETTERS)
+
+
+def _english_loan(word: str) -> bool:
+    """An English word, or an English verb with Dutch verb endings: "deployen", "gerouted",
+    "gedispatcht", "ge-escaleerd" is Dutch and left to the dictionary."""
+    english = english_words()
+    if word in english:
+        return True
+    for prefix in ("ge-", "ge", ""):
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        if prefix and rest in english:
+            return True
+        for ending in ENGLISH_VERB_ENDINGS:
+            stem = rest[: -len(ending)]
+            if rest.endswith(ending) and len(stem) >= ENGLISH_MIN_LETTERS and stem in english:
+                return True
+    return False
 
 
 _lock = threading.Lock()
@@ -501,7 +563,13 @@ def _checked_words(
 def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
     """(start, end, word) for every word of ``text`` that is not Dutch (see ``checked_words``
     for what is left alone)."""
-    return [(s, e, w) for s, e, w, known in checked_words(text, ignore) if not known]
+    # An English word is no spelling error but is not Dutch either: ``checked_words`` keeps
+    # calling it unknown, so the language check still sees an English reply as English.
+    return [
+        (s, e, w)
+        for s, e, w, known in checked_words(text, ignore)
+        if not known and not _english_loan(w.lower().replace("’", "'"))
+    ]
 
 
 def prose(text: str, ignore: Iterable[str] = ()) -> str:
