@@ -328,3 +328,9 @@ def test_english_jargon_is_no_spelling_error_but_not_dutch_either() -> None:
     # the language check still sees the English words as not Dutch
     known = {w: k for _, _, w, k in spelling.checked_words(text)}
     assert known["escalation"] is False and known["omboeking"] is True
+
+
+def test_dt_error_that_spells_an_english_word_is_still_caught() -> None:
+    spelling.use_backend("hunspell")
+    # "ge" + "belt" looks like an English loan, but "gebeld" is the Dutch word meant
+    assert [w for _, _, w in spelling.misspellings("Je wordt morgen gebelt.")] == ["gebelt"]

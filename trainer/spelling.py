@@ -338,6 +338,8 @@ def _english_loan(word: str) -> bool:
     """An English word, or an English verb with Dutch verb endings: "deployen", "gerouted",
     "gedispatcht", "ge-escaleerd" is Dutch and left to the dictionary."""
     english = english_words()
+    if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
+        return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
     if word in english:
         return True
     for prefix in ("ge-", "ge", ""):
