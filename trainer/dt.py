@@ -236,9 +236,11 @@ def _old_patterns(t: _Tokens, i: int) -> tuple[int, str]:
     if (
         (left in SUBJECT_ONLY or (left in SUBJECT_OR_OBJECT and opens_clause(i)))
         and _is_d_stem_verb(right)
-        and not subject_at(i + 2)
+        and (left in SUBJECT_ONLY or not subject_at(i + 2))
     ):
-        return i + 1, right + "t"  # "hij word" -> "hij wordt"; "Het vind ik" is an inversion
+        # "hij word" -> "hij wordt", also "hij vind je" ("hij" is never an object, so "je" is
+        # "your" or the object); "Het vind ik" is an inversion
+        return i + 1, right + "t"
     if (
         right == "je"
         and left.endswith("dt")
@@ -281,6 +283,14 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
             and t.word(i - 1) not in NOUN_MARKERS | COORDINATORS
         ):
             found.append((i, word + "t", "dt"))
+            continue
+        if (
+            first_aux < i
+            and word.endswith("dt")
+            and _PARTICIPLE_SHAPE_RE.match(word) is not None
+            and _lemma(word[:-1]) == word[:-1] + "en"
+        ):
+            found.append((i, word[:-1], "dt"))  # "ik heb je vraag beantwoordt" -> "beantwoord"
             continue
         twin = _twin(word) if word[-1:] in ("d", "t") else None
         if twin is not None:

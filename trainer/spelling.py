@@ -8,6 +8,15 @@ abbreviations webcare teams use every day (DM, PB). Those are left alone; so is 
 starts with a capital in mid-sentence, which is most likely a name. When in doubt the checker
 stays quiet: a false alarm teaches a trainee to ignore the feedback.
 
+Dutch writes compounds as one word and makes new ones every day ("retourlabel"), so a word the
+dictionary lacks is accepted when it splits into two or three known words (a linking "s"
+allowed) - unless one edit (a letter dropped, added, swapped or changed) turns it, or its last
+part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds. The same
+test decides for an unknown capital at the start of a sentence or line: a name ("Femkje hier",
+a sign-off on its own line) unless it is one edit from a common word ("Bedankd"). Words with a
+capital inside (eSIM, iDEAL), standard abbreviations before their full stop ("incl.", "bijv.")
+and a short list of everyday loanwords and interjections (refund, voucher, allez) pass too.
+
 The d/t check only looks at patterns that are certain without a parser: "ik" directly followed
 by a verb ending in -dt ("ik wordt" -> "word"), a subject pronoun directly followed by a known
 d-stem verb without t ("hij word" -> "wordt"), and the inverted forms "wordt jij" -> "word jij",
@@ -72,8 +81,53 @@ WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# Everyday loanwords the dictionary lacks but shops and customers use (the generator's products).
-LOANWORDS: frozenset[str] = frozenset({"airfryer", "airfryers", "smartwatch", "powerbank"})
+# Standard Dutch abbreviations written with a full stop ("incl.", "bijv.", "ca."): accepted
+# only when the stop follows, so a typo at the end of a sentence is not mistaken for one.
+DOTTED_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "incl", "excl", "bijv", "bv", "ca", "max", "min", "nr", "tel", "enz", "etc", "evt",
+        "resp", "vnl", "vgl", "zgn", "ong", "ivm", "mvg", "aanv", "afd", "alg", "blz", "bijl",
+        "dhr", "mevr", "mw", "hr", "ing", "drs", "mr", "prof", "ipv", "oa", "mbv", "tov",
+        "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
+        "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+    }
+)  # fmt: skip
+
+# Everyday loanwords and interjections the dictionary lacks, as webcare teams and customers
+# write them (English and Flemish; lower case). Kept to common vocabulary, not brand names.
+LOANWORDS: frozenset[str] = frozenset(
+    {
+        "airfryer", "airfryers", "smartwatch", "powerbank", "hi", "hoi", "thanks", "sorry",
+        "nice", "yes", "top", "oeps", "refund", "refunds", "voucher", "vouchers", "cashback",
+        "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
+        "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
+        "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
+        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
+        "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
+        "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
+    }
+)  # fmt: skip
+
+# A word the dictionary lacks but that splits into known words is still reported when one edit
+# (a letter dropped, added, swapped or changed) turns it, or the part after a known first word,
+# into a common word: "boodschapen", "werkzaamheiden", "pakketautomat" are typos, not compounds.
+TYPO_ALPHABET = "abcdefghijklmnopqrstuvwxyzéëï"
+TYPO_MIN_PART = 4  # a shorter tail has a common neighbour by chance ("label" -> "lapel")
+# The list's counts floor at 50 (rare forms, "popnummers"); from 100 on a word is in everyday
+# use (about the most common 8% of forms), so a rare neighbour of it is a typo, not a new word.
+TYPO_NEIGHBOUR_MIN_COUNT = 100
+ENGLISH_MIN_LETTERS = 3  # shorter English "words" in the list are mostly Dutch ones too
+# As part of a compound an English word needs 4 letters: the list holds short abbreviations
+# ("afr") that would let a typo split ("jaarafreking" = "jaar" + "afr" + "eking").
+ENGLISH_PART_MIN_LETTERS = 4
+# Verb prefixes that make a new word of a known one ("omboeking", "herpland" from "gepland",
+# "rebooking"); shorter than a compound part, so listed. The typo test still applies.
+WORD_PREFIXES: tuple[str, ...] = (
+    "her", "om", "ont", "ver", "be", "mis", "door", "over", "onder", "mee", "na", "toe",
+    "weg", "terug", "uit", "op", "af", "aan", "bij", "in", "re", "up", "pre", "de",
+)  # fmt: skip
+# Dutch verb endings on an English stem: infinitive, present, participle, past tense.
+ENGLISH_VERB_ENDINGS: tuple[str, ...] = ("en", "t", "d", "de", "te", "den", "ten")
 
 _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
@@ -160,6 +214,8 @@ class _Checker:
         self.backend = backend
         self.known: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._known)
         self._lookup: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(backend.lookup)
+        self.words = common_words()
+        english_words()  # loaded with the dictionary, not on the first reply that needs it
 
     def _known(self, word: str) -> bool:
         """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
@@ -180,18 +236,123 @@ class _Checker:
         return self._compound(lower)
 
     def _compound(self, word: str) -> bool:
-        if len(word) < COMPOUND_MIN_WORD:
+        """A closed compound of known words (a linking "s" allowed after the first), unless
+        the word is one edit away from a common word: then it is a typo of that word."""
+        if len(word) < COMPOUND_MIN_WORD or not (self._splits(word, 0) or self._prefixed(word)):
             return False
-        lookup = self._lookup
+        return not self._near_common(word)
+
+    def _part(self, part: str) -> bool:
+        return (
+            self._lookup(part)
+            or part in LOANWORDS
+            or part in WEBCARE_ABBREVIATIONS
+            or (len(part) >= ENGLISH_PART_MIN_LETTERS and part in english_words())
+        )
+
+    def _splits(self, word: str, depth: int) -> bool:
+        """True when ``word`` is two or three known parts of COMPOUND_MIN_PART letters or more."""
         for cut in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if not lookup(tail):
-                continue
-            if lookup(head) or (
-                head.endswith("s") and len(head) > COMPOUND_MIN_PART and lookup(head[:-1])
+            if not (
+                self._part(head)
+                or (head.endswith("s") and len(head) > COMPOUND_MIN_PART and self._part(head[:-1]))
             ):
+                continue
+            if self._part(tail) or (depth == 0 and self._splits(tail, 1)):
                 return True
         return False
+
+    def near_common_word(self, word: str) -> bool:
+        """True when one edit turns ``word`` (lower case) into a common word."""
+        return any(n in self.words for n in _edits1(word))
+
+    def _prefixed(self, word: str) -> bool:
+        """A verb prefix before a known word, or before a participle that drops its "ge"."""
+        for prefix in WORD_PREFIXES:
+            rest = word[len(prefix) :]
+            if not word.startswith(prefix) or len(rest) < COMPOUND_MIN_PART + 1:
+                continue
+            if self._part(rest) or self._lookup("ge" + rest) or self._splits(rest, 1):
+                return True
+        return False
+
+    def _near_common(self, word: str) -> bool:
+        words = self.words
+        if self.near_common_word(word):
+            return True
+        # A typo in the last part: "pakket" + "automat" (-> "automaat"). The edit must keep
+        # the part's first letter, or it only moves the cut ("monteur" + "sbezoek").
+        for cut in range(TYPO_MIN_PART, len(word) - TYPO_MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if head not in words or tail in words:
+                continue
+            if any(n[:1] == tail[0] and n in words for n in _edits1(tail)):
+                return True
+        return False
+
+
+def _edits1(word: str) -> Iterable[str]:
+    """Every string one edit away from ``word`` (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for a, b in splits:
+        if b:
+            yield a + b[1:]
+            if len(b) > 1:
+                yield a + b[1] + b[0] + b[2:]
+        for ch in TYPO_ALPHABET:
+            if b:
+                yield a + ch + b[1:]
+            yield a + ch + b
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Dutch word forms common enough that a rare form one edit away is most likely a typo of
+    them: those pyspellchecker's Dutch list counts at least TYPO_NEIGHBOUR_MIN_COUNT times
+    (lower case). A plain set, because a hunspell look-up of every neighbour takes seconds."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="nl", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w, n in counts.dictionary.items() if n >= TYPO_NEIGHBOUR_MIN_COUNT)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English word forms (pyspellchecker's English list, lower case, 3 letters or more).
+
+    Webcare Dutch borrows English freely, the internal jargon most of all ("workaround",
+    "escalation", "gerouted"): that is the jargon rule's business, not a spelling error.
+    Dutch typos almost never land on an English word, and d/t errors are found by ``dt``."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="en", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w in counts.dictionary if len(w) >= ENGLISH_MIN_LETTERS)
+
+
+def _english_loan(word: str) -> bool:
+    """An English word, or an English verb with Dutch verb endings: "deployen", "gerouted",
+    "gedispatcht", "ge-escaleerd" is Dutch and left to the dictionary."""
+    english = english_words()
+    if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
+        return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
+    if word in english:
+        return True
+    for prefix in ("ge-", "ge", ""):
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        if prefix and rest in english:
+            return True
+        for ending in ENGLISH_VERB_ENDINGS:
+            stem = rest[: -len(ending)]
+            if rest.endswith(ending) and len(stem) >= ENGLISH_MIN_LETTERS and stem in english:
+                return True
+    return False
 
 
 _lock = threading.Lock()
@@ -387,14 +548,30 @@ def _checked_words(
             continue
         if word[0].isupper() and not at_start:
             continue
-        found.append((start, end, word, checker.known(word)))
+        if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+            continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
+        if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
+            continue
+        known = checker.known(word)
+        if not known and at_start and word[0].isupper() and not word.isupper():
+            # A capital opening a sentence or line that no dictionary knows is a name ("Femkje
+            # hier", a sign-off on its own line) unless it is one edit from a common word
+            # ("Bedankd", "Excusses").
+            known = not checker.near_common_word(lower)
+        found.append((start, end, word, known))
     return tuple(found)
 
 
 def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
     """(start, end, word) for every word of ``text`` that is not Dutch (see ``checked_words``
     for what is left alone)."""
-    return [(s, e, w) for s, e, w, known in checked_words(text, ignore) if not known]
+    # An English word is no spelling error but is not Dutch either: ``checked_words`` keeps
+    # calling it unknown, so the language check still sees an English reply as English.
+    return [
+        (s, e, w)
+        for s, e, w, known in checked_words(text, ignore)
+        if not known and not _english_loan(w.lower().replace("’", "'"))
+    ]
 
 
 def prose(text: str, ignore: Iterable[str] = ()) -> str:
