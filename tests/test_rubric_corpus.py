@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/) is well formed: unique ids, known rule ids, requests that
+"""The rubric corpus (bench/rubric/: dev, dev2, held-out, ranked) is well formed: unique ids, known rule ids, requests that
 ``webcare-train score`` accepts, at least half good replies, and no text copied from the rule
 fixtures or scenario posts (a corpus that repeats the fixtures measures nothing new). The checks
 on the held-out part skip while that file is absent."""
@@ -20,11 +20,15 @@ from trainer.scenarios import load_posts
 
 RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
+DEV2 = RUBRIC_DIR / "dev2.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
 DECISIONS = ("public", "private", "none")
 MIN_DEV_ITEMS = 260
+MIN_DEV2_ITEMS = 120
+# dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
+DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
 ANSWERS_PER_POST = 5
 
@@ -104,6 +108,30 @@ def test_dev_part_is_well_formed() -> None:
 
 def test_dev_texts_are_not_fixture_texts() -> None:
     _check_not_copied(_load(DEV), DEV.name)
+
+
+def test_dev2_part_is_well_formed() -> None:
+    items = _check_part(DEV2, "dev2")
+    assert len(items) >= MIN_DEV2_ITEMS
+
+
+def test_dev2_texts_are_new() -> None:
+    dev2 = _load(DEV2)
+    _check_not_copied(dev2, DEV2.name)
+    dev_replies = {_norm(item["request"]["reply"]) for item in _load(DEV)}
+    shared = [i["id"] for i in dev2 if _norm(i["request"]["reply"]) in dev_replies]
+    assert not shared, f"dev2 replies also in dev.yaml: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev2]
+    assert len(replies) == len(set(replies)), "dev2.yaml repeats a reply"
+
+
+def test_dev2_covers_its_focus() -> None:
+    """no-ownership and defensive have at least 10 positives each; referral and no-thanks some."""
+    items = _load(DEV2)
+    for rule in DEV2_FOCUS[:2]:
+        assert sum(rule in i["expect"] for i in items) >= 10, rule
+    for rule in DEV2_FOCUS:
+        assert any(rule in i["expect"] for i in items), rule
 
 
 def test_every_rule_has_positives_in_dev() -> None:
