@@ -1,7 +1,7 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, held-out, ranked) is well formed: unique ids, known rule ids, requests that
-``webcare-train score`` accepts, at least half good replies, and no text copied from the rule
-fixtures or scenario posts (a corpus that repeats the fixtures measures nothing new). The checks
-on the held-out part skip while that file is absent."""
+"""The rubric corpus (bench/rubric/: dev, dev2, held-out, ranked) is well formed: unique ids,
+known rule ids, requests that ``webcare-train score`` accepts, at least half good replies, and no
+text copied from the rule fixtures or scenario posts (a corpus that repeats the fixtures measures
+nothing new). The checks on the held-out part skip while that file is absent."""
 
 from __future__ import annotations
 

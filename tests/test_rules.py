@@ -308,3 +308,33 @@ def test_a_missing_language_library_stops_the_start(monkeypatch: pytest.MonkeyPa
             compile_rule(rule)
     finally:
         engine._optional_module.cache_clear()
+
+
+# The ownership and tone rules were tuned on bench/rubric/dev2.yaml (buck-passing, defensiveness
+# and good replies that look like them); this keeps a later pattern change from undoing that
+# without anyone noticing. The figures are those of a tuning set, not of unseen replies.
+DEV2 = Path(__file__).resolve().parents[1] / "bench" / "rubric" / "dev2.yaml"
+DEV2_RULES = ("no-ownership", "defensive", "referral", "no-thanks")
+MIN_DEV2_RECALL = 0.95
+
+
+def test_ownership_and_tone_rules_hold_their_figures_on_dev2() -> None:
+    import yaml
+
+    from trainer.score import score_request
+
+    items = yaml.safe_load(DEV2.read_text(encoding="utf-8"))
+    hits = {rule: 0 for rule in DEV2_RULES}
+    support = {rule: 0 for rule in DEV2_RULES}
+    false_alerts: list[tuple[str, str]] = []
+    for item in items:
+        fired = {alert.rule for alert in score_request(item["request"]).alerts}
+        for rule in DEV2_RULES:
+            if rule in item["expect"]:
+                support[rule] += 1
+                hits[rule] += rule in fired
+            elif rule in fired:
+                false_alerts.append((item["id"], rule))
+    assert not false_alerts, f"false alerts on dev2: {false_alerts}"
+    for rule in DEV2_RULES:
+        assert hits[rule] >= MIN_DEV2_RECALL * support[rule], (rule, hits[rule], support[rule])
