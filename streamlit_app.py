@@ -19,6 +19,7 @@ pages = [
         url_path="eigen-gegevens",
     ),
     st.Page("webcare_app/pages/richtlijnen.py", title="Richtlijnen", icon=":material/menu_book:"),
+    st.Page("webcare_app/pages/team.py", title="Team", icon=":material/groups_3:"),
     st.Page(
         "webcare_app/pages/workshop_facilitator.py",
         title="Workshop leiden",

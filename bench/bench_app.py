@@ -13,8 +13,18 @@
     the page's extra summaries (backlog per hour, waiting-time bands, attainment per hour).
     Target: under 2 s.
 
+(c) Simulatie page redraw. The page is run headless (Streamlit's ``AppTest``) once, then the
+    volume slider is moved to a value not seen before (so the what-if is not cached) and the
+    page's whole script run is timed: simulation, verdict, tables and the six charts' specs.
+    Beside it, the bare ``run_whatif`` of the same inputs: the ratio is what the page adds.
+    Bounds (issue 15): telecom < 1.5 s, library < 0.5 s.
+(d) Sizing in the app: ``size_coverage`` (1 week after half a week of warm-up, 3 replications)
+    for telecom 24/7 and business hours and the library's extended hours, against the bound of
+    10 s, with the number of candidates simulated; the page shows a progress bar with time left
+    and a stop button while it runs.
+
 Times are medians of ``--repeat`` runs (wall clock, ``time.perf_counter``).
-Run:  .venv/bin/python -m bench.bench_app  [--repeat N] [--no-browser]
+Run:  .venv/bin/python -m bench.bench_app  [--repeat N] [--no-browser] [--only PART]
 """
 
 from __future__ import annotations
@@ -114,6 +124,7 @@ def bench_whatif(repeat: int) -> None:
     from sim.experiment import run
     from sim.kpis import summarise
     from sim.plan import RunPlan
+    from sim.profile import Profile
     from webcare_app import services
 
     print("(b) what-if, 24/7 vs business hours, 2 weeks + 0.5 warm-up, uncached (median s)")
@@ -127,7 +138,7 @@ def bench_whatif(repeat: int) -> None:
 
             ours = _median(ours_run, repeat)
 
-            def peer(reps: int = reps, profile: services.Profile = profile) -> None:
+            def peer(reps: int = reps, profile: Profile = profile) -> None:
                 for cov in services.COMPARED_DEFAULT:
                     spec = profile.compile(cov)
                     for seed in range(reps):
@@ -143,14 +154,78 @@ def bench_whatif(repeat: int) -> None:
             )
 
 
+PAGE = REPO / "webcare_app" / "pages" / "simulatie.py"
+REDRAW_BOUNDS_S = {"library": 0.5, "telecom": 1.5}
+SIZING_BOUND_S = 10.0
+
+
+def bench_redraw(repeat: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from webcare_app import services
+
+    print("(c) Simulatie page: redraw after moving the volume slider (uncached), median s")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["WEBCARE_DB_PATH"] = str(Path(tmp) / "bench.sqlite")
+        for name, bound in REDRAW_BOUNDS_S.items():
+            at = AppTest.from_file(str(PAGE), default_timeout=300).run()
+            if name != "library":
+                at.selectbox(key="whatif_profile").select(name).run()
+            page_times, bare_times = [], []
+            for k in range(repeat):
+                pct = 105 + 5 * k  # a volume not run before: no cache hit
+                t0 = time.perf_counter()
+                at.slider(key="whatif_volume").set_value(pct).run()
+                page_times.append(time.perf_counter() - t0)
+                assert not at.exception, at.exception
+                inputs = services.WhatIfInputs(name, volume_factor=pct / 100)
+                t0 = time.perf_counter()
+                services.run_whatif(inputs)
+                bare_times.append(time.perf_counter() - t0)
+            page, bare = statistics.median(page_times), statistics.median(bare_times)
+            verdict = "ok" if page < bound else "OVER BOUND"
+            print(
+                f"    {name:<8} page redraw {page:5.2f}   bare run_whatif {bare:5.2f}   "
+                f"ratio {page / bare:4.1f}x   bound < {bound} s: {verdict}"
+            )
+
+
+def bench_sizing() -> None:
+    from webcare_app import services
+
+    print("(d) sizing in the app (1 week + 0.5 warm-up, 3 replications), one run each, s")
+    for name, coverage in (
+        ("library", "extended-hours"),
+        ("telecom", "business-hours"),
+        ("telecom", "24-7"),
+    ):
+        t0 = time.perf_counter()
+        advice = services.size_coverage(services.WhatIfInputs(name), coverage)
+        took = time.perf_counter() - t0
+        verdict = "ok" if took < SIZING_BOUND_S else "OVER BOUND"
+        print(
+            f"    {name:<8} {coverage:<15} {took:6.2f}   candidates {advice.evaluations:3d}   "
+            f"{took / advice.evaluations:5.2f} s each   bound < {SIZING_BOUND_S:g} s: {verdict}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--only", choices=["startup", "whatif", "redraw", "sizing"], help="run one part only"
+    )
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
-    bench_startup(args.repeat, not args.no_browser)
-    bench_whatif(args.repeat)
+    if args.only in (None, "startup"):
+        bench_startup(args.repeat, not args.no_browser)
+    if args.only in (None, "whatif"):
+        bench_whatif(args.repeat)
+    if args.only in (None, "redraw"):
+        bench_redraw(args.repeat)
+    if args.only in (None, "sizing"):
+        bench_sizing()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ Figures printed, each with its peer in the same run:
 (c) Per word, uncached lookups: spylls (Hunspell affix rules) vs. a plain word-list set lookup.
 (d) An audit of 10,000 generated replies through a CSV file (read, score, write CSV and HTML)
     vs. calling ``score_request`` on the same requests without any file handling.
+(e) Long input (issue 11): a held-down "a-" key (10,000 characters) and a 100,000-character
+    reply, spelling alone and fully scored, against a bound of ``LONG_INPUT_BOUND_S``.
 
 Targets (issue 4): p95 per reply < 20 ms, audit of 10,000 replies < 60 s.
 Run:  .venv/bin/python -m bench.bench_trainer  [--quick]
@@ -33,7 +35,7 @@ import numpy as np
 
 from presentation import audit_report
 from trainer import audit as audit_mod
-from trainer import spelling
+from trainer import dt, spelling
 from trainer.language import detect_language
 from trainer.posts import Post
 from trainer.scenarios import load_posts
@@ -140,7 +142,7 @@ def bench_per_reply(requests: list[dict[str, Any]]) -> None:
 
     def spell_only(text: str) -> None:
         spelling.misspellings(text)
-        spelling.dt_errors(text)
+        dt.dt_errors(text)
 
     # Spelling first on cold caches, then full scoring (word caches now warm for spelling).
     cold_spell = _time_each(spell_only, replies)
@@ -216,6 +218,28 @@ def bench_audit(requests: list[dict[str, Any]], peer_requests: list[dict[str, An
     print(f"    mean score {statistics.mean(r.score for r in report.scored):.1f}")
 
 
+LONG_INPUT_BOUND_S = 1.0  # seconds; a trainee who pastes a novel still gets feedback at once
+
+
+def bench_long_input(post_request: dict[str, Any]) -> None:
+    print(f"(e) long input, seconds (bound {LONG_INPUT_BOUND_S:.1f} s)")
+    sentence = "Hoi Sanne, bedankt voor je bericht, we zoeken het voor je uit. "
+    texts = {
+        "'a-' x 5000": "a-" * 5000,
+        "100,000 characters": (sentence * (100_000 // len(sentence) + 1))[:100_000],
+    }
+    for label, text in texts.items():
+        t = time.perf_counter()
+        spelling.misspellings(text)
+        dt.dt_errors(text)
+        spell = time.perf_counter() - t
+        t = time.perf_counter()
+        score_request(dict(post_request, reply=text))
+        full = time.perf_counter() - t
+        verdict = "ok" if full < LONG_INPUT_BOUND_S else "MISSED"
+        print(f"    {label:20s} spelling {spell:6.2f}   score_request {full:6.2f}   {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -227,6 +251,7 @@ def main() -> None:
     requests = make_requests(400, rng)
     bench_per_reply(requests)
     bench_lookups(requests)
+    bench_long_input(requests[0])
     size = 1_000 if args.quick else 10_000
     bench_audit(make_requests(size, rng), make_requests(size, rng))
 

@@ -27,6 +27,7 @@ from sim.report import (
     BUSINESS_CLOCK_LABEL,
     CoverageReport,
     ReportError,
+    claim_sentence,
     factor_sentence,
     model_label,
     report_frame,
@@ -150,7 +151,7 @@ def _header(report: CoverageReport) -> list[str]:
         kpi_label(key)[0]
         for key in (
             "first_response_p90_min",
-            "backlog_monday_0900",
+            "backlog_monday_shift_start",
             "reputation_exposure_reach_hours",
         )
     ]
@@ -166,7 +167,7 @@ def _row(label: str, result: SizingResult, cells: Sequence[str]) -> dict[str, An
         "€ " + _nl(best.cost_per_week_eur, 0),
         *cells,
         nl.minutes(best.estimates["first_response_p90_min"].mean),
-        _nl(best.estimates["backlog_monday_0900"].mean, 0),
+        _nl(best.estimates["backlog_monday_shift_start"].mean, 0),
         _nl(best.estimates["reputation_exposure_reach_hours"].mean, 0),
         f"{_nl(result.erlang.fte)} fte, "
         + ("haalt de doelen" if result.erlang.meets() else "haalt de doelen niet"),
@@ -218,6 +219,7 @@ def context(report: CoverageReport, bundle: str) -> dict[str, Any]:
         "best_attempt": BEST_ATTEMPT,
         "targets": [describe(t) for t in report.targets],
         "factor_sentence": factor_sentence(report),
+        "claim_sentence": claim_sentence(report),
         "head": _header(report),
         "rows": _rows(report),
         "grids": [_grid(r) for r in report.results],

@@ -62,7 +62,15 @@ KPIS: Mapping[str, Kpi] = {
     "resolution_p90_min": Kpi("Afhandeling: 90% binnen", "minutes", "min"),
     "backlog_mean": Kpi("Wachtrij: gemiddeld", "number", "berichten"),
     "backlog_max": Kpi("Wachtrij: hoogste", "count", "berichten"),
-    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00", "number", "berichten"),
+    "backlog_monday_shift_start": Kpi(
+        "Wachtrij bij start eerste maandagdienst", "number", "berichten"
+    ),
+    "monday_shift_start_min": Kpi("Start eerste maandagdienst", "number", "min na 00:00"),
+    "backlog_monday_0900": Kpi("Wachtrij maandag 09:00 (vaste referentie)", "number", "berichten"),
+    "sla_case_attainment": Kpi("SLA per zaak: alle doelen gehaald", "percent", "%", False),
+    "sla_case_met": Kpi("SLA per zaak: alle doelen op tijd (aantal)", "count", "zaken", False),
+    "sla_case_breached": Kpi("SLA per zaak: een doel te laat (aantal)", "count", "zaken"),
+    "sla_case_pending": Kpi("SLA per zaak: nog niet verlopen (aantal)", "count", "zaken", None),
     "utilisation": Kpi("Bezettingsgraad", "percent", "%", False),
     "agent_hours_per_week": Kpi("Uren online per week", "number", "uur"),
     "paid_hours_per_week": Kpi("Betaalde uren per week", "number", "uur"),
@@ -83,6 +91,7 @@ SLA_FIELDS: Mapping[str, Kpi] = {
 }
 SLA_METRIC_LABELS: Mapping[str, str] = {
     "first_response": "eerste reactie",
+    "next_response": "volgende reactie",
     "resolution": "oplossing",
 }
 CLOCK_LABELS: Mapping[str, str] = {"calendar": "kalenderklok", "business": "kantoorklok"}
@@ -92,7 +101,13 @@ COVERAGE_LABELS: Mapping[str, str] = {
     "24-7": "24/7",
     "business-hours": "kantooruren",
     "extended-hours": "ruime openingstijden",
+    "daily-check": "elke dag twee keer kijken",
+    "split-shift": "gebroken diensten",
 }
+# Weekdays as profiles write them ("mon") and as a Dutch table or label shows them ("ma").
+DAY_LABELS: Mapping[str, str] = {
+    "mon": "ma", "tue": "di", "wed": "wo", "thu": "do", "fri": "vr", "sat": "za", "sun": "zo",
+}  # fmt: skip
 LEVEL_LABELS: Mapping[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
 
 
@@ -142,6 +157,19 @@ def coverage_label(coverage: str) -> str:
     return COVERAGE_LABELS.get(coverage, coverage)
 
 
+def days_label(days: Iterable[str]) -> str:
+    """Weekdays the Dutch way: ("mon", "tue") -> "ma, di"."""
+    return ", ".join(DAY_LABELS.get(d, d) for d in days)
+
+
+def shift_label(shift: str) -> str:
+    """A shift's name as a word ("weekend-vroeg" -> "weekend vroeg"); unnamed shifts from a
+    profile ("shift-2") read "dienst 2"."""
+    if shift.startswith("shift-") and shift.removeprefix("shift-").isdigit():
+        return f"dienst {shift.removeprefix('shift-')}"
+    return shift.replace("-", " ")
+
+
 def channel_label(channel: str) -> str:
     """A channel as users know it ("x" -> "X (Twitter)"); unknown ones as they are."""
     return CHANNEL_LABELS.get(channel, channel)
@@ -162,6 +190,7 @@ __all__ = [
     "CHANNEL_LABELS",
     "CLOCK_LABELS",
     "COVERAGE_LABELS",
+    "DAY_LABELS",
     "DECISION_LABELS",
     "KPIS",
     "LEVEL_LABELS",
@@ -171,10 +200,12 @@ __all__ = [
     "Unit",
     "channel_label",
     "coverage_label",
+    "days_label",
     "decision_label",
     "kpi",
     "kpi_label",
     "level_label",
+    "shift_label",
     "sla_attainment_label",
     "sla_label",
 ]

@@ -9,9 +9,7 @@ headers. The HTML page adds a heatmap of cover against demand per shift and day,
 
 from __future__ import annotations
 
-import csv
-import io
-
+from datafiles.csv_io import csv_text
 from presentation.html import render
 from sim.nl import number
 from sim.roster.demand import DAY_LABELS_NL, DAYS_PER_WEEK
@@ -44,13 +42,9 @@ def roster_rows(result: RosterResult) -> list[list[str]]:
 
 def roster_csv(result: RosterResult) -> str:
     """The roster as CSV text for Dutch Excel (write it with encoding ``utf-8``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        ["Medewerker", "Contracturen", "Gem. uren per week", *day_headers(result.weeks)]
-    )
-    writer.writerows(roster_rows(result))
-    return UTF8_BOM + buffer.getvalue()
+    header = ["Medewerker", "Contracturen", "Gem. uren per week", *day_headers(result.weeks)]
+    text = csv_text(header, roster_rows(result), delimiter=";", lineterminator="\r\n")
+    return UTF8_BOM + text
 
 
 def headline(result: RosterResult) -> list[str]:

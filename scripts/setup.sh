@@ -23,7 +23,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
         echo "Installing Debian packages: ${missing[*]}"
         if ! { "${sudo_cmd[@]}" apt-get update -qq && \
                DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; }; then
-            echo "warning: could not install ${missing[*]}; the spelling rule falls back to a word list" >&2
+            echo "warning: could not install ${missing[*]}; without hunspell-nl the trainer's spelling rule refuses to start" >&2
         fi
     else
         echo "warning: no apt-get; missing Debian packages: ${missing[*]}" >&2

@@ -14,6 +14,12 @@ in hand and no new turn starts while as many agents are busy as are on duty, so 
 exceeds the rota (Ciw's schedules briefly double it at shift changes). When agents come on duty
 they take waiting work at once.
 
+Chat concurrency: on a channel with ``max_concurrent`` k an agent holds up to k conversations,
+so one turn takes 1/k of an agent (and lasts longer, ``ChannelSpec.turn_factor``). Capacity is
+counted in units (an agent is the least common multiple of the channels' k): a turn starts only
+when its share of an agent is free, so the agents in use never exceed the rota. With every k = 1
+an agent is one unit and the run is exactly as without concurrency.
+
 Speed: SimPy drives the clock with plain callbacks, not a process per mention. Arrivals are not
 events: they enter the queue lazily whenever an agent could take work, and a single wake-up event
 is scheduled for the next arrival only while an agent is idle. Abandonment is not an event either:
@@ -21,13 +27,20 @@ a customer who has run out of patience is dropped when an agent reaches them (no
 difference), and the backlog step function is rebuilt from the turn times after the run.
 
 Warm-up: the run covers ``warmup_weeks + weeks``; KPIs use mentions that arrive after the
-warm-up, and agent minutes inside ``[warm-up end, horizon)``. Incident times count from the end
-of the warm-up, so an incident in "week 1" hits the first measured week.
+warm-up and before the horizon, and agent minutes inside ``[warm-up end, horizon)``. Incident
+times count from the end of the warm-up, so an incident in "week 1" hits the first measured week.
+
+Tail: the run goes on past the horizon (mentions keep arriving, agents keep their rota) until
+every SLA target of every measured mention has fallen due (``run_end_min``). A measured mention
+is then met or breached, never "pending": leaving the not-yet-due ones out, while the fast
+answers of the same last hours count as met, reads a long target too high (about 1.4 points for
+a 4-business-hour target on 2-week runs). Mentions arriving in the tail are never measured.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -45,6 +58,8 @@ from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSp
 ROUNDING_MIN = 1e-9  # float rounding of event times, far below anything a clock could show
 MAX_WEEKS = 520  # longest run (warm-up included): ten years
 MAX_EXPECTED_MENTIONS = 10_000_000  # a few GB of run state; a year of the airline is ~3 million
+MAX_TAIL_MIN = 4 * 7 * 24 * 60  # longest tail after the horizon (minutes): four weeks
+TAIL_MARGIN_MIN = 1.0  # the tail ends this long after the last due time, so nothing is due at it
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ class SimResult:
     backlog_values: np.ndarray
     busy_agent_min: float  # agent-minutes spent on turns inside the measured window
     on_duty_agent_min: float  # agent-minutes on duty (rota) inside the measured window
+    run_end_min: float = float("nan")  # end of the tail (see the module docstring); NaN: horizon
 
     @property
     def start_min(self) -> float:
@@ -90,9 +106,15 @@ class SimResult:
         return (self.warmup_weeks + self.weeks) * MINUTES_PER_WEEK
 
     @property
+    def end_min(self) -> float:
+        """When the run (tail included) stopped: statuses are as seen at this moment."""
+        return self.horizon_min if np.isnan(self.run_end_min) else self.run_end_min
+
+    @property
     def measured(self) -> np.ndarray:
-        """Mask of the mentions that arrived after the warm-up (the ones KPIs count)."""
-        mask: np.ndarray = self.records.column("arrival_min") >= self.start_min
+        """Mask of the mentions that arrived in ``[warm-up end, horizon)`` (the ones KPIs count)."""
+        arrival = self.records.column("arrival_min")
+        mask: np.ndarray = (arrival >= self.start_min) & (arrival < self.horizon_min)
         return mask
 
 
@@ -182,6 +204,11 @@ class _Run:
         push, pop = heapq.heappush, heapq.heappop
         clock = None if spec.backoffice is None else WeekClock(spec.backoffice.hours)
         rota = Rota(spec.rota)
+        # Capacity in units: an agent is ``units`` units, a turn on a channel with
+        # max_concurrent k takes units / k of them (1 of 1 without concurrency).
+        units = _units_per_agent(spec)
+        channel_need = [units // c.max_concurrent for c in spec.channels]
+        need: list[int] = [channel_need[c] for c in m.channel.tolist()]
         state = _RunState(
             busy=0,
             on_duty=int(rota.agents[0]),
@@ -199,19 +226,25 @@ class _Run:
                     push(heap, (prio[mid], arr_t[i], mid))
                     i += 1
                 state.next_arrival = i
-            busy, on_duty = state.busy, state.on_duty
+            busy, on_duty = state.busy, state.on_duty * units
             if busy < on_duty and heap:
                 while busy < on_duty and heap:
-                    _, ready, mid = pop(heap)
+                    item = pop(heap)
+                    _, ready, mid = item
                     tn = turn_no[mid]
                     if tn == 0 and now - arrival[mid] > patience[mid]:
                         continue  # gave up before anyone reached them
+                    if busy + need[mid] > on_duty:
+                        # Not enough of an agent free for this turn: it keeps its place (no
+                        # overtaking by lower priorities), and waits for capacity.
+                        push(heap, item)
+                        break
                     k = offset[mid] + tn
                     # The clock reaches a ready time as now + (ready - now), which rounding may
                     # leave an ulp off: a turn taken as it becomes ready starts at its ready time,
                     # but never before the turn whose agent it takes over had ended.
                     t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state.last_end)
-                    busy += 1
+                    busy += need[mid]
                     Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
                 state.busy = busy
             if busy < on_duty and i < n_arr and not state.wake_pending:
@@ -220,7 +253,7 @@ class _Run:
 
         def on_turn_end(event: Event) -> None:
             mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
-            state.busy -= 1
+            state.busy -= need[mid]
             now = env.now
             k = offset[mid] + turn_no[mid]
             t_end[k] = state.last_end = now
@@ -277,8 +310,19 @@ def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
             "(ten years)"
         )
     validate(spec)
+    for channel in spec.channels:
+        if not (float(channel.max_concurrent).is_integer() and channel.max_concurrent >= 1):
+            raise ValueError(
+                f"model {spec.name!r}: channel {channel.name!r} max_concurrent is "
+                f"{channel.max_concurrent}; expected a whole number >= 1"
+            )
+        if not (np.isfinite(channel.concurrency_slowdown) and channel.concurrency_slowdown >= 0):
+            raise ValueError(
+                f"model {spec.name!r}: channel {channel.name!r} concurrency_slowdown is "
+                f"{channel.concurrency_slowdown}; expected a fraction >= 0"
+            )
     expected = expected_arrivals(
-        _measured_incidents(spec, warmup_weeks), _horizon(weeks, warmup_weeks)
+        _measured_incidents(spec, warmup_weeks), run_end(spec, _horizon(weeks, warmup_weeks))
     )
     if expected > MAX_EXPECTED_MENTIONS:
         raise ValueError(
@@ -289,6 +333,39 @@ def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
 
 def _horizon(weeks: float, warmup_weeks: float) -> float:
     return (warmup_weeks + weeks) * MINUTES_PER_WEEK
+
+
+def _units_per_agent(spec: ModelSpec) -> int:
+    """Smallest whole number of capacity units every channel's concurrency divides."""
+    return math.lcm(*(c.max_concurrent for c in spec.channels))
+
+
+def _with_concurrency(spec: ModelSpec, m: Mentions) -> Mentions:
+    """Turns on concurrent channels take longer (``ChannelSpec.turn_factor``); unchanged
+    (the very same arrays) when no channel has concurrency, so results stay identical."""
+    factor = np.array([c.turn_factor for c in spec.channels])
+    if np.all(factor == 1.0):
+        return m
+    per_turn = factor[np.repeat(m.channel, m.turns)]
+    return replace(m, handling_min=m.handling_min * per_turn)
+
+
+def run_end(spec: ModelSpec, horizon: float) -> float:
+    """When a run measured until ``horizon`` may stop: every target of a mention that arrived
+    before ``horizon`` is due by then (due times grow with the arrival time, so the last one is
+    that of an arrival at the horizon). At most ``MAX_TAIL_MIN`` past the horizon."""
+    end = horizon
+    for target in spec.sla_targets:
+        if target.clock == "business":
+            if spec.business_hours is None:
+                continue  # KPIs refuse this target with a message; nothing to wait for here
+            due = float(
+                BusinessClock(spec.business_hours).add(np.array([horizon]), target.within_min)[0]
+            )
+        else:
+            due = horizon + target.within_min
+        end = max(end, min(due + TAIL_MARGIN_MIN, horizon + MAX_TAIL_MIN))
+    return end
 
 
 def _measured_incidents(spec: ModelSpec, warmup_weeks: float) -> ModelSpec:
@@ -306,16 +383,20 @@ def simulate(
     """Simulate ``warmup_weeks + weeks`` of ``spec``; every draw comes from ``rng``."""
     check_run(spec, weeks, warmup_weeks)
     horizon = _horizon(weeks, warmup_weeks)
+    end = run_end(spec, horizon)
     # Incidents count from the end of the warm-up (see ``Incident``); the run's clock starts
     # at the warm-up, so they move by its length. KPIs keep the spec as given.
-    m = draw_mentions(_measured_incidents(spec, warmup_weeks), horizon, rng)
-    run = _Run(spec, m, horizon)
+    m = _with_concurrency(spec, draw_mentions(_measured_incidents(spec, warmup_weeks), end, rng))
+    run = _Run(spec, m, end)
     run.run()
     turns = _turn_log(m, run)
-    records = _records(spec, m, turns, horizon)
-    times, values = _backlog(m, turns, horizon)
+    records = _records(spec, m, turns, end)
+    times, values = _backlog(m, turns, end)
     start = warmup_weeks * MINUTES_PER_WEEK
     busy = np.clip(turns.end_min, start, horizon) - np.clip(turns.start_min, start, horizon)
+    share = np.array([c.agent_share for c in spec.channels])
+    if np.any(share != 1.0):  # a chat turn takes 1/max_concurrent of an agent
+        busy = busy * share[np.repeat(m.channel, m.turns)]
     return SimResult(
         spec=spec,
         weeks=float(weeks),
@@ -326,6 +407,7 @@ def simulate(
         backlog_values=_frozen(values),
         busy_agent_min=float(np.nansum(busy)),
         on_duty_agent_min=Rota(spec.rota).agent_minutes(start, horizon),
+        run_end_min=end,
     )
 
 

@@ -1,12 +1,16 @@
 """What a manager reads off a run: volumes, response times, SLA attainment, backlog, cost.
 
-Only mentions that arrive after the warm-up count; agent and cost figures cover the measured
-window ``[warm-up end, horizon)``. ``Kpis.as_dict()`` gives a flat dict with these stable keys:
+Only mentions that arrive in the measured window ``[warm-up end, horizon)`` count; agent and
+cost figures cover that window too. Their fate is read at the end of the run's tail
+(``SimResult.end_min``, when every target of every measured mention has fallen due; see
+``sim.engine``), so "answered", "open" and SLA statuses are as seen then.
+``Kpis.as_dict()`` gives a flat dict with these stable keys:
 
 Volumes (counts of measured mentions):
-- ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first response
-  sent before the horizon); ``resolved`` (last agent turn done); ``abandoned`` (gave up before a
-  first response); ``open`` (needs a reply, neither answered nor abandoned at the horizon).
+- ``arrived``; ``no_reply`` (counted, never queued); ``needs_reply``; ``answered`` (first
+  response sent before the end of the run); ``resolved`` (last agent turn done); ``abandoned``
+  (gave up before a first response); ``open`` (needs a reply, neither answered nor abandoned
+  at the end of the run).
   ``arrived == no_reply + answered + abandoned + open``.
 
 Times (minutes, over answered mentions; NaN when there are none):
@@ -16,28 +20,38 @@ Times (minutes, over answered mentions; NaN when there are none):
 - ``resolution_mean_min``, ``resolution_p90_min`` over resolved mentions.
 
 SLA targets, for each target ``<name>`` of the spec (see ``sla_status``):
+- ``sla_case_attainment`` = cases with no target missed / cases judged (``case_status``: a case
+  is met only when none of its targets was missed), with ``sla_case_met``, ``sla_case_breached``,
+  ``sla_case_pending``.
 - ``sla_<name>_attainment`` = met / (met + breached) (NaN when nothing was due),
-  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the horizon,
-  so excluded from the attainment).
+  ``sla_<name>_met``, ``sla_<name>_breached``, ``sla_<name>_pending`` (not yet due at the end
+  of the run, so excluded from the attainment; 0 unless a target outlasts the four-week tail).
 
 Backlog (cases waiting for an agent turn):
 - ``backlog_mean`` (time-weighted over the measured window), ``backlog_max``,
-  ``backlog_monday_0900`` (mean over the measured Mondays of the backlog just before 09:00, i.e.
-  what the Monday team finds waiting; NaN if the window holds no Monday 09:00).
+  ``backlog_monday_shift_start`` (mean over the measured Mondays of the backlog just before the
+  first Monday shift comes on duty, i.e. what that team finds waiting; the start is the first
+  rise in agents on Monday, see ``Rota.monday_first_start``, given as
+  ``monday_shift_start_min``, minutes after Monday 00:00; NaN without such a rise or a measured
+  Monday), and ``backlog_monday_0900``, the same read just before 09:00 whatever the rota: a
+  fixed reference to compare coverage models at one moment, not what a team finds.
 
 Agents and cost (from the rota and ``spec.cost``):
 - ``utilisation`` = agent-minutes busy on turns / agent-minutes on duty. It can pass 1
   slightly when a saturated team finishes messages in hand after its shift ends.
 - ``agent_hours_per_week`` on duty; ``paid_hours_per_week`` = on duty / (1 - shrinkage);
   ``fte`` = paid hours per week / ``fte_hours_per_week``.
-- ``cost_per_week_eur``: paid hours at ``hourly_eur``, plus the night or the weekend premium for
-  hours that fall in them (the higher of the two when both apply: premiums do not stack).
+- ``cost_per_week_eur``: paid hours at ``hourly_eur`` (the base rate of a paid hour: wage plus
+  employer's charges, no premiums, no shrinkage; see ``sim.spec.CostSpec``), plus the night or
+  the weekend premium for hours that fall in them (the higher of the two when both apply:
+  premiums do not stack). So an on-duty hour costs ``hourly_eur x (1 + premium) / (1 -
+  shrinkage)``: each of premium and shrinkage counted exactly once.
 - ``cost_per_answered_eur`` = cost of the measured window / answered mentions.
 
 Reputation:
 - ``reputation_exposure_reach_hours``: for public complaints that need a reply, the author's reach
   times the hours the complaint stood unanswered (until the first response, the moment the
-  customer gave up, or the horizon), summed over the measured window.
+  customer gave up, or the end of the run), summed over the measured window.
 
 ``attainment_by(result, "channel" | "hour_of_week")`` breaks the SLA attainment down per channel
 or per hour of the week (of arrival); ``backlog_profile(result)`` gives the mean backlog per hour
@@ -48,6 +62,7 @@ columns on top (what ``webcare-sim run --records`` writes).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -113,8 +128,13 @@ class Kpis:
     resolution_mean_min: float
     resolution_p90_min: float
     sla: tuple[SlaAttainment, ...]
+    sla_case_met: int  # cases with no target missed (see ``case_status``)
+    sla_case_breached: int  # cases with at least one target missed
+    sla_case_pending: int
     backlog_mean: float
     backlog_max: int
+    backlog_monday_shift_start: float
+    monday_shift_start_min: float
     backlog_monday_0900: float
     utilisation: float
     agent_hours_per_week: float
@@ -130,6 +150,8 @@ class Kpis:
         for name in self.__dataclass_fields__:
             if name != "sla":
                 out[name] = getattr(self, name)
+        due = self.sla_case_met + self.sla_case_breached
+        out["sla_case_attainment"] = self.sla_case_met / due if due else float("nan")
         for target in self.sla:
             out[f"sla_{target.name}_attainment"] = target.attainment
             out[f"sla_{target.name}_met"] = target.met
@@ -140,10 +162,17 @@ class Kpis:
 
 # --- SLA due times and status ----------------------------------------------------------------
 def due_min(result: SimResult, target: SlaTarget) -> np.ndarray:
-    """When ``target`` falls due for every mention (its clock starts at arrival)."""
-    arrival = result.records.column("arrival_min")
+    """When ``target`` falls due for every mention (its clock starts at arrival; for
+    ``next_response`` the first customer reply's due time, NaN without one)."""
+    if target.metric == "next_response":
+        return _next_response(result, target)[0]
+    return _due_after(result, target, result.records.column("arrival_min"))
+
+
+def _due_after(result: SimResult, target: SlaTarget, start: np.ndarray) -> np.ndarray:
+    """Due times of ``target`` for clocks that start at ``start`` (calendar or business)."""
     if target.clock == "calendar":
-        due: np.ndarray = arrival + target.within_min
+        due: np.ndarray = start + target.within_min
         return due
     hours = result.spec.business_hours
     if hours is None:
@@ -151,17 +180,75 @@ def due_min(result: SimResult, target: SlaTarget) -> np.ndarray:
             f"SLA target {target.name!r} uses the business clock, but model "
             f"{result.spec.name!r} has no business_hours; expected a business_hours schedule"
         )
-    business_due: np.ndarray = BusinessClock(hours).add(arrival, target.within_min)
+    business_due = np.full(start.shape, np.nan)
+    known = ~np.isnan(start)
+    business_due[known] = BusinessClock(hours).add(start[known], target.within_min)
     return business_due
+
+
+def customer_reply_turns(result: SimResult) -> np.ndarray:
+    """Mask of the turns that answer a customer's reply: every turn after the first, except the
+    back office's report-back (its clock is the back office, not the customer)."""
+    turns = result.turns
+    backoffice = result.records.column("backoffice")[turns.mention_id]
+    mask: np.ndarray = (turns.turn >= 1) & ~((turns.turn == 1) & backoffice)
+    return mask
+
+
+def _next_response(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.ndarray]:
+    """Per mention: the earliest next-response due time and the status (see ``sla_status``).
+
+    Every wait from a customer reply to the agent's next reply is one clock. A case is met when
+    all its waits ended in time, breached as soon as one did not (sent late, or not sent by a
+    due time before the end of the run), pending while a wait is open and not yet due or the
+    conversation is unfinished with customer replies still to come, excluded when it never has
+    a customer reply (one-turn cases).
+    """
+    records, turns = result.records, result.turns
+    n, end = len(records), result.end_min
+    reply = customer_reply_turns(result) & ~np.isnan(turns.ready_min)
+    mid = turns.mention_id[reply]
+    due = _due_after(result, target, turns.ready_min[reply])
+    sent = turns.end_min[reply]
+    sent = np.where(sent < end, sent, np.nan)
+    late = np.where(np.isnan(sent), due < end, sent > due)
+    open_wait = np.isnan(sent) & (due >= end)
+    breached = np.zeros(n, dtype=bool)
+    breached[mid[late]] = True
+    waiting = np.zeros(n, dtype=bool)
+    waiting[mid[open_wait]] = True
+    has_wait = np.zeros(n, dtype=bool)
+    has_wait[mid] = True
+    first_due = np.full(n, np.inf)
+    np.minimum.at(first_due, mid, due)
+    first_due[~has_wait] = np.nan
+    # Customer replies still to come: the case is unfinished and has turns beyond the
+    # report-back that have not become ready yet.
+    all_reply = customer_reply_turns(result)
+    to_come = np.zeros(n, dtype=bool)
+    to_come[turns.mention_id[all_reply & np.isnan(turns.ready_min)]] = True
+    to_come &= records.column("status") != "resolved"
+    status = np.full(n, EXCLUDED, dtype=object)
+    status[has_wait] = MET
+    status[(waiting | to_come) & ~breached] = PENDING
+    status[breached] = BREACHED
+    status[~has_wait & to_come] = PENDING
+    gave_up = records.column("abandoned")
+    status[gave_up | ~records.column("needs_reply")] = EXCLUDED
+    return first_due, status.astype(str)
 
 
 def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.ndarray]:
     """Due time and status (``met``, ``breached``, ``pending``, ``excluded``) per mention.
 
     Met: the event (first response sent, or resolution) happened by the due time. Breached: it
-    happened later, or had not happened by a due time before the horizon, or never will
-    (abandoned). Pending: not done and not yet due at the horizon. Excluded: needs no reply.
+    happened later, or had not happened by a due time before the end of the run, or never will
+    (abandoned). Pending: not done and not yet due at the end of the run (the tail makes this
+    empty for measured mentions). Excluded: needs no reply. ``next_response`` targets follow
+    ``_next_response``.
     """
+    if target.metric == "next_response":
+        return _next_response(result, target)
     records = result.records
     due = due_min(result, target)
     column = "first_response_min" if target.metric == "first_response" else "resolved_min"
@@ -169,13 +256,29 @@ def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.nda
     happened = ~np.isnan(done)
     met = happened & (done <= due)
     breached = (happened & (done > due)) | (
-        ~happened & ((due < result.horizon_min) | records.column("abandoned"))
+        ~happened & ((due < result.end_min) | records.column("abandoned"))
     )
     status = np.full(len(records), PENDING, dtype=object)
     status[breached] = BREACHED
     status[met] = MET
     status[~records.column("needs_reply")] = EXCLUDED
     return due, status.astype(str)
+
+
+def case_status(result: SimResult, statuses: Sequence[np.ndarray] | None = None) -> np.ndarray:
+    """Per mention, all targets at once: a case is met only when none of its targets was missed.
+
+    Breached if any target is breached; else pending if any is pending; else met if any is met;
+    excluded when every target excludes it (needs no reply).
+    """
+    n = len(result.records)
+    if statuses is None:
+        statuses = [sla_status(result, t)[1] for t in result.spec.sla_targets]
+    out = np.full(n, EXCLUDED, dtype=object)
+    for mark in (MET, PENDING, BREACHED):  # later marks win
+        for status in statuses:
+            out[status == mark] = mark
+    return out.astype(str)
 
 
 def with_sla_columns(result: SimResult) -> MentionRecords:
@@ -234,15 +337,18 @@ def _backlog_mean(result: SimResult) -> tuple[float, int]:
     return float((weights * values).sum() / (end - start)), peak
 
 
-def _backlog_monday(result: SimResult) -> float:
-    first_week = int(np.ceil((result.start_min - MONDAY_0900_MIN) / MINUTES_PER_WEEK))
-    moments = np.arange(max(first_week, 0), int(result.horizon_min // MINUTES_PER_WEEK) + 1)
-    moments = moments * MINUTES_PER_WEEK + MONDAY_0900_MIN
+def _backlog_monday(result: SimResult, minute_of_week: float = MONDAY_0900_MIN) -> float:
+    """Mean backlog just before ``minute_of_week`` (on Monday) over the measured Mondays."""
+    if np.isnan(minute_of_week):
+        return float("nan")
+    first_week = int(np.ceil((result.start_min - minute_of_week) / MINUTES_PER_WEEK))
+    weeks = np.arange(max(first_week, 0), int(result.horizon_min // MINUTES_PER_WEEK) + 1)
+    moments = weeks * float(MINUTES_PER_WEEK) + minute_of_week
     moments = moments[(moments >= result.start_min) & (moments < result.horizon_min)]
     if moments.size == 0:
         return float("nan")
-    # The backlog just BEFORE 09:00: what the Monday team finds waiting, before agents who start
-    # at 09:00 take their first cases.
+    # The backlog just BEFORE the moment: what a team starting then finds waiting, before it
+    # takes its first cases.
     index = np.searchsorted(result.backlog_times, moments, side="left") - 1
     return float(result.backlog_values[index].mean())
 
@@ -283,8 +389,8 @@ def summarise(result: SimResult) -> Kpis:
     resolution = resolution[~np.isnan(resolution)]
 
     targets = []
-    for target in spec.sla_targets:
-        _, target_status = sla_status(result, target)
+    all_status = [sla_status(result, target)[1] for target in spec.sla_targets]
+    for target, target_status in zip(spec.sla_targets, all_status, strict=True):
         target_status = target_status[measured]
         targets.append(
             SlaAttainment(
@@ -299,8 +405,10 @@ def summarise(result: SimResult) -> Kpis:
             )
         )
 
+    cases = case_status(result, all_status)[measured]
     backlog_mean, backlog_max = _backlog_mean(result)
     rota = Rota(spec.rota)
+    monday_start = rota.monday_first_start()
     start, end = result.start_min, result.horizon_min
     on_duty_min = result.on_duty_agent_min
     agent_hours_week = on_duty_min / MINUTES_PER_HOUR / result.weeks
@@ -311,7 +419,7 @@ def summarise(result: SimResult) -> Kpis:
     complaint = rec.column("public") & needs_reply & (rec.column("kind") == COMPLAINT)
     until = rec.column("first_response_min")
     until = np.where(np.isnan(until), rec.column("abandoned_min"), until)
-    until = np.where(np.isnan(until), end, until)
+    until = np.where(np.isnan(until), result.end_min, until)
     exposure_hours = (until - rec.column("arrival_min")) / MINUTES_PER_HOUR
     exposure = float((rec.column("author_reach") * exposure_hours)[complaint].sum())
 
@@ -332,8 +440,13 @@ def summarise(result: SimResult) -> Kpis:
         resolution_mean_min=_stat(resolution),
         resolution_p90_min=_stat(resolution, 0.9),
         sla=tuple(targets),
+        sla_case_met=int((cases == MET).sum()),
+        sla_case_breached=int((cases == BREACHED).sum()),
+        sla_case_pending=int((cases == PENDING).sum()),
         backlog_mean=backlog_mean,
         backlog_max=backlog_max,
+        backlog_monday_shift_start=_backlog_monday(result, monday_start),
+        monday_shift_start_min=monday_start,
         backlog_monday_0900=_backlog_monday(result),
         utilisation=result.busy_agent_min / on_duty_min if on_duty_min > 0 else float("nan"),
         agent_hours_per_week=agent_hours_week,
@@ -372,6 +485,9 @@ def attainment_by(result: SimResult, by: Literal["channel", "hour_of_week"]) -> 
         _, status = sla_status(result, target)
         frame[f"{target.name}_met"] = status[measured] == MET
         frame[f"{target.name}_breached"] = status[measured] == BREACHED
+    cases = case_status(result)[measured]
+    frame["case_met"] = cases == MET
+    frame["case_breached"] = cases == BREACHED
     grouped = frame.groupby(by, sort=False)
     table = grouped[["needs_reply", "answered"]].sum()
     table["first_response_mean_min"] = grouped["wait"].mean()
@@ -381,6 +497,10 @@ def attainment_by(result: SimResult, by: Literal["channel", "hour_of_week"]) -> 
         table[f"{target.name}_met"] = met
         table[f"{target.name}_breached"] = breached
         table[f"{target.name}_attainment"] = met / (met + breached).replace(0, np.nan)
+    if result.spec.sla_targets:
+        met, breached = grouped["case_met"].sum(), grouped["case_breached"].sum()
+        table["case_met"], table["case_breached"] = met, breached
+        table["case_attainment"] = met / (met + breached).replace(0, np.nan)
     table = table.reindex(groups)
     counts = [
         c

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim import nl
@@ -44,7 +45,7 @@ from sim.sizing import (
     sizing_summary,
     sizing_targets,
 )
-from sim.spec import SlaTarget
+from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, SlaTarget
 from sim.targets import on_business_clock
 
 CLAIMED_FACTOR_24_7 = 3.0  # "24/7 takes roughly three times the staff"
@@ -76,6 +77,10 @@ class CoverageReport:
     # The office model sized on the @business versions of the same targets (None when every
     # target already counts office hours only, or there is no office model / business clock).
     office_business: SizingResult | None = None
+    # For the "three times the staff" explanation: hours a week the office model is on duty,
+    # and the share of the mentions that arrive outside those hours (NaN when unknown).
+    office_hours_per_week: float = math.nan
+    share_outside_office: float = math.nan
 
     def _pair(self) -> tuple[SizingResult, SizingResult] | None:
         if self.always_open is None or self.office is None:
@@ -118,6 +123,18 @@ class CoverageReport:
             return math.nan
         return _ratio(pair[0].best.fte, fair.best.fte)
 
+    def comparable_pair(self) -> tuple[SizingResult, SizingResult] | None:
+        """(24/7, office) staffings that keep the same promise: the plain pair when both meet
+        the targets, else the office model on the business clock; None when neither holds."""
+        pair = self._pair()
+        if pair is None:
+            return None
+        if self.factor_comparable:
+            return pair
+        if math.isfinite(self.business_clock_factor_24_7) and self.office_business is not None:
+            return pair[0], self.office_business
+        return None
+
     def result(self, coverage: str) -> SizingResult:
         return next(r for r in self.results if r.coverage == coverage)
 
@@ -136,8 +153,12 @@ def model_label(result: SizingResult) -> str:
 
 
 def unproven_text(result: SizingResult) -> str:
-    """Dutch: the targets are met on average at the cap but not shown with confidence."""
-    return f"niet aantoonbaar met {result.replications} herhalingen; verhoog --replications"
+    """Dutch: the targets are met on average at the cap but not shown with confidence.
+
+    Says what is needed (more replications), not how to ask for it: the command line adds its
+    flag, the app its slider.
+    """
+    return f"niet aantoonbaar met {result.replications} herhalingen; meer herhalingen nodig"
 
 
 def business_clock_targets(targets: Sequence[SlaTarget]) -> tuple[SlaTarget, ...]:
@@ -176,6 +197,12 @@ def build_report(
             on_coverage(name)
         results.append(size(model, final_targets, plan=plan, max_agents=max_agents, runner=runner))
     always, office = classify_coverages(profile)
+    office_hours, outside = math.nan, math.nan
+    if office is not None:
+        on = shift_minutes(profile, office).any(axis=0)
+        office_hours = float(on.sum()) / MINUTES_PER_HOUR
+        rate = np.repeat(np.asarray(models[office].spec.rate_per_hour), MINUTES_PER_HOUR)
+        outside = float(rate[~on].sum() / rate.sum()) if rate.sum() > 0 else math.nan
     office_business = None
     fair_targets = business_clock_targets(final_targets)
     if office is not None and profile.business_hours is not None and fair_targets != final_targets:
@@ -192,6 +219,8 @@ def build_report(
         always_open=always,
         office=office,
         office_business=office_business,
+        office_hours_per_week=office_hours,
+        share_outside_office=outside,
     )
 
 
@@ -209,6 +238,9 @@ def report_summary(report: CoverageReport) -> dict[str, Any]:
         "business_clock_factor_24_7": report.business_clock_factor_24_7,
         "claimed_factor_24_7": CLAIMED_FACTOR_24_7,
         "claim_source": CLAIM_SOURCE,
+        "claim_explanation": claim_sentence(report),
+        "office_hours_per_week": report.office_hours_per_week,
+        "share_outside_office": report.share_outside_office,
         "coverages": {r.coverage: sizing_summary(r) for r in report.results},
         "office_business_clock": (
             sizing_summary(report.office_business) if report.office_business is not None else None
@@ -230,6 +262,7 @@ def report_frame(report: CoverageReport) -> pd.DataFrame:
                 "meets_targets": cand.meets(),
                 "reachable": r.reachable,
                 "first_response_p90_min": cand.estimates["first_response_p90_min"].mean,
+                "backlog_monday_shift_start": cand.estimates["backlog_monday_shift_start"].mean,
                 "backlog_monday_0900": cand.estimates["backlog_monday_0900"].mean,
                 "reputation_exposure_reach_hours": cand.estimates[
                     "reputation_exposure_reach_hours"
@@ -313,6 +346,51 @@ def factor_sentence(report: CoverageReport) -> str:
     return " ".join(parts)
 
 
+def claim_sentence(report: CoverageReport) -> str:
+    """Plain Dutch: what 24/7 costs against office hours here, and why that differs from the
+    sources' "three times the staff" (open hours versus staffing for the demand)."""
+    if report._pair() is None:
+        return ""
+    week = HOURS_PER_WEEK
+    parts = []
+    if math.isfinite(report.office_hours_per_week) and report.office_hours_per_week > 0:
+        shifts = week / report.office_hours_per_week
+        parts.append(
+            f"Waarom niet gewoon {CLAIMED_FACTOR_24_7:g}×? '{CLAIM_SOURCE}' denkt in "
+            f"openingstijden: wie alle {week} uur van de week net zo bezet als de "
+            f"{_nl(report.office_hours_per_week, 0)} kantooruren, heeft "
+            f"{_nl(shifts)}× zoveel diensten nodig, en betaalt daarbovenop nacht- en "
+            "weekendtoeslag."
+        )
+    if math.isfinite(report.share_outside_office):
+        parts.append(
+            f"Deze simulatie zet mensen neer waar de berichten zijn: "
+            f"{_nl(report.share_outside_office * 100, 0)}% van de berichten komt buiten "
+            "kantooruren binnen, dus 's nachts en in het weekend is een kleine ploeg genoeg."
+        )
+    pair = report.comparable_pair()
+    if pair is None:
+        parts.append(
+            "Een eerlijke factor is er voor dit profiel niet: een van beide modellen haalt de "
+            "doelen niet (zie hierboven)."
+        )
+    else:
+        always, office = pair
+        fte = _ratio(always.best.fte, office.best.fte)
+        cost = _ratio(always.best.cost_per_week_eur, office.best.cost_per_week_eur)
+        parts.append(
+            f"Zo kost een 24/7-team hier {_ratio_text(fte)}× de fte van kantooruren en "
+            f"{_ratio_text(cost)}× de kosten per week (€ {_nl(always.best.cost_per_week_eur, 0)} "
+            f"tegen € {_nl(office.best.cost_per_week_eur, 0)}, toeslagen meegerekend)."
+        )
+        if math.isfinite(fte) and fte < 1:
+            parts.append(
+                "Kantooruren zijn hier zelfs duurder: wie pas om kantoortijd begint, moet de "
+                "berichten van de nacht en het weekend in het eerste uur wegwerken."
+            )
+    return " ".join(parts)
+
+
 __all__ = [
     "CLAIMED_FACTOR_24_7",
     "CLAIM_SOURCE",
@@ -320,6 +398,7 @@ __all__ = [
     "ReportError",
     "build_report",
     "business_clock_targets",
+    "claim_sentence",
     "classify_coverages",
     "factor_sentence",
     "model_label",

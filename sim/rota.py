@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.spec import MINUTES_PER_WEEK
+from sim.spec import MINUTES_PER_DAY, MINUTES_PER_WEEK
 
 
 class Rota:
@@ -41,6 +41,20 @@ class Rota:
         agents = np.tile(self.agents, weeks)
         keep = (times > 0) & (times < horizon_min)
         return times[keep], agents[keep]
+
+    def monday_first_start(self) -> float:
+        """Minute of the week (on Monday) when the first Monday shift comes on duty: the first
+        rise in agents on Monday, counting minute 0 if Monday opens with more agents than
+        Sunday closed with. NaN when no shift starts on Monday (nobody works, or a 24/7 team
+        without a rise)."""
+        previous = int(self.agents[-1])  # Sunday 23:59 carries on into Monday 00:00
+        for minute, agents in zip(self.minutes, self.agents, strict=True):
+            if minute >= MINUTES_PER_DAY:
+                break
+            if agents > previous:
+                return float(minute)
+            previous = int(agents)
+        return float("nan")
 
     def agent_minutes(
         self, start_min: float, end_min: float, weight: np.ndarray | None = None

@@ -52,7 +52,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -88,6 +88,10 @@ from sim.targets import TargetError, describe, merge_targets
 SIZING_WEEKS = 2.0  # measured weeks per replication
 SIZING_WARMUP_WEEKS = 1.0
 SIZING_REPLICATIONS = 6
+# The final neighbourhood check runs this many times the search's replications (the first ones
+# are the search's own seeds: common random numbers), so a reduction the search's wide
+# intervals refused gets a second, sharper look.
+CHECK_FACTOR = 3
 MAX_AGENTS_PER_SHIFT = 40
 PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
@@ -405,6 +409,7 @@ def _search(
             reachable = False
     # Trim: remove from the dearest block while everything still holds.
     blocked: set[int] = set()
+    neighbours_checked = moves = 0
     while len(evaluate.cache) < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
@@ -420,6 +425,27 @@ def _search(
             current = candidate
         else:
             blocked.add(pick)
+    check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
+    # Unreachable targets are sized for a plateau below the cap, and a search that fell back
+    # to the cap did not find the edge: neither gets the check (``check_replications`` 0).
+    if not reachable or search_stopped:
+        check_plan = plan
+    if check_plan.replications > plan.replications:
+        verify = _Evaluator(
+            model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
+        )
+        # Unreachable targets are sized for a plateau below the cap; walking that plateau
+        # down with long runs would cost hundreds of them for no promise kept, so there the
+        # answer is only re-simulated (its margin), not searched around.
+        current, neighbours_checked, moves = _neighbourhood(
+            current,
+            evaluate,
+            verify,
+            goals,
+            cost_of=cost,
+            max_checks=2 * n,
+            max_agents=max_agents,
+        )
     return SizingResult(
         profile=model.spec.name,
         coverage=model.coverage,
@@ -434,7 +460,82 @@ def _search(
         repair_fell_back=search_stopped,
         plan=plan,
         max_agents=max_agents,
+        check_replications=check_plan.replications,
+        neighbours_checked=neighbours_checked,
+        neighbourhood_moves=moves,
     )
+
+
+def _neighbourhood(
+    answer: Candidate,
+    evaluate: _Evaluator,
+    verify: _Evaluator,
+    goals: dict[str, float],
+    *,
+    cost_of: Sequence[float],
+    max_checks: int,
+    max_agents: int,
+) -> tuple[Candidate, int, int]:
+    """The final check: no single-block reduction of the answer may still pass.
+
+    Every reduction by one agent on one block is screened with the search's runs (already
+    cached for most); those whose mean attainment meets every goal get the check plan's
+    replications, the cheapest first, and the first that passes replaces the answer; repeat.
+    At most ``max_checks`` reductions are checked (the guarantee holds when
+    ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
+    under the check plan, so its estimates and the reported margin come from the longer runs.
+    If the answer fails under the check plan, an agent goes back on the block that carries most
+    breaches per euro (at most one per block, never above ``max_agents``).
+    """
+    checked = moves = 0
+    current = verify([_agents_of(answer)])[0]
+    for _ in range(len(cost_of)):
+        agents = list(_agents_of(current))
+        room = [i for i in range(len(agents)) if agents[i] < max_agents]
+        if current.meets(goals) or not room:
+            break
+        blame = current.breaches_by_block
+        pick = max(room, key=lambda i: blame[i] / max(cost_of[i], 1e-9))
+        agents[pick] += 1
+        current = verify([tuple(agents)])[0]
+    # Blocks whose reduction is still worth a look. Attainment falls as agents go (and the
+    # seeds are common), so a block whose reduction missed on the mean before misses again
+    # once the answer has fewer agents: only the survivors are screened after a move.
+    alive = set(range(len(cost_of)))
+    while checked < max_checks:
+        base = _agents_of(current)
+        alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
+        order = sorted(alive)
+        options = [tuple(a - (i == j) for j, a in enumerate(base)) for i in order]
+        screened = evaluate(options)
+        keep = [all(c.attainment(t).mean >= goals[t.name] for t in c.targets) for c in screened]
+        alive = {i for i, ok in zip(order, keep, strict=True) if ok}
+        # The biggest saving first; the first one that passes is taken (one check run each,
+        # instead of all of them side by side: most moves need one or two).
+        promising = sorted(
+            (c for c, ok in zip(screened, keep, strict=True) if ok),
+            key=lambda c: c.cost_per_week_eur,
+        )
+        moved = False
+        for option in promising[: max_checks - checked]:
+            checked += 1
+            found = verify([_agents_of(option)])[0]
+            if found.meets(goals):
+                current, moved = found, True
+                moves += 1
+                break
+            alive.discard(_changed_block(base, _agents_of(option)))
+        if not moved:
+            break
+    return current, checked, moves
+
+
+def _changed_block(before: tuple[int, ...], after: tuple[int, ...]) -> int:
+    return next(i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b)
+
+
+def _agents_of(candidate: Candidate) -> tuple[int, ...]:
+    return tuple(n for _, n in candidate.agents)
 
 
 __all__ = [

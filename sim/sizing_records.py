@@ -104,6 +104,22 @@ class SizingResult:
     budget_spent: bool = False
     # The repair could not reach the goals, so ``best`` started again from the cap.
     repair_fell_back: bool = False
+    # The final neighbourhood check (see ``sim.sizing``): ``best`` re-simulated with this many
+    # replications, and no single-block reduction of it passed with as many.
+    check_replications: int = 0
+    neighbours_checked: int = 0  # single-block reductions re-simulated with the check plan
+    neighbourhood_moves: int = 0  # reductions the check found to pass (and took)
+
+    @property
+    def margin(self) -> float:
+        """How far ``best`` clears its goals: the smallest lower 95% bound minus goal over the
+        targets (attainment points, as a share; negative when a goal is missed)."""
+        margins = []
+        for t in self.targets:
+            est = self.best.attainment(t)
+            low = est.low if math.isfinite(est.low) else est.mean
+            margins.append(low - self.effective_goals.get(t.name, t.goal))
+        return min(margins) if margins else float("nan")
 
     @property
     def replications(self) -> int:
@@ -166,6 +182,7 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
             "meets_targets": c.meets(),
             "attainment": {t.name: c.attainment(t).as_dict() for t in result.targets},
             "first_response_p90_min": c.estimates["first_response_p90_min"].as_dict(),
+            "backlog_monday_shift_start": c.estimates["backlog_monday_shift_start"].as_dict(),
             "backlog_monday_0900": c.estimates["backlog_monday_0900"].as_dict(),
             "reputation_exposure_reach_hours": c.estimates[
                 "reputation_exposure_reach_hours"
@@ -196,6 +213,10 @@ def sizing_summary(result: SizingResult) -> dict[str, object]:
         "evaluations": result.evaluations,
         "budget_spent": result.budget_spent,
         "repair_fell_back": result.repair_fell_back,
+        "check_replications": result.check_replications,
+        "neighbours_checked": result.neighbours_checked,
+        "neighbourhood_moves": result.neighbourhood_moves,
+        "margin": result.margin,
         "best": cand(result.best),
         "erlang": cand(result.erlang),
         "best_attainment": {k: v.as_dict() for k, v in result.best_attainment.items()},

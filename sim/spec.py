@@ -57,6 +57,23 @@ class ChannelSpec:
     handling: Duration  # agent minutes for one turn of a conversation on this channel
     no_reply_share: float = 0.0  # proactive mentions on consumer platforms: counted, not queued
     max_reply_chars: int | None = None  # e.g. 280 on X; used by the trainer, not by the engine
+    # Chat concurrency (messaging: WhatsApp, Messenger, DMs): an agent holds up to this many
+    # conversations of the channel at once, so a turn takes 1/max_concurrent of an agent.
+    max_concurrent: int = 1
+    # Each extra conversation held makes a turn this fraction longer (0.15 = +15% per extra
+    # chat): a turn lasts handling x (1 + slowdown x (max_concurrent - 1)), the agent working
+    # at full concurrency (see ``turn_factor``).
+    concurrency_slowdown: float = 0.0
+
+    @property
+    def turn_factor(self) -> float:
+        """How much longer a turn takes at this channel's concurrency (1 without)."""
+        return 1.0 + self.concurrency_slowdown * (self.max_concurrent - 1)
+
+    @property
+    def agent_share(self) -> float:
+        """Agent-minutes per minute of a turn: 1 / max_concurrent."""
+        return 1.0 / self.max_concurrent
 
 
 @dataclass(frozen=True)
@@ -141,10 +158,16 @@ class BackOfficeSpec:
 
 @dataclass(frozen=True)
 class SlaTarget:
-    """A promise such as "first response within 60 minutes for 90% of mentions"."""
+    """A promise such as "first response within 60 minutes for 90% of mentions".
+
+    Metrics, as Zendesk, Freshdesk and Chatwoot define them (see docs/cli-sim.md):
+    ``first_response`` from arrival to the first agent reply; ``next_response`` from each
+    customer reply to the agent's next reply (every such wait of a case must be in time);
+    ``resolution`` from arrival to the last agent turn. Each on the calendar or business clock.
+    """
 
     name: str
-    metric: Literal["first_response", "resolution"]
+    metric: Literal["first_response", "next_response", "resolution"]
     within_min: float
     goal: float  # required attainment, 0..1
     clock: Literal["calendar", "business"] = "calendar"
@@ -152,7 +175,16 @@ class SlaTarget:
 
 @dataclass(frozen=True)
 class CostSpec:
-    """What an agent hour costs; premiums are fractions (0.25 = +25%)."""
+    """What an agent hour costs; premiums are fractions (0.25 = +25%).
+
+    ``hourly_eur`` is the cost of one *paid* hour at the base rate: gross wage plus employer's
+    charges, WITHOUT the night or weekend premium and WITHOUT shrinkage. The model adds each
+    once (``sim.kpis.cost_per_agent_minute``): an hour on duty needs ``1 / (1 - shrinkage)``
+    paid hours (breaks, training and meetings fall in the same shifts, so they carry the same
+    premium), and the paid hours of a night or weekend hour cost ``1 + premium`` times the base
+    (the higher premium when both apply; they do not stack). A profile whose hourly figure
+    already holds premiums or shrinkage counts them twice.
+    """
 
     hourly_eur: float = 40.0
     night_premium: float = 0.0
@@ -185,3 +217,11 @@ class ModelSpec:
     backoffice: BackOfficeSpec | None = None
     cost: CostSpec = field(default_factory=CostSpec)
     coverage_name: str = "custom"
+
+
+def agent_turns_per_case(spec: ModelSpec) -> float:
+    """Mean agent turns per case that needs a reply: the conversation's turns, plus the
+    report-back turn every back-office case gets (see ``sim.arrivals``). The offered load of
+    the Erlang estimate and of ``offered_hours_per_week`` counts both."""
+    backoffice = sum(k.share * k.backoffice_share for k in spec.kinds)
+    return spec.conversation.mean_turns + backoffice

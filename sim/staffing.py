@@ -23,10 +23,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import optimize
 
-from sim import erlang
+from sim import erlang, nl
 from sim.kpis import cost_per_agent_minute
 from sim.profile import Profile, Shift, rota_of
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.spec import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_HOUR,
+    MINUTES_PER_WEEK,
+    ModelSpec,
+    SlaTarget,
+    agent_turns_per_case,
+)
 
 MIN_AGENTS_PER_SHIFT = 1  # every block keeps one agent: the coverage model promises its hours
 SLOT_MIN = 15  # granularity of the Erlang shift programme
@@ -139,13 +146,20 @@ def rota_array(rota: tuple[tuple[int, int], ...]) -> np.ndarray:
 
 
 def hourly_load(spec: ModelSpec) -> tuple[np.ndarray, float]:
-    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn."""
+    """Offered load (Erlang) for every hour of the week, and the mean handling time per turn.
+
+    Turns per case include the report-back turn of back-office cases (``agent_turns_per_case``).
+    A chat channel's turn counts as ``turn_factor / max_concurrent`` of its handling time: k
+    conversations at once share one agent (the agents' view of the M/M/c·k queue).
+    """
     reply = np.array([c.share * (1 - c.no_reply_share) for c in spec.channels])
-    handling = np.array([c.handling.mean_min for c in spec.channels])
+    handling = np.array(
+        [c.handling.mean_min * c.turn_factor * c.agent_share for c in spec.channels]
+    )
     reply_share = float(reply.sum())
     aht_min = float((reply * handling).sum() / reply_share) if reply_share > 0 else 1.0
     arrivals_per_min = np.asarray(spec.rate_per_hour) * reply_share / MINUTES_PER_HOUR
-    load = arrivals_per_min * spec.conversation.mean_turns * aht_min
+    load = arrivals_per_min * agent_turns_per_case(spec) * aht_min
     return load, aht_min
 
 
@@ -161,6 +175,46 @@ def erlang_need(spec: ModelSpec, targets: Sequence[SlaTarget]) -> np.ndarray:
             for t in targets
         )
     return need
+
+
+def erlang_agent_hours(spec: ModelSpec, targets: Sequence[SlaTarget]) -> float:
+    """Agent hours per week Erlang C asks for if every hour of the week were staffed."""
+    return float(erlang_need(spec, targets).sum()) if targets else float("nan")
+
+
+def without_concurrency(spec: ModelSpec) -> ModelSpec:
+    """``spec`` with every channel back to one conversation at a time."""
+    channels = tuple(replace(c, max_concurrent=1, concurrency_slowdown=0.0) for c in spec.channels)
+    return replace(spec, channels=channels)
+
+
+def concurrency_effect(spec: ModelSpec) -> tuple[float, float] | None:
+    """Erlang C agent hours per week with the channels' chat concurrency and without it;
+    None when no channel has concurrency or the model has no targets."""
+    if all(c.max_concurrent == 1 for c in spec.channels) or not spec.sla_targets:
+        return None
+    return (
+        erlang_agent_hours(spec, spec.sla_targets),
+        erlang_agent_hours(without_concurrency(spec), spec.sla_targets),
+    )
+
+
+def concurrency_sentence(spec: ModelSpec) -> str | None:
+    """Dutch line for ``compare``: how chat concurrency changes the Erlang staffing."""
+    effect = concurrency_effect(spec)
+    if effect is None:
+        return None
+    with_k, without = effect
+    chats = ", ".join(
+        f"{c.name} {c.max_concurrent} tegelijk" for c in spec.channels if c.max_concurrent > 1
+    )
+    change = (with_k - without) / without if without else float("nan")
+    return (
+        f"{spec.coverage_name}: chatgesprekken naast elkaar ({chats}): Erlang C vraagt "
+        f"{nl.number(with_k, 0)} agenturen per week (als elk uur bemand is) in plaats van "
+        f"{nl.number(without, 0)} zonder, {nl.number(abs(change) * 100, 0)}% "
+        f"{'minder' if change < 0 else 'meer'}."
+    )
 
 
 def erlang_staffing(
@@ -199,10 +253,14 @@ __all__ = [
     "Block",
     "SizingModel",
     "block_minutes",
+    "concurrency_effect",
+    "concurrency_sentence",
+    "erlang_agent_hours",
     "erlang_need",
     "erlang_staffing",
     "hourly_load",
     "rota_array",
     "shift_minutes",
     "staffing_model",
+    "without_concurrency",
 ]

@@ -33,6 +33,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from datafiles.csv_io import write_frame
 from sim import nl
 from sim.errors import InputError
 from sim.experiment import estimate
@@ -359,7 +360,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame.to_csv(path, index=False)
+            write_frame(frame, path, index=False)
         elif suffix == ".parquet":
             frame.to_parquet(path, index=False)
         else:

@@ -1,8 +1,9 @@
 """Service-level targets typed on the command line, such as ``first_response<=60min:90%``.
 
-A manager states a promise in one short string: which clock-time is measured (``first_response``
-or ``resolution``), within how long (minutes ``min``, hours ``h``/``u`` or days ``d`` as in
-profile files; a bare number is minutes), and for what share of the mentions that need a reply.
+A manager states a promise in one short string: which clock-time is measured
+(``first_response``, ``next_response``: each customer reply until the agent's next reply, or
+``resolution``), within how long (minutes ``min``, hours ``h``/``u`` or days ``d`` as in profile
+files; a bare number is minutes), and for what share of the mentions that need a reply.
 An optional ``@business`` suffix measures the time on the business-hours clock of the profile
 (``@calendar`` is the default)::
 
@@ -28,7 +29,7 @@ from typing import Literal, cast
 
 from sim.spec import MINUTES_PER_DAY, MINUTES_PER_HOUR, SlaTarget
 
-METRICS: tuple[str, ...] = ("first_response", "resolution")
+METRICS: tuple[str, ...] = ("first_response", "next_response", "resolution")
 CLOCKS: tuple[str, ...] = ("calendar", "business")
 UNIT_MINUTES: dict[str, float] = {
     "min": 1.0,
@@ -36,6 +37,11 @@ UNIT_MINUTES: dict[str, float] = {
     "h": MINUTES_PER_HOUR,
     "u": MINUTES_PER_HOUR,
     "d": MINUTES_PER_DAY,  # as in profile files ("1d")
+}
+METRIC_NAMES: dict[str, str] = {
+    "first_response": "eerste reactie",
+    "next_response": "volgende reactie",
+    "resolution": "oplossing",
 }
 EXAMPLE = '"first_response<=60min:90%" of "resolution<=24h:90%@business"'
 
@@ -105,7 +111,7 @@ def parse_target(text: str) -> SlaTarget:
         )
     return SlaTarget(
         name=target_name(metric, within_min, clock),
-        metric=cast(Literal["first_response", "resolution"], metric),
+        metric=cast(Literal["first_response", "next_response", "resolution"], metric),
         within_min=within_min,
         goal=goal_pct / 100.0,
         clock=cast(Literal["calendar", "business"], clock),
@@ -153,7 +159,7 @@ def on_business_clock(target: SlaTarget) -> SlaTarget:
 
 def describe(target: SlaTarget) -> str:
     """Dutch one-liner: "eerste reactie binnen 60 min voor 90% (kalenderklok)"."""
-    metric = "eerste reactie" if target.metric == "first_response" else "oplossing"
+    metric = METRIC_NAMES[target.metric]
     if target.within_min % MINUTES_PER_HOUR == 0:
         within = f"{target.within_min / MINUTES_PER_HOUR:g} uur"
     else:

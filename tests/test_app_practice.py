@@ -206,3 +206,100 @@ def test_a_private_chat_post_shows_no_follower_count(db_path: Path) -> None:
     at.session_state["practice_post"] = get_post("library-003")  # Instagram, 1800 followers
     at.run()
     assert "1.800 volgers" in _html(at)
+
+
+def test_sent_draft_stays_visible_read_only_with_its_count(db_path: Path) -> None:
+    """After "Versturen" the draft is shown as sent, marked, with its final count; no emptied
+    text box with a stale counter, and the page scrolls the score into view."""
+    at = _registered()
+    post = at.session_state["practice_post"]
+    draft = "hoi ik kijk ernaar!!! groetjes, helaas"
+    _answer(at, post.expected_decision, draft)
+    assert not [t for t in at.text_area if t.key == "practice_draft"], "no box to type in"
+    assert not [r for r in at.radio if r.key == "practice_decision"]
+    html = _html(at)
+    assert 'class="wc-draft"' in html and "ik kijk ernaar" in html
+    assert "<mark" in html, "the remarks are marked in the sent draft"
+    assert "wc-count-final" in html and f">{len(draft)} " in html
+    assert 'id="wc-count-practice_draft"' not in html, "no live counter of an empty box"
+    assert 'id="wc-score"' in html and "scrollIntoView" in html
+    assert html.index('id="wc-score"') < html.index('class="wc-draft"')
+    labels = {b.key: b.label for b in at.button}
+    assert "practice_submit" not in labels and "practice_skip" not in labels
+    assert "volgende bericht" in labels["practice_next"]
+    assert labels["practice_retry"] == "Dit bericht nog eens"
+
+
+def test_retry_shows_the_same_post_with_an_empty_answer(db_path: Path) -> None:
+    at = _registered()
+    post = at.session_state["practice_post"]
+    _answer(at, post.expected_decision, "Hoi, dank je! ^MK")
+    at.button(key="practice_retry").click().run()
+    assert not at.exception
+    assert at.session_state["practice_post"].id == post.id
+    assert at.session_state["practice_feedback"] is None
+    assert at.text_area(key="practice_draft").value == ""
+    assert at.radio(key="practice_decision").value is None
+
+
+def test_skip_draws_another_post_and_records_nothing(db_path: Path) -> None:
+    at = _registered()
+    first = at.session_state["practice_post"]
+    at.button(key="practice_skip").click().run()
+    assert not at.exception
+    assert at.session_state["practice_post"].id != first.id
+    with Database(path=db_path) as db:
+        assert attempts_over_time(db, at.session_state["trainee"]) == []
+
+
+def test_decision_warning_goes_once_a_decision_is_made(db_path: Path) -> None:
+    at = _registered()
+    at.button(key="practice_submit").click().run()
+    assert any("Kies eerst" in w.value for w in at.warning)
+    at.radio(key="practice_decision").set_value("public").run()
+    assert not at.exception
+    assert not any("Kies eerst" in w.value for w in at.warning)
+
+
+def test_last_attempts_are_listed_with_scores_and_reopen(db_path: Path) -> None:
+    at = _registered()
+    answered = []
+    for draft in ("Hoi, dank je! ^MK", "Hoi, ik zoek het uit. ^MK"):
+        post = at.session_state["practice_post"]
+        answered.append(post)
+        _answer(at, post.expected_decision, draft)
+        at.button(key="practice_next").click().run()
+    assert [s.value for s in at.subheader].count("Je laatste pogingen") == 1
+    html = _html(at)
+    assert html.count('class="wc-attempt"') == 2
+    assert "/ 100" in html
+    feedbacks = at.session_state["practice_post"]  # a third, unanswered post is on screen
+    reopen = sorted(b.key for b in at.button if b.key.startswith("practice_reopen_"))
+    assert len(reopen) == 2
+    at.button(key=reopen[0]).click().run()  # the lowest id: the first attempt
+    assert not at.exception
+    assert at.session_state["practice_post"].id == answered[0].id
+    assert at.session_state["practice_post"].id != feedbacks.id or len(answered) == 1
+    assert at.session_state["practice_feedback"] is None
+
+
+def test_post_time_is_on_the_dutch_clock(db_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    at = _registered()
+    at.session_state["practice_post_shown_at"] = datetime(2026, 12, 3, 16, 47, tzinfo=UTC)
+    at.run()
+    card = next(b for b in (str(el.proto.body) for el in at.get("html")) if "wc-post" in b)
+    assert "3 december 2026, 17:47" in card and "16:47" not in card
+
+
+def test_each_remark_is_listed_once(db_path: Path) -> None:
+    at = _registered()
+    post = at.session_state["practice_post"]
+    _answer(at, post.expected_decision, "Helaas, vervelend. Echt vervelend, heel vervelend. ^MK")
+    alerts = at.session_state["practice_feedback"].alerts
+    vervelend = [a for a in alerts if "'vervelend'" in a["message"]]
+    assert len(vervelend) == 3, "three places are marked"
+    listed = next(b for b in (str(el.proto.body) for el in at.get("html")) if "wc-alerts" in b)
+    assert listed.count(render.esc(vervelend[0]["message"])) == 1
+    assert "(3 keer)" in listed

@@ -187,7 +187,8 @@ def test_dashboard_shows_participants_spread_and_reveals_anonymously(
     assert first["antwoorden"] == 2 and counts[post.expected_decision] == 1 and counts[wrong] == 1
     assert first["juist (%)"] == "nog niet"  # with the spread it would give the answer away
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    assert "wc-ranking" in html  # leaderboard switched on
+    assert "wc-podium" in html  # leaderboard switched on: the podium, empty before the reveal
+    assert "Het podium vult zich" in html
     # the wall: two hidden answers, no text and no name
     cards = _wall_cards(html)
     assert len(cards) == 2 and all("(verborgen)" in c for c in cards)
@@ -227,10 +228,13 @@ def test_post_table_shows_a_dash_not_none_for_posts_without_answers(
     assert not shown.isin(["None", "nan", "<NA>", "NaN"]).any().any()
     assert list(table["antwoorden"]) == [1, 0, 0]
     assert list(table["juist (%)"]) == ["nog niet"] * 3  # nothing revealed yet
+    # the mean score of one answer is its score: it would tell the room the answer too
+    assert list(table["gem. score"]) == ["nog niet"] * 3
     at.button(key="wf_reveal_feedback").click().run()
     table = at.dataframe[0].value
     assert list(table["juist (%)"]) == ["100", "nog niet", "nog niet"]
-    assert table["gem. score"].iloc[0] != "–" and list(table["gem. score"])[1:] == ["–", "–"]
+    assert table["gem. score"].iloc[0] not in ("–", "nog niet")
+    assert list(table["gem. score"])[1:] == ["nog niet", "nog niet"]
 
 
 def test_facilitator_picks_which_posts_wall_to_show(db_path: Path, phone: WorkshopService) -> None:
@@ -283,6 +287,7 @@ def test_participant_text_is_shown_escaped_never_rendered(
     other = AppTest.from_file(PARTICIPANT, default_timeout=90)
     eva = phone.join(code, "Eva").token
     phone.submit(code, eva, post.id, "none")  # answered: her screen shows the wall
+    at.button(key="wf_reveal_feedback").click().run()  # the podium counts revealed posts
     other.query_params["code"], other.query_params["token"] = code, eva
     screens["other participant"] = other.run()
     mine = AppTest.from_file(PARTICIPANT, default_timeout=90)
@@ -298,7 +303,7 @@ def test_participant_text_is_shown_escaped_never_rendered(
     # the name: as escaped text on the facilitator's list and leaderboard, nowhere else
     board_html = _html(at)
     assert "<img" not in board_html
-    assert board_html.count("&lt;img src=x onerror=alert(1)&gt;") == 2  # chips and ranking
+    assert board_html.count("&lt;img src=x onerror=alert(1)&gt;") == 2  # chips and podium
     assert "&lt;img" not in "".join(_wall_cards(board_html))
     assert "onerror" not in _html(screens["other participant"])
     assert "&lt;img src=x onerror=alert(1)&gt;" in _html(screens["the participant"])
@@ -853,7 +858,8 @@ def test_the_projector_keeps_the_expected_decision_until_it_may_be_shown(
     code, pin = at.session_state["wf_code"], at.session_state["wf_pin"]
     posts = [s.post for s in phone.dashboard(code, pin).posts]
     names = [DECISION_LABELS[p.expected_decision] for p in posts]
-    phone.submit(code, phone.join(code, "Ans").token, posts[0].id, "public", GOOD_DRAFT)
+    ans = phone.join(code, "Ans").token
+    phone.submit(code, ans, posts[0].id, "public", GOOD_DRAFT)
     at.run()
     assert not at.exception
     # Before anything may be shown: no caption, no green bar, no expected decision in the table.
@@ -864,10 +870,14 @@ def test_the_projector_keeps_the_expected_decision_until_it_may_be_shown(
         at.button(key="wf_reveal_feedback").click().run()
         assert _expected_shown(at) == (True, True, [names[0], "nog niet", "nog niet"])
         at.button(key="wf_next").click().run()
+        phone.submit(code, ans, posts[1].id, "public", GOOD_DRAFT)  # a chart for the new post
+        at.run()
         # the next post is current now: its answer stays hidden until its own reveal
         assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
     else:
         at.button(key="wf_next").click().run()  # moved past the first post: that one may show
+        phone.submit(code, ans, posts[1].id, "public", GOOD_DRAFT)  # a chart for the new post
+        at.run()
         assert _expected_shown(at) == (False, False, [names[0], "nog niet", "nog niet"])
     at.checkbox(key="wf_close_confirm").check().run()
     at.button(key="wf_close").click().run()

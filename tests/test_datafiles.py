@@ -122,7 +122,7 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) ->
     filler = "# " + "x" * 98 + "\n"
     file.write_text(LIBRARY_TEXT + filler * (MAX_PROFILE_BYTES // len(filler) + 1))
     message = profile_error(file)
-    assert "hoogstens 2 MB" in message and "verwacht" in message
+    assert "hoogstens 250 kB" in message and "verwacht" in message
 
 
 def test_read_text_never_reads_past_the_limit(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from specs import office_hours, office_rota, rich_spec, stationary_spec
+from specs import office_hours, office_rota, rich_spec, stationary_spec, with_targets
 
 from sim.engine import SimResult, TurnLog, simulate
 from sim.kpis import attainment_by, backlog_profile, sla_status, summarise, with_sla_columns
@@ -190,6 +190,31 @@ def test_monday_backlog_is_what_agents_starting_at_nine_find_waiting() -> None:
     first = result.records.column("first_response_min")[arrival < MINUTES_PER_WEEK]
     assert np.all(first > MINUTES_PER_WEEK + 9 * 60)
     assert summarise(result).backlog_monday_0900 == weekend
+    assert summarise(result).backlog_monday_shift_start == weekend  # the shift starts at 09:00
+
+
+def test_monday_backlog_is_read_when_the_first_monday_shift_starts() -> None:
+    """A team that starts at 07:00 finds the weekend's mentions; at 09:00 it has cleared them."""
+    saturday_10 = 5 * 24 + 10
+    rates = tuple(30.0 if hour == saturday_10 else 0.0 for hour in range(HOURS_PER_WEEK))
+    hours = office_hours(open_hour=7)
+    spec = replace(stationary_spec(1.0, 5.0, 0), rate_per_hour=rates, rota=office_rota(100, hours))
+    result = simulate(spec, weeks=1, rng=np.random.default_rng(4), warmup_weeks=1)
+    weekend = int(np.sum(result.records.column("arrival_min") < MINUTES_PER_WEEK))
+    k = summarise(result)
+    assert k.monday_shift_start_min == 7 * 60
+    assert k.backlog_monday_shift_start == weekend > 0
+    assert k.backlog_monday_0900 == 0
+
+
+def test_first_monday_shift_of_a_rota() -> None:
+    from sim.rota import Rota
+
+    assert Rota(office_rota(3)).monday_first_start() == 9 * 60
+    # A night shift running on from Sunday does not start on Monday; the day shift at 07:00 does.
+    night_and_day = ((0, 1), (7 * 60, 4), (23 * 60, 1))
+    assert Rota(night_and_day).monday_first_start() == 7 * 60
+    assert np.isnan(Rota(((0, 2),)).monday_first_start())  # flat 24/7: no shift starts
 
 
 def test_cost_fte_and_agent_hours_from_the_rota() -> None:
@@ -379,3 +404,81 @@ def test_friday_1630_with_a_business_clock_is_due_monday_0930_end_to_end(
     assert due[0] == NEXT_MONDAY_0930 and state[0] == status
     k = summarise(result)
     assert (k.sla[0].met, k.sla[0].breached) == ((1, 0) if status == "met" else (0, 1))
+
+
+def test_an_on_duty_hour_counts_premium_and_shrinkage_once() -> None:
+    """The documented example: telecom's Saturday night hour is 40 x 1.5 / 0.7 euros, and no
+    bundled profile says its hourly figure already holds premiums or shrinkage."""
+    from pathlib import Path
+
+    from sim.kpis import cost_per_agent_minute
+    from sim.profile import load_profile
+
+    cost = load_profile("telecom").compile().cost
+    saturday_0300 = 5 * MINUTES_PER_DAY + 3 * 60
+    per_hour = cost_per_agent_minute(cost)[saturday_0300] * 60
+    assert per_hour == pytest.approx(40 * 1.5 / 0.7)
+    for path in Path("scenarios/orgs").glob("*.yaml"):
+        assert "incl. werkgeverslasten, toeslagen" not in path.read_text(encoding="utf-8")
+
+
+def test_next_response_on_a_hand_built_conversation() -> None:
+    """Each customer reply starts a clock that stops at the agent's next reply; one late reply
+    breaches the case; the back office's report-back is not a customer reply; one-turn cases
+    have no next response. A case is met only when none of its targets was missed."""
+    first = SlaTarget("fr10", "first_response", 10.0, 0.9)
+    nxt = SlaTarget("nr30", "next_response", 30.0, 0.9)
+    spec = replace(stationary_spec(1.0, 1.0, 1), sla_targets=(first, nxt))
+    rows = [
+        # A: replies wait 4 then 55 minutes -> the second is late
+        {"arrival_min": 0.0, "turns": 3, "turns_done": 3, "first_response_min": 6.0,
+         "resolved_min": 155.0, "status": "resolved"},
+        # B: the one customer reply waits 15 minutes -> met
+        {"arrival_min": 10.0, "turns": 2, "turns_done": 2, "first_response_min": 17.0,
+         "resolved_min": 65.0, "status": "resolved"},
+        # C: one turn, no customer reply -> no next response
+        {"arrival_min": 20.0, "turns": 1, "turns_done": 1, "first_response_min": 25.0,
+         "resolved_min": 25.0, "status": "resolved"},
+        # D: back office; its second turn is the report-back -> no next response
+        {"arrival_min": 30.0, "turns": 2, "turns_done": 2, "first_response_min": 33.0,
+         "resolved_min": 605.0, "status": "resolved", "backoffice": True},
+    ]  # fmt: skip
+    result = hand_result(spec, rows)
+    mention = np.array([0, 0, 0, 1, 1, 2, 3, 3])
+    turn = np.array([0, 1, 2, 0, 1, 0, 0, 1])
+    ready = np.array([0.0, 36.0, 100.0, 10.0, 50.0, 20.0, 30.0, 500.0])
+    start = np.array([1.0, 40.0, 150.0, 12.0, 60.0, 20.0, 28.0, 600.0])
+    end = np.array([6.0, 45.0, 155.0, 17.0, 65.0, 25.0, 33.0, 605.0])
+    result = replace(result, turns=TurnLog(mention, turn, ready, start, end))
+    due, status = sla_status(result, nxt)
+    assert status.tolist() == ["breached", "met", "excluded", "excluded"]
+    assert due[:2].tolist() == [66.0, 80.0] and np.isnan(due[2:]).all()
+    k = summarise(result)
+    assert k.sla[1].met == 1 and k.sla[1].breached == 1
+    assert k.sla[0].met == 4  # every first response within 10 minutes
+    # Per case: A missed its next response, so only B, C and D are met.
+    assert (k.sla_case_met, k.sla_case_breached) == (3, 1)
+    assert k.as_dict()["sla_case_attainment"] == pytest.approx(0.75)
+    by_channel = attainment_by(result, "channel")
+    assert by_channel.loc["web", "nr30_attainment"] == pytest.approx(0.5)
+    assert by_channel.loc["web", "case_attainment"] == pytest.approx(0.75)
+
+
+def test_next_response_on_the_business_clock_waits_for_opening() -> None:
+    """A customer reply at Friday 16:30 with a 60-business-minute target is due Monday 09:30."""
+    nxt = SlaTarget("nr60b", "next_response", 60.0, 0.9, clock="business")
+    spec = with_targets(stationary_spec(1.0, 1.0, 1), nxt)
+    row = {"arrival_min": FRIDAY_1630 - 60, "turns": 2, "turns_done": 2,
+           "first_response_min": FRIDAY_1630 - 50, "resolved_min": NEXT_MONDAY_0930 - 5,
+           "status": "resolved"}  # fmt: skip
+    result = hand_result(spec, [row])
+    turns = TurnLog(
+        np.array([0, 0]),
+        np.array([0, 1]),
+        np.array([FRIDAY_1630 - 60, FRIDAY_1630]),
+        np.array([FRIDAY_1630 - 55, NEXT_MONDAY_0930 - 10]),
+        np.array([FRIDAY_1630 - 50, NEXT_MONDAY_0930 - 5]),
+    )
+    result = replace(result, turns=turns)
+    due, status = sla_status(result, nxt)
+    assert due[0] == NEXT_MONDAY_0930 and status[0] == "met"

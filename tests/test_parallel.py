@@ -106,7 +106,7 @@ def test_sizing_on_dask_equals_sizing_inline(cluster: str) -> None:
     from sim.targets import parse_targets
 
     profile = load_profile("telecom").scaled(volume=0.2)
-    targets = parse_targets(["first_response<=20min:90%"])
+    targets = parse_targets(["first_response<=20min:90%", "resolution<=72h:90%"])
     plan = RunPlan(weeks=1.0, warmup_weeks=0.5, replications=3, seed=5)
     model = sizing_model(profile, "24-7")
     local = size(model, targets, plan=plan, processes=1)

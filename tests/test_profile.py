@@ -145,6 +145,20 @@ def test_sla_targets_business_hours_and_split_windows() -> None:
     assert model.business_hours == spec.Weekly(((510, 750), (780, 1020), (1440 + 540, 2 * 1440)))
 
 
+def test_business_hours_through_midnight() -> None:
+    """ "22:00-06:00" runs into the next morning; on Sunday it wraps to Monday morning, and the
+    clock counts it: a 60-minute target at Sunday 23:30 is due Monday 00:30."""
+    from sim.clock import BusinessClock
+
+    data = minimal(business_hours={"tue": ["22:00-06:00"], "sun": ["22:00-06:00"]})
+    hours = parse_profile(data).compile().business_hours
+    assert hours is not None
+    day = 1440
+    assert hours.windows == ((0, 360), (day + 1320, 2 * day + 360), (6 * day + 1320, 7 * day))
+    sunday_2330 = 6 * day + 23 * 60 + 30
+    assert BusinessClock(hours).add(np.array([sunday_2330]), 60.0)[0] == 7 * day + 30
+
+
 def test_back_office_defaults_to_business_hours() -> None:
     data = minimal(
         kinds={"question": {"share": 0.7, "backoffice_share": 0.2}, "complaint": {"share": 0.3}},

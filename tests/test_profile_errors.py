@@ -106,13 +106,13 @@ def test_time_out_of_range(tmp_path: Path) -> None:
     assert "'25:00'" in message and "00:00 en 24:00" in message
 
 
-def test_business_hours_end_before_start(tmp_path: Path) -> None:
+def test_business_hours_of_zero_length(tmp_path: Path) -> None:
     data = base()
-    data["business_hours"] = {"tue": ["17:00-09:00"]}
+    data["business_hours"] = {"tue": ["17:00-17:00"]}
     message = error_for(tmp_path, data)
     assert "`business_hours.tue.0`" in message
-    assert "'17:00-09:00'" in message
-    assert "eindtijd ligt niet na begintijd" in message
+    assert "'17:00-17:00'" in message
+    assert "begin- en eindtijd zijn gelijk" in message
 
 
 def test_zero_length_shift(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_negative_agents(tmp_path: Path) -> None:
     data["coverages"]["24-7"]["shifts"][0]["agents"] = -2
     message = error_for(tmp_path, data)
     assert "`coverages.24-7.shifts.0.agents`" in message
-    assert "-2" in message and "minstens 0" in message
+    assert "-2" in message and "0 tot en met 1.000 agents" in message
 
 
 def test_missing_field(tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_only_first_error_reported_with_count(tmp_path: Path) -> None:
         (
             lambda d: d["volume"].update(mentions_per_week=1e12),
             "volume.mentions_per_week",
-            "hoogstens 1000000",
+            "tot en met 1.000.000 vermeldingen per week",
         ),
         (
             lambda d: d.update(

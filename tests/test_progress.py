@@ -127,3 +127,75 @@ def test_to_frame_has_one_row_per_record(db: Database) -> None:
             "last_broken": T0,
         }
     ]
+
+
+def test_streak_counts_dutch_days_in_a_row_and_the_week(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from trainer.progress import streak
+
+    clock = Clock()
+    service = PracticeService(db, [make_post()], np.random.default_rng(0), now=clock)
+    sanne = service.get_or_create_trainee("Sanne", "library")
+    post = make_post()
+    # Thursday 3 December 2026: Monday 30 Nov, then Tue 1 Dec 23:30 Amsterdam (22:30 UTC),
+    # Wed 2 Dec 00:30 Amsterdam (23:30 UTC on the 1st) and Thu 3 Dec: three Dutch days in a row.
+    for moment in (
+        datetime(2026, 11, 28, 12, 0, tzinfo=UTC),  # Saturday, last week
+        datetime(2026, 12, 1, 22, 30, tzinfo=UTC),
+        datetime(2026, 12, 1, 23, 30, tzinfo=UTC),
+        datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+    ):
+        clock.moment = moment
+        service.record_attempt(sanne, post, "public", "a", make_result())
+    now = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)
+    run = streak(db, sanne, now, weekly_goal=5)
+    assert run.current_days == 3 and run.best_days == 3 and run.practised_today
+    assert run.week_attempts == 3 and run.goal_share == pytest.approx(0.6)
+    # in UTC the Tuesday evening and the Wednesday night are one day: not what a Dutch agent lives
+    later = streak(db, sanne, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+    assert later.current_days == 0 and later.best_days == 3 and not later.practised_today
+    nothing = streak(db, service.get_or_create_trainee("Piet", "library"), now)
+    assert (nothing.current_days, nothing.best_days, nothing.week_attempts) == (0, 0, 0)
+
+
+def test_skill_mastery_reads_the_scheduler_cards(db: Database) -> None:
+    from trainer.progress import skill_mastery
+
+    clock = Clock()
+    service = PracticeService(db, [make_post()], np.random.default_rng(0), now=clock)
+    sanne = service.get_or_create_trainee("Sanne", "library")
+    post = make_post()
+    service.record_attempt(sanne, post, "public", "a", make_result(rules=("jargon",)))
+    clock.advance(hours=1)
+    mastery = {m.skill: m for m in skill_mastery(db, sanne, clock())}
+    assert "decision" in mastery and "tone" in mastery
+    tone = mastery["tone"]
+    assert tone.lapses >= 1, "jargon fired: a tone card was rated Again"
+    assert 0.0 <= tone.retention_ahead < tone.retention <= 1.0
+    assert tone.retention_ahead < mastery["decision"].retention_ahead, "a failed skill fades"
+    assert tone.next_due <= clock() + timedelta(days=1), "a failed skill comes back soon"
+    assert mastery["decision"].lapses == 0
+    assert [m.skill for m in skill_mastery(db, sanne, clock())] == [
+        s
+        for s in ("decision", "tone", "privacy", "ownership", "spelling", "content", "form")
+        if s in mastery
+    ]
+
+
+def test_recent_attempts_newest_first_with_snippet(db: Database) -> None:
+    from trainer.progress import recent_attempts
+
+    clock = Clock()
+    service = PracticeService(db, [make_post()], np.random.default_rng(0), now=clock)
+    sanne = service.get_or_create_trainee("Sanne", "library")
+    ids = []
+    for score in (40.0, 90.0):
+        ids.append(
+            service.record_attempt(sanne, make_post(), "public", "a", make_result(score=score))
+        )
+        clock.advance(minutes=5)
+    listed = recent_attempts(db, sanne)
+    assert [a.attempt_id for a in listed] == ids[::-1]
+    assert [a.score for a in listed] == [90.0, 40.0]
+    assert listed[0].snippet and listed[0].channel

@@ -3,12 +3,30 @@ names the file, the field, the bad value and what was expected."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
-from trainer.engine import ReplyContext, check_reply
-from trainer.rules import RuleFileError, load_rule, load_rules, load_rules_from, rule_title
+from trainer.engine import (
+    Alert,
+    EngineSetupError,
+    ReplyContext,
+    check_reply,
+    compile_rule,
+    distinct_spans,
+    may_fire,
+)
+from trainer.rules import (
+    MetricCheck,
+    Rule,
+    RuleFileError,
+    load_rule,
+    load_rules,
+    load_rules_from,
+    rule_title,
+    span_groups,
+)
 
 SOURCES = {
     "Webcare: online klantvriendelijkheid of angst voor reputatieschade?",
@@ -120,3 +138,173 @@ def test_a_rule_is_named_by_its_title_and_an_unknown_id_by_itself() -> None:
     rules = load_rules()
     assert rules and all(rule_title(r.id) == r.title for r in rules)
     assert rule_title("weg-regel") == "weg-regel"  # e.g. an answer stored before a rename
+
+
+# --- engine features rule files rely on (issue 11) -------------------------------------------
+
+RULE_HEAD = """\
+id: t
+title: "Testregel"
+kind: existence
+level: warning
+message: "'{{match}}' is een test."
+explanation: "Uitleg."
+source: "Wat is webcare?"
+{body}
+pass: ["niets"]
+fail: ["iets"]
+"""
+
+
+def _rule(tmp_path: Path, body: str, name: str = "t") -> tuple[Rule, ...]:
+    _write(tmp_path, name, RULE_HEAD.replace("id: t", f"id: {name}").format(body=body))
+    return load_rules_from(tmp_path)
+
+
+def _hits(rules: tuple[Rule, ...], reply: str, ctx: ReplyContext | None = None) -> list[str]:
+    return [reply[a.start : a.end] for a in check_reply(reply, ctx or ReplyContext(), rules)]
+
+
+def test_lemma_patterns_match_every_inflection_and_point_at_the_reply(tmp_path: Path) -> None:
+    rules = _rule(tmp_path, "lemma_patterns: ['\\b(?:ik|we)\\s+beloven\\b']")
+    assert _hits(rules, "Ik beloof het je.") == ["Ik beloof"]
+    assert _hits(rules, "Gisteren beloofden we dat al.") == []  # word order counts
+    assert _hits(rules, "Wij beloofden het, en we beloofden meer.") == ["we beloofden"]
+    assert _hits(rules, "Ik heb een belofte.") == []
+
+
+def test_lemma_exceptions_excuse_their_clause(tmp_path: Path) -> None:
+    rules = _rule(
+        tmp_path,
+        "patterns: ['nooit\\s+meer']\nlemma_exceptions: ['\\bniet\\s+beloven\\b']\n"
+        "exception_scope: clause",
+    )
+    assert _hits(rules, "Ik kan niet beloven dat het nooit meer gebeurt.") == []
+    assert _hits(rules, "Dit gebeurt nooit meer. Ik kan niet beloven wanneer.") == ["nooit meer"]
+
+
+def test_scope_keeps_a_match_inside_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    body = "patterns: ['vanaf.{0,40}altijd']\nscope: "
+    wide = _rule(tmp_path / "a", body + "reply")
+    narrow = _rule(tmp_path / "b", body + "sentence")
+    text = "Vanaf nu. Dat is altijd zo."
+    assert _hits(wide, text) == ["Vanaf nu. Dat is altijd"]
+    assert _hits(narrow, text) == []
+    # a time or a domain does not end a sentence
+    assert _hits(narrow, "Vanaf 7.42 uur rijdt hij altijd.") == ["Vanaf 7.42 uur rijdt hij altijd"]
+
+
+def test_quotes_any_ignores_every_quotation(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    customer = _rule(tmp_path / "a", "patterns: ['nooit\\s+meer']")
+    every = _rule(tmp_path / "b", "patterns: ['nooit\\s+meer']\nquotes: any")
+    reply = "Je kreeg 'dit gebeurt nooit meer' te horen, sorry."
+    assert _hits(customer, reply) == ["nooit meer"]  # not the customer's words: still counts
+    assert _hits(every, reply) == []
+    ctx = ReplyContext(post_text="Jullie zeiden: dit gebeurt nooit meer!")
+    assert _hits(customer, reply, ctx) == []
+
+
+def test_a_span_group_names_the_part_an_alert_points_at(tmp_path: Path) -> None:
+    rules = _rule(
+        tmp_path,
+        "patterns: ['adres.{0,40}?\\bof\\s+(?P<span>zet\\s+het\\s+hieronder)']\n"
+        "exceptions: ['\\bDM\\b']\nexception_scope: clause",
+    )
+    assert _hits(rules, "Stuur je adres in een DM of zet het hieronder.") == ["zet het hieronder"]
+    assert _hits(rules, "Stuur je adres in een DM.") == []
+
+
+def test_one_alert_per_distinct_span() -> None:
+    def at(start: int, end: int) -> Alert:
+        return Alert("k", "error", "m", "s", start, end)
+
+    kept = distinct_spans([at(0, 7), at(0, 14), at(4, 7), at(19, 25), at(19, 25)], 40)
+    assert [(a.start, a.end) for a in kept] == [(0, 14), (19, 25)]
+
+
+def test_two_checks_of_a_rule_on_one_word_give_one_alert(tmp_path: Path) -> None:
+    rules = _rule(
+        tmp_path, "patterns: ['bel\\s+ons']\nalso:\n  - kind: existence\n    patterns: ['ons']"
+    )
+    assert _hits(rules, "Bel ons op 0800, of mail ons.") == ["Bel ons", "ons"]
+
+
+def test_whole_reply_alerts_with_different_messages_are_all_kept() -> None:
+    alerts = distinct_spans(
+        [
+            Alert("k", "warning", "mist A", "s", 0, 5),
+            Alert("k", "warning", "mist B", "s", 0, 5),
+            Alert("k", "warning", "mist A", "s", 0, 5),
+        ],
+        5,
+    )
+    assert [a.message for a in alerts] == ["mist A", "mist B"]
+
+
+def test_customer_words_are_no_jargon(tmp_path: Path) -> None:
+    body = "kind: substitution\nswap: {ticket: melding}\nallow_post_words: true"
+    _write(tmp_path, "t", RULE_HEAD.format(body=body).replace("kind: existence\n", "", 1))
+    rules = load_rules_from(tmp_path)
+    assert _hits(rules, "Je ticket is aangemaakt.") == ["ticket"]
+    assert (
+        _hits(rules, "Je ticket is geldig.", ReplyContext(post_text="Is mijn ticket geldig?")) == []
+    )
+
+
+def test_shares_span_with_must_name_a_rule(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "a",
+        GOOD.format(id="a").replace("tokens: [foo]", "shares_span_with: [b]\ntokens: [foo]"),
+    )
+    _write(
+        tmp_path,
+        "b",
+        GOOD.format(id="b").replace("tokens: [foo]", "shares_span_with: [c]\ntokens: [foo]"),
+    )
+    with pytest.raises(RuleFileError, match=r"b\.yaml: veld 'shares_span_with': waarde 'c'"):
+        load_rules_from(tmp_path)
+    _write(tmp_path, "c", GOOD.format(id="c"))
+    assert span_groups(load_rules_from(tmp_path)) == (frozenset({"a", "b", "c"}),)
+
+
+def test_practice_focus_follows_the_rule_files() -> None:
+    rules = {r.id: r for r in load_rules()}
+    thanks = next(r for r in rules.values() if all(c.when.kinds for c in r.checks))
+    kinds = {k for c in thanks.checks for k in (c.when.kinds or [])}
+    other = next(k for k in ("question", "complaint", "suggestion", "compliment") if k not in kinds)
+    assert may_fire(thanks, ReplyContext(kind=sorted(kinds)[0]))
+    assert not may_fire(thanks, ReplyContext(kind=other))
+    keypoints = next(r for r in rules.values() if r.kind == "keypoints")
+    assert not may_fire(keypoints, ReplyContext())
+    limits = next(
+        r for r in rules.values() if isinstance(r.check, MetricCheck) and r.check.channel_max
+    )
+    assert isinstance(limits.check, MetricCheck)
+    channel = next(iter(limits.check.channel_max))
+    assert may_fire(limits, ReplyContext(channel=channel))
+    assert not may_fire(limits, ReplyContext(channel="whatsapp"))
+
+
+def test_a_missing_language_library_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trainer.engine as engine
+
+    engine._optional_module.cache_clear()
+    real = importlib.import_module
+
+    def fake(name: str, package: str | None = None) -> object:
+        if name == "trainer.language":
+            raise ImportError("No module named 'lingua'")
+        return real(name, package)
+
+    monkeypatch.setattr(engine.importlib, "import_module", fake)
+    rule = next(r for r in load_rules() if r.kind == "language")
+    try:
+        with pytest.raises(EngineSetupError, match=r"trainer\.language.*lingua.*pyproject"):
+            compile_rule(rule)
+    finally:
+        engine._optional_module.cache_clear()

@@ -24,7 +24,7 @@ def test_run_prints_a_readable_summary_of_the_current_coverage() -> None:
     assert code == 0
     assert "dekkingsmodel business-hours" in out  # the profile's current staffing
     assert "Eerste reactie: gemiddeld" in out and "Kosten per week" in out
-    assert "SLA reactie-binnen-dag (kalenderklok, 24 u, doel 90%): gehaald" in out
+    assert "SLA eerste reactie binnen 24 uur voor 90% (kalenderklok): gehaald" in out
 
 
 def test_run_json_is_deterministic_and_has_documented_keys() -> None:
@@ -109,7 +109,7 @@ def test_profiles_lists_shipped_profiles() -> None:
         (("run", "bibliotheek", "--weeks", "1"), "library"),
         (("run", "library", "--coverage", "nacht", "--weeks", "1"), "business-hours"),
         (("run", "library", "--weeks", "0"), "--weeks"),
-        (("run", "library", "--weeks", "-2"), "groter dan 0"),
+        (("run", "library", "--weeks", "-2"), "minstens één uur"),
         (("run", "library", "--records", "uit.xlsx"), ".csv of .parquet"),
         (("compare", "library", "-c", "nacht", "--weeks", "1"), "24-7"),
         (("compare", "library", "--replications", "0"), "--replications"),
@@ -189,7 +189,7 @@ def test_a_write_error_without_an_os_reason_still_says_what_went_wrong(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--seed", "-1"), "0 of meer"),
+        (("--seed", "-1"), "0 tot en met"),
         (("--weeks", "1e9"), "hoogstens 520"),
         (("--weeks", "500", "--warmup-weeks", "30"), "hoogstens 520"),
     ],
@@ -230,8 +230,10 @@ def test_records_carry_sla_status_and_readable_time_columns(tmp_path: Path) -> N
         assert set(frame[f"sla_{name}_status"]) <= {"met", "breached", "pending", "excluded"}
         assert (frame[f"sla_{name}_due_min"] >= frame["arrival_min"]).all()
     warm_up = frame["arrival_min"] < 7 * 1440
-    assert warm_up.any() and not frame["measured"][warm_up].any()
-    assert frame["measured"][~warm_up].all() and (frame["week"][~warm_up] == 1).all()
+    tail = frame["arrival_min"] >= 2 * 7 * 1440  # the run goes on until every target is due
+    assert warm_up.any() and not frame["measured"][warm_up | tail].any()
+    window = ~warm_up & ~tail
+    assert frame["measured"][window].all() and (frame["week"][window] == 1).all()
     first = frame.iloc[0]
     minute = first["arrival_min"] % 1440
     assert first["time"] == f"{int(minute // 60):02d}:{int(minute % 60):02d}"
@@ -281,10 +283,10 @@ def test_compare_is_readable_with_clock_limit_verdict_and_targets() -> None:
     args = ("compare", "telecom", "-c", "24-7", "business-hours", "-w", "1", "-r", "3")
     code, out, _ = invoke(*args)
     assert code == 0
-    assert "SLA reactie-1u (kalenderklok, 1 u, doel 90%): gehaald" in out
+    assert "SLA eerste reactie binnen 1 uur voor 90% (kalenderklok): gehaald" in out
     assert "Eerste reactie: gemiddeld (alleen beantwoord)" in out
     assert "± 0,00" not in out and "785,00 " in out  # the rota's hours have no interval
-    lines = [line for line in out.splitlines() if "reactie-1u" in line]
+    lines = [line for line in out.splitlines() if "binnen 1 uur voor 90%" in line]
     assert "✓" in lines[0] and "✗" in lines[0]  # 24/7 meets it, office hours do not
     langste = next(line for line in out.splitlines() if "Eerste reactie: langste" in line)
     assert " u " in langste and " min" not in langste  # hours, not thousands of minutes
@@ -293,3 +295,53 @@ def test_compare_is_readable_with_clock_limit_verdict_and_targets() -> None:
         "name": "reactie-1u", "metric": "first_response", "within_min": 60.0, "goal": 0.9,
         "clock": "calendar",
     }  # fmt: skip
+
+
+def test_cli_names_kpis_as_the_catalogue_does() -> None:
+    from presentation import labels
+
+    code, out, _ = invoke("run", "library", "--weeks", "1", "--seed", "3")
+    assert code == 0
+    assert labels.KPIS["backlog_mean"].label in out  # "Wachtrij", as the app says it
+    assert "Werkvoorraad" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("compare", "library", "-r", "100000"), "1 tot en met 1000"),
+        (("sweep", "library", "--vary", "agents=99999999999999999999"), "te veel"),
+        (("sweep", "library", "--vary", "agents=1..99999999"), "te veel"),
+        (("size", "library", "--max-agents", "99999999999999999999"), "--max-agents"),
+        (("size", "library", "-t", "first_response<=99999999999999999999h:90%"), "dertig dagen"),
+        (("run", "library", "--records", "/tmp/" + "y" * 300 + ".csv"), "te lang"),
+        (("run", "/tmp/" + "x" * 305 + ".yaml"), "niet gevonden"),
+        (("run", "library", "--seed", "99999999999999999999999"), "--seed"),
+    ],
+)
+def test_absurd_command_lines_are_refused_at_once_with_a_reason(
+    args: tuple[str, ...], words: str
+) -> None:
+    code, _out, err = invoke(*args)
+    assert code == 2 and err.startswith("Fout:") and words in err, err
+
+
+def test_text_from_a_profile_never_drives_the_terminal(tmp_path: Path) -> None:
+    source = Path("scenarios/orgs/library.yaml").read_text(encoding="utf-8")
+    text = source.replace(
+        "title: Openbare bibliotheek (middelgrote stad)",
+        'title: "[/] [bold]vet[/bold] \\e[31mrood\\e[0m \\e]0;titel\\a"',
+    ).replace("  24-7:\n", '  "[/]\\e[2J":\n')
+    file = tmp_path / "markup.yaml"
+    file.write_text(text, encoding="utf-8")
+    code, out, err = invoke("compare", str(file), "-w", "0.5", "-r", "2")
+    assert code == 0, err
+    assert "[/] [bold]vet[/bold]" in out  # shown as written, not read as markup
+    assert "\x1b" not in out and "\x07" not in out  # no escape sequence reaches the terminal
+
+
+def test_a_profile_saved_as_utf16_runs_and_says_how_it_was_read(tmp_path: Path) -> None:
+    file = tmp_path / "kladblok.yaml"
+    file.write_text(Path("scenarios/orgs/library.yaml").read_text("utf-8"), encoding="utf-16")
+    code, _out, err = invoke("run", str(file), "--weeks", "0.5")
+    assert code == 0 and "UTF-16" in err and "Let op" in err

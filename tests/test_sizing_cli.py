@@ -206,6 +206,7 @@ def test_a_cap_that_meets_the_goal_on_average_is_called_unproven_not_unreachable
     assert "niet aantoonbaar met 3 herhalingen; verhoog --replications" in text.lower()
     assert "Niet haalbaar" not in text
     assert "niet aantoonbaar met 3 herhalingen" in model_label(result)
+    assert "--" not in model_label(result)  # a domain text names no command-line flag
 
 
 def test_a_cap_below_the_goal_on_average_is_unreachable() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import emoji
 import pytest
 
-from trainer.text import emoji_spans
+from trainer.lemmas import lemma_view
+from trainer.text import clause_spans, emoji_spans, sentence_spans
 
 
 def test_every_emoji_the_emoji_package_knows_is_found_in_a_dutch_reply() -> None:
@@ -33,3 +34,36 @@ def test_emoji_and_emoticons_are_spans_of_the_text(text: str, expected: list[str
     spans = emoji_spans(text)
     assert [s for _, _, s in spans] == expected
     assert all(text[start:end] == s for start, end, s in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Hij rijdt om 7.42 uur. Echt!", ["Hij rijdt om 7.42 uur.", " Echt!"]),
+        ("Kijk op koopgoot.nl voor meer. Dank je", ["Kijk op koopgoot.nl voor meer.", " Dank je"]),
+        ("Ik bel je i.v.m. je pakket", ["Ik bel je i.v.m. je pakket"]),
+    ],
+)
+def test_a_period_inside_a_time_domain_or_abbreviation_ends_no_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
+
+
+def test_clauses_split_where_the_reader_is_sent_somewhere_else() -> None:
+    text = "Stuur je adres in een DM of zet het hieronder"
+    assert [text[s:e] for s, e in clause_spans(text, 0, len(text))] == [
+        "Stuur je adres in een DM of ",
+        "zet het hieronder",
+    ]
+
+
+def test_the_lemma_view_maps_back_to_the_words_of_the_reply() -> None:
+    text = "Dat beloofde ik, hè: morgen!"
+    view = lemma_view(text)
+    assert view.text == "dat beloven ik, hè: morgen!"
+    start = view.text.index("beloven ik")
+    s, e = view.original(start, start + len("beloven ik"))
+    assert text[s:e] == "beloofde ik"
+    s, e = view.original(view.text.index("morgen"), len(view.text))
+    assert text[s:e] == "morgen!"

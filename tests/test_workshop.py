@@ -327,13 +327,16 @@ def test_earlier_feedback_after_reveal_waits_for_that_posts_reveal(
     answer = service.submit(code, anna, "library-001", "public", "Hoi, sorry!")
     service.submit(code, anna, "library-002", "none")
     hidden = service.answer_feedback(code, anna, "library-001")
-    assert hidden.answer == answer  # her own answer, always
+    assert hidden.answer == answer  # her own answer, always, without its score before the reveal
+    assert answer.score is None and answer.decision_expected is None and answer.rules is None
     assert not hidden.feedback_visible and hidden.feedback is None and hidden.model_answer is None
+    assert hidden.key is None and hidden.post.id == "library-001"
 
     service.reveal_feedback(code, pin, "library-001")
     shown = service.answer_feedback(code, anna, "library-001")
     assert shown.feedback_visible and shown.feedback is not None
-    assert shown.feedback.score == answer.score
+    assert shown.answer is not None and shown.feedback.score == shown.answer.score
+    assert shown.key is not None and shown.key.expected_decision
     assert service.answer_feedback(code, anna, "library-002").feedback is None  # not revealed
     service.close(code, pin)
     assert service.answer_feedback(code, anna, "library-002").feedback is not None
@@ -458,6 +461,10 @@ def test_a_restart_in_the_middle_of_a_workshop_loses_nothing(tmp_path: Path) -> 
     second.submit(code, anna, "library-002", "private", "Stuur ons een DM.")
     board = second.dashboard(code, pin)
     assert [p.answers for p in board.posts] == [2, 1, 0]
+    # Nothing revealed yet: the leaderboard counts no post (scores would tell the answers).
+    assert board.leaderboard is not None and board.leaderboard[0].answered == 0
+    second.close(code, pin)
+    board = second.dashboard(code, pin)
     assert board.leaderboard is not None and board.leaderboard[0].answered == 2
     second_db.dispose()
 
@@ -466,7 +473,9 @@ def test_a_restart_in_the_middle_of_a_workshop_loses_nothing(tmp_path: Path) -> 
 
 
 def test_csv_export_has_every_answer_once_with_author_and_rules(service: WorkshopService) -> None:
-    code, pin = service.create_workshop("Kenniskring", post_ids=POST_IDS, pace="self")
+    code, pin = service.create_workshop(
+        "Kenniskring", post_ids=POST_IDS, pace="self", feedback="immediate"
+    )
     submitted = []
     for name in ("Anna", "Bram", "Cem"):
         token = service.join(code, name).token
@@ -489,7 +498,9 @@ def test_csv_export_names_decisions_and_rules_in_dutch(service: WorkshopService)
     from trainer.rules import load_rules
 
     titles = {r.id: r.title for r in load_rules()}
-    code, pin = service.create_workshop("Excel", post_ids=POST_IDS, pace="self")
+    code, pin = service.create_workshop(
+        "Excel", post_ids=POST_IDS, pace="self", feedback="immediate"
+    )
     expected = get_post("library-001").expected_decision
     given = {}
     for name, decision, reply in (
@@ -533,7 +544,9 @@ def spreadsheet_rows(data: bytes) -> list[dict[str, str]]:
 
 
 def test_the_download_for_excel_splits_on_semicolons(service: WorkshopService) -> None:
-    code, pin = service.create_workshop("Kring, mei; 2025", post_ids=POST_IDS, pace="self")
+    code, pin = service.create_workshop(
+        "Kring, mei; 2025", post_ids=POST_IDS, pace="self", feedback="immediate"
+    )
     given = {}
     for name, decision, reply in (
         ("Anna", "public", "Wij zijn niet verantwoordelijk!!! 😀😀😀😀"),
@@ -616,7 +629,7 @@ def test_report_counts_read_right_for_one_and_for_more(service: WorkshopService)
         service.submit(code, service.join(code, name).token, POST_IDS[0], "public", "Hoi")
     page = summary_html(service.report(code, pin))
     assert intro(page).endswith("2 deelnemers, 2 berichten, 2 antwoorden.")
-    assert "2 antwoorden, " in page and "nog geen antwoorden." in page
+    assert "2 antwoorden, " in page and "</strong>. Nog geen antwoorden." in page
 
 
 def test_report_says_when_the_workshop_began_on_the_dutch_clock(service: WorkshopService) -> None:
@@ -706,6 +719,7 @@ def test_the_leaderboard_ranks_only_who_answered(service: WorkshopService) -> No
     service.join(code, "Aaron")  # first in the alphabet, no answer
     bea = service.join(code, "Bea").token
     service.submit(code, bea, POST_IDS[0], "none")  # answered, possibly with a score of 0
+    service.reveal_feedback(code, pin, POST_IDS[0])
     rows = service.dashboard(code, pin).leaderboard
     assert rows is not None and [r.display_name for r in rows] == ["Bea", "Aaron"]
     table = ranking_table([(r.display_name, r.total_score, r.answered) for r in rows])
@@ -721,5 +735,5 @@ def test_the_report_says_no_answers_yet_for_a_post_without_answers(
     code, pin = service.create_workshop("W", post_ids=POST_IDS[:2])
     service.submit(code, service.join(code, "Cas").token, POST_IDS[0], "public", "Hoi! ^MK")
     page = summary_html(service.report(code, pin))
-    assert page.count("nog geen antwoorden") == 1
+    assert page.count("Nog geen antwoorden.") == 1 and "nog geen antwoorden" not in page
     assert "score –" not in page and "gemiddelde score" in page

@@ -18,7 +18,6 @@ drawn by the presentation layer (``presentation.audit_report``), which the calle
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datafiles import DataFileError, read_text
+from datafiles.csv_io import csv_rows, write_csv
 from trainer.channels import CLOSED_CHANNELS, DEFAULT_PLATFORM, ChannelError, canonical_channel
 from trainer.nl import amount
 
@@ -76,6 +76,7 @@ EXAMPLES_PER_RULE = 3
 WORST_REPLIES = 20
 EXCERPT_CONTEXT_CHARS = 30  # characters shown either side of an alert's span
 MAX_AUDIT_LOG_BYTES = 200_000_000  # 200 MB: years of replies; read whole, so bounded
+MAX_AUDIT_FIELD_CHARS = 100_000  # characters in one field (a reply, a post): longer is refused
 
 
 class AuditInputError(ValueError):
@@ -245,7 +246,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
             f"Het bestand {exc.file} kan niet worden gelezen: {exc.message}. "
             "Geef het pad naar een CSV-export van je webcaretool."
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
+    reader = csv_rows(text, _dialect(text[:4096]))
     header = next(reader, None)
     if not header:
         raise AuditInputError(
@@ -296,6 +297,16 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
                     f"regel {start_line}: {amount(len(record), 'veld', 'velden')}, "
                     f"verwacht {len(header)} "
                     f"(zoals de kopregel); {hint}",
+                )
+            )
+            continue
+        longest = max((len(cell) for cell in record), default=0)
+        if longest > MAX_AUDIT_FIELD_CHARS:
+            errors.append(
+                RowError(
+                    start_line,
+                    f"regel {start_line}: een veld heeft {longest:,} tekens; verwacht hoogstens "
+                    f"{MAX_AUDIT_FIELD_CHARS:,} tekens per veld".replace(",", "."),
                 )
             )
             continue
@@ -405,10 +416,8 @@ def audit(
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
+    # The shared writer: a reply or agent name such as "=HYPERLINK(...)" reaches Excel as text.
+    write_csv(path, header, rows)
 
 
 def write_report(

@@ -9,19 +9,33 @@ alerts about the reply as a whole span 0..len(reply)), so the app can highlight 
 A reply is always judged in its situation (``ReplyContext``): the post it answers, the kind of
 post, the channel and platform, the decision (public or private), how the customer addressed
 us, the organisation type (for its jargon list), the customer's name and the key points.
-Regular expressions are compiled once per rule set, so scoring a reply is cheap.
+Regular expressions are compiled once per rule set, so scoring a reply is cheap; where they
+match is ``trainer.matching``, the lemma view for inflection-proof patterns ``trainer.lemmas``.
+A rule fires once per distinct span (``distinct_spans``). Compiling a rule imports every
+library its kind needs, so a missing dictionary or language model stops the start
+(``EngineSetupError``) instead of silently switching the rule off; ``may_fire`` tells from a
+rule's ``when`` whether it can fire at all in a situation.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any, Protocol
 
+from trainer import dt, language, lemmas, spelling
+from trainer.lemmas import lemma_view
+from trainer.matching import SPAN_GROUP as SPAN_GROUP
+from trainer.matching import any_regex as _any_regex
+from trainer.matching import finditer as _finditer
+from trainer.matching import regexes as _regexes
+from trainer.matching import scoped as _scoped
+from trainer.matching import token_regex as _token_regex
+from trainer.matching import units as _units
 from trainer.posts import CLOSED_CHANNELS, Post
 from trainer.rules import (
     ConditionalCheck,
@@ -40,11 +54,13 @@ from trainer.rules import (
 )
 from trainer.text import (
     AddressForm,
+    Span,
     address_form,
     clause_around,
     emoji_spans,
     first_name,
     sentence_around,
+    words,
 )
 
 FLAGS = re.IGNORECASE
@@ -150,6 +166,11 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
+def _any_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
+    """Spans of every quotation in the reply (the rule's ``quotes: any``)."""
+    return [m.span() for m in QUOTE_RE.finditer(reply)]
+
+
 def _customer_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
     """Spans of quotations in the reply that repeat the customer's own words from the post.
     The wording rules do not judge them: "'Helaas, niet thuis' terwijl je thuis was" quotes the
@@ -165,10 +186,12 @@ def _customer_quotes(reply: str, ctx: ReplyContext) -> list[tuple[int, int]]:
     return spans
 
 
-def _outside_quotes(runner: Runner) -> Runner:
+def _outside_quotes(
+    runner: Runner, quotes_of: Callable[[str, ReplyContext], list[tuple[int, int]]]
+) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits = runner(reply, ctx)
-        quotes = _customer_quotes(reply, ctx) if hits else []
+        quotes = quotes_of(reply, ctx) if hits else []
         return [h for h in hits if not any(s <= h[0] and h[1] <= e for s, e in quotes)]
 
     return run
@@ -194,52 +217,56 @@ def _applies(when: When, ctx: ReplyContext) -> bool:
     return when.public is None or when.public == ctx.public
 
 
-def _any_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    pats = list(patterns)
-    if not pats:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in pats), FLAGS)
-
-
-def _token_regex(tokens: Iterable[str]) -> re.Pattern[str] | None:
-    toks = sorted({t for t in tokens if t}, key=len, reverse=True)
-    if not toks:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in toks) + r")(?!\w)", FLAGS)
-
-
-def _finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
-    return [] if regex is None else [m for m in regex.finditer(text) if m.end() > m.start()]
-
-
 def _existence(check: ExistenceCheck) -> Runner:
     pats = list(check.patterns)
     tokens = _token_regex(check.tokens)
     if tokens is not None:
         pats.append(tokens.pattern)
-    base = _any_regex(pats)
+    base = _regexes(pats)
+    lemma_base = _regexes(check.lemma_patterns)
     per_org = {org: _token_regex(toks) for org, toks in check.org_tokens.items()}
-    exceptions = _any_regex(check.exceptions)
+    exceptions = _regexes(check.exceptions)
+    lemma_exceptions = _regexes(check.lemma_exceptions)
+    if lemma_base or lemma_exceptions:
+        lemmas.load()  # fails loudly now, not silently per reply
+
+    def spans(regexes: list[re.Pattern[str]], reply: str, scope: str) -> list[Span]:
+        units = _units(reply, scope)
+        return [span for regex in regexes for span in _scoped(regex, reply, units)]
+
+    def lemma_spans(regexes: list[re.Pattern[str]], reply: str, scope: str) -> list[Span]:
+        if not regexes:
+            return []
+        view = lemma_view(reply)
+        return [view.original(s, e) for s, e in spans(regexes, view.text, scope)]
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        matches = _finditer(base, reply)
+        matches = spans(base, reply, check.scope) + lemma_spans(lemma_base, reply, check.scope)
         if ctx.org in per_org:
-            matches += _finditer(per_org[ctx.org], reply)
+            matches += _scoped(per_org[ctx.org], reply, _units(reply, check.scope))
+        if not matches:
+            return []
+        excused = spans(exceptions, reply, "reply") + lemma_spans(lemma_exceptions, reply, "reply")
         hits: list[Hit] = []
-        excused = _finditer(exceptions, reply)
-        for m in matches:
-            start, end = m.span()
+        for start, end in sorted(set(matches)):
             if check.exception_scope in ("sentence", "clause"):
                 around = sentence_around if check.exception_scope == "sentence" else clause_around
                 s, e = around(reply, start, end)
-                if any(s <= x.start() < e for x in excused):
+                if any(s <= x_start < e for x_start, _ in excused):
                     continue
-            elif any(x.start() < end and start < x.end() for x in excused):
+            elif any(x_start < end and start < x_end for x_start, x_end in excused):
                 continue
-            hits.append((start, end, {"match": m.group()}))
+            hits.append((start, end, {"match": reply[start:end]}))
         return hits
 
     return run
+
+
+@lru_cache(maxsize=1024)
+def _post_words(post_text: str) -> frozenset[str]:
+    """The post's words in lower case, and the parts of hyphenated ones ("SEPA-machtiging")."""
+    found = {w.lower() for _, _, w in words(post_text)}
+    return frozenset(found | {part for w in found for part in re.split(r"['’-]", w)})
 
 
 def _substitution(check: SubstitutionCheck) -> Runner:
@@ -248,7 +275,7 @@ def _substitution(check: SubstitutionCheck) -> Runner:
 
     base = compiled(check.swap)
     allowed: dict[str, set[str]] = {
-        org: {w.lower() for w in words} for org, words in check.org_allow.items()
+        org: {w.lower() for w in allow} for org, allow in check.org_allow.items()
     }
     per_org: dict[str, tuple[re.Pattern[str] | None, dict[str, str]]] = {
         org: compiled(swap) for org, swap in check.org_swap.items()
@@ -257,18 +284,14 @@ def _substitution(check: SubstitutionCheck) -> Runner:
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
-        allow = allowed.get(ctx.org or "", set())
+        org_allowed = allowed.get(ctx.org or "", set())
+        said = _post_words(ctx.post_text) if check.allow_post_words else frozenset()
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
-                if regex is base[0] and m.group().lower() in allow:
+                word = m.group().lower()
+                if word in said or (regex is base[0] and word in org_allowed):
                     continue
-                hits.append(
-                    (
-                        m.start(),
-                        m.end(),
-                        {"match": m.group(), "suggestion": table[m.group().lower()]},
-                    )
-                )
+                hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
         return hits
 
     return run
@@ -309,10 +332,21 @@ def _conditional(check: ConditionalCheck) -> Runner:
     named_require = [p for p in check.require if "{customer_name}" in p]
     plain = _any_regex(fixed_require)
 
-    @cache
+    # Only the patterns with the name are compiled per customer, and only when the fixed
+    # ones do not already match: compiling every pattern again for every new name is the
+    # larger part of a cold reply's time.
+    @lru_cache(maxsize=4096)
     def with_name(name: str) -> re.Pattern[str] | None:
-        pats = [p.replace("{customer_name}", re.escape(name)) for p in named_require]
-        return _any_regex([*fixed_require, *pats])
+        return _any_regex(p.replace("{customer_name}", re.escape(name)) for p in named_require)
+
+    def satisfied(reply: str, ctx: ReplyContext) -> bool:
+        if plain is not None and plain.search(reply):
+            return True
+        name = first_name(ctx.customer_name)
+        if not (name and named_require):
+            return False
+        named = with_name(name)
+        return named is not None and named.search(reply) is not None
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         if trigger is not None and not trigger.search(reply):
@@ -320,11 +354,8 @@ def _conditional(check: ConditionalCheck) -> Runner:
         hits: list[Hit] = [
             (m.start(), m.end(), {"match": m.group()}) for m in _finditer(forbid, reply)
         ]
-        if check.require:
-            name = first_name(ctx.customer_name)
-            regex = with_name(name) if name and named_require else plain
-            if regex is None or not regex.search(reply):
-                hits.append((0, len(reply), {}))
+        if check.require and not satisfied(reply, ctx):
+            hits.append((0, len(reply), {}))
         return hits
 
     return run
@@ -346,13 +377,30 @@ def _metric(check: MetricCheck) -> Runner:
     return run
 
 
+class EngineSetupError(RuntimeError):
+    """A library a rule kind needs is missing; raised when the rules are compiled, in Dutch."""
+
+
+# Modules a kind calls; compiling a rule of that kind imports them, so a missing spelling
+# dictionary or language model stops the start instead of silently switching the rule off.
+KIND_MODULES: dict[str, tuple[str, ...]] = {
+    "spelling": ("trainer.spelling",),
+    "language": ("trainer.language", "trainer.spelling"),
+}
+
+
 @cache
 def _optional_module(name: str) -> ModuleType | None:
-    """A teammate's module (spelling, language) if it is installed; None until it lands."""
+    """The module ``name``; raises ``EngineSetupError`` (never returns None) when it or a
+    library it needs cannot be imported. The name stays for the call sites' sake."""
     try:
         return importlib.import_module(name)
-    except ImportError:
-        return None
+    except ImportError as exc:
+        raise EngineSetupError(
+            f"De module '{name}' kan niet worden geladen ({exc}); de regels die hem nodig hebben "
+            "kunnen niet werken. Installeer de afhankelijkheden uit pyproject.toml "
+            "(pip install -e .) en de Debian-pakketten uit scripts/setup.sh."
+        ) from None
 
 
 def _ignore_terms(ctx: ReplyContext) -> list[str]:
@@ -364,65 +412,39 @@ def _ignore_terms(ctx: ReplyContext) -> list[str]:
 
 
 def _spelling(check: SpellingCheck) -> Runner:
+    spelling.require()  # a missing dictionary fails when the rules compile, not silently later
+    languages = tuple(check.languages)
+
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        spelling = _optional_module("trainer.spelling")
-        if spelling is None:
-            return []
         ignore = _ignore_terms(ctx)
+        if languages and language.reply_language(reply, ignore) not in (None, *languages):
+            return []  # a reply in another language is the language rule's business
         hits: list[Hit] = []
-        dt = spelling.dt_errors(reply)
-        dt_spans = {(s, e) for s, e, _, _ in dt}
+        found = dt.dt_errors(reply)
+        taken = [(f.start, f.end) for f in found]
         for start, end, word in spelling.misspellings(reply, ignore):
-            if (start, end) not in dt_spans:
+            if not any(s <= start and end <= e for s, e in taken):
                 hits.append((start, end, {"match": word}))
-        for start, end, word, suggestion in dt:
-            hits.append((start, end, {"match": word, "suggestion": suggestion, "_dt": True}))
+        for f in found:
+            # "_message": the check's field holding this finding's message (dt_message, ...)
+            fields = {"match": f.word, "suggestion": f.suggestion, "_message": f"{f.kind}_message"}
+            hits.append((f.start, f.end, fields))
         return hits
 
     return run
 
 
-DUTCH_WORD_SHARE_MIN = 0.85  # share of dictionary words above which a reply is plainly Dutch
-DUTCH_WORDS_MIN = 6  # fewer words than this: only a reply of nothing but Dutch words is Dutch
-
-
-def _plainly_dutch(reply: str, ctx: ReplyContext) -> bool:
-    """A check before the (slower, and on short texts shaky) language detector: a reply whose
-    dictionary words are all Dutch is Dutch, however short ("Bedankt Sanne! ^MK"); a longer
-    reply is Dutch when nearly all of them are. Names, handles, sign-offs and brand terms are
-    not dictionary words and do not count either way."""
-    spelling = _optional_module("trainer.spelling")
-    if spelling is None:
-        return False
-    checked = spelling.checked_words(reply, _ignore_terms(ctx))
-    if not checked:
-        return False
-    known = sum(1 for *_, ok in checked if ok)
-    if known == len(checked):
-        return True
-    return len(checked) >= DUTCH_WORDS_MIN and known / len(checked) >= DUTCH_WORD_SHARE_MIN
-
-
-def _detectable(text: str, ctx: ReplyContext) -> str:
-    """``text`` without names, handles, sign-offs, links and brand terms: they are no language
-    and tip a detector over ("Sanne" and "^MK" read as German)."""
-    spelling = _optional_module("trainer.spelling")
-    return text if spelling is None else str(spelling.prose(text, _ignore_terms(ctx)))
-
-
 def _language(check: LanguageCheck) -> Runner:
+    expected = tuple(check.expected)
+
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        language = _optional_module("trainer.language")
-        if language is None:
-            return []
-        if "nl" in check.expected and _plainly_dutch(reply, ctx):
-            return []
-        found = language.detect_language(_detectable(reply, ctx))
-        if found is None or found in check.expected:
+        ignore = _ignore_terms(ctx)
+        found = language.reply_language(reply, ignore)
+        if found is None or found in expected:
             return []
         if ctx.post_text:
-            asked = language.detect_language(_detectable(ctx.post_text, ctx))
-            if asked is not None and asked not in check.expected:
+            asked = language.customer_language(ctx.post_text, ignore)
+            if asked is not None and asked not in expected:
                 return []  # the customer wrote in another language: answering in it is fine
         return [(0, len(reply), {"match": language.language_name(found)})]
 
@@ -475,8 +497,8 @@ class CompiledRule:
                 continue
             for start, end, fields in runner(reply, ctx):
                 template = check.message or self.rule.message
-                if fields.get("_dt") and getattr(check, "dt_message", None):
-                    template = check.dt_message
+                if fields.get("_message") and getattr(check, fields["_message"], None):
+                    template = getattr(check, fields["_message"])
                 alerts.append(
                     Alert(
                         rule=self.rule.id,
@@ -487,7 +509,45 @@ class CompiledRule:
                         end=end,
                     )
                 )
-        return alerts
+        return distinct_spans(alerts, len(reply))
+
+
+def distinct_spans(alerts: Sequence[Alert], length: int) -> list[Alert]:
+    """One alert per distinct span: of alerts whose spans overlap, the first (then longest)
+    is kept, so a word two patterns both catch is listed once. Alerts about the reply as a
+    whole (0..length) are distinct findings when their messages differ (two missed key
+    points), so they are only merged with an identical one."""
+    kept: list[Alert] = []
+    spans: list[Span] = []
+    whole: set[str] = set()
+    for alert in sorted(alerts, key=lambda a: (a.start, -(a.end - a.start))):
+        if alert.start == 0 and alert.end == length:
+            if alert.message not in whole:
+                whole.add(alert.message)
+                kept.append(alert)
+        elif not any(s < alert.end and alert.start < e for s, e in spans):
+            spans.append((alert.start, alert.end))
+            kept.append(alert)
+    return kept
+
+
+def may_fire(rule: Rule, ctx: ReplyContext) -> bool:
+    """Can ``rule`` fire at all on a reply in this situation? From each check's ``when`` and
+    what its kind needs (key points need a post that has them; a per-channel limit needs one
+    of those channels). Practice uses it to know which rules a post puts to the test."""
+    for check in rule.checks:
+        if not _applies(check.when, ctx):
+            continue
+        if isinstance(check, KeypointsCheck) and not ctx.key_points:
+            continue
+        if (
+            isinstance(check, MetricCheck)
+            and check.max is None
+            and ctx.channel not in check.channel_max
+        ):
+            continue
+        return True
+    return False
 
 
 # Kinds that judge the agent's own wording; a quotation of the customer is not theirs.
@@ -495,8 +555,13 @@ _WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck)
 
 
 def _build(check: Any) -> Runner:
+    for module in KIND_MODULES.get(check.kind, ()):
+        _optional_module(module)
     runner = _BUILDERS[type(check)](check)
-    return _outside_quotes(runner) if isinstance(check, _WORDING_KINDS) else runner
+    if not isinstance(check, _WORDING_KINDS):
+        return runner
+    quotes = _any_quotes if getattr(check, "quotes", "customer") == "any" else _customer_quotes
+    return _outside_quotes(runner, quotes)
 
 
 def compile_rule(rule: Rule) -> CompiledRule:

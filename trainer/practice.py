@@ -8,7 +8,8 @@ post exercises gets a spaced-repetition card (``fsrs``) per trainee:
   (``decision:private``: knowing when to go private);
 - the reply rules the post puts to the test as ``rule:<id>``: most rules can fire on any reply,
   some depend on the post (the length limit only bites on X, thanks only on complaints,
-  suggestions and compliments, key points only where the post has them).
+  suggestions and compliments, key points only where the post has them); this follows from
+  each rule file's ``when`` (``trainer.engine.may_fire``), no rule is named here.
 
 An answered post reviews the cards it touched: *Again* when the decision was wrong (for the
 decision and tag skills) or the rule fired (for that rule), *Easy* when it was right in an attempt
@@ -28,7 +29,7 @@ import hashlib
 import json
 import math
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, get_args
 
@@ -39,8 +40,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from datafiles import field_problems
+from trainer.engine import ReplyContext, may_fire
 from trainer.posts import CLOSED_CHANNELS, DecisionChoice, OrgType, Post
-from trainer.rules import FIXED_RULE_IDS
+from trainer.rules import load_rules
 from trainer.score import ScoreResult
 from trainer.storage import (
     NAME_MAX_CHARS,
@@ -56,18 +58,8 @@ from trainer.storage import (
     utcnow,
 )
 
-# The rule ids are fixed project-wide; the app may pass the ids it loaded instead.
-RULE_IDS: tuple[str, ...] = FIXED_RULE_IDS
-
-# Rules whose chance to fire depends on the post; every other rule is tested by any reply.
-RULE_FOCUS: dict[str, Callable[[Post], bool]] = {
-    "too-long": lambda p: p.channel == "x",
-    "no-thanks": lambda p: p.kind in ("complaint", "suggestion", "compliment"),
-    "defensive": lambda p: p.kind == "complaint",
-    "empty-promise": lambda p: p.kind == "complaint" or p.wants_solution,
-    "public-personal-data": lambda p: p.privacy or p.wants_solution,
-    "missing-key-point": lambda p: bool(p.key_points),
-}
+# The rule ids come from the rule files; the app may pass the ids it loaded instead.
+RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in load_rules())
 
 EASY_SCORE_FROM = 90.0  # score (0-100) from which a skill done right is rated Easy
 
@@ -119,11 +111,12 @@ def rule_skills(post: Post, rule_ids: Sequence[str]) -> frozenset[str]:
     """Rules a reply to this post is tested on; none when the right call is not to reply."""
     if post.expected_decision == "none":
         return frozenset()
-    return frozenset(f"rule:{r}" for r in rule_ids if RULE_FOCUS.get(r, _always)(post))
-
-
-def _always(_post: Post) -> bool:
-    return True
+    # Which rules can fire follows from each rule's own ``when`` (kinds, channels, public
+    # replies) and kind (key points, per-channel limits), judged for the expected decision;
+    # an id without a rule file (an old stored id) is always tested.
+    context = ReplyContext.from_post(post, decision=post.expected_decision)
+    rules = {rule.id: rule for rule in load_rules()}
+    return frozenset(f"rule:{r}" for r in rule_ids if r not in rules or may_fire(rules[r], context))
 
 
 def _content_id(post: Post) -> Post:
@@ -271,8 +264,14 @@ class PracticeService:
     def skills_of(self, post: Post) -> frozenset[str]:
         return decision_skills(post) | rule_skills(post, self.rule_ids)
 
-    def next_post(self, trainee: TraineeRef, org: str | None = None) -> Post:
-        """The post to practise next for this trainee (their organisation type by default)."""
+    def next_post(
+        self, trainee: TraineeRef, org: str | None = None, *, avoid: Collection[str] = ()
+    ) -> Post:
+        """The post to practise next for this trainee (their organisation type by default).
+
+        ``avoid``: post ids not to draw unless nothing else is left (a post the trainee just
+        skipped has no attempt, so the history alone would not keep it from coming back).
+        """
         record = self._trainee(trainee)
         org = org or record.org_type
         now = self.now()
@@ -303,6 +302,8 @@ class PracticeService:
             candidates += [p for p in fresh if p.id not in attempts_ago]
         if len(candidates) > 1 and history:
             candidates = [p for p in candidates if p.id != history[0]] or candidates
+        if avoid and len(candidates) > 1:
+            candidates = [p for p in candidates if p.id not in avoid] or candidates
         if not candidates:
             raise PracticeInputError(f"Er zijn geen oefenposts voor organisatietype {org!r}.")
 

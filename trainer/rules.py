@@ -8,7 +8,10 @@ and fixtures: replies that must pass and replies that must fail. The engine
 
 A rule may carry extra checks under ``also`` (each with its own kind, message and conditions),
 for rules that catch more than one pattern, such as emoji overuse and laughter in a reply to a
-complaint.
+complaint. ``shares_span_with`` names rules that flag the same problem when they flag the same
+words (``span_groups``); the score counts such a span once. Existence checks may match a lemma
+view of the reply (``lemma_patterns``), stay inside a sentence or clause (``scope``) and ignore
+quotations (``quotes``); see ``ExistenceCheck``.
 
 Rule files are read through ``datafiles`` (any common encoding, at most
 ``MAX_RULE_FILE_BYTES``, YAML without duplicate keys or alias bombs). Bad rule files raise
@@ -32,27 +35,9 @@ RULES_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "rules"
 MAX_RULE_FILE_BYTES = 1_000_000  # 1 MB; a shipped rule file is a few kB
 
 Level = Literal["error", "warning", "suggestion"]
+# The ability a rule trains, as progress and the rulebook group it (trainer.skills).
+Skill = Literal["tone", "privacy", "ownership", "spelling", "content", "form"]
 AddressForm = Literal["informal", "formal"]
-
-FIXED_RULE_IDS: tuple[str, ...] = (
-    "factory-apology",
-    "mixed-address",
-    "address-mismatch",
-    "emoji-overuse",
-    "empty-promise",
-    "referral",
-    "no-ownership",
-    "jargon",
-    "stiff-formal",
-    "public-personal-data",
-    "spelling",
-    "too-long",
-    "impersonal",
-    "no-thanks",
-    "defensive",
-    "non-dutch",
-    "missing-key-point",
-)
 
 # Placeholders a message may use; the engine fills the ones that apply to the kind.
 MESSAGE_FIELDS = frozenset({"match", "suggestion", "count", "limit", "label"})
@@ -102,17 +87,28 @@ class _CheckBase(_Strict):
 
 
 class ExistenceCheck(_CheckBase):
-    """Alert on every match of a token (whole word) or regular expression."""
+    """Alert on every match of a token (whole word) or regular expression.
+
+    ``lemma_patterns`` and ``lemma_exceptions`` are matched against the reply's lemma view
+    (``trainer.lemmas``: every word in its dictionary form, so ``ik beloven`` finds "ik beloof",
+    "ik beloofde"); their spans point at the reply's own words. ``scope`` bounds a match: with
+    ``sentence`` or ``clause`` a pattern never reaches across the end of one. ``quotes`` says
+    which quotations in the reply are not the agent's own words and never count: the
+    customer's words quoted back (``customer``, the default) or any quotation (``any``)."""
 
     kind: Literal["existence"]
     tokens: list[str] = Field(default_factory=list)
     patterns: list[Regex] = Field(default_factory=list)
+    lemma_patterns: list[Regex] = Field(default_factory=list)
     org_tokens: dict[OrgType, list[str]] = Field(default_factory=dict)
     exceptions: list[Regex] = Field(default_factory=list)  # matches that excuse a hit
+    lemma_exceptions: list[Regex] = Field(default_factory=list)
     # Where an exception excuses a hit: overlapping the match, in its clause, or its sentence.
     exception_scope: Literal["match", "clause", "sentence"] = "match"
+    scope: Literal["reply", "sentence", "clause"] = "reply"
+    quotes: Literal["customer", "any"] = "customer"
 
-    @field_validator("patterns", "exceptions")
+    @field_validator("patterns", "exceptions", "lemma_patterns", "lemma_exceptions")
     @classmethod
     def _regexes(cls, value: list[str]) -> list[str]:
         return [_check_regex(v) for v in value]
@@ -127,6 +123,9 @@ class SubstitutionCheck(_CheckBase):
     # Words of the general list that are ordinary language for one organisation type
     # ("ticket" is what an airline's customers call their plane ticket).
     org_allow: dict[OrgType, list[str]] = Field(default_factory=dict)
+    # A word the customer used in the post is theirs, not the agent's jargon ("is mijn ticket
+    # nog geldig?" answered with "je ticket is morgen ook geldig").
+    allow_post_words: bool = False
 
 
 class OccurrenceCheck(_CheckBase):
@@ -191,9 +190,13 @@ class SpellingCheck(_CheckBase):
     """Words not in the Dutch dictionary and d/t errors (via ``trainer.spelling``)."""
 
     kind: Literal["spelling"]
-    dt_message: str | None = None
+    dt_message: str | None = None  # a d/t error (trainer.dt)
+    split_message: str | None = None  # "er op" for "erop" (trainer.dt)
+    # Only a reply in one of these languages (as the language check reads it) is spell-checked;
+    # an English answer to an English post is not Dutch with typos. Empty: every reply.
+    languages: list[str] = Field(default_factory=lambda: ["nl"])
 
-    @field_validator("dt_message")
+    @field_validator("dt_message", "split_message")
     @classmethod
     def _dt_placeholders(cls, value: str | None) -> str | None:
         if value is not None:
@@ -274,6 +277,10 @@ class Rule(_Strict):
     source: str = Field(min_length=1)
     check: Check
     also: list[Check] = Field(default_factory=list)
+    # Rules that may flag the very same words for one underlying problem ("daar gaan wij niet
+    # over" is both defensive and no ownership); a score counts such a span once.
+    shares_span_with: list[str] = Field(default_factory=list)
+    skill: Skill = "content"
     fixtures: Fixtures
 
     @field_validator("message")
@@ -315,6 +322,8 @@ _RULE_KEYS = {
     "explanation",
     "source",
     "also",
+    "shares_span_with",
+    "skill",
     "fixtures",
     "pass",
     "fail",
@@ -387,7 +396,29 @@ def load_rules_from(directory: Path) -> tuple[Rule, ...]:
     if not directory.is_dir():
         raise RuleFileError(f"{directory}: geen map; verwacht een map met regelbestanden")
     rules = tuple(load_rule(p) for p in sorted(directory.glob("*.yaml")))
+    ids = {r.id for r in rules}
+    for rule in rules:
+        unknown = [other for other in rule.shares_span_with if other not in ids]
+        if unknown:
+            raise RuleFileError(
+                f"{directory / (rule.id + '.yaml')}: veld 'shares_span_with': waarde "
+                f"{show_value(unknown[0])} is ongeldig; verwacht de id van een regel in "
+                f"{directory}: {', '.join(sorted(ids))}"
+            )
     return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def span_groups(rules: tuple[Rule, ...]) -> tuple[frozenset[str], ...]:
+    """Groups of rules that flag one problem when they flag the same span, from each rule's
+    ``shares_span_with`` (symmetric and transitive: a links b and b links c is one group)."""
+    group_of: dict[str, set[str]] = {}
+    for rule in rules:
+        for other in rule.shares_span_with:
+            merged = group_of.get(rule.id, {rule.id}) | group_of.get(other, {other})
+            for member in merged:
+                group_of[member] = merged
+    unique = {frozenset(g) for g in group_of.values()}
+    return tuple(sorted(unique, key=lambda g: sorted(g)))
 
 
 @lru_cache(maxsize=8)

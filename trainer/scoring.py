@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from datafiles import DataFileError, field_problems, load_yaml, read_text
 from trainer.engine import Alert
 from trainer.posts import Kind
-from trainer.rules import Level, rule_title
+from trainer.rules import Level, load_rules, rule_title, span_groups
 from trainer.text import emoji_spans
 
 SCORING_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "scoring.yaml"
@@ -109,7 +109,6 @@ class Scoring(_Strict):
     harm_floor: int = Field(ge=0, le=100)
     deductions: dict[Level, int]
     rule_cap: int = Field(gt=0)
-    same_problem: list[list[str]] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
     stop_words: list[str] = Field(default_factory=list)
 
@@ -263,9 +262,9 @@ def distinct_alerts(alerts: Sequence[Alert]) -> list[Alert]:
 
 
 def counted_alerts(alerts: Sequence[Alert], scoring: Scoring) -> list[Alert]:
-    """``alerts`` with each (rule, span) once, and of the rules in one ``same_problem`` group
-    only the costlier alert on a shared span."""
-    group_of = {rule: i for i, group in enumerate(scoring.same_problem) for rule in group}
+    """``alerts`` with each (rule, span) once, and of the rules in one group (the rule files'
+    ``shares_span_with``) only the costlier alert on a shared span."""
+    group_of = {rule: i for i, group in enumerate(span_groups(load_rules())) for rule in group}
     seen: set[tuple[str, int, int]] = set()
     best: dict[tuple[int, int, int], Alert] = {}
     kept: list[Alert] = []

@@ -8,6 +8,15 @@ abbreviations webcare teams use every day (DM, PB). Those are left alone; so is 
 starts with a capital in mid-sentence, which is most likely a name. When in doubt the checker
 stays quiet: a false alarm teaches a trainee to ignore the feedback.
 
+Dutch writes compounds as one word and makes new ones every day ("retourlabel"), so a word the
+dictionary lacks is accepted when it splits into two or three known words (a linking "s"
+allowed) - unless one edit (a letter dropped, added, swapped or changed) turns it, or its last
+part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds. The same
+test decides for an unknown capital at the start of a sentence or line: a name ("Femkje hier",
+a sign-off on its own line) unless it is one edit from a common word ("Bedankd"). Words with a
+capital inside (eSIM, iDEAL), standard abbreviations before their full stop ("incl.", "bijv.")
+and a short list of everyday loanwords and interjections (refund, voucher, allez) pass too.
+
 The d/t check only looks at patterns that are certain without a parser: "ik" directly followed
 by a verb ending in -dt ("ik wordt" -> "word"), a subject pronoun directly followed by a known
 d-stem verb without t ("hij word" -> "wordt"), and the inverted forms "wordt jij" -> "word jij",
@@ -19,13 +28,17 @@ determiner plus noun opening the clause before a bare d-stem ("Het pakket word v
 form must be real words.
 
 The dictionary is Debian's ``hunspell-nl`` read through ``spylls`` (pure-Python Hunspell), which
-knows inflections and most compounds. Where that dictionary is not installed, the word list
-shipped with the ``pyspellchecker`` package is used instead. The backend is chosen once, loads
-lazily on first use and is shared; every word lookup is cached.
+knows inflections and most compounds; ``scripts/setup.sh`` installs it and CI has it. Without it
+the checker refuses to start (``require`` raises ``SpellingUnavailable``) rather than quietly
+checking less: a rule that silently switches off teaches that every reply is spelled right. The
+word list shipped with ``pyspellchecker`` is only used when asked for by name (``use_backend`` or
+``WEBCARE_SPELLING_BACKEND=wordlist``, for comparison in the benchmark). The backend loads once,
+on first use, and is shared; every word lookup is cached.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import threading
@@ -37,7 +50,7 @@ from typing import Protocol
 # Where Debian's hunspell-nl puts its files; the first existing (.dic, .aff) pair is used.
 HUNSPELL_DIRS: tuple[Path, ...] = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
 HUNSPELL_NAMES: tuple[str, ...] = ("nl_NL", "nl")
-# Set to "hunspell" or "wordlist" to force a backend (tests, machines without hunspell-nl).
+# Set to "wordlist" to use pyspellchecker's list instead of hunspell-nl (benchmark comparison).
 BACKEND_ENV = "WEBCARE_SPELLING_BACKEND"
 WORD_CACHE_SIZE = 200_000  # distinct words kept per backend; ~20 MB at most
 
@@ -51,6 +64,11 @@ ACRONYM_MAX_LEN = 5  # an all-capitals token up to this many letters is an acron
 # reported as misspelled without asking the dictionary.
 LONGEST_PLAUSIBLE_WORD_LETTERS = 40
 
+# Only this much of a reply is spell-checked: ten times a long Facebook answer. A pasted text of
+# 100,000 characters is no webcare reply (the trainee hears so from the length rule) and would
+# otherwise keep the checker busy for seconds.
+MAX_CHECKED_CHARS = 5_000
+
 # Everyday webcare shorthand and clitics that dictionaries leave out (lower case).
 WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -63,20 +81,67 @@ WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# Everyday loanwords the dictionary lacks but shops and customers use (the generator's products).
-LOANWORDS: frozenset[str] = frozenset({"airfryer", "airfryers", "smartwatch", "powerbank"})
+# Standard Dutch abbreviations written with a full stop ("incl.", "bijv.", "ca."): accepted
+# only when the stop follows, so a typo at the end of a sentence is not mistaken for one.
+DOTTED_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "incl", "excl", "bijv", "bv", "ca", "max", "min", "nr", "tel", "enz", "etc", "evt",
+        "resp", "vnl", "vgl", "zgn", "ong", "ivm", "mvg", "aanv", "afd", "alg", "blz", "bijl",
+        "dhr", "mevr", "mw", "hr", "ing", "drs", "mr", "prof", "ipv", "oa", "mbv", "tov",
+        "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
+        "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+    }
+)  # fmt: skip
+
+# Everyday loanwords and interjections the dictionary lacks, as webcare teams and customers
+# write them (English and Flemish; lower case). Kept to common vocabulary, not brand names.
+LOANWORDS: frozenset[str] = frozenset(
+    {
+        "airfryer", "airfryers", "smartwatch", "powerbank", "hi", "hoi", "thanks", "sorry",
+        "nice", "yes", "top", "oeps", "refund", "refunds", "voucher", "vouchers", "cashback",
+        "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
+        "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
+        "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
+        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
+        "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
+        "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
+    }
+)  # fmt: skip
+
+# A word the dictionary lacks but that splits into known words is still reported when one edit
+# (a letter dropped, added, swapped or changed) turns it, or the part after a known first word,
+# into a common word: "boodschapen", "werkzaamheiden", "pakketautomat" are typos, not compounds.
+TYPO_ALPHABET = "abcdefghijklmnopqrstuvwxyzéëï"
+TYPO_MIN_PART = 4  # a shorter tail has a common neighbour by chance ("label" -> "lapel")
+# The list's counts floor at 50 (rare forms, "popnummers"); from 100 on a word is in everyday
+# use (about the most common 8% of forms), so a rare neighbour of it is a typo, not a new word.
+TYPO_NEIGHBOUR_MIN_COUNT = 100
+ENGLISH_MIN_LETTERS = 3  # shorter English "words" in the list are mostly Dutch ones too
+# As part of a compound an English word needs 4 letters: the list holds short abbreviations
+# ("afr") that would let a typo split ("jaarafreking" = "jaar" + "afr" + "eking").
+ENGLISH_PART_MIN_LETTERS = 4
+# Verb prefixes that make a new word of a known one ("omboeking", "herpland" from "gepland",
+# "rebooking"); shorter than a compound part, so listed. The typo test still applies.
+WORD_PREFIXES: tuple[str, ...] = (
+    "her", "om", "ont", "ver", "be", "mis", "door", "over", "onder", "mee", "na", "toe",
+    "weg", "terug", "uit", "op", "af", "aan", "bij", "in", "re", "up", "pre", "de",
+)  # fmt: skip
+# Dutch verb endings on an English stem: infinitive, present, participle, past tense.
+ENGLISH_VERB_ENDINGS: tuple[str, ...] = ("en", "t", "d", "de", "te", "den", "ten")
 
 _LETTER = r"[^\W\d_]"
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
-# An e-mail address starts where no address character stands before it; without that anchor the
-# search restarts inside every run of letters and a held-down key costs quadratic time.
+# An e-mail address or bare domain starts where no address character stands before it, and a
+# domain label has at most 63 characters (DNS); without that anchor and bound the search restarts
+# inside every run of letters and a held-down key ("a-a-a-...") costs quadratic time.
 _PROTECTED_RE = re.compile(
     r"""
       (?:https?://|www\.)\S+                                   # links
     | (?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+             # e-mail addresses
-    | \b[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?  # bare domains
+    | (?<![\w\-.])[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}                # bare domains
+      \.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?
     | [@#]\w+                                                  # handles and hashtags
     | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
     | (?<![^\s(])[-–]\s?[A-Z]{1,4}\b                           # sign-offs -JK, – AB
@@ -149,6 +214,8 @@ class _Checker:
         self.backend = backend
         self.known: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._known)
         self._lookup: Callable[[str], bool] = lru_cache(maxsize=WORD_CACHE_SIZE)(backend.lookup)
+        self.words = common_words()
+        english_words()  # loaded with the dictionary, not on the first reply that needs it
 
     def _known(self, word: str) -> bool:
         """Whether ``word`` is Dutch: in the dictionary, a hyphenated or closed compound of
@@ -169,18 +236,123 @@ class _Checker:
         return self._compound(lower)
 
     def _compound(self, word: str) -> bool:
-        if len(word) < COMPOUND_MIN_WORD:
+        """A closed compound of known words (a linking "s" allowed after the first), unless
+        the word is one edit away from a common word: then it is a typo of that word."""
+        if len(word) < COMPOUND_MIN_WORD or not (self._splits(word, 0) or self._prefixed(word)):
             return False
-        lookup = self._lookup
+        return not self._near_common(word)
+
+    def _part(self, part: str) -> bool:
+        return (
+            self._lookup(part)
+            or part in LOANWORDS
+            or part in WEBCARE_ABBREVIATIONS
+            or (len(part) >= ENGLISH_PART_MIN_LETTERS and part in english_words())
+        )
+
+    def _splits(self, word: str, depth: int) -> bool:
+        """True when ``word`` is two or three known parts of COMPOUND_MIN_PART letters or more."""
         for cut in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if not lookup(tail):
-                continue
-            if lookup(head) or (
-                head.endswith("s") and len(head) > COMPOUND_MIN_PART and lookup(head[:-1])
+            if not (
+                self._part(head)
+                or (head.endswith("s") and len(head) > COMPOUND_MIN_PART and self._part(head[:-1]))
             ):
+                continue
+            if self._part(tail) or (depth == 0 and self._splits(tail, 1)):
                 return True
         return False
+
+    def near_common_word(self, word: str) -> bool:
+        """True when one edit turns ``word`` (lower case) into a common word."""
+        return any(n in self.words for n in _edits1(word))
+
+    def _prefixed(self, word: str) -> bool:
+        """A verb prefix before a known word, or before a participle that drops its "ge"."""
+        for prefix in WORD_PREFIXES:
+            rest = word[len(prefix) :]
+            if not word.startswith(prefix) or len(rest) < COMPOUND_MIN_PART + 1:
+                continue
+            if self._part(rest) or self._lookup("ge" + rest) or self._splits(rest, 1):
+                return True
+        return False
+
+    def _near_common(self, word: str) -> bool:
+        words = self.words
+        if self.near_common_word(word):
+            return True
+        # A typo in the last part: "pakket" + "automat" (-> "automaat"). The edit must keep
+        # the part's first letter, or it only moves the cut ("monteur" + "sbezoek").
+        for cut in range(TYPO_MIN_PART, len(word) - TYPO_MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if head not in words or tail in words:
+                continue
+            if any(n[:1] == tail[0] and n in words for n in _edits1(tail)):
+                return True
+        return False
+
+
+def _edits1(word: str) -> Iterable[str]:
+    """Every string one edit away from ``word`` (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for a, b in splits:
+        if b:
+            yield a + b[1:]
+            if len(b) > 1:
+                yield a + b[1] + b[0] + b[2:]
+        for ch in TYPO_ALPHABET:
+            if b:
+                yield a + ch + b[1:]
+            yield a + ch + b
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Dutch word forms common enough that a rare form one edit away is most likely a typo of
+    them: those pyspellchecker's Dutch list counts at least TYPO_NEIGHBOUR_MIN_COUNT times
+    (lower case). A plain set, because a hunspell look-up of every neighbour takes seconds."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="nl", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w, n in counts.dictionary.items() if n >= TYPO_NEIGHBOUR_MIN_COUNT)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English word forms (pyspellchecker's English list, lower case, 3 letters or more).
+
+    Webcare Dutch borrows English freely, the internal jargon most of all ("workaround",
+    "escalation", "gerouted"): that is the jargon rule's business, not a spelling error.
+    Dutch typos almost never land on an English word, and d/t errors are found by ``dt``."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="en", case_sensitive=False, distance=1).word_frequency
+    return frozenset(w for w in counts.dictionary if len(w) >= ENGLISH_MIN_LETTERS)
+
+
+def _english_loan(word: str) -> bool:
+    """An English word, or an English verb with Dutch verb endings: "deployen", "gerouted",
+    "gedispatcht", "ge-escaleerd" is Dutch and left to the dictionary."""
+    english = english_words()
+    if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
+        return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
+    if word in english:
+        return True
+    for prefix in ("ge-", "ge", ""):
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        if prefix and rest in english:
+            return True
+        for ending in ENGLISH_VERB_ENDINGS:
+            stem = rest[: -len(ending)]
+            if rest.endswith(ending) and len(stem) >= ENGLISH_MIN_LETTERS and stem in english:
+                return True
+    return False
 
 
 _lock = threading.Lock()
@@ -188,21 +360,46 @@ _loaded: dict[str, _Checker] = {}  # backend name -> loaded checker, so switchin
 _forced: str | None = None
 
 
+class SpellingUnavailable(RuntimeError):
+    """The Dutch dictionary (Debian's hunspell-nl, read by spylls) cannot be used."""
+
+
+def require() -> None:
+    """Fail now, with a message saying how to fix it, when the chosen dictionary cannot load.
+
+    Cheap (no dictionary is read); the engine calls it when the rules compile, so a machine
+    without hunspell-nl stops at start instead of scoring every reply as spelled right."""
+    name = _choose(_forced)
+    if name == "hunspell":
+        try:
+            import spylls.hunspell  # noqa: F401
+        except ImportError:
+            raise SpellingUnavailable(
+                "de spellingcontrole kan niet starten: het pakket spylls ontbreekt. Installeer het "
+                "project opnieuw met scripts/setup.sh"
+            ) from None
+    elif importlib.util.find_spec("spellchecker") is None:
+        raise SpellingUnavailable(
+            f"de spellingcontrole kan niet starten: {BACKEND_ENV}=wordlist vraagt de woordenlijst "
+            "van pyspellchecker, maar dat pakket ontbreekt"
+        )
+
+
 def _choose(name: str | None) -> str:
-    choice = name or os.environ.get(BACKEND_ENV) or None
-    if choice not in (None, "hunspell", "wordlist"):
+    choice = name or os.environ.get(BACKEND_ENV) or "hunspell"
+    if choice not in ("hunspell", "wordlist"):
         raise ValueError(
             f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
             "expected 'hunspell' or 'wordlist'"
         )
     if choice == "hunspell" and hunspell_path() is None:
-        raise RuntimeError(
-            "the Dutch Hunspell dictionary is not installed (looked for nl_NL/nl .dic and .aff in "
+        raise SpellingUnavailable(
+            "de spellingcontrole kan niet starten: het Nederlandse Hunspell-woordenboek "
+            "(Debian-pakket hunspell-nl) is niet geïnstalleerd; gezocht naar nl_NL/nl .dic en "
+            ".aff in "
             + ", ".join(str(d) for d in HUNSPELL_DIRS)
-            + "); run scripts/setup.sh or use the 'wordlist' backend"
+            + ". Installeer het met scripts/setup.sh (of: sudo apt-get install hunspell-nl)"
         )
-    if choice is None:
-        choice = "hunspell" if hunspell_path() is not None else "wordlist"
     return choice
 
 
@@ -223,7 +420,8 @@ def _get() -> _Checker:
 
 
 def use_backend(name: str | None) -> None:
-    """Force "hunspell" or "wordlist" (None: choose automatically); loads on first use."""
+    """Force "hunspell" or "wordlist" (None: hunspell, unless the environment asks for the word
+    list); loads on first use."""
     global _forced
     if name not in (None, "hunspell", "wordlist"):
         raise ValueError(f"spelling backend {name!r} is unknown; expected 'hunspell' or 'wordlist'")
@@ -304,8 +502,24 @@ def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
     return found
 
 
+def checked_part(text: str) -> str:
+    """The start of ``text`` that is checked: at most ``MAX_CHECKED_CHARS`` characters, cut
+    before a word that the cap would split (and so report as a typo). A run of letters longer
+    than any word is cut where the cap falls: it is reported either way."""
+    if len(text) <= MAX_CHECKED_CHARS:
+        return text
+    cut = MAX_CHECKED_CHARS
+    start = cut
+    while start > cut - LONGEST_PLAUSIBLE_WORD_LETTERS and start > 0:
+        if text[start - 1].isspace():
+            return text[:start]
+        start -= 1
+    return text[:cut]
+
+
 def checked_words(text: str, ignore: Iterable[str] = ()) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, known) for every word the dictionary is asked about.
+    """(start, end, word, known) for every word the dictionary is asked about, in the first
+    ``MAX_CHECKED_CHARS`` characters of ``text``.
 
     Names, @handles, #hashtags, links, e-mail addresses, numbers, initials and sign-offs,
     capitalised words in mid-sentence, acronyms, webcare shorthand and the terms in ``ignore``
@@ -323,7 +537,7 @@ def _checked_words(
     checker = _get()
     skip = _ignored(ignore)
     found: list[tuple[int, int, str, bool]] = []
-    for start, end, word, at_start in _candidate_words(text):
+    for start, end, word, at_start in _candidate_words(checked_part(text)):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
         if len(letters) < 2 or any(ch.isdigit() for ch in word):
             continue
@@ -334,14 +548,30 @@ def _checked_words(
             continue
         if word[0].isupper() and not at_start:
             continue
-        found.append((start, end, word, checker.known(word)))
+        if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+            continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
+        if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
+            continue
+        known = checker.known(word)
+        if not known and at_start and word[0].isupper() and not word.isupper():
+            # A capital opening a sentence or line that no dictionary knows is a name ("Femkje
+            # hier", a sign-off on its own line) unless it is one edit from a common word
+            # ("Bedankd", "Excusses").
+            known = not checker.near_common_word(lower)
+        found.append((start, end, word, known))
     return tuple(found)
 
 
 def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
     """(start, end, word) for every word of ``text`` that is not Dutch (see ``checked_words``
     for what is left alone)."""
-    return [(s, e, w) for s, e, w, known in checked_words(text, ignore) if not known]
+    # An English word is no spelling error but is not Dutch either: ``checked_words`` keeps
+    # calling it unknown, so the language check still sees an English reply as English.
+    return [
+        (s, e, w)
+        for s, e, w, known in checked_words(text, ignore)
+        if not known and not _english_loan(w.lower().replace("’", "'"))
+    ]
 
 
 def prose(text: str, ignore: Iterable[str] = ()) -> str:
@@ -360,135 +590,3 @@ def prose(text: str, ignore: Iterable[str] = ()) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
-
-
-# --- d/t errors -----------------------------------------------------------------------------
-
-# Verb stems ending in d that are not also everyday nouns or adjectives, so that a pronoun
-# followed by the stem is a finite verb for sure. "antwoord", "raad", "geld", "land", "kleed"
-# are left out on purpose: "u antwoord geven", "je geld terug" are correct Dutch.
-D_STEMS: frozenset[str] = frozenset(
-    {
-        "word", "vind", "houd", "zend", "meld", "bied", "rijd", "bind", "laad", "lijd",
-        "scheid", "mijd", "spreid", "verbreed", "glijd", "strijd", "wend",
-    }
-)  # fmt: skip
-# Prefixes that make a new verb from a stem without changing its conjugation.
-D_PREFIXES: tuple[str, ...] = (
-    "", "be", "ver", "ont", "her", "onder", "over", "door", "uit", "op", "aan", "af", "mis",
-    "toe", "bij", "in", "na", "terug", "voor", "vast",
-)  # fmt: skip
-# Pronouns that are only ever the subject: the next word, if a verb, belongs to them.
-SUBJECT_ONLY = frozenset({"hij", "zij", "jij"})
-# Pronouns that may also be an object ("als ik je vind"): only trusted at the start of a clause.
-SUBJECT_OR_OBJECT = frozenset({"je", "ze", "het", "u"})
-SUBJECTS = frozenset({"ik", "jij", "je", "u", "hij", "zij", "ze", "we", "wij", "jullie"})
-# Words after which a pronoun starts a clause, so "dat je word gebeld" is caught.
-CLAUSE_OPENERS = frozenset(
-    {
-        "en", "maar", "want", "dus", "of", "dat", "als", "omdat", "wanneer", "zodra", "zodat",
-        "voordat", "nadat", "terwijl", "tenzij", "hoe", "waar", "wat", "wie", "waarom",
-        "welke", "misschien", "hopelijk", "toen", "nu", "zo",
-    }
-)  # fmt: skip
-# Words after "je" that show it is the subject, not "your": "Wordt je morgen gebeld?" (wrong:
-# "Word je") against "Wordt je pakket morgen bezorgd?" (right: "je pakket" is the subject).
-JE_SUBJECT_NEXT = frozenset(
-    {
-        "morgen", "vandaag", "vanavond", "straks", "nog", "ook", "al", "snel", "dan", "nu",
-        "zo", "even", "wel", "niet", "nooit", "er", "het", "dat", "dit", "zelf", "echt",
-        "vaak", "altijd", "gauw", "zometeen", "binnenkort",
-    }
-)  # fmt: skip
-# Determiners that open a subject noun phrase: "Het pakket word verstuurd" -> "wordt".
-DETERMINERS = frozenset({"de", "het", "een", "dit", "dat", "deze", "die", "onze", "ons", "mijn"})
-PARTICIPLE_MIN_LETTERS = 6  # "gebeld", "gemeld"; shorter ge-words are nouns ("geld")
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-
-def _is_d_stem_verb(word: str) -> bool:
-    return any(word.startswith(prefix) and word[len(prefix) :] in D_STEMS for prefix in D_PREFIXES)
-
-
-def dt_errors(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, suggestion) for d/t errors that are certain (see module docstring)."""
-    checker = _get()
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
-    found: list[tuple[int, int, str, str]] = []
-
-    def boundary_between(a: int, b: int) -> bool:
-        """True when something other than spaces separates tokens a and b."""
-        return text[tokens[a][1] : tokens[b][0]].strip() != ""
-
-    def subject_at(i: int) -> bool:
-        return 0 <= i < len(tokens) and tokens[i][2].lower() in SUBJECTS
-
-    def je_is_subject(i: int) -> bool:
-        """Whether the word at i (after "je") shows that "je" is the subject."""
-        if not 0 <= i < len(tokens) or boundary_between(i - 1, i):
-            return False
-        word = tokens[i][2].lower()
-        participle = (
-            word.startswith("ge") and len(word) >= PARTICIPLE_MIN_LETTERS and word[-1] in "dtn"
-        )
-        return word in JE_SUBJECT_NEXT or participle
-
-    def opens_clause(i: int) -> bool:
-        return i == 0 or boundary_between(i - 1, i) or tokens[i - 1][2].lower() in CLAUSE_OPENERS
-
-    for i in range(len(tokens) - 1):
-        if boundary_between(i, i + 1):
-            continue
-        left, right = tokens[i][2].lower(), tokens[i + 1][2].lower()
-        clause_start = (
-            i == 0 or boundary_between(i - 1, i) or tokens[i - 1][2].lower() in CLAUSE_OPENERS
-        )
-        target, suggestion = -1, ""
-        if left == "ik" and right.endswith("dt"):
-            # "ik wordt" -> "ik word": the first person never ends in -dt.
-            target, suggestion = i + 1, right[:-1]
-        elif right in ("ik", "jij") and left.endswith("dt") and _is_d_stem_verb(left[:-1]):
-            # "wordt jij" -> "word jij": a verb before ik/jij has no t.
-            target, suggestion = i, left[:-1]
-        elif (
-            (left in SUBJECT_ONLY or (left in SUBJECT_OR_OBJECT and clause_start))
-            and _is_d_stem_verb(right)
-            and not subject_at(i + 2)
-        ):
-            # "hij word" -> "hij wordt"; "je/u/het word" only where the pronoun opens the clause
-            # and no other subject follows ("Het vind ik fijn" is an inversion, and correct).
-            target, suggestion = i + 1, right + "t"
-        elif (
-            right == "je"
-            and left.endswith("dt")
-            and _is_d_stem_verb(left[:-1])
-            and je_is_subject(i + 2)
-        ):
-            # "Wordt je morgen gebeld?" -> "Word je": before "je" as subject the t goes.
-            target, suggestion = i, left[:-1]
-        elif right in ("u", "hij", "zij") and _is_d_stem_verb(left) and not subject_at(i - 1):
-            # "Word u geholpen?" -> "Wordt u", "Dan meld hij" -> "meldt hij": with u, hij and
-            # zij the verb keeps its t, also before the pronoun.
-            target, suggestion = i, left + "t"
-        if (
-            target < 0
-            and left in DETERMINERS
-            and opens_clause(i)
-            and i + 2 < len(tokens)
-            and not boundary_between(i + 1, i + 2)
-            and right not in SUBJECTS
-            and _is_d_stem_verb(tokens[i + 2][2].lower())
-            and not subject_at(i + 3)
-        ):
-            # "Het pakket word verstuurd", "De monteur meld zich": a determiner opening the
-            # clause, a noun and a bare d-stem; "Het boek vind je" (inversion) is left alone.
-            target, suggestion = i + 2, tokens[i + 2][2].lower() + "t"
-        if target < 0:
-            continue
-        start, end, word = tokens[target]
-        if not (checker.known(word.lower()) and checker.known(suggestion)):
-            continue
-        if word[0].isupper():
-            suggestion = suggestion[0].upper() + suggestion[1:]
-        found.append((start, end, word, suggestion))
-    return found

@@ -23,17 +23,30 @@ AddressForm = Literal["informal", "formal"]
 # Letters only (no digits or underscores), with inner apostrophes or hyphens: "zo'n", "e-mail".
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 INFORMAL_RE = re.compile(r"\b(?:je|jij|jou|jouw)\b", re.IGNORECASE)
-# "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you".
-FORMAL_RE = re.compile(r"(?<!\d)(?<!\d\s)\bu\b|\buw\b", re.IGNORECASE)
-# A sentence ends at . ! ? or a line break; good enough for tweets and short replies.
-SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+# "u" right after a number is "uur" ("van 9 u tot 17 u"), not the formal "you"; nor is the "U"
+# of a compound ("U-pas", "U-vormig", "X-U").
+FORMAL_RE = re.compile(r"(?<![\w-])(?<!\d\s)u(?![\w-])|(?<![\w-])uw(?![\w-])", re.IGNORECASE)
+# A customer who writes like a letter is formal without ever writing "u": "Geachte heer/mevrouw",
+# "Met vriendelijke groet", a signature "mevrouw Kaya". "meneer"/"mevrouw" count only as a title
+# (before a name, "/" or a comma) and not after an article: "de meneer van de bezorging" is a
+# third person.
+FORMAL_LETTER_RE = re.compile(
+    r"\b(?:geachte|hoogachtend|met\s+vriendelijke\s+groet(?:en)?)\b"
+    r"|(?<!\bde\s)(?<!\bdie\s)(?<!\been\s)(?<!\bdeze\s)(?<!\bdat\s)"
+    r"\b(?:meneer|mevrouw|mevr\.|dhr\.|heer)(?=\s*[/,]|\s+(?:[A-Z]|van\s|de\s))",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? or a line break; good enough for tweets and short replies. A period
+# straight before a letter or digit ends nothing ("7.42 uur", "koopgoot.nl"), nor does one of
+# an abbreviation of single letters ("i.v.m.", "z.s.m.").
+SENTENCE_RE = re.compile(r"(?:[^.!?\n]++|\.(?=\w)|(?<=\b[^\W\d_]\.[^\W\d_])\.)+[.!?]*")
 # Inside a sentence, a new clause starts after ; or :, at ", dan/of/maar/anders", and at
 # "of/en/maar" followed by a verb that sends the reader somewhere ("Stuur een DM of bel ...").
 # A plain comma does not end a clause: it often only separates a list ("adres, postcode").
 CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?=(?:dan|of|maar|anders|want)\b)"
     r"|\b(?:of|en|maar|anders)\s+(?=(?:bel|belt|mail|mailt|e-mail|stuur|kijk|vul|neem|ga|check|"
-    r"surf|app)\b)",
+    r"surf|app|zet|deel|plaats|noem|post|reageer)\b)",
     re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"#(\w+)")
@@ -53,7 +66,12 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 def sentence_spans(text: str) -> list[Span]:
     """Spans of the sentences in ``text``, in order."""
-    return [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text)]
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=2048)  # every sentence-scoped check of the rubric asks it about one reply
+def _sentence_spans(text: str) -> tuple[Span, ...]:
+    return tuple((m.start(), m.end()) for m in SENTENCE_RE.finditer(text))
 
 
 def sentence_around(text: str, start: int, end: int) -> Span:
@@ -64,13 +82,18 @@ def sentence_around(text: str, start: int, end: int) -> Span:
     return 0, len(text)
 
 
+def clause_spans(text: str, start: int, end: int) -> list[Span]:
+    """The clauses of the sentence [start, end): cut at ``CLAUSE_BREAK_RE``."""
+    cuts = [start] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, start, end)] + [end]
+    return [(left, right) for left, right in pairwise(cuts) if right > left]
+
+
 def clause_around(text: str, start: int, end: int) -> Span:
     """The span of the clause holding [start, end): the sentence, cut at ``CLAUSE_BREAK_RE``.
     An exception such as "in een DM" excuses only what stands in its own clause, so "Stuur
     een DM of bel 030 123 4567" still counts the phone number."""
     s, e = sentence_around(text, start, end)
-    cuts = [s] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text, s, e)] + [e]
-    for left, right in pairwise(cuts):
+    for left, right in clause_spans(text, s, e):
         if left <= start < right:
             return left, max(right, min(end, e))
     return s, e
@@ -88,12 +111,16 @@ def address_form(text: str) -> AddressForm | None:
     """How the writer of ``text`` addresses the reader.
 
     A customer who uses no formal marker is taken to write informally: most people on social
-    media do, and a formal reply to them reads as distant. Empty text tells nothing (None).
+    media do, and a formal reply to them reads as distant. A letter-style salutation or
+    signature ("Geachte", "Met vriendelijke groet", "mevrouw Kaya") is formal even without "u".
+    Empty text tells nothing (None).
     """
     if not text.strip():
         return None
     informal, formal = address_markers(text)
-    if formal and not informal:
+    if informal:
+        return "informal"
+    if formal or FORMAL_LETTER_RE.search(text):
         return "formal"
     return "informal"
 

@@ -11,14 +11,18 @@ or a post contains is read as markup.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from trainer.posts import Post
 from webcare_app import render, services
 
+if TYPE_CHECKING:
+    from workshop.records import ShownPost
 
-def post_card(post: Post, *, shown_at: datetime | None = None) -> None:
+
+def post_card(post: Post | ShownPost, *, shown_at: datetime | None = None) -> None:
     """The post as it would look on its channel."""
     st.html(
         render.post_card(
@@ -64,8 +68,12 @@ def answer_inputs(
     )
 
 
-def feedback(fb: services.Feedback) -> None:
-    """The scorer's feedback on one answer, ending with the post's model answer."""
+def verdict(fb: services.Feedback) -> bool:
+    """The score, the verdict on the decision with its reason, and the scorer's note.
+
+    True when the reason already says what to do instead of replying (then the model answer
+    need not say it again).
+    """
     result = fb.result
     score = fb.score
     st.metric("Score", "–" if score is None else f"{score} / 100")
@@ -100,13 +108,20 @@ def feedback(fb: services.Feedback) -> None:
                 css_class="wc-breakdown",
             )
         )
+    return said
 
+
+def marked_draft(fb: services.Feedback) -> None:
+    """The submitted draft, read-only, with the remarks marked and listed under it."""
     if fb.draft.strip():
         # No hover hint: a phone shows no tooltip, and the list below names every remark.
         st.markdown("**Je antwoord, met opmerkingen gemarkeerd** (uitleg in de lijst eronder)")
         st.html(render.highlight_draft(fb.draft, fb.alerts))
         st.html(render.alert_list(fb.alerts))
 
+
+def key_points(fb: services.Feedback) -> None:
+    """The post's key points the draft names and misses, side by side."""
     covered, missed = st.columns(2)
     with covered:
         st.markdown("**Kernpunten die je noemt**")
@@ -120,7 +135,29 @@ def feedback(fb: services.Feedback) -> None:
         st.html(
             render.plain_block("\n".join(f"✗ {k}" for k in fb.missed) or "–", css_class="wc-missed")
         )
+
+
+def feedback(fb: services.Feedback) -> None:
+    """The scorer's feedback on one answer, ending with the post's model answer."""
+    said = verdict(fb)
+    marked_draft(fb)
+    key_points(fb)
+    instead = fb.result.instead or ""
     model_answer(fb.post, None if said else instead, instead_above=said)
+
+
+HIDE_ENGLISH_HINTS_CSS = (
+    "<style>"
+    # Streamlit's own English hints under text boxes ("Press Enter to apply", "Press Ctrl+Enter
+    # to apply"): a Dutch screen must not show them, and the pages say what to do themselves.
+    '[data-testid="InputInstructions"]{display:none !important;}'
+    "</style>"
+)
+
+
+def dutch_widgets() -> None:
+    """Hide the English hints Streamlit's widgets show on their own (once per page run)."""
+    st.html(HIDE_ENGLISH_HINTS_CSS)
 
 
 def model_answer(post: Post, instead: object = None, *, instead_above: bool = False) -> None:
@@ -135,3 +172,14 @@ def model_answer(post: Post, instead: object = None, *, instead_above: bool = Fa
         elif instead:
             text += f" {instead}"
     st.html(render.plain_block(text, css_class="wc-model-answer"))
+
+
+def page_link(path: str, title: str, icon: str) -> None:
+    """A link to another page of the app; its bold title where the page is not in the menu
+    (a page run on its own, as in a test, knows no other pages)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(path, label=title, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"**{title}**")

@@ -18,12 +18,20 @@ import html
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from presentation.highlight import LEVEL_COLOURS as LEVEL_COLOURS  # re-exported for pages
 from presentation.highlight import highlight, multiline
 from presentation.labels import LEVEL_LABELS as LEVEL_LABELS  # re-exported for pages
 from presentation.labels import channel_label
 from trainer.posts import CLOSED_CHANNELS
+from trainer.rules import rule_title
+
+DUTCH_TZ = ZoneInfo("Europe/Amsterdam")  # every time a user reads is on the Dutch clock
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
 
 
 def esc(text: object) -> str:
@@ -48,6 +56,21 @@ def highlight_draft(draft: str, alerts: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def dutch_datetime(moment: datetime, *, with_year: bool = True) -> str:
+    """A moment as the Dutch read it on their own clock: "3 december 2026, 17:47".
+
+    Stored times are UTC; a naive datetime is taken as UTC too (the storage never hands one
+    out, but a bad caller must not shift the clock by an hour).
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(DUTCH_TZ)
+    day = f"{local.day} {MONTHS[local.month - 1]}"
+    if with_year:
+        day += f" {local.year}"
+    return f"{day}, {local:%H:%M}"
+
+
 def followers(channel: str, reach: int | None) -> str:
     """The reach as a card shows it ("1.234 volgers", "1 volger"), or "" where a follower count
     means nothing: a private chat (WhatsApp, Messenger) or no known followers."""
@@ -69,7 +92,7 @@ def post_card(
     """A post as it would look on its channel: channel, author, reach, time and the text."""
     label = channel_label(channel)
     handle = f' <span style="color:#666">{esc(author_handle)}</span>' if author_handle else ""
-    when = shown_at.strftime("%d-%m-%Y %H:%M") if shown_at is not None else ""
+    when = dutch_datetime(shown_at) if shown_at is not None else ""
     reach_text = followers(channel, reach)
     reach_html = (
         f' <span class="wc-reach" style="color:#666;font-size:0.85em">· {esc(reach_text)}</span>'
@@ -87,20 +110,40 @@ def post_card(
     )
 
 
+def _grouped_alerts(
+    alerts: Sequence[Mapping[str, Any]],
+) -> list[tuple[Mapping[str, Any], int]]:
+    """Alerts with the same rule, level and message as one entry with the number of places.
+
+    The draft marks every span; the list explains each remark once, however often it fires
+    (the same stock apology three times is one lesson, not three), and an alert repeated on
+    the very same span counts once.
+    """
+    places: dict[tuple[str, str, str], set[tuple[object, object]]] = {}
+    first: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for alert in alerts:
+        key = (str(alert.get("rule", "")), str(alert.get("level", "")), str(alert.get("message")))
+        first.setdefault(key, alert)
+        places.setdefault(key, set()).add((alert.get("start"), alert.get("end")))
+    return [(first[key], len(places[key])) for key in first]
+
+
 def alert_list(alerts: Sequence[Mapping[str, Any]]) -> str:
-    """Each alert's level, message and source as an HTML list (all text escaped)."""
+    """Each remark's level, message and source as an HTML list (all text escaped), once per
+    remark with the number of places it applies to."""
     if not alerts:
         return '<p class="wc-alerts">Geen opmerkingen bij je antwoord.</p>'
     items = []
-    for alert in alerts:
+    for alert, count in _grouped_alerts(alerts):
         level = str(alert.get("level", ""))
         colour = LEVEL_COLOURS.get(level, "#eee")
+        times = f" <strong>({count} keer)</strong>" if count > 1 else ""
         items.append(
             f'<li style="margin-bottom:6px"><span style="background:{colour};border-radius:3px;'
             f'padding:0 4px;font-size:0.85em">{esc(LEVEL_LABELS.get(level, level))}</span> '
-            f"{esc(alert.get('message', ''))}"
+            f"{esc(alert.get('message', ''))}{times}"
             f'<br><span style="color:#666;font-size:0.85em">Bron: {esc(alert.get("source", ""))}'
-            f" · regel {esc(alert.get('rule', ''))}</span></li>"
+            f" · regel: {esc(rule_title(str(alert.get('rule', ''))))}</span></li>"
         )
     return f'<ul class="wc-alerts" style="padding-left:1.2em">{"".join(items)}</ul>'
 
@@ -150,20 +193,148 @@ def char_counter(count: int, limit: int | None, *, textarea_key: str) -> str:
     )
 
 
+def final_count(count: int, limit: int | None) -> str:
+    """The character count of a sent draft (no live script: it cannot change any more)."""
+    shown = f"{count} / {limit} tekens" if limit else f"{count} {_chars(count)}"
+    over = limit is not None and count > limit
+    colour = "#c00" if over else "#555"
+    return f'<div class="wc-count-final" style="font-size:0.85em;color:{colour}">{esc(shown)}</div>'
+
+
+def score_badge(score: float) -> str:
+    """A score out of 100 as a small coloured badge: green from 80, amber from 55, else red."""
+    colour = "#dafbe1" if score >= 80 else "#fff8c5" if score >= 55 else "#ffebe9"
+    return (
+        f'<span class="wc-score-badge" style="background:{colour};border-radius:10px;'
+        f'padding:1px 8px;font-weight:600;white-space:nowrap">{score:.0f} / 100</span>'
+    )
+
+
+def attempt_row(
+    *, when: str, channel: str, snippet: str, score: float, decision_correct: bool
+) -> str:
+    """One earlier attempt: when, channel, the start of the post, its score and decision."""
+    mark = "✓ goede keuze" if decision_correct else "✗ andere keuze was beter"
+    return (
+        '<div class="wc-attempt" style="line-height:1.4">'
+        f'<div style="font-size:0.85em;color:#555">{esc(when)} · {esc(channel_label(channel))}'
+        f" · {esc(mark)}</div>"
+        f'<div>{score_badge(score)} <span class="wc-attempt-text">{esc(snippet)}</span></div>'
+        "</div>"
+    )
+
+
+def due_text(due: datetime, now: datetime) -> str:
+    """When a skill comes up again, as a trainee reads it: "nu", "over 3 uur", "morgen",
+    "over 4 dagen (7 december)"."""
+    ahead = (due - now).total_seconds()
+    if ahead <= 0:
+        return "nu herhalen"
+    hours = ahead / 3600
+    if hours < 1:
+        minutes = max(1, round(ahead / 60))
+        return f"over {minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    local_due = due.astimezone(DUTCH_TZ)
+    days = (local_due.date() - now.astimezone(DUTCH_TZ).date()).days
+    if days == 0:
+        whole = round(hours)
+        return f"over {whole} uur"
+    if days == 1:
+        return f"morgen ({local_due:%H:%M})"
+    return f"over {days} dagen ({local_due.day} {MONTHS[local_due.month - 1]})"
+
+
+def share_bars(rows: Sequence[tuple[str, float, str]], *, colour: str = "#d4a72c") -> str:
+    """Horizontal bars, one per row: a label on its own line (wrapping, never cut off), a bar
+    for a share (0-1) and a detail after the percentage. Every label shows, however many rows
+    and however narrow the screen, which an axis of a chart cannot promise."""
+    items = []
+    for label, share, detail in rows:
+        width = max(0.0, min(1.0, share)) * 100
+        percent = f"{width:.0f}%"
+        items.append(
+            '<div class="wc-bar" style="margin-bottom:10px">'
+            f'<div class="wc-bar-label" style="overflow-wrap:break-word">{esc(label)}</div>'
+            '<div style="display:flex;align-items:center;gap:8px">'
+            '<div style="flex:1;background:#f0f0f0;border-radius:4px;height:14px;min-width:60px">'
+            f'<div style="width:{width:.1f}%;background:{colour};height:14px;border-radius:4px">'
+            "</div></div>"
+            f'<div style="font-size:0.85em;color:#444;white-space:nowrap">{esc(percent)}</div>'
+            "</div>"
+            f'<div style="font-size:0.8em;color:#666">{esc(detail)}</div></div>'
+        )
+    return f'<div lang="nl" class="wc-bars">{"".join(items)}</div>'
+
+
+def member_card(
+    *, name: str, org: str, facts: Sequence[str], weakest: Sequence[str], last: str
+) -> str:
+    """One team member for the team lead: name and organisation, key figures as chips, their
+    weakest rules and when they last practised. A card, not a table row, so a phone shows it
+    whole without scrolling sideways."""
+    chips = "".join(
+        '<span style="display:inline-block;background:#f6f8fa;border:1px solid #ddd;'
+        f'border-radius:10px;padding:0 8px;margin:2px 4px 2px 0;font-size:0.9em">{esc(f)}</span>'
+        for f in facts
+    )
+    weak = ", ".join(weakest) or "geen"
+    return (
+        '<div class="wc-member" style="border:1px solid #ddd;border-radius:10px;padding:8px 12px;'
+        'margin-bottom:8px;overflow-wrap:break-word">'
+        f'<div><strong>{esc(name)}</strong> <span style="color:#555">· {esc(org)}</span></div>'
+        f"<div>{chips}</div>"
+        f'<div style="font-size:0.9em">Zwakste regels: {esc(weak)}</div>'
+        f'<div style="font-size:0.85em;color:#666">Laatst geoefend: {esc(last)}</div></div>'
+    )
+
+
+DECISION_COLOURS = {  # background of a decision's badge, by its Dutch label's first word
+    "Openbaar": "#dafbe1",
+    "Privé": "#ddf4ff",
+    "Niet": "#ffebe9",
+}
+
+
+def matrix_cards(rows: Sequence[Mapping[str, object]]) -> str:
+    """The decision matrix as one card per cell: the situation as a heading, the platform and
+    the decision as badges, the reason as text. Reads on a phone without columns to squeeze;
+    words wrap between words, never inside one."""
+    cards = []
+    for row in rows:
+        decision = str(row.get("Beslissing", ""))
+        colour = DECISION_COLOURS.get(decision.split(" ", 1)[0], "#eee")
+        cards.append(
+            '<div class="wc-matrix-card" style="border:1px solid #ddd;border-radius:10px;'
+            'padding:10px 12px;margin-bottom:10px;overflow-wrap:break-word;hyphens:auto">'
+            f'<div style="font-weight:600">{esc(row.get("Situatie", ""))}</div>'
+            '<div style="margin:4px 0 6px 0">'
+            '<span class="wc-matrix-platform" style="background:#f6f8fa;border:1px solid #ddd;'
+            f'border-radius:10px;padding:0 8px;font-size:0.85em">{esc(row.get("Platform", ""))}'
+            "</span> → "
+            f'<span class="wc-matrix-decision" style="background:{colour};border-radius:10px;'
+            f'padding:0 8px;font-weight:600">{esc(decision)}</span></div>'
+            f'<div class="wc-matrix-reason" style="font-size:0.92em;color:#333">'
+            f"{esc(row.get('Waarom', ''))}</div></div>"
+        )
+    return f'<div lang="nl" class="wc-matrix">{"".join(cards)}</div>'
+
+
 def wrapping_table(rows: list[dict[str, object]], *, css_class: str = "wc-table") -> str:
     """Rows as an escaped HTML table whose cells wrap, readable on a laptop and a phone."""
     if not rows:
         return ""
     columns = list(rows[0])
     cell = "padding:6px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left;"
-    wrap = f'style="{cell}white-space:normal;overflow-wrap:anywhere"'
+    # Wrap between words; a word longer than its column is hyphenated (Dutch rules, lang="nl"),
+    # never cut at an arbitrary letter ("merkplatfor|m").
+    wrap = f'style="{cell}white-space:normal;overflow-wrap:break-word;hyphens:auto"'
     head = "".join(f'<th style="{cell}">{esc(c)}</th>' for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td {wrap}>{esc(row.get(c, ''))}</td>" for c in columns) + "</tr>"
         for row in rows
     )
     return (
-        f'<table class="{esc(css_class)}" style="width:100%;border-collapse:collapse;'
+        f'<table lang="nl" class="{esc(css_class)}" style="width:100%;border-collapse:collapse;'
         f'table-layout:auto;font-size:0.95em"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
     )

@@ -25,10 +25,7 @@ PostgreSQL; the schema is created when the database is opened.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import io
-import math
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,12 +36,6 @@ import pandas as pd
 from sqlalchemy import select
 
 from presentation import labels
-from sim.analysis import analyse
-from sim.experiment import Estimate
-from sim.parallel import Runner
-from sim.plan import RunPlan
-from sim.profile import Profile, list_profiles, load_profile, resolve_profile
-from sim.spec import HOURS_PER_WEEK, SlaTarget
 from trainer.channels import channel_or_none
 from trainer.decision import decide
 from trainer.engine import check_rule, fixture_context
@@ -64,9 +55,32 @@ from trainer.rules import MetricCheck, Rule, load_rules, rule_title
 from trainer.scenarios import load_posts
 from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
+from webcare_app import whatif_service as _whatif
 from workshop.records import Answer as WorkshopAnswerRecord
 from workshop.records import Dashboard, PostStats, RuleCount
 from workshop.service import WorkshopService
+
+# The what-if lives in ``webcare_app.whatif_service``; these names keep the pages' one entry point.
+COMPARED_DEFAULT = _whatif.COMPARED_DEFAULT
+WHATIF_WARMUP_WEEKS = _whatif.WHATIF_WARMUP_WEEKS
+Cancelled = _whatif.Cancelled
+CoverageRun = _whatif.CoverageRun
+ProfileOverview = _whatif.ProfileOverview
+ProgressHook = _whatif.ProgressHook
+ServiceInputError = _whatif.ServiceInputError
+ShiftSetting = _whatif.ShiftSetting
+SizingAdvice = _whatif.SizingAdvice
+WhatIfInputs = _whatif.WhatIfInputs
+WhatIfResult = _whatif.WhatIfResult
+compared_default = _whatif.compared_default
+get_profile = _whatif.get_profile
+profile_names = _whatif.profile_names
+profile_overview = _whatif.profile_overview
+run_whatif = _whatif.run_whatif
+size_coverage = _whatif.size_coverage
+staffing_curve = _whatif.staffing_curve
+whatif_plan = _whatif.whatif_plan
+
 
 ORG_LABELS: dict[str, str] = {
     "library": "Bibliotheek",
@@ -78,10 +92,6 @@ ORG_LABELS: dict[str, str] = {
 LEVEL_LABELS = labels.LEVEL_LABELS
 ORG_TYPES: tuple[str, ...] = typing.get_args(OrgType)
 DECISIONS: tuple[str, ...] = typing.get_args(DecisionChoice)
-
-
-class ServiceInputError(ValueError):
-    """Input a page passed that the services cannot use; the message is Dutch, for the user."""
 
 
 def open_database(url: str | None = None) -> Database:
@@ -281,246 +291,8 @@ def decision_matrix() -> pd.DataFrame:
 
 
 # --- what-if simulation ----------------------------------------------------------------------
-
-WHATIF_WARMUP_WEEKS = 0.5  # the queue starts empty on Monday 00:00; skip the first half week
-COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
-
-# KPI keys shown in the comparison and in the CSV; names, units and direction from the catalogue.
-WHATIF_KPI_KEYS: tuple[str, ...] = (
-    "first_response_p50_min",
-    "first_response_p90_min",
-    "backlog_mean",
-    "backlog_monday_0900",
-    "abandoned",
-    "utilisation",
-    "agent_hours_per_week",
-    "fte",
-    "cost_per_week_eur",
-    "cost_per_answered_eur",
-)
-# (key, Dutch label, unit word, lower is better)
-KPI_ROWS: tuple[tuple[str, str, str, bool], ...] = tuple(
-    (key, labels.KPIS[key].label, labels.KPIS[key].symbol, bool(labels.KPIS[key].lower_is_better))
-    for key in WHATIF_KPI_KEYS
-)
-
-
-@dataclass(frozen=True)
-class WhatIfInputs:
-    """One what-if question; hashable, so runs can be cached on it.
-
-    ``agents`` overrides agents per shift as ``((coverage, ((shift, agents), ...)), ...)``;
-    ``sla`` overrides targets as ``((name, within_min, goal), ...)``.
-    """
-
-    profile: str
-    coverages: tuple[str, str] = COMPARED_DEFAULT
-    volume_factor: float = 1.0
-    handle_factor: float = 1.0
-    agents: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
-    sla: tuple[tuple[str, float, float], ...] = ()
-    weeks: float = 2.0
-    replications: int = 1
-    seed: int = 2024
-
-
-@dataclass(frozen=True)
-class CoverageRun:
-    coverage: str
-    description: str
-    kpis: Mapping[str, Estimate]  # mean (and interval when replications > 1) per KPI key
-
-
-@dataclass(frozen=True)
-class WhatIfResult:
-    inputs: WhatIfInputs
-    runs: tuple[CoverageRun, ...]
-    sla_names: tuple[str, ...]
-    backlog: pd.DataFrame  # coverage, hour_of_week, backlog (mean cases waiting)
-    waits: pd.DataFrame  # coverage, bin, order, share (of answered mentions)
-    attainment: pd.DataFrame  # coverage, hour_of_week, target, attainment, met, breached
-    mentions_per_week: float
-
-    def kpi(self, coverage: str, key: str) -> float:
-        run = next(r for r in self.runs if r.coverage == coverage)
-        est = run.kpis.get(key)
-        return math.nan if est is None else est.mean
-
-
-def profile_names() -> list[str]:
-    return list_profiles()
-
-
-@functools.lru_cache(maxsize=16)
-def get_profile(name: str) -> Profile:
-    return load_profile(resolve_profile(name))
-
-
-def _whatif_profile(inputs: WhatIfInputs) -> Profile:
-    base = get_profile(inputs.profile)
-    missing = [c for c in inputs.coverages if c not in base.coverages]
-    if missing:
-        raise ServiceInputError(
-            f"Profiel {inputs.profile!r} kent geen dekkingsmodel {missing[0]!r}; kies uit: "
-            f"{', '.join(base.coverage_names)}."
-        )
-    if not (inputs.volume_factor > 0 and inputs.handle_factor > 0):
-        raise ServiceInputError("Volume en behandeltijd moeten groter dan 0 zijn.")
-    profile = base.scaled(volume=inputs.volume_factor, handle_time=inputs.handle_factor)
-    for coverage, shifts in inputs.agents:
-        profile = profile.with_agents(coverage, dict(shifts))
-    if inputs.sla:
-        changes = {name: (within, goal) for name, within, goal in inputs.sla}
-        targets = [
-            s.model_copy(update={"within": changes[s.name][0], "goal": changes[s.name][1]})
-            if s.name in changes
-            else s
-            for s in profile.sla_targets
-        ]
-        profile = profile.model_copy(update={"sla_targets": targets})
-    return profile
-
-
-def _wait_label(low: float, high: float) -> str:
-    def fmt(m: float) -> str:
-        return f"{m / 60:g} u" if m >= 60 else f"{m:g} min"
-
-    return f"meer dan {fmt(low)}" if math.isinf(high) else f"{fmt(low)} – {fmt(high)}"
-
-
-def whatif_plan(inputs: WhatIfInputs) -> RunPlan:
-    """The runs behind a what-if: the page's weeks, replications and seed after a warm-up."""
-    return RunPlan(
-        weeks=inputs.weeks,
-        warmup_weeks=WHATIF_WARMUP_WEEKS,
-        replications=inputs.replications,
-        seed=inputs.seed,
-    )
-
-
-def run_whatif(inputs: WhatIfInputs) -> WhatIfResult:
-    """Run both coverage models with the same seeds and lay the analyses out for the page."""
-    if inputs.replications < 1 or not inputs.weeks > 0:
-        raise ServiceInputError("Kies minstens één herhaling en een looptijd van meer dan 0 weken.")
-    profile = _whatif_profile(inputs)
-    plan = whatif_plan(inputs)
-    hours = np.arange(HOURS_PER_WEEK)
-    runs: list[CoverageRun] = []
-    backlog_rows: list[pd.DataFrame] = []
-    wait_rows: list[dict[str, Any]] = []
-    attain_rows: list[pd.DataFrame] = []
-    sla_names = tuple(s.name for s in profile.sla_targets)
-    with Runner(processes=1) as runner:  # inside the web server: no process pool
-        analyses = [analyse(profile.compile(c), plan, runner) for c in inputs.coverages]
-    for coverage, found in zip(inputs.coverages, analyses, strict=True):
-        runs.append(CoverageRun(coverage, profile.coverages[coverage].description, found.kpis))
-        backlog_rows.append(
-            pd.DataFrame(
-                {
-                    "coverage": coverage,
-                    "hour_of_week": hours,
-                    "backlog": np.asarray(found.backlog_by_hour),
-                }
-            )
-        )
-        edges = found.wait_bins_min
-        for k, share in enumerate(found.wait_shares):
-            wait_rows.append(
-                {
-                    "coverage": coverage,
-                    "bin": _wait_label(edges[k], edges[k + 1]),
-                    "order": k,
-                    "share": share,
-                }
-            )
-        for by_hour in found.targets:
-            attain_rows.append(
-                pd.DataFrame(
-                    {
-                        "coverage": coverage,
-                        "hour_of_week": hours,
-                        "target": by_hour.target,
-                        "attainment": np.asarray(by_hour.attainment, dtype=float),
-                        "met": np.asarray(by_hour.met, dtype=np.int64),
-                        "breached": np.asarray(by_hour.breached, dtype=np.int64),
-                    }
-                )
-            )
-    return WhatIfResult(
-        inputs=inputs,
-        runs=tuple(runs),
-        sla_names=sla_names,
-        backlog=pd.concat(backlog_rows, ignore_index=True),
-        waits=pd.DataFrame(wait_rows),
-        attainment=(
-            pd.concat(attain_rows, ignore_index=True)
-            if attain_rows
-            else pd.DataFrame(
-                columns=["coverage", "hour_of_week", "target", "attainment", "met", "breached"]
-            )
-        ),
-        mentions_per_week=profile.volume.mentions_per_week,
-    )
-
-
-def sla_targets(result: WhatIfResult) -> tuple[SlaTarget, ...]:
-    """The SLA targets of the what-if as run (the page's changes to limits and goals included)."""
-    # The targets are the profile's, the same under every coverage model; compiling resolves
-    # their limits to minutes and their clocks, as the run used them.
-    return _whatif_profile(result.inputs).compile(result.inputs.coverages[0]).sla_targets
-
-
-def kpi_rows(result: WhatIfResult) -> list[tuple[str, str, str, bool]]:
-    """The KPI rows of the comparison: one per SLA target, then the fixed ones."""
-    targets = sla_targets(result)
-    sla = []
-    for name in result.sla_names:
-        entry = labels.kpi(f"sla_{name}_attainment", targets)
-        sla.append((f"sla_{name}_attainment", entry.label, entry.symbol, False))
-    return [*sla, *KPI_ROWS]
-
-
-def kpi_table(result: WhatIfResult) -> pd.DataFrame:
-    """KPIs of both coverage models side by side, with the difference (second minus first)."""
-    first, second = (r.coverage for r in result.runs)
-    rows = []
-    for key, label, unit, lower_better in kpi_rows(result):
-        a, b = result.kpi(first, key), result.kpi(second, key)
-        rows.append(
-            {
-                "kpi": key,
-                "omschrijving": label,
-                "eenheid": unit,
-                first: a,
-                second: b,
-                "verschil": b - a,
-                "lager_is_beter": lower_better,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def whatif_csv(result: WhatIfResult) -> str:
-    """The comparison as CSV: one row per KPI, the inputs as comment lines on top."""
-    buffer = io.StringIO()
-    i = result.inputs
-    buffer.write(
-        f"# profiel={i.profile}; volume x{i.volume_factor:g}; behandeltijd x{i.handle_factor:g}; "
-        f"weken={i.weeks:g}; herhalingen={i.replications}; seed={i.seed}\n"
-    )
-    kpi_table(result).to_csv(buffer, index=False)
-    return buffer.getvalue()
-
-
-def hourly_csv(result: WhatIfResult) -> str:
-    """Backlog and SLA attainment per hour of the week for both coverage models, as CSV."""
-    wide = result.attainment.pivot_table(
-        index=["coverage", "hour_of_week"], columns="target", values="attainment", dropna=False
-    )
-    wide.columns = [f"sla_{c}_attainment" for c in wide.columns]
-    frame = result.backlog.set_index(["coverage", "hour_of_week"]).join(wide).reset_index()
-    return str(frame.to_csv(index=False))
-
+# The what-if lives in ``webcare_app.whatif_service`` (runs, sizing with progress, the staffing
+# curve); its names are re-exported here so pages and tools keep one entry point.
 
 COVERAGE_LABELS = labels.COVERAGE_LABELS  # coverage models as users read them
 coverage_label = labels.coverage_label
@@ -528,125 +300,7 @@ coverage_label = labels.coverage_label
 
 def days_label(days: Sequence[str]) -> str:
     """Weekdays the Dutch way: ("mon", "tue") -> "ma, di"."""
-    from sim.sizing import DAY_LABELS  # the sizing engine's own day names; loaded on first use
-
-    return ", ".join(DAY_LABELS.get(d, d) for d in days)
-
-
-@dataclass(frozen=True)
-class ShiftSetting:
-    name: str
-    days: str  # Dutch, for the label: "ma, di, wo"
-    start: str
-    end: str
-    agents: int
-
-
-@dataclass(frozen=True)
-class ProfileOverview:
-    name: str
-    title: str
-    mentions_per_week: float
-    coverages: tuple[str, ...]
-    descriptions: Mapping[str, str]
-    shifts: Mapping[str, tuple[ShiftSetting, ...]]
-    sla: tuple[tuple[str, str, float, float], ...]  # name, metric, within_min, goal
-    mean_handle_min: float
-
-
-def profile_overview(name: str) -> ProfileOverview:
-    """What the what-if page needs to build its inputs for a profile."""
-    p = get_profile(name)
-    shifts = {
-        cov: tuple(
-            ShiftSetting(n, days_label(s.days), s.start, s.end, s.agents)
-            for n, s in zip(p.shift_names(cov), p.coverages[cov].shifts, strict=True)
-        )
-        for cov in p.coverage_names
-    }
-    handle = sum(ch.share * ch.handling.mean_min for ch in p.channels.values())
-    return ProfileOverview(
-        name=p.name,
-        title=p.title or p.name,
-        mentions_per_week=p.volume.mentions_per_week,
-        coverages=tuple(p.coverage_names),
-        descriptions={c: p.coverages[c].description for c in p.coverage_names},
-        shifts=shifts,
-        sla=tuple((s.name, s.metric, s.within, s.goal) for s in p.sla_targets),
-        mean_handle_min=handle,
-    )
-
-
-SIZING_REPLICATIONS = 3  # sizing needs an interval, so at least 2; 3 keeps the button quick
-
-
-@dataclass(frozen=True)
-class SizingAdvice:
-    """The cheapest agents per shift of one coverage model that keep the SLA targets."""
-
-    profile: str
-    coverage: str
-    current: tuple[tuple[str, int], ...]  # agents per shift as set on the page
-    # Per shift, the most agents any of its days needs: what the page's per-shift inputs adopt.
-    advised: tuple[tuple[str, int], ...]
-    erlang: tuple[tuple[str, int], ...]  # the textbook (Erlang C) answer, for comparison
-    # Sizing staffs each shift day by day: per shift, (Dutch weekday "ma", agents) of the advice.
-    advised_by_day: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
-    fte: float
-    cost_per_week_eur: float
-    reachable: bool  # False: even the most agents allowed per shift miss a target
-    attainment: tuple[tuple[str, float], ...]  # per target, mean attainment of the advice
-    evaluations: int
-
-
-def size_coverage(inputs: WhatIfInputs, coverage: str) -> SizingAdvice:
-    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
-    from sim.sizing import DAY_LABELS, SIZING_PLAN, SizingError, size, sizing_model
-
-    profile = _whatif_profile(inputs)
-    if coverage not in profile.coverages:
-        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
-    plan = dataclasses.replace(SIZING_PLAN, replications=SIZING_REPLICATIONS, seed=inputs.seed)
-    try:
-        result = size(
-            sizing_model(profile, coverage),
-            plan=plan,
-            processes=1,  # inside the web server: no process pool
-        )
-    except SizingError as exc:
-        raise ServiceInputError(str(exc)) from None
-    current = tuple(
-        (name, shift.agents)
-        for name, shift in zip(
-            profile.shift_names(coverage), profile.coverages[coverage].shifts, strict=True
-        )
-    )
-    best = result.best
-    return SizingAdvice(
-        profile=inputs.profile,
-        coverage=coverage,
-        current=current,
-        advised=tuple(best.agents_by_shift.items()),
-        erlang=tuple(result.erlang.agents_by_shift.items()),
-        advised_by_day=tuple(
-            (shift, tuple((DAY_LABELS.get(d, d), n) for d, n in per_day.items()))
-            for shift, per_day in best.agents_by_shift_and_day.items()
-        ),
-        fte=best.fte,
-        cost_per_week_eur=best.cost_per_week_eur,
-        reachable=result.reachable,
-        attainment=tuple((t.name, best.attainment(t).mean) for t in result.targets),
-        evaluations=result.evaluations,
-    )
-
-
-def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
-    """24/7 against business hours when the profile has both, else its first two models."""
-    if all(c in coverages for c in COMPARED_DEFAULT):
-        return COMPARED_DEFAULT
-    if len(coverages) >= 2:
-        return (coverages[0], coverages[1])
-    return (coverages[0], coverages[0])
+    return labels.days_label(days)
 
 
 # --- workshop --------------------------------------------------------------------------------

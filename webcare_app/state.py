@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from trainer.storage import Database, TraineeRecord
     from webcare_app import services
     from workshop.service import WorkshopService
@@ -39,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "practice_notice": None,  # a Dutch hint shown once (e.g. "kies eerst ...")
     "practice_org": "library",
     "whatif_sizing_result": None,  # services.SizingAdvice of the last sizing run
+    "whatif_curve_result": None,  # (WhatIfInputs, coverage, DataFrame) of the last staffing curve
     "own_outcome": None,  # owndata.FitOutcome of the last uploaded export
     "own_error": None,  # Dutch message of the last failed upload
     "session_seed": None,  # seeds this session's post draws; set on first use
@@ -46,16 +49,24 @@ DEFAULTS: dict[str, Any] = {
     "wf_code": None,  # join code of the workshop this session leads
     "wf_pin": None,  # its PIN, once checked
     "wf_new_pin": None,  # the PIN of a workshop just created, shown until noted
+    "wf_new_recovery": None,  # its recovery code, shown once with the PIN
     "wf_notice": None,  # a Dutch error from the last facilitator action
     # Random id of this browser session for the PIN limits: wrong PINs typed here lock only
     # this session, not the facilitator on another laptop. Set on first use.
     "wf_client": None,
+    "wf_presenter": False,  # the projector's presenter view (no sidebar or controls) is on
     "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,
     "wp_token": None,
     "wp_notice": None,
     "wp_last": None,  # (Post, Answer) just submitted in self pace, for its feedback
+    "wp_working": None,  # position of the post whose answer form is on screen (draft kept)
+    "wp_sent": None,  # Dutch note on an answer just sent for a post already left behind
+    # Team lead view: unlocked with the team PIN for this session only (the PIN is not kept).
+    # Wrong PINs are limited per session by "wf_client", the same random id as the workshop's.
+    "team_unlocked": False,
+    "team_notice": None,  # a Dutch error from the last PIN action
 }
 
 
@@ -123,24 +134,43 @@ def workshop_service() -> WorkshopService:
     return _workshop_service(resolve_database_url())
 
 
-@st.cache_data(show_spinner="Simulatie loopt…", max_entries=64)
-def whatif(inputs: services.WhatIfInputs) -> services.WhatIfResult:
-    """A what-if run, cached on its inputs."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def whatif(
+    inputs: services.WhatIfInputs, _progress: services.ProgressHook | None = None
+) -> services.WhatIfResult:
+    """A what-if run, cached on its inputs (not on ``_progress``, the page's progress bar)."""
     from webcare_app import services
 
-    return services.run_whatif(inputs)
+    return services.run_whatif(inputs, _progress)
 
 
 WARM_UP_REPLY = "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"
 WARM_UP_DELAY_S = 1.5  # let the first page reach the browser before loading takes the CPU
 
 
-@st.cache_data(show_spinner="Bezetting wordt berekend…", max_entries=32)
-def sizing(inputs: services.WhatIfInputs, coverage: str) -> services.SizingAdvice:
-    """A sizing run, cached on the what-if inputs and the coverage model."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def sizing(
+    inputs: services.WhatIfInputs,
+    coverage: str,
+    _progress: services.ProgressHook | None = None,
+) -> services.SizingAdvice:
+    """A sizing run, cached on the what-if inputs and the coverage model (not on ``_progress``,
+    the page's progress bar; a stopped run raises and is not cached)."""
     from webcare_app import services
 
-    return services.size_coverage(inputs, coverage)
+    return services.size_coverage(inputs, coverage, _progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def staffing_curve(
+    inputs: services.WhatIfInputs,
+    coverage: str,
+    _progress: services.ProgressHook | None = None,
+) -> pd.DataFrame:
+    """The staffing curve of a what-if (``services.staffing_curve``), cached like ``sizing``."""
+    from webcare_app import services
+
+    return services.staffing_curve(inputs, coverage, _progress)
 
 
 def _warm_up() -> None:

@@ -27,6 +27,7 @@ from workshop.records import (
     ExportRow,
     LeaderboardRow,
     ParticipantStatus,
+    PodiumRow,
     PostStats,
     Report,
     RuleCount,
@@ -35,6 +36,7 @@ from workshop.records import (
 from workshop.tables import Workshop, WorkshopAnswer, WorkshopParticipant
 
 RULES_SHOWN = 5  # rules listed as "most often broken"
+PODIUM_PLACES = 5  # places on the projector's podium (more people when tied)
 
 
 def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -> Dashboard:
@@ -92,8 +94,10 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
                 mean_score=(sum(a.score for a in given) / len(given)) if given else None,
                 feedback_revealed=wp.feedback_revealed,
                 rules=rule_counts(given, rules_of),
+                key_shown=key_shown(info, wp.position, wp.feedback_revealed),
             )
         )
+    shown_positions = {s.position for s in stats if s.key_shown}
 
     if wall_post is None:
         wall_position = workshop.current_index
@@ -105,11 +109,15 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
 
     leaderboard = None
     if workshop.leaderboard:
+        # Only posts whose answer key the room may see count: before the reveal, one person at
+        # 100 and the rest at 0 tells everyone what the expected decision was.
         rows = [
             LeaderboardRow(
                 p.display_name,
-                float(sum(a.score for a in by_person.get(p.id, []))),
-                len(by_person.get(p.id, [])),
+                float(
+                    sum(a.score for a in by_person.get(p.id, []) if a.position in shown_positions)
+                ),
+                sum(a.position in shown_positions for a in by_person.get(p.id, [])),
             )
             for p in people
         ]
@@ -125,6 +133,7 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
         wall_position=wall_position,
         wall=tuple(queries.wall(session, workshop, wall_position)),
         leaderboard=leaderboard,
+        podium=None if leaderboard is None else podium(leaderboard),
     )
 
 
@@ -157,6 +166,32 @@ def build_report(session: Session, workshop_id: int) -> Report:
     return Report(board, answers)
 
 
+def ranked(rows: Sequence[LeaderboardRow]) -> list[PodiumRow]:
+    """Everyone with a counted answer, placed by total in whole points: ties share a place and
+    the next place skips (1, 1, 3). Who has nothing counted yet gets no place at all, so a row
+    of zeros never reads as a ranking."""
+    scored = sorted(
+        (r for r in rows if r.answered > 0),
+        key=lambda r: (-round(r.total_score), r.display_name.casefold()),
+    )
+    totals = [round(r.total_score) for r in scored]
+    return [
+        PodiumRow(
+            1 + sum(t > round(r.total_score) for t in totals),
+            r.display_name,
+            r.total_score,
+            r.answered,
+        )
+        for r in scored
+    ]
+
+
+def podium(rows: Sequence[LeaderboardRow], places: int = PODIUM_PLACES) -> tuple[PodiumRow, ...]:
+    """The first ``places`` places of ``ranked``, everyone tied on the last one included;
+    nobody stands on a podium with 0 points."""
+    return tuple(r for r in ranked(rows) if r.place <= places and round(r.total_score) > 0)
+
+
 def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:
     """Whether the room may see a post's expected decision on the projected dashboard.
 
@@ -165,9 +200,14 @@ def answer_key_shown(workshop: WorkshopInfo, stats: PostStats) -> bool:
     has moved past the post), and for every post once the workshop is closed. Never for the
     current post before its reveal, nor for posts still to come.
     """
-    if workshop.status != "open" or stats.feedback_revealed:
+    return key_shown(workshop, stats.position, stats.feedback_revealed)
+
+
+def key_shown(workshop: WorkshopInfo, position: int, feedback_revealed: bool) -> bool:
+    """``answer_key_shown`` for the post at ``position`` (see there)."""
+    if workshop.status != "open" or feedback_revealed:
         return True
-    return workshop.feedback == "immediate" and stats.position < workshop.current_index
+    return workshop.feedback == "immediate" and position < workshop.current_index
 
 
 def rule_counts(

@@ -53,3 +53,19 @@ class PinLockedError(WorkshopError):
     def __init__(self, message: str, until: datetime) -> None:
         super().__init__(message)
         self.until = until
+
+
+class AttemptsLockedError(WorkshopError):
+    """Too many unknown join codes or wrong recovery codes from this client until ``until``."""
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class WrongRecoveryCodeError(WorkshopError):
+    """The recovery code was wrong; ``attempts_left`` before this client is locked."""
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left

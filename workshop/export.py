@@ -42,6 +42,7 @@ from presentation.html import render
 from presentation.labels import channel_label, decision_label
 from trainer.nl import amount
 from trainer.rules import rule_title
+from workshop.dashboard import ranked
 from workshop.records import PostStats, Report, RuleCount
 
 CSV_COLUMNS = (
@@ -171,7 +172,7 @@ def _rule_lines(counts: tuple[RuleCount, ...]) -> tuple[RuleLine, ...]:
 
 def _given(stats: PostStats) -> str:
     if stats.mean_score is None:
-        return "nog geen antwoorden."
+        return "Nog geen antwoorden."
     return (
         f"{amount(stats.answers, 'antwoord', 'antwoorden')}, "
         f"{stats.correct} met de juiste beslissing; "
@@ -206,8 +207,8 @@ def summary_html(report: Report) -> str:
     leaderboard = None
     if board.leaderboard is not None:
         leaderboard = tuple(
-            RankLine(k + 1, r.display_name, f"{r.total_score:.0f}", r.answered)
-            for k, r in enumerate(board.leaderboard)
+            RankLine(r.place, r.display_name, f"{r.total_score:.0f}", r.answered)
+            for r in ranked(board.leaderboard)
         )
     return render(
         REPORT_TEMPLATE,

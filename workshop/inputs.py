@@ -8,6 +8,7 @@ cleaned the way people mean it (control characters out, runs of whitespace colla
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import get_args
 
@@ -16,6 +17,7 @@ from trainer.scenarios import ScenarioError, get_post
 from workshop.errors import WorkshopInputError
 from workshop.records import FEEDBACK_MODES, PACES
 
+EDGE_MAX_CHARS = 200  # codes, tokens, PINs, post ids: far longer than any real one
 REPLY_MAX_CHARS = 5_000  # far beyond any webcare reply; guards the database against pastes
 MAX_POSTS = 60  # posts per workshop
 
@@ -23,12 +25,29 @@ DECISIONS: tuple[str, ...] = get_args(DecisionChoice)
 ORG_TYPES: tuple[str, ...] = get_args(OrgType)
 
 
+def plain_text(value: str) -> str:
+    """Text as it can be stored and shown: lone surrogates (half an emoji from a broken paste,
+    which no database driver can encode) dropped, surrogate pairs joined into their character,
+    line ends as ``\n``, and control characters other than newline and tab dropped (NUL is refused
+    by PostgreSQL, escape codes would reach terminals and spreadsheets). What this returns is what
+    is stored and what comes back, unchanged."""
+    text = value.encode("utf-16", "surrogatepass").decode("utf-16", "ignore")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def edge_text(value: object, max_chars: int = EDGE_MAX_CHARS) -> str:
+    """A code, token, PIN or post id as the service may look it up: text, cleaned, cut to a
+    length no real one reaches (a megabyte of "code" is not looked up)."""
+    return plain_text(value if isinstance(value, str) else str(value))[:max_chars]
+
+
 def clean_text(value: object, field: str, max_chars: int) -> str:
     """A title or name as meant: printable, single spaces, not empty, at most ``max_chars``."""
     if not isinstance(value, str):
         raise WorkshopInputError(f"{field}: kreeg {value!r}; verwacht tekst.")
     # Control characters (NUL, escape codes) have no place in a name; whitespace collapses.
-    clean = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+    clean = " ".join("".join(ch if ch.isprintable() else " " for ch in plain_text(value)).split())
     if not clean:
         raise WorkshopInputError(f"Vul een {field} in.")
     if len(clean) > max_chars:
@@ -88,8 +107,9 @@ def check_draw(org_type: object, n: object) -> tuple[str, int]:
     return org_type, n
 
 
-def check_answer(decision: object, reply: object) -> None:
-    """An answer is one of the three decisions and a reply text of bearable length."""
+def check_answer(decision: object, reply: object) -> str:
+    """An answer is one of the three decisions and a reply text of bearable length; returns the
+    reply as it is stored (``plain_text``)."""
     if decision not in DECISIONS:
         raise WorkshopInputError(
             f"beslissing: kreeg {decision!r}; verwacht een van {', '.join(DECISIONS)}."
@@ -100,3 +120,4 @@ def check_answer(decision: object, reply: object) -> None:
         raise WorkshopInputError(
             f"antwoord: {len(reply)} tekens lang; gebruik er hoogstens {REPLY_MAX_CHARS}."
         )
+    return plain_text(reply)

@@ -73,8 +73,14 @@ class PinGuard:
         now = self._now()
         client_start = now - timedelta(minutes=PIN_WINDOW_MIN)
         ceiling_start = now - timedelta(minutes=PIN_CEILING_WINDOW_MIN)
+        # The stored hash is part of the key: after a PIN reset (recovery code) the old PIN's
+        # cache entry no longer matches, in this process or any other.
         mac = hmac.new(
-            self._pin_cache_key, f"{workshop.id}:{str(pin).strip()}".encode(), hashlib.sha256
+            self._pin_cache_key,
+            f"{workshop.id}:{workshop.pin_hash.hex()}:{str(pin).strip()}".encode(
+                "utf-8", "surrogatepass"
+            ),
+            hashlib.sha256,
         ).digest()
         with self.db.session() as session:
             locked_workshop(session, workshop.id)  # PostgreSQL: one check at a time
@@ -111,7 +117,9 @@ class PinGuard:
                     "Voor deze workshop is te vaak een verkeerde pincode geprobeerd; hij staat "
                     "uit voorzorg op slot. Probeer het over "
                     f"{amount(minutes_until(until, now), 'minuut', 'minuten')} opnieuw. Een "
-                    "scherm waarop de workshop al open is, werkt gewoon door.",
+                    "scherm waarop de workshop al open is, werkt gewoon door. Ben jij de "
+                    "begeleider? Open de workshop dan met je herstelcode: die geeft je een nieuwe "
+                    "pincode.",
                     until,
                 )
             attempt = WorkshopPinAttempt(workshop_id=workshop.id, client=key, at=now)

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 
 from trainer.posts import Post
 from workshop.errors import UnknownParticipantError, UnknownWorkshopError
-from workshop.records import Answer, AnsweredPost, CurrentPost, WallEntry, WorkshopInfo
+from workshop.inputs import edge_text
+from workshop.records import (
+    Answer,
+    AnsweredPost,
+    CurrentPost,
+    WallEntry,
+    WorkshopInfo,
+    shown_post,
+)
 from workshop.security import normalise_code, token_hash
 from workshop.tables import (
     Workshop,
@@ -32,6 +40,7 @@ from workshop.tables import (
     WorkshopPost,
 )
 
+CODE_SHOWN_CHARS = 20  # a typed code quoted back in a message, cut to this length
 PARTICIPANT_NOT_FOUND = (
     "Je deelname aan deze workshop is niet gevonden. Doe opnieuw mee met de deelcode en een naam."
 )
@@ -40,11 +49,12 @@ PARTICIPANT_NOT_FOUND = (
 def workshop_by_code(session: Session, code: str) -> Workshop:
     """The workshop with this join code (as typed: case, spaces and dashes do not matter)."""
     if not isinstance(code, str):
-        raise UnknownWorkshopError(f"Deelcode {code!r}: verwacht tekst zoals 'K7MPQ2'.")
+        raise UnknownWorkshopError(f"Deelcode {code!r:.40}: verwacht tekst zoals 'K7MPQ2'.")
     row = session.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
     if row is None:
+        shown = edge_text(code, CODE_SHOWN_CHARS).strip()
         raise UnknownWorkshopError(
-            f"Er is geen workshop met deelcode „{code.strip()}”. Controleer de code op het "
+            f"Er is geen workshop met deelcode „{shown}”. Controleer de code op het "
             "scherm van de begeleider."
         )
     return row
@@ -138,15 +148,21 @@ def current_post(session: Session, workshop: Workshop, answered: set[int]) -> Cu
     else:
         position = next((p.position for p in posts if p.position not in answered), None)
     if position is None:
-        return CurrentPost(None, len(posts), None, False, False, False, True, closed)
-    wpost = posts[position]
-    is_answered = position in answered
+        return CurrentPost(None, len(posts), None, None, False, False, False, True, closed)
+    return post_at(workshop, posts[position], position in answered, len(posts))
+
+
+def post_at(workshop: Workshop, wpost: WorkshopPost, is_answered: bool, total: int) -> CurrentPost:
+    """One post as a participant stands towards it; the answer key only once visible."""
+    closed = workshop.status != "open"
     visible = feedback_visible(workshop, wpost, is_answered)
     accepting = not closed and not is_answered and not wpost.feedback_revealed
+    post = Post.model_validate_json(wpost.post_json)
     return CurrentPost(
-        position=position,
-        total=len(posts),
-        post=Post.model_validate_json(wpost.post_json),
+        position=wpost.position,
+        total=total,
+        post=shown_post(post),
+        key=post if visible else None,
         answered=is_answered,
         feedback_visible=visible,
         accepting=accepting,

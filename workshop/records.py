@@ -18,11 +18,12 @@ report's answers (the CSV export), all behind the PIN.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
-from trainer.posts import Post
+from trainer.posts import Author, Brand, Post
 
 if TYPE_CHECKING:
     from trainer.score import ScoreResult
@@ -49,11 +50,20 @@ class WorkshopInfo:
     closed_at: datetime | None
 
 
-class Created(NamedTuple):
-    """What the facilitator gets once: the code to share and the PIN to keep."""
+@dataclass(frozen=True)
+class Created:
+    """What the facilitator gets once: the code to share, the PIN and the recovery code to keep.
+
+    Unpacks as ``code, pin`` (as before the recovery code existed); the recovery code is read by
+    name, so no caller shows it by accident.
+    """
 
     code: str
     pin: str
+    recovery: str  # XXXX-XXXX-XXXX: opens the workshop with a new PIN, also during a PIN lock
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.code, self.pin))
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,46 @@ class Joined:
 
 
 @dataclass(frozen=True)
+class ShownPost:
+    """A post as a participant sees it before its feedback: the card, never the answer key.
+
+    No expected decision, model answer, notes, key points or the scenario's signals (privacy,
+    heated, ...): each of those tells what the right decision is.
+    """
+
+    id: str
+    org: str
+    brand: Brand
+    channel: str
+    platform: str
+    kind: str
+    author: Author
+    text: str
+
+
+def shown_post(post: Post) -> ShownPost:
+    return ShownPost(
+        id=post.id,
+        org=post.org,
+        brand=post.brand,
+        channel=post.channel,
+        platform=post.platform,
+        kind=post.kind,
+        author=post.author,
+        text=post.text,
+    )
+
+
+@dataclass(frozen=True)
 class CurrentPost:
     """Where a participant is: the post to answer now, or ``None`` when there is nothing."""
 
     position: int | None  # 0-based; None when a self-paced participant answered everything
     total: int
-    # The full post, answer key included: show expected_decision, model_answer and notes only
-    # when feedback_visible is true.
-    post: Post | None
+    post: ShownPost | None  # the post card, without the answer key
+    # The full post with its answer key (expected decision, model answer, notes), only once
+    # feedback_visible: before that the service does not hand it out at all.
+    key: Post | None
     answered: bool
     feedback_visible: bool
     accepting: bool  # an answer to this post would be taken now
@@ -87,16 +129,23 @@ class CurrentPost:
 
 @dataclass(frozen=True)
 class Answer:
+    """A participant's answer. As handed to the participant, the scoring fields are ``None``
+    until the post's feedback may be shown (they tell the expected decision)."""
+
     id: int
     post_id: str
     position: int
     decision: str
-    reply: str  # plain text as typed
-    score: float
-    decision_expected: str
-    decision_correct: bool
-    rules: tuple[str, ...]  # rules that raised alerts, sorted
+    reply: str  # plain text as stored (cleaned of control characters)
+    score: float | None
+    decision_expected: str | None
+    decision_correct: bool | None
+    rules: tuple[str, ...] | None  # rules that raised alerts, sorted
     submitted_at: datetime
+
+    def hidden(self) -> Answer:
+        """This answer without what gives the answer key away (before the feedback)."""
+        return replace(self, score=None, decision_expected=None, decision_correct=None, rules=None)
 
 
 @dataclass(frozen=True)
@@ -138,7 +187,8 @@ class ParticipantView:
 class AnswerFeedback:
     """A participant's own answer to one post, with its feedback once that may be shown."""
 
-    post: Post  # answer key included: show it only when feedback_visible
+    post: ShownPost  # the post card
+    key: Post | None  # the full post with its answer key, only when feedback_visible
     position: int
     answer: Answer | None  # None when this participant did not answer the post
     feedback_visible: bool  # by the workshop's feedback mode, the reveal and closing
@@ -175,10 +225,23 @@ class PostStats:
     mean_score: float | None
     feedback_revealed: bool
     rules: tuple[RuleCount, ...]
+    # Whether the room may see this post's answer key (``dashboard.answer_key_shown``): until
+    # then the projector shows no expected decision, share correct or mean score for it.
+    key_shown: bool = False
 
 
 @dataclass(frozen=True)
 class LeaderboardRow:
+    display_name: str
+    total_score: float
+    answered: int
+
+
+@dataclass(frozen=True)
+class PodiumRow:
+    """A place on the podium: equal totals (in whole points, as shown) share a place."""
+
+    place: int  # 1-based; ties share it and the next place skips (1, 1, 3)
     display_name: str
     total_score: float
     answered: int
@@ -193,6 +256,8 @@ class Dashboard:
     wall_position: int
     wall: tuple[WallEntry, ...]
     leaderboard: tuple[LeaderboardRow, ...] | None  # None when switched off
+    # The projector's podium: who scored in revealed posts, the first places (ties included).
+    podium: tuple[PodiumRow, ...] | None = None  # None when the leaderboard is switched off
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from workshop.errors import WorkshopInputError
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, 5 bits each
 JOIN_CODE_LENGTH = 6  # 30 bits: about a billion codes
 PIN_DIGITS = 6
+RECOVERY_LENGTH = 12  # recovery code: 12 symbols of the join-code alphabet, 60 bits
+RECOVERY_GROUP = 4  # shown as XXXX-XXXX-XXXX, easy to copy from paper
 TOKEN_BYTES = 24  # participant tokens: 192 random bits, URL-safe text of 32 characters
 DEFAULT_CLIENT = "python"  # the client of callers that name none (scripts, the CLI)
 CLIENT_MAX_CHARS = 200  # a client id is random text from the page; longer is not one
@@ -48,6 +50,16 @@ def new_pin() -> str:
     return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
 
 
+def new_recovery_code() -> str:
+    """A fresh recovery code, shown once at creation as ``XXXX-XXXX-XXXX``.
+
+    60 bits: a prank room cannot guess it, so it may open a workshop whose PIN checks are on
+    lock, which a 6-digit PIN (guessable in principle, hence the lock) may not.
+    """
+    raw = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return "-".join(raw[k : k + RECOVERY_GROUP] for k in range(0, RECOVERY_LENGTH, RECOVERY_GROUP))
+
+
 def new_salt() -> bytes:
     """A fresh salt for one workshop's PIN hash."""
     return secrets.token_bytes(SALT_BYTES)
@@ -59,20 +71,31 @@ def new_token() -> str:
 
 
 def normalise_code(code: str) -> str:
-    """The join code as stored: upper case, without spaces or dashes people type in."""
-    return "".join(ch for ch in str(code).upper() if ch not in " -\t\n")
+    """A join or recovery code as stored: upper-case letters and digits only, so spaces and
+    dashes people type (and any stray control or surrogate character) fall away."""
+    return "".join(ch for ch in str(code).upper() if ch.isascii() and ch.isalnum())
+
+
+def _bytes(text: object) -> bytes:
+    """Text as bytes for hashing; a lone surrogate (from a broken paste) must not raise."""
+    return str(text).encode("utf-8", "surrogatepass")
 
 
 def hash_pin(pin: str, salt: bytes) -> bytes:
     return hashlib.scrypt(
-        str(pin).strip().encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=HASH_BYTES
+        _bytes(str(pin).strip()), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=HASH_BYTES
     )
+
+
+def hash_recovery(code: str, salt: bytes) -> bytes:
+    """scrypt of the recovery code as typed, normalised like a join code."""
+    return hash_pin(normalise_code(code), salt)
 
 
 def token_hash(token: str) -> str:
     """What the database keeps of a participant token: a copy of the database does not let
     anyone act as a participant."""
-    return hashlib.sha256(str(token).encode()).hexdigest()
+    return hashlib.sha256(_bytes(token)).hexdigest()
 
 
 def client_key(client: object) -> str:
@@ -82,4 +105,4 @@ def client_key(client: object) -> str:
             f"client: kreeg {client!r}; verwacht een niet-lege tekst van hoogstens "
             f"{CLIENT_MAX_CHARS} tekens."
         )
-    return hashlib.sha256(client.encode()).hexdigest()
+    return hashlib.sha256(_bytes(client)).hexdigest()

@@ -32,6 +32,7 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 
 from __future__ import annotations
 
+import hmac
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,24 +40,34 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.generator import generate_posts
+from trainer.nl import amount
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
 from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
-from workshop import queries
+from workshop import migrate, queries
+from workshop.attempts import (
+    JOIN_MAX_FAILURES,
+    JOIN_WINDOW_MIN,
+    RECOVERY_MAX_FAILURES,
+    RECOVERY_WINDOW_MIN,
+    AttemptGuard,
+)
 from workshop.dashboard import build_dashboard, build_report
 from workshop.errors import (
     AnswerRefusedError,
     NameTakenError,
     UnknownParticipantError,
+    UnknownWorkshopError,
     WorkshopClosedError,
     WorkshopError,
     WorkshopInputError,
+    WrongRecoveryCodeError,
 )
 from workshop.inputs import (
     check_answer,
@@ -65,6 +76,7 @@ from workshop.inputs import (
     check_settings,
     chosen_posts,
     clean_text,
+    edge_text,
 )
 from workshop.pin_guard import PinGuard
 from workshop.records import (
@@ -79,12 +91,15 @@ from workshop.records import (
     Rejoined,
     Report,
     WallEntry,
+    shown_post,
 )
 from workshop.security import (
     DEFAULT_CLIENT,
     hash_pin,
+    hash_recovery,
     new_join_code,
     new_pin,
+    new_recovery_code,
     new_salt,
     new_token,
     normalise_code,
@@ -97,6 +112,7 @@ from workshop.tables import (
     WorkshopAnswer,
     WorkshopAnswerAlert,
     WorkshopParticipant,
+    WorkshopPinAttempt,
     WorkshopPost,
 )
 
@@ -111,6 +127,7 @@ class _Fixed:
 
     id: int
     pace: str
+    feedback: str
     posts: dict[str, tuple[int, Post]]  # post id -> position, post
 
 
@@ -127,11 +144,12 @@ class WorkshopService:
         self._rng_lock = threading.Lock()
         self._fixed_lock = threading.Lock()
         self._pins = PinGuard(db, self.now)
+        self._attempts = AttemptGuard(db, self.now)
         # What never changes once written (a workshop's pace and posts, whose token is whose),
         # kept per process so a submit does not parse posts or look up tokens every time.
         self._fixed_cache: dict[str, _Fixed] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
-        db.create_schema()  # the workshop tables, if the database predates them
+        migrate.upgrade(db)  # the workshop tables at the current schema, old ones upgraded
 
     def warm_up(self) -> None:
         """Load the scorer's dictionaries and language models now (seconds, once per process),
@@ -173,6 +191,9 @@ class WorkshopService:
         pin = new_pin()
         salt = new_salt()
         pin_hash = hash_pin(pin, salt)
+        recovery = new_recovery_code()
+        recovery_salt = new_salt()
+        recovery_hash = hash_recovery(recovery, recovery_salt)
         now = self.now()
         for _ in range(CODE_RETRIES):
             code = new_join_code()
@@ -187,6 +208,8 @@ class WorkshopService:
                         org_type=org_type if post_ids is None else None,
                         pin_salt=salt,
                         pin_hash=pin_hash,
+                        recovery_salt=recovery_salt,
+                        recovery_hash=recovery_hash,
                         current_index=0,
                         status="open",
                         created_at=now,
@@ -203,7 +226,7 @@ class WorkshopService:
                         )
                         for k, post in enumerate(posts)
                     )
-                return Created(code, pin)
+                return Created(code, pin, recovery)
             except IntegrityError:
                 continue  # the code was taken (about one in a billion): draw another
         raise WorkshopError("Er kon geen vrije deelcode worden gevonden; probeer het opnieuw.")
@@ -225,10 +248,27 @@ class WorkshopService:
 
     # -- participants ------------------------------------------------------------------------
 
-    def join(self, code: str, display_name: str) -> Joined:
-        """Join an open workshop; the token lets the participant rejoin later."""
+    def join(self, code: str, display_name: str, *, client: str = DEFAULT_CLIENT) -> Joined:
+        """Join an open workshop; the token lets the participant rejoin later.
+
+        ``client`` (the page's browser session) may try only so many unknown codes
+        (``workshop.attempts``); after that every join from it waits, a right code included.
+        """
         name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
-        workshop = self._workshop(code)
+        self._attempts.check(
+            "join",
+            client,
+            None,
+            JOIN_MAX_FAILURES,
+            JOIN_WINDOW_MIN,
+            "Te vaak een onbekende deelcode geprobeerd op dit apparaat. Probeer het over "
+            "{minutes} opnieuw, met de code op het scherm van de begeleider.",
+        )
+        try:
+            workshop = self._workshop(code)
+        except UnknownWorkshopError:
+            self._attempts.fail("join", client, None, JOIN_WINDOW_MIN)
+            raise
         if workshop.status != "open":
             raise WorkshopClosedError("Deze workshop is afgesloten; meedoen kan niet meer.")
         token = new_token()
@@ -269,16 +309,34 @@ class WorkshopService:
             answered = queries.answered_positions(session, me.id)
             return queries.current_post(session, workshop, answered)
 
+    def post_state(self, code: str, token: str, position: int) -> CurrentPost:
+        """Where this participant stands towards the post at ``position`` (any post, not only
+        the current one): whether an answer would still be taken, with the answer key only once
+        visible. The page uses it to keep a draft for a post the facilitator moved past."""
+        with self.db.session(readonly=True) as session:
+            workshop, me = self._participant(session, code, token)
+            total = queries.post_count(session, workshop.id)
+            if not isinstance(position, int) or isinstance(position, bool):
+                raise WorkshopInputError(f"positie: kreeg {position!r}; verwacht een getal.")
+            wpost = session.get(WorkshopPost, (workshop.id, position))
+            if wpost is None:
+                raise WorkshopInputError(
+                    f"positie: kreeg {position!r}; verwacht 0 tot {total - 1} (bericht 1 tot "
+                    f"{total})."
+                )
+            answered = queries.answer_of(session, me.id, position) is not None
+            return queries.post_at(workshop, wpost, answered, total)
+
     def submit(self, code: str, token: str, post_id: str, decision: str, reply: str = "") -> Answer:
         """Score and store an answer; once per participant and post (see the module docstring).
 
         Raises ``AnswerRefusedError`` for a different second answer, a post not open for
         answers, and ``WorkshopClosedError`` once the workshop is closed.
         """
-        check_answer(decision, reply)
+        reply = check_answer(decision, reply)  # as stored: cleaned of control characters
         fixed = self._fixed(code)
         participant_id = self._participant_id(fixed, token)
-        slot = fixed.posts.get(str(post_id))
+        slot = fixed.posts.get(edge_text(post_id))
         if slot is None:
             raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
         position, post = slot
@@ -323,7 +381,7 @@ class WorkshopService:
                                 for a in alerts
                             ],
                         )
-                    return Answer(
+                    stored = Answer(
                         id=answer_id,
                         post_id=post.id,
                         position=position,
@@ -335,10 +393,19 @@ class WorkshopService:
                         rules=rules,
                         submitted_at=now,
                     )
+                    # After-reveal feedback: the score tells the expected decision too early.
+                    return stored if fixed.feedback == "immediate" else stored.hidden()
         except IntegrityError:
             pass  # the participant answered this post in another request a moment ago
         with self.db.session(readonly=True) as session:
             existing = queries.answer_of(session, participant_id, position)
+            if existing is not None:
+                workshop = session.get(Workshop, fixed.id)
+                wpost = session.get(WorkshopPost, (fixed.id, position))
+                if workshop is None or wpost is None:
+                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+                if not queries.feedback_visible(workshop, wpost, True):
+                    existing = existing.hidden()
         if existing is not None:
             return self._same_or_refuse(existing, decision, reply)
         if refusal is not None:
@@ -357,11 +424,13 @@ class WorkshopService:
             wall: tuple[WallEntry, ...] = ()
             if current.position is not None and current.post is not None:
                 mine = queries.answer_of(session, me.id, current.position)
-                if current.feedback_visible:
-                    model_answer = current.post.model_answer
+                if current.key is not None:
+                    model_answer = current.key.model_answer
                     if mine is not None:
                         row = session.get(WorkshopAnswer, mine.id)
                         feedback = ScoreResult.from_dict(row.result_json) if row else None
+                elif mine is not None:
+                    mine = mine.hidden()
                 wall = tuple(
                     e for e in queries.wall(session, workshop, current.position) if e.revealed
                 )
@@ -384,7 +453,8 @@ class WorkshopService:
             workshop, me = self._participant(session, code, token)
             wpost = session.scalar(
                 select(WorkshopPost).where(
-                    WorkshopPost.workshop_id == workshop.id, WorkshopPost.post_id == str(post_id)
+                    WorkshopPost.workshop_id == workshop.id,
+                    WorkshopPost.post_id == edge_text(post_id),
                 )
             )
             if wpost is None:
@@ -397,9 +467,10 @@ class WorkshopService:
                 row = session.get(WorkshopAnswer, mine.id)
                 feedback = ScoreResult.from_dict(row.result_json) if row is not None else None
             return AnswerFeedback(
-                post=post,
+                post=shown_post(post),
+                key=post if visible else None,
                 position=wpost.position,
-                answer=mine,
+                answer=mine if visible or mine is None else mine.hidden(),
                 feedback_visible=visible,
                 feedback=feedback,
                 model_answer=post.model_answer if visible else None,
@@ -436,7 +507,10 @@ class WorkshopService:
         with self.db.session() as session:
             done = session.execute(
                 update(WorkshopPost)
-                .where(WorkshopPost.workshop_id == workshop_id, WorkshopPost.post_id == post_id)
+                .where(
+                    WorkshopPost.workshop_id == workshop_id,
+                    WorkshopPost.post_id == edge_text(post_id),
+                )
                 .values(feedback_revealed=True)
             )
             if not getattr(done, "rowcount", 1):
@@ -456,6 +530,8 @@ class WorkshopService:
     def _set_revealed(
         self, code: str, pin: str, answer_id: int, revealed: bool, client: str
     ) -> None:
+        if not isinstance(answer_id, int) or isinstance(answer_id, bool):
+            raise WorkshopInputError(f"answer_id: kreeg {answer_id!r:.40}; verwacht een getal.")
         workshop_id = self._pins.check(code, pin, client)
         with self.db.session() as session:
             done = session.execute(
@@ -477,6 +553,50 @@ class WorkshopService:
                 workshop.status = "closed"
                 workshop.closed_at = self.now()
 
+    def recover(self, code: str, recovery_code: str, *, client: str = DEFAULT_CLIENT) -> str:
+        """A new PIN for the facilitator who has the recovery code shown at creation; lifts any
+        PIN lock on the workshop (the old PIN stops working).
+
+        The facilitator's way in that a guesser lacks: the recovery code has 60 bits, so it is
+        limited per client only (``workshop.attempts``) and no room of pranksters can lock it.
+        """
+        workshop = self._workshop(code)
+        attempt = self._attempts.reserve(
+            "recovery",
+            client,
+            workshop.id,
+            RECOVERY_MAX_FAILURES,
+            RECOVERY_WINDOW_MIN,
+            "Te vaak een verkeerde herstelcode op dit apparaat. Probeer het over {minutes} "
+            "opnieuw.",
+        )
+        if workshop.recovery_salt is None or workshop.recovery_hash is None:
+            self._attempts.release(attempt)
+            raise WorkshopError(
+                "Deze workshop is aangemaakt voordat er herstelcodes waren; hij heeft er geen."
+            )
+        typed = edge_text(recovery_code)
+        if not hmac.compare_digest(
+            hash_recovery(typed, workshop.recovery_salt), workshop.recovery_hash
+        ):
+            left = max(0, RECOVERY_MAX_FAILURES - self._attempts.count(attempt))
+            raise WrongRecoveryCodeError(
+                f"Verkeerde herstelcode. Nog {amount(left, 'poging', 'pogingen')} op dit "
+                "apparaat; de herstelcode stond op het scherm bij het aanmaken (XXXX-XXXX-XXXX).",
+                left,
+            )
+        self._attempts.release(attempt)
+        pin = new_pin()
+        salt = new_salt()
+        pin_hash = hash_pin(pin, salt)
+        with self.db.session() as session:
+            row = queries.locked_workshop(session, workshop.id)
+            row.pin_salt, row.pin_hash = salt, pin_hash
+            session.execute(
+                delete(WorkshopPinAttempt).where(WorkshopPinAttempt.workshop_id == workshop.id)
+            )
+        return pin
+
     def dashboard(
         self,
         code: str,
@@ -487,8 +607,9 @@ class WorkshopService:
     ) -> Dashboard:
         """The facilitator's live overview; the wall shows ``wall_post`` (default: current)."""
         workshop_id = self._pins.check(code, pin, client)
+        wall = None if wall_post is None else edge_text(wall_post)
         with self.db.session(readonly=True) as session:
-            return build_dashboard(session, workshop_id, wall_post)
+            return build_dashboard(session, workshop_id, wall)
 
     def report(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> Report:
         """The dashboard plus every answer with its author: what ``workshop.export`` turns into
@@ -500,7 +621,9 @@ class WorkshopService:
     # -- reading -----------------------------------------------------------------------------
 
     def _fixed(self, code: str) -> _Fixed:
-        key = normalise_code(code) if isinstance(code, str) else code
+        if not isinstance(code, str):
+            raise UnknownWorkshopError(f"Deelcode {code!r:.40}: verwacht tekst zoals 'K7MPQ2'.")
+        key = normalise_code(code)
         fixed = self._fixed_cache.get(key)
         if fixed is None:
             with self._fixed_lock:  # one thread loads; the other 39 of a round wait for it
@@ -525,7 +648,7 @@ class WorkshopService:
             ).all()
         for token_key, pid in joined:
             self._remember_token(token_key, workshop.id, pid)
-        fixed = _Fixed(workshop.id, workshop.pace, posts)
+        fixed = _Fixed(workshop.id, workshop.pace, workshop.feedback, posts)
         if len(self._fixed_cache) >= CACHE_MAX_ENTRIES:
             self._fixed_cache.clear()
         self._fixed_cache[key] = fixed

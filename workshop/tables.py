@@ -12,6 +12,11 @@ The tables sit on the same declarative ``Base`` as the trainer's own, so
   under concurrency), with the scorer's full feedback; ``workshop_answer_alert`` one row per rule
   alert, so "how often was rule X broken" is a ``GROUP BY``.
 - ``workshop_pin_check``: PIN checks in progress or failed, counted by ``workshop.pin_guard``.
+- ``workshop_attempt``: join attempts and recovery-code checks in progress or failed, per client,
+  counted by ``workshop.attempts`` (unknown join codes, wrong recovery codes).
+
+The schema changes through Alembic migrations (``workshop.migrate``): a column or table added
+here needs a migration in ``workshop/migrations/versions`` too.
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ class Workshop(Base):
     org_type: Mapped[str | None] = mapped_column(String(20))  # when posts were drawn from one
     pin_salt: Mapped[bytes] = mapped_column(LargeBinary(SALT_BYTES))
     pin_hash: Mapped[bytes] = mapped_column(LargeBinary(HASH_BYTES))  # scrypt(PIN, salt)
+    # The facilitator's way in during a PIN lock: scrypt of the recovery code shown once at
+    # creation (migration 0002; None for workshops created before it).
+    recovery_salt: Mapped[bytes | None] = mapped_column(LargeBinary(SALT_BYTES), nullable=True)
+    recovery_hash: Mapped[bytes | None] = mapped_column(LargeBinary(HASH_BYTES), nullable=True)
     current_index: Mapped[int] = mapped_column(Integer, default=0)  # 0-based post position
     status: Mapped[str] = mapped_column(String(8), default="open")
     created_at: Mapped[datetime] = mapped_column()
@@ -137,4 +146,23 @@ class WorkshopPinAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     client: Mapped[str] = mapped_column(String(64))  # SHA-256 of the client id, hex
+    at: Mapped[datetime] = mapped_column()
+
+
+class WorkshopAttempt(Base):
+    """A join or recovery attempt in progress or failed; a successful one deletes its row.
+
+    ``kind`` is ``"join"`` (per client, over all workshops: someone guessing join codes) or
+    ``"recovery"`` (per client and workshop: someone guessing a recovery code).
+    """
+
+    __tablename__ = "workshop_attempt"
+    __table_args__ = (Index("ix_workshop_attempt_client", "kind", "client", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    client: Mapped[str] = mapped_column(String(64))  # SHA-256 of the client id, hex
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), nullable=True
+    )
     at: Mapped[datetime] = mapped_column()

@@ -16,11 +16,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim.cli.common import load_profile_noted
 from sim.cli.fit import _console, _fail, _problems, _read
 from sim.fit.backtest import MAX_BACKTEST_WEEKS, Backtest, BacktestError, backtest
 from sim.fit.write import dutch_date
 from sim.nl import number
-from sim.profile import ProfileError, load_profile
+from sim.profile import ProfileError
 
 MAX_REPLICATIONS = 20
 
@@ -109,7 +110,7 @@ def backtest_command(
     if seed < 0:
         _fail(f"--seed {seed} kan niet; verwacht 0 of meer")
     try:
-        org = load_profile(profile)
+        org = load_profile_noted(profile)
     except ProfileError as exc:
         _fail(str(exc))
     data = _read(export, maps)

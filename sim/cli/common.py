@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from typing import Annotated, Any, NoReturn
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,25 +31,79 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
+from sim.arrivals import expected_arrivals
 from sim.engine import MAX_EXPECTED_MENTIONS, MAX_WEEKS, check_run
 from sim.errors import InputError
 from sim.experiment import Estimate
 from sim.nl import HOURS_FROM_MIN
 from sim.parallel import Runner, dask_address
-from sim.profile import Profile, ProfileError, load_profile
+from sim.profile import Profile, ProfileError, read_profile
+from sim.profile.fields import MAX_AGENTS, MAX_SLA_WITHIN_MIN
 from sim.spec import ModelSpec, SlaTarget
 from sim.targets import TargetError, parse_targets
 
 EXIT_BAD_INPUT = 2  # exit code for input the command cannot use
 NON_TTY_WIDTH = 140  # columns for tables when output goes to a file or pipe
 RECORD_SUFFIXES = (".csv", ".parquet")
+MIN_WEEKS = 1 / 168  # one hour: a shorter run measures nothing
+MAX_REPLICATIONS = 1_000  # per coverage model or grid point; 30 already gives tight intervals
+MAX_PROCESSES = 256
+MAX_SEED = 2**63 - 1  # numpy seeds are unsigned 64-bit; keep a margin for derived streams
+MAX_SWEEP_RUNS = 100_000  # grid points × replications
+# Work of one run before it starts: expected mentions × turns per conversation × (1 + SLA
+# targets), since every turn is an event and every target is scored per mention. The engine
+# refuses more than 10 million mentions; this also counts turns and targets.
+MAX_RUN_WORK = 20_000_000
+
+# Text from files and users reaches the terminal: ANSI escape sequences (colour, cursor moves,
+# window titles) and other control characters must not act on it. Newlines and tabs stay.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without escape sequences, control characters or lone surrogates."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+class PlainConsole(Console):
+    """A rich console that never reads markup ("[/]", "[bold]") in what it prints and strips
+    escape sequences from every string, table cells and titles included: profile names, file
+    names and coverage names are data, not instructions to the terminal."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, highlight=False, emoji=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs["markup"] = False
+        kwargs["emoji"] = False
+        return super().render_str(terminal_safe(text), **kwargs)
 
 
 def fail(message: str) -> NoReturn:
     """Print "Fout: <message>" as one paragraph on stderr and exit with ``EXIT_BAD_INPUT``."""
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
+    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def note(message: str) -> None:
+    """A remark on stderr that does not stop the command (e.g. how a file was decoded)."""
+    PlainConsole(stderr=True).print(f"Let op: {message}", soft_wrap=True)
+
+
+def check_replications(replications: int, option: str = "--replications") -> None:
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        fail(
+            f"{option} is {replications}; geef 1 tot en met {MAX_REPLICATIONS} herhalingen "
+            "(10 tot 30 is meestal genoeg)"
+        )
+
+
+def check_max_agents(max_agents: int) -> None:
+    if not 1 <= max_agents <= MAX_AGENTS:
+        fail(f"--max-agents is {max_agents}; geef 1 tot en met {MAX_AGENTS} agents per dienst")
 
 
 # The option that sets each field a domain ``InputError`` can name.
@@ -79,14 +135,18 @@ def require_targets(spec: ModelSpec, typed: tuple[SlaTarget, ...]) -> None:
 
 def stdout_console() -> Console:
     width = None if sys.stdout.isatty() else NON_TTY_WIDTH
-    return Console(width=width, highlight=False)
+    return PlainConsole(width=width)
 
 
 def load(profile: str) -> Profile:
+    """Read a profile; say on stderr when the file was not plain UTF-8 (a letter may be misread)."""
     try:
-        return load_profile(profile)
+        loaded = read_profile(profile)
     except ProfileError as exc:
         fail(str(exc))
+    if loaded.note:
+        note(f"profiel {loaded.file}: {loaded.note}")
+    return loaded.profile
 
 
 def compile_coverage(profile: Profile, source: str, coverage: str | None) -> ModelSpec:
@@ -99,15 +159,30 @@ def compile_coverage(profile: Profile, source: str, coverage: str | None) -> Mod
 
 
 def check_weeks(weeks: float, warmup_weeks: float) -> None:
-    if not (math.isfinite(weeks) and weeks > 0):
-        fail(f"--weeks is {weeks:g}; geef een aantal weken groter dan 0, bijvoorbeeld --weeks 4")
+    if not (math.isfinite(weeks) and weeks >= MIN_WEEKS):
+        fail(
+            f"--weeks is {weeks:g}; geef minstens één uur ({MIN_WEEKS:.4f} week), bijvoorbeeld "
+            "--weeks 4"
+        )
     if not (math.isfinite(warmup_weeks) and warmup_weeks >= 0):
         fail(f"--warmup-weeks is {warmup_weeks:g}; geef 0 of meer weken inlooptijd")
 
 
 def check_out(path: Path, option: str) -> None:
     """Refuse an output file that cannot be written, before any simulation runs."""
+    if len(path.name.encode("utf-8", "surrogateescape")) > 255 or len(str(path)) > 4000:
+        fail(
+            f"{option} {terminal_safe(str(path))[:80]}…: de bestandsnaam is te lang "
+            f"({len(path.name)} tekens); geef een naam van hoogstens 255 tekens"
+        )
     folder = path.parent
+    try:
+        _check_writable(path, folder, option)
+    except (OSError, ValueError) as exc:
+        fail(f"{option} {path}: kan dit bestand niet gebruiken ({exc})")
+
+
+def _check_writable(path: Path, folder: Path, option: str) -> None:
     if path.is_dir():
         fail(f"{option} {path} is een map; geef een bestandsnaam in die map")
     if not folder.is_dir():
@@ -131,7 +206,9 @@ def finite(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(finite(data), ensure_ascii=False, indent=2))
+    text = json.dumps(finite(data), ensure_ascii=False, indent=2)
+    # JSON escapes C0 controls itself; C1 controls and DEL would reach the terminal raw.
+    typer.echo(re.sub(r"[\x7f-\x9f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def nl_number(value: float, decimals: int) -> str:
@@ -235,7 +312,8 @@ def spinner(enabled: bool, description: str) -> Iterator[Callable[[str], None]]:
     columns = [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
-        yield lambda text: bar.update(task, description=text)
+        # a coverage or shift name in the text is data: never markup, never an escape sequence
+        yield lambda text: bar.update(task, description=escape(terminal_safe(text)))
 
 
 ProfileArg = Annotated[
@@ -302,37 +380,57 @@ DaskOpt = Annotated[
 
 def check_simulation(spec: ModelSpec, weeks: float, warmup_weeks: float, seed: int) -> None:
     """Refuse before simulating what the engine would refuse or could not hold in memory."""
-    if seed < 0:
-        fail(f"--seed is {seed}; geef een geheel getal van 0 of meer, bijvoorbeeld --seed 1")
+    if not 0 <= seed <= MAX_SEED:
+        fail(
+            f"--seed is {seed}; geef een geheel getal van 0 tot en met {MAX_SEED}, bijvoorbeeld "
+            "--seed 1"
+        )
     if weeks + warmup_weeks > MAX_WEEKS:
         fail(
             f"--weeks plus --warmup-weeks is {weeks + warmup_weeks:g} weken; geef samen hoogstens "
             f"{MAX_WEEKS} weken (tien jaar)"
         )
-    expected = sum(spec.rate_per_hour) * (weeks + warmup_weeks)
-    if expected > MAX_EXPECTED_MENTIONS:
+    expected = expected_arrivals(spec, (weeks + warmup_weeks) * 7 * 24 * 60)
+    if not expected <= MAX_EXPECTED_MENTIONS:
         fail(
             f"{spec.name}: {nl_number(expected, 0)} vermeldingen verwacht in "
             f"{weeks_text(weeks + warmup_weeks)}; dat past niet in het geheugen. Geef minder "
             "weken of een lager volume (hoogstens "
             f"{nl_number(MAX_EXPECTED_MENTIONS, 0)} vermeldingen per run)"
         )
+    work = expected * spec.conversation.mean_turns * (1 + len(spec.sla_targets))
+    if work > MAX_RUN_WORK:
+        fail(
+            f"{spec.name}: {nl_number(expected, 0)} vermeldingen × "
+            f"{nl_number(spec.conversation.mean_turns, 1)} beurten × "
+            f"(1 + {len(spec.sla_targets)} SLA-doelen) is {nl_number(work, 0)} stappen werk in "
+            f"{weeks_text(weeks + warmup_weeks)}; dat duurt uren. Geef minder weken, minder "
+            f"beurten of minder doelen (hoogstens {nl_number(MAX_RUN_WORK, 0)} stappen per run)"
+        )
     try:
         check_run(spec, weeks, warmup_weeks)
     except ValueError as exc:  # the engine's own checks: a message, never a traceback
-        fail(f"het model kan niet gesimuleerd worden: {exc}")
+        fail(f"profiel {spec.name}: het model kan niet gesimuleerd worden ({exc})")
 
 
 def parse_target_options(texts: list[str] | None) -> tuple[SlaTarget, ...]:
     try:
-        return parse_targets(texts or [])
+        targets = parse_targets(texts or [])
     except TargetError as exc:
         fail(str(exc))
+    for text, target in zip(texts or [], targets, strict=False):
+        if not 0 < target.within_min <= MAX_SLA_WITHIN_MIN:
+            fail(
+                f"--target {terminal_safe(text)[:80]}: een termijn van "
+                f"{nl_number(target.within_min, 0)} min kan niet; geef hoogstens "
+                f"{nl_number(MAX_SLA_WITHIN_MIN, 0)} min (dertig dagen)"
+            )
+    return targets
 
 
 def make_runner(processes: int | None, dask: str | None) -> Runner:
-    if processes is not None and processes < 1:
-        fail(f"--processes is {processes}; geef 1 of meer")
+    if processes is not None and not 1 <= processes <= MAX_PROCESSES:
+        fail(f"--processes is {processes}; geef 1 tot en met {MAX_PROCESSES}")
     return Runner(processes, dask_address(dask))
 
 
@@ -347,3 +445,30 @@ def targets_json(spec: ModelSpec) -> list[dict[str, Any]]:
         }
         for t in spec.sla_targets
     ]
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def check_agent_values(vary: list[str]) -> None:
+    """Refuse ``--vary agents=...`` values over ``MAX_AGENTS`` before a range is expanded
+    (``agents=1..99999999`` would list a hundred million values first)."""
+    for text in vary:
+        name, _, values = text.partition("=")
+        if name.strip() != "agents":
+            continue
+        for number in _NUMBER.findall(values):
+            if len(number) > 6 or int(number) > MAX_AGENTS:
+                fail(
+                    f"--vary {terminal_safe(text)[:80]}: {number[:20]} agents per dienst is te "
+                    f"veel; geef waarden van 0 tot en met {MAX_AGENTS}"
+                )
+
+
+def load_profile_noted(source: str | Path) -> Profile:
+    """``load_profile`` that says on stderr how a non-UTF-8 file was read; a broken profile still
+    raises ``ProfileError`` for the command to report."""
+    loaded = read_profile(source)
+    if loaded.note:
+        note(f"profiel {loaded.file}: {loaded.note}")
+    return loaded.profile

@@ -13,11 +13,13 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    MAX_PROCESSES,
     JsonOpt,
     ProfileArg,
     SeedOpt,
     WarmupOpt,
     WeeksOpt,
+    check_replications,
     check_simulation,
     check_weeks,
     compile_coverage,
@@ -39,6 +41,7 @@ from sim.cli.labels import (
 )
 from sim.experiment import CONFIDENCE, Estimate, compare
 from sim.plan import RunPlan
+from sim.staffing import concurrency_effect, concurrency_sentence
 
 
 def fmt_cell(est: Estimate, unit: str) -> str:
@@ -88,10 +91,9 @@ def compare_command(
 ) -> None:
     """Vergelijk dekkingsmodellen naast elkaar, met 95%-betrouwbaarheidsintervallen."""
     check_weeks(weeks, warmup_weeks)
-    if replications < 1:
-        fail(f"--replications is {replications}; geef 1 of meer (10 of meer voor een interval)")
-    if processes < 1:
-        fail(f"--processes is {processes}; geef 1 of meer")
+    check_replications(replications)
+    if not 1 <= processes <= MAX_PROCESSES:
+        fail(f"--processes is {processes}; geef 1 tot en met {MAX_PROCESSES}")
     prof = load(profile)
     names = [*(coverage or []), *(more_coverages or [])] or prof.coverage_names
     specs = [compile_coverage(prof, profile, name) for name in names]
@@ -113,6 +115,12 @@ def compare_command(
                 "targets": targets_json(specs[0]),
                 "coverages": {
                     r.coverage: {k: e.as_dict() for k, e in r.estimates.items()} for r in results
+                },
+                # Erlang C agent hours a week with and without chat concurrency (issue 13).
+                "concurrency": {
+                    s.coverage_name: list(effect)
+                    for s in specs
+                    if (effect := concurrency_effect(s)) is not None
                 },
             }
         )
@@ -146,3 +154,6 @@ def compare_command(
     console.print(table)
     if spec.sla_targets:
         console.print("✓/✗: het gemiddelde haalt het SLA-doel wel/niet.", markup=False)
+    for one in specs:  # how chat concurrency changes the staffing (issue 13)
+        if (sentence := concurrency_sentence(one)) is not None:
+            console.print(sentence, markup=False)

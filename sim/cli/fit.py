@@ -21,6 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from datafiles.csv_io import write_frame
+from sim.cli.common import PlainConsole, load_profile_noted
 from sim.fit.ahead import AheadError, week_profile
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.demo import demo_export, write_export
@@ -37,7 +39,7 @@ from sim.fit.forecast import (
 from sim.fit.read import Export, ExportError, read_export
 from sim.fit.write import dutch_date, fitted_profile
 from sim.nl import number
-from sim.profile import ProfileError, load_profile
+from sim.profile import ProfileError
 
 EXIT_BAD_INPUT = 2
 NON_TTY_WIDTH = 140
@@ -49,12 +51,12 @@ EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
+    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else NON_TTY_WIDTH, highlight=False)
+    return PlainConsole(width=None if sys.stdout.isatty() else NON_TTY_WIDTH)
 
 
 def _read(path: Path, maps: list[str] | None) -> Export:
@@ -131,7 +133,7 @@ def fit_command(
     if not name.strip():
         _fail("--name is leeg; verwacht een naam zoals mijn-org")
     try:
-        base_profile = load_profile(base)
+        base_profile = load_profile_noted(base)
     except ProfileError as exc:
         _fail(str(exc))
     data = _read(export, maps)
@@ -256,7 +258,7 @@ def forecast_command(
             )
         else:
             result = forecast_profile(
-                load_profile(source), weeks=weeks, start=next_monday(date.today())
+                load_profile_noted(source), weeks=weeks, start=next_monday(date.today())
             )
     except ForecastError as exc:
         _fail(str(exc))
@@ -264,7 +266,7 @@ def forecast_command(
         _fail(str(exc))
     if out is not None:
         try:
-            _forecast_frame(result).to_csv(out, sep=";", decimal=",", index=False)
+            write_frame(_forecast_frame(result), out, sep=";", decimal=",", index=False)
         except OSError as exc:
             _fail(f"kan {out} niet schrijven ({exc.strerror})")
     if profile_out is not None:
@@ -360,7 +362,7 @@ def demo_export_command(
     if out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"--out {out}: onbekende bestandssoort {out.suffix!r}; verwacht .csv of .xlsx")
     try:
-        org = load_profile(profile)
+        org = load_profile_noted(profile)
         if coverage is not None and coverage not in org.coverages:
             _fail(f"onbekend dekkingsmodel {coverage!r}; kies een van: {', '.join(org.coverages)}")
         frame = demo_export(org, weeks=weeks, seed=seed, coverage=coverage)

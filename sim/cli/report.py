@@ -25,7 +25,9 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_max_agents,
     check_out,
+    check_replications,
     check_simulation,
     check_weeks,
     compile_coverage,
@@ -42,9 +44,7 @@ from sim.cli.common import (
     spinner,
     stdout_console,
 )
-from sim.cli.labels import (
-    LABELS,
-)
+from sim.cli.labels import SIZING_FIGURES, figure_label
 from sim.cli.size import sizing_status
 from sim.errors import InputError
 from sim.parallel import ParallelError
@@ -95,17 +95,19 @@ def report_table(report: CoverageReport) -> Table:
         "Agents per dienst en dag",
         *("\n".join(agents_text(b).split(", ")) for b in bests),
     )
-    table.add_row("Fte", *(nl_number(b.fte, 1) for b in bests))
-    table.add_row("Kosten per week", *("€ " + nl_number(b.cost_per_week_eur, 0) for b in bests))
+    table.add_row(figure_label("fte")[0], *(nl_number(b.fte, 1) for b in bests))
+    table.add_row(
+        figure_label("cost_per_week_eur")[0],
+        *("€ " + nl_number(b.cost_per_week_eur, 0) for b in bests),
+    )
     for i in range(len(report.targets)):
         # Each column's own version of this target (the fair column counts office hours).
         cells = [target_cell(r.best, r.targets[i]) for r in results]
         if report.office_business is not None:
             cells[-1] += " (kantoorklok)"
         table.add_row(f"Gehaald D{i + 1}", *cells)
-    for key in ("first_response_p90_min", "backlog_monday_0900", "reputation_exposure_reach_hours"):
-        label, unit = LABELS[key]
-        unit = "count" if key.startswith("reputation") else unit
+    for key in SIZING_FIGURES:
+        label, unit = figure_label(key)
         table.add_row(label, *(fmt_estimate(b.estimates[key], unit) for b in bests))
     table.add_row(
         "Alleen Erlang C",
@@ -134,6 +136,8 @@ def coverage_report_command(
 ) -> None:
     """Reken elk dekkingsmodel door op dezelfde doelen: wat kost het en wat levert het op?"""
     check_weeks(weeks, warmup_weeks)
+    check_replications(replications)
+    check_max_agents(max_agents)
     typed = parse_target_options(target)
     if out.suffix.lower() not in (".html", ".htm"):
         fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")
@@ -169,4 +173,9 @@ def coverage_report_command(
         console.print(f"  D{i + 1} = {describe(t)}", markup=False)
     console.print(report_table(report))
     console.print(factor_sentence(report), markup=False)
+    if any(r.unproven for r in report.results):
+        console.print(
+            "Niet aantoonbaar: geef meer herhalingen met --replications om het zeker te weten.",
+            markup=False,
+        )
     console.print(f"Rapport geschreven naar {out}", markup=False)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from presentation.roster import headline, roster_csv, roster_html, shortfall_lines
-from sim.profile import Profile, ProfileError, load_profile
+from sim.cli.common import PlainConsole, load_profile_noted
+from sim.profile import Profile, ProfileError
 from sim.roster.check import check_roster
 from sim.roster.demand import (
     DAY_LABELS_NL,
@@ -40,7 +40,7 @@ NON_TTY_WIDTH = 160
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"Fout: {message}", markup=False, soft_wrap=True)
+    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -157,7 +157,7 @@ def roster_command(
     for path, option in ((csv_out, "--csv"), (html_out, "--html"), (json_file, "--json-file")):
         _check_out(path, option)
     try:
-        prof = load_profile(profile)
+        prof = load_profile_noted(profile)
     except ProfileError as exc:
         _fail(str(exc))
     rules = _rules(rules_file, prof, objective=objective)
@@ -204,7 +204,7 @@ def roster_command(
     if json_out:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        console = Console(width=None if sys.stdout.isatty() else NON_TTY_WIDTH, highlight=False)
+        console = PlainConsole(width=None if sys.stdout.isatty() else NON_TTY_WIDTH)
         console.print(
             f"{prof.title or prof.name} — dekkingsmodel {name} — vraag uit {demand.source}",
             markup=False,

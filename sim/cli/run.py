@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from datafiles.csv_io import write_frame
 from sim.cli.common import (
     RECORD_SUFFIXES,
     JsonOpt,
@@ -64,8 +65,8 @@ def attainment_rows(result: SimResult, by: str) -> list[dict[str, Any]]:
 def attainment_table(rows: list[dict[str, Any]], by: str, spec: ModelSpec) -> Table:
     table = Table(show_header=True, header_style="bold")
     table.add_column("Kanaal" if by == "channel" else "Uur van de week")
-    for title in ("Reactie nodig", "Beantwoord", "Eerste reactie gem. (alleen beantwoord)"):
-        table.add_column(title, justify="right")
+    for key in ("needs_reply", "answered", "first_response_mean_min"):
+        table.add_column(kpi_label(key, spec)[0], justify="right")
     for target in spec.sla_targets:
         table.add_column(sla_label(target).removeprefix("SLA "), justify="right")
     for row in rows:
@@ -122,7 +123,7 @@ def run_command(
     if records is not None:
         try:
             if records.suffix.lower() == ".csv":
-                export_records(result).to_csv(records)
+                write_frame(export_records(result).to_frame(), records, index=False)
             else:
                 export_records(result).to_parquet(records)
         except OSError as exc:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim import nl
 from sim.cli.common import (
     DaskOpt,
     JsonOpt,
@@ -22,6 +23,8 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_max_agents,
+    check_replications,
     check_simulation,
     check_weeks,
     fail,
@@ -38,9 +41,7 @@ from sim.cli.common import (
     stdout_console,
     weeks_text,
 )
-from sim.cli.labels import (
-    LABELS,
-)
+from sim.cli.labels import SIZING_FIGURES, figure_label, sla_attainment_label
 from sim.errors import InputError
 from sim.nl import plural
 from sim.parallel import ParallelError
@@ -82,18 +83,20 @@ def size_table(result: SizingResult) -> Table:
     table.add_column("Simulatie (aanbevolen)", justify="right")
     table.add_column("Alleen Erlang C", justify="right")
     both = (result.best, result.erlang)
-    table.add_row("Fte", *(nl_number(c.fte, 1) for c in both))
-    table.add_row("Kosten per week", *("€ " + nl_number(c.cost_per_week_eur, 0) for c in both))
+    table.add_row(figure_label("fte")[0], *(nl_number(c.fte, 1) for c in both))
+    table.add_row(
+        figure_label("cost_per_week_eur")[0],
+        *("€ " + nl_number(c.cost_per_week_eur, 0) for c in both),
+    )
     for target in result.targets:
         cells = []
         for c in both:
             est = c.attainment(target)
             ok = " ✓" if est.low >= target.goal else " ✗"
             cells.append(fmt_estimate(est, "percent") + ok)
-        table.add_row(f"Gehaald: {describe(target)}", *cells)
-    for key in ("first_response_p90_min", "backlog_monday_0900", "reputation_exposure_reach_hours"):
-        label, unit = LABELS[key]
-        unit = "count" if key.startswith("reputation") else unit
+        table.add_row(sla_attainment_label(target), *cells)
+    for key in SIZING_FIGURES:
+        label, unit = figure_label(key)
         table.add_row(label, *(fmt_estimate(c.estimates[key], unit) for c in both))
     return table
 
@@ -180,6 +183,8 @@ def size_command(
 ) -> None:
     """Zoek de goedkoopste bezetting per dienst die de SLA-doelen met zekerheid haalt."""
     check_weeks(weeks, warmup_weeks)
+    check_replications(replications)
+    check_max_agents(max_agents)
     typed = parse_target_options(target)
     prof = load(profile)
     name = coverage if coverage is not None else prof.current_coverage
@@ -200,7 +205,11 @@ def size_command(
 
             def seen(cand: Candidate) -> None:
                 count[0] += 1
-                say(f"Kandidaat {count[0]}: {agents_text(cand)}")
+                verdict = "haalt de doelen" if cand.meets() else "haalt ze niet"
+                say(
+                    f"Kandidaat {count[0]}: {agents_text(cand)} — "
+                    f"€ {nl.number(cand.cost_per_week_eur, 0)}/week — {verdict}"
+                )
 
             result = size(
                 model,
@@ -226,6 +235,13 @@ def size_command(
             f"{plural(result.evaluations, 'bezetting', 'bezettingen')} gesimuleerd",
             markup=False,
         )
+        if result.check_replications:
+            console.print(
+                f"Eindcontrole met {result.check_replications} herhalingen: geen dienst kan "
+                f"een agent missen; marge {nl.number(result.margin * 100, 1)} procentpunt "
+                "(laagste ondergrens min doel).",
+                markup=False,
+            )
         console.print(
             "Doelen: " + "; ".join(describe(t) for t in result.targets) + ". Gehaald = "
             "ondergrens van het 95%-interval ≥ doel.",

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    MAX_SWEEP_RUNS,
     RECORD_SUFFIXES,
     DaskOpt,
     JsonOpt,
@@ -24,7 +25,9 @@ from sim.cli.common import (
     TargetOpt,
     WarmupOpt,
     WeeksOpt,
+    check_agent_values,
     check_out,
+    check_replications,
     check_simulation,
     check_weeks,
     compile_coverage,
@@ -106,8 +109,7 @@ def sweep_command(
 ) -> None:
     """Reken een rooster van wat-als-varianten door en teken de grens kosten tegen SLA."""
     check_weeks(weeks, warmup_weeks)
-    if replications < 1:
-        fail(f"--replications is {replications}; geef 1 of meer (2 of meer voor een interval)")
+    check_replications(replications)
     if out.suffix.lower() not in RECORD_SUFFIXES:
         fail(f"--out {out}: kies een bestandsnaam die eindigt op .csv of .parquet")
     if chart is not None and chart.suffix.lower() not in (".html", ".png"):
@@ -118,12 +120,18 @@ def sweep_command(
         check_out(chart, "--chart")
     if not vary:
         fail("geef minstens één --vary, bijvoorbeeld --vary agents=4..12 --vary volume=1.0,1.5")
+    check_agent_values(vary)
     try:
         points = grid(parse_vary(vary))
     except InputError as exc:
         fail_input(exc)
-    except SweepError as exc:
-        fail(str(exc))
+    except (SweepError, OverflowError) as exc:
+        fail(f"--vary {' '.join(vary)}: {exc}")
+    if len(points) * replications > MAX_SWEEP_RUNS:
+        fail(
+            f"{len(points)} roosterpunten × {replications} herhalingen is "
+            f"{len(points) * replications} runs; geef samen hoogstens {MAX_SWEEP_RUNS} runs"
+        )
     typed = parse_target_options(target)
     prof = load(profile)
     name = coverage if coverage is not None else prof.current_coverage

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
+from datafiles.csv_io import write_frame
 from sim.engine import simulate
 from sim.profile import Profile
 
@@ -140,7 +141,7 @@ def demo_export(
     rec = result.records
     warm = result.start_min
     horizon = result.horizon_min
-    measured = rec.column("arrival_min") >= warm
+    measured = result.measured  # arrived in [warm-up end, horizon), not in the run's tail
     turns = result.turns
     owner = turns.mention_id
     backoffice = rec.column("backoffice")[owner]
@@ -205,7 +206,7 @@ def write_export(frame: pd.DataFrame, path: str | Path) -> Path:
     if out.suffix.lower() == ".xlsx":
         frame.to_excel(out, index=False, sheet_name="Berichten", engine="openpyxl")
     else:
-        frame.to_csv(out, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+        write_frame(frame, out, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     return out
 
 

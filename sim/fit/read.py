@@ -17,7 +17,6 @@ by the moment it came in.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from datafiles import DataFileError, read_text
+from datafiles.csv_io import csv_rows
 from sim.fit.columns import (
     FIELD_LABELS,
     ColumnError,
@@ -119,14 +120,15 @@ class Export:
 # --- the raw table -----------------------------------------------------------------------------
 
 
+MAX_EXPORT_BYTES = 500_000_000  # 500 MB: years of messages of a large team; read whole
+
+
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte decodes; unreadable letters only affect names
+    # The one reader of datafiles: UTF-8 (with Excel's BOM), UTF-16, Windows-1252, size-checked.
+    try:
+        return read_text(path, max_bytes=MAX_EXPORT_BYTES).text
+    except DataFileError as exc:
+        raise ExportError(f"Export {path}: {exc.message}") from None
 
 
 def _delimiter(text: str) -> str:
@@ -141,7 +143,7 @@ def _delimiter(text: str) -> str:
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[RowProblem]]:
     text = _decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv_rows(text, delimiter=_delimiter(text))
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []

@@ -18,9 +18,11 @@ from typing import Any
 
 import yaml
 
+from datafiles import load_yaml, read_text
 from sim.fit.estimate import Fit
 from sim.nl import number
 from sim.profile import CHANNEL_NAMES, KIND_NAMES, Profile, parse_profile, resolve_profile
+from sim.profile.load import MAX_PROFILE_BYTES
 
 WEIGHT_DECIMALS = 3
 SHARE_DECIMALS = 4
@@ -53,7 +55,8 @@ def _pct(share: float) -> str:
 
 def fitted_data(fit: Fit, base: Profile, base_name: str, name: str) -> dict[str, Any]:
     """The fitted profile as YAML-ready data (validated by ``fitted_profile``)."""
-    raw = yaml.safe_load(resolve_profile(base_name).read_text(encoding="utf-8"))
+    base_file = resolve_profile(base_name)  # the base profile was loaded (and checked) before
+    raw = load_yaml(read_text(base_file, max_bytes=MAX_PROFILE_BYTES).text, base_file)
     data: dict[str, Any] = copy.deepcopy(raw)
     fitted: list[str] = []
     estimates: list[str] = []

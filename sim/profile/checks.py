@@ -12,7 +12,16 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from sim.profile.fields import SHARE_TOLERANCE, WEEKDAYS, ProfileError, _parse_window, minutes_of
+from sim import spec
+from sim.profile.fields import (
+    MAX_INCIDENT_MULTIPLIER,
+    MAX_NAME_CHARS,
+    SHARE_TOLERANCE,
+    WEEKDAYS,
+    ProfileError,
+    _parse_window,
+    minutes_of,
+)
 from sim.profile.schema import DurationModel, Profile, Volume, WeekHours
 
 
@@ -32,6 +41,23 @@ def semantic_checks(profile: Profile, file: Path | str) -> None:
                 f"de aandelen ({shares}) tellen op tot {total:.4g}; verwacht samen 1 "
                 f"(±{SHARE_TOLERANCE})",
             )
+    for cov_name in profile.coverages:
+        if not 1 <= len(cov_name) <= MAX_NAME_CHARS:
+            raise fail(
+                "coverages",
+                cov_name,
+                f"de naam van een dekkingsmodel heeft {len(cov_name)} tekens; verwacht 1 tot "
+                f"en met {MAX_NAME_CHARS} tekens",
+            )
+    peak, index = _peak_incident_multiplier(profile)
+    if peak > MAX_INCIDENT_MULTIPLIER:
+        raise fail(
+            f"incidents.{index}.multiplier",
+            profile.incidents[index].multiplier,
+            f"incidenten die tegelijk lopen vermenigvuldigen het volume samen met {peak:.4g}; "
+            f"verwacht samen hoogstens {MAX_INCIDENT_MULTIPLIER:g} × het gewone volume "
+            "(laat incidenten niet overlappen of kies kleinere factoren)",
+        )
     if profile.current_coverage not in profile.coverages:
         raise fail(
             "current_coverage",
@@ -161,6 +187,28 @@ def semantic_checks(profile: Profile, file: Path | str) -> None:
             None,
             "geef de uren van de backoffice (back_office.hours) of een blok business_hours",
         )
+
+
+def _peak_incident_multiplier(profile: Profile) -> tuple[float, int]:
+    """The largest volume factor at any moment (overlapping incidents multiply, as in the
+    engine) and the index of an incident that reaches it."""
+    spans = []
+    for i, incident in enumerate(profile.incidents):
+        start = (
+            (incident.week - 1) * spec.MINUTES_PER_WEEK
+            + WEEKDAYS.index(incident.day) * spec.MINUTES_PER_DAY
+            + minutes_of(incident.at)
+        )
+        spans.append((start, start + incident.duration, incident.multiplier, i))
+    best, where = 1.0, 0
+    for start, _, _, i in spans:  # the factor is highest at some incident's start
+        factor = 1.0
+        for other_start, other_end, multiplier, _ in spans:
+            if other_start <= start < other_end:
+                factor *= multiplier
+        if factor > best:
+            best, where = factor, i
+    return best, where
 
 
 def _has_windows(hours: WeekHours | None) -> bool:

@@ -21,8 +21,20 @@ if TYPE_CHECKING:  # the schema imports this module to compile itself
     from sim.profile.schema import Profile, Shift
 
 
+def _normalised(shares: list[float]) -> list[float]:
+    """Shares scaled to sum to exactly 1: the schema allows a rounding slack (0.33 + 0.33 +
+    0.33), the engine wants a true distribution. Shares that already sum to 1 stay as written,
+    so a run's numbers do not move by a rounding of the last digit."""
+    total = sum(shares)
+    if abs(total - 1.0) <= 1e-9 or total <= 0:
+        return shares
+    return [share / total for share in shares]
+
+
 def compile_spec(profile: Profile, name: str) -> spec.ModelSpec:
     """The engine's model of ``profile`` under its coverage model ``name`` (a known one)."""
+    channel_shares = _normalised([ch.share for ch in profile.channels.values()])
+    kind_shares = _normalised([k.share for k in profile.kinds.values()])
     weights = profile.volume.weights()
     rates = tuple(float(x) for x in weights * profile.volume.mentions_per_week)
     business = profile.business_hours.to_weekly() if profile.business_hours is not None else None
@@ -37,16 +49,19 @@ def compile_spec(profile: Profile, name: str) -> spec.ModelSpec:
         channels=tuple(
             spec.ChannelSpec(
                 name=key,
-                share=ch.share,
+                share=share,
                 public=ch.public,
                 handling=ch.handling.to_spec(),
                 no_reply_share=ch.no_reply_share,
                 max_reply_chars=ch.max_reply_chars,
+                max_concurrent=ch.max_concurrent,
+                concurrency_slowdown=ch.concurrency_slowdown,
             )
-            for key, ch in profile.channels.items()
+            for (key, ch), share in zip(profile.channels.items(), channel_shares, strict=True)
         ),
         kinds=tuple(
-            spec.KindSpec(key, k.share, k.backoffice_share) for key, k in profile.kinds.items()
+            spec.KindSpec(key, share, k.backoffice_share)
+            for (key, k), share in zip(profile.kinds.items(), kind_shares, strict=True)
         ),
         rota=rota_of(profile.coverages[name].shifts),
         sla_targets=tuple(
@@ -125,12 +140,15 @@ def rota_of(shifts: Iterable[Shift]) -> tuple[tuple[int, int], ...]:
 
 
 def offered_hours_per_week(model: spec.ModelSpec) -> float:
-    """Agent hours of work offered per week, a rough check for sizing shifts (no queueing)."""
+    """Agent hours of work offered per week, a rough check for sizing shifts (no queueing).
+
+    Turns per case include the back office's report-back turn (``spec.agent_turns_per_case``).
+    """
     arrivals = sum(model.rate_per_hour)
     minutes = 0.0
     for ch in model.channels:
         minutes += arrivals * ch.share * (1 - ch.no_reply_share) * ch.handling.mean_min
-    return minutes * model.conversation.mean_turns / spec.MINUTES_PER_HOUR
+    return minutes * spec.agent_turns_per_case(model) / spec.MINUTES_PER_HOUR
 
 
 def rota_hours_per_week(model: spec.ModelSpec) -> float:

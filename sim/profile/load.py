@@ -17,14 +17,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from datafiles import DataFileError, dotted_path, field_problems, load_yaml, read_text
+from datafiles import (
+    DataFileError,
+    FieldProblem,
+    dotted_path,
+    field_problems,
+    load_yaml,
+    read_text,
+    show_value,
+)
+from datafiles.errors import model_at
 from datafiles.read import short_name
 from sim import spec
 from sim.profile.checks import semantic_checks
 from sim.profile.fields import ORGS_DIR, ProfileError
 from sim.profile.schema import Profile
 
-MAX_PROFILE_BYTES = 2_000_000  # 2 MB; the largest shipped profile is about 10 kB
+MAX_PROFILE_BYTES = 250_000  # 250 kB: 25 times the largest shipped profile (about 10 kB); the
+# YAML parser is pure Python, so the size bounds the time before any message (seconds, not minutes)
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,25 @@ class LoadedProfile:
     note: str | None = None
 
 
+# pydantic error kinds that mean "outside the field's range": the message then quotes the range
+# the schema states for the field, with its unit ("1 tot en met 50 berichten per gesprek").
+_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _with_range(problem: FieldProblem) -> FieldProblem:
+    if problem.kind not in _RANGE_ERRORS or not problem.loc:
+        return problem
+    model = model_at(Profile, problem.loc[:-1])
+    field = model.model_fields.get(str(problem.loc[-1])) if model is not None else None
+    if field is None or not field.description:
+        return problem
+    expected = f"verwacht {field.description}"
+    message = f"waarde {show_value(problem.value)} valt buiten het bereik; {expected}"
+    return FieldProblem(problem.loc, problem.kind, problem.value, expected, message)
+
+
 def _error_from_pydantic(file: Path | str, exc: ValidationError) -> ProfileError:
-    problems = field_problems(exc, Profile)
+    problems = [_with_range(p) for p in field_problems(exc, Profile)]
     first = problems[0]
     more = (
         f" (en nog {len(problems) - 1} andere fout(en) in dit bestand)" if len(problems) > 1 else ""

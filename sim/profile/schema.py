@@ -19,7 +19,37 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sim import spec
 from sim.profile.compile import compile_spec
 from sim.profile.fields import (
+    MAX_AGENTS,
+    MAX_COVERAGES,
+    MAX_CV,
+    MAX_DESCRIPTION_CHARS,
+    MAX_DURATION_MEAN_MIN,
+    MAX_FOLLOWERS,
+    MAX_FTE_HOURS,
+    MAX_HANDLING_MEAN_MIN,
+    MAX_HOURLY_EUR,
+    MAX_INCIDENT_MIN,
+    MAX_INCIDENT_MULTIPLIER,
+    MAX_INCIDENT_WEEK,
+    MAX_INCIDENTS,
+    MAX_MEAN_TURNS,
+    MAX_MEDIAN_FOLLOWERS,
     MAX_MENTIONS_PER_WEEK,
+    MAX_NAME_CHARS,
+    MAX_PREMIUM,
+    MAX_PRIORITY,
+    MAX_PRIORITY_RULES,
+    MAX_REACH_SIGMA,
+    MAX_REPLY_CHARS,
+    MAX_SHIFTS,
+    MAX_SHRINKAGE,
+    MAX_SLA_TARGETS,
+    MAX_SLA_WITHIN_MIN,
+    MAX_TITLE_CHARS,
+    MAX_WEIGHT,
+    MAX_WINDOWS_PER_DAY,
+    MIN_DURATION_MEAN_MIN,
+    MIN_FTE_HOURS,
     WEEKDAYS,
     ChannelName,
     KindName,
@@ -33,43 +63,53 @@ from sim.profile.fields import (
     _expand_days,
     _parse_fraction,
     _parse_window,
+    span,
 )
 from sim.roster.rules import RosterRules
 
 
 class _Model(BaseModel):
     # allow_inf_nan=False: a YAML .inf or .nan is never a usable volume, time or share.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: text where a number belongs ("1e3" as a handling time) is refused, not read as a
+    # number; the field types that take text ("60min", "90%", "mon-fri") convert it themselves.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class DurationModel(_Model):
     kind: spec.DistributionKind = "lognormal"
-    mean_min: float = Field(gt=0)
-    cv: float = Field(default=1.0, ge=0)
+    mean_min: float = span(MIN_DURATION_MEAN_MIN, MAX_DURATION_MEAN_MIN, "minuten")
+    cv: float = span(0.0, MAX_CV, "(variatiecoëfficiënt)", default=1.0)
 
     def to_spec(self, factor: float = 1.0) -> spec.Duration:
         return spec.Duration(self.kind, self.mean_min * factor, self.cv)
 
 
+class HandlingModel(DurationModel):
+    """Handling time of one message by an agent: at most a working day on average."""
+
+    mean_min: float = span(MIN_DURATION_MEAN_MIN, MAX_HANDLING_MEAN_MIN, "minuten")
+
+
 class DayWeights(_Model):
-    mon: float = Field(ge=0)
-    tue: float = Field(ge=0)
-    wed: float = Field(ge=0)
-    thu: float = Field(ge=0)
-    fri: float = Field(ge=0)
-    sat: float = Field(ge=0)
-    sun: float = Field(ge=0)
+    mon: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    tue: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    wed: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    thu: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    fri: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    sat: float = span(0.0, MAX_WEIGHT, "(gewicht)")
+    sun: float = span(0.0, MAX_WEIGHT, "(gewicht)")
 
 
 class Volume(_Model):
     """Mentions per week, and when they arrive: 168 weights, or day weights × hour weights."""
 
-    mentions_per_week: float = Field(gt=0, le=MAX_MENTIONS_PER_WEEK)
-    weekly_weights: list[Annotated[float, Field(ge=0)]] | None = Field(
+    mentions_per_week: float = span(0.0, MAX_MENTIONS_PER_WEEK, "vermeldingen per week",
+                                    low_open=True)  # fmt: skip
+    weekly_weights: list[Annotated[float, span(0.0, MAX_WEIGHT, "(gewicht)")]] | None = Field(
         default=None, min_length=spec.HOURS_PER_WEEK, max_length=spec.HOURS_PER_WEEK
     )
     day_weights: DayWeights | None = None
-    hour_weights: list[Annotated[float, Field(ge=0)]] | None = Field(
+    hour_weights: list[Annotated[float, span(0.0, MAX_WEIGHT, "(gewicht)")]] | None = Field(
         default=None, min_length=24, max_length=24
     )
     sources: Sources = None
@@ -92,9 +132,13 @@ class Volume(_Model):
 class Channel(_Model):
     share: Share
     public: bool
-    handling: DurationModel
+    handling: HandlingModel
     no_reply_share: Share = 0.0
-    max_reply_chars: int | None = Field(default=None, gt=0)
+    max_reply_chars: int | None = span(1, MAX_REPLY_CHARS, "tekens", default=None)
+    # Chat concurrency: conversations an agent holds at once on this channel, and how much
+    # longer each turn takes per extra conversation (fraction). See sim.spec.ChannelSpec.
+    max_concurrent: int = Field(default=1, ge=1, le=10)
+    concurrency_slowdown: float = Field(default=0.0, ge=0.0, le=1.0)
     sources: Sources = None
 
 
@@ -105,16 +149,16 @@ class Kind(_Model):
 
 
 class Conversation(_Model):
-    mean_turns: float = Field(default=1.0, ge=1.0)
+    mean_turns: float = span(1.0, MAX_MEAN_TURNS, "berichten per gesprek", default=1.0)
     customer_delay: DurationModel = DurationModel(kind="exponential", mean_min=30.0)
     private_share: Share = 0.0
     sources: Sources = None
 
 
 class Reach(_Model):
-    median_followers: float = Field(default=300.0, gt=0)
-    sigma: float = Field(default=1.5, ge=0)
-    high_reach_followers: float = Field(default=10_000.0, gt=0)
+    median_followers: float = span(1.0, MAX_MEDIAN_FOLLOWERS, "volgers", default=300.0)
+    sigma: float = span(0.0, MAX_REACH_SIGMA, "(spreiding van log-volgers)", default=1.5)
+    high_reach_followers: float = span(1.0, MAX_FOLLOWERS, "volgers", default=10_000.0)
     sources: Sources = None
 
 
@@ -122,38 +166,41 @@ class Shift(_Model):
     """Agents on duty on the given days from start to end; an end before the start runs past
     midnight into the next day."""
 
-    name: str | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME_CHARS)
     days: Annotated[list[Weekday], BeforeValidator(_expand_days), Field(min_length=1)]
     start: Time
     end: Time
-    agents: int = Field(ge=0)
+    agents: int = span(0, MAX_AGENTS, "agents")
 
 
 class Coverage(_Model):
-    description: str = ""
-    shifts: list[Shift] = Field(min_length=1)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
+    shifts: list[Shift] = Field(min_length=1, max_length=MAX_SHIFTS)
     sources: Sources = None
 
 
 class Sla(_Model):
-    name: str = Field(min_length=1)
-    metric: Literal["first_response", "resolution"]
-    within: Minutes
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    metric: Literal["first_response", "next_response", "resolution"]
+    within: Minutes = span(0.0, MAX_SLA_WITHIN_MIN, "minuten", low_open=True)
     goal: Share
     clock: Literal["calendar", "business"] = "calendar"
     sources: Sources = None
 
 
 class WeekHours(_Model):
-    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed)."""
+    """Windows per weekday, e.g. ``mon: ["09:00-12:30", "13:30-17:00"]`` (split windows allowed).
 
-    mon: list[Window] = []
-    tue: list[Window] = []
-    wed: list[Window] = []
-    thu: list[Window] = []
-    fri: list[Window] = []
-    sat: list[Window] = []
-    sun: list[Window] = []
+    A window whose end is not after its start runs through midnight: ``sun: ["22:00-06:00"]``
+    is Sunday 22:00 until Monday 06:00 (as the business-hours clock counts it)."""
+
+    mon: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    tue: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    wed: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    thu: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    fri: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    sat: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
+    sun: list[Window] = Field(default=[], max_length=MAX_WINDOWS_PER_DAY)
     sources: Sources = None
 
     def to_weekly(self) -> spec.Weekly:
@@ -161,8 +208,12 @@ class WeekHours(_Model):
         for day_index, day in enumerate(WEEKDAYS):
             offset = day_index * spec.MINUTES_PER_DAY
             for text in getattr(self, day):
-                start, end = _parse_window(text)
-                windows.append((offset + start, offset + end))
+                start, end = _parse_window(text)  # end past 24:00 runs through midnight
+                start, end = offset + start, offset + end
+                if end > spec.MINUTES_PER_WEEK:  # Sunday night into Monday: split at the week
+                    windows.append((0, end - spec.MINUTES_PER_WEEK))
+                    end = spec.MINUTES_PER_WEEK
+                windows.append((start, end))
         windows.sort()
         merged: list[tuple[int, int]] = []
         for start, end in windows:
@@ -180,7 +231,7 @@ class BackOffice(_Model):
 
 
 class Priority(_Model):
-    priority: int
+    priority: int = span(0, MAX_PRIORITY, "(lager = eerst)")
     kind: KindName | None = None
     public: bool | None = None
     high_reach: bool | None = None
@@ -191,32 +242,38 @@ class Priority(_Model):
 class IncidentModel(_Model):
     """An outage: from ``day`` ``at`` in simulated week ``week`` the volume is multiplied."""
 
-    week: int = Field(default=1, ge=1)
+    week: int = span(1, MAX_INCIDENT_WEEK, "(gesimuleerde week)", default=1)
     day: Weekday
     at: Time
-    duration: Minutes
-    multiplier: float = Field(gt=0)
+    duration: Minutes = span(0.0, MAX_INCIDENT_MIN, "minuten", low_open=True)
+    multiplier: float = span(0.0, MAX_INCIDENT_MULTIPLIER, "× het gewone volume", low_open=True)
     complaint_share: Share | None = None
     sources: Sources = None
 
 
 class Costs(_Model):
-    hourly_eur: float = Field(default=40.0, ge=0)
-    night_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
-    weekend_premium: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0)
-    night_start_hour: int = Field(default=22, ge=0, le=23)
-    night_end_hour: int = Field(default=7, ge=0, le=23)
-    shrinkage: Annotated[float, BeforeValidator(_parse_fraction)] = Field(default=0.0, ge=0, lt=1)
-    fte_hours_per_week: float = Field(default=36.0, gt=0)
+    hourly_eur: float = span(0.0, MAX_HOURLY_EUR, "euro per uur", default=40.0)
+    night_premium: Annotated[float, BeforeValidator(_parse_fraction)] = span(
+        0.0, MAX_PREMIUM, "(toeslag als fractie; 0.4 = 40%)", default=0.0
+    )
+    weekend_premium: Annotated[float, BeforeValidator(_parse_fraction)] = span(
+        0.0, MAX_PREMIUM, "(toeslag als fractie; 0.4 = 40%)", default=0.0
+    )
+    night_start_hour: int = span(0, 23, "(uur van de dag)", default=22)
+    night_end_hour: int = span(0, 23, "(uur van de dag)", default=7)
+    shrinkage: Annotated[float, BeforeValidator(_parse_fraction)] = span(
+        0.0, MAX_SHRINKAGE, "(fractie; 0.1 = 10%)", default=0.0
+    )
+    fte_hours_per_week: float = span(MIN_FTE_HOURS, MAX_FTE_HOURS, "uur per week", default=36.0)
     sources: Sources = None
 
 
 class Profile(_Model):
     """One organisation's webcare, as validated from its YAML file."""
 
-    name: str = Field(min_length=1)
-    title: str = ""
-    description: str = ""
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    title: str = Field(default="", max_length=MAX_TITLE_CHARS)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     # General notes, or notes per section for sections that are maps (channels, kinds, ...).
     sources: dict[str, str | list[str]] | str | list[str] | None = None
     volume: Volume
@@ -225,14 +282,14 @@ class Profile(_Model):
     conversation: Conversation = Conversation()
     patience: DurationModel | None = None
     reach: Reach = Reach()
-    coverages: dict[str, Coverage] = Field(min_length=1)
+    coverages: dict[str, Coverage] = Field(min_length=1, max_length=MAX_COVERAGES)
     current_coverage: str
-    sla_targets: list[Sla] = []
+    sla_targets: list[Sla] = Field(default=[], max_length=MAX_SLA_TARGETS)
     business_hours: WeekHours | None = None
     back_office: BackOffice | None = None
-    priority_rules: list[Priority] = []
-    default_priority: int = 10
-    incidents: list[IncidentModel] = []
+    priority_rules: list[Priority] = Field(default=[], max_length=MAX_PRIORITY_RULES)
+    default_priority: int = span(0, MAX_PRIORITY, "(lager = eerst)", default=10)
+    incidents: list[IncidentModel] = Field(default=[], max_length=MAX_INCIDENTS)
     costs: Costs = Costs()
     # Labour rules for `webcare-sim roster` (sim.roster.rules); None: the Dutch defaults.
     roster: RosterRules | None = None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from datafiles import DataFileError, read_text
 from sim.profile import WEEKDAYS, Profile, minutes_of
 
 MINUTES_PER_DAY = 24 * 60
@@ -151,14 +152,17 @@ def _count(value: Any, source: str, shift: str, day: str) -> int:
     return int(value)
 
 
+MAX_SIZING_BYTES = 10_000_000  # 10 MB; `size --json` output is a few kilobytes
+
+
 def agents_from_sizing(path: str | Path) -> dict[str, dict[str, int]]:
     """Agents per shift and day from ``webcare-sim size ... --json`` output (``best.agents``)."""
     file = Path(path)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DemandError(f"{file}: kan het bestand niet lezen ({exc.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(read_text(file, max_bytes=MAX_SIZING_BYTES).text)
+    except DataFileError as exc:
+        raise DemandError(f"{file}: {exc.message}") from None
+    except (json.JSONDecodeError, RecursionError, ValueError):
         raise DemandError(
             f"{file}: geen geldige JSON; verwacht de uitvoer van `webcare-sim size PROFIEL --json`"
         ) from None

@@ -27,8 +27,9 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from datafiles import DataFileError, load_yaml, read_text
 
 MIN_REST_H = 11.0  # Arbeidstijdenwet: 11 hours uninterrupted rest in every 24 hours
 MAX_DAYS_IN_ROW = 5
@@ -208,20 +209,18 @@ def parse_rules(data: Any, source: str = "<regels>", **overrides: Any) -> Roster
         ) from None
 
 
+MAX_RULES_BYTES = 1_000_000  # 1 MB; a rules file is a few lines
+
+
 def load_rules(path: str | Path, **overrides: Any) -> RosterRules:
     """Rules from a YAML file; a missing file or bad YAML is a ``RulesError``."""
     file = Path(path)
+    # The one reader (any editor's encoding, size and nesting limits, no alias bombs).
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
+        data = load_yaml(read_text(file, max_bytes=MAX_RULES_BYTES).text, file)
+    except DataFileError as exc:
         raise RulesError(
-            f"Roosterregels {file}: kan het bestand niet lezen ({exc.strerror})"
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise RulesError(
-            f"Roosterregels {file}: geen geldige YAML; verwacht regels als `max_days_in_row: 5`"
+            f"Roosterregels {file}: {exc.message}; verwacht regels als `max_days_in_row: 5`"
         ) from None
     if isinstance(data, dict) and isinstance(data.get("roster"), dict):
         data = data["roster"]  # a whole profile-like file with a roster: section

@@ -1,287 +1,403 @@
 """Simulatie: a manager's what-if, two coverage models of one organisation side by side.
 
+The page leads with a verdict (one sentence per coverage model: who waits too long, who gives
+up), then the key figures, the week as heatmaps, the spread of first waits with those who gave
+up, the breakdown per channel, downloads, saved scenarios, the staffing curve and sizing.
+
 Widget keys: ``whatif_profile``, ``whatif_volume``, ``whatif_handle``, ``whatif_weeks``,
 ``whatif_reps``, ``whatif_cov_a_<profile>``, ``whatif_cov_b_<profile>``,
-``whatif_agents_<profile>_<coverage>_<shift>``, ``whatif_sla_within_<profile>_<target>``,
-``whatif_sla_goal_<profile>_<target>``, ``whatif_target``, ``whatif_download_kpis``,
-``whatif_download_hourly``, ``whatif_sizing_cov_<profile>``, ``whatif_sizing``,
-``whatif_sizing_adopt``.
+``whatif_agents_<profile>_<coverage>_<shift>``, ``whatif_dayplan_clear_<profile>_<coverage>``,
+``whatif_sla_within_<profile>_<target>``, ``whatif_sla_goal_<profile>_<target>``,
+``whatif_target``, ``whatif_download_kpis``, ``whatif_download_hourly``,
+``whatif_download_parquet``, ``whatif_download_summary``, ``whatif_save_name``,
+``whatif_save``, ``whatif_compare``, ``whatif_curve_cov_<profile>``, ``whatif_curve``,
+``whatif_curve_stop``, ``whatif_sizing_cov_<profile>``, ``whatif_sizing``,
+``whatif_sizing_stop``, ``whatif_sizing_adopt``.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from presentation import labels
-from sim import nl
-from webcare_app import charts, render, services
-from webcare_app.state import init_state, sizing, whatif
+from presentation.whatif_text import figure, keep_together, limit_words, verdict_target
+from webcare_app import render, scenarios_store, services, whatif_charts, whatif_views
+from webcare_app.state import database, init_state, sizing, staffing_curve, whatif
+from webcare_app.whatif_compare import compare_table
 
-# The difference column's colours: B better than A, B worse than A.
-BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"
-NBSP = "\u00a0"
+BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"  # difference column: B better / worse
+VOLUME_PCT = (25, 300, 5)  # slider: min, max, step (% of today's volume or handling time)
+HANDLE_PCT = (50, 200, 5)
+SLA_LIMITS_MIN = (15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2160, 2880, 4320)
+LONG_RUN_WEEKS = 8  # weeks x replications from which a what-if shows a progress bar
+GOAL_PCT_RANGE = (1, 99)  # a goal of 100% can never be kept with confidence
 
 init_state()
+
+
+def _minutes_words(minutes: float) -> str:
+    if minutes < 60:
+        return f"{minutes:g} min"
+    hours = minutes / 60
+    return f"{labels_number(hours)} uur"
+
+
+def labels_number(value: float) -> str:
+    from sim import nl
+
+    return nl.short_number(value, 1)
+
+
+def _draw(chart: alt.TopLevelMixin) -> None:
+    """A chart at the page's width, its specification passed on without a second validation."""
+    st.vega_lite_chart(spec=whatif_charts.spec(chart), width="stretch")
+
+
+def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
+    """Updates ``bar``: "Bezetting: 7 van ongeveer 12 doorgerekend, nog ongeveer 9 s"."""
+
+    def hook(done: int, total: int, left: float | None) -> None:
+        rest = "" if left is None else f", nog ongeveer {max(1, round(left))} s"
+        bar.progress(min(done / total, 1.0), text=f"{what}: {done} van ongeveer {total}{rest}")
+
+    return hook
+
 
 st.title("Simulatie: wat als…?")
 st.write(
     "Kies een organisatie, pas volume, behandeltijd, bezetting en servicedoelen aan en vergelijk "
-    "twee dekkingsmodellen, standaard 24/7 tegenover kantooruren. Beide draaien op precies "
-    "dezelfde gesimuleerde berichten, zodat de verschillen door de bezetting komen."
+    "twee dekkingsmodellen. Beide draaien op precies dezelfde gesimuleerde berichten, zodat de "
+    "verschillen door de bezetting komen."
 )
 
 names = services.profile_names()
 profile = st.selectbox(
-    "Organisatieprofiel",
+    "Organisatie",
     names,
     index=names.index("library") if "library" in names else 0,
-    format_func=lambda n: f"{services.profile_overview(n).title} ({n})",
+    format_func=lambda n: services.profile_overview(n).title,
     key="whatif_profile",
 )
 overview = services.profile_overview(profile)
 default_a, default_b = services.compared_default(overview.coverages)
 
 c1, c2 = st.columns(2)
-with c1:
-    cov_a = st.selectbox(
-        "Dekkingsmodel A",
-        overview.coverages,
-        index=overview.coverages.index(default_a),
-        format_func=services.coverage_label,
-        key=f"whatif_cov_a_{profile}",
-    )
-with c2:
-    cov_b = st.selectbox(
-        "Dekkingsmodel B",
-        overview.coverages,
-        index=overview.coverages.index(default_b),
-        format_func=services.coverage_label,
-        key=f"whatif_cov_b_{profile}",
-    )
+cov_a = c1.selectbox(
+    "Dekkingsmodel A",
+    overview.coverages,
+    index=overview.coverages.index(default_a),
+    format_func=labels.coverage_label,
+    key=f"whatif_cov_a_{profile}",
+)
+cov_b = c2.selectbox(
+    "Dekkingsmodel B",
+    overview.coverages,
+    index=overview.coverages.index(default_b),
+    format_func=labels.coverage_label,
+    key=f"whatif_cov_b_{profile}",
+)
 
-c1, c2, c3, c4 = st.columns(4)
-with c1:
-    volume = st.slider(
-        "Volume (× huidig)",
-        0.25,
-        3.0,
-        1.0,
-        0.05,
-        key="whatif_volume",
-        help=f"Nu {overview.mentions_per_week:,.0f} berichten per week.".replace(",", "."),
-    )
-with c2:
-    handle = st.slider(
-        "Behandeltijd (× huidig)",
-        0.5,
-        2.0,
-        1.0,
-        0.05,
-        key="whatif_handle",
-        help=f"Nu gemiddeld {overview.mean_handle_min:.1f} minuten per bericht.",
-    )
-with c3:
-    weeks = st.select_slider("Weken simuleren", [1, 2, 4, 8], value=2, key="whatif_weeks")
-with c4:
-    reps = st.select_slider("Herhalingen", [1, 2, 3, 5], value=1, key="whatif_reps")
+c1, c2 = st.columns(2)
+volume_pct = c1.slider(
+    "Volume (% van nu)",
+    *VOLUME_PCT[:2],
+    100,
+    VOLUME_PCT[2],
+    format="%d%%",
+    key="whatif_volume",
+    help=f"Nu {figure(overview.mentions_per_week, 'count')} berichten per week.",
+)
+handle_pct = c2.slider(
+    "Behandeltijd (% van nu)",
+    *HANDLE_PCT[:2],
+    100,
+    HANDLE_PCT[2],
+    format="%d%%",
+    key="whatif_handle",
+    help=f"Nu gemiddeld {labels_number(round(overview.mean_handle_min, 1))} minuten per bericht.",
+)
+c1, c2 = st.columns(2)
+weeks = c1.select_slider("Weken simuleren", [1, 2, 4, 8], value=2, key="whatif_weeks")
+reps = c2.select_slider("Herhalingen", [1, 2, 3, 5], value=1, key="whatif_reps")
+
+
+def _plan_key(cov: str) -> str:
+    return f"whatif_dayplan_{profile}_{cov}"
+
 
 agents: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+day_agents: list[tuple[str, tuple[tuple[str, str, int], ...]]] = []
 with st.expander("Medewerkers per dienst"):
-    cols = st.columns(2)
-    for col, cov in zip(cols, dict.fromkeys((cov_a, cov_b)), strict=False):
-        with col:
-            st.markdown(f"**{services.coverage_label(cov)}**")
-            st.caption(overview.descriptions.get(cov, ""))
-            chosen = []
-            for shift in overview.shifts[cov]:
-                key = f"whatif_agents_{profile}_{cov}_{shift.name}"
-                if key not in st.session_state:  # the sizing advice may have set it
-                    st.session_state[key] = shift.agents
-                n = st.number_input(
-                    f"{shift.name} ({shift.days}, {shift.start}-{shift.end})",
-                    min_value=0,
-                    max_value=500,
-                    step=1,
-                    key=key,
+    for cov in dict.fromkeys((cov_a, cov_b)):
+        st.markdown(f"**{render.md_escape(labels.coverage_label(cov).capitalize())}**")
+        st.caption(overview.descriptions.get(cov, ""))
+        plan: dict[tuple[str, str], int] = st.session_state.get(_plan_key(cov)) or {}
+        chosen = []
+        for shift in overview.shifts[cov]:
+            key = f"whatif_agents_{profile}_{cov}_{shift.name}"
+            if key not in st.session_state:  # the sizing advice may have set it
+                st.session_state[key] = shift.agents
+            n = st.number_input(
+                f"{labels.shift_label(shift.name)} ({labels.days_label(shift.days)}, "
+                f"{shift.start}-{shift.end})",
+                min_value=0,
+                max_value=500,
+                step=1,
+                format="%d",
+                key=key,
+            )
+            chosen.append((shift.name, int(n)))
+        agents.append((cov, tuple(chosen)))
+        # An adopted advice per weekday holds for the shifts whose number is still the advice's
+        # busiest day; a shift changed by hand counts the same every day again.
+        kept = {
+            (s, d): v
+            for (s, d), v in plan.items()
+            if max(x for (t, _), x in plan.items() if t == s) == dict(chosen).get(s)
+        }
+        if kept:
+            per_shift: dict[str, list[str]] = {}
+            for (s, d), v in kept.items():
+                per_shift.setdefault(s, []).append(f"{labels.DAY_LABELS.get(d, d)} {v}")
+            st.info(
+                "Volgens het advies per weekdag: "
+                + "; ".join(
+                    f"{labels.shift_label(s)}: {', '.join(p)}" for s, p in per_shift.items()
                 )
-                chosen.append((shift.name, int(n)))
-            agents.append((cov, tuple(chosen)))
+                + ". Verander een aantal hierboven om die dienst elke dag gelijk te bezetten."
+            )
+            day_agents.append((cov, tuple((s, d, v) for (s, d), v in kept.items())))
 
 sla: list[tuple[str, float, float]] = []
-with st.expander("Servicedoelen (SLA)"):
+clock_of = {t.name: t.clock for t in services.get_profile(profile).sla_targets}
+with st.expander("Servicedoelen"):
     for name, metric, within_min, goal in overview.sla:
         kind = labels.SLA_METRIC_LABELS.get(metric, metric)
-        c1, c2 = st.columns(2)
-        with c1:
-            hours = st.number_input(
-                f"{name}: {kind} binnen (uur)",
-                min_value=0.25,
-                max_value=24.0 * 14,
-                value=float(within_min) / 60,
-                step=0.25,
-                key=f"whatif_sla_within_{profile}_{name}",
-            )
-        with c2:
-            pct = st.number_input(
-                f"{name}: doel (% op tijd)",
-                min_value=1.0,
-                max_value=100.0,
-                value=float(goal) * 100,
-                step=1.0,
-                key=f"whatif_sla_goal_{profile}_{name}",
-            )
-        sla.append((name, float(hours) * 60, float(pct) / 100))
+        options = sorted({*SLA_LIMITS_MIN, float(within_min)})
+        clock = labels.CLOCK_LABELS.get(clock_of.get(name, ""), "")
+        within = st.select_slider(
+            f"{kind.capitalize()} binnen ({clock})" if clock else f"{kind.capitalize()} binnen",
+            options,
+            value=float(within_min),
+            format_func=_minutes_words,
+            key=f"whatif_sla_within_{profile}_{name}",
+        )
+        pct = st.number_input(
+            "Doel: % op tijd",
+            min_value=GOAL_PCT_RANGE[0],
+            max_value=GOAL_PCT_RANGE[1],
+            value=min(max(round(goal * 100), GOAL_PCT_RANGE[0]), GOAL_PCT_RANGE[1]),
+            step=1,
+            format="%d",
+            key=f"whatif_sla_goal_{profile}_{name}",
+        )
+        sla.append((name, float(within), float(pct) / 100))
 
 inputs = services.WhatIfInputs(
     profile=profile,
     coverages=(cov_a, cov_b),
-    volume_factor=float(volume),
-    handle_factor=float(handle),
+    volume_factor=volume_pct / 100,
+    handle_factor=handle_pct / 100,
     agents=tuple(agents),
     sla=tuple(sla),
     weeks=float(weeks),
     replications=int(reps),
+    day_agents=tuple(day_agents),
 )
+# A long run (many weeks or replications) shows a bar with time left; any click stops it.
+long_run = weeks * reps >= LONG_RUN_WEEKS
+bar = st.progress(0.0, text="Simulatie: bezig…") if long_run else None
 try:
-    result = whatif(inputs)
+    result = whatif(inputs, _progress=_progress_hook(bar, "Simulatie") if bar else None)
 except services.ServiceInputError as exc:
     st.warning(str(exc))
     st.stop()
+if bar is not None:
+    bar.empty()
 
-
-def _fmt(value: float, unit: str) -> str:
-    if isinstance(value, float) and math.isnan(value):
-        return "–"
-    if unit == "%":
-        return f"{nl.number(value * 100, 0)}%"
-    if unit == "min":
-        return (
-            f"{nl.number(value / 60, 1)} uur" if abs(value) >= 120 else f"{nl.number(value, 0)} min"
-        )
-    if unit == "€":
-        return f"€ {nl.number(value, 0)}"
-    return nl.number(value, 1)
-
-
-def _difference(diff: float, unit: str) -> str:
-    """B minus A as shown: sign and arrow first ("▼ -€ 8.500"), none when it rounds to zero."""
-    if math.isnan(diff):
-        return "–"
-    shown = _fmt(abs(diff), unit)
-    if not any(ch in "123456789" for ch in shown):
-        return shown
-    return ("▼ -" if diff < 0 else "▲ +") + shown
-
-
-def _difference_colour(diff: float, unit: str, lower_better: bool) -> str:
-    """Green when B is better than A, red when worse, no colour when they are level."""
-    if math.isnan(diff) or not _difference(diff, unit).startswith(("▲", "▼")):
-        return ""
-    better = (diff < 0) == lower_better
-    return f"color: {BETTER_COLOUR if better else WORSE_COLOUR}"
-
-
-def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """A chart's data with the coverage models under their Dutch names (legend, tooltip)."""
-    return frame.assign(coverage=frame["coverage"].map(services.coverage_label))
-
+# --- verdict and key figures ---
+st.subheader("In één oogopslag")
+for sentence in whatif_views.verdicts(result):
+    st.markdown(f"- {render.md_escape(sentence)}")
 
 st.subheader("Kerncijfers")
-run_a, run_b = result.runs
 for side, run in zip("AB", result.runs, strict=True):
     st.markdown(
-        f"**{side}: {render.md_escape(services.coverage_label(run.coverage))}** · "
+        f"**{side}: {render.md_escape(labels.coverage_label(run.coverage))}** · "
         f"{render.md_escape(run.description)}"
     )
-# One compact table rather than a card per figure: cards stack into a long column on a phone.
-rows = []
-colours = []
-for key, label, unit, lower_better in services.kpi_rows(result):
-    a, b = result.kpi(run_a.coverage, key), result.kpi(run_b.coverage, key)
-    rows.append(
-        {
-            "Kerncijfer": label,
-            "A": _fmt(a, unit),
-            "B": _fmt(b, unit),
-            "Verschil": _difference(b - a, unit),
-        }
-    )
-    colours.append(_difference_colour(b - a, unit, lower_better))
-# A static table, so long labels wrap and the four columns fit a phone's width; figures keep
-# their spaces unbroken ("€ 8.167" never splits over two lines).
-comparison = pd.DataFrame(rows).set_index("Kerncijfer").map(lambda text: text.replace(" ", NBSP))
-st.table(comparison.style.apply(lambda _: colours, subset=["Verschil"]))
-st.caption("Verschil: B min A. Groen is beter voor B, rood is slechter.")
+rows = whatif_views.comparison_rows(result)
+table = {
+    row.label: {
+        "A": keep_together(figure(row.a, row.kind)),
+        "B": keep_together(figure(row.b, row.kind)),
+        "Verschil": keep_together(row.difference[0] + (" *" if row.caveat else "")),
+    }
+    for row in rows
+}
+colours = [
+    "" if row.better is None else f"color: {BETTER_COLOUR if row.better else WORSE_COLOUR}"
+    for row in rows
+]
+frame = pd.DataFrame.from_dict(table, orient="index").rename_axis("Kerncijfer")
+st.table(frame.style.apply(lambda _: colours, subset=["Verschil"]))
+st.caption(
+    "Verschil: B min A, uit de getoonde (afgeronde) cijfers. Groen is beter voor B, rood is "
+    "slechter. Aantallen zijn per week. Reactietijden tellen alleen beantwoorde berichten; "
+    "* sneller antwoord terwijl meer klanten afhaken is niet beter en krijgt geen kleur."
+)
 
-st.subheader("Wachtrij door de week")
-st.altair_chart(charts.backlog_week(_labelled(result.backlog)), width="stretch")
-
-st.subheader("Hoe snel komt de eerste reactie?")
-st.altair_chart(charts.wait_distribution(_labelled(result.waits)), width="stretch")
-
+# --- charts ---
+targets = {t.name: t for t in result.targets}
 if result.sla_names:
     st.subheader("Servicedoel gehaald, per uur van de week")
-    promises = {t.name: labels.sla_label(t) for t in services.sla_targets(result)}
     target = st.selectbox(
         "Servicedoel",
         result.sla_names,
-        format_func=lambda name: promises.get(name, name),
+        format_func=lambda n: labels.sla_label(targets[n]) if n in targets else n,
         key="whatif_target",
     )
-    st.altair_chart(charts.attainment_week(_labelled(result.attainment), target), width="stretch")
+    for run in result.runs:
+        _draw(whatif_charts.attainment_heatmap(result.attainment, run.coverage, target))
+st.subheader("Wachtrij per uur van de week")
+for run in result.runs:
+    _draw(whatif_charts.backlog_heatmap(result.backlog, run.coverage))
 
-st.subheader("Kosten")
-k1, k2 = st.columns(2)
-for col, run in zip((k1, k2), result.runs, strict=True):
-    col.metric(
-        f"{services.coverage_label(run.coverage)}: kosten per week",
-        _fmt(result.kpi(run.coverage, "cost_per_week_eur"), "€"),
-        help="Betaalde uren (incl. shrinkage) met nacht- en weekendtoeslag.",
+st.subheader("Hoe lang wacht een klant op de eerste reactie?")
+_draw(whatif_charts.wait_distribution(result.waits))
+st.caption(
+    "Alle klanten die een reactie nodig hadden, ook wie afhaakte of aan het eind nog wachtte."
+)
+
+first = verdict_target(result.targets)
+if first is not None and not result.channels.empty:
+    st.subheader("Per kanaal")
+    _draw(whatif_charts.channel_breakdown(result.channels, f"binnen {limit_words(first)}"))
+
+# --- downloads ---
+# The files are made when a button is clicked (a callable), not on every redraw of the page.
+st.subheader("Downloaden")
+st.caption(
+    "CSV opent zo in Nederlandse Excel; Parquet is voor analisten. De samenvatting is één "
+    "pagina met oordeel, kerncijfers en grafieken: open hem in de browser en druk af als pdf."
+)
+stem = f"wat-als-{profile}"
+downloads: tuple[tuple[str, str, str, str, Callable[[], bytes | str]], ...] = (
+    ("Kerncijfers (CSV voor Excel)", "kerncijfers.csv", "text/csv", "whatif_download_kpis",
+     lambda: whatif_views.excel_csv(whatif_views.kpi_frame(result))),
+    ("Per uur (CSV voor Excel)", "per-uur.csv", "text/csv", "whatif_download_hourly",
+     lambda: whatif_views.excel_csv(whatif_views.hourly_frame(result))),
+    ("Per uur (Parquet)", "per-uur.parquet", "application/vnd.apache.parquet",
+     "whatif_download_parquet",
+     lambda: whatif_views.parquet_bytes(whatif_views.hourly_frame(result))),
+    ("Samenvatting (HTML, printbaar)", "samenvatting.html",
+     "text/html", "whatif_download_summary",
+     lambda: whatif_views.summary_html(result, overview.title)),
+)  # fmt: skip
+columns = st.columns(2)
+for k, (label, suffix, mime, key, make) in enumerate(downloads):
+    # first half left, second half right: on a phone the columns stack in reading order
+    columns[k * 2 // len(downloads)].download_button(
+        label, make, file_name=f"{stem}-{suffix}", mime=mime, key=key, on_click="ignore"
     )
 
-d1, d2 = st.columns(2)
-with d1:
-    st.download_button(
-        "Kerncijfers als CSV",
-        services.whatif_csv(result),
-        file_name=f"whatif-{profile}.csv",
-        mime="text/csv",
-        key="whatif_download_kpis",
+# --- saved scenarios ---
+st.subheader("Scenario's bewaren en vergelijken")
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+save_name = c1.text_input("Naam van dit scenario", key="whatif_save_name", max_chars=80)
+if c2.button("Bewaren", key="whatif_save"):
+    try:
+        scenarios_store.save(database(), save_name, inputs)
+        st.success(f"Bewaard als “{save_name.strip()}”.")
+    except services.ServiceInputError as exc:
+        st.warning(str(exc))
+saved = {s.id: s for s in scenarios_store.list_saved(database())}
+if saved:
+    picked = st.multiselect(
+        f"Vergelijk (hoogstens {scenarios_store.COMPARE_MAX})",
+        list(saved),
+        format_func=lambda i: saved[i].name,
+        max_selections=scenarios_store.COMPARE_MAX,
+        key="whatif_compare",
+        placeholder="Kies bewaarde scenario's",
     )
-with d2:
-    st.download_button(
-        "Per uur van de week als CSV",
-        services.hourly_csv(result),
-        file_name=f"whatif-{profile}-per-uur.csv",
-        mime="text/csv",
-        key="whatif_download_hourly",
+    if picked:
+        runs = {saved[i].name: whatif(saved[i].inputs) for i in picked}
+        st.table(compare_table(runs))
+
+# --- staffing curve ---
+st.subheader("Meer mensen, betere service?")
+st.write(
+    "Hoe het servicedoel en de kosten veranderen met het aantal medewerkers per dienst (elke "
+    "dienst even groot), met het volume, de behandeltijd en de doelen zoals hierboven."
+)
+curve_cov = st.selectbox(
+    "Dekkingsmodel",
+    list(dict.fromkeys((cov_a, cov_b))),
+    format_func=labels.coverage_label,
+    key=f"whatif_curve_cov_{profile}",
+)
+if st.button("Bereken de curve", key="whatif_curve"):
+    bar = st.progress(0.0, text="Curve: bezig…")
+    stop = st.empty()
+    stop.button("Stoppen", key="whatif_curve_stop")  # a click reruns the page: the run stops
+    try:
+        st.session_state["whatif_curve_result"] = (
+            inputs,
+            curve_cov,
+            staffing_curve(inputs, curve_cov, _progress=_progress_hook(bar, "Curve")),
+        )
+    except services.ServiceInputError as exc:
+        st.warning(str(exc))
+    bar.empty()
+    stop.empty()
+kept_curve = st.session_state.get("whatif_curve_result")
+if kept_curve is not None and kept_curve[0].profile == profile and kept_curve[1] == curve_cov:
+    names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in result.sla_names}
+    _draw(whatif_charts.staffing_curve(kept_curve[2], names_of, first.goal if first else 0.9))
+    st.caption(
+        "Lijnen: % op tijd per doel (links); grijs gestippeld: kosten per week (rechts); "
+        "rode streep: het doel."
     )
+
+# --- sizing ---
 
 
 def _adopt(advice: services.SizingAdvice) -> None:
-    for shift, agents in advice.advised:
-        st.session_state[f"whatif_agents_{advice.profile}_{advice.coverage}_{shift}"] = agents
+    st.session_state[f"whatif_dayplan_{advice.profile}_{advice.coverage}"] = {
+        (s, d): n for s, d, n in advice.advised_blocks
+    }
+    for shift, n in advice.advised:
+        st.session_state[f"whatif_agents_{advice.profile}_{advice.coverage}_{shift}"] = n
 
 
 st.subheader("Bezetting laten berekenen")
 st.write(
-    "Zoek de goedkoopste bezetting per dienst die de servicedoelen haalt (met 95% "
+    "Zoek de goedkoopste bezetting per dienst en weekdag die de servicedoelen haalt (met 95% "
     "zekerheid), met het volume, de behandeltijd en de doelen zoals hierboven ingesteld."
 )
 sizing_cov = st.selectbox(
     "Dekkingsmodel",
     list(dict.fromkeys((cov_a, cov_b))),
-    format_func=services.coverage_label,
+    format_func=labels.coverage_label,
     key=f"whatif_sizing_cov_{profile}",
 )
 if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
+    bar = st.progress(0.0, text="Bezetting: bezig…")
+    stop = st.empty()
+    stop.button("Stoppen", key="whatif_sizing_stop")  # a click reruns the page: the run stops
     try:
-        st.session_state["whatif_sizing_result"] = sizing(inputs, sizing_cov)
+        st.session_state["whatif_sizing_result"] = sizing(
+            inputs, sizing_cov, _progress=_progress_hook(bar, "Bezetting")
+        )
     except services.ServiceInputError as exc:
         st.warning(str(exc))
+    bar.empty()
+    stop.empty()
 advice = st.session_state["whatif_sizing_result"]
 if advice is not None and advice.profile == profile and advice.coverage == sizing_cov:
     if not advice.reachable:
@@ -290,43 +406,26 @@ if advice is not None and advice.profile == profile and advice.coverage == sizin
             "mensen (bijvoorbeeld omdat er 's nachts niemand is). Hieronder de goedkoopste "
             "bezetting die het best haalbare resultaat geeft."
         )
-    current = dict(advice.current)
-    erlang = dict(advice.erlang)
-    st.write("Advies per dienst en weekdag (een drukke maandag kan meer mensen vragen):")
-    st.dataframe(
-        pd.DataFrame(
-            [{"Dienst": shift, **dict(per_day)} for shift, per_day in advice.advised_by_day]
-        ),
-        hide_index=True,
-    )
+    st.write("Advies per dienst en weekdag (– : de dienst werkt die dag niet):")
+    st.table(whatif_views.sizing_day_table(advice))
+    st.table(whatif_views.sizing_shift_table(advice))
     st.caption(
-        'Hierboven stel je één aantal per dienst in. "Neem advies over" neemt daarom per '
-        "dienst het hoogste aantal van de week over; op rustiger dagen volstaan er minder."
+        "Advies: het hoogste aantal op een dag van de week. *Erlang C: wat de klassieke "
+        "rekenformule voor wachtrijen zonder simulatie adviseert. Die ziet geen nachtelijke "
+        "achterstand, geen backoffice en geen gesprekken met meer beurten, en komt daardoor "
+        "vaak te laag uit."
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Dienst": shift,
-                    "Nu": current.get(shift, 0),
-                    "Advies (hoogste per dag)": n,
-                    "Erlang C alleen": erlang.get(shift, 0),
-                }
-                for shift, n in advice.advised
-            ]
-        ),
-        hide_index=True,
+    st.markdown(
+        f"**Fte:** {labels_number(round(advice.fte, 1))} · **Kosten per week:** "
+        f"{figure(advice.cost_per_week_eur, 'euro')}"
     )
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Fte", nl.number(advice.fte, 1))
-    m2.metric("Kosten per week", _fmt(advice.cost_per_week_eur, "€"))
-    m3.metric(
-        "Doelen gehaald",
-        ", ".join(f"{name} {value:.0%}" for name, value in advice.attainment),
-    )
+    st.markdown("**Doelen gehaald met dit advies:**")
+    for line in whatif_views.attainment_lines(advice, result):
+        st.markdown(f"- {render.md_escape(line)}")
     st.button(
         "Neem advies over",
         key="whatif_sizing_adopt",
         on_click=_adopt,
         args=(advice,),
+        help="Zet de bezetting hierboven per dienst en weekdag op het advies.",
     )

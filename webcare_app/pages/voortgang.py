@@ -1,18 +1,25 @@
-"""Voortgang: a trainee's scores over time and the rules they break most, as charts.
+"""Voortgang: a trainee's streak and weekly goal, how well they master each ability and when it
+comes up again (from the spaced-repetition scheduler), their scores over time and the rules
+they break most.
 
 Widget keys: ``progress_name``, ``progress_lookup``.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
-from trainer.progress import RECENT_ATTEMPTS
-from webcare_app import charts, render
+from trainer.nl import amount
+from trainer.progress import RECENT_ATTEMPTS, skill_mastery, streak
+from trainer.rules import rule_title
+from webcare_app import charts, components, render
 from webcare_app.state import current_trainee, init_state, training
 
 init_state()
 svc = training()
+components.dutch_widgets()
 
 st.title("Voortgang")
 
@@ -29,9 +36,31 @@ if trainee is None:
             st.rerun()
     st.stop()
 
+now = datetime.now(UTC)
 st.html(f"<div>Voortgang van <strong>{render.esc(trainee.name)}</strong></div>")
 view = svc.progress(trainee)
 s = view.summary
+run = streak(svc.db, trainee, now)
+
+left, right = st.columns(2)
+left.metric(
+    "Reeks",
+    amount(run.current_days, "dag", "dagen"),
+    help="Dagen achter elkaar waarop je minstens één bericht hebt geoefend.",
+)
+left.caption(
+    ("Vandaag al geoefend. " if run.practised_today else "Oefen vandaag om je reeks te houden. ")
+    + f"Langste reeks: {amount(run.best_days, 'dag', 'dagen')}."
+)
+right.metric("Deze week", f"{run.week_attempts} / {run.weekly_goal}")
+left_to_go = max(0, run.weekly_goal - run.week_attempts)
+right.progress(
+    run.goal_share,
+    text="Weekdoel gehaald!"
+    if not left_to_go
+    else f"Weekdoel: nog {amount(left_to_go, 'bericht', 'berichten')}",
+)
+
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Pogingen", s.attempts)
 c2.metric("Gemiddelde score", "–" if s.mean_score is None else f"{s.mean_score:.0f}")
@@ -55,6 +84,28 @@ if view.over_time.empty:
     st.info("Nog geen pogingen. Oefen een bericht op de pagina Oefenen.")
     st.stop()
 
+st.subheader("Wat je beheerst")
+st.caption(
+    "Per vaardigheid de kans dat je het over een week zonder oefenen nog goed doet, volgens het "
+    "herhaalschema dat je oefenberichten kiest. Wat het eerst weer aan de beurt is, komt bij "
+    "Oefenen vanzelf terug."
+)
+mastery = skill_mastery(svc.db, trainee, now)
+st.html(
+    render.share_bars(
+        [
+            (
+                m.label,
+                m.retention_ahead,
+                f"{render.due_text(m.next_due, now)} · {amount(m.reviews, 'keer', 'keer')} "
+                f"geoefend, {amount(m.lapses, 'keer', 'keer')} fout",
+            )
+            for m in mastery
+        ],
+        colour="#2da44e",
+    )
+)
+
 st.subheader("Score per poging")
 st.altair_chart(charts.scores_over_time(view.over_time), width="stretch")
 
@@ -62,5 +113,16 @@ st.subheader("Regels die je het vaakst overtreedt")
 if view.per_rule.empty:
     st.success("Je antwoorden hebben nog geen enkele regel overtreden.")
 else:
-    st.altair_chart(charts.rules_broken(view.per_rule), width="stretch")
+    st.html(
+        render.share_bars(
+            [
+                (
+                    rule_title(row.rule),
+                    row.share,
+                    f"{row.times_broken} van je {amount(row.attempts, 'antwoord', 'antwoorden')}",
+                )
+                for row in view.per_rule.itertuples()
+            ]
+        )
+    )
     st.caption("Uitleg en voorbeelden per regel staan op de pagina Richtlijnen.")

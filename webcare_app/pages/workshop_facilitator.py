@@ -16,10 +16,15 @@ Participant text (names, replies) reaches the screen only through ``render``'s e
 
 Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
 ``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
-``wf_open``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``, ``wf_reveal_feedback``,
+``wf_open``, ``wf_recover_code``, ``wf_recover``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``,
+``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
-``wf_export_html``, ``wf_leave``.
+``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``.
+
+The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
+the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
+screen (the facilitator's phone or laptop with the PIN); the view follows within seconds.
 
 The answer wall follows the current post unless the facilitator picks another post in
 ``wf_wall_post`` (to come back to an earlier discussion while everyone is already further).
@@ -27,21 +32,22 @@ The answer wall follows the current post unless the facilitator picks another po
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import altair as alt
 import pandas as pd
+import segno
 import streamlit as st
 
 from trainer.nl import amount
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
-from workshop import export
+from workshop import export, export_xlsx
 from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
 from workshop.inputs import MAX_POSTS
-from workshop.records import Dashboard
+from workshop.records import Dashboard, PodiumRow
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
 DRAW_DEFAULT_POSTS = 5
@@ -101,6 +107,7 @@ def _create() -> None:
         ss["wf_notice"] = str(exc)
         return
     ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
+    ss["wf_new_recovery"] = created.recovery
     ss["wf_wall_post"] = WALL_CURRENT
     # The code goes into the URL only once the PIN is noted (``_pin_noted``): while the PIN is
     # on screen, nothing else on it (the address bar included) may tell which workshop it opens.
@@ -108,6 +115,7 @@ def _create() -> None:
 
 def _pin_noted() -> None:
     ss["wf_new_pin"] = None  # never shown again: the database has only its hash
+    ss["wf_new_recovery"] = None
     _code_to_url(ss["wf_code"])
 
 
@@ -130,9 +138,30 @@ def _open() -> None:
     _code_to_url(board.workshop.code)
 
 
+def _recover() -> None:
+    """A new PIN from the recovery code: the facilitator's way in during a PIN lock."""
+    code = str(ss.get("wf_open_code") or "").strip()
+    typed = str(ss.get("wf_recover_code") or "").strip()
+    ss["wf_notice"] = None
+    if not code or not typed:
+        ss["wf_notice"] = "Vul de deelcode en je herstelcode (XXXX-XXXX-XXXX) in."
+        return
+    try:
+        pin = svc.recover(code, typed, client=ss["wf_client"])
+        board = svc.dashboard(code, pin, client=ss["wf_client"])
+    except WorkshopError as exc:
+        ss["wf_notice"] = str(exc)
+        return
+    ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = board.workshop.code, pin, pin
+    ss["wf_new_recovery"] = None  # the recovery code stays as it was; the facilitator has it
+    ss["wf_wall_post"] = WALL_CURRENT
+    ss["wf_recover_code"] = ""
+
+
 def _leave() -> None:
     for key in ("wf_code", "wf_pin", "wf_new_pin", "wf_notice", "wf_wall_post"):
         ss[key] = None
+    ss["wf_presenter"] = False
     _code_to_url(None)
 
 
@@ -165,15 +194,91 @@ def _join_url(code: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/{PARTICIPANT_PATH}?code={code}"
 
 
+QR_SCALE_PX = 6  # pixels per QR module: about 200 px for a join link, readable across a room
+QR_ERROR_LEVEL = "m"  # 15% of the code may be unreadable (a glare on the projector screen)
+
+
+def qr_data_uri(url: str) -> str:
+    """The join link as a QR code, an SVG data URI (segno: pure Python, no files)."""
+    return str(segno.make(url, error=QR_ERROR_LEVEL).svg_data_uri(scale=QR_SCALE_PX, border=2))
+
+
+def qr_html(url: str | None, size_px: int = 180) -> str:
+    if not url:
+        return ""
+    return (
+        f'<img class="wc-qr" src="{render.esc(qr_data_uri(url))}" width="{size_px}" '
+        f'height="{size_px}" alt="QR-code van de link om mee te doen">'
+    )
+
+
+# The presenter view: Streamlit's own chrome (sidebar, header, toolbar) hidden, large type, the
+# join code and QR in the top right corner. Full screen itself is the browser's (F11).
+PRESENTER_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
+{display:none !important}
+[data-testid="stMainBlockContainer"], .block-container
+{max-width:100% !important; padding:1rem 15rem 1rem 2rem !important}
+.wc-post {font-size:1.7rem !important; line-height:1.4}
+.wc-presenter-head {font-size:2.2rem; font-weight:700; margin:0 0 .4rem 0}
+.wc-presenter-line {font-size:1.6rem; margin:.4rem 0}
+.wc-podium-row {font-size:1.7rem !important}
+.wc-corner {position:fixed; top:12px; right:16px; z-index:1000; background:#fff;
+  border:3px solid #1f6feb; border-radius:14px; padding:8px 12px; text-align:center;
+  width:13rem}
+.wc-corner-code {font-size:2.4rem; font-weight:700; letter-spacing:.12em;
+  font-family:ui-monospace,monospace}
+@media (max-width: 700px) {
+  [data-testid="stMainBlockContainer"], .block-container {padding:1rem !important}
+  .wc-corner {position:static; width:auto; margin-bottom:8px}
+}
+</style>"""
+
+
+def corner_html(code: str, url: str | None) -> str:
+    return (
+        '<div class="wc-corner"><div>Doe mee met</div>'
+        f'<div class="wc-corner-code">{render.esc(code)}</div>{qr_html(url, 170)}</div>'
+    )
+
+
 HIDDEN_KEY = "nog niet"  # the post table's "verwacht" and "juist" cells before the reveal
-HIDDEN_COLUMNS = ("verwacht", "juist (%)")  # together with the spread they give the answer away
+# Together with the spread they give the answer away: the expected decision, the share correct
+# and the mean score (one decision scoring high while another scores low tells which it is).
+HIDDEN_COLUMNS = ("verwacht", "juist (%)", "gem. score")
 INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
+
+
+# Places as numbers, not medal emoji: a projector laptop without an emoji font shows boxes.
+PODIUM_COLOURS = {1: "#d4a017", 2: "#9da5ad", 3: "#b87333"}  # gold, silver, bronze
+
+
+def podium_html(rows: Sequence[PodiumRow]) -> str:
+    """The podium in large type: place (gold, silver and bronze for the first three), name
+    (escaped), total."""
+    if not rows:
+        return (
+            '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
+            "bij een bericht is getoond.</div>"
+        )
+    lines = "".join(
+        '<div class="wc-podium-row" style="display:flex;gap:12px;font-size:1.25em;'
+        'padding:3px 0;border-bottom:1px solid #eee">'
+        '<span style="width:1.8em;height:1.8em;border-radius:50%;display:inline-flex;'
+        "align-items:center;justify-content:center;font-weight:700;"
+        f'background:{PODIUM_COLOURS.get(r.place, "#eaeef2")}">{r.place}</span>'
+        f'<span style="flex:1;overflow-wrap:anywhere">{render.esc(r.display_name)}</span>'
+        f"<strong>{r.total_score:.0f}</strong></div>"
+        for r in rows
+    )
+    return f'<div class="wc-podium">{lines}</div>'
 
 
 def _spread_chart(board: Dashboard) -> alt.Chart | None:
     stats = next((s for s in board.posts if s.position == board.workshop.current_index), None)
-    if stats is None:
-        return None
+    if stats is None or stats.answers == 0:
+        return None  # an empty chart says nothing and drew "0.000000" on its axis
     data = services.decision_spread(stats)
     color: alt.Color | alt.ColorValue
     if answer_key_shown(board.workshop, stats):
@@ -189,7 +294,7 @@ def _spread_chart(board: Dashboard) -> alt.Chart | None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("keuze:N", title=None, sort=alt.SortField("volgorde")),
             color=color,
             tooltip=[alt.Tooltip("keuze:N", title="Keuze"), alt.Tooltip("aantal:Q")],
@@ -209,7 +314,8 @@ def _projected_post_table(board: Dashboard) -> pd.DataFrame:
     return table
 
 
-st.title("Workshop leiden")
+if not ss["wf_presenter"]:
+    st.title("Workshop leiden")
 
 if not ss["wf_code"] or not ss["wf_pin"]:
     st.write(
@@ -259,8 +365,14 @@ if not ss["wf_code"] or not ss["wf_pin"]:
                 options=list(choices),
                 format_func=lambda i: choices.get(i, i),
                 key="wf_posts",
-                max_selections=MAX_POSTS,
+                # No max_selections and no "Select all": both show Streamlit's English text; the
+                # service refuses more than MAX_POSTS with a Dutch message, the caption says it.
+                select_all=False,
                 placeholder="Kies een of meer berichten",
+            )
+            st.caption(
+                f"{amount(len(ss.get('wf_posts') or []), 'bericht', 'berichten')} gekozen, "
+                f"hoogstens {MAX_POSTS}."
             )
         st.radio(
             "Tempo",
@@ -281,6 +393,14 @@ if not ss["wf_code"] or not ss["wf_pin"]:
         st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
         st.text_input("Pincode", key="wf_open_pin", type="password", max_chars=12)
         st.button("Openen", key="wf_open", on_click=_open)
+        with st.expander("Pincode kwijt of staat de workshop op slot?"):
+            st.write(
+                "Met de herstelcode die je bij het aanmaken kreeg, krijg je een nieuwe pincode; "
+                "de oude werkt dan niet meer. Dat kan ook als de workshop op slot staat."
+            )
+            st.text_input("Herstelcode", key="wf_recover_code", max_chars=20,
+                          placeholder="XXXX-XXXX-XXXX")  # fmt: skip
+            st.button("Nieuwe pincode maken", key="wf_recover", on_click=_recover)
     if ss["wf_notice"]:
         _error(ss["wf_notice"])
     st.stop()
@@ -303,10 +423,23 @@ if ss["wf_new_pin"]:
         '<div class="wc-pin" style="font-size:3.2em;font-weight:700;letter-spacing:0.25em;'
         f'font-family:monospace;margin:4px 0 12px">{render.esc(ss["wf_new_pin"])}</div>'
     )
+    if ss["wf_new_recovery"]:
+        st.write("Je herstelcode:")
+        st.html(
+            '<div class="wc-recovery" style="font-size:1.8em;font-weight:700;'
+            'letter-spacing:0.12em;font-family:monospace;margin:4px 0 12px">'
+            f"{render.esc(ss['wf_new_recovery'])}</div>"
+        )
     st.warning(
         "Schrijf je pincode nu op. Je ziet hem maar één keer. Je hebt hem nodig om de workshop "
         "later opnieuw te openen, bijvoorbeeld na het herladen van de pagina of op een andere "
         "computer. Zet dit scherm pas op de beamer als de pincode weg is."
+        + (
+            " Bewaar ook de herstelcode, los van de pincode: daarmee maak je een nieuwe "
+            "pincode als je hem kwijt bent of als grappenmakers de workshop op slot zetten."
+            if ss["wf_new_recovery"]
+            else ""
+        )
     )
     st.button("Ik heb de pincode genoteerd – naar het dashboard", key="wf_pin_noted",
               type="primary", on_click=_pin_noted)  # fmt: skip
@@ -323,7 +456,22 @@ def dashboard() -> None:
         st.button("Andere workshop openen", key="wf_leave_error", on_click=_leave)
         return
     info = board.workshop
-    st.html(render.join_banner(info.code, _join_url(info.code)))
+    if info.status == "open":
+        url = _join_url(info.code)
+        if url:
+            banner, qr = st.columns([4, 1], vertical_alignment="center")
+            with banner:
+                st.html(render.join_banner(info.code, url))
+            with qr:
+                st.html(qr_html(url))
+        else:
+            st.html(render.join_banner(info.code, url))
+    else:  # nobody can join any more: no big code inviting them to
+        st.html(
+            '<div class="wc-closed" style="text-align:center;border:2px solid #888;'
+            'border-radius:14px;padding:12px;background:#f6f8fa;font-size:1.6em">'
+            "Deze workshop is afgesloten. Dank jullie wel!</div>"
+        )
     st.html(
         f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
         f"<strong>{render.esc(info.title)}</strong> · bericht {info.current_index + 1} van "
@@ -377,13 +525,9 @@ def dashboard() -> None:
         st.html(
             render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
         )
-        if board.leaderboard is not None:
-            st.subheader("Ranglijst")
-            st.html(
-                render.ranking_table(
-                    [(r.display_name, r.total_score, r.answered) for r in board.leaderboard]
-                )
-            )
+        if board.podium is not None:
+            st.subheader("Podium")
+            st.html(podium_html(board.podium))
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
@@ -422,10 +566,63 @@ def dashboard() -> None:
         st.caption("Nog geen regels overtreden in geschreven antwoorden.")
 
 
+@st.fragment(run_every=DASHBOARD_REFRESH_S)
+def presenter() -> None:
+    """The projector only: the post in large type, the spread, the podium, the code and QR in
+    a corner; no controls (the facilitator moves on from another screen, or closes this view)."""
+    try:
+        board = svc.dashboard(code, pin, client=client)
+    except WorkshopError as exc:
+        _error(exc)
+        return
+    info = board.workshop
+    current = board.posts[info.current_index]
+    if info.status == "open":
+        st.html(corner_html(info.code, _join_url(info.code)))
+    answered = sum(p.answered_current for p in board.participants)
+    state = "afgesloten" if info.status != "open" else (
+        f"{answered} van {len(board.participants)} beantwoord"
+    )  # fmt: skip
+    st.html(
+        f'<div class="wc-presenter-head">{render.esc(info.title)} · bericht '
+        f"{info.current_index + 1} van {info.post_count}</div>"
+        f'<div class="wc-presenter-line">{state}'
+        + (
+            f" · verwacht: {services.DECISION_LABELS[current.expected]}"
+            if answer_key_shown(info, current)
+            else ""
+        )
+        + "</div>"
+    )
+    components.post_card(current.post)
+    left, right = st.columns([3, 2])
+    with left:
+        chart = _spread_chart(board)
+        if chart is not None:
+            st.altair_chart(chart.properties(height=220), width="stretch")
+    with right:
+        if board.podium is not None:
+            st.html('<div class="wc-presenter-head">Podium</div>' + podium_html(board.podium))
+
+
+if ss["wf_presenter"]:
+    st.html(PRESENTER_CSS)
+    presenter()
+    st.caption("Volledig scherm: F11. Verder gaan doe je vanaf een ander scherm met de pincode.")
+    st.button("Presentatiescherm sluiten", key="wf_presenter_off", on_click=ss.__setitem__,
+              args=("wf_presenter", False))  # fmt: skip
+    st.stop()
+
 dashboard()
 
+st.subheader("Presentatiescherm")
+st.button("Presentatiescherm openen", key="wf_presenter_on", on_click=ss.__setitem__,
+          args=("wf_presenter", True),
+          help="Alleen het bericht, de keuzes en het podium in grote letters, met de deelcode "
+          "en QR-code in de hoek; zonder zijbalk en knoppen.")  # fmt: skip
+
 st.subheader("Exporteren")
-csv_col, html_col, leave_col = st.columns(3)
+csv_col, xlsx_col, html_col, leave_col = st.columns(4)
 with csv_col:
     st.download_button(
         "Alle antwoorden (CSV)",
@@ -433,6 +630,15 @@ with csv_col:
         file_name=f"workshop-{code}-antwoorden.csv",
         mime="text/csv",
         key="wf_export_csv",
+        on_click="ignore",
+    )
+with xlsx_col:
+    st.download_button(
+        "Werkmap (Excel)",
+        data=lambda: export_xlsx.workbook(svc.report(code, pin, client=client)),
+        file_name=f"workshop-{code}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="wf_export_xlsx",
         on_click="ignore",
     )
 with html_col:

@@ -12,7 +12,13 @@ and sees their answer again, with its feedback as soon as the workshop allows it
 (the feedback stored at submit time, from ``WorkshopService.answer_feedback``).
 
 Widget keys: ``wp_join_code``, ``wp_name``, ``wp_join``, ``wp_decision_<position>``,
-``wp_draft_<position>``, ``wp_submit``, ``wp_continue``, ``wp_review``, ``wp_restart``.
+``wp_draft_<position>``, ``wp_submit``, ``wp_continue``, ``wp_review``, ``wp_restart``,
+``wp_go_current``.
+
+A draft is never lost when the facilitator moves on: while a participant has the answer form of
+a post open and that post still takes answers, the page does not redraw under them; the waiting
+fragment says that the next post is there, and the participant sends the draft (a late answer
+counts) or goes on with "Naar bericht N". The form stays on that post until then.
 """
 
 from __future__ import annotations
@@ -21,11 +27,17 @@ from typing import Any
 
 import streamlit as st
 
-from trainer.posts import Post
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 from workshop.errors import WorkshopError
-from workshop.records import Answer, AnswerFeedback, ParticipantView, WallEntry
+from workshop.records import (
+    Answer,
+    AnswerFeedback,
+    CurrentPost,
+    ParticipantView,
+    ShownPost,
+    WallEntry,
+)
 
 WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
 CLOSED = "De workshop is afgesloten. Dank je wel voor het meedoen!"
@@ -51,7 +63,8 @@ def _join() -> None:
         ss["wp_notice"] = "Vul de deelcode in die de begeleider laat zien."
         return
     try:
-        joined = svc.join(code, ss.get("wp_name", ""))
+        # the session's random client id: unknown codes are limited per browser session
+        joined = svc.join(code, ss.get("wp_name", ""), client=ss["wf_client"])
     except WorkshopError as exc:
         ss["wp_notice"] = str(exc)
         return
@@ -66,7 +79,7 @@ def _restart() -> None:
     st.query_params.pop("token", None)
 
 
-def _submit(position: int, post: Post) -> None:
+def _submit(position: int, post: ShownPost) -> None:
     decision = ss.get(f"wp_decision_{position}")
     ss["wp_notice"] = None
     if decision is None:
@@ -80,6 +93,46 @@ def _submit(position: int, post: Post) -> None:
         ss["wp_notice"] = str(exc)
         return
     ss["wp_last"] = (post, answer)
+    if ss.get("wp_working") == position:
+        ss["wp_working"] = None
+    if ss.get("_wp_current") != position:  # a draft for a post the facilitator moved past
+        ss["wp_sent"] = f"Je antwoord op bericht {position + 1} is opgeslagen en telt mee."
+
+
+def _held(pace: str, current: CurrentPost) -> CurrentPost | None:
+    """The post whose answer form is on screen, when the facilitator moved past it and it still
+    takes answers: its draft stays, and the participant may still send it (late answers count)."""
+    working = ss.get("wp_working")
+    if pace != "facilitator" or working is None or current.closed or working == current.position:
+        return None
+    try:
+        held = svc.post_state(ss["wp_code"], ss["wp_token"], working)
+    except WorkshopError:
+        return None
+    return held if held.accepting else None
+
+
+def _started(position: int) -> bool:
+    """Whether the participant began answering the post at ``position``: a decision or draft
+    reached the server, or the page already said the next post is there (text typed since is
+    only in the browser)."""
+    return bool(
+        ss.get(f"wp_decision_{position}")
+        or str(ss.get(f"wp_draft_{position}") or "").strip()
+        or ss.get("_wp_noted") == position
+    )
+
+
+def _next_ready(held: CurrentPost, current: CurrentPost) -> None:
+    """Say that the next post is there while the draft for the held one stays on screen."""
+    assert held.position is not None and current.position is not None
+    st.info(
+        f"Bericht {current.position + 1} staat klaar. Je concept voor bericht "
+        f"{held.position + 1} blijft bewaard: verstuur het nog (het telt mee), of ga door."
+    )
+    if st.button(f"Naar bericht {current.position + 1}", key="wp_go_current"):
+        ss["wp_working"] = None
+        st.rerun(scope="app")
 
 
 def _signature(view: ParticipantView) -> tuple[Any, ...]:
@@ -98,8 +151,8 @@ def _my_answer(answer: Answer) -> None:
 
 def _answer_feedback(got: AnswerFeedback) -> None:
     """My stored answer to one post: its feedback when the workshop allows it, else the answer."""
-    if got.answer is not None and got.feedback is not None:
-        components.feedback(services.workshop_feedback(got.post, got.answer, got.feedback))
+    if got.answer is not None and got.feedback is not None and got.key is not None:
+        components.feedback(services.workshop_feedback(got.key, got.answer, got.feedback))
     elif got.answer is not None:
         _my_answer(got.answer)
         st.info("Je antwoord is opgeslagen. De uitleg volgt tijdens de bespreking.")
@@ -140,6 +193,9 @@ def _wall(entries: tuple[WallEntry, ...]) -> None:
 
 
 st.title("Workshop meedoen")
+# Streamlit's English typing hint under the draft ("Press Ctrl+Enter to apply") hidden: the
+# draft is sent with the button, and every word on this screen is Dutch.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 if not ss["wp_token"]:
     st.write("Vul de deelcode in die de begeleider laat zien, en de naam waarmee je meedoet.")
@@ -165,6 +221,11 @@ st.html(
     f"als <strong>{render.esc(view.me.display_name)}</strong></div>"
 )
 ss["_wp_signature"] = _signature(view)
+ss["_wp_current"] = current.position
+held = _held(info.pace, current)
+if held is not None and held.position is not None and not _started(held.position):
+    held = None  # nothing begun on the post left behind: straight to the current one
+ss["_wp_held"] = None if held is None else held.position
 
 
 @st.fragment(run_every=WAIT_REFRESH_S)
@@ -174,7 +235,14 @@ def watch() -> None:
         fresh = svc.participant_view(ss["wp_code"], ss["wp_token"])
     except WorkshopError:
         return  # the page shows the error on its next full run
-    if _signature(fresh) != ss.get("_wp_signature"):
+    held = _held(fresh.workshop.pace, fresh.current)
+    if held is not None:
+        # The facilitator moved on while this participant has an answer form open: no redraw
+        # (a redraw would lose what is typed but not yet sent), only a note in this slot.
+        _next_ready(held, fresh.current)
+        ss["_wp_noted"] = held.position
+        return
+    if ss.get("_wp_held") is not None or _signature(fresh) != ss.get("_wp_signature"):
         st.rerun(scope="app")
 
 
@@ -184,6 +252,9 @@ watch()
 
 if ss["wp_notice"]:
     _error(ss["wp_notice"])
+if ss["wp_sent"]:
+    st.success(ss["wp_sent"])
+    ss["wp_sent"] = None
 if current.closed:
     # First on the screen, above the fold on a phone: why nothing can be answered any more.
     st.info(CLOSED)
@@ -200,6 +271,9 @@ if info.pace == "self" and last is not None and last[0] is not None:
               type="primary")  # fmt: skip
     st.stop()
 
+if held is not None and held.post is not None and held.position is not None:
+    current = held  # the form stays on the post the draft is for; the note above says why
+
 if current.post is None or current.position is None:
     if not current.closed:
         st.success("Je hebt alle berichten beantwoord. Dank je wel!")
@@ -212,6 +286,7 @@ st.subheader(f"Bericht {position + 1} van {current.total}")
 components.post_card(post)
 
 if not current.answered and current.accepting:
+    ss["wp_working"] = position
     components.answer_inputs(
         decision_key=f"wp_decision_{position}",
         draft_key=f"wp_draft_{position}",
@@ -222,10 +297,11 @@ if not current.answered and current.accepting:
     _earlier(view)
     st.stop()
 
-if view.my_answer is not None and view.feedback is not None:
+ss["wp_working"] = None
+if view.my_answer is not None and view.feedback is not None and current.key is not None:
     st.divider()
     st.subheader("Feedback")
-    components.feedback(services.workshop_feedback(post, view.my_answer, view.feedback))
+    components.feedback(services.workshop_feedback(current.key, view.my_answer, view.feedback))
 elif view.my_answer is not None:
     _my_answer(view.my_answer)
     # The one waiting line on this screen: it covers the next post too.
@@ -236,8 +312,8 @@ elif view.my_answer is not None:
 else:
     if not current.closed:  # closed: the line at the top already says why
         st.info("Op dit bericht kun je niet meer antwoorden.")
-    if current.feedback_visible:
-        components.model_answer(post)
+    if current.key is not None:
+        components.model_answer(current.key)
 _wall(view.wall)
 _earlier(view)
 
