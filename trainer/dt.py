@@ -237,6 +237,8 @@ def _old_patterns(t: _Tokens, i: int) -> tuple[int, str]:
         (left in SUBJECT_ONLY or (left in SUBJECT_OR_OBJECT and opens_clause(i)))
         and _is_d_stem_verb(right)
         and (left in SUBJECT_ONLY or not subject_at(i + 2))
+        # "het" before a word that is its own lemma is an article before a noun: "het onderhoud"
+        and not (left in DETERMINERS and _lemma(right) == right)
     ):
         # "hij word" -> "hij wordt", also "hij vind je" ("hij" is never an object, so "je" is
         # "your" or the object); "Het vind ik" is an inversion
@@ -303,6 +305,8 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 and company - (word in PARTICIPLE_COMPANY) == 0
                 and i > first
                 and t.word(i - 1) in THIRD_PERSON_BEFORE
+                # after an article a word that is its own lemma is a noun: "het onderhoud"
+                and not (t.word(i - 1) in DETERMINERS and _lemma(word) == word)
             ):
                 found.append((i, other, "dt"))  # "het gebeurd vaak" -> "gebeurt"
         # "er op aangesproken" -> "erop"
