@@ -9,6 +9,7 @@ hours, a business-clock target without business hours). Each check raises one
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,15 @@ def semantic_checks(profile: Profile, file: Path | str) -> None:
                 f"doel {sla.name!r} telt op de kantoorklok, maar business_hours heeft geen enkel "
                 'tijdvak; verwacht minstens één dag met een tijdvak zoals mon: ["09:00-17:00"]',
             )
+    calendar = profile.calendar
+    if calendar is not None and calendar.start.weekday() != 0:
+        monday = calendar.start - timedelta(days=calendar.start.weekday())
+        raise fail(
+            "calendar.start",
+            calendar.start.isoformat(),
+            "de gesimuleerde weken beginnen op een maandag; verwacht de datum van een maandag, "
+            f"bijvoorbeeld {monday.isoformat()}",
+        )
     office = profile.back_office
     if office is not None and (office.hours or profile.business_hours) is not None:
         office_path = "back_office.hours" if office.hours else "business_hours"
