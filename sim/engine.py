@@ -192,7 +192,7 @@ class DayClock:
         i = bisect_right(starts, start_min) - 1
         if i >= 0 and start_min < self.ends[i]:
             opens = start_min
-            before = self.cum_start[i] + start_min - starts[i]
+            before = self.cum_start[i] + (start_min - starts[i])
         else:
             before = self.cum_end[i] if i >= 0 else 0.0
             opens = starts[i + 1] if i + 1 < n else math.inf
