@@ -20,7 +20,7 @@ from sim.clock import (
     weekdays,
 )
 from sim.engine import DayClock, simulate
-from sim.kpis import due_min
+from sim.kpis import due_min, summarise
 from sim.profile import ProfileError, parse_profile
 from sim.rota import CalendarRota, Rota
 from sim.spec import CalendarSpec, ModelSpec, SlaTarget
@@ -244,3 +244,16 @@ def test_profile_calendar_section() -> None:
         parse_profile(_library(start="kerst"))
     with pytest.raises(ProfileError, match="holiday_weight"):
         parse_profile(_library(start="2026-12-21", holiday_weight=-1))
+
+
+def test_kpis_cost_and_clock_follow_the_calendar() -> None:
+    spec = _spec()
+    result = simulate(spec, weeks=2, rng=np.random.default_rng(2), warmup_weeks=1)
+    plain = simulate(
+        replace(spec, calendar=None), weeks=2, rng=np.random.default_rng(2), warmup_weeks=1
+    )
+    hourly = spec.cost.hourly_eur / (1 - spec.cost.shrinkage)  # library: no premiums by day
+    saved = (summarise(plain).cost_per_week_eur - summarise(result).cost_per_week_eur) * 2
+    assert saved == pytest.approx(3 * hourly)  # Tweede paasdag: 3 agent hours not worked
+    assert isinstance(business_clock(weekdays(), None, 1, 0.0), BusinessClock)
+    assert isinstance(business_clock(weekdays(), spec.calendar, 1, 0.0), HolidayClock)
