@@ -239,7 +239,7 @@ def test_profile_calendar_section() -> None:
     assert parse_profile(_library()).compile().calendar is None
     with pytest.raises(ProfileError, match="maandag") as info:
         parse_profile(_library(start="2026-12-22"))
-    assert "calendar.start" in str(info.value) and "2026-12-21" in str(info.value)
+    assert "calendar.start" in str(info.value) and "maandag 21 december 2026" in str(info.value)
     with pytest.raises(ProfileError, match="calendar"):
         parse_profile(_library(start="kerst"))
     with pytest.raises(ProfileError, match="holiday_weight"):

@@ -9,7 +9,7 @@ hours, a business-clock target without business hours). Each check raises one
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,17 @@ from sim.profile.fields import (
     minutes_of,
 )
 from sim.profile.schema import DurationModel, Profile, Volume, WeekHours
+
+_DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_MONTH_NAMES = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def _dutch_day(day: date) -> str:
+    """``dinsdag 22 december 2026``: a date as a Dutch reader writes it."""
+    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def semantic_checks(profile: Profile, file: Path | str) -> None:
@@ -137,8 +148,8 @@ def semantic_checks(profile: Profile, file: Path | str) -> None:
         raise fail(
             "calendar.start",
             calendar.start.isoformat(),
-            "de gesimuleerde weken beginnen op een maandag; verwacht de datum van een maandag, "
-            f"bijvoorbeeld {monday.isoformat()}",
+            f"{_dutch_day(calendar.start)} is geen maandag; de gesimuleerde weken beginnen op "
+            f"een maandag: verwacht bijvoorbeeld {monday.isoformat()} ({_dutch_day(monday)})",
         )
     office = profile.back_office
     if office is not None and (office.hours or profile.business_hours) is not None:
