@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
-from sim.spec import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK, Weekly
+from sim.spec import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK, CalendarSpec, Weekly
 
 DAY_KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES: dict[str, int] = {
@@ -349,3 +350,51 @@ class HolidayClock:
         due = np.where(past, np.inf, self._starts[k] + (target - self._cum_start[k]))
         result: np.ndarray = np.maximum(self.next_open(s), due)
         return result
+
+
+CLOCK_MARGIN_WEEKS = 9  # a run's holiday clock reaches this far past its end (longest tail: 4)
+
+
+@dataclass(frozen=True)
+class RunDays:
+    """The real dates of one run: the date of run minute 0 and the closed days after it."""
+
+    origin: date  # the Monday of run minute 0 (the warm-up's first day)
+    weeks: int  # weeks the clocks cover, the tail and a margin included
+    closed: Mapping[int, str]  # day number from ``origin`` -> name (holiday or "gesloten")
+
+    @property
+    def closed_dates(self) -> list[date]:
+        return [self.origin + timedelta(days=d) for d in self.closed]
+
+
+def run_days(calendar: CalendarSpec, warmup_weeks: float, end_min: float) -> RunDays:
+    """The closed days of a run of ``spec.calendar`` that ends at ``end_min`` (run minutes)."""
+    if not float(warmup_weeks).is_integer():
+        raise ValueError(
+            f"warmup_weeks is {warmup_weeks}; a model with a calendar needs whole warm-up weeks "
+            "(the run must start on a Monday)"
+        )
+    if calendar.start.weekday() != 0:
+        raise ValueError(f"calendar start {calendar.start} is no Monday; expected a Monday")
+    origin = calendar.start - timedelta(weeks=int(warmup_weeks))
+    weeks = int(np.ceil(end_min / MINUTES_PER_WEEK)) + CLOCK_MARGIN_WEEKS
+    last = origin + timedelta(weeks=weeks)
+    closed: dict[date, str] = {}
+    if calendar.public_holidays:
+        closed.update(dutch_holidays(range(origin.year, last.year + 1)))
+    for day in calendar.closed:
+        closed.setdefault(day, "gesloten")
+    days = {(d - origin).days: name for d, name in closed.items() if origin <= d < last}
+    return RunDays(origin=origin, weeks=weeks, closed=dict(sorted(days.items())))
+
+
+def business_clock(
+    hours: Weekly, calendar: CalendarSpec | None, warmup_weeks: float, end_min: float
+) -> BusinessClock | HolidayClock:
+    """The business-hours clock of a run: weekly, or on real dates when the model has a
+    calendar (then it covers the run until ``end_min`` and a margin)."""
+    if calendar is None:
+        return BusinessClock(hours)
+    days = run_days(calendar, warmup_weeks, end_min)
+    return HolidayClock(hours, days.origin, days.weeks, days.closed_dates)

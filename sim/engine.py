@@ -30,6 +30,13 @@ Warm-up: the run covers ``warmup_weeks + weeks``; KPIs use mentions that arrive 
 warm-up and before the horizon, and agent minutes inside ``[warm-up end, horizon)``. Incident
 times count from the end of the warm-up, so an incident in "week 1" hits the first measured week.
 
+Calendar: a model with ``spec.calendar`` runs on real dates (the measured weeks from its start
+Monday, the warm-up in the weeks before). On a closed day (a Dutch public holiday or the
+organisation's own) only the holiday rota works (``sim.rota.CalendarRota``), the back office and
+the business-hours clock stand still (``sim.clock.HolidayClock``), and arrivals follow the
+holiday weight (the day is an incident with that multiplier). Without a calendar nothing of
+this runs and results are the same as before it existed.
+
 Tail: the run goes on past the horizon (mentions keep arriving, agents keep their rota) until
 every SLA target of every measured mention has fallen due (``run_end_min``). A measured mention
 is then met or breached, never "pending": leaving the not-yet-due ones out, while the fast
@@ -50,10 +57,18 @@ import simpy
 from simpy.events import Event, Timeout
 
 from sim.arrivals import Mentions, draw_mentions, expected_arrivals, validate
-from sim.clock import BusinessClock
+from sim.clock import BusinessClock, HolidayClock, RunDays, business_clock, run_days
 from sim.records import STATUSES, MentionRecords
-from sim.rota import Rota
-from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK, ModelSpec, Weekly
+from sim.rota import CalendarRota, Rota
+from sim.spec import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_DAY,
+    MINUTES_PER_HOUR,
+    MINUTES_PER_WEEK,
+    Incident,
+    ModelSpec,
+    Weekly,
+)
 
 ROUNDING_MIN = 1e-9  # float rounding of event times, far below anything a clock could show
 MAX_WEEKS = 520  # longest run (warm-up included): ten years
@@ -162,6 +177,57 @@ class WeekClock:
         return max(opens, due)
 
 
+class DayClock:
+    """``HolidayClock.add`` for one case at a time (the back office on real dates): the same
+    sums over the clock's explicit windows, without numpy's per-call overhead."""
+
+    def __init__(self, clock: HolidayClock) -> None:
+        self.starts: list[float] = clock._starts.tolist()
+        self.ends: list[float] = clock._ends.tolist()
+        self.cum_start: list[float] = clock._cum_start.tolist()
+        self.cum_end: list[float] = clock._cum_end.tolist()
+
+    def add(self, start_min: float, business_min: float) -> float:
+        starts, n = self.starts, len(self.starts)
+        i = bisect_right(starts, start_min) - 1
+        if i >= 0 and start_min < self.ends[i]:
+            opens = start_min
+            before = self.cum_start[i] + (start_min - starts[i])
+        else:
+            before = self.cum_end[i] if i >= 0 else 0.0
+            opens = starts[i + 1] if i + 1 < n else math.inf
+        target = before + business_min
+        k = bisect_left(self.cum_end, target)
+        if k >= n:
+            return math.inf
+        return max(opens, starts[k] + (target - self.cum_start[k]))
+
+
+def run_rota(spec: ModelSpec, days: RunDays | None) -> Rota | CalendarRota:
+    """Who is on duty in a run: the weekly rota, or on real days the holiday rota on closed days."""
+    rota = Rota(spec.rota)
+    if spec.calendar is None or days is None:
+        return rota
+    return CalendarRota(rota, Rota(spec.calendar.holiday_rota), days.closed)
+
+
+def calendar_days(spec: ModelSpec, warmup_weeks: float, end_min: float) -> RunDays | None:
+    """The real dates of a run of ``spec`` until ``end_min``; None without a calendar."""
+    if spec.calendar is None:
+        return None
+    return run_days(spec.calendar, warmup_weeks, end_min)
+
+
+def _holiday_incidents(spec: ModelSpec, days: RunDays | None) -> ModelSpec:
+    """``spec`` (on the run's clock) with every closed day as an incident of the holiday
+    weight: the arrivals of that day follow their own weight."""
+    if spec.calendar is None or days is None or spec.calendar.holiday_weight == 1.0:
+        return spec
+    weight = spec.calendar.holiday_weight
+    extra = tuple(Incident(d * MINUTES_PER_DAY, MINUTES_PER_DAY, weight) for d in days.closed)
+    return replace(spec, incidents=spec.incidents + extra)
+
+
 @dataclass(slots=True)
 class _RunState:
     """What the event loop changes as it goes; the per-mention lists stay closures' locals."""
@@ -177,7 +243,9 @@ class _Run:
     """The event loop of one run. The callbacks are closures over local variables and plain
     Python lists (per-mention and per-turn state): the fastest state Python offers."""
 
-    def __init__(self, spec: ModelSpec, m: Mentions, horizon: float) -> None:
+    def __init__(
+        self, spec: ModelSpec, m: Mentions, horizon: float, days: RunDays | None = None
+    ) -> None:
         env = simpy.Environment()
         self.env = env
         self.horizon = horizon
@@ -202,8 +270,13 @@ class _Run:
         self.t_ready, self.t_start, self.t_end = t_ready, t_start, t_end
         heap: list[tuple[int, float, int]] = []
         push, pop = heapq.heappush, heapq.heappop
-        clock = None if spec.backoffice is None else WeekClock(spec.backoffice.hours)
-        rota = Rota(spec.rota)
+        clock: WeekClock | DayClock | None = None
+        if spec.backoffice is not None:
+            clock = WeekClock(spec.backoffice.hours)
+            if days is not None:  # the back office on real dates: closed on closed days
+                hours = spec.backoffice.hours
+                clock = DayClock(HolidayClock(hours, days.origin, days.weeks, days.closed_dates))
+        rota = run_rota(spec, days)
         # Capacity in units: an agent is ``units`` units, a turn on a channel with
         # max_concurrent k takes units / k of them (1 of 1 without concurrency).
         units = _units_per_agent(spec)
@@ -211,7 +284,7 @@ class _Run:
         need: list[int] = [channel_need[c] for c in m.channel.tolist()]
         state = _RunState(
             busy=0,
-            on_duty=int(rota.agents[0]),
+            on_duty=int(rota.agents_at(0.0)),
             next_arrival=0,
             wake_pending=False,
             last_end=-np.inf,
@@ -321,8 +394,15 @@ def check_run(spec: ModelSpec, weeks: float, warmup_weeks: float = 0.0) -> None:
                 f"model {spec.name!r}: channel {channel.name!r} concurrency_slowdown is "
                 f"{channel.concurrency_slowdown}; expected a fraction >= 0"
             )
+    end = run_end(spec, _horizon(weeks, warmup_weeks), warmup_weeks)
+    if spec.calendar is not None and spec.calendar.holiday_weight < 0:
+        raise ValueError(
+            f"model {spec.name!r}: calendar holiday_weight is {spec.calendar.holiday_weight}; "
+            "expected a weight >= 0"
+        )
+    days = calendar_days(spec, warmup_weeks, end)
     expected = expected_arrivals(
-        _measured_incidents(spec, warmup_weeks), run_end(spec, _horizon(weeks, warmup_weeks))
+        _holiday_incidents(_measured_incidents(spec, warmup_weeks), days), end
     )
     if expected > MAX_EXPECTED_MENTIONS:
         raise ValueError(
@@ -350,7 +430,7 @@ def _with_concurrency(spec: ModelSpec, m: Mentions) -> Mentions:
     return replace(m, handling_min=m.handling_min * per_turn)
 
 
-def run_end(spec: ModelSpec, horizon: float) -> float:
+def run_end(spec: ModelSpec, horizon: float, warmup_weeks: float = 0.0) -> float:
     """When a run measured until ``horizon`` may stop: every target of a mention that arrived
     before ``horizon`` is due by then (due times grow with the arrival time, so the last one is
     that of an arrival at the horizon). At most ``MAX_TAIL_MIN`` past the horizon."""
@@ -359,9 +439,10 @@ def run_end(spec: ModelSpec, horizon: float) -> float:
         if target.clock == "business":
             if spec.business_hours is None:
                 continue  # KPIs refuse this target with a message; nothing to wait for here
-            due = float(
-                BusinessClock(spec.business_hours).add(np.array([horizon]), target.within_min)[0]
+            clock = business_clock(
+                spec.business_hours, spec.calendar, warmup_weeks, horizon + MAX_TAIL_MIN
             )
+            due = float(clock.add(np.array([horizon]), target.within_min)[0])
         else:
             due = horizon + target.within_min
         end = max(end, min(due + TAIL_MARGIN_MIN, horizon + MAX_TAIL_MIN))
@@ -383,11 +464,13 @@ def simulate(
     """Simulate ``warmup_weeks + weeks`` of ``spec``; every draw comes from ``rng``."""
     check_run(spec, weeks, warmup_weeks)
     horizon = _horizon(weeks, warmup_weeks)
-    end = run_end(spec, horizon)
+    end = run_end(spec, horizon, warmup_weeks)
+    days = calendar_days(spec, warmup_weeks, end)
     # Incidents count from the end of the warm-up (see ``Incident``); the run's clock starts
     # at the warm-up, so they move by its length. KPIs keep the spec as given.
-    m = _with_concurrency(spec, draw_mentions(_measured_incidents(spec, warmup_weeks), end, rng))
-    run = _Run(spec, m, end)
+    drawn = _holiday_incidents(_measured_incidents(spec, warmup_weeks), days)
+    m = _with_concurrency(spec, draw_mentions(drawn, end, rng))
+    run = _Run(spec, m, end, days)
     run.run()
     turns = _turn_log(m, run)
     records = _records(spec, m, turns, end)
@@ -406,7 +489,7 @@ def simulate(
         backlog_times=_frozen(times),
         backlog_values=_frozen(values),
         busy_agent_min=float(np.nansum(busy)),
-        on_duty_agent_min=Rota(spec.rota).agent_minutes(start, horizon),
+        on_duty_agent_min=run_rota(spec, days).agent_minutes(start, horizon),
         run_end_min=end,
     )
 

@@ -69,10 +69,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sim.clock import BusinessClock
-from sim.engine import SimResult
+from sim.clock import business_clock
+from sim.engine import SimResult, calendar_days, run_rota
 from sim.records import MentionRecords
-from sim.rota import Rota
 from sim.spec import (
     HOURS_PER_WEEK,
     MINUTES_PER_DAY,
@@ -182,7 +181,8 @@ def _due_after(result: SimResult, target: SlaTarget, start: np.ndarray) -> np.nd
         )
     business_due = np.full(start.shape, np.nan)
     known = ~np.isnan(start)
-    business_due[known] = BusinessClock(hours).add(start[known], target.within_min)
+    clock = business_clock(hours, result.spec.calendar, result.warmup_weeks, result.end_min)
+    business_due[known] = clock.add(start[known], target.within_min)
     return business_due
 
 
@@ -407,7 +407,7 @@ def summarise(result: SimResult) -> Kpis:
 
     cases = case_status(result, all_status)[measured]
     backlog_mean, backlog_max = _backlog_mean(result)
-    rota = Rota(spec.rota)
+    rota = run_rota(spec, calendar_days(spec, result.warmup_weeks, result.end_min))
     monday_start = rota.monday_first_start()
     start, end = result.start_min, result.horizon_min
     on_duty_min = result.on_duty_agent_min

@@ -5,11 +5,15 @@ the week: change points ``(minute_of_week, agents)``. This module answers the qu
 and the KPIs ask of it: who is on duty at time ``t``, when does the number change, and how many
 agent-minutes (optionally weighted, e.g. by the hourly cost with night and weekend premiums) fall
 in a stretch of simulated time.
+
+``CalendarRota`` lays the weekly rota over real days: on a closed day (a public holiday or the
+organisation's own) only the shifts marked for holidays work, the holiday rota; the next
+ordinary day the usual rota takes over again at midnight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -72,6 +76,56 @@ class Rota:
             return float(week * week_total + cumulative[whole] + partial)
 
         return integral(end_min) - integral(start_min)
+
+
+class CalendarRota:
+    """``Rota`` on real days: ``holiday`` replaces ``rota`` on the ``closed`` day numbers."""
+
+    def __init__(self, rota: Rota, holiday: Rota, closed: Iterable[int]) -> None:
+        self.rota = rota
+        self.holiday = holiday
+        self.closed = np.array(sorted(set(closed)), dtype=float)
+
+    def _is_closed(self, t: np.ndarray) -> np.ndarray:
+        result: np.ndarray = np.isin(np.floor(t / MINUTES_PER_DAY), self.closed)
+        return result
+
+    def agents_at(self, t_min: np.ndarray | float) -> np.ndarray:
+        t = np.asarray(t_min, dtype=float)
+        result: np.ndarray = np.where(
+            self._is_closed(t), self.holiday.agents_at(t), self.rota.agents_at(t)
+        )
+        return result
+
+    def changes(self, horizon_min: float) -> tuple[np.ndarray, np.ndarray]:
+        """As ``Rota.changes``: the usual changes on ordinary days, the holiday rota's on
+        closed days, and a change at every midnight where the regime switches."""
+        usual, _ = self.rota.changes(horizon_min)
+        holiday, _ = self.holiday.changes(horizon_min)
+        days = self.closed[self.closed * MINUTES_PER_DAY < horizon_min]
+        switch = np.concatenate((days, days + 1)) * MINUTES_PER_DAY
+        times = np.concatenate(
+            (usual[~self._is_closed(usual)], holiday[self._is_closed(holiday)], switch)
+        )
+        times = np.unique(times[(times > 0) & (times < horizon_min)])
+        return times, self.agents_at(times)
+
+    def agent_minutes(
+        self, start_min: float, end_min: float, weight: np.ndarray | None = None
+    ) -> float:
+        """As ``Rota.agent_minutes``, with the holiday rota on closed days."""
+        total = self.rota.agent_minutes(start_min, end_min, weight)
+        for day in self.closed:
+            a = max(start_min, day * MINUTES_PER_DAY)
+            b = min(end_min, (day + 1) * MINUTES_PER_DAY)
+            if a < b:
+                total += self.holiday.agent_minutes(a, b, weight) - self.rota.agent_minutes(
+                    a, b, weight
+                )
+        return total
+
+    def monday_first_start(self) -> float:
+        return self.rota.monday_first_start()
 
 
 def _validate(points: Sequence[tuple[int, int]]) -> None:

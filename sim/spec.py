@@ -13,6 +13,7 @@ Time is measured in minutes from Monday 00:00 of the first simulated week. The w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -196,6 +197,24 @@ class CostSpec:
 
 
 @dataclass(frozen=True)
+class CalendarSpec:
+    """Real dates for the simulated weeks: holidays and the organisation's own closed days.
+
+    The measured weeks start on Monday ``start`` (the warm-up runs in the weeks before it). A
+    closed day is a Dutch public holiday (if ``public_holidays``) or one of ``closed``. On a
+    closed day the business-hours clock and the back office do not run, only the shifts marked
+    for holidays work (``holiday_rota``, a weekly step function like ``ModelSpec.rota``; nobody
+    by default), and arrivals are ``holiday_weight`` times the usual volume of that hour.
+    """
+
+    start: date  # a Monday: the first measured week
+    public_holidays: bool = True  # Dutch public holidays (the ``holidays`` package, NL)
+    closed: tuple[date, ...] = ()  # the organisation's own closed or exception days
+    holiday_weight: float = 1.0  # arrivals on a closed day, as a multiple of a normal day
+    holiday_rota: tuple[tuple[int, int], ...] = ((0, 0),)  # shifts that work on closed days
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One organisation under one coverage model, ready to simulate."""
 
@@ -217,6 +236,7 @@ class ModelSpec:
     backoffice: BackOfficeSpec | None = None
     cost: CostSpec = field(default_factory=CostSpec)
     coverage_name: str = "custom"
+    calendar: CalendarSpec | None = None  # None: weeks without dates, no holidays
 
 
 def agent_turns_per_case(spec: ModelSpec) -> float:

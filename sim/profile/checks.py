@@ -9,6 +9,7 @@ hours, a business-clock target without business hours). Each check raises one
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ from sim.profile.fields import (
     minutes_of,
 )
 from sim.profile.schema import DurationModel, Profile, Volume, WeekHours
+
+_DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_MONTH_NAMES = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def _dutch_day(day: date) -> str:
+    """``dinsdag 22 december 2026``: a date as a Dutch reader writes it."""
+    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def semantic_checks(profile: Profile, file: Path | str) -> None:
@@ -130,6 +142,15 @@ def semantic_checks(profile: Profile, file: Path | str) -> None:
                 f"doel {sla.name!r} telt op de kantoorklok, maar business_hours heeft geen enkel "
                 'tijdvak; verwacht minstens één dag met een tijdvak zoals mon: ["09:00-17:00"]',
             )
+    calendar = profile.calendar
+    if calendar is not None and calendar.start.weekday() != 0:
+        monday = calendar.start - timedelta(days=calendar.start.weekday())
+        raise fail(
+            "calendar.start",
+            calendar.start.isoformat(),
+            f"{_dutch_day(calendar.start)} is geen maandag; de gesimuleerde weken beginnen op "
+            f"een maandag: verwacht bijvoorbeeld {monday.isoformat()} ({_dutch_day(monday)})",
+        )
     office = profile.back_office
     if office is not None and (office.hours or profile.business_hours) is not None:
         office_path = "back_office.hours" if office.hours else "business_hours"

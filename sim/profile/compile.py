@@ -106,6 +106,13 @@ def compile_spec(profile: Profile, name: str) -> spec.ModelSpec:
             fte_hours_per_week=profile.costs.fte_hours_per_week,
         ),
         coverage_name=name,
+        calendar=(
+            profile.calendar.to_spec(
+                rota_of(s for s in profile.coverages[name].shifts if s.holiday)
+            )
+            if profile.calendar is not None
+            else None
+        ),
     )
 
 

@@ -11,6 +11,7 @@ changed copies without touching the file.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -171,6 +172,8 @@ class Shift(_Model):
     start: Time
     end: Time
     agents: int = span(0, MAX_AGENTS, "agents")
+    # Works on closed days (calendar.holidays, calendar.closed) too; other shifts are off then.
+    holiday: bool = False
 
 
 class Coverage(_Model):
@@ -251,6 +254,50 @@ class IncidentModel(_Model):
     sources: Sources = None
 
 
+MAX_CLOSED_DAYS = 366  # own closed days in a profile: a year of them at most
+MAX_HOLIDAY_WEIGHT = 100.0  # arrivals on a closed day, × a normal day's volume
+
+
+def _parse_date(value: Any) -> Any:
+    """A day as YAML gives it (a date) or as text: 2026-12-21 or 21-12-2026."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date) or not isinstance(value, str):
+        return value
+    text = value.strip()
+    for layout in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    raise ValueError("verwacht een datum als 2026-12-21 (of 21-12-2026)")
+
+
+Day = Annotated[date, BeforeValidator(_parse_date)]
+
+
+class Calendar(_Model):
+    """Real dates for the simulated weeks: the Monday they start, Dutch public holidays and the
+    organisation's own closed days, and the volume on such a day."""
+
+    start: Day
+    holidays: Literal["nl", "none"] = "nl"
+    closed: list[Day] = Field(default=[], max_length=MAX_CLOSED_DAYS)
+    holiday_weight: float = span(
+        0.0, MAX_HOLIDAY_WEIGHT, "× het volume van een gewone dag", default=1.0
+    )
+    sources: Sources = None
+
+    def to_spec(self, holiday_rota: tuple[tuple[int, int], ...]) -> spec.CalendarSpec:
+        return spec.CalendarSpec(
+            start=self.start,
+            public_holidays=self.holidays == "nl",
+            closed=tuple(sorted(set(self.closed))),
+            holiday_weight=self.holiday_weight,
+            holiday_rota=holiday_rota,
+        )
+
+
 class Costs(_Model):
     hourly_eur: float = span(0.0, MAX_HOURLY_EUR, "euro per uur", default=40.0)
     night_premium: Annotated[float, BeforeValidator(_parse_fraction)] = span(
@@ -291,6 +338,7 @@ class Profile(_Model):
     default_priority: int = span(0, MAX_PRIORITY, "(lager = eerst)", default=10)
     incidents: list[IncidentModel] = Field(default=[], max_length=MAX_INCIDENTS)
     costs: Costs = Costs()
+    calendar: Calendar | None = None  # None: weeks without dates (no holidays)
     # Labour rules for `webcare-sim roster` (sim.roster.rules); None: the Dutch defaults.
     roster: RosterRules | None = None
 
@@ -315,7 +363,14 @@ class Profile(_Model):
                 add(key, value)
         else:
             add("general", self.sources)
-        for section in ("volume", "conversation", "reach", "business_hours", "back_office"):
+        for section in (
+            "volume",
+            "conversation",
+            "reach",
+            "business_hours",
+            "back_office",
+            "calendar",
+        ):
             add(section, getattr(getattr(self, section), "sources", None))
         add("costs", self.costs.sources)
         for key, ch in self.channels.items():
