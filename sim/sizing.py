@@ -208,8 +208,19 @@ def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
     return kpis, tuple(float(b) for b in breaches)
 
 
+Progress = Callable[[str, int, int], None]  # (phase, runs done, runs known so far)
+SEARCH, CHECK = "search", "check"  # the phases ``on_progress`` reports
+
+
 class _Evaluator:
-    """Simulates candidates with common random numbers and remembers them."""
+    """Simulates candidates with common random numbers and remembers every run.
+
+    Rows are cached per (staffing, replication): replication ``k`` of any plan with this seed is
+    the same seed stream whatever the number of replications (``SeedSequence.spawn`` children
+    are fixed by their index), so a candidate asked for with 18 replications after the search
+    ran it with 6 only runs the 12 it lacks. All missing runs of a batch go to the runner in one
+    call, so every core is busy.
+    """
 
     def __init__(
         self,
@@ -219,24 +230,61 @@ class _Evaluator:
         plan: RunPlan,
         runner: Runner,
         on_candidate: Callable[[Candidate], None] | None,
+        on_progress: Progress | None = None,
     ) -> None:
         self.model, self.targets, self.plan = model, targets, plan
         self.names = model.blocks
         self.runner = runner
         self.on_candidate = on_candidate
-        self.cache: dict[tuple[int, ...], Candidate] = {}
+        self.on_progress = on_progress
+        self.phase = SEARCH
+        self.rows: dict[tuple[int, ...], list[tuple[KpiRow, tuple[float, ...]]]] = {}
+        self.cache: dict[tuple[tuple[int, ...], int], Candidate] = {}
+        self.runs = 0  # simulations actually run
+        self._done = {SEARCH: 0, CHECK: 0}
+        self._known = {SEARCH: 0, CHECK: 0}
 
-    def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
-        todo = [a for a in dict.fromkeys(batch) if a not in self.cache]
-        items = [
-            _EvalJob(job, self.model.block_rotas)
-            for agents in todo
-            for job in self.plan.jobs(self.model.staffed(agents, self.targets))
+    @property
+    def evaluations(self) -> int:
+        """Distinct staffings simulated (whatever the number of replications)."""
+        return len(self.rows)
+
+    def __call__(
+        self, batch: Sequence[tuple[int, ...]], replications: int | None = None
+    ) -> list[Candidate]:
+        reps = self.plan.replications if replications is None else replications
+        seeds = replace(self.plan, replications=reps).seeds()
+        todo = [a for a in dict.fromkeys(batch) if (a, reps) not in self.cache]
+        missing = [
+            (agents, k) for agents in todo for k in range(len(self.rows.get(agents, ())), reps)
         ]
-        outputs = self.runner.map(_evaluate_run, items)
-        r = self.plan.replications
-        for k, agents in enumerate(todo):
-            chunk = outputs[k * r : (k + 1) * r]
+        specs = {
+            a: self.model.staffed(a, self.targets) for a in dict.fromkeys(a for a, _ in missing)
+        }
+        items = [
+            _EvalJob(
+                SimJob(specs[a], self.plan.weeks, self.plan.warmup_weeks, seeds[k]),
+                self.model.block_rotas,
+            )
+            for a, k in missing
+        ]
+        phase = self.phase
+        base = self._done[phase]
+        self._known[phase] += len(items)
+
+        def progress(done: int, _total: int) -> None:
+            self._done[phase] = base + done
+            if self.on_progress is not None:
+                self.on_progress(phase, self._done[phase], self._known[phase])
+
+        if items and self.on_progress is not None:
+            self.on_progress(phase, base, self._known[phase])
+        outputs = self.runner.map(_evaluate_run, items, progress)
+        self.runs += len(items)
+        for (agents, _k), out in zip(missing, outputs, strict=True):
+            self.rows.setdefault(agents, []).append(out)
+        for agents in todo:
+            chunk = self.rows[agents][:reps]
             rows = [row for row, _ in chunk]
             blame = np.mean([b for _, b in chunk], axis=0)
             candidate = Candidate(
@@ -245,10 +293,10 @@ class _Evaluator:
                 targets=self.targets,
                 breaches_by_block=tuple(float(b) for b in blame),
             )
-            self.cache[agents] = candidate
+            self.cache[(agents, reps)] = candidate
             if self.on_candidate is not None:
                 self.on_candidate(candidate)
-        return [self.cache[a] for a in batch]
+        return [self.cache[(a, reps)] for a in batch]
 
 
 # --- the search --------------------------------------------------------------------------------
@@ -263,6 +311,7 @@ def size(
     runner: Runner | None = None,
     processes: int | None = None,
     on_candidate: Callable[[Candidate], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> SizingResult:
     """Cheapest staffing of ``model`` meeting ``targets`` (merged with the model's own).
 
@@ -299,6 +348,7 @@ def size(
             max_agents=max_agents,
             runner=active,
             on_candidate=on_candidate,
+            on_progress=on_progress,
         )
     finally:
         if own_runner:
@@ -313,8 +363,16 @@ def _search(
     max_agents: int,
     runner: Runner,
     on_candidate: Callable[[Candidate], None] | None,
+    on_progress: Progress | None,
 ) -> SizingResult:
-    evaluate = _Evaluator(model, targets, plan=plan, runner=runner, on_candidate=on_candidate)
+    evaluate = _Evaluator(
+        model,
+        targets,
+        plan=plan,
+        runner=runner,
+        on_candidate=on_candidate,
+        on_progress=on_progress,
+    )
     n = len(evaluate.names)
     cost = [float(c) for c in model.block_cost_per_agent()]
     shift_of = [shift for shift, _ in evaluate.names]
@@ -392,7 +450,7 @@ def _search(
                 best_low = low if math.isfinite(low) else 0.0
                 goals[t.name] = min(t.goal, max(best_low - PLATEAU_MARGIN, 0.0))
     # Repair: add agents where they cut the shortfall most until every target holds.
-    while not current.meets(goals) and len(evaluate.cache) < MAX_EVALUATIONS:
+    while not current.meets(goals) and evaluate.evaluations < MAX_EVALUATIONS:
         step = repair(current)
         if step is None:
             break
@@ -410,7 +468,7 @@ def _search(
     # Trim: remove from the dearest block while everything still holds.
     blocked: set[int] = set()
     neighbours_checked = moves = 0
-    while len(evaluate.cache) < MAX_EVALUATIONS:
+    while evaluate.evaluations < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
         if not options:
@@ -425,22 +483,21 @@ def _search(
             current = candidate
         else:
             blocked.add(pick)
+    budget_spent = evaluate.evaluations >= MAX_EVALUATIONS
     check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
     # Unreachable targets are sized for a plateau below the cap, and a search that fell back
     # to the cap did not find the edge: neither gets the check (``check_replications`` 0).
     if not reachable or search_stopped:
         check_plan = plan
     if check_plan.replications > plan.replications:
-        verify = _Evaluator(
-            model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
-        )
+        evaluate.phase = CHECK
         # Unreachable targets are sized for a plateau below the cap; walking that plateau
         # down with long runs would cost hundreds of them for no promise kept, so there the
         # answer is only re-simulated (its margin), not searched around.
         current, neighbours_checked, moves = _neighbourhood(
             current,
             evaluate,
-            verify,
+            check_plan.replications,
             goals,
             cost_of=cost,
             max_checks=2 * n,
@@ -455,8 +512,8 @@ def _search(
         cap=cap,
         reachable=reachable,
         effective_goals=goals,
-        evaluations=len(evaluate.cache),
-        budget_spent=len(evaluate.cache) >= MAX_EVALUATIONS,
+        evaluations=evaluate.evaluations,
+        budget_spent=budget_spent,
         repair_fell_back=search_stopped,
         plan=plan,
         max_agents=max_agents,
@@ -469,7 +526,7 @@ def _search(
 def _neighbourhood(
     answer: Candidate,
     evaluate: _Evaluator,
-    verify: _Evaluator,
+    check_replications: int,
     goals: dict[str, float],
     *,
     cost_of: Sequence[float],
@@ -488,6 +545,11 @@ def _neighbourhood(
     breaches per euro (at most one per block, never above ``max_agents``).
     """
     checked = moves = 0
+
+    def verify(batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
+        # The first replications are the search's own seeds, already run: only the rest run.
+        return evaluate(batch, check_replications)
+
     current = verify([_agents_of(answer)])[0]
     for _ in range(len(cost_of)):
         agents = list(_agents_of(current))
