@@ -578,8 +578,7 @@ def _neighbourhood(
         screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
         keep = [
             all(
-                _paired_mean(evaluate, _agents_of(c), base, check_replications, t)
-                >= goals[t.name]
+                _paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
                 for t in c.targets
             )
             for c in screened
@@ -632,10 +631,13 @@ def _agents_of(candidate: Candidate) -> tuple[int, ...]:
 
 
 __all__ = [
+    "CHECK",
     "DAY_LABELS",
     "MAX_AGENTS_PER_SHIFT",
     "MIN_AGENTS_PER_SHIFT",
     "PLATEAU_MARGIN",
+    "SCREEN_REPLICATIONS",
+    "SEARCH",
     "SIZING_PLAN",
     "SIZING_REPLICATIONS",
     "SIZING_WARMUP_WEEKS",
