@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -469,7 +469,12 @@ def _search(
         current = cap
         if not cap.meets(goals):  # pragma: no cover - only if the cap was never simulated
             reachable = False
-    # Trim: remove from the dearest block while everything still holds.
+    # Trim: remove from the dearest block while everything still holds. A removal is first
+    # screened with a few runs read against the current staffing on the same seeds; only one
+    # whose estimated mean still meets every goal gets the full plan (to pass, its lower bound
+    # must meet the goals, so a mean below them would fail anyway).
+    screen = min(SCREEN_REPLICATIONS, plan.replications)
+    screen = screen if screen < plan.replications else 0
     blocked: set[int] = set()
     neighbours_checked = moves = 0
     while evaluate.evaluations < MAX_EVALUATIONS:
@@ -482,6 +487,11 @@ def _search(
         pick = max(options, key=lambda i: (cost[i], -blame[i]))
         trial = agents.copy()
         trial[pick] -= 1
+        if screen and not _promising(
+            evaluate, tuple(trial), _agents_of(current), plan.replications, goals, screen
+        ):
+            blocked.add(pick)
+            continue
         candidate = evaluate([tuple(trial)])[0]
         if candidate.meets(goals):
             current = candidate
@@ -602,6 +612,23 @@ def _neighbourhood(
         if not moved:
             break
     return current, checked, moves
+
+
+def _promising(
+    evaluate: _Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    goals: Mapping[str, float],
+    screen: int,
+) -> bool:
+    """Run ``option`` on the first ``screen`` seeds; does its estimated mean over
+    ``replications`` runs (see ``_paired_mean``) meet every goal?"""
+    evaluate([option], screen)
+    return all(
+        _paired_mean(evaluate, option, base, replications, t) >= goals[t.name]
+        for t in evaluate.targets
+    )
 
 
 def _paired_mean(

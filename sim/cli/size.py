@@ -186,9 +186,9 @@ PHASE_LABELS = {SEARCH: "Zoeken", CHECK: "Eindcontrole"}
 def sizing_progress(
     enabled: bool,
 ) -> Iterator[tuple[Callable[[str], None], Callable[[str, int, int], None]]]:
-    """A rich bar per phase (search, final check) on stderr, counting simulation runs, with a
-    line below naming the latest candidate; yields ``(say(text), on_progress(phase, done,
-    known))``. The total grows as the search decides what to try next."""
+    """A rich bar per phase (search, final check) on stderr counting simulation runs, the
+    latest candidate beside it; yields ``(say(text), on_progress(phase, done, known))``. The
+    total grows as the search decides what to try next."""
     if not enabled:
         yield (lambda text: None), (lambda phase, done, known: None)
         return
@@ -196,7 +196,7 @@ def sizing_progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("runs"),
+        TextColumn("simulaties"),
         TimeElapsedColumn(),
         TextColumn("{task.fields[latest]}"),
     ]
