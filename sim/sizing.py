@@ -27,9 +27,12 @@ attainment over the replications is at least the goal, so one lucky seed does no
    agent.
 
 Every candidate runs with the same seeds (common random numbers: the same mentions arrive under
-every staffing), so the comparisons between candidates are sharp. Every block keeps at least
-``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those hours) and at most
-``max_agents``.
+every staffing), so the comparisons between candidates are sharp, and every run is kept per
+(staffing, replication): the final check (``CHECK_FACTOR`` times the replications, see
+``_neighbourhood``) only runs the seeds a staffing lacks, and a reduction is first screened with
+two runs read against the current staffing on the same seeds before it gets the full plan.
+Every block keeps at least ``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those
+hours) and at most ``max_agents``.
 
 Unreachable targets: when the Erlang staffing fails, the cap (every block at ``max_agents``) is
 simulated too. If even that
@@ -549,9 +552,11 @@ def _neighbourhood(
 ) -> tuple[Candidate, int, int]:
     """The final check: no single-block reduction of the answer may still pass.
 
-    Every reduction by one agent on one block is screened with the search's runs (already
-    cached for most); those whose mean attainment meets every goal get the check plan's
-    replications, the cheapest first, and the first that passes replaces the answer; repeat.
+    Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
+    the check's first seeds, read against the answer on the same seeds (``_paired_mean``);
+    those whose estimated mean meets every goal get the check plan's replications (only the
+    runs not yet cached), the cheapest first, and the first that passes replaces the answer;
+    repeat.
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
