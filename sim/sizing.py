@@ -52,18 +52,12 @@ misleads: overnight backlogs, back-office hours and multi-turn conversations.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-import numpy as np
-
-from sim.engine import simulate
 from sim.errors import InputError
-from sim.experiment import summarise_replications
-from sim.kpis import BREACHED, sla_status, summarise
-from sim.parallel import KpiRow, Runner, SimJob
+from sim.parallel import Runner
 from sim.plan import PlanError, RunPlan
 from sim.profile import Profile
 from sim.sizing_records import (
@@ -73,7 +67,16 @@ from sim.sizing_records import (
     agents_text,
     sizing_summary,
 )
-from sim.spec import MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.sizing_runs import (
+    CHECK,
+    SCREEN_REPLICATIONS,
+    SEARCH,
+    Evaluator,
+    Progress,
+    paired_mean,
+    promising,
+)
+from sim.spec import ModelSpec, SlaTarget
 from sim.staffing import (
     MIN_AGENTS_PER_SHIFT,
     Block,
@@ -82,7 +85,6 @@ from sim.staffing import (
     erlang_need,
     erlang_staffing,
     hourly_load,
-    rota_array,
     shift_minutes,
     staffing_model,
 )
@@ -95,10 +97,6 @@ SIZING_REPLICATIONS = 6
 # are the search's own seeds: common random numbers), so a reduction the search's wide
 # intervals refused gets a second, sharper look.
 CHECK_FACTOR = 3
-# Screening a reduction in the final check: this many runs on the check's first seeds, read
-# against the answer's runs on the same seeds; only those whose estimated mean meets every goal
-# are confirmed with the full check.
-SCREEN_REPLICATIONS = 2
 MAX_AGENTS_PER_SHIFT = 40
 PLATEAU_MARGIN = 0.01  # attainment (share) below the cap's that still counts as "the best"
 MAX_EVALUATIONS = 200  # safety stop for the search (candidates, not runs)
@@ -157,153 +155,6 @@ def check_coverage(profile: Profile, coverage: str) -> None:
             f"onbekend dekkingsmodel {coverage!r} in profiel {profile.name}; kies een van: "
             + ", ".join(profile.coverage_names)
         )
-
-
-# --- simulating candidates ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _EvalJob:
-    job: SimJob
-    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
-
-
-@functools.lru_cache(maxsize=16)
-def _blame_matrix(
-    shift_rotas: tuple[tuple[tuple[int, int], ...], ...], reach_min: float
-) -> np.ndarray:
-    """(minute of the week x shifts): share of a breach arriving then blamed on each shift.
-
-    A breach that arrives while shifts are on duty is shared by them. One that arrives while
-    nobody is on duty is blamed on the shifts that come on duty next, but only if they start
-    within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
-    mention in time if nobody is there until after it is due.
-    """
-    on = np.stack([rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
-    any_on = on.sum(axis=1) > 0
-    if not any_on.any():
-        return on
-    covered_idx = np.flatnonzero(any_on)
-    minutes = np.arange(MINUTES_PER_WEEK)
-    pos = np.searchsorted(covered_idx, minutes) % covered_idx.size
-    gap = (covered_idx[pos] - minutes) % MINUTES_PER_WEEK
-    blame = on[covered_idx[pos]] * (gap < reach_min)[:, None]
-    total = blame.sum(axis=1, keepdims=True)
-    result: np.ndarray = np.divide(blame, total, out=np.zeros_like(blame), where=total > 0)
-    return result
-
-
-def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
-    """One replication: KPIs plus breached mentions blamed on each block."""
-    job = item.job
-    result = simulate(
-        job.spec,
-        weeks=job.weeks,
-        rng=np.random.default_rng(job.seed),
-        warmup_weeks=job.warmup_weeks,
-    )
-    kpis = summarise(result).as_dict()
-    measured = result.measured
-    minute = (result.records.column("arrival_min") % MINUTES_PER_WEEK).astype(np.int64)
-    breaches = np.zeros(len(item.shift_rotas))
-    for target in job.spec.sla_targets:
-        reach = target.within_min if target.clock == "calendar" else math.inf
-        blame = _blame_matrix(item.shift_rotas, reach)
-        _, status = sla_status(result, target)
-        hit = measured & (status == BREACHED)
-        breaches += blame[minute[hit]].sum(axis=0)
-    return kpis, tuple(float(b) for b in breaches)
-
-
-Progress = Callable[[str, int, int], None]  # (phase, runs done, runs known so far)
-SEARCH, CHECK = "search", "check"  # the phases ``on_progress`` reports
-
-
-class _Evaluator:
-    """Simulates candidates with common random numbers and remembers every run.
-
-    Rows are cached per (staffing, replication): replication ``k`` of any plan with this seed is
-    the same seed stream whatever the number of replications (``SeedSequence.spawn`` children
-    are fixed by their index), so a candidate asked for with 18 replications after the search
-    ran it with 6 only runs the 12 it lacks. All missing runs of a batch go to the runner in one
-    call, so every core is busy.
-    """
-
-    def __init__(
-        self,
-        model: SizingModel,
-        targets: tuple[SlaTarget, ...],
-        *,
-        plan: RunPlan,
-        runner: Runner,
-        on_candidate: Callable[[Candidate], None] | None,
-        on_progress: Progress | None = None,
-    ) -> None:
-        self.model, self.targets, self.plan = model, targets, plan
-        self.names = model.blocks
-        self.runner = runner
-        self.on_candidate = on_candidate
-        self.on_progress = on_progress
-        self.phase = SEARCH
-        self.rows: dict[tuple[int, ...], list[tuple[KpiRow, tuple[float, ...]]]] = {}
-        self.cache: dict[tuple[tuple[int, ...], int], Candidate] = {}
-        self.runs = 0  # simulations actually run
-        self._done = {SEARCH: 0, CHECK: 0}
-        self._known = {SEARCH: 0, CHECK: 0}
-
-    @property
-    def evaluations(self) -> int:
-        """Distinct staffings simulated (whatever the number of replications)."""
-        return len(self.rows)
-
-    def __call__(
-        self, batch: Sequence[tuple[int, ...]], replications: int | None = None
-    ) -> list[Candidate]:
-        reps = self.plan.replications if replications is None else replications
-        seeds = replace(self.plan, replications=reps).seeds()
-        todo = [a for a in dict.fromkeys(batch) if (a, reps) not in self.cache]
-        missing = [
-            (agents, k) for agents in todo for k in range(len(self.rows.get(agents, ())), reps)
-        ]
-        specs = {
-            a: self.model.staffed(a, self.targets) for a in dict.fromkeys(a for a, _ in missing)
-        }
-        items = [
-            _EvalJob(
-                SimJob(specs[a], self.plan.weeks, self.plan.warmup_weeks, seeds[k]),
-                self.model.block_rotas,
-            )
-            for a, k in missing
-        ]
-        phase = self.phase
-        base = self._done[phase]
-        self._known[phase] += len(items)
-
-        def progress(done: int, _total: int) -> None:
-            self._done[phase] = base + done
-            if self.on_progress is not None:
-                self.on_progress(phase, self._done[phase], self._known[phase])
-
-        if items and self.on_progress is not None:
-            self.on_progress(phase, base, self._known[phase])
-        outputs = self.runner.map(_evaluate_run, items, progress)
-        self.runs += len(items)
-        for (agents, _k), out in zip(missing, outputs, strict=True):
-            self.rows.setdefault(agents, []).append(out)
-        for agents in todo:
-            chunk = self.rows[agents][:reps]
-            rows = [row for row, _ in chunk]
-            blame = np.mean([b for _, b in chunk], axis=0)
-            candidate = Candidate(
-                agents=tuple(zip(self.names, agents, strict=True)),
-                estimates=summarise_replications(rows),
-                targets=self.targets,
-                breaches_by_block=tuple(float(b) for b in blame),
-            )
-            self.cache[(agents, reps)] = candidate
-            if self.on_candidate is not None:
-                self.on_candidate(candidate)
-        return [self.cache[(a, reps)] for a in batch]
 
 
 # --- the search --------------------------------------------------------------------------------
@@ -372,7 +223,7 @@ def _search(
     on_candidate: Callable[[Candidate], None] | None,
     on_progress: Progress | None,
 ) -> SizingResult:
-    evaluate = _Evaluator(
+    evaluate = Evaluator(
         model,
         targets,
         plan=plan,
@@ -490,7 +341,7 @@ def _search(
         pick = max(options, key=lambda i: (cost[i], -blame[i]))
         trial = agents.copy()
         trial[pick] -= 1
-        if screen and not _promising(
+        if screen and not promising(
             evaluate, tuple(trial), _agents_of(current), plan.replications, goals, screen
         ):
             blocked.add(pick)
@@ -542,7 +393,7 @@ def _search(
 
 def _neighbourhood(
     answer: Candidate,
-    evaluate: _Evaluator,
+    evaluate: Evaluator,
     check_replications: int,
     goals: dict[str, float],
     *,
@@ -553,7 +404,7 @@ def _neighbourhood(
     """The final check: no single-block reduction of the answer may still pass.
 
     Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
-    the check's first seeds, read against the answer on the same seeds (``_paired_mean``);
+    the check's first seeds, read against the answer on the same seeds (``paired_mean``);
     those whose estimated mean meets every goal get the check plan's replications (only the
     runs not yet cached), the cheapest first, and the first that passes replaces the answer;
     repeat.
@@ -593,7 +444,7 @@ def _neighbourhood(
         screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
         keep = [
             all(
-                _paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
+                paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
                 for t in c.targets
             )
             for c in screened
@@ -617,41 +468,6 @@ def _neighbourhood(
         if not moved:
             break
     return current, checked, moves
-
-
-def _promising(
-    evaluate: _Evaluator,
-    option: tuple[int, ...],
-    base: tuple[int, ...],
-    replications: int,
-    goals: Mapping[str, float],
-    screen: int,
-) -> bool:
-    """Run ``option`` on the first ``screen`` seeds; does its estimated mean over
-    ``replications`` runs (see ``_paired_mean``) meet every goal?"""
-    evaluate([option], screen)
-    return all(
-        _paired_mean(evaluate, option, base, replications, t) >= goals[t.name]
-        for t in evaluate.targets
-    )
-
-
-def _paired_mean(
-    evaluate: _Evaluator,
-    option: tuple[int, ...],
-    base: tuple[int, ...],
-    replications: int,
-    target: SlaTarget,
-) -> float:
-    """The attainment ``option`` would show over ``replications`` runs, estimated from the runs
-    it has: the base's mean over all of them plus the mean paired difference on the shared
-    seeds (a control variate). NaN (no mentions to judge) counts as promising."""
-    key = f"sla_{target.name}_attainment"
-    base_rows = [float(row[key]) for row, _ in evaluate.rows[base][:replications]]
-    own = [float(row[key]) for row, _ in evaluate.rows[option][:replications]]
-    diffs = [o - b for o, b in zip(own, base_rows, strict=False)]
-    value = float(np.mean(base_rows) + np.mean(diffs)) if diffs else math.nan
-    return value if math.isfinite(value) else math.inf
 
 
 def _changed_block(before: tuple[int, ...], after: tuple[int, ...]) -> int:
