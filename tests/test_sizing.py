@@ -161,8 +161,8 @@ def test_sizing_meets_the_targets_and_no_block_can_lose_an_agent(
     assert result.margin >= 0
     assert result.reachable
     assert result.best.meets()
-    for target in result.targets:
-        assert result.best.attainment(target).low >= target.goal
+    for sla in result.targets:
+        assert result.best.attainment(sla).low >= sla.goal
     if result.erlang.meets():
         assert result.best.cost_per_week_eur <= result.erlang.cost_per_week_eur
     # Staffed per block (shift x weekday), in the model's block order.
