@@ -16,6 +16,7 @@ Run:  .venv/bin/python -m bench.bench_sizing  [--quick]
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import time
@@ -24,7 +25,7 @@ from dataclasses import replace
 from sim.parallel import Runner, available_cores
 from sim.plan import RunPlan
 from sim.profile import load_profile
-from sim.sizing import SIZING_PLAN, size, sizing_model, sizing_targets
+from sim.sizing import CHECK, SEARCH, SIZING_PLAN, size, sizing_model, sizing_targets
 from sim.sweep import grid, parse_vary, run_sweep
 
 SIZING_TARGET_S = {"business-hours": 30.0, "24-7": 10.0}
@@ -33,23 +34,42 @@ SEED = 20261123
 SWEEP_WEEKS = 4.0  # long enough that one job outweighs sending it to a worker
 
 
+# Before this branch (main at 3482851, the final check re-running every seed), measured
+# 2026-12-03 with this script's settings at load average 2.4 on the 2 cores: (seconds, runs,
+# FTE, EUR a week). Runs are the load-independent figure; seconds move with the load.
+BEFORE = {
+    "business-hours": (5.0, 78, 21.8, 31_429),
+    "24-7": (49.5, 756, 29.6, 47_886),
+}
+
+
 def bench_sizing(quick: bool) -> None:
     profile = load_profile("telecom")
-    print("(a) sizing telecom, default targets (reactie-1u, oplossing-24u)")
+    print("(a) sizing telecom, default targets (reactie-1u, oplossing-24u); before | after")
     for coverage in ("business-hours", "24-7"):
+        runs = {SEARCH: 0, CHECK: 0}
+
+        def counted(phase: str, done: int, known: int, runs: dict[str, int] = runs) -> None:
+            runs[phase] = done
+
         t0 = time.perf_counter()
         plan = replace(SIZING_PLAN, replications=3 if quick else 6, seed=SEED)
-        result = size(sizing_model(profile, coverage), plan=plan)
+        result = size(sizing_model(profile, coverage), plan=plan, on_progress=counted)
         seconds = time.perf_counter() - t0
         target = SIZING_TARGET_S[coverage]
         verdict = "ok" if seconds < target else "SLOW"
+        b_s, b_runs, b_fte, b_eur = BEFORE[coverage]
+        total = runs[SEARCH] + runs[CHECK]
         print(
-            f"    {coverage:15s} {seconds:6.1f} s  ({result.evaluations} candidates)  "
-            f"{result.best.fte:5.1f} FTE  EUR {result.best.cost_per_week_eur:7.0f}/week "
-            f"(Erlang C {result.erlang.fte:5.1f} FTE)  reachable={result.reachable}  "
-            f"margin {result.margin * 100:+.1f} pt  check {result.check_replications} reps: "
-            f"{result.neighbours_checked} neighbours, {result.neighbourhood_moves} moves  "
-            f"[target < {target:.0f} s: {verdict}]"
+            f"    {coverage:15s} time {b_s:5.1f} s | {seconds:5.1f} s   "
+            f"runs {b_runs if b_runs is not None else '?':>4} | {total:4d} "
+            f"(search {runs[SEARCH]}, check {runs[CHECK]}; "
+            f"ratio {b_runs / total if b_runs else math.nan:4.2f}x)   "
+            f"answer {b_fte:4.1f} FTE EUR {b_eur:6.0f} | {result.best.fte:4.1f} FTE "
+            f"EUR {result.best.cost_per_week_eur:6.0f}/week  "
+            f"(Erlang C {result.erlang.fte:4.1f} FTE)  margin {result.margin * 100:+.2f} pt  "
+            f"check {result.check_replications} reps: {result.neighbours_checked} neighbours, "
+            f"{result.neighbourhood_moves} moves  [target < {target:.0f} s: {verdict}]"
         )
 
 

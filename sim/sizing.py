@@ -27,9 +27,12 @@ attainment over the replications is at least the goal, so one lucky seed does no
    agent.
 
 Every candidate runs with the same seeds (common random numbers: the same mentions arrive under
-every staffing), so the comparisons between candidates are sharp. Every block keeps at least
-``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those hours) and at most
-``max_agents``.
+every staffing), so the comparisons between candidates are sharp, and every run is kept per
+(staffing, replication): the final check (``CHECK_FACTOR`` times the replications, see
+``_neighbourhood``) only runs the seeds a staffing lacks, and a reduction is first screened with
+two runs read against the current staffing on the same seeds before it gets the full plan.
+Every block keeps at least ``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those
+hours) and at most ``max_agents``.
 
 Unreachable targets: when the Erlang staffing fails, the cap (every block at ``max_agents``) is
 simulated too. If even that
@@ -49,18 +52,12 @@ misleads: overnight backlogs, back-office hours and multi-turn conversations.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-import numpy as np
-
-from sim.engine import simulate
 from sim.errors import InputError
-from sim.experiment import summarise_replications
-from sim.kpis import BREACHED, sla_status, summarise
-from sim.parallel import KpiRow, Runner, SimJob
+from sim.parallel import Runner
 from sim.plan import PlanError, RunPlan
 from sim.profile import Profile
 from sim.sizing_records import (
@@ -70,7 +67,16 @@ from sim.sizing_records import (
     agents_text,
     sizing_summary,
 )
-from sim.spec import MINUTES_PER_WEEK, ModelSpec, SlaTarget
+from sim.sizing_runs import (
+    CHECK,
+    SCREEN_REPLICATIONS,
+    SEARCH,
+    Evaluator,
+    Progress,
+    paired_mean,
+    promising,
+)
+from sim.spec import ModelSpec, SlaTarget
 from sim.staffing import (
     MIN_AGENTS_PER_SHIFT,
     Block,
@@ -79,7 +85,6 @@ from sim.staffing import (
     erlang_need,
     erlang_staffing,
     hourly_load,
-    rota_array,
     shift_minutes,
     staffing_model,
 )
@@ -152,105 +157,6 @@ def check_coverage(profile: Profile, coverage: str) -> None:
         )
 
 
-# --- simulating candidates ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _EvalJob:
-    job: SimJob
-    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
-
-
-@functools.lru_cache(maxsize=16)
-def _blame_matrix(
-    shift_rotas: tuple[tuple[tuple[int, int], ...], ...], reach_min: float
-) -> np.ndarray:
-    """(minute of the week x shifts): share of a breach arriving then blamed on each shift.
-
-    A breach that arrives while shifts are on duty is shared by them. One that arrives while
-    nobody is on duty is blamed on the shifts that come on duty next, but only if they start
-    within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
-    mention in time if nobody is there until after it is due.
-    """
-    on = np.stack([rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
-    any_on = on.sum(axis=1) > 0
-    if not any_on.any():
-        return on
-    covered_idx = np.flatnonzero(any_on)
-    minutes = np.arange(MINUTES_PER_WEEK)
-    pos = np.searchsorted(covered_idx, minutes) % covered_idx.size
-    gap = (covered_idx[pos] - minutes) % MINUTES_PER_WEEK
-    blame = on[covered_idx[pos]] * (gap < reach_min)[:, None]
-    total = blame.sum(axis=1, keepdims=True)
-    result: np.ndarray = np.divide(blame, total, out=np.zeros_like(blame), where=total > 0)
-    return result
-
-
-def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
-    """One replication: KPIs plus breached mentions blamed on each block."""
-    job = item.job
-    result = simulate(
-        job.spec,
-        weeks=job.weeks,
-        rng=np.random.default_rng(job.seed),
-        warmup_weeks=job.warmup_weeks,
-    )
-    kpis = summarise(result).as_dict()
-    measured = result.measured
-    minute = (result.records.column("arrival_min") % MINUTES_PER_WEEK).astype(np.int64)
-    breaches = np.zeros(len(item.shift_rotas))
-    for target in job.spec.sla_targets:
-        reach = target.within_min if target.clock == "calendar" else math.inf
-        blame = _blame_matrix(item.shift_rotas, reach)
-        _, status = sla_status(result, target)
-        hit = measured & (status == BREACHED)
-        breaches += blame[minute[hit]].sum(axis=0)
-    return kpis, tuple(float(b) for b in breaches)
-
-
-class _Evaluator:
-    """Simulates candidates with common random numbers and remembers them."""
-
-    def __init__(
-        self,
-        model: SizingModel,
-        targets: tuple[SlaTarget, ...],
-        *,
-        plan: RunPlan,
-        runner: Runner,
-        on_candidate: Callable[[Candidate], None] | None,
-    ) -> None:
-        self.model, self.targets, self.plan = model, targets, plan
-        self.names = model.blocks
-        self.runner = runner
-        self.on_candidate = on_candidate
-        self.cache: dict[tuple[int, ...], Candidate] = {}
-
-    def __call__(self, batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
-        todo = [a for a in dict.fromkeys(batch) if a not in self.cache]
-        items = [
-            _EvalJob(job, self.model.block_rotas)
-            for agents in todo
-            for job in self.plan.jobs(self.model.staffed(agents, self.targets))
-        ]
-        outputs = self.runner.map(_evaluate_run, items)
-        r = self.plan.replications
-        for k, agents in enumerate(todo):
-            chunk = outputs[k * r : (k + 1) * r]
-            rows = [row for row, _ in chunk]
-            blame = np.mean([b for _, b in chunk], axis=0)
-            candidate = Candidate(
-                agents=tuple(zip(self.names, agents, strict=True)),
-                estimates=summarise_replications(rows),
-                targets=self.targets,
-                breaches_by_block=tuple(float(b) for b in blame),
-            )
-            self.cache[agents] = candidate
-            if self.on_candidate is not None:
-                self.on_candidate(candidate)
-        return [self.cache[a] for a in batch]
-
-
 # --- the search --------------------------------------------------------------------------------
 
 
@@ -263,6 +169,7 @@ def size(
     runner: Runner | None = None,
     processes: int | None = None,
     on_candidate: Callable[[Candidate], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> SizingResult:
     """Cheapest staffing of ``model`` meeting ``targets`` (merged with the model's own).
 
@@ -299,6 +206,7 @@ def size(
             max_agents=max_agents,
             runner=active,
             on_candidate=on_candidate,
+            on_progress=on_progress,
         )
     finally:
         if own_runner:
@@ -313,8 +221,16 @@ def _search(
     max_agents: int,
     runner: Runner,
     on_candidate: Callable[[Candidate], None] | None,
+    on_progress: Progress | None,
 ) -> SizingResult:
-    evaluate = _Evaluator(model, targets, plan=plan, runner=runner, on_candidate=on_candidate)
+    evaluate = Evaluator(
+        model,
+        targets,
+        plan=plan,
+        runner=runner,
+        on_candidate=on_candidate,
+        on_progress=on_progress,
+    )
     n = len(evaluate.names)
     cost = [float(c) for c in model.block_cost_per_agent()]
     shift_of = [shift for shift, _ in evaluate.names]
@@ -392,7 +308,7 @@ def _search(
                 best_low = low if math.isfinite(low) else 0.0
                 goals[t.name] = min(t.goal, max(best_low - PLATEAU_MARGIN, 0.0))
     # Repair: add agents where they cut the shortfall most until every target holds.
-    while not current.meets(goals) and len(evaluate.cache) < MAX_EVALUATIONS:
+    while not current.meets(goals) and evaluate.evaluations < MAX_EVALUATIONS:
         step = repair(current)
         if step is None:
             break
@@ -407,10 +323,15 @@ def _search(
         current = cap
         if not cap.meets(goals):  # pragma: no cover - only if the cap was never simulated
             reachable = False
-    # Trim: remove from the dearest block while everything still holds.
+    # Trim: remove from the dearest block while everything still holds. A removal is first
+    # screened with a few runs read against the current staffing on the same seeds; only one
+    # whose estimated mean still meets every goal gets the full plan (to pass, its lower bound
+    # must meet the goals, so a mean below them would fail anyway).
+    screen = min(SCREEN_REPLICATIONS, plan.replications)
+    screen = screen if screen < plan.replications else 0
     blocked: set[int] = set()
     neighbours_checked = moves = 0
-    while len(evaluate.cache) < MAX_EVALUATIONS:
+    while evaluate.evaluations < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
         if not options:
@@ -420,27 +341,31 @@ def _search(
         pick = max(options, key=lambda i: (cost[i], -blame[i]))
         trial = agents.copy()
         trial[pick] -= 1
+        if screen and not promising(
+            evaluate, tuple(trial), _agents_of(current), plan.replications, goals, screen
+        ):
+            blocked.add(pick)
+            continue
         candidate = evaluate([tuple(trial)])[0]
         if candidate.meets(goals):
             current = candidate
         else:
             blocked.add(pick)
+    budget_spent = evaluate.evaluations >= MAX_EVALUATIONS
     check_plan = replace(plan, replications=plan.replications * CHECK_FACTOR)
     # Unreachable targets are sized for a plateau below the cap, and a search that fell back
     # to the cap did not find the edge: neither gets the check (``check_replications`` 0).
     if not reachable or search_stopped:
         check_plan = plan
     if check_plan.replications > plan.replications:
-        verify = _Evaluator(
-            model, targets, plan=check_plan, runner=runner, on_candidate=on_candidate
-        )
+        evaluate.phase = CHECK
         # Unreachable targets are sized for a plateau below the cap; walking that plateau
         # down with long runs would cost hundreds of them for no promise kept, so there the
         # answer is only re-simulated (its margin), not searched around.
         current, neighbours_checked, moves = _neighbourhood(
             current,
             evaluate,
-            verify,
+            check_plan.replications,
             goals,
             cost_of=cost,
             max_checks=2 * n,
@@ -455,8 +380,8 @@ def _search(
         cap=cap,
         reachable=reachable,
         effective_goals=goals,
-        evaluations=len(evaluate.cache),
-        budget_spent=len(evaluate.cache) >= MAX_EVALUATIONS,
+        evaluations=evaluate.evaluations,
+        budget_spent=budget_spent,
         repair_fell_back=search_stopped,
         plan=plan,
         max_agents=max_agents,
@@ -468,8 +393,8 @@ def _search(
 
 def _neighbourhood(
     answer: Candidate,
-    evaluate: _Evaluator,
-    verify: _Evaluator,
+    evaluate: Evaluator,
+    check_replications: int,
     goals: dict[str, float],
     *,
     cost_of: Sequence[float],
@@ -478,9 +403,11 @@ def _neighbourhood(
 ) -> tuple[Candidate, int, int]:
     """The final check: no single-block reduction of the answer may still pass.
 
-    Every reduction by one agent on one block is screened with the search's runs (already
-    cached for most); those whose mean attainment meets every goal get the check plan's
-    replications, the cheapest first, and the first that passes replaces the answer; repeat.
+    Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
+    the check's first seeds, read against the answer on the same seeds (``paired_mean``);
+    those whose estimated mean meets every goal get the check plan's replications (only the
+    runs not yet cached), the cheapest first, and the first that passes replaces the answer;
+    repeat.
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
@@ -488,6 +415,11 @@ def _neighbourhood(
     breaches per euro (at most one per block, never above ``max_agents``).
     """
     checked = moves = 0
+
+    def verify(batch: Sequence[tuple[int, ...]]) -> list[Candidate]:
+        # The first replications are the search's own seeds, already run: only the rest run.
+        return evaluate(batch, check_replications)
+
     current = verify([_agents_of(answer)])[0]
     for _ in range(len(cost_of)):
         agents = list(_agents_of(current))
@@ -507,8 +439,16 @@ def _neighbourhood(
         alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
         order = sorted(alive)
         options = [tuple(a - (i == j) for j, a in enumerate(base)) for i in order]
-        screened = evaluate(options)
-        keep = [all(c.attainment(t).mean >= goals[t.name] for t in c.targets) for c in screened]
+        # Screening: a few runs on the check's first seeds, read against the answer on the
+        # same seeds (common random numbers make the difference far steadier than either).
+        screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
+        keep = [
+            all(
+                paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
+                for t in c.targets
+            )
+            for c in screened
+        ]
         alive = {i for i, ok in zip(order, keep, strict=True) if ok}
         # The biggest saving first; the first one that passes is taken (one check run each,
         # instead of all of them side by side: most moves need one or two).
@@ -539,10 +479,13 @@ def _agents_of(candidate: Candidate) -> tuple[int, ...]:
 
 
 __all__ = [
+    "CHECK",
     "DAY_LABELS",
     "MAX_AGENTS_PER_SHIFT",
     "MIN_AGENTS_PER_SHIFT",
     "PLATEAU_MARGIN",
+    "SCREEN_REPLICATIONS",
+    "SEARCH",
     "SIZING_PLAN",
     "SIZING_REPLICATIONS",
     "SIZING_WARMUP_WEEKS",

@@ -16,7 +16,9 @@ from sim.parallel import Runner, run_jobs
 from sim.plan import RunPlan
 from sim.profile import Profile, load_profile
 from sim.sizing import (
+    CHECK,
     MIN_AGENTS_PER_SHIFT,
+    SEARCH,
     SizingError,
     SizingInputError,
     SizingResult,
@@ -29,6 +31,7 @@ from sim.sizing import (
     sizing_model,
     sizing_targets,
 )
+from sim.sizing_runs import Evaluator
 from sim.spec import HOURS_PER_WEEK, MINUTES_PER_HOUR
 from sim.targets import parse_targets
 
@@ -158,8 +161,8 @@ def test_sizing_meets_the_targets_and_no_block_can_lose_an_agent(
     assert result.margin >= 0
     assert result.reachable
     assert result.best.meets()
-    for target in result.targets:
-        assert result.best.attainment(target).low >= target.goal
+    for sla in result.targets:
+        assert result.best.attainment(sla).low >= sla.goal
     if result.erlang.meets():
         assert result.best.cost_per_week_eur <= result.erlang.cost_per_week_eur
     # Staffed per block (shift x weekday), in the model's block order.
@@ -262,3 +265,44 @@ def test_a_search_stopped_by_its_budget_never_returns_a_failing_staffing(
     assert result.budget_spent and result.repair_fell_back
     for target in result.targets:
         assert result.best.attainment(target).low >= target.goal
+
+
+def test_a_staffing_asked_for_more_replications_runs_only_the_seeds_it_lacks(
+    small_telecom: Profile,
+) -> None:
+    """The final check reuses the search's runs: replication k is the same seed whatever the
+    number of replications, so 4 cached runs + 4 new ones equal 8 fresh ones exactly."""
+    model = sizing_model(small_telecom, "24-7")
+    targets = sizing_targets(model.spec, parse_targets(["first_response<=20min:90%"]))
+    agents = erlang_staffing(model, targets, 40)
+    plan = FAST["plan"]
+    with Runner(processes=1) as runner:
+        cached = Evaluator(model, targets, plan=plan, runner=runner, on_candidate=None)
+        cached([agents])
+        assert cached.runs == plan.replications
+        longer = cached([agents], 2 * plan.replications)[0]
+        assert cached.runs == 2 * plan.replications, "only the missing seeds ran"
+        fresh = Evaluator(model, targets, plan=plan, runner=runner, on_candidate=None)
+        direct = fresh([agents], 2 * plan.replications)[0]
+    assert longer.estimates == direct.estimates
+    assert longer.breaches_by_block == direct.breaches_by_block
+
+
+def test_sizing_reports_its_runs_per_phase(small_telecom: Profile) -> None:
+    """The progress hook sees the search, then the final check, never more done than known."""
+    seen: list[tuple[str, int, int]] = []
+    targets = parse_targets(["first_response<=20min:90%", "resolution<=72h:90%"])
+    result = size(
+        sizing_model(small_telecom, "24-7"),
+        targets,
+        processes=1,
+        on_progress=lambda phase, done, known: seen.append((phase, done, known)),
+        **FAST,
+    )
+    phases = list(dict.fromkeys(phase for phase, _, _ in seen))
+    assert phases == [SEARCH, CHECK]
+    assert all(0 <= done <= known for _, done, known in seen)
+    last = {phase: (done, known) for phase, done, known in seen}
+    assert all(done == known for done, known in last.values())
+    # The check re-simulates the answer with 3x the replications, reusing the search's runs.
+    assert last[CHECK][0] >= (result.check_replications - result.replications)

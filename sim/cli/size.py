@@ -6,9 +6,21 @@ best attempt is still printed).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from sim import nl
@@ -37,8 +49,8 @@ from sim.cli.common import (
     print_json,
     require_targets,
     show_progress,
-    spinner,
     stdout_console,
+    terminal_safe,
     weeks_text,
 )
 from sim.cli.labels import SIZING_FIGURES, figure_label, sla_attainment_label
@@ -51,8 +63,10 @@ from sim.report import (
     BEST_ATTEMPT,
 )
 from sim.sizing import (
+    CHECK,
     DAY_LABELS,
     MAX_AGENTS_PER_SHIFT,
+    SEARCH,
     SIZING_REPLICATIONS,
     SIZING_WARMUP_WEEKS,
     SIZING_WEEKS,
@@ -165,6 +179,47 @@ def size_verdict(result: SizingResult) -> list[str]:
     return lines
 
 
+PHASE_LABELS = {SEARCH: "Zoeken", CHECK: "Eindcontrole"}
+
+
+@contextmanager
+def sizing_progress(
+    enabled: bool,
+) -> Iterator[tuple[Callable[[str], None], Callable[[str, int, int], None]]]:
+    """A rich bar per phase (search, final check) on stderr counting simulation runs, the
+    latest candidate beside it; yields ``(say(text), on_progress(phase, done, known))``. The
+    total grows as the search decides what to try next."""
+    if not enabled:
+        yield (lambda text: None), (lambda phase, done, known: None)
+        return
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("simulaties"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[latest]}"),
+    ]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+        current: list[str] = []
+
+        def on_progress(phase: str, done: int, known: int) -> None:
+            if phase not in tasks:
+                if current:  # the previous phase is over: drop its candidate line
+                    bar.update(tasks[current[-1]], latest="")
+                tasks[phase] = bar.add_task(PHASE_LABELS.get(phase, phase), total=known, latest="")
+                current.append(phase)
+            bar.update(tasks[phase], completed=done, total=known)
+
+        def say(text: str) -> None:
+            if current:
+                # a coverage or shift name in the text is data: never markup, never an escape
+                bar.update(tasks[current[-1]], latest=escape(terminal_safe(text)))
+
+        yield say, on_progress
+
+
 def size_command(
     profile: ProfileArg,
     coverage: Annotated[
@@ -197,10 +252,7 @@ def size_command(
     plan = RunPlan(weeks, warmup_weeks, replications, seed)
     runner = make_runner(processes, dask)
     try:
-        with (
-            spinner(show_progress(json_out), "Bezetting zoeken…") as say,
-            runner,
-        ):
+        with sizing_progress(show_progress(json_out)) as (say, on_progress), runner:
             count = [0]
 
             def seen(cand: Candidate) -> None:
@@ -218,6 +270,7 @@ def size_command(
                 max_agents=max_agents,
                 runner=runner,
                 on_candidate=seen,
+                on_progress=on_progress,
             )
     except InputError as exc:
         fail_input(exc)

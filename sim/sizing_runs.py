@@ -1,0 +1,225 @@
+"""Simulating sizing candidates: every run kept per (staffing, replication), common seeds.
+
+Sizing (``sim.sizing``) compares hundreds of staffings of one coverage model. Each runs on the
+same seeds (common random numbers: the same mentions arrive whatever the staffing), so a
+difference between two staffings is the staffing, not luck. Replication ``k`` is the same seed
+stream whatever the number of replications (``SeedSequence.spawn`` children are fixed by their
+index), so a staffing asked for with more replications later (the final check) only runs the
+seeds it lacks. A reduction can be screened cheaply: a few runs, read against the staffing it
+reduces on the same seeds (a control variate), estimate its mean over many.
+
+Every run also blames its breached mentions on the blocks on duty when they arrived (or due
+next), which steers the repair.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sim.engine import simulate
+from sim.experiment import summarise_replications
+from sim.kpis import BREACHED, sla_status, summarise
+from sim.parallel import KpiRow, Runner, SimJob
+from sim.plan import RunPlan
+from sim.sizing_records import Candidate
+from sim.spec import MINUTES_PER_WEEK, SlaTarget
+from sim.staffing import SizingModel, rota_array
+
+
+@dataclass(frozen=True)
+class _EvalJob:
+    job: SimJob
+    shift_rotas: tuple[tuple[tuple[int, int], ...], ...]  # each block alone with one agent
+
+
+@functools.lru_cache(maxsize=16)
+def _blame_matrix(
+    shift_rotas: tuple[tuple[tuple[int, int], ...], ...], reach_min: float
+) -> np.ndarray:
+    """(minute of the week x shifts): share of a breach arriving then blamed on each shift.
+
+    A breach that arrives while shifts are on duty is shared by them. One that arrives while
+    nobody is on duty is blamed on the shifts that come on duty next, but only if they start
+    within ``reach_min`` (the target's time on the calendar clock): more agents cannot answer a
+    mention in time if nobody is there until after it is due.
+    """
+    on = np.stack([rota_array(r) > 0 for r in shift_rotas], axis=1).astype(float)
+    any_on = on.sum(axis=1) > 0
+    if not any_on.any():
+        return on
+    covered_idx = np.flatnonzero(any_on)
+    minutes = np.arange(MINUTES_PER_WEEK)
+    pos = np.searchsorted(covered_idx, minutes) % covered_idx.size
+    gap = (covered_idx[pos] - minutes) % MINUTES_PER_WEEK
+    blame = on[covered_idx[pos]] * (gap < reach_min)[:, None]
+    total = blame.sum(axis=1, keepdims=True)
+    result: np.ndarray = np.divide(blame, total, out=np.zeros_like(blame), where=total > 0)
+    return result
+
+
+def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
+    """One replication: KPIs plus breached mentions blamed on each block."""
+    job = item.job
+    result = simulate(
+        job.spec,
+        weeks=job.weeks,
+        rng=np.random.default_rng(job.seed),
+        warmup_weeks=job.warmup_weeks,
+    )
+    kpis = summarise(result).as_dict()
+    measured = result.measured
+    minute = (result.records.column("arrival_min") % MINUTES_PER_WEEK).astype(np.int64)
+    breaches = np.zeros(len(item.shift_rotas))
+    for target in job.spec.sla_targets:
+        reach = target.within_min if target.clock == "calendar" else math.inf
+        blame = _blame_matrix(item.shift_rotas, reach)
+        _, status = sla_status(result, target)
+        hit = measured & (status == BREACHED)
+        breaches += blame[minute[hit]].sum(axis=0)
+    return kpis, tuple(float(b) for b in breaches)
+
+
+# Screening a reduction (trim and final check): this many runs on the first seeds, read against
+# the staffing it reduces on the same seeds; only one whose estimated mean meets every goal gets
+# the full plan.
+SCREEN_REPLICATIONS = 2
+Progress = Callable[[str, int, int], None]  # (phase, runs done, runs known so far)
+SEARCH, CHECK = "search", "check"  # the phases ``on_progress`` reports
+
+
+class Evaluator:
+    """Simulates candidates with common random numbers and remembers every run.
+
+    Rows are cached per (staffing, replication): replication ``k`` of any plan with this seed is
+    the same seed stream whatever the number of replications (``SeedSequence.spawn`` children
+    are fixed by their index), so a candidate asked for with 18 replications after the search
+    ran it with 6 only runs the 12 it lacks. All missing runs of a batch go to the runner in one
+    call, so every core is busy.
+    """
+
+    def __init__(
+        self,
+        model: SizingModel,
+        targets: tuple[SlaTarget, ...],
+        *,
+        plan: RunPlan,
+        runner: Runner,
+        on_candidate: Callable[[Candidate], None] | None,
+        on_progress: Progress | None = None,
+    ) -> None:
+        self.model, self.targets, self.plan = model, targets, plan
+        self.names = model.blocks
+        self.runner = runner
+        self.on_candidate = on_candidate
+        self.on_progress = on_progress
+        self.phase = SEARCH
+        self.rows: dict[tuple[int, ...], list[tuple[KpiRow, tuple[float, ...]]]] = {}
+        self.cache: dict[tuple[tuple[int, ...], int], Candidate] = {}
+        self.runs = 0  # simulations actually run
+        self._done = {SEARCH: 0, CHECK: 0}
+        self._known = {SEARCH: 0, CHECK: 0}
+
+    @property
+    def evaluations(self) -> int:
+        """Distinct staffings simulated (whatever the number of replications)."""
+        return len(self.rows)
+
+    def __call__(
+        self, batch: Sequence[tuple[int, ...]], replications: int | None = None
+    ) -> list[Candidate]:
+        reps = self.plan.replications if replications is None else replications
+        seeds = replace(self.plan, replications=reps).seeds()
+        todo = [a for a in dict.fromkeys(batch) if (a, reps) not in self.cache]
+        missing = [
+            (agents, k) for agents in todo for k in range(len(self.rows.get(agents, ())), reps)
+        ]
+        specs = {
+            a: self.model.staffed(a, self.targets) for a in dict.fromkeys(a for a, _ in missing)
+        }
+        items = [
+            _EvalJob(
+                SimJob(specs[a], self.plan.weeks, self.plan.warmup_weeks, seeds[k]),
+                self.model.block_rotas,
+            )
+            for a, k in missing
+        ]
+        phase = self.phase
+        base = self._done[phase]
+        self._known[phase] += len(items)
+
+        def progress(done: int, _total: int) -> None:
+            self._done[phase] = base + done
+            if self.on_progress is not None:
+                self.on_progress(phase, self._done[phase], self._known[phase])
+
+        if items and self.on_progress is not None:
+            self.on_progress(phase, base, self._known[phase])
+        outputs = self.runner.map(_evaluate_run, items, progress)
+        self.runs += len(items)
+        for (agents, _k), out in zip(missing, outputs, strict=True):
+            self.rows.setdefault(agents, []).append(out)
+        for agents in todo:
+            chunk = self.rows[agents][:reps]
+            rows = [row for row, _ in chunk]
+            blame = np.mean([b for _, b in chunk], axis=0)
+            candidate = Candidate(
+                agents=tuple(zip(self.names, agents, strict=True)),
+                estimates=summarise_replications(rows),
+                targets=self.targets,
+                breaches_by_block=tuple(float(b) for b in blame),
+            )
+            self.cache[(agents, reps)] = candidate
+            if self.on_candidate is not None:
+                self.on_candidate(candidate)
+        return [self.cache[(a, reps)] for a in batch]
+
+
+def promising(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    goals: Mapping[str, float],
+    screen: int,
+) -> bool:
+    """Run ``option`` on the first ``screen`` seeds; does its estimated mean over
+    ``replications`` runs (see ``paired_mean``) meet every goal?"""
+    evaluate([option], screen)
+    return all(
+        paired_mean(evaluate, option, base, replications, t) >= goals[t.name]
+        for t in evaluate.targets
+    )
+
+
+def paired_mean(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    target: SlaTarget,
+) -> float:
+    """The attainment ``option`` would show over ``replications`` runs, estimated from the runs
+    it has: the base's mean over all of them plus the mean paired difference on the shared
+    seeds (a control variate). NaN (no mentions to judge) counts as promising."""
+    key = f"sla_{target.name}_attainment"
+    base_rows = [float(row[key]) for row, _ in evaluate.rows[base][:replications]]
+    own = [float(row[key]) for row, _ in evaluate.rows[option][:replications]]
+    diffs = [o - b for o, b in zip(own, base_rows, strict=False)]
+    value = float(np.mean(base_rows) + np.mean(diffs)) if diffs else math.nan
+    return value if math.isfinite(value) else math.inf
+
+
+__all__ = [
+    "CHECK",
+    "SCREEN_REPLICATIONS",
+    "SEARCH",
+    "Evaluator",
+    "Progress",
+    "paired_mean",
+    "promising",
+]
