@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import string
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -104,3 +105,37 @@ def test_score_post_takes_any_draft(post: object, decision: str | None, draft: s
     if note is not None:
         assert result.note is not None and note in result.note
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+# -- `webcare-train score FILE` reads the file through datafiles --------------------------------
+
+
+def test_score_file_saved_as_utf16_or_windows_1252_is_read(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from trainer.cli import app
+
+    request = {
+        "id": "é1",
+        "brand": {"name": "Bieb", "handles": ["@bieb"], "hashtags": []},
+        "post": {
+            "channel": "x",
+            "platform": "consumer",
+            "kind": "complaint",
+            "author": {"name": "Sanne", "handle": "@s", "reach": 1},
+            "text": "@bieb mijn boete klopt niet! Café dicht?",
+        },
+        "decision": "public",
+        "reply": "Hoi Sanne, sorry en bedankt! Ik heb de boete kwijtgescholden. ^MK",
+    }
+    text = json.dumps(request, ensure_ascii=False) + "\r\n" + json.dumps({**request, "id": 2})
+    for codec, note in (("utf-16", "UTF-16"), ("cp1252", "Windows-1252")):
+        path = tmp_path / f"verzoeken-{codec}.jsonl"
+        path.write_bytes(text.encode(codec))
+        result = CliRunner().invoke(app, ["score", str(path)])
+        assert result.exit_code == 0, result.output
+        assert note in result.stderr
+        out = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [o["id"] for o in out] == ["é1", 2] and all("error" not in o for o in out)
+    missing = CliRunner().invoke(app, ["score", str(tmp_path / "weg.jsonl")])
+    assert missing.exit_code == 2 and "bestaat niet" in missing.stderr
