@@ -66,8 +66,8 @@ def read_text(path: str | Path, *, max_bytes: int) -> DecodedText:
     except OSError as exc:
         raise DataFileError(
             short_name(file),
-            f"kan het bestand niet openen ({exc.strerror or type(exc).__name__}); verwacht het "
-            "pad naar een bestaand, leesbaar bestand",
+            f"kan het bestand niet openen ({_os_reason(exc)}); verwacht het pad naar een "
+            "bestaand, leesbaar bestand",
         ) from None
     except ValueError:  # a NUL character in the path
         raise DataFileError(
@@ -76,6 +76,17 @@ def read_text(path: str | Path, *, max_bytes: int) -> DecodedText:
     if len(data) > max_bytes:
         raise _too_large(file, None, max_bytes)
     return decode_bytes(data, file)
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in Dutch where the reason is a common one."""
+    if isinstance(exc, FileNotFoundError):
+        return "het bestaat niet"
+    if isinstance(exc, PermissionError):
+        return "geen toestemming om het te lezen"
+    if isinstance(exc, NotADirectoryError):
+        return "een deel van het pad is geen map"
+    return exc.strerror or type(exc).__name__
 
 
 def decode_bytes(data: bytes, file: str | Path | None = None) -> DecodedText:

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from trainer.progress import attempts_over_time
 from trainer.scenarios import get_post, load_posts
+from trainer.score import DRAFT_MAX_CHARS
 from trainer.storage import Database
 from webcare_app import render
 from webcare_app.services import TrainingService
@@ -141,10 +142,10 @@ def test_empty_name_gets_a_dutch_hint(db_path: Path) -> None:
     "draft",
     [
         "",
-        "x" * 6000,
+        "x" * DRAFT_MAX_CHARS,  # the text area takes no more (max_chars)
         "😀🙈🎉👍",
         "<script>alert('x')</script> **vet** [link](http://x) $$ \x00 \u202e é ß \t\n<mark>",
-        "Zeer" + "e" * 3000 + "r lang woord",
+        "Zeer" + "e" * (DRAFT_MAX_CHARS - 20) + "r lang woord",
     ],
     ids=["empty", "very-long", "emoji-only", "odd-characters", "long-word"],
 )
@@ -159,6 +160,15 @@ def test_odd_drafts_get_feedback_not_errors(db_path: Path, draft: str) -> None:
     assert "<script>alert" not in html and "<mark>" not in html  # ours always carry a title
     if "<script>" in draft:
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_draft_box_is_capped_at_what_the_scorer_reads(db_path: Path) -> None:
+    at = _registered(name="Lange Plakker")
+    box = at.text_area(key="practice_draft")
+    assert box.max_chars == DRAFT_MAX_CHARS
+    box.input("x" * (DRAFT_MAX_CHARS + 1)).run()  # the browser stops typing/pasting here too
+    assert not at.exception
+    assert len(at.text_area(key="practice_draft").value or "") <= DRAFT_MAX_CHARS
 
 
 def test_user_text_is_never_rendered_as_markup(db_path: Path) -> None:

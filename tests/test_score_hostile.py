@@ -179,9 +179,12 @@ def test_the_cli_answers_every_line_from_a_file_with_bad_bytes(tmp_path: Path) -
     result = runner.invoke(app, ["score", str(file)])
     assert result.exit_code == 1
     out = [json.loads(x) for x in result.stdout.splitlines()]
-    assert [r["id"] for r in out] == ["a", None, None, None, "d"]
+    # The file is read through datafiles: the stray byte is read as Windows-1252 (said on
+    # stderr), so line 2 is a request without brand, not undecodable bytes.
+    assert [r["id"] for r in out] == ["a", "bÿ", None, None, "d"]
     assert "score" in out[0] and "score" in out[4]
-    assert "UTF-8" in out[1]["error"] and "bytes" in out[3]["error"]
+    assert "brand" in out[1]["error"] and "bytes" in out[3]["error"]
+    assert "Windows-1252" in result.stderr
 
 
 def test_the_limits_are_real_webcare_sizes() -> None:

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from datafiles import DataFileError, read_text
 from presentation import audit_report
 from trainer import audit as audit_mod
 from trainer.request import (
@@ -46,6 +47,9 @@ MAX_LINE_BYTES = 200_000  # one request: post, reply and 20 key points with room
 MAX_JSON_DEPTH = 32  # a request is 5 levels deep (post.key_points[0].any[0])
 MAX_NUMBER_CHARS = 30  # digits of a number in a request; longer is no count or id
 READ_CHUNK_BYTES = 65_536  # how an over-long line is skipped, piece by piece
+# A request file is read whole through ``datafiles`` (its encoding detected); standard input is
+# read line by line as UTF-8. 100 MB holds a year of a busy team's replies.
+MAX_SCORE_FILE_BYTES = 100_000_000
 
 app = typer.Typer(
     help="Webcare-training: beoordeel antwoorden (score) en audit echte antwoorden (audit).",
@@ -198,16 +202,24 @@ def json_line(result: Mapping[str, Any]) -> str:
     return _SURROGATE.sub("\ufffd", json.dumps(result, ensure_ascii=False, allow_nan=False))
 
 
-def _open_input(file: str) -> IO[bytes]:
+def _input_lines(file: str) -> Iterable[str | bytes]:
+    """The request lines of ``file`` ('-': standard input, read as it comes).
+
+    A file goes through ``datafiles.read_text``: its size is checked before it is read, and a
+    file saved as UTF-16 or Windows-1252 is read as such, with a note on standard error. Lines
+    end at a newline only (a JSON text may hold U+2028)."""
     if file == "-":
-        return sys.stdin.buffer
+        return read_lines(sys.stdin.buffer)
     try:
-        return open(file, "rb")  # closed by the caller; each line is decoded on its own
-    except OSError as exc:
+        decoded = read_text(file, max_bytes=MAX_SCORE_FILE_BYTES)
+    except DataFileError as exc:
         raise _fail(
-            f"Het invoerbestand {file} kan niet worden geopend ({exc.strerror or exc}). Geef een "
-            "bestand met één JSON-verzoek per regel, of '-' om van standaardinvoer te lezen."
+            f"{exc}. Geef een bestand met één JSON-verzoek per regel, of '-' om van "
+            "standaardinvoer te lezen."
         ) from None
+    if decoded.note:
+        typer.echo(f"Bestand {file}: {decoded.note}.", err=True)
+    return decoded.text.split("\n")
 
 
 @app.command()
@@ -221,16 +233,12 @@ def score(
     Exitcode 0 als elke regel is beoordeeld, 1 als sommige regels een fout gaven (die regels
     krijgen een resultaat met "error"), 2 als het invoerbestand niet te openen is.
     """
-    stream = _open_input(file)
+    lines = _input_lines(file)
     scorer = _scorer()
     all_ok = True
-    try:
-        for result, ok in score_lines(read_lines(stream), scorer):
-            all_ok &= ok
-            sys.stdout.write(json_line(result) + "\n")
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+    for result, ok in score_lines(lines, scorer):
+        all_ok &= ok
+        sys.stdout.write(json_line(result) + "\n")
     sys.stdout.flush()
     raise typer.Exit(EXIT_OK if all_ok else EXIT_SOME_ERRORS)
 

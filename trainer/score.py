@@ -35,7 +35,16 @@ from trainer.decision import Decision, decide
 from trainer.engine import Alert, ReplyContext, check_reply
 from trainer.keypoints import SafeKeyPoint
 from trainer.posts import DecisionChoice, KeyPoint, Post
-from trainer.request import RequestError, ScoreRequest, parse_request
+from trainer.request import (
+    MAX_REPLY_CHARS,
+    SPELLING_BUDGET_MS,
+    SPELLING_COST_MS_PER_LETTER2,
+    SPELLING_LONGEST_WORD_LETTERS,
+    RequestError,
+    ScoreRequest,
+    number,
+    parse_request,
+)
 from trainer.scoring import (
     ReplyFacts,
     ScorePoint,
@@ -47,9 +56,11 @@ from trainer.scoring import (
 )
 
 __all__ = [
+    "DRAFT_MAX_CHARS",
     "RequestError",
     "ScorePoint",
     "ScoreResult",
+    "bounded_draft",
     "key_point_coverage",
     "score_checked",
     "score_post",
@@ -65,6 +76,19 @@ NOTE_NO_REPLY_WRITTEN = "Er was een reactie nodig, maar je hebt geen antwoord ge
 # must never reach it (``(a+)+$`` would hang), so it gets each point's verdict from RE2 as a
 # pattern that always matches (covered) or never matches (missed).
 _ALWAYS, _NEVER = "", r"(?!)"
+# A draft typed on a page or sent to the workshop is read up to the size ``webcare-train score``
+# accepts for a reply: longer pastes and texts full of made-up long words are scored on their
+# first part only, and the note says how much was read (``bounded_draft``).
+DRAFT_MAX_CHARS = MAX_REPLY_CHARS  # characters
+_WORD = re.compile(r"[^\W\d_]{4,}")  # the words the spelling cost counts (as trainer.request)
+# Half an emoji from a broken paste (a lone surrogate) cannot be encoded for the language check,
+# and control characters are no text: each becomes one stand-in character, so positions (alert
+# spans) still match the draft as stored.
+_UNREADABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else " "
 
 
 def _alert_from_dict(data: Mapping[str, Any]) -> Alert:
@@ -302,15 +326,55 @@ def _score(answer: _Answer, scoring: Scoring | None = None) -> ScoreResult:
     )
 
 
+def bounded_draft(reply: str) -> tuple[str, str | None]:
+    """The part of a draft the scorer reads, and a Dutch note when that is not all of it.
+
+    The same bounds as a ``score`` request's reply: at most ``DRAFT_MAX_CHARS`` characters, and
+    no more distinct words than the spelling check gets through in ``SPELLING_BUDGET_MS``. The
+    cut falls before the first word past either bound, so alert spans still point into the
+    full draft. Lone surrogates and control characters are read as a stand-in character each."""
+    reply = _UNREADABLE.sub(_stand_in, reply)
+    cut = len(reply)
+    reason = ""
+    if cut > DRAFT_MAX_CHARS:
+        space = reply.rfind(" ", 0, DRAFT_MAX_CHARS + 1)
+        cut = space if space > DRAFT_MAX_CHARS // 2 else DRAFT_MAX_CHARS
+        reason = f"langer dan de {number(DRAFT_MAX_CHARS)} tekens die een antwoord mag hebben"
+    seen: set[str] = set()
+    cost_ms = 0.0
+    for match in _WORD.finditer(reply, 0, cut):
+        word = match.group().casefold()
+        if word in seen or len(word) > SPELLING_LONGEST_WORD_LETTERS:
+            continue
+        seen.add(word)
+        cost_ms += SPELLING_COST_MS_PER_LETTER2 * len(word) ** 2
+        if cost_ms > SPELLING_BUDGET_MS:
+            cut = match.start()
+            reason = "te veel verschillende lange woorden om de spelling snel te controleren"
+            break
+    if cut >= len(reply):
+        return reply, None
+    return reply[:cut], (
+        f"Je antwoord is {number(len(reply))} tekens lang, {reason}: alleen de eerste "
+        f"{number(cut)} tekens zijn beoordeeld."
+    )
+
+
 def score_post(post: Post, decision: str | None, reply: str | None) -> ScoreResult:
-    """Score a trainee's decision and reply to a scenario post."""
+    """Score a trainee's decision and reply to a scenario post.
+
+    A draft beyond the request bounds is scored on its first part (``bounded_draft``) and the
+    result's note says so: no page or workshop answer can hold the scorer for long."""
     if decision is not None and decision not in get_args(DecisionChoice):
         raise RequestError(
             f"veld 'decision': kreeg {decision!r}, verwacht een van "
             f"{', '.join(get_args(DecisionChoice))}"
         )
+    cut_note = None
+    if reply is not None:
+        reply, cut_note = bounded_draft(str(reply))
     covered, missed = key_point_coverage(reply or "", post.key_points)
-    return _score(
+    result = _score(
         _Answer(
             id=post.id,
             decision=decide(post),
@@ -322,6 +386,9 @@ def score_post(post: Post, decision: str | None, reply: str | None) -> ScoreResu
             engine_key_points=tuple(post.key_points),
         )
     )
+    if cut_note is None:
+        return result
+    return replace(result, note=" ".join(n for n in (cut_note, result.note) if n))
 
 
 def score_checked(request: ScoreRequest) -> ScoreResult:

@@ -18,8 +18,6 @@ does the same, and its helpers are reused here.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +26,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from datafiles.csv_io import csv_text
 from presentation.labels import decision_label
 from trainer.rules import rule_title
 from trainer.storage import Attempt, AttemptAlert, Database, Trainee
-from workshop.export import SPREADSHEET_DELIMITER, SPREADSHEET_ENCODING, local_time, safe_cell
+from workshop.export import SPREADSHEET_DELIMITER, SPREADSHEET_ENCODING, local_time
 
 WEAKEST_RULES = 3  # rules named per team member
 
@@ -189,11 +188,9 @@ ATTEMPT_COLUMNS = (
 
 
 def _spreadsheet(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SPREADSHEET_DELIMITER, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
-    return buffer.getvalue().encode(SPREADSHEET_ENCODING)
+    # The project's one CSV writer: cells cleaned, formulas neutralised, numbers left numbers.
+    text = csv_text(columns, rows, delimiter=SPREADSHEET_DELIMITER, lineterminator="\r\n")
+    return text.encode(SPREADSHEET_ENCODING)
 
 
 def members_csv(members: Sequence[MemberStats], org_labels: dict[str, str]) -> bytes:

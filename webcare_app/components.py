@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from trainer.posts import Post
+from trainer.score import DRAFT_MAX_CHARS
 from webcare_app import render, services
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def answer_inputs(
         "Je concept-antwoord",
         key=draft_key,
         height=140,
+        max_chars=DRAFT_MAX_CHARS,
         disabled=disabled,
         placeholder="Schrijf hier je antwoord. Reageer je niet? Laat dit veld dan leeg.",
     )

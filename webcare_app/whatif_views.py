@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from datafiles.csv_io import safe_frame
 from presentation import labels
 from presentation.whatif_text import Kind, difference, figure, shown, verdict, verdict_target
 from sim import nl
@@ -54,7 +55,6 @@ EXTRA_LABELS: dict[str, tuple[str, Kind, str]] = {
 }
 HEAT_PRINT_PX = 100  # a week heatmap's plot on the printed summary
 WAITS_PRINT_PX = 150  # the wait spread's plot on the printed summary
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WEEKDAYS = tuple(labels.DAY_LABELS)
 
 
@@ -166,21 +166,10 @@ def abandoned_band_share(result: WhatIfResult, coverage: str) -> float:
 # --- downloads ---
 
 
-def _safe_text(value: object) -> object:
-    """Text that Excel would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def excel_csv(frame: pd.DataFrame) -> bytes:
     """``frame`` as CSV for Dutch Excel: ``;``, decimal comma, UTF-8 with BOM, formulas off."""
-    safe = frame.copy()
-    safe.columns = [str(_safe_text(str(c))) for c in safe.columns]
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(_safe_text)
-    text = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    # The project's one CSV writer rules (``datafiles.csv_io``): text cleaned, formulas off.
+    text = safe_frame(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

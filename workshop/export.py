@@ -32,12 +32,11 @@ when they were revealed on the wall during the session, and never with a name.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from datafiles.csv_io import csv_text
 from presentation.html import render
 from presentation.labels import channel_label, decision_label
 from trainer.nl import amount
@@ -60,7 +59,6 @@ CSV_COLUMNS = (
     "op_de_muur",
     "ingestuurd",  # Dutch local time, "YYYY-MM-DD HH:MM:SS"
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ","  # the standard, for scripts and pandas
 SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CSV splits on it
 SPREADSHEET_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel reads it as UTF-8
@@ -69,11 +67,6 @@ LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # no "T", no offset: Excel reads it as 
 REPORT_DATE_FORMAT = "%d-%m-%Y %H:%M"  # the report's "20-05-2025 21:30"
 REPORT_TEMPLATE = "workshop_report.html.j2"
 SPREAD_DECISIONS = ("public", "private", "none")  # the columns of a post's decision table
-
-
-def safe_cell(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def _dutch_clock(moment: datetime) -> datetime:
@@ -99,29 +92,28 @@ def answers_csv(report: Report, delimiter: str = CSV_DELIMITER) -> str:
     Comma-separated unless ``delimiter`` says otherwise; a cell holding the delimiter (the
     ``;`` between rule ids) is quoted, as every CSV reader expects.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    title = safe_cell(report.dashboard.workshop.title)
-    for a in report.answers:
-        writer.writerow(
-            (
-                title,
-                a.position + 1,
-                safe_cell(a.post_id),
-                safe_cell(a.display_name),
-                decision_label(a.decision),
-                decision_label(a.decision_expected),
-                "ja" if a.decision_correct else "nee",
-                f"{a.score:.0f}",
-                safe_cell("; ".join(rule_title(r) for r in a.rules)),
-                safe_cell(";".join(a.rules)),
-                safe_cell(a.reply),
-                "ja" if a.revealed else "nee",
-                local_time(a.submitted_at),
-            )
+    # One writer for every CSV of the project (``datafiles.csv_io``): each cell is cleaned and
+    # formula-safe there; a plain number such as "-5" stays a number.
+    title = report.dashboard.workshop.title
+    rows = (
+        (
+            title,
+            a.position + 1,
+            a.post_id,
+            a.display_name,
+            decision_label(a.decision),
+            decision_label(a.decision_expected),
+            "ja" if a.decision_correct else "nee",
+            f"{a.score:.0f}",
+            "; ".join(rule_title(r) for r in a.rules),
+            ";".join(a.rules),
+            a.reply,
+            "ja" if a.revealed else "nee",
+            local_time(a.submitted_at),
         )
-    return out.getvalue()
+        for a in report.answers
+    )
+    return csv_text(CSV_COLUMNS, rows, delimiter=delimiter)
 
 
 def for_spreadsheet(report: Report) -> bytes:

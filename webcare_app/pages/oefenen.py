@@ -238,6 +238,7 @@ else:
         "Je concept-antwoord",
         key="practice_draft",
         height=140,
+        max_chars=components.DRAFT_MAX_CHARS,
         placeholder="Schrijf hier je antwoord. Reageer je niet? Laat dit veld dan leeg.",
     )
     st.html(
