@@ -71,3 +71,27 @@ def test_the_countdown_block_is_dutch_and_says_when_time_is_up() -> None:
     assert "Nog 12 seconden" in running and "tot 19:31:20" in running  # Amsterdam time
     assert "De tijd is om" in countdown_html(0, 30, deadline - timedelta(seconds=1))
     assert countdown_html(None, None, None) == ""
+
+
+def test_the_facilitator_renames_a_participant_on_the_dashboard(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    board = AppTest.from_file(FACILITATOR, default_timeout=90).run()
+    board.text_input(key="wf_title").input("Kring")
+    board.multiselect(key="wf_posts").set_value([p.id for p in posts_by_org("library")[:2]])
+    board.button(key="wf_create").click().run()
+    board.button(key="wf_pin_noted").click().run()
+    code, pin = board.session_state["wf_code"], board.session_state["wf_pin"]
+    phone.join(code, "Stomme Kring")
+    phone.join(code, "Bram")
+    board.run()
+    who = {p.display_name: p.id for p in phone.dashboard(code, pin).participants}
+    board.selectbox(key="wf_rename_who").set_value(who["Stomme Kring"])
+    board.text_input(key="wf_rename_to").input("Bram")
+    board.button(key="wf_rename").click().run()
+    assert any("al in gebruik" in str(e.value) for e in board.error)  # Dutch, no traceback
+    board.text_input(key="wf_rename_to").input("Anoniem")
+    board.button(key="wf_rename").click().run()
+    assert not board.exception and not board.error
+    assert [p.display_name for p in phone.dashboard(code, pin).participants] == ["Anoniem", "Bram"]
+    assert "Anoniem" in _html(board)

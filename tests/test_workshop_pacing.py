@@ -135,3 +135,30 @@ def test_a_bad_countdown_is_refused_in_dutch(
 ) -> None:
     with pytest.raises(WorkshopInputError, match=message):
         service.create_workshop("Kring", post_ids=POST_IDS, pace=pace, countdown_s=seconds)  # type: ignore[arg-type]
+
+
+def test_the_facilitator_renames_a_participant(service: WorkshopService) -> None:
+    """Moderation: an unfit name is replaced; the token keeps working, taken names are refused."""
+    from workshop.errors import NameTakenError, WrongPinError
+
+    code, pin = service.create_workshop("Kring", post_ids=POST_IDS, leaderboard=True)
+    rude = service.join(code, "Kwaaie Klant").token
+    service.join(code, "Bram")
+    who = {p.display_name: p.id for p in service.dashboard(code, pin).participants}
+    renamed = service.rename_participant(code, pin, who["Kwaaie Klant"], "  Deelnemer 1 ")
+    assert renamed.display_name == "Deelnemer 1"
+    assert service.participant_view(code, rude).me.display_name == "Deelnemer 1"
+    names = [p.display_name for p in service.dashboard(code, pin).participants]
+    assert names == ["Deelnemer 1", "Bram"]
+    with pytest.raises(NameTakenError, match="al in gebruik"):
+        service.rename_participant(code, pin, who["Kwaaie Klant"], "BRAM")
+    with pytest.raises(WorkshopInputError, match="doet niet mee"):
+        service.rename_participant(code, pin, 999_999, "Iemand")
+    with pytest.raises(WorkshopInputError, match="naam"):
+        service.rename_participant(code, pin, who["Bram"], "   ")
+    with pytest.raises(WrongPinError):
+        service.rename_participant(code, "000000", who["Bram"], "Bas")
+    # another workshop's facilitator cannot rename this one's participants
+    other, other_pin = service.create_workshop("Andere kring", post_ids=POST_IDS)
+    with pytest.raises(WorkshopInputError, match="doet niet mee"):
+        service.rename_participant(other, other_pin, who["Bram"], "Bas")

@@ -69,6 +69,7 @@ def build_dashboard(
 
     participants = tuple(
         ParticipantStatus(
+            id=p.id,
             display_name=p.display_name,
             joined_at=p.joined_at,
             answered_current=any(

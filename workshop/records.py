@@ -209,6 +209,7 @@ class ParticipantStatus:
     joined_at: datetime
     answered_current: bool
     answered: int
+    id: int = 0  # the participant's id, for the facilitator's moderation (rename)
 
 
 @dataclass(frozen=True)

@@ -576,6 +576,38 @@ class WorkshopService:
                     f"answer_id: {answer_id!r} is geen antwoord in deze workshop."
                 )
 
+    def rename_participant(
+        self,
+        code: str,
+        pin: str,
+        participant_id: int,
+        new_name: str,
+        *,
+        client: str = DEFAULT_CLIENT,
+    ) -> Participant:
+        """Moderation: give a participant another display name (an unfit or mistyped one). The
+        same rules as at joining: cleaned, at most 40 characters, not in use by another."""
+        if not isinstance(participant_id, int) or isinstance(participant_id, bool):
+            raise WorkshopInputError(
+                f"deelnemer: kreeg {participant_id!r:.40}; verwacht een getal."
+            )
+        name = clean_text(new_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        workshop_id = self._pins.check(code, pin, client)
+        try:
+            with self.db.session() as session:
+                row = session.get(WorkshopParticipant, participant_id)
+                if row is None or row.workshop_id != workshop_id:
+                    raise WorkshopInputError(
+                        f"deelnemer: {participant_id!r} doet niet mee aan deze workshop."
+                    )
+                row.display_name, row.name_key = name, name_key(name)
+                session.flush()
+                return Participant(row.id, row.display_name, row.joined_at)
+        except IntegrityError:
+            raise NameTakenError(
+                f"De naam „{name}” is in deze workshop al in gebruik; kies een andere naam."
+            ) from None
+
     def close(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> None:
         """Close the workshop: no joining or answering; all feedback becomes visible."""
         workshop_id = self._pins.check(code, pin, client)

@@ -204,6 +204,16 @@ def _act(action: Callable[..., object], *args: object) -> None:
         ss["wf_notice"] = str(exc)
 
 
+def _rename() -> None:
+    """Moderation: the chosen participant gets the name typed (the service checks it)."""
+    who = ss.get("wf_rename_who")
+    if who is None:
+        return
+    _act(svc.rename_participant, int(who), ss.get("wf_rename_to", ""))
+    if not ss["wf_notice"]:
+        ss["wf_rename_to"] = ""
+
+
 def _close() -> None:
     _act(svc.close)
     if ss["wf_notice"] is None:  # closed: the session is over, a reload need not offer it again
@@ -571,6 +581,13 @@ def dashboard() -> None:
         st.html(
             render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
         )
+        if board.participants:
+            with st.expander("Deelnemer hernoemen"):
+                names = {p.id: p.display_name for p in board.participants}
+                st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
+                             key="wf_rename_who")  # fmt: skip
+                st.text_input("Nieuwe naam", key="wf_rename_to", max_chars=40)
+                st.button("Hernoemen", key="wf_rename", on_click=_rename)
         if board.podium is not None:
             st.subheader("Podium")
             st.html(podium_html(board.podium))
