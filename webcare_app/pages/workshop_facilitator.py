@@ -525,7 +525,8 @@ def dashboard() -> None:
         f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
         f"<strong>{render.esc(info.title)}</strong> · bericht {info.current_index + 1} van "
         f"{info.post_count} · "
-        f"{'afgesloten' if info.status != 'open' else 'open'}</div>"
+        f"{'afgesloten' if info.status != 'open' else 'wachtruimte' if info.lobby else 'open'}"
+        "</div>"
     )
     if ss["wf_notice"]:
         _error(ss["wf_notice"])
