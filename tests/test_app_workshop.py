@@ -86,6 +86,7 @@ def _facilitator_creates(
     at.radio(key="wf_pace").set_value(pace)
     at.radio(key="wf_feedback").set_value(feedback)
     at.toggle(key="wf_leaderboard").set_value(board)
+    at.toggle(key="wf_lobby").set_value(False)  # the lobby has tests of its own
     at.button(key="wf_create").click().run()
     assert not at.exception
     if note_pin:  # the PIN step comes first; the dashboard only after it
@@ -142,6 +143,7 @@ def test_posts_drawn_from_an_organisation_type(db_path: Path, phone: WorkshopSer
     at.radio(key="wf_source").set_value("draw").run()
     at.selectbox(key="wf_org").select("telecom")
     at.number_input(key="wf_count").set_value(3)
+    at.toggle(key="wf_lobby").set_value(False)
     at.button(key="wf_create").click().run()
     assert not at.exception
     board = phone.dashboard(at.session_state["wf_code"], at.session_state["wf_pin"])

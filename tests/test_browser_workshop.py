@@ -76,6 +76,11 @@ def test_facilitator_sees_a_participant_answer_live(
             name.fill("Browser Deelnemer")
             name.press("Enter")
             phone.locator(".st-key-wp_join button").click()
+            # the lobby: the phone waits, the projector shows the name; the start shows the post
+            expect(phone.get_by_text("Je zit in de wachtruimte")).to_be_visible()
+            expect(board.locator(".wc-lobby")).to_contain_text("Browser Deelnemer")
+            board.screenshot(path=str(tmp_path / "workshop-lobby.png"), full_page=True)
+            board.locator(".st-key-wf_start button").click()
             expect(phone.locator(".wc-post")).to_be_visible()
             expect(phone).to_have_url(re.compile(r"token="))
             phone.locator(".st-key-wp_decision_0").get_by_text("Openbaar reageren").click()

@@ -129,7 +129,10 @@ def test_the_previous_schema_is_upgraded_without_losing_answers(old_url: str) ->
         service = WorkshopService(db, np.random.default_rng(1), now=lambda: T0)
         assert migrate.current(db) == migrate.head() != migrate.BASELINE
         columns = {c["name"] for c in inspect(db.engine).get_columns("workshop")}
-        assert {"recovery_salt", "recovery_hash"} <= columns
+        assert {"recovery_salt", "recovery_hash", "started_at", "countdown_s"} <= columns
+        # a running workshop is not sent back to a lobby by the upgrade (migration 0003)
+        assert not service.dashboard(CODE, PIN).workshop.lobby
+        assert service.current_post(CODE, TOKEN).position == 0
         report = service.report(CODE, PIN)
         assert sorted((a.display_name, a.position, a.reply) for a in report.answers) == [
             ("Anna", 0, "Hoi, wat fijn! 😀"),

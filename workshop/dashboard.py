@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,12 +40,14 @@ RULES_SHOWN = 5  # rules listed as "most often broken"
 PODIUM_PLACES = 5  # places on the projector's podium (more people when tied)
 
 
-def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -> Dashboard:
+def build_dashboard(
+    session: Session, workshop_id: int, wall_post: str | None, now: datetime | None = None
+) -> Dashboard:
     """The dashboard of a workshop; the wall shows ``wall_post`` (default: the current post)."""
     workshop = session.get(Workshop, workshop_id)
     if workshop is None:
         raise UnknownWorkshopError("Deze workshop bestaat niet meer.")
-    info = queries.info(session, workshop)
+    info = queries.info(session, workshop, now)
     posts = queries.workshop_posts(session, workshop_id)
     answers = list(
         session.scalars(select(WorkshopAnswer).where(WorkshopAnswer.workshop_id == workshop_id))
@@ -66,6 +69,7 @@ def build_dashboard(session: Session, workshop_id: int, wall_post: str | None) -
 
     participants = tuple(
         ParticipantStatus(
+            id=p.id,
             display_name=p.display_name,
             joined_at=p.joined_at,
             answered_current=any(

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trainer.posts import Post
+from workshop import pacing
 from workshop.errors import UnknownParticipantError, UnknownWorkshopError
 from workshop.inputs import edge_text
 from workshop.records import (
@@ -98,7 +100,9 @@ def workshop_posts(session: Session, workshop_id: int) -> list[WorkshopPost]:
     )
 
 
-def info(session: Session, workshop: Workshop) -> WorkshopInfo:
+def info(session: Session, workshop: Workshop, now: datetime | None = None) -> WorkshopInfo:
+    wpost = session.get(WorkshopPost, (workshop.id, workshop.current_index))
+    deadline = wpost.deadline if wpost is not None else None
     return WorkshopInfo(
         code=workshop.join_code,
         title=workshop.title,
@@ -110,6 +114,10 @@ def info(session: Session, workshop: Workshop) -> WorkshopInfo:
         post_count=post_count(session, workshop.id),
         created_at=workshop.created_at,
         closed_at=workshop.closed_at,
+        lobby=pacing.in_lobby(workshop),
+        countdown_s=workshop.countdown_s,
+        deadline=deadline,
+        seconds_left=pacing.seconds_left(deadline, now) if now is not None else None,
     )
 
 
@@ -138,25 +146,39 @@ def feedback_visible(workshop: Workshop, wpost: WorkshopPost, answered: bool) ->
     return workshop.feedback == "immediate" and answered
 
 
-def current_post(session: Session, workshop: Workshop, answered: set[int]) -> CurrentPost:
+def current_post(
+    session: Session, workshop: Workshop, answered: set[int], now: datetime | None = None
+) -> CurrentPost:
     """Where a participant stands: the workshop's current post in facilitator pace, their first
-    unanswered one in self pace."""
+    unanswered one in self pace; no post at all while the workshop waits in its lobby."""
     posts = workshop_posts(session, workshop.id)
     closed = workshop.status != "open"
+    if pacing.in_lobby(workshop):
+        return CurrentPost(
+            None, len(posts), None, None, False, False, False, False, closed, lobby=True
+        )
     if workshop.pace == "facilitator":
         position: int | None = workshop.current_index
     else:
         position = next((p.position for p in posts if p.position not in answered), None)
     if position is None:
         return CurrentPost(None, len(posts), None, None, False, False, False, True, closed)
-    return post_at(workshop, posts[position], position in answered, len(posts))
+    return post_at(workshop, posts[position], position in answered, len(posts), now)
 
 
-def post_at(workshop: Workshop, wpost: WorkshopPost, is_answered: bool, total: int) -> CurrentPost:
-    """One post as a participant stands towards it; the answer key only once visible."""
+def post_at(
+    workshop: Workshop,
+    wpost: WorkshopPost,
+    is_answered: bool,
+    total: int,
+    now: datetime | None = None,
+) -> CurrentPost:
+    """One post as a participant stands towards it; the answer key only once visible. Without
+    ``now`` a countdown is not checked (the server checks it again at submit anyway)."""
     closed = workshop.status != "open"
     visible = feedback_visible(workshop, wpost, is_answered)
-    accepting = not closed and not is_answered and not wpost.feedback_revealed
+    timed_out = now is not None and pacing.expired(wpost.deadline, now)
+    accepting = not closed and not is_answered and not wpost.feedback_revealed and not timed_out
     post = Post.model_validate_json(wpost.post_json)
     return CurrentPost(
         position=wpost.position,
@@ -168,6 +190,8 @@ def post_at(workshop: Workshop, wpost: WorkshopPost, is_answered: bool, total: i
         accepting=accepting,
         finished=False,
         closed=closed,
+        deadline=wpost.deadline,
+        seconds_left=pacing.seconds_left(wpost.deadline, now) if now is not None else None,
     )
 
 

@@ -48,6 +48,10 @@ class WorkshopInfo:
     post_count: int
     created_at: datetime
     closed_at: datetime | None
+    lobby: bool = False  # open, waiting for the facilitator's start (``workshop.pacing``)
+    countdown_s: int | None = None  # seconds per post, None without a countdown
+    deadline: datetime | None = None  # when answering to the current post closes
+    seconds_left: int | None = None  # until that deadline, by the server's clock
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ class CurrentPost:
     accepting: bool  # an answer to this post would be taken now
     finished: bool  # self pace: every post answered
     closed: bool
+    lobby: bool = False  # the workshop waits for the facilitator's start: no post yet
+    deadline: datetime | None = None  # when answering to this post closes (countdown)
+    seconds_left: int | None = None  # until that deadline, by the server's clock
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,7 @@ class ParticipantStatus:
     joined_at: datetime
     answered_current: bool
     answered: int
+    id: int = 0  # the participant's id, for the facilitator's moderation (rename)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from trainer.posts import Post
 from trainer.scenarios import posts_by_org
 from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
-from workshop import migrate, queries
+from workshop import migrate, pacing, queries
 from workshop.attempts import (
     JOIN_MAX_FAILURES,
     JOIN_WINDOW_MIN,
@@ -177,15 +177,22 @@ class WorkshopService:
         pace: str = "facilitator",
         feedback: str = "after_reveal",
         leaderboard: bool = False,
+        lobby: bool = False,
+        countdown_s: int | None = None,
     ) -> Created:
         """A new open workshop; returns the join code and the PIN (shown once, stored hashed).
 
         Posts are either ``post_ids`` (scenario posts, in that order) or ``n`` drawn from
         ``org_type``: hand-written posts first, in an order drawn from the generator, topped up
-        with generated variants when ``n`` is larger than the hand-written set.
+        with generated variants when ``n`` is larger than the hand-written set. With ``lobby``
+        nobody sees a post until ``start``; ``countdown_s`` closes each post that many seconds
+        after it first becomes current (``workshop.pacing``).
         """
         clean_title = clean_text(title, "titel", TITLE_MAX_CHARS)
         check_settings(pace, feedback, leaderboard)
+        if not isinstance(lobby, bool):
+            raise WorkshopInputError(f"wachtruimte: kreeg {lobby!r:.40}; verwacht True of False.")
+        countdown = pacing.check_countdown(countdown_s, pace)
         posts = self._choose_posts(post_ids, org_type, n)
 
         pin = new_pin()
@@ -213,6 +220,8 @@ class WorkshopService:
                         current_index=0,
                         status="open",
                         created_at=now,
+                        started_at=None if lobby else now,
+                        countdown_s=countdown,
                     )
                     session.add(workshop)
                     session.flush()
@@ -226,6 +235,8 @@ class WorkshopService:
                         )
                         for k, post in enumerate(posts)
                     )
+                    session.flush()
+                    pacing.arm(session, workshop, now)  # no lobby: the first clock runs now
                 return Created(code, pin, recovery)
             except IntegrityError:
                 continue  # the code was taken (about one in a billion): draw another
@@ -297,7 +308,7 @@ class WorkshopService:
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
             answered = queries.answered_positions(session, me.id)
-            current = queries.current_post(session, workshop, answered)
+            current = queries.current_post(session, workshop, answered, self.now())
             return Rejoined(
                 Participant(me.id, me.display_name, me.joined_at), current, len(answered)
             )
@@ -307,7 +318,7 @@ class WorkshopService:
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
             answered = queries.answered_positions(session, me.id)
-            return queries.current_post(session, workshop, answered)
+            return queries.current_post(session, workshop, answered, self.now())
 
     def post_state(self, code: str, token: str, position: int) -> CurrentPost:
         """Where this participant stands towards the post at ``position`` (any post, not only
@@ -325,7 +336,7 @@ class WorkshopService:
                     f"{total})."
                 )
             answered = queries.answer_of(session, me.id, position) is not None
-            return queries.post_at(workshop, wpost, answered, total)
+            return queries.post_at(workshop, wpost, answered, total, self.now())
 
     def submit(self, code: str, token: str, post_id: str, decision: str, reply: str = "") -> Answer:
         """Score and store an answer; once per participant and post (see the module docstring).
@@ -367,10 +378,12 @@ class WorkshopService:
             with self.db.session() as session:
                 # The connection, not the ORM session: plain Core statements take half the time.
                 conn = session.connection()
-                status, current_index, revealed = conn.execute(
+                status, current_index, revealed, started, deadline = conn.execute(
                     _STATE_QUERY, {"workshop_id": fixed.id, "position": position}
                 ).one()
-                refusal = _refusal(fixed.pace, status, current_index, revealed, position)
+                refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
+                    _time_refusal(started, deadline, now)
+                )
                 if refusal is None:
                     answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
                     if alerts:
@@ -417,7 +430,8 @@ class WorkshopService:
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
             answered = queries.answered_posts(session, me.id)
-            current = queries.current_post(session, workshop, {a.position for a in answered})
+            now = self.now()
+            current = queries.current_post(session, workshop, {a.position for a in answered}, now)
             mine: Answer | None = None
             feedback: ScoreResult | None = None
             model_answer: str | None = None
@@ -435,7 +449,7 @@ class WorkshopService:
                     e for e in queries.wall(session, workshop, current.position) if e.revealed
                 )
             return ParticipantView(
-                workshop=queries.info(session, workshop),
+                workshop=queries.info(session, workshop, now),
                 me=Participant(me.id, me.display_name, me.joined_at),
                 current=current,
                 my_answer=mine,
@@ -489,14 +503,32 @@ class WorkshopService:
         """Move back one post (to discuss it again); the new position."""
         return self._move(code, pin, -1, client)
 
+    def start(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> None:
+        """End the lobby: everyone sees the first post (and its countdown starts). Starting a
+        workshop that runs already changes nothing."""
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            workshop = queries.locked_workshop(session, workshop_id)
+            if workshop.status != "open":
+                raise WorkshopClosedError("Deze workshop is afgesloten.")
+            if workshop.started_at is None:
+                now = self.now()
+                workshop.started_at = now
+                pacing.arm(session, workshop, now)
+
     def _move(self, code: str, pin: str, step: int, client: str) -> int:
         workshop_id = self._pins.check(code, pin, client)
         with self.db.session() as session:
             workshop = queries.locked_workshop(session, workshop_id)
             if workshop.status != "open":
                 raise WorkshopClosedError("Deze workshop is afgesloten.")
+            if workshop.started_at is None:
+                raise AnswerRefusedError(
+                    "De workshop wacht nog in de wachtruimte; start hem eerst."
+                )
             count = queries.post_count(session, workshop_id)
             workshop.current_index = min(max(workshop.current_index + step, 0), count - 1)
+            pacing.arm(session, workshop, self.now())
             return workshop.current_index
 
     def reveal_feedback(
@@ -543,6 +575,38 @@ class WorkshopService:
                 raise WorkshopInputError(
                     f"answer_id: {answer_id!r} is geen antwoord in deze workshop."
                 )
+
+    def rename_participant(
+        self,
+        code: str,
+        pin: str,
+        participant_id: int,
+        new_name: str,
+        *,
+        client: str = DEFAULT_CLIENT,
+    ) -> Participant:
+        """Moderation: give a participant another display name (an unfit or mistyped one). The
+        same rules as at joining: cleaned, at most 40 characters, not in use by another."""
+        if not isinstance(participant_id, int) or isinstance(participant_id, bool):
+            raise WorkshopInputError(
+                f"deelnemer: kreeg {participant_id!r:.40}; verwacht een getal."
+            )
+        name = clean_text(new_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        workshop_id = self._pins.check(code, pin, client)
+        try:
+            with self.db.session() as session:
+                row = session.get(WorkshopParticipant, participant_id)
+                if row is None or row.workshop_id != workshop_id:
+                    raise WorkshopInputError(
+                        f"deelnemer: {participant_id!r} doet niet mee aan deze workshop."
+                    )
+                row.display_name, row.name_key = name, name_key(name)
+                session.flush()
+                return Participant(row.id, row.display_name, row.joined_at)
+        except IntegrityError:
+            raise NameTakenError(
+                f"De naam „{name}” is in deze workshop al in gebruik; kies een andere naam."
+            ) from None
 
     def close(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> None:
         """Close the workshop: no joining or answering; all feedback becomes visible."""
@@ -609,7 +673,7 @@ class WorkshopService:
         workshop_id = self._pins.check(code, pin, client)
         wall = None if wall_post is None else edge_text(wall_post)
         with self.db.session(readonly=True) as session:
-            return build_dashboard(session, workshop_id, wall)
+            return build_dashboard(session, workshop_id, wall, self.now())
 
     def report(self, code: str, pin: str, *, client: str = DEFAULT_CLIENT) -> Report:
         """The dashboard plus every answer with its author: what ``workshop.export`` turns into
@@ -703,7 +767,13 @@ class WorkshopService:
 # Built once: composing statements costs more CPU than running them, and 40 submits compete for
 # one interpreter lock.
 _STATE_QUERY = (
-    select(Workshop.status, Workshop.current_index, WorkshopPost.feedback_revealed)
+    select(
+        Workshop.status,
+        Workshop.current_index,
+        WorkshopPost.feedback_revealed,
+        Workshop.started_at,
+        WorkshopPost.deadline,
+    )
     .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
     .where(Workshop.id == bindparam("workshop_id"), WorkshopPost.position == bindparam("position"))
 )
@@ -725,4 +795,17 @@ def _refusal(
         return AnswerRefusedError(
             "De uitleg bij dit bericht is al getoond; antwoorden kan daarom niet meer."
         )
+    return None
+
+
+def _time_refusal(
+    started_at: datetime | None, deadline: datetime | None, now: datetime
+) -> WorkshopError | None:
+    """The lobby and the countdown (``workshop.pacing``): not yet, or no longer."""
+    if started_at is None:
+        return AnswerRefusedError(
+            "De workshop is nog niet begonnen; wacht tot de begeleider het eerste bericht start."
+        )
+    if pacing.expired(deadline, now):
+        return AnswerRefusedError("De tijd voor dit bericht is om; antwoorden kan niet meer.")
     return None

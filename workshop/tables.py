@@ -65,6 +65,10 @@ class Workshop(Base):
     current_index: Mapped[int] = mapped_column(Integer, default=0)  # 0-based post position
     status: Mapped[str] = mapped_column(String(8), default="open")
     created_at: Mapped[datetime] = mapped_column()
+    # Migration 0003 (``workshop.pacing``): None while the workshop waits in its lobby; the
+    # seconds per post of the optional countdown.
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    countdown_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -79,6 +83,8 @@ class WorkshopPost(Base):
     post_id: Mapped[str] = mapped_column(String(120))
     post_json: Mapped[str] = mapped_column(Text)  # the post as shown (generated ones too)
     feedback_revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When answering closes (migration 0003): set once, when the post first becomes current.
+    deadline: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class WorkshopParticipant(Base):

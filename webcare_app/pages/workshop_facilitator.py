@@ -44,9 +44,11 @@ from trainer.nl import amount
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
 from workshop import export, export_xlsx
+from workshop.countdown_html import countdown_html
 from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
 from workshop.inputs import MAX_POSTS
+from workshop.pacing import COUNTDOWN_MAX_S
 from workshop.records import Dashboard, PodiumRow
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
@@ -79,6 +81,30 @@ def _code_to_url(code: str | None) -> None:
         st.query_params.pop("code", None)
 
 
+def _lobby() -> bool:
+    return bool(ss.get("wf_lobby", True))
+
+
+def _countdown() -> int | None:
+    """The countdown per post in seconds; 0 in the form means none."""
+    return int(ss.get("wf_countdown") or 0) or None
+
+
+def lobby_html(names: Sequence[str]) -> str:
+    """Who is in the lobby, by name as typed (escaped), for the projector."""
+    if not names:
+        return '<div class="wc-lobby">Nog niemand in de wachtruimte.</div>'
+    items = "".join(
+        '<span style="display:inline-block;margin:4px;padding:6px 12px;border-radius:16px;'
+        f'background:#eef2f7">{render.esc(n)}</span>'
+        for n in names
+    )
+    return (
+        f'<div class="wc-lobby"><div style="font-weight:700">In de wachtruimte: {len(names)}'
+        f"</div>{items}</div>"
+    )
+
+
 def _create() -> None:
     ss["wf_notice"] = None
     try:
@@ -90,6 +116,8 @@ def _create() -> None:
                 pace=ss.get("wf_pace", "facilitator"),
                 feedback=ss.get("wf_feedback", "after_reveal"),
                 leaderboard=bool(ss.get("wf_leaderboard")),
+                lobby=_lobby(),
+                countdown_s=_countdown(),
             )
         else:
             chosen = list(ss.get("wf_posts") or [])
@@ -102,6 +130,8 @@ def _create() -> None:
                 pace=ss.get("wf_pace", "facilitator"),
                 feedback=ss.get("wf_feedback", "after_reveal"),
                 leaderboard=bool(ss.get("wf_leaderboard")),
+                lobby=_lobby(),
+                countdown_s=_countdown(),
             )
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
@@ -172,6 +202,16 @@ def _act(action: Callable[..., object], *args: object) -> None:
         action(ss["wf_code"], ss["wf_pin"], *args, client=ss["wf_client"])
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
+
+
+def _rename() -> None:
+    """Moderation: the chosen participant gets the name typed (the service checks it)."""
+    who = ss.get("wf_rename_who")
+    if who is None:
+        return
+    _act(svc.rename_participant, int(who), ss.get("wf_rename_to", ""))
+    if not ss["wf_notice"]:
+        ss["wf_rename_to"] = ""
 
 
 def _close() -> None:
@@ -388,6 +428,15 @@ if not ss["wf_code"] or not ss["wf_pin"]:
             key="wf_feedback",
         )
         st.toggle("Ranglijst tonen", key="wf_leaderboard")
+        st.toggle("Wachtruimte: ik start het eerste bericht zelf", value=True, key="wf_lobby")
+        st.number_input(
+            "Aftellen per bericht in seconden (0 = geen; alleen als jij het tempo bepaalt)",
+            min_value=0,
+            max_value=COUNTDOWN_MAX_S,
+            step=10,
+            value=0,
+            key="wf_countdown",
+        )
         st.button("Workshop aanmaken", key="wf_create", type="primary", on_click=_create)
     with open_tab:
         st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
@@ -476,13 +525,20 @@ def dashboard() -> None:
         f'<div class="wc-ws-title" style="font-size:1.4em;margin-top:8px">'
         f"<strong>{render.esc(info.title)}</strong> · bericht {info.current_index + 1} van "
         f"{info.post_count} · "
-        f"{'afgesloten' if info.status != 'open' else 'open'}</div>"
+        f"{'afgesloten' if info.status != 'open' else 'wachtruimte' if info.lobby else 'open'}"
+        "</div>"
     )
     if ss["wf_notice"]:
         _error(ss["wf_notice"])
 
     current = board.posts[info.current_index]
     is_open = info.status == "open"
+    if info.lobby:
+        st.html(lobby_html([p.display_name for p in board.participants]))
+        st.button("Start het eerste bericht", key="wf_start", type="primary", on_click=_act,
+                  args=(svc.start,))  # fmt: skip
+    elif info.deadline is not None:
+        st.html(countdown_html(info.seconds_left, info.countdown_s, info.deadline))
     prev_col, next_col, reveal_col, close_col = st.columns(4)
     with prev_col:
         st.button("◀ Vorig bericht", key="wf_prev", on_click=_act, args=(svc.previous_post,),
@@ -490,7 +546,8 @@ def dashboard() -> None:
     with next_col:
         st.button("Volgend bericht ▶", key="wf_next", type="primary", on_click=_act,
                   args=(svc.next_post,),
-                  disabled=not is_open or info.current_index >= info.post_count - 1)  # fmt: skip
+                  disabled=not is_open or info.lobby
+                  or info.current_index >= info.post_count - 1)  # fmt: skip
     with reveal_col:
         st.button("Toon uitleg bij dit bericht", key="wf_reveal_feedback", on_click=_act,
                   args=(svc.reveal_feedback, current.post_id),
@@ -525,6 +582,13 @@ def dashboard() -> None:
         st.html(
             render.name_chips([(p.display_name, p.answered_current) for p in board.participants])
         )
+        if board.participants:
+            with st.expander("Deelnemer hernoemen"):
+                names = {p.id: p.display_name for p in board.participants}
+                st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
+                             key="wf_rename_who")  # fmt: skip
+                st.text_input("Nieuwe naam", key="wf_rename_to", max_chars=40)
+                st.button("Hernoemen", key="wf_rename", on_click=_rename)
         if board.podium is not None:
             st.subheader("Podium")
             st.html(podium_html(board.podium))
@@ -579,6 +643,14 @@ def presenter() -> None:
     current = board.posts[info.current_index]
     if info.status == "open":
         st.html(corner_html(info.code, _join_url(info.code)))
+    if info.lobby:  # before the first post: the room sees its names appear, no post yet
+        st.html(
+            f'<div class="wc-presenter-head">{render.esc(info.title)}</div>'
+            '<div class="wc-presenter-line">Doe mee met de code of de QR-code; het eerste '
+            "bericht volgt zodra iedereen er is.</div>"
+            + lobby_html([p.display_name for p in board.participants])
+        )
+        return
     answered = sum(p.answered_current for p in board.participants)
     state = "afgesloten" if info.status != "open" else (
         f"{answered} van {len(board.participants)} beantwoord"
@@ -594,6 +666,8 @@ def presenter() -> None:
         )
         + "</div>"
     )
+    if info.deadline is not None and info.status == "open":
+        st.html(countdown_html(info.seconds_left, info.countdown_s, info.deadline, large=True))
     components.post_card(current.post)
     left, right = st.columns([3, 2])
     with left:

@@ -29,6 +29,7 @@ import streamlit as st
 
 from webcare_app import components, render, services
 from webcare_app.state import init_state, workshop_service
+from workshop.countdown_html import countdown_html
 from workshop.errors import WorkshopError
 from workshop.records import (
     Answer,
@@ -139,7 +140,7 @@ def _signature(view: ParticipantView) -> tuple[Any, ...]:
     c = view.current
     writing = c.accepting and not c.answered
     # While writing, a newly revealed wall answer is no reason to redraw under the typing.
-    return (c.position, c.answered, c.feedback_visible, c.accepting, c.closed,
+    return (c.position, c.answered, c.feedback_visible, c.accepting, c.closed, c.lobby,
             None if writing else len(view.wall))  # fmt: skip
 
 
@@ -274,6 +275,13 @@ if info.pace == "self" and last is not None and last[0] is not None:
 if held is not None and held.post is not None and held.position is not None:
     current = held  # the form stays on the post the draft is for; the note above says why
 
+if current.lobby:
+    st.info(
+        "Je zit in de wachtruimte. Je naam staat op het scherm van de begeleider; het eerste "
+        "bericht verschijnt vanzelf zodra de workshop begint."
+    )
+    st.stop()
+
 if current.post is None or current.position is None:
     if not current.closed:
         st.success("Je hebt alle berichten beantwoord. Dank je wel!")
@@ -283,6 +291,8 @@ if current.post is None or current.position is None:
 post = current.post
 position = current.position
 st.subheader(f"Bericht {position + 1} van {current.total}")
+if not current.answered and current.deadline is not None:
+    st.html(countdown_html(current.seconds_left, info.countdown_s, current.deadline))
 components.post_card(post)
 
 if not current.answered and current.accepting:

@@ -1,0 +1,174 @@
+"""Workshop speed at knowledge-circle scale: 40, 100 and 200 participants pressing send at once,
+on SQLite and on PostgreSQL side by side.
+
+A regional knowledge circle can be 100-200 people (issue 16). What each of them waits for after
+pressing send is ``WorkshopService.submit``: score the answer with the full rubric and store it
+with its alerts. Here N threads of one app process are released together by a barrier, one round
+per post, on the same answers for both databases (``bench_workshop.make_answer``, seeded), and:
+
+- p50/p95/max of store+score per answer, per database, with the PostgreSQL/SQLite ratio;
+- lost: answers a thread sent and got no stored answer back for, or that are not in the database;
+- duplicated: after a second round in which every participant sends the same answer again at
+  the same moment (a retry after a dropped connection), answers in the database beyond one per
+  participant and post;
+- the bound: p95 < 300 ms (issue 16).
+
+SQLite is a file in WAL mode, as the app runs it; PostgreSQL is a scratch cluster started by the
+tests' helper (``tests/pgcluster.py``, Debian's server, ``fsync=off`` as in the tests).
+Run:  .venv/bin/python -m bench.bench_workshop_scale  [--sizes 40 100 200] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.bench_workshop import make_answer, percentile
+from trainer.scenarios import posts_by_org
+from trainer.storage import Database
+from workshop.service import WorkshopService
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pgcluster import ScratchCluster  # the tests' helper (tests/ is not a package)
+
+SEED = 20261203
+TARGET_P95_MS = 300.0  # issue 16: store and score, with 200 at once
+
+
+@dataclass(frozen=True)
+class Figures:
+    backend: str
+    n: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    round_s: float  # until the last answer of a round was stored (slowest round)
+    lost: int
+    duplicated: int
+    retry_p95_ms: float  # the same answer sent again by everyone at once
+
+
+def _round(
+    service: WorkshopService,
+    code: str,
+    tokens: list[str],
+    post_id: str,
+    answers: list[tuple[str, str]],
+) -> tuple[list[float], int, float]:
+    """Everyone answers ``post_id`` at once; times in ms, failures, seconds for the round."""
+    barrier = threading.Barrier(len(tokens) + 1)
+    lock = threading.Lock()
+    times: list[float] = []
+    failed = [0]
+
+    def send(k: int) -> None:
+        decision, reply = answers[k]
+        barrier.wait()
+        t0 = time.perf_counter()
+        try:
+            got = service.submit(code, tokens[k], post_id, decision, reply)
+            ok = got.id is not None
+        except Exception:  # a lost answer is what is counted here
+            ok = False
+        ms = (time.perf_counter() - t0) * 1000
+        with lock:
+            times.append(ms)
+            failed[0] += 0 if ok else 1
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(len(tokens))]
+    for th in threads:
+        th.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for th in threads:
+        th.join()
+    return times, failed[0], time.perf_counter() - t0
+
+
+def measure(backend: str, url: str, n: int, rounds: int) -> Figures:
+    rng = np.random.default_rng(SEED + n)
+    posts = posts_by_org("library")[:rounds]
+    answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
+    db = Database(url)
+    try:
+        service = WorkshopService(db, np.random.default_rng(SEED))
+        service.warm_up()  # the scorer's models loaded, as at app start (cheap after the first)
+        code, pin = service.create_workshop(
+            f"Bench {n}", post_ids=[p.id for p in posts], leaderboard=True
+        )
+        tokens = [service.join(code, f"Deelnemer {k}").token for k in range(n)]
+        times: list[float] = []
+        retry: list[float] = []
+        lost = 0
+        slowest = 0.0
+        for k, post in enumerate(posts):
+            if k:
+                service.next_post(code, pin)
+            ms, failed, secs = _round(service, code, tokens, post.id, answers[k])
+            times += ms
+            lost += failed
+            slowest = max(slowest, secs)
+            again, failed, _ = _round(service, code, tokens, post.id, answers[k])
+            retry += again
+            lost += failed
+        stored = service.report(code, pin).answers
+        per_slot = {(a.display_name, a.position) for a in stored}
+        lost += n * rounds - len(per_slot)
+        duplicated = len(stored) - len(per_slot)
+        return Figures(
+            backend,
+            n,
+            percentile(times, 50),
+            percentile(times, 95),
+            max(times),
+            slowest,
+            lost,
+            duplicated,
+            percentile(retry, 95),
+        )
+    finally:
+        db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[40, 100, 200])
+    parser.add_argument("--rounds", type=int, default=2, help="posts answered by everyone")
+    args = parser.parse_args()
+    cluster = ScratchCluster().start()
+    rows: list[tuple[Figures, Figures]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in args.sizes:
+                lite = measure("sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds)
+                pg = measure("postgresql", cluster.new_database(), n, args.rounds)
+                rows.append((lite, pg))
+                for f in (lite, pg):
+                    print(
+                        f"  {f.backend:<10} n={f.n:3d}  p50 {f.p50_ms:7.1f}  p95 {f.p95_ms:7.1f}  "
+                        f"max {f.max_ms:7.1f} ms  round {f.round_s:5.2f} s  retry p95 "
+                        f"{f.retry_p95_ms:6.1f} ms  lost {f.lost}  duplicated {f.duplicated}",
+                        flush=True,
+                    )
+    finally:
+        cluster.stop()
+    print(f"\nstore+score p95 per answer, {args.rounds} rounds each (bound {TARGET_P95_MS:.0f} ms)")
+    print("  n     SQLite p95   PostgreSQL p95   PG/SQLite   p95/bound (SQLite, PG)   lost  dup")
+    for lite, pg in rows:
+        print(
+            f"  {lite.n:<4d} {lite.p95_ms:9.1f} ms {pg.p95_ms:12.1f} ms "
+            f"{pg.p95_ms / lite.p95_ms:10.2f}"
+            f"   {lite.p95_ms / TARGET_P95_MS:8.2f}, {pg.p95_ms / TARGET_P95_MS:5.2f}"
+            f"             {lite.lost + pg.lost:4d} {lite.duplicated + pg.duplicated:4d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
