@@ -466,6 +466,18 @@ def size_coverage(
     )
 
 
+def roster_for_advice(inputs: WhatIfInputs, advice: SizingAdvice) -> Any:
+    """A roster of people for the sizing advice (``sim.roster.staffing.StaffingRoster``): the
+    advised agents per shift and weekday, the profile's labour rules, a short solver time."""
+    from sim.roster.staffing import roster_for_staffing
+
+    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
+    agents: dict[str, dict[str, int]] = {}
+    for shift, day, n in advice.advised_blocks:
+        agents.setdefault(shift, {})[day] = n
+    return roster_for_staffing(profile, advice.coverage, agents, "het bezettingsadvies")
+
+
 # --- staffing curve (sweep engine) ---
 
 
