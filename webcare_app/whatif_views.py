@@ -396,9 +396,10 @@ def roster_lines(staffing: StaffingRoster) -> list[str]:
 
 
 BINDING_WORDS = {  # LowerBound.binding -> why no roster can have fewer people
-    "uren ÷ langste contract": "de uren van de week gedeeld door het langste contract",
-    "drukste dag": "zoveel verschillende mensen vraagt de drukste dag",
-    "vrije weekenden": "zoveel mensen vragen de weekenden met de vrije weekenden erbij",
+    "uren ÷ langste contract": "de diensturen van een week passen niet in minder contracten",
+    "drukste dag": "op de drukste dag werken zoveel verschillende mensen",
+    "vrije weekenden": "met de vrije weekenden die iedereen krijgt, zijn er zoveel nodig om "
+    "elk weekend te bezetten",
 }
 
 

@@ -23,6 +23,10 @@ from sim.roster.solve import RosterError, RosterResult, solve_roster
 QUICK_TIME_LIMIT_S = 5.0  # seconds of solver time per roster in the report and the app
 QUICK_WEEKS = 4  # a four-week cycle: the usual length, and every free-weekend rate fits it
 QUICK_WORKERS = 2
+# A busy machine can leave the first try without any roster (or with a shortfall that more
+# search time would close): one more try with this many times the time limit.
+RETRY_FACTOR = 4
+TIMED_OUT = "binnen de tijdslimiet"  # how sim.roster.shortfall says it found nothing in time
 
 
 @dataclass(frozen=True)
@@ -66,20 +70,39 @@ def roster_for_staffing(
     time_limit_s: float = QUICK_TIME_LIMIT_S,
     workers: int = QUICK_WORKERS,
 ) -> StaffingRoster:
-    """Solve and check the roster for ``agents`` of ``coverage``; never raises on bad input."""
+    """Solve and check the roster for ``agents`` of ``coverage``; never raises on bad input.
+
+    When the first try finds no roster, or one with a shortfall, in ``time_limit_s``, a second
+    try gets ``RETRY_FACTOR`` times as long: a shortfall that remains is the rules' doing."""
     try:
         rules = profile_rules(profile)
         demand = demand_from_profile(profile, coverage, agents, source)
-        result = solve_roster(
-            demand,
-            rules,
-            weeks,
-            time_limit_s=time_limit_s,
-            workers=workers,
-            pay=profile_pay(profile),
-        )
-    except (RulesError, DemandError, RosterError) as exc:
+    except (RulesError, DemandError) as exc:
         return StaffingRoster(coverage, None, error=str(exc))
+    result: RosterResult | None = None
+    for seconds in (time_limit_s, time_limit_s * RETRY_FACTOR):
+        try:
+            result = solve_roster(
+                demand,
+                rules,
+                weeks,
+                time_limit_s=seconds,
+                workers=workers,
+                pay=profile_pay(profile),
+            )
+        except RosterError as exc:
+            if not str(exc).startswith(TIMED_OUT):
+                return StaffingRoster(coverage, None, error=str(exc))
+            continue  # a shortfall roster from the first try, if any, stays the answer
+        if not result.shortfall:
+            break
+    if result is None:
+        return StaffingRoster(
+            coverage,
+            None,
+            error=f"in {time_limit_s * (1 + RETRY_FACTOR):g} seconden rekentijd is geen rooster "
+            "gevonden; de computer had het misschien druk, probeer het nog eens",
+        )
     breaches = check_roster(
         [(p.label, p.contract_h, p.shifts) for p in result.people],
         demand,
