@@ -457,7 +457,17 @@ def heads_sentence(report: CoverageReport) -> str:
         return ""
     comparable = report.comparable_pair()
     if comparable is None:
-        return "In mensen is er geen eerlijke factor: een van beide modellen haalt de doelen niet."
+        text = "In mensen is er geen eerlijke factor: een van beide modellen haalt de doelen niet."
+        plain = [report.roster(r) for r in report._pair() or ()]
+        found = [r.result for r in plain if r is not None and r.result is not None]
+        if len(found) == 2:
+            a, o = found
+            text += (
+                f" Ter referentie, op de getoonde bezettingen (beste poging): 24/7 {a.heads} "
+                f"medewerkers, kantooruren {o.heads}: factor "
+                f"{_ratio_text(_ratio(a.heads, o.heads))}."
+            )
+        return text
     pair = report.heads_pair()
     always, office = comparable
     if pair is None:
