@@ -22,11 +22,13 @@ RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
+RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
 DECISIONS = ("public", "private", "none")
 MIN_DEV_ITEMS = 260
 MIN_RANKED_POSTS = 20
 ANSWERS_PER_POST = 5
+MIN_COPY_CHARS = 12  # shorter replies are degenerate drafts that any set may share
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -111,16 +113,51 @@ def test_every_rule_has_positives_in_dev() -> None:
     assert labelled == RULE_IDS
 
 
-def test_ranked_set_is_well_formed() -> None:
-    posts = _load(RANKED)
-    assert len(posts) >= MIN_RANKED_POSTS
-    assert len({p["id"] for p in posts}) == len(posts)
+def _check_ranked(path: Path, prefix: str) -> list[dict[str, Any]]:
+    posts = _load(path)
+    assert len(posts) >= MIN_RANKED_POSTS, path.name
+    assert len({p["id"] for p in posts}) == len(posts), f"{path.name}: duplicate ids"
     for post in posts:
-        _check_request(post["id"], post["request"], with_answer=False)
+        where = f"{path.name} {post['id']}"
+        assert re.fullmatch(rf"{prefix}-\d{{2}}", post["id"]), where
+        _check_request(where, post["request"], with_answer=False)
         answers = post["answers"]
-        assert len(answers) == ANSWERS_PER_POST, post["id"]
+        assert len(answers) == ANSWERS_PER_POST, where
         for answer in answers:
-            assert answer["decision"] in DECISIONS and isinstance(answer["reply"], str)
+            assert answer["decision"] in DECISIONS, f"{where}: decision"
+            assert isinstance(answer["reply"], str), f"{where}: reply"
+            assert isinstance(answer.get("note"), str), f"{where}: note"
+        replies = [_norm(a["reply"]) for a in answers]
+        assert len(set(replies)) == ANSWERS_PER_POST, f"{where}: two answers are the same"
+    return posts
+
+
+def test_ranked_set_is_well_formed() -> None:
+    _check_ranked(RANKED, "rank")
+
+
+def test_ranked_heldout_set_is_well_formed_and_new() -> None:
+    """The held-out ranked set has the same form, and its posts and brands are new: a set that
+    repeats the tuning posts would not measure how the score ranks unseen answers."""
+    held = _check_ranked(RANKED_HELDOUT, "rankh")
+    tuning = _load(RANKED)
+    tuning_brands = {p["request"]["brand"]["name"] for p in tuning}
+    tuning_texts = {_norm(p["request"]["post"]["text"]) for p in tuning}
+    # Degenerate drafts ("ok", one emoji) may repeat; real sentences may not.
+    tuning_texts |= {_norm(a["reply"]) for p in tuning for a in p["answers"]}
+    tuning_texts = {text for text in tuning_texts if len(text) > MIN_COPY_CHARS}
+    reused_brands = {p["request"]["brand"]["name"] for p in held} & tuning_brands
+    assert not reused_brands, f"{RANKED_HELDOUT.name}: brands from ranked.yaml: {reused_brands}"
+    copied = [
+        p["id"]
+        for p in held
+        if _norm(p["request"]["post"]["text"]) in tuning_texts
+        or any(_norm(a["reply"]) in tuning_texts for a in p["answers"])
+    ]
+    assert not copied, f"{RANKED_HELDOUT.name}: texts copied from ranked.yaml: {copied}"
+    known = _known_texts()
+    fixture_copies = [p["id"] for p in held if _norm(p["request"]["post"]["text"]) in known]
+    assert not fixture_copies, f"{RANKED_HELDOUT.name}: posts from fixtures: {fixture_copies}"
 
 
 needs_heldout = pytest.mark.skipif(not HELDOUT.exists(), reason="bench/rubric/heldout.yaml absent")
