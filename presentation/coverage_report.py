@@ -29,6 +29,8 @@ from sim.report import (
     ReportError,
     claim_sentence,
     factor_sentence,
+    heads_sentence,
+    heads_text,
     model_label,
     report_frame,
 )
@@ -155,11 +157,16 @@ def _header(report: CoverageReport) -> list[str]:
             "reputation_exposure_reach_hours",
         )
     ]
+    if report.rosters:
+        head.append("Mensen op rooster")
     return [*head, "Erlang C"]
 
 
-def _row(label: str, result: SizingResult, cells: Sequence[str]) -> dict[str, Any]:
+def _row(
+    report: CoverageReport, label: str, result: SizingResult, cells: Sequence[str]
+) -> dict[str, Any]:
     best = result.best
+    heads = [heads_text(report.roster(result))] if report.rosters else []
     values = [
         label,
         agents_text(best),
@@ -169,6 +176,7 @@ def _row(label: str, result: SizingResult, cells: Sequence[str]) -> dict[str, An
         nl.minutes(best.estimates["first_response_p90_min"].mean),
         _nl(best.estimates["backlog_monday_shift_start"].mean, 0),
         _nl(best.estimates["reputation_exposure_reach_hours"].mean, 0),
+        *heads,
         f"{_nl(result.erlang.fte)} fte, "
         + ("haalt de doelen" if result.erlang.meets() else "haalt de doelen niet"),
     ]
@@ -177,7 +185,7 @@ def _row(label: str, result: SizingResult, cells: Sequence[str]) -> dict[str, An
 
 def _rows(report: CoverageReport) -> list[dict[str, Any]]:
     rows = [
-        _row(model_label(r), r, [attainment_cell(r.best, t) for t in report.targets])
+        _row(report, model_label(r), r, [attainment_cell(r.best, t) for t in report.targets])
         for r in report.results
     ]
     fair = report.office_business
@@ -185,7 +193,9 @@ def _rows(report: CoverageReport) -> list[dict[str, Any]]:
         label = f"{fair.coverage}: {BUSINESS_CLOCK_LABEL}"
         label += "" if fair.reachable else f" ({BEST_ATTEMPT})"
         rows.append(
-            _row(label, fair, [_business_cell(report, i) for i in range(len(report.targets))])
+            _row(
+                report, label, fair, [_business_cell(report, i) for i in range(len(report.targets))]
+            )
         )
     return rows
 
@@ -220,6 +230,7 @@ def context(report: CoverageReport, bundle: str) -> dict[str, Any]:
         "targets": [describe(t) for t in report.targets],
         "factor_sentence": factor_sentence(report),
         "claim_sentence": claim_sentence(report),
+        "heads_sentence": heads_sentence(report),
         "head": _header(report),
         "rows": _rows(report),
         "grids": [_grid(r) for r in report.results],

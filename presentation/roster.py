@@ -5,9 +5,15 @@ column holding the code of the shift they work (V, L, N...) or a dot for a day o
 what Dutch Excel opens with a double click: semicolons, a UTF-8 byte-order mark and Dutch
 headers. The HTML page adds a heatmap of cover against demand per shift and day, so a shortage
 (red) or overstaffing (blue) shows at a glance.
+
+In the app (``roster_weeks_html``) the roster is one small table per week, people by the seven
+days, with the shift codes coloured and a legend: seven narrow columns fit a phone, where one
+row of 28 days would not.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from datafiles.csv_io import csv_text
 from presentation.html import render
@@ -16,6 +22,10 @@ from sim.roster.demand import DAY_LABELS_NL, DAYS_PER_WEEK
 from sim.roster.solve import RosterResult
 
 DAY_OFF = "."
+APP_DAY_OFF = "·"  # a day off in the app: a middle dot reads lighter than a full stop
+# Background per shift kind in the app, in the order of the kinds (early to late); light
+# enough for black text. More kinds than colours repeat the cycle.
+KIND_COLOURS = ("#fff3b0", "#c8e6c9", "#bbdefb", "#d1c4e9", "#ffe0b2", "#f8bbd0")
 UTF8_BOM = "\ufeff"
 STATUS_NL = {
     "optimaal": "optimaal (bewezen: minder kan niet)",
@@ -82,6 +92,50 @@ def shortfall_lines(result: RosterResult) -> list[str]:
     return lines
 
 
+def short_label(label: str, contract_h: int) -> str:
+    """ "Medewerker 3 (geen nachten)" with 32 hours -> "3 · 32 u (geen nachten)"."""
+    rest = label.removeprefix("Medewerker ").strip()
+    number, _, wish = rest.partition(" ")
+    return f"{number} · {contract_h} u" + (f" {wish}" if wish else "")
+
+
+def roster_weeks_html(result: RosterResult, name_of: Callable[[str], str] = str) -> str:
+    """The roster for the app: a table per week (people x days), coded shifts and a legend;
+    ``name_of`` words a profile's shift name for the legend."""
+    kinds = result.demand.kinds
+    weeks = [
+        {
+            "number": w + 1,
+            "rows": [
+                {
+                    "label": short_label(p.label, p.contract_h),
+                    "cells": [
+                        {"kind": k, "code": kinds[k].code if k is not None else ""}
+                        for k in p.shifts[w * DAYS_PER_WEEK : (w + 1) * DAYS_PER_WEEK]
+                    ],
+                }
+                for p in result.people
+            ],
+        }
+        for w in range(result.weeks)
+    ]
+    return render(
+        "roster_weeks.html.j2",
+        kinds=[
+            {
+                "code": k.code,
+                "name": " / ".join(name_of(n) for n in k.name.split(" / ")),
+                "times": k.times,
+                "colour": KIND_COLOURS[i % len(KIND_COLOURS)],
+            }
+            for i, k in enumerate(kinds)
+        ],
+        days=DAY_LABELS_NL,
+        weeks=weeks,
+        day_off=APP_DAY_OFF,
+    )
+
+
 def _heat(needed: int, rostered: int) -> str:
     """Cell colour: red for short, green for exact, blue for more than needed."""
     if rostered < needed:
@@ -123,4 +177,13 @@ def roster_html(result: RosterResult) -> str:
     )
 
 
-__all__ = ["day_headers", "headline", "roster_csv", "roster_html", "roster_rows", "shortfall_lines"]
+__all__ = [
+    "day_headers",
+    "headline",
+    "roster_csv",
+    "roster_html",
+    "roster_rows",
+    "roster_weeks_html",
+    "short_label",
+    "shortfall_lines",
+]

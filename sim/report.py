@@ -19,6 +19,11 @@ not staffed), so its "staffing" is then only the best attempt, and dividing by i
 reference, and sizes the office model once more on the business-hours-clock version of the same
 targets (``@business``: only office hours count), the promise an office team actually makes; the
 factor against that staffing is the one stated for comparable promises.
+
+FTE counts hours, not people. So each staffing found also gets a roster of people
+(``sim.roster.staffing``: four weeks, the profile's labour rules, a short solver time limit with
+the optimality gap stated), and the report gives the same factor in heads: what 24/7 really
+takes in people one must hire, with the least number any roster could have beside it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from sim import nl
 from sim.parallel import Runner
 from sim.plan import RunPlan
 from sim.profile import Profile
+from sim.roster.solve import RosterResult
+from sim.roster.staffing import QUICK_TIME_LIMIT_S, QUICK_WEEKS, StaffingRoster, roster_for_staffing
 from sim.sizing import (
     MAX_AGENTS_PER_SHIFT,
     SIZING_PLAN,
@@ -81,6 +88,9 @@ class CoverageReport:
     # and the share of the mentions that arrive outside those hours (NaN when unknown).
     office_hours_per_week: float = math.nan
     share_outside_office: float = math.nan
+    # A roster of people per sized staffing (same order as ``results``); empty when not asked.
+    rosters: tuple[StaffingRoster, ...] = ()
+    office_business_roster: StaffingRoster | None = None
 
     def _pair(self) -> tuple[SizingResult, SizingResult] | None:
         if self.always_open is None or self.office is None:
@@ -138,6 +148,31 @@ class CoverageReport:
     def result(self, coverage: str) -> SizingResult:
         return next(r for r in self.results if r.coverage == coverage)
 
+    def roster(self, result: SizingResult) -> StaffingRoster | None:
+        """The roster made for this staffing (``None`` when rosters were not asked for)."""
+        if result is self.office_business:
+            return self.office_business_roster
+        for r, roster in zip(self.results, self.rosters, strict=False):
+            if r is result:
+                return roster
+        return None
+
+    def heads_pair(self) -> tuple[RosterResult, RosterResult] | None:
+        """The rosters (24/7, office) of the comparable pair, when both could be made."""
+        pair = self.comparable_pair()
+        if pair is None:
+            return None
+        always, office = (self.roster(r) for r in pair)
+        if always is None or office is None or always.result is None or office.result is None:
+            return None
+        return always.result, office.result
+
+    @property
+    def heads_factor_24_7(self) -> float:
+        """Heads of the 24/7 roster / heads of the office roster, for comparable promises."""
+        pair = self.heads_pair()
+        return math.nan if pair is None else _ratio(pair[0].heads, pair[1].heads)
+
 
 def _ratio(top: float, bottom: float) -> float:
     return top / bottom if bottom > 0 else math.nan
@@ -187,8 +222,13 @@ def build_report(
     max_agents: int = MAX_AGENTS_PER_SHIFT,
     runner: Runner | None = None,
     on_coverage: Callable[[str], None] | None = None,
+    roster_time_limit_s: float | None = QUICK_TIME_LIMIT_S,
+    roster_weeks: int = QUICK_WEEKS,
 ) -> CoverageReport:
-    """Size every coverage model of ``profile`` for the same targets and the same plan."""
+    """Size every coverage model of ``profile`` for the same targets and the same plan.
+
+    With ``roster_time_limit_s`` (seconds per roster; ``None`` skips them) each staffing found
+    also gets a roster of people over ``roster_weeks`` weeks."""
     models = {name: sizing_model(profile, name) for name in profile.coverage_names}
     final_targets = sizing_targets(models[profile.coverage_names[0]].spec, targets)
     results = []
@@ -211,6 +251,26 @@ def build_report(
         office_business = size(
             models[office], fair_targets, plan=plan, max_agents=max_agents, runner=runner
         )
+    rosters: tuple[StaffingRoster, ...] = ()
+    fair_roster = None
+    if roster_time_limit_s is not None:
+
+        def roster_of(result: SizingResult, label: str) -> StaffingRoster:
+            if on_coverage is not None:
+                on_coverage(f"{label}: rooster")
+            agents = result.best.agents_by_shift_and_day
+            return roster_for_staffing(
+                profile,
+                result.coverage,
+                agents,
+                f"bezetting {label}",
+                weeks=roster_weeks,
+                time_limit_s=roster_time_limit_s,
+            )
+
+        rosters = tuple(roster_of(r, r.coverage) for r in results)
+        if office_business is not None:
+            fair_roster = roster_of(office_business, f"{office} ({BUSINESS_CLOCK_LABEL})")
     return CoverageReport(
         profile=profile.name,
         title=profile.title or profile.name,
@@ -221,6 +281,8 @@ def build_report(
         office_business=office_business,
         office_hours_per_week=office_hours,
         share_outside_office=outside,
+        rosters=rosters,
+        office_business_roster=fair_roster,
     )
 
 
@@ -245,6 +307,35 @@ def report_summary(report: CoverageReport) -> dict[str, Any]:
         "office_business_clock": (
             sizing_summary(report.office_business) if report.office_business is not None else None
         ),
+        "heads_factor_24_7": report.heads_factor_24_7,
+        "heads_explanation": heads_sentence(report),
+        "rosters": {
+            r.coverage: roster_record(report.roster(r)) for r in report.results if report.rosters
+        },
+        "office_business_clock_roster": roster_record(report.office_business_roster),
+    }
+
+
+def roster_record(roster: StaffingRoster | None) -> dict[str, Any] | None:
+    """The roster of one staffing as plain JSON-ready figures."""
+    if roster is None:
+        return None
+    res = roster.result
+    if res is None:
+        return {"error": roster.error}
+    return {
+        "heads": res.heads,
+        "lower_bound_heads": res.bound.heads,
+        "lower_bound_binding": res.bound.binding,
+        "contract_hours_per_week": sum(p.contract_h for p in res.people),
+        "cost_per_week_eur": res.cost_per_week_eur,
+        "status": res.status,
+        "gap": res.gap,
+        "seconds": res.seconds,
+        "weeks": res.weeks,
+        "shortfall": sum(s.missing for s in res.shortfall),
+        "keeps_rules": roster.keeps_rules,
+        "breaches": [v.message for v in roster.breaches],
     }
 
 
@@ -346,6 +437,64 @@ def factor_sentence(report: CoverageReport) -> str:
     return " ".join(parts)
 
 
+def heads_text(roster: StaffingRoster | None) -> str:
+    """Dutch cell: "22 (ondergrens 21, marge 4,5%)", or why there is no roster."""
+    if roster is None:
+        return "–"
+    res = roster.result
+    if res is None:
+        return "geen rooster mogelijk"
+    text = f"{res.heads} (ondergrens {res.bound.heads}"
+    text += f", marge {_nl(res.gap * 100, 1)}%)" if res.gap > 0 else ", optimaal)"
+    if res.shortfall:
+        text += f"; {sum(s.missing for s in res.shortfall)} diensten tekort"
+    return text
+
+
+def heads_sentence(report: CoverageReport) -> str:
+    """Plain Dutch: the 24/7 factor in people on a roster, next to the factor in FTE."""
+    if not report.rosters or report._pair() is None:
+        return ""
+    comparable = report.comparable_pair()
+    if comparable is None:
+        text = "In mensen is er geen eerlijke factor: een van beide modellen haalt de doelen niet."
+        plain = [report.roster(r) for r in report._pair() or ()]
+        found = [r.result for r in plain if r is not None and r.result is not None]
+        if len(found) == 2:
+            a, o = found
+            text += (
+                f" Ter referentie, op de getoonde bezettingen (beste poging): 24/7 {a.heads} "
+                f"medewerkers, kantooruren {o.heads}: factor "
+                f"{_ratio_text(_ratio(a.heads, o.heads))}."
+            )
+        return text
+    pair = report.heads_pair()
+    always, office = comparable
+    if pair is None:
+        failed = [report.roster(r) for r in comparable]
+        why = next((r.error for r in failed if r is not None and r.error), "")
+        return f"In mensen is er geen factor: er kon geen rooster worden gemaakt ({why})."
+    a, o = pair
+    fte = _ratio(always.best.fte, office.best.fte)
+    parts = [
+        f"In mensen op een rooster van {a.weeks} weken (rusttijden, vrije weekenden, "
+        f"contracten van {'/'.join(str(c) for c in a.rules.contracts_h)} uur): 24/7 vraagt "
+        f"{a.heads} medewerkers (ondergrens {a.bound.heads}), kantooruren {o.heads} "
+        f"(ondergrens {o.bound.heads}): factor {_ratio_text(report.heads_factor_24_7)} in "
+        f"mensen, tegen {_ratio_text(fte)} in fte."
+    ]
+    worst = max(a.gap, o.gap)
+    parts.append(
+        "Beide roosters zijn bewezen optimaal."
+        if worst <= 0
+        else f"De rekentijd is kort gehouden; de roosters liggen hoogstens "
+        f"{_nl(worst * 100, 1)}% boven het minimum dat de solver kon bewijzen."
+    )
+    if a.shortfall or o.shortfall:
+        parts.append("Let op: een van de roosters haalt de bezetting niet helemaal (tekort).")
+    return " ".join(parts)
+
+
 def claim_sentence(report: CoverageReport) -> str:
     """Plain Dutch: what 24/7 costs against office hours here, and why that differs from the
     sources' "three times the staff" (open hours versus staffing for the demand)."""
@@ -401,8 +550,11 @@ __all__ = [
     "claim_sentence",
     "classify_coverages",
     "factor_sentence",
+    "heads_sentence",
+    "heads_text",
     "model_label",
     "report_frame",
     "report_summary",
+    "roster_record",
     "unproven_text",
 ]

@@ -22,6 +22,8 @@ from sim.report import (
     build_report,
     classify_coverages,
     factor_sentence,
+    heads_sentence,
+    heads_text,
     report_frame,
     report_summary,
 )
@@ -214,3 +216,35 @@ def test_the_report_explains_the_three_times_claim_in_plain_dutch(report: Covera
     assert f"{cost:.2f}× de kosten".replace(".", ",") in text
     assert "× de kosten per week" in render_html(report)
     assert report_summary(report)["claim_explanation"] == text
+
+
+def test_every_staffing_gets_a_roster_of_people_that_keeps_the_rules(
+    report: CoverageReport,
+) -> None:
+    assert len(report.rosters) == len(report.results)
+    for result, roster in zip(report.results, report.rosters, strict=True):
+        assert roster.coverage == result.coverage
+        assert roster.result is not None, roster.error
+        assert roster.keeps_rules, roster.breaches
+        assert not roster.result.shortfall
+        assert roster.result.heads >= roster.result.bound.heads
+        # The roster's demand is the sized staffing, not the profile's own agents.
+        need = sum(sum(row) for row in roster.result.demand.need)
+        assert need == sum(n for _, n in result.best.agents)
+
+
+def test_the_24_7_factor_is_also_given_in_heads(report: CoverageReport) -> None:
+    pair = report.heads_pair()
+    assert pair is not None
+    always, office = pair
+    assert report.heads_factor_24_7 == pytest.approx(always.heads / office.heads)
+    sentence = heads_sentence(report)
+    assert f"24/7 vraagt {always.heads} medewerkers" in sentence
+    assert f"factor {nl.number(report.heads_factor_24_7, 2)} in mensen" in sentence
+    summary = report_summary(report)
+    assert summary["rosters"]["24-7"]["heads"] == always.heads
+    assert summary["heads_factor_24_7"] == report.heads_factor_24_7
+    json.dumps(summary)
+    page = render_html(report)
+    assert "Mensen op rooster" in page
+    assert heads_text(report.roster(report.result("24-7"))) in page

@@ -78,6 +78,7 @@ profile_names = _whatif.profile_names
 profile_overview = _whatif.profile_overview
 run_whatif = _whatif.run_whatif
 size_coverage = _whatif.size_coverage
+roster_for_advice = _whatif.roster_for_advice
 staffing_curve = _whatif.staffing_curve
 whatif_plan = _whatif.whatif_plan
 

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "practice_notice": None,  # a Dutch hint shown once (e.g. "kies eerst ...")
     "practice_org": "library",
     "whatif_sizing_result": None,  # services.SizingAdvice of the last sizing run
+    "whatif_roster_result": None,  # (SizingAdvice, StaffingRoster) of the last roster built
     "whatif_curve_result": None,  # (WhatIfInputs, coverage, DataFrame) of the last staffing curve
     "own_outcome": None,  # owndata.FitOutcome of the last uploaded export
     "own_error": None,  # Dutch message of the last failed upload

@@ -27,7 +27,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from sim.parallel import KpiRow, Runner, SimJob
 from sim.plan import RunPlan
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
 from sim.spec import HOURS_PER_WEEK, SlaTarget
+
+if TYPE_CHECKING:
+    from sim.roster.staffing import StaffingRoster
 
 WHATIF_WARMUP_WEEKS = 0.5  # the queue starts empty on Monday 00:00; skip the first half week
 COMPARED_DEFAULT: tuple[str, str] = ("24-7", "business-hours")
@@ -464,6 +467,18 @@ def size_coverage(
         attainment=tuple((t.name, best.attainment(t).mean) for t in result.targets),
         evaluations=result.evaluations,
     )
+
+
+def roster_for_advice(inputs: WhatIfInputs, advice: SizingAdvice) -> StaffingRoster:
+    """A roster of people for the sizing advice (``sim.roster.staffing.StaffingRoster``): the
+    advised agents per shift and weekday, the profile's labour rules, a short solver time."""
+    from sim.roster.staffing import roster_for_staffing
+
+    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
+    agents: dict[str, dict[str, int]] = {}
+    for shift, day, n in advice.advised_blocks:
+        agents.setdefault(shift, {})[day] = n
+    return roster_for_staffing(profile, advice.coverage, agents, "het bezettingsadvies")
 
 
 # --- staffing curve (sweep engine) ---

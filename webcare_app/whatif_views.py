@@ -24,6 +24,7 @@ from datafiles.csv_io import safe_frame
 from presentation import labels
 from presentation.whatif_text import Kind, difference, figure, shown, verdict, verdict_target
 from sim import nl
+from sim.roster.staffing import StaffingRoster
 from webcare_app.whatif_service import ABANDONED_BAND, SizingAdvice, WhatIfResult
 
 UNIT_KIND: dict[str, Kind] = {
@@ -344,7 +345,55 @@ def attainment_lines(advice: SizingAdvice, result: WhatIfResult) -> list[str]:
     ]
 
 
+def roster_lines(staffing: StaffingRoster) -> list[str]:
+    """The roster's answer in a few Dutch sentences: heads against the lower bound, how sure,
+    the cost, and whether the independent check found the rules kept."""
+    result = staffing.result
+    if result is None:
+        return [f"Er kon geen rooster worden gemaakt: {staffing.error}."]
+    bound = result.bound
+    contract_h = sum(p.contract_h for p in result.people)
+    lines = [
+        f"{result.heads} medewerkers ({contract_h} contracturen per week) in een rooster van "
+        f"{result.weeks} weken. Minder dan {bound.heads} kan niet ({BINDING_WORDS[bound.binding]})."
+    ]
+    if result.status == "optimaal":
+        lines.append("Dit is bewezen het kleinste rooster dat aan de regels voldoet.")
+    elif result.gap > 0:
+        lines.append(
+            f"De rekentijd is kort gehouden ({nl.number(result.seconds, 1)} s): het rooster ligt "
+            f"hoogstens {nl.number(result.gap * 100, 1)}% boven het bewezen minimum."
+        )
+    lines.append(
+        f"Kosten per week: {figure(result.cost_per_week_eur, 'euro')} (contracturen, meeruren en "
+        "toeslagen voor nacht en weekend)."
+    )
+    if result.shortfall:
+        missing = sum(s.missing for s in result.shortfall)
+        lines.append(
+            f"Let op: de regels laten de vraag niet helemaal toe; {missing} diensten in de "
+            "cyclus blijven onderbezet."
+            + (f" Kleinste oplossing: {result.suggestion}." if result.suggestion else "")
+        )
+    if staffing.keeps_rules:
+        lines.append("Gecontroleerd: het rooster houdt zich aan alle regels.")
+    else:
+        lines.append(
+            "De controle vond overtredingen: " + "; ".join(v.message for v in staffing.breaches)
+        )
+    return lines
+
+
+BINDING_WORDS = {  # LowerBound.binding -> why no roster can have fewer people
+    "uren ÷ langste contract": "de diensturen van een week passen niet in minder contracten",
+    "drukste dag": "op de drukste dag werken zoveel verschillende mensen",
+    "vrije weekenden": "met de vrije weekenden die iedereen krijgt, zijn er zoveel nodig om "
+    "elk weekend te bezetten",
+}
+
+
 __all__ = [
+    "BINDING_WORDS",
     "Row",
     "abandoned_band_share",
     "attainment_lines",
@@ -353,6 +402,7 @@ __all__ = [
     "hourly_frame",
     "kpi_frame",
     "parquet_bytes",
+    "roster_lines",
     "sizing_day_table",
     "sizing_shift_table",
     "summary_html",

@@ -56,8 +56,11 @@ from sim.report import (
     ReportError,
     build_report,
     factor_sentence,
+    heads_sentence,
+    heads_text,
     report_summary,
 )
+from sim.roster.staffing import QUICK_TIME_LIMIT_S, QUICK_WEEKS
 from sim.sizing import (
     MAX_AGENTS_PER_SHIFT,
     SIZING_REPLICATIONS,
@@ -109,6 +112,8 @@ def report_table(report: CoverageReport) -> Table:
     for key in SIZING_FIGURES:
         label, unit = figure_label(key)
         table.add_row(label, *(fmt_estimate(b.estimates[key], unit) for b in bests))
+    if report.rosters:
+        table.add_row("Mensen op rooster", *(heads_text(report.roster(r)) for r in results))
     table.add_row(
         "Alleen Erlang C",
         *(
@@ -133,11 +138,28 @@ def coverage_report_command(
     processes: ProcessesOpt = None,
     dask: DaskOpt = None,
     json_out: JsonOpt = False,
+    roster_time_limit: Annotated[
+        float,
+        typer.Option(
+            "--roster-time-limit",
+            help="Rekentijd in seconden per rooster van mensen; 0 slaat de roosters over.",
+        ),
+    ] = QUICK_TIME_LIMIT_S,
+    roster_weeks: Annotated[
+        int, typer.Option("--roster-weeks", help="Lengte van de roostercyclus in weken.")
+    ] = QUICK_WEEKS,
 ) -> None:
     """Reken elk dekkingsmodel door op dezelfde doelen: wat kost het en wat levert het op?"""
     check_weeks(weeks, warmup_weeks)
     check_replications(replications)
     check_max_agents(max_agents)
+    if not math.isfinite(roster_time_limit) or roster_time_limit < 0:
+        fail(
+            f"--roster-time-limit is {roster_time_limit:g}; verwacht een aantal seconden "
+            "(0 slaat de roosters over)"
+        )
+    if not 1 <= roster_weeks <= 12:
+        fail(f"--roster-weeks is {roster_weeks}; verwacht 1 tot en met 12 weken")
     typed = parse_target_options(target)
     if out.suffix.lower() not in (".html", ".htm"):
         fail(f"--out {out}: kies een bestandsnaam die eindigt op .html")
@@ -158,6 +180,8 @@ def coverage_report_command(
                 max_agents=max_agents,
                 runner=runner,
                 on_coverage=lambda name: say(f"Dekkingsmodel {name} doorrekenen…"),
+                roster_time_limit_s=roster_time_limit if roster_time_limit > 0 else None,
+                roster_weeks=roster_weeks,
             )
         write_html(report, out)
     except InputError as exc:
@@ -173,6 +197,9 @@ def coverage_report_command(
         console.print(f"  D{i + 1} = {describe(t)}", markup=False)
     console.print(report_table(report))
     console.print(factor_sentence(report), markup=False)
+    heads = heads_sentence(report)
+    if heads:
+        console.print(heads, markup=False)
     if any(r.unproven for r in report.results):
         console.print(
             "Niet aantoonbaar: geef meer herhalingen met --replications om het zeker te weten.",

@@ -12,7 +12,7 @@ Widget keys: ``whatif_profile``, ``whatif_volume``, ``whatif_handle``, ``whatif_
 ``whatif_download_parquet``, ``whatif_download_summary``, ``whatif_save_name``,
 ``whatif_save``, ``whatif_compare``, ``whatif_curve_cov_<profile>``, ``whatif_curve``,
 ``whatif_curve_stop``, ``whatif_sizing_cov_<profile>``, ``whatif_sizing``,
-``whatif_sizing_stop``, ``whatif_sizing_adopt``.
+``whatif_sizing_stop``, ``whatif_sizing_adopt``, ``whatif_roster``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from presentation import labels
+from presentation.roster import roster_weeks_html
 from presentation.whatif_text import figure, keep_together, limit_words, verdict_target
 from webcare_app import render, scenarios_store, services, whatif_charts, whatif_views
 from webcare_app.state import database, init_state, sizing, staffing_curve, whatif
@@ -429,3 +430,27 @@ if advice is not None and advice.profile == profile and advice.coverage == sizin
         args=(advice,),
         help="Zet de bezetting hierboven per dienst en weekdag op het advies.",
     )
+
+    # --- a roster of people for the advice ---
+    st.subheader("Rooster voor dit advies")
+    st.write(
+        "Een bezetting telt agents per dienst; je neemt mensen aan. Maak een rooster van vier "
+        "weken met mensen met een contract, met rust na diensten, vrije weekenden en "
+        "hoogstens een paar dagen achter elkaar."
+    )
+    if st.button("Maak een rooster", key="whatif_roster"):
+        with st.spinner("Rooster maken, dat duurt hoogstens enkele seconden…"):
+            st.session_state["whatif_roster_result"] = (
+                advice,
+                services.roster_for_advice(inputs, advice),
+            )
+    kept_roster = st.session_state["whatif_roster_result"]
+    if kept_roster is not None and kept_roster[0] == advice:
+        staffing = kept_roster[1]
+        for line in whatif_views.roster_lines(staffing):
+            st.markdown(f"- {render.md_escape(line)}")
+        if staffing.result is not None:
+            st.html(roster_weeks_html(staffing.result, labels.shift_label))
+            with st.expander("Roosterregels"):
+                for rule in staffing.result.rules.describe():
+                    st.markdown(f"- {render.md_escape(rule)}")
