@@ -89,7 +89,7 @@ def test_shortfall_exits_with_its_own_code_and_names_the_fix() -> None:
             "--max-heads",
             "3",
             "--time-limit",
-            "8",
+            "15",
         ],
     )
     assert result.exit_code == EXIT_SHORTFALL, result.output
