@@ -313,3 +313,17 @@ def test_each_remark_is_listed_once(db_path: Path) -> None:
     listed = next(b for b in (str(el.proto.body) for el in at.get("html")) if "wc-alerts" in b)
     assert listed.count(render.esc(vervelend[0]["message"])) == 1
     assert "(3 keer)" in listed
+
+
+def test_a_draft_with_half_an_emoji_is_stored_and_read_back(db_path: Path) -> None:
+    # a lone surrogate (half an emoji from a broken paste) cannot be encoded by any database
+    # driver: the service cleans it at the edge, one stand-in per character, so spans still fit
+    with Database(path=db_path) as db:
+        svc = TrainingService(db, seed=2)
+        trainee = svc.start("Surro Gaat", "library")
+        post = svc.next_post(trainee)
+        draft = "Hoi! \ud83d Dank je\x07 voor je bericht. ^MK"
+        feedback = svc.submit(trainee, post, post.expected_decision, draft)
+        assert feedback.draft == "Hoi! \ufffd Dank je  voor je bericht. ^MK"
+        assert len(feedback.draft) == len(draft)
+        assert svc.progress(trainee).summary.attempts == 1

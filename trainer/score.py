@@ -91,6 +91,12 @@ def _stand_in(match: re.Match[str]) -> str:
     return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else " "
 
 
+def readable(text: str) -> str:
+    """``text`` with every lone surrogate and control character replaced by one stand-in, as the
+    scorer reads it: what a service stores, so stored drafts encode and alert spans still fit."""
+    return _UNREADABLE.sub(_stand_in, text)
+
+
 def _alert_from_dict(data: Mapping[str, Any]) -> Alert:
     return Alert(
         rule=str(data["rule"]),

@@ -53,7 +53,7 @@ from trainer.progress import (
 )
 from trainer.rules import MetricCheck, Rule, load_rules, rule_title
 from trainer.scenarios import load_posts
-from trainer.score import ScoreResult, score_post
+from trainer.score import ScoreResult, readable, score_post
 from trainer.storage import Database, Trainee, TraineeRecord, name_key
 from webcare_app import whatif_service as _whatif
 from workshop.records import Answer as WorkshopAnswerRecord
@@ -204,7 +204,8 @@ class TrainingService:
             raise ServiceInputError(
                 f"Onbekende keuze {decision!r}; kies uit: {', '.join(DECISION_LABELS.values())}."
             )
-        text = "" if draft is None else str(draft)
+        # cleaned at the edge: a lone surrogate (half an emoji) cannot be stored by any driver
+        text = readable("" if draft is None else str(draft))
         scored = score_post(post, decision, text)
         attempt_id = self.practice.record_attempt(trainee, post, decision, text, scored)
         return Feedback(attempt_id, post, decision, text, scored)
