@@ -434,7 +434,7 @@ if advice is not None and advice.profile == profile and advice.coverage == sizin
     # --- a roster of people for the advice ---
     st.subheader("Rooster voor dit advies")
     st.write(
-        "Een bezetting telt agents per dienst; je neemt mensen aan. Maak een rooster van vier "
+        "Een bezetting telt plekken per dienst; aannemen doe je mensen. Maak een rooster van vier "
         "weken met mensen met een contract, met rust na diensten, vrije weekenden en "
         "hoogstens een paar dagen achter elkaar."
     )
