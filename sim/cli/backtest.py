@@ -9,19 +9,17 @@ the export with that week's own volume and prints simulated against actual first
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import load_profile_noted
-from sim.cli.fit import _console, _fail, _problems, _read
+from sim.cli.common import fail, load, print_json, stdout_console
+from sim.cli.fit import _problems, _read
 from sim.fit.backtest import MAX_BACKTEST_WEEKS, Backtest, BacktestError, backtest
 from sim.fit.write import dutch_date
 from sim.nl import number
-from sim.profile import ProfileError
 
 MAX_REPLICATIONS = 20
 
@@ -104,22 +102,19 @@ def backtest_command(
 ) -> None:
     """Simuleer de weken van een export en zet model en werkelijkheid naast elkaar."""
     if not 1 <= weeks <= MAX_BACKTEST_WEEKS:
-        _fail(f"--weeks {weeks} kan niet; verwacht 1 tot en met {MAX_BACKTEST_WEEKS}")
+        fail(f"--weeks {weeks} kan niet; verwacht 1 tot en met {MAX_BACKTEST_WEEKS}")
     if not 1 <= replications <= MAX_REPLICATIONS:
-        _fail(f"--replications {replications} kan niet; verwacht 1 tot en met {MAX_REPLICATIONS}")
+        fail(f"--replications {replications} kan niet; verwacht 1 tot en met {MAX_REPLICATIONS}")
     if seed < 0:
-        _fail(f"--seed {seed} kan niet; verwacht 0 of meer")
-    try:
-        org = load_profile_noted(profile)
-    except ProfileError as exc:
-        _fail(str(exc))
+        fail(f"--seed {seed} kan niet; verwacht 0 of meer")
+    org = load(profile)
     data = _read(export, maps)
     try:
         result = backtest(
             data, org, coverage=coverage, replications=replications, seed=seed, max_weeks=weeks
         )
     except BacktestError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if json_out:
         payload = {
             "profile": result.profile,
@@ -128,9 +123,9 @@ def backtest_command(
             "replications": result.replications,
             "weeks": [{**w.__dict__, "monday": w.monday.isoformat()} for w in result.weeks],
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        print_json(payload)
         return
-    console = _console()
+    console = stdout_console()
     _problems(console, data)
     console.print(_table(result))
     if result.target_text is not None:
