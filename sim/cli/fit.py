@@ -10,10 +10,9 @@ Messages are Dutch; bad input prints one paragraph and exits with code 2, never 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from datafiles.csv_io import write_frame
-from sim.cli.common import PlainConsole, load_profile_noted
+from sim.cli.common import fail, load_profile_noted, stdout_console
 from sim.fit.ahead import AheadError, week_profile
 from sim.fit.columns import ColumnError, parse_map
 from sim.fit.demo import demo_export, write_export
@@ -41,8 +40,6 @@ from sim.fit.write import dutch_date, fitted_profile
 from sim.nl import number
 from sim.profile import ProfileError
 
-EXIT_BAD_INPUT = 2
-NON_TTY_WIDTH = 140
 SHOWN_PROBLEMS = 10  # malformed rows listed one by one; the rest are counted
 MAX_FORECAST_WEEKS = 52
 MAX_DEMO_WEEKS = 260
@@ -50,20 +47,11 @@ DAY_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
-def _fail(message: str) -> NoReturn:
-    PlainConsole(stderr=True).print(f"Fout: {message}", soft_wrap=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _console() -> Console:
-    return PlainConsole(width=None if sys.stdout.isatty() else NON_TTY_WIDTH)
-
-
 def _read(path: Path, maps: list[str] | None) -> Export:
     try:
         return read_export(path, parse_map(maps))
     except (ExportError, ColumnError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _problems(console: Console, export: Export) -> None:
@@ -131,27 +119,27 @@ def fit_command(
 ) -> None:
     """Fit een organisatieprofiel uit een eigen export van berichten."""
     if not name.strip():
-        _fail("--name is leeg; verwacht een naam zoals mijn-org")
+        fail("--name is leeg; verwacht een naam zoals mijn-org")
     try:
         base_profile = load_profile_noted(base)
     except ProfileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     data = _read(export, maps)
-    console = _console()
+    console = stdout_console()
     _problems(console, data)
     try:
         fit = fit_export(data, base_profile)
         _profile, text = fitted_profile(fit, base_profile, base, name.strip())
     except FitError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ProfileError as exc:
-        _fail(f"het gefitte profiel is ongeldig: {exc}")
+        fail(f"het gefitte profiel is ongeldig: {exc}")
     console.print(_fit_table(fit))
     target = out if out is not None else Path(f"{name.strip()}.yaml")
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"kan {target} niet schrijven ({exc.strerror})")
+        fail(f"kan {target} niet schrijven ({exc.strerror})")
     console.print(
         f"Profiel geschreven naar {target}. Wat nog een schatting is staat onder sources; "
         f"probeer: webcare-sim run {target}"
@@ -244,15 +232,15 @@ def forecast_command(
 ) -> None:
     """Verwacht aantal gesprekken per week en per uur, met intervallen en backtestfout."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
-        _fail(f"--weeks {weeks} kan niet; verwacht 1 tot en met {MAX_FORECAST_WEEKS}")
+        fail(f"--weeks {weeks} kan niet; verwacht 1 tot en met {MAX_FORECAST_WEEKS}")
     if average_weeks < 1:
-        _fail(f"--average-weeks {average_weeks} kan niet; verwacht minstens 1")
+        fail(f"--average-weeks {average_weeks} kan niet; verwacht minstens 1")
     path = Path(source)
     try:
         if path.suffix.lower() in EXPORT_SUFFIXES:
             data = _read(path, maps)
             if not json_out:
-                _problems(_console(), data)
+                _problems(stdout_console(), data)
             result = forecast_export(
                 data, weeks=weeks, rng=np.random.default_rng(seed), average_weeks=average_weeks
             )
@@ -261,20 +249,20 @@ def forecast_command(
                 load_profile_noted(source), weeks=weeks, start=next_monday(date.today())
             )
     except ForecastError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ProfileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out is not None:
         try:
             write_frame(_forecast_frame(result), out, sep=";", decimal=",", index=False)
         except OSError as exc:
-            _fail(f"kan {out} niet schrijven ({exc.strerror})")
+            fail(f"kan {out} niet schrijven ({exc.strerror})")
     if profile_out is not None:
         _write_week_profile(result, profile_out, profile_base or source, week, method)
     if json_out:
         typer.echo(json.dumps(_forecast_json(result), ensure_ascii=False, indent=2))
         return
-    console = _console()
+    console = stdout_console()
     if profile_out is not None:
         console.print(
             f"Profiel voor voorspelde week {week} geschreven naar {profile_out}; probeer: "
@@ -302,17 +290,17 @@ def _write_week_profile(
     result: Forecast, out: Path, base: str, week: int, method: str | None
 ) -> None:
     if Path(base).suffix.lower() in EXPORT_SUFFIXES:
-        _fail("--profile-out heeft een profiel nodig voor wat geen volume is: geef --profile")
+        fail("--profile-out heeft een profiel nodig voor wat geen volume is: geef --profile")
     try:
         _profile, text = week_profile(base, result, week=week, method_key=method)
     except AheadError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ProfileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"kan {out} niet schrijven ({exc.strerror})")
+        fail(f"kan {out} niet schrijven ({exc.strerror})")
 
 
 def _forecast_json(result: Forecast) -> dict[str, Any]:
@@ -358,21 +346,21 @@ def demo_export_command(
 ) -> None:
     """Schrijf een synthetische export van berichten, getrokken uit de simulatie."""
     if not 0 < weeks <= MAX_DEMO_WEEKS:
-        _fail(f"--weeks {weeks:g} kan niet; verwacht meer dan 0 en hoogstens {MAX_DEMO_WEEKS}")
+        fail(f"--weeks {weeks:g} kan niet; verwacht meer dan 0 en hoogstens {MAX_DEMO_WEEKS}")
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        _fail(f"--out {out}: onbekende bestandssoort {out.suffix!r}; verwacht .csv of .xlsx")
+        fail(f"--out {out}: onbekende bestandssoort {out.suffix!r}; verwacht .csv of .xlsx")
     try:
         org = load_profile_noted(profile)
         if coverage is not None and coverage not in org.coverages:
-            _fail(f"onbekend dekkingsmodel {coverage!r}; kies een van: {', '.join(org.coverages)}")
+            fail(f"onbekend dekkingsmodel {coverage!r}; kies een van: {', '.join(org.coverages)}")
         frame = demo_export(org, weeks=weeks, seed=seed, coverage=coverage)
     except ProfileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         write_export(frame, out)
     except OSError as exc:
-        _fail(f"kan {out} niet schrijven ({exc.strerror})")
-    _console().print(f"{number(len(frame), 0)} berichten geschreven naar {out}.")
+        fail(f"kan {out} niet schrijven ({exc.strerror})")
+    stdout_console().print(f"{number(len(frame), 0)} berichten geschreven naar {out}.")
 
 
 def register(app: typer.Typer) -> None:
