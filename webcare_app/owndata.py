@@ -130,26 +130,18 @@ def history_against_fit(export: Export, fit: Fit) -> pd.DataFrame:
         history: np.ndarray | None = cleaned.mean(axis=0)
     except ForecastError:
         history = None  # less than a full week: only the fit is drawn
+    series = [(FITTED_SERIES, fitted)] + ([] if history is None else [(HISTORY_SERIES, history)])
     for hour in range(HOURS_PER_WEEK):
-        day = DAY_NAMES[hour // 24]
-        label = f"{day} {hour % 24:02d}:00"
-        rows.append(
-            {
-                "uur": hour,
-                "moment": label,
-                "reeks": FITTED_SERIES,
-                "gesprekken": float(fitted[hour]),
-                "aantal": number(float(fitted[hour]), 1),
-            }
-        )
-        if history is not None:
+        label = f"{DAY_NAMES[hour // 24]} {hour % 24:02d}:00"
+        for name, values in series:
+            count = float(values[hour])
             rows.append(
                 {
                     "uur": hour,
                     "moment": label,
-                    "reeks": HISTORY_SERIES,
-                    "gesprekken": float(history[hour]),
-                    "aantal": number(float(history[hour]), 1),
+                    "reeks": name,
+                    "gesprekken": count,
+                    "aantal": number(count, 1),
                 }
             )
     return pd.DataFrame(rows)
