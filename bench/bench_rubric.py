@@ -19,9 +19,12 @@ dictionary and language model already loaded) and warm (the same replies again).
 Targets (issue 11): held-out recall >= 0.90, every rule >= 0.80, at most 4 false alerts per 100
 good replies, pairwise ordering >= 0.90, cold p95 < 20 ms (warm < 5 ms).
 
-Parts: dev and dev2 (tuning), held-out. The held-out part is only measured here, never used
-to tune a pattern.
-Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N]
+Parts: dev, dev2 and dev3 (tuning), held-out and held-out2 (never tuned to), and the two ranked
+sets. The held-out parts are only measured here, never used to tune a pattern; while tuning,
+measure only the tuning parts with ``--parts`` so no held-out figure is printed.
+Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev2,dev3] [--errors]
+(``--parts`` takes names from: dev, dev2, dev3, held-out, held-out2, ranked, ranked-held-out;
+default all; ``--errors`` lists the tuning parts' mislabelled replies one by one).
 """
 
 from __future__ import annotations
@@ -44,17 +47,22 @@ from trainer.rules import load_rules
 from trainer.score import score_request
 
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubric"
-# dev and dev2 are the tuning parts (dev2: buck-passing, defensiveness and good replies that
-# look like them); held-out is only read for its figures.
+# dev, dev2 and dev3 are the tuning parts (dev2: buck-passing, defensiveness and good replies
+# that look like them; dev3: 200 replies written independently of the rules); the held-out
+# parts are only read for their figures. Each entry: name for --parts, title, file.
 PARTS = (
-    ("dev", RUBRIC_DIR / "dev.yaml"),
-    ("dev2", RUBRIC_DIR / "dev2.yaml"),
-    ("held-out", RUBRIC_DIR / "heldout.yaml"),
+    ("dev", "dev", RUBRIC_DIR / "dev.yaml"),
+    ("dev2", "dev2", RUBRIC_DIR / "dev2.yaml"),
+    ("dev3", "dev3", RUBRIC_DIR / "dev3.yaml"),
+    ("held-out", "held-out", RUBRIC_DIR / "heldout.yaml"),
+    ("held-out2", "held-out2", RUBRIC_DIR / "heldout2.yaml"),
 )
 RANKED_SETS = (
-    ("ranked (tuning set)", RUBRIC_DIR / "ranked.yaml"),
-    ("ranked (held-out, never tuned to)", RUBRIC_DIR / "ranked_heldout.yaml"),
+    ("ranked", "ranked (tuning set)", RUBRIC_DIR / "ranked.yaml"),
+    ("ranked-held-out", "ranked (held-out, never tuned to)", RUBRIC_DIR / "ranked_heldout.yaml"),
 )
+TUNING_PARTS = ("dev", "dev2", "dev3")
+PART_NAMES = tuple(name for name, _, _ in (*PARTS, *RANKED_SETS))
 TARGET_RECALL = 0.90
 TARGET_RULE_RECALL = 0.80
 TARGET_FALSE_PER_100 = 4.0  # 1 per 25 good replies
@@ -111,13 +119,17 @@ def fired_rules(result: Mapping[str, Any]) -> set[str]:
     return {alert["rule"] for alert in result.get("alerts", [])}
 
 
-def measure_part(items: list[dict[str, Any]], rule_ids: list[str], repeats: int) -> PartResult:
+def measure_part(
+    items: list[dict[str, Any]], rule_ids: list[str], repeats: int, *, show_errors: bool = False
+) -> PartResult:
     part = PartResult(rules={r: RuleCount() for r in rule_ids})
     for item in items:
         expect = set(item["expect"])
         result, seconds = score_timed(item["request"])
         part.cold.append(seconds)
         fired = fired_rules(result)
+        if show_errors and fired != expect:
+            show_error(item, expect, result)
         if not expect:
             part.good += 1
             part.false_alerts += len(fired)
@@ -134,6 +146,25 @@ def measure_part(items: list[dict[str, Any]], rule_ids: list[str], repeats: int)
         for item in items:
             part.warm.append(score_timed(item["request"])[1])
     return part
+
+
+def show_error(item: Mapping[str, Any], expect: set[str], result: Mapping[str, Any]) -> None:
+    """One reply whose alerts differ from its labels: missed and false rules, with the words
+    each false alert points at (``--errors``, tuning parts only)."""
+    reply = item["request"].get("reply", "")
+    fired = fired_rules(result)
+    spans = [
+        f"{a['rule']}: {reply[a['start'] : a['end']][:60]!r}"
+        for a in result.get("alerts", [])
+        if a["rule"] in fired - expect
+    ]
+    console.print(
+        f"[bold]{item['id']}[/bold] missed {sorted(expect - fired)} false {sorted(fired - expect)}"
+        f" {'; '.join(spans)}\n  {reply}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def ratio(num: int, den: int) -> str:
@@ -222,6 +253,18 @@ def load(path: Path) -> list[dict[str, Any]]:
     return data
 
 
+def parse_parts(value: str) -> tuple[str, ...]:
+    """The part names of ``--parts`` ("dev,dev2,dev3"); an unknown name is an error."""
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in PART_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown part {', '.join(unknown) or '(none given)'}; expected a comma-separated "
+            f"list of: {', '.join(PART_NAMES)}"
+        )
+    return names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -230,12 +273,27 @@ def main() -> None:
         default=3,
         help="how often every reply is scored again for the warm figure",
     )
+    parser.add_argument(
+        "--parts",
+        type=parse_parts,
+        default=PART_NAMES,
+        help=f"comma-separated parts to measure, from: {', '.join(PART_NAMES)} (default: all); "
+        "while tuning, name only tuning parts so no held-out figure is printed",
+    )
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="list every reply whose alerts differ from its labels (tuning parts only: the "
+        "held-out parts are never shown reply by reply)",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     score_timed(WARM_UP_REQUEST)
     console.print(f"dictionary and language model loaded in {time.perf_counter() - start:.1f} s")
     rule_ids = [rule.id for rule in load_rules()]
-    for name, path in PARTS:
+    for key, name, path in PARTS:
+        if key not in args.parts:
+            continue
         if not path.exists():
             console.print(
                 f"{name}: {path.relative_to(RUBRIC_DIR.parent.parent)} is missing; "
@@ -243,9 +301,13 @@ def main() -> None:
             )
             continue
         items = load(path)
-        report_part(name, len(items), measure_part(items, rule_ids, args.warm_repeats))
+        show = args.errors and key in TUNING_PARTS
+        part = measure_part(items, rule_ids, args.warm_repeats, show_errors=show)
+        report_part(name, len(items), part)
     results = []
-    for name, path in RANKED_SETS:
+    for key, name, path in RANKED_SETS:
+        if key not in args.parts:
+            continue
         if path.exists():
             results.append(measure_ranked(name, load(path)))
         else:
