@@ -218,6 +218,23 @@ def test_a_span_group_names_the_part_an_alert_points_at(tmp_path: Path) -> None:
     assert _hits(rules, "Stuur je adres in een DM.") == []
 
 
+def test_exception_scope_reply_excuses_every_hit_when_it_occurs_anywhere(tmp_path: Path) -> None:
+    rules = _rule(
+        tmp_path,
+        "patterns: ['\\bwordt\\s+bekeken\\b']\nexceptions: ['\\bmorgen\\b']\n"
+        "exception_scope: reply",
+    )
+    assert _hits(rules, "Het wordt bekeken. Sorry!") == ["wordt bekeken"]
+    assert _hits(rules, "Het wordt bekeken. Ik bel je morgen.") == []
+
+
+def test_existence_allows_the_customers_own_words_in_any_form(tmp_path: Path) -> None:
+    rules = _rule(tmp_path, "patterns: ['\\btickets?\\b']\nallow_post_words: true")
+    assert _hits(rules, "Je ticket staat klaar.") == ["ticket"]
+    ctx = ReplyContext(post_text="Waar blijven mijn tickets voor zaterdag?")
+    assert _hits(rules, "Je ticket staat klaar.", ctx) == []
+
+
 def test_one_alert_per_distinct_span() -> None:
     def at(start: int, end: int) -> Alert:
         return Alert("k", "error", "m", "s", start, end)

@@ -227,7 +227,7 @@ def _existence(check: ExistenceCheck) -> Runner:
     per_org = {org: _token_regex(toks) for org, toks in check.org_tokens.items()}
     exceptions = _regexes(check.exceptions)
     lemma_exceptions = _regexes(check.lemma_exceptions)
-    if lemma_base or lemma_exceptions:
+    if lemma_base or lemma_exceptions or check.allow_post_words:
         lemmas.load()  # fails loudly now, not silently per reply
 
     def spans(regexes: list[re.Pattern[str]], reply: str, scope: str) -> list[Span]:
@@ -247,8 +247,12 @@ def _existence(check: ExistenceCheck) -> Runner:
         if not matches:
             return []
         excused = spans(exceptions, reply, "reply") + lemma_spans(lemma_exceptions, reply, "reply")
+        if check.exception_scope == "reply" and excused:
+            return []
         hits: list[Hit] = []
         for start, end in sorted(set(matches)):
+            if check.allow_post_words and said_in_post(reply[start:end], ctx.post_text):
+                continue
             if check.exception_scope in ("sentence", "clause"):
                 around = sentence_around if check.exception_scope == "sentence" else clause_around
                 s, e = around(reply, start, end)
@@ -264,12 +268,26 @@ def _existence(check: ExistenceCheck) -> Runner:
 
 @lru_cache(maxsize=1024)
 def _post_words(post_text: str) -> frozenset[str]:
-    """The post's words in lower case, and the parts of hyphenated ones ("SEPA-machtiging")."""
+    """The post's words in lower case, the parts of hyphenated ones ("SEPA-machtiging"), and
+    the lemma of each, so "tickets" in the post makes "ticket" in the reply the customer's."""
     found = {w.lower() for _, _, w in words(post_text)}
-    return frozenset(found | {part for w in found for part in re.split(r"['’-]", w)})
+    found |= {part for w in found for part in re.split(r"['’-]", w) if part}
+    return frozenset(found | {lemmas.lemma(w) for w in found})
+
+
+def said_in_post(word: str, post_text: str) -> bool:
+    """Did the customer use ``word`` (a matched word or phrase) in the post, in any form?"""
+    if not post_text:
+        return False
+    said = _post_words(post_text)
+    lowered = word.lower()
+    return lowered in said or lemmas.lemma(lowered) in said
 
 
 def _substitution(check: SubstitutionCheck) -> Runner:
+    if check.allow_post_words:
+        lemmas.load()  # the post's words are compared by lemma
+
     def compiled(swap: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         return _token_regex(swap), {k.lower(): v for k, v in swap.items()}
 
@@ -285,11 +303,12 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
         org_allowed = allowed.get(ctx.org or "", set())
-        said = _post_words(ctx.post_text) if check.allow_post_words else frozenset()
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
-                if word in said or (regex is base[0] and word in org_allowed):
+                if check.allow_post_words and said_in_post(word, ctx.post_text):
+                    continue
+                if regex is base[0] and word in org_allowed:
                     continue
                 hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
         return hits

@@ -103,10 +103,14 @@ class ExistenceCheck(_CheckBase):
     org_tokens: dict[OrgType, list[str]] = Field(default_factory=dict)
     exceptions: list[Regex] = Field(default_factory=list)  # matches that excuse a hit
     lemma_exceptions: list[Regex] = Field(default_factory=list)
-    # Where an exception excuses a hit: overlapping the match, in its clause, or its sentence.
-    exception_scope: Literal["match", "clause", "sentence"] = "match"
+    # Where an exception excuses a hit: overlapping the match, in its clause, its sentence, or
+    # anywhere in the reply (a vague "het wordt bekeken" is owned by a time in another sentence).
+    exception_scope: Literal["match", "clause", "sentence", "reply"] = "match"
     scope: Literal["reply", "sentence", "clause"] = "reply"
     quotes: Literal["customer", "any"] = "customer"
+    # A matched word the customer used in the post (in any inflection) is theirs, not the
+    # agent's: "mijn ticket voor het concert" answered with "je ticket staat in de app".
+    allow_post_words: bool = False
 
     @field_validator("patterns", "exceptions", "lemma_patterns", "lemma_exceptions")
     @classmethod
@@ -123,8 +127,8 @@ class SubstitutionCheck(_CheckBase):
     # Words of the general list that are ordinary language for one organisation type
     # ("ticket" is what an airline's customers call their plane ticket).
     org_allow: dict[OrgType, list[str]] = Field(default_factory=dict)
-    # A word the customer used in the post is theirs, not the agent's jargon ("is mijn ticket
-    # nog geldig?" answered with "je ticket is morgen ook geldig").
+    # A word the customer used in the post (in any inflection) is theirs, not the agent's jargon
+    # ("is mijn ticket nog geldig?" answered with "je tickets zijn morgen ook geldig").
     allow_post_words: bool = False
 
 
