@@ -19,7 +19,7 @@ those without a parser, from patterns that are certain enough to show a trainee:
   ``simplemma`` (an offline Dutch lemmatiser) gives for the written form;
 - a pronominal adverb split from its preposition where the preposition starts no phrase: "er op
   aangesproken", "er op letten", "er op te wachten" -> "erop" (but "is er op zaterdag een bus"
-  is right).
+  is right, and so is "dan pak ik het hier op", where "op" belongs to "oppakken").
 
 Both the wrong and the suggested form must be dictionary words; when in doubt nothing is said.
 """
@@ -39,7 +39,7 @@ except ImportError:  # fail at start, never by quietly checking less
         "het project opnieuw met scripts/setup.sh"
     ) from None
 
-from trainer.spelling import checked_part, is_word
+from trainer.spelling import checked_part, common_words, is_word
 
 # Verb stems ending in d that are not also everyday nouns or adjectives, so that a pronoun
 # followed by the stem is a finite verb for sure. "antwoord", "raad", "geld", "land", "kleed"
@@ -108,6 +108,7 @@ THIRD_PERSON_BEFORE = frozenset(
 VOICELESS = frozenset("tkfspx")
 # Pronominal adverbs written as one word with a preposition ("erop", "daarmee", "hiervoor").
 ADVERB_HEADS = frozenset({"er", "daar", "hier", "waar"})
+PLACE_HEADS = frozenset({"daar", "hier"})  # heads that are also words for a place
 ADVERB_PREPOSITIONS = frozenset(
     {
         "aan", "achter", "bij", "door", "in", "mee", "na", "naar", "om", "onder", "op",
@@ -317,9 +318,25 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 or (_PARTICIPLE_SHAPE_RE.match(rest[0]) is not None and _lemma(rest[0]) != rest[0])
                 or (len(rest) == 1 and rest[0].endswith("en") and _lemma(rest[0]) == rest[0])
             )
-            if not rest or verb_next:
+            if verb_next or (not rest and not _separable_particle(t, first, i, nxt)):
                 found.append((i, word + nxt, "split"))
     return found
+
+
+def _separable_particle(t: _Tokens, first: int, head: int, particle: str) -> bool:
+    """Is ``particle``, closing its clause after the place words "hier" or "daar", the
+    separated part of a common verb earlier in the clause? "dan pak ik het hier op" is
+    "oppakken" with "hier" as a place, not a split "hierop"; "ik zoek het daar uit" is
+    "uitzoeken". After "er" (no place word) "ik reken er op" stays a split "erop", and so does
+    a particle that forms no common verb ("ik kijk daar naar")."""
+    if t.lower[head] not in PLACE_HEADS:
+        return False
+    common = common_words()
+    for k in range(first, head):
+        verb = _lemma(t.lower[k])
+        if verb != t.lower[k] and verb.endswith("en") and particle + verb in common:
+            return True
+    return False
 
 
 def dt_errors(text: str) -> list[Finding]:

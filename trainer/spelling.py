@@ -78,6 +78,8 @@ WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
         "evt", "ovv", "tav", "mbt", "iig", "idd", "wrs", "pls", "plz", "btw", "fyi", "lol",
         "m'n", "z'n", "d'r", "'t", "'n", "'s", "wifi", "whatsapp", "webcare", "chatbot",
         "app", "apps", "appje", "appen", "track", "tracking", "trace", "login", "inlog",
+        # days in opening hours, written without a stop: "ma t/m vr", "di en za"
+        "ma", "di", "wo", "do", "vr", "za", "zo",
     }
 )  # fmt: skip
 
