@@ -53,6 +53,7 @@ from trainer.rules import (
     load_rules,
 )
 from trainer.text import (
+    QUOTE_RE,
     AddressForm,
     Span,
     address_form,
@@ -155,11 +156,6 @@ def fixture_context(fixture: Fixture) -> ReplyContext:
         customer_name=c.name,
         key_points=tuple(c.key_points),
     )
-
-
-# A quotation in the reply: 'Helaas, niet thuis' or "..." or „...”. An apostrophe inside a word
-# ("zo'n", "m'n") is no quotation mark, hence the word-character look-arounds.
-QUOTE_RE = re.compile(r"(?<!\w)['‘\"“„]([^'‘’\"“”„\n]{2,300}?)['’\"”](?!\w)")
 
 
 def _squashed(text: str) -> str:
@@ -569,8 +565,9 @@ def may_fire(rule: Rule, ctx: ReplyContext) -> bool:
     return False
 
 
-# Kinds that judge the agent's own wording; a quotation of the customer is not theirs.
-_WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck)
+# Kinds that judge the agent's own wording; a quotation of the customer is not theirs (nor is a
+# "uw" inside the customer's words quoted back the agent's form of address).
+_WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck, ConditionalCheck)
 
 
 def _build(check: Any) -> Runner:

@@ -49,6 +49,9 @@ CLAUSE_BREAK_RE = re.compile(
     r"surf|app|zet|deel|plaats|noem|post|reageer)\b)",
     re.IGNORECASE,
 )
+# A quotation: 'Helaas, niet thuis' or "..." or „...”. An apostrophe inside a word ("zo'n",
+# "m'n") is no quotation mark, hence the word-character look-arounds.
+QUOTE_RE = re.compile(r"(?<!\w)['‘\"“„]([^'‘’\"“”„\n]{2,300}?)['’\"”](?!\w)")
 HASHTAG_RE = re.compile(r"#(\w+)")
 # Text emoticons: :) :-) ;) ;-) :D :P :( =) xD <3
 # Every emoji holds a character from this set (keycaps end in U+20E3): a text without one is
@@ -113,10 +116,12 @@ def address_form(text: str) -> AddressForm | None:
     A customer who uses no formal marker is taken to write informally: most people on social
     media do, and a formal reply to them reads as distant. A letter-style salutation or
     signature ("Geachte", "Met vriendelijke groet", "mevrouw Kaya") is formal even without "u".
-    Empty text tells nothing (None).
+    Empty text tells nothing (None). Quoted words are someone else's ("track & trace zegt 'uw
+    pakket is bezorgd'"), so they do not count.
     """
     if not text.strip():
         return None
+    text = QUOTE_RE.sub(" ", text)
     informal, formal = address_markers(text)
     if informal:
         return "informal"
