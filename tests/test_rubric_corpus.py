@@ -29,7 +29,9 @@ RULE_IDS = {rule.id for rule in load_rules()}
 DECISIONS = ("public", "private", "none")
 MIN_DEV_ITEMS = 260
 MIN_DEV2_ITEMS = 120
-MIN_DEV3_ITEMS = 50  # grows to 200 while it is written; see README.md
+MIN_DEV3_ITEMS = 200
+MIN_DEV3_GOOD = 110
+MIN_DEV3_NO_OWNERSHIP = 20  # dev3 exists partly to measure buck-passing in new phrasings
 # dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
 DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
@@ -143,6 +145,14 @@ def test_dev3_texts_are_new() -> None:
     assert not shared, f"dev3 replies also in dev.yaml or dev2.yaml: {shared}"
     replies = [_norm(i["request"]["reply"]) for i in dev3]
     assert len(replies) == len(set(replies)), "dev3.yaml repeats a reply"
+
+
+def test_dev3_covers_its_focus() -> None:
+    """dev3 has at least 110 good replies, 20 buck-passing replies and a positive for every rule."""
+    items = _load(DEV3)
+    assert sum(1 for i in items if not i["expect"]) >= MIN_DEV3_GOOD
+    assert sum("no-ownership" in i["expect"] for i in items) >= MIN_DEV3_NO_OWNERSHIP
+    assert {rule for i in items for rule in i["expect"]} == RULE_IDS
 
 
 def test_dev2_covers_its_focus() -> None:
