@@ -109,6 +109,9 @@ VOICELESS = frozenset("tkfspx")
 # Pronominal adverbs written as one word with a preposition ("erop", "daarmee", "hiervoor").
 ADVERB_HEADS = frozenset({"er", "daar", "hier", "waar"})
 PLACE_HEADS = frozenset({"daar", "hier"})  # heads that are also words for a place
+# A preposition followed by a number starts a phrase: "er tussen 14.10 en 14.40 uur" (the stop
+# inside the time ends the clause for the other checks, so the number is looked at directly).
+_NUMBER_NEXT_RE = re.compile(r"\s*[\d€]")
 ADVERB_PREPOSITIONS = frozenset(
     {
         "aan", "achter", "bij", "door", "in", "mee", "na", "naar", "om", "onder", "op",
@@ -318,7 +321,10 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 or (_PARTICIPLE_SHAPE_RE.match(rest[0]) is not None and _lemma(rest[0]) != rest[0])
                 or (len(rest) == 1 and rest[0].endswith("en") and _lemma(rest[0]) == rest[0])
             )
-            if verb_next or (not rest and not _separable_particle(t, first, i, nxt)):
+            before_number = _NUMBER_NEXT_RE.match(t.text, t.spans[i + 1][1]) is not None
+            if verb_next or (
+                not rest and not before_number and not _separable_particle(t, first, i, nxt)
+            ):
                 found.append((i, word + nxt, "split"))
     return found
 

@@ -262,6 +262,14 @@ def _existence(check: ExistenceCheck) -> Runner:
     return run
 
 
+# A web address or e-mail address; a substitution never flags a word inside one.
+LINK_RE = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|be|com|eu|org|net|info)"
+    r"(?:/\S*)?",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1024)
 def _post_words(post_text: str) -> frozenset[str]:
     """The post's words in lower case, the parts of hyphenated ones ("SEPA-machtiging"), and
@@ -299,11 +307,14 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
         org_allowed = allowed.get(ctx.org or "", set())
+        links = [m.span() for m in LINK_RE.finditer(reply)]
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
                 if check.allow_post_words and said_in_post(word, ctx.post_text):
                     continue
+                if any(s <= m.start() and m.end() <= e for s, e in links):
+                    continue  # part of a web address ("site.nl/faq"), not a word the agent uses
                 if regex is base[0] and word in org_allowed:
                     continue
                 hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
