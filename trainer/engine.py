@@ -581,10 +581,26 @@ def may_fire(rule: Rule, ctx: ReplyContext) -> bool:
 _WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck, ConditionalCheck)
 
 
+def _without_customer_quotes(runner: Runner) -> Runner:
+    """Run ``runner`` on the reply with the customer's quoted words blanked out (same length,
+    so spans still fit): a "uw" in "'uw pakket is bezorgd'" quoted back is no form of address
+    that could clash with the agent's "je"."""
+
+    def run(reply: str, ctx: ReplyContext) -> list[Hit]:
+        quotes = _customer_quotes(reply, ctx)
+        for s, e in quotes:
+            reply = reply[:s] + " " * (e - s) + reply[e:]
+        return runner(reply, ctx)
+
+    return run
+
+
 def _build(check: Any) -> Runner:
     for module in KIND_MODULES.get(check.kind, ()):
         _optional_module(module)
     runner = _BUILDERS[type(check)](check)
+    if isinstance(check, ConsistencyCheck):
+        return _without_customer_quotes(runner)
     if not isinstance(check, _WORDING_KINDS):
         return runner
     quotes = _any_quotes if getattr(check, "quotes", "customer") == "any" else _customer_quotes

@@ -337,13 +337,18 @@ def english_words() -> frozenset[str]:
 
 
 def _english_loan(word: str) -> bool:
-    """An English word, or an English verb with Dutch verb endings: "deployen", "gerouted",
-    "gedispatcht", "ge-escaleerd" is Dutch and left to the dictionary."""
+    """An English word, an English verb with Dutch verb endings ("deployen", "gerouted",
+    "gedispatcht"; "ge-escaleerd" is Dutch and left to the dictionary), or a hyphenated
+    compound of an English word and Dutch ones ("priority-klanten")."""
     english = english_words()
     if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
         return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
     if word in english:
         return True
+    parts = word.split("-")
+    if len(parts) > 1 and all(len(p) >= ENGLISH_PART_MIN_LETTERS for p in parts):
+        # a hyphenated compound of an English loan and Dutch words: "priority-klanten"
+        return all(p in english or is_word(p) for p in parts) and any(p in english for p in parts)
     for prefix in ("ge-", "ge", ""):
         if not word.startswith(prefix):
             continue
