@@ -1,7 +1,8 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, held-out, ranked) is well formed: unique ids,
-known rule ids, requests that ``webcare-train score`` accepts, at least half good replies, and no
-text copied from the rule fixtures or scenario posts (a corpus that repeats the fixtures measures
-nothing new). The checks on the held-out part skip while that file is absent."""
+"""The rubric corpus (bench/rubric/: dev, dev2, the two held-out parts, ranked) is well
+formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
+half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
+repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
+is absent."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
+HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
@@ -203,3 +205,33 @@ def test_heldout_texts_are_new() -> None:
     dev_replies = {_norm(item["request"]["reply"]) for item in _load(DEV)}
     shared = [i["id"] for i in held if _norm(i["request"]["reply"]) in dev_replies]
     assert not shared, f"held-out replies also in dev.yaml: {shared}"
+
+
+needs_heldout2 = pytest.mark.skipif(
+    not HELDOUT2.exists(), reason="bench/rubric/heldout2.yaml absent"
+)
+MIN_HELDOUT2_ITEMS = 200
+MIN_HELDOUT2_GOOD = 110
+
+
+@needs_heldout2
+def test_heldout2_part_is_well_formed() -> None:
+    """The second held-out part has the same form, its own id prefix, at least 200 replies and
+    at least 110 good ones."""
+    items = _check_part(HELDOUT2, "held2")
+    assert len(items) >= MIN_HELDOUT2_ITEMS
+    assert sum(1 for item in items if not item["expect"]) >= MIN_HELDOUT2_GOOD
+
+
+@needs_heldout2
+def test_heldout2_texts_are_new() -> None:
+    """Written blind, so none of its replies may repeat a fixture, a dev reply or another
+    held-out reply, and it repeats no reply of its own."""
+    held2 = _load(HELDOUT2)
+    _check_not_copied(held2, HELDOUT2.name)
+    others = [DEV, DEV2] + ([HELDOUT] if HELDOUT.exists() else [])
+    seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
+    shared = [i["id"] for i in held2 if _norm(i["request"]["reply"]) in seen]
+    assert not shared, f"heldout2 replies also in another part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in held2]
+    assert len(replies) == len(set(replies)), "heldout2.yaml repeats a reply"
