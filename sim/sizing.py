@@ -75,7 +75,7 @@ from sim.sizing_runs import (
     SEARCH,
     Evaluator,
     Progress,
-    paired_mean,
+    could_pass,
     promising,
 )
 from sim.spec import ModelSpec, SlaTarget
@@ -407,13 +407,12 @@ def _neighbourhood(
     """The final check: no single-block reduction of the answer may still pass.
 
     Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
-    the check's first seeds, read against the answer on the same seeds (``paired_mean``);
-    those whose estimated mean meets every goal are verified, the cheapest first, and the first
-    that passes replaces the answer; repeat. Verifying is sequential: first
-    ``CHECK_STAGE_REPLICATIONS`` runs, after which a reduction whose projected bound
-    (``projected_low``, paired with the answer) misses a goal by more than ``CHECK_SURE``
-    standard errors stops; the others get the check plan's replications (only the runs not
-    yet cached).
+    the check's first seeds, read against the answer on the same seeds: its projected bound
+    over the check's replications (``projected_low``); one that misses a goal by more than
+    ``CHECK_SURE`` standard errors of that projection (and at least ``SCREEN_SLACK``) is
+    dropped. The others are verified, the cheapest first, and the first that passes replaces
+    the answer; repeat. Verifying is sequential: first ``CHECK_STAGE_REPLICATIONS`` runs and
+    the same test on them, then the check plan's replications (only the runs not yet cached).
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
@@ -449,10 +448,7 @@ def _neighbourhood(
         # same seeds (common random numbers make the difference far steadier than either).
         screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
         keep = [
-            all(
-                paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
-                for t in c.targets
-            )
+            could_pass(evaluate, _agents_of(c), base, check_replications, goals, CHECK_SURE)
             for c in screened
         ]
         alive = {i for i, ok in zip(order, keep, strict=True) if ok}
