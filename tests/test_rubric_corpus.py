@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev, dev2, dev3, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -22,6 +22,7 @@ from trainer.scenarios import load_posts
 RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
+DEV3 = RUBRIC_DIR / "dev3.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
@@ -30,6 +31,9 @@ RULE_IDS = {rule.id for rule in load_rules()}
 DECISIONS = ("public", "private", "none")
 MIN_DEV_ITEMS = 260
 MIN_DEV2_ITEMS = 120
+MIN_DEV3_ITEMS = 200
+MIN_DEV3_GOOD = 110
+MIN_DEV3_NO_OWNERSHIP = 20  # dev3 exists partly to measure buck-passing in new phrasings
 # dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
 DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
@@ -127,6 +131,30 @@ def test_dev2_texts_are_new() -> None:
     assert not shared, f"dev2 replies also in dev.yaml: {shared}"
     replies = [_norm(i["request"]["reply"]) for i in dev2]
     assert len(replies) == len(set(replies)), "dev2.yaml repeats a reply"
+
+
+def test_dev3_part_is_well_formed() -> None:
+    items = _check_part(DEV3, "dev3")
+    assert len(items) >= MIN_DEV3_ITEMS
+
+
+def test_dev3_texts_are_new() -> None:
+    """dev3 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev3 = _load(DEV3)
+    _check_not_copied(dev3, DEV3.name)
+    earlier = {_norm(item["request"]["reply"]) for item in _load(DEV) + _load(DEV2)}
+    shared = [i["id"] for i in dev3 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev3 replies also in dev.yaml or dev2.yaml: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev3]
+    assert len(replies) == len(set(replies)), "dev3.yaml repeats a reply"
+
+
+def test_dev3_covers_its_focus() -> None:
+    """dev3 has at least 110 good replies, 20 buck-passing replies and a positive for every rule."""
+    items = _load(DEV3)
+    assert sum(1 for i in items if not i["expect"]) >= MIN_DEV3_GOOD
+    assert sum("no-ownership" in i["expect"] for i in items) >= MIN_DEV3_NO_OWNERSHIP
+    assert {rule for i in items for rule in i["expect"]} == RULE_IDS
 
 
 def test_dev2_covers_its_focus() -> None:
@@ -229,7 +257,7 @@ def test_heldout2_texts_are_new() -> None:
     held-out reply, and it repeats no reply of its own."""
     held2 = _load(HELDOUT2)
     _check_not_copied(held2, HELDOUT2.name)
-    others = [DEV, DEV2] + ([HELDOUT] if HELDOUT.exists() else [])
+    others = [DEV, DEV2, DEV3] + ([HELDOUT] if HELDOUT.exists() else [])
     seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
     shared = [i["id"] for i in held2 if _norm(i["request"]["reply"]) in seen]
     assert not shared, f"heldout2 replies also in another part: {shared}"
