@@ -69,11 +69,13 @@ from sim.sizing_records import (
 )
 from sim.sizing_runs import (
     CHECK,
+    CHECK_STAGE_REPLICATIONS,
+    CHECK_SURE,
     SCREEN_REPLICATIONS,
     SEARCH,
     Evaluator,
     Progress,
-    paired_mean,
+    could_pass,
     promising,
 )
 from sim.spec import ModelSpec, SlaTarget
@@ -341,12 +343,13 @@ def _search(
         pick = max(options, key=lambda i: (cost[i], -blame[i]))
         trial = agents.copy()
         trial[pick] -= 1
+        reduced = tuple(trial)
         if screen and not promising(
-            evaluate, tuple(trial), _agents_of(current), plan.replications, goals, screen
+            evaluate, reduced, _agents_of(current), plan.replications, goals, screen
         ):
             blocked.add(pick)
             continue
-        candidate = evaluate([tuple(trial)])[0]
+        candidate = evaluate([reduced])[0]
         if candidate.meets(goals):
             current = candidate
         else:
@@ -404,10 +407,12 @@ def _neighbourhood(
     """The final check: no single-block reduction of the answer may still pass.
 
     Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
-    the check's first seeds, read against the answer on the same seeds (``paired_mean``);
-    those whose estimated mean meets every goal get the check plan's replications (only the
-    runs not yet cached), the cheapest first, and the first that passes replaces the answer;
-    repeat.
+    the check's first seeds, read against the answer on the same seeds: its projected bound
+    over the check's replications (``projected_low``); one that misses a goal by more than
+    ``CHECK_SURE`` standard errors of that projection (and at least ``SCREEN_SLACK``) is
+    dropped. The others are verified, the cheapest first, and the first that passes replaces
+    the answer; repeat. Verifying is sequential: first ``CHECK_STAGE_REPLICATIONS`` runs and
+    the same test on them, then the check plan's replications (only the runs not yet cached).
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
@@ -443,23 +448,26 @@ def _neighbourhood(
         # same seeds (common random numbers make the difference far steadier than either).
         screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
         keep = [
-            all(
-                paired_mean(evaluate, _agents_of(c), base, check_replications, t) >= goals[t.name]
-                for t in c.targets
-            )
+            could_pass(evaluate, _agents_of(c), base, check_replications, goals, CHECK_SURE)
             for c in screened
         ]
         alive = {i for i, ok in zip(order, keep, strict=True) if ok}
         # The biggest saving first; the first one that passes is taken (one check run each,
         # instead of all of them side by side: most moves need one or two).
-        promising = sorted(
+        candidates = sorted(
             (c for c, ok in zip(screened, keep, strict=True) if ok),
             key=lambda c: c.cost_per_week_eur,
         )
         moved = False
-        for option in promising[: max_checks - checked]:
+        for option in candidates[: max_checks - checked]:
             checked += 1
-            found = verify([_agents_of(option)])[0]
+            # Sequential: a few more runs first; one that surely cannot pass stops there.
+            stage = min(CHECK_STAGE_REPLICATIONS, check_replications)
+            reduced = _agents_of(option)
+            if not promising(evaluate, reduced, base, check_replications, goals, stage, CHECK_SURE):
+                alive.discard(_changed_block(base, reduced))
+                continue
+            found = verify([reduced])[0]
             if found.meets(goals):
                 current, moved = found, True
                 moves += 1

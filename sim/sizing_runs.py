@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.engine import simulate
-from sim.experiment import summarise_replications
+from sim.experiment import estimate, summarise_replications
 from sim.kpis import BREACHED, sla_status, summarise
 from sim.parallel import KpiRow, Runner, SimJob
 from sim.plan import RunPlan
@@ -85,9 +85,18 @@ def _evaluate_run(item: _EvalJob) -> tuple[KpiRow, tuple[float, ...]]:
 
 
 # Screening a reduction (trim and final check): this many runs on the first seeds, read against
-# the staffing it reduces on the same seeds; only one whose estimated mean meets every goal gets
-# the full plan.
+# the staffing it reduces on the same seeds; only one that could still pass gets the full plan.
 SCREEN_REPLICATIONS = 2
+# A screened reduction is dropped when its projected lower bound (``projected_low``) misses a
+# goal by more than this many standard errors of the projection, and by at least
+# ``SCREEN_SLACK`` (a share: 0.3 points; two paired runs say little about their own spread).
+SCREEN_SURE = 2.0
+SCREEN_SLACK = 0.003
+# The final check verifies a reduction in two stages: after this many runs it stops one whose
+# projected bound misses a goal by more than ``CHECK_SURE`` standard errors (the answer must
+# not keep a reduction that would pass, so the check is surer than the search's screen).
+CHECK_STAGE_REPLICATIONS = 6
+CHECK_SURE = 3.0
 Progress = Callable[[str, int, int], None]  # (phase, runs done, runs known so far)
 SEARCH, CHECK = "search", "check"  # the phases ``on_progress`` reports
 
@@ -185,15 +194,71 @@ def promising(
     base: tuple[int, ...],
     replications: int,
     goals: Mapping[str, float],
-    screen: int,
+    runs: int,
+    sure: float = SCREEN_SURE,
 ) -> bool:
-    """Run ``option`` on the first ``screen`` seeds; does its estimated mean over
-    ``replications`` runs (see ``paired_mean``) meet every goal?"""
-    evaluate([option], screen)
-    return all(
-        paired_mean(evaluate, option, base, replications, t) >= goals[t.name]
-        for t in evaluate.targets
-    )
+    """Run ``option`` on the first ``runs`` seeds; could its lower bound over ``replications``
+    runs still meet every goal (see ``could_pass``)?"""
+    evaluate([option], runs)
+    return could_pass(evaluate, option, base, replications, goals, sure)
+
+
+def could_pass(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    goals: Mapping[str, float],
+    sure: float,
+) -> bool:
+    """Is the lower bound ``option`` would show over ``replications`` runs (``projected_low``)
+    within ``sure`` standard errors (at least ``SCREEN_SLACK``) of every goal? With all its
+    runs done this is exactly whether it passes."""
+    for target in evaluate.targets:
+        low, error = projected_low(evaluate, option, base, replications, target)
+        slack = 0.0 if error == 0 else max(SCREEN_SLACK, sure * error)
+        if low + slack < goals[target.name] - 1e-12:
+            return False
+    return True
+
+
+def projected_low(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    target: SlaTarget,
+) -> tuple[float, float]:
+    """The lower 95% bound of ``target``'s attainment ``option`` would show over
+    ``replications`` runs, projected from the ``k`` runs it has, and the standard error of the
+    projected mean.
+
+    On the seeds it lacks, ``option`` is taken as ``base`` (which must have them) shifted by
+    the mean paired difference on the shared seeds: common random numbers make that
+    difference far steadier than either staffing's attainment, so a few runs tell where the
+    bound will land. The error is that of the mean difference over the seeds still to run
+    (finite-population correction: with all ``replications`` done it is 0 and the bound is
+    exact). No mentions to judge
+    (NaN) projects as +inf: nothing can fail.
+    """
+    key = f"sla_{target.name}_attainment"
+    base_rows = np.array([float(row[key]) for row, _ in evaluate.rows[base][:replications]])
+    own = np.array([float(row[key]) for row, _ in evaluate.rows.get(option, [])[:replications]])
+    k = own.size
+    if not (0 < k <= base_rows.size) or not np.isfinite(own).all():
+        return math.inf, 0.0
+    diffs = own - base_rows[:k]
+    if not np.isfinite(diffs).all():
+        return math.inf, 0.0
+    shift = float(diffs.mean())
+    filled = np.concatenate((own, base_rows[k:] + shift))
+    n = filled.size
+    low = estimate(filled).low
+    low = low if math.isfinite(low) else float(filled.mean())
+    if k >= n:
+        return low, 0.0
+    spread = float(diffs.std(ddof=1)) if k > 1 else math.inf
+    return low, spread / math.sqrt(k) * math.sqrt(1 - k / n)
 
 
 def paired_mean(
@@ -216,10 +281,16 @@ def paired_mean(
 
 __all__ = [
     "CHECK",
+    "CHECK_STAGE_REPLICATIONS",
+    "CHECK_SURE",
     "SCREEN_REPLICATIONS",
+    "SCREEN_SLACK",
+    "SCREEN_SURE",
     "SEARCH",
     "Evaluator",
     "Progress",
+    "could_pass",
     "paired_mean",
+    "projected_low",
     "promising",
 ]

@@ -306,3 +306,31 @@ def test_sizing_reports_its_runs_per_phase(small_telecom: Profile) -> None:
     assert all(done == known for done, known in last.values())
     # The check re-simulates the answer with 3x the replications, reusing the search's runs.
     assert last[CHECK][0] >= (result.check_replications - result.replications)
+
+
+def test_a_projected_bound_with_every_run_done_is_the_bound_itself(
+    small_telecom: Profile,
+) -> None:
+    """The sequential check stops a reduction on its projected bound; once every seed has run
+    the projection is exact (no error), and with fewer it is the base shifted by the paired
+    difference, which common seeds keep close to what the missing runs give."""
+    from sim.sizing_runs import could_pass, projected_low
+
+    model = sizing_model(small_telecom, "24-7")
+    targets = sizing_targets(model.spec, parse_targets(["first_response<=20min:90%"]))
+    base = erlang_staffing(model, targets, 40)
+    option = tuple(a - (i == 0) for i, a in enumerate(base))
+    plan = FAST["plan"]
+    with Runner(processes=1) as runner:
+        evaluate = Evaluator(model, targets, plan=plan, runner=runner, on_candidate=None)
+        base_c = evaluate([base])[0]
+        evaluate([option], 2)
+        partial, error = projected_low(evaluate, option, base, plan.replications, targets[0])
+        full = evaluate([option])[0]
+        exact, none = projected_low(evaluate, option, base, plan.replications, targets[0])
+    assert none == 0.0 and error > 0
+    assert exact == full.attainment(targets[0]).low
+    assert abs(partial - exact) < 0.05
+    goals = {targets[0].name: targets[0].goal}
+    assert could_pass(evaluate, option, base, plan.replications, goals, 3.0) == full.meets()
+    assert base_c.attainment(targets[0]).n == plan.replications
