@@ -86,6 +86,7 @@ from workshop.records import (
     WallEntry,
     shown_post,
 )
+from workshop.scoring_pool import ScoringPool
 from workshop.security import (
     DEFAULT_CLIENT,
     hash_pin,
@@ -129,8 +130,18 @@ class WorkshopService(FacilitatorActions):
     already verified, which spares the slow scrypt check on every dashboard refresh.
     """
 
-    def __init__(self, db: Database, rng: np.random.Generator, now: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rng: np.random.Generator,
+        now: Clock = utcnow,
+        *,
+        scoring: ScoringPool | None = None,
+    ) -> None:
         self.db = db
+        # Where answers are scored: the app passes its process pool (``workshop.scoring_pool``)
+        # so a crowd's answers are scored side by side; without one, in this process.
+        self.scoring = scoring if scoring is not None else ScoringPool(workers=0)
         self.rng = rng
         self._now = now
         self._rng_lock = threading.Lock()
@@ -145,11 +156,13 @@ class WorkshopService(FacilitatorActions):
 
     def warm_up(self) -> None:
         """Load the scorer's dictionaries and language models now (seconds, once per process),
-        so the first participant's submit is not the one that waits; call it at app start."""
+        so the first participant's submit is not the one that waits; call it at app start.
+        Starts the scoring pool's workers too (each loads its own copy)."""
         post = posts_by_org("library")[0]
         # A short and a long text: the language detector loads different models for each.
         score_post(post, "public", "Hi there, sorry about that, we'll check it!")
         score_post(post, "private", post.model_answer or post.text)
+        self.scoring.start()
 
     def now(self) -> datetime:
         moment = self._now()
@@ -345,7 +358,7 @@ class WorkshopService(FacilitatorActions):
         position, post = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = score_post(post, decision, reply)
+        result = self.scoring.score(post, decision, reply)
         alerts = result.alerts
         rules = tuple(sorted({a.rule for a in alerts}))
         now = self.now()
