@@ -33,6 +33,7 @@ import numpy as np
 from bench.bench_workshop import make_answer, percentile
 from trainer.scenarios import posts_by_org
 from trainer.storage import Database
+from workshop.scoring_pool import ScoringPool, configured_workers
 from workshop.service import WorkshopService
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -92,13 +93,13 @@ def _round(
     return times, failed[0], time.perf_counter() - t0
 
 
-def measure(backend: str, url: str, n: int, rounds: int) -> Figures:
+def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> Figures:
     rng = np.random.default_rng(SEED + n)
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
     db = Database(url)
     try:
-        service = WorkshopService(db, np.random.default_rng(SEED))
+        service = WorkshopService(db, np.random.default_rng(SEED), scoring=pool)
         service.warm_up()  # the scorer's models loaded, as at app start (cheap after the first)
         code, pin = service.create_workshop(
             f"Bench {n}", post_ids=[p.id for p in posts], leaderboard=True
@@ -141,14 +142,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 100, 200])
     parser.add_argument("--rounds", type=int, default=2, help="posts answered by everyone")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=configured_workers(),
+        help="scoring worker processes, as the app starts them (0 = score in the app process)",
+    )
     args = parser.parse_args()
+    pool = ScoringPool(workers=args.workers)
+    pool.start()
+    print(
+        f"scoring: {len(pool.pids)} worker processes"
+        if pool.running
+        else f"scoring in process ({pool.reason})"
+    )
     cluster = ScratchCluster().start()
     rows: list[tuple[Figures, Figures]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for n in args.sizes:
-                lite = measure("sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds)
-                pg = measure("postgresql", cluster.new_database(), n, args.rounds)
+                lite = measure(
+                    "sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds, pool
+                )
+                pg = measure("postgresql", cluster.new_database(), n, args.rounds, pool)
                 rows.append((lite, pg))
                 for f in (lite, pg):
                     print(
@@ -159,6 +175,7 @@ def main() -> None:
                     )
     finally:
         cluster.stop()
+        pool.shutdown()
     print(f"\nstore+score p95 per answer, {args.rounds} rounds each (bound {TARGET_P95_MS:.0f} ms)")
     print("  n     SQLite p95   PostgreSQL p95   PG/SQLite   p95/bound (SQLite, PG)   lost  dup")
     for lite, pg in rows:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import time
+import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,9 +132,20 @@ def test_a_killed_worker_falls_back_and_shutdown_stops_the_rest(
     pool.shutdown()
 
 
-def test_shutdown_stops_the_workers() -> None:
+def test_workers_do_not_run_the_page_and_stop_at_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In the app ``__main__`` is the Streamlit page last run: a worker must not run it again.
+    page = tmp_path / "page.py"
+    ran = tmp_path / "ran"
+    page.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
     pool = ScoringPool(workers=1)
     assert pool.start()
+    assert sys.modules["__main__"] is fake_main
+    assert not ran.exists()
     (pid,) = pool.pids
     pool.shutdown()
     assert not pool.running

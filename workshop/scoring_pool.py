@@ -25,11 +25,14 @@ import atexit
 import logging
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Mapping
+import types
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from queue import Empty
 from typing import Any
 
@@ -144,7 +147,8 @@ class ScoringPool:
                 )
                 # Workers start on demand: as many pings at once as workers start them all
                 # (one warm worker may answer several pings, so readiness comes from the queue).
-                pings = [executor.submit(_ping) for _ in range(self.workers)]
+                with _plain_main():
+                    pings = [executor.submit(_ping) for _ in range(self.workers)]
                 self.pids = tuple(
                     sorted(ready.get(timeout=START_TIMEOUT_S) for _ in range(self.workers))
                 )
@@ -198,6 +202,23 @@ class ScoringPool:
     def _fall_back(self, reason: str) -> None:
         self.reason = reason
         log.warning("scoring answers in the app process: %s", reason)
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """No ``__main__`` file for the workers to run while they are started.
+
+    A spawned worker first runs the parent's ``__main__`` file again. In the app that is the
+    Streamlit page last run (Streamlit puts each page's module there), which would start a
+    server's warm-up, and a pool, inside every worker. The workers need only this module.
+    """
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if sys.modules.get("__main__") is not real:
+            sys.modules["__main__"] = real
 
 
 _shared: ScoringPool | None = None
