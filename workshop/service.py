@@ -148,8 +148,14 @@ class WorkshopService(FacilitatorActions):
         self._fixed_lock = threading.Lock()
         self._pins = PinGuard(db, self.now)
         self._attempts = AttemptGuard(db, self.now)
-        # What never changes once written (a workshop's pace and posts, whose token is whose),
-        # kept per process so a submit does not parse posts or look up tokens every time.
+        # What never changes once written (a workshop's id, pace, feedback mode and posts;
+        # whose token is whose), kept per process so a submit does not parse posts or look up
+        # tokens every time. Nothing here can go stale when several app processes (replicas)
+        # share the database: no code path updates these columns after creation, and what
+        # does change (current post, reveals, deadlines, status, names, PIN attempts) is read
+        # from the database on every call. The PIN cache (``workshop.pin_guard``) is keyed on
+        # the stored PIN hash, read on every check, so a PIN reset in another process voids it.
+        # tests/test_workshop_two_processes.py drives two processes over one database.
         self._fixed_cache: dict[str, _Fixed] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
         migrate.upgrade(db)  # the workshop tables at the current schema, old ones upgraded
