@@ -27,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,6 +55,30 @@ class Figures:
     lost: int
     duplicated: int
     retry_p95_ms: float  # the same answer sent again by everyone at once
+    lock_p95_ms: float  # SQLite: how long one write transaction held the write lock (0 on PG)
+
+
+class TimedLock:
+    """The database's write lock, recording how long each holder kept it (SQLite's writers
+    queue on it in this process, so its hold time is what the queue is made of)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.held_ms: list[float] = []
+        self._since = threading.local()
+
+    def __enter__(self) -> None:
+        self.inner.acquire()
+        depth = getattr(self._since, "depth", 0)
+        if depth == 0:
+            self._since.t0 = time.perf_counter()
+        self._since.depth = depth + 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._since.depth -= 1
+        if self._since.depth == 0:
+            self.held_ms.append((time.perf_counter() - self._since.t0) * 1000)
+        self.inner.release()
 
 
 def _round(
@@ -98,6 +123,8 @@ def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> F
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
     db = Database(url)
+    lock = TimedLock(db._write_lock)
+    db._write_lock = lock  # type: ignore[assignment]  # measured, not changed
     try:
         service = WorkshopService(db, np.random.default_rng(SEED), scoring=pool)
         service.warm_up()  # the scorer's models loaded, as at app start (cheap after the first)
@@ -107,15 +134,20 @@ def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> F
         tokens = [service.join(code, f"Deelnemer {k}").token for k in range(n)]
         times: list[float] = []
         retry: list[float] = []
+        held: list[float] = []
         lost = 0
         slowest = 0.0
+        lock.held_ms.clear()  # from here on: the answers' transactions only
         for k, post in enumerate(posts):
+            held_from = len(lock.held_ms)
             if k:
                 service.next_post(code, pin)
             ms, failed, secs = _round(service, code, tokens, post.id, answers[k])
+            submit_holds = lock.held_ms[held_from:]
             times += ms
             lost += failed
             slowest = max(slowest, secs)
+            held += submit_holds
             again, failed, _ = _round(service, code, tokens, post.id, answers[k])
             retry += again
             lost += failed
@@ -133,6 +165,7 @@ def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> F
             lost,
             duplicated,
             percentile(retry, 95),
+            percentile(held, 95) if held else 0.0,
         )
     finally:
         db.dispose()
@@ -170,7 +203,8 @@ def main() -> None:
                     print(
                         f"  {f.backend:<10} n={f.n:3d}  p50 {f.p50_ms:7.1f}  p95 {f.p95_ms:7.1f}  "
                         f"max {f.max_ms:7.1f} ms  round {f.round_s:5.2f} s  retry p95 "
-                        f"{f.retry_p95_ms:6.1f} ms  lost {f.lost}  duplicated {f.duplicated}",
+                        f"{f.retry_p95_ms:6.1f} ms  write lock p95 {f.lock_p95_ms:5.2f} ms  "
+                        f"lost {f.lost}  duplicated {f.duplicated}",
                         flush=True,
                     )
     finally:
