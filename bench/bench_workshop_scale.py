@@ -27,12 +27,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bench.bench_workshop import make_answer, percentile
 from trainer.scenarios import posts_by_org
 from trainer.storage import Database
+from workshop.scoring_pool import ScoringPool, configured_workers
 from workshop.service import WorkshopService
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -53,6 +55,30 @@ class Figures:
     lost: int
     duplicated: int
     retry_p95_ms: float  # the same answer sent again by everyone at once
+    lock_p95_ms: float  # SQLite: how long one write transaction held the write lock (0 on PG)
+
+
+class TimedLock:
+    """The database's write lock, recording how long each holder kept it (SQLite's writers
+    queue on it in this process, so its hold time is what the queue is made of)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.held_ms: list[float] = []
+        self._since = threading.local()
+
+    def __enter__(self) -> None:
+        self.inner.acquire()
+        depth = getattr(self._since, "depth", 0)
+        if depth == 0:
+            self._since.t0 = time.perf_counter()
+        self._since.depth = depth + 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._since.depth -= 1
+        if self._since.depth == 0:
+            self.held_ms.append((time.perf_counter() - self._since.t0) * 1000)
+        self.inner.release()
 
 
 def _round(
@@ -92,13 +118,15 @@ def _round(
     return times, failed[0], time.perf_counter() - t0
 
 
-def measure(backend: str, url: str, n: int, rounds: int) -> Figures:
+def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> Figures:
     rng = np.random.default_rng(SEED + n)
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
     db = Database(url)
+    lock = TimedLock(db._write_lock)
+    db._write_lock = lock  # type: ignore[assignment]  # measured, not changed
     try:
-        service = WorkshopService(db, np.random.default_rng(SEED))
+        service = WorkshopService(db, np.random.default_rng(SEED), scoring=pool)
         service.warm_up()  # the scorer's models loaded, as at app start (cheap after the first)
         code, pin = service.create_workshop(
             f"Bench {n}", post_ids=[p.id for p in posts], leaderboard=True
@@ -106,15 +134,20 @@ def measure(backend: str, url: str, n: int, rounds: int) -> Figures:
         tokens = [service.join(code, f"Deelnemer {k}").token for k in range(n)]
         times: list[float] = []
         retry: list[float] = []
+        held: list[float] = []
         lost = 0
         slowest = 0.0
+        lock.held_ms.clear()  # from here on: the answers' transactions only
         for k, post in enumerate(posts):
+            held_from = len(lock.held_ms)
             if k:
                 service.next_post(code, pin)
             ms, failed, secs = _round(service, code, tokens, post.id, answers[k])
+            submit_holds = lock.held_ms[held_from:]
             times += ms
             lost += failed
             slowest = max(slowest, secs)
+            held += submit_holds
             again, failed, _ = _round(service, code, tokens, post.id, answers[k])
             retry += again
             lost += failed
@@ -132,6 +165,7 @@ def measure(backend: str, url: str, n: int, rounds: int) -> Figures:
             lost,
             duplicated,
             percentile(retry, 95),
+            percentile(held, 95) if held else 0.0,
         )
     finally:
         db.dispose()
@@ -141,24 +175,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 100, 200])
     parser.add_argument("--rounds", type=int, default=2, help="posts answered by everyone")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=configured_workers(),
+        help="scoring worker processes, as the app starts them (0 = score in the app process)",
+    )
     args = parser.parse_args()
+    pool = ScoringPool(workers=args.workers)
+    pool.start()
+    print(
+        f"scoring: {len(pool.pids)} worker processes"
+        if pool.running
+        else f"scoring in process ({pool.reason})"
+    )
     cluster = ScratchCluster().start()
     rows: list[tuple[Figures, Figures]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for n in args.sizes:
-                lite = measure("sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds)
-                pg = measure("postgresql", cluster.new_database(), n, args.rounds)
+                lite = measure(
+                    "sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds, pool
+                )
+                pg = measure("postgresql", cluster.new_database(), n, args.rounds, pool)
                 rows.append((lite, pg))
                 for f in (lite, pg):
                     print(
                         f"  {f.backend:<10} n={f.n:3d}  p50 {f.p50_ms:7.1f}  p95 {f.p95_ms:7.1f}  "
                         f"max {f.max_ms:7.1f} ms  round {f.round_s:5.2f} s  retry p95 "
-                        f"{f.retry_p95_ms:6.1f} ms  lost {f.lost}  duplicated {f.duplicated}",
+                        f"{f.retry_p95_ms:6.1f} ms  write lock p95 {f.lock_p95_ms:5.2f} ms  "
+                        f"lost {f.lost}  duplicated {f.duplicated}",
                         flush=True,
                     )
     finally:
         cluster.stop()
+        pool.shutdown()
     print(f"\nstore+score p95 per answer, {args.rounds} rounds each (bound {TARGET_P95_MS:.0f} ms)")
     print("  n     SQLite p95   PostgreSQL p95   PG/SQLite   p95/bound (SQLite, PG)   lost  dup")
     for lite, pg in rows:

@@ -64,6 +64,12 @@ ENV_DB_PATH = "WEBCARE_DB_PATH"
 SQLITE_BUSY_TIMEOUT_S = 30  # how long a writer waits for the lock before giving up
 SQLITE_POOL_SIZE = 10  # connections kept open per process
 SQLITE_MAX_OVERFLOW = 50  # extra connections under a burst (a workshop of 40 submitting at once)
+# PostgreSQL: SQLAlchemy's default (5 + 10) made 200 participants answering at once queue for a
+# connection. 10 kept + 30 under a burst per app process stays well inside a managed server's
+# usual 100 connections with two replicas; the rest wait (up to POOL_TIMEOUT_S), they do not fail.
+PG_POOL_SIZE = 10  # connections kept open per process
+PG_MAX_OVERFLOW = 30  # extra connections under a burst
+POOL_TIMEOUT_S = 30  # how long a request waits for a free connection before failing
 
 NAME_MAX_CHARS = 80
 _READONLY_OPTION = "webcare_readonly"
@@ -257,7 +263,14 @@ class Database:
 
     def _make_engine(self, parsed: URL, echo: bool) -> Engine:
         if not self.is_sqlite:
-            return create_engine(parsed, echo=echo, pool_pre_ping=True)
+            return create_engine(
+                parsed,
+                echo=echo,
+                pool_pre_ping=True,
+                pool_size=PG_POOL_SIZE,
+                max_overflow=PG_MAX_OVERFLOW,
+                pool_timeout=POOL_TIMEOUT_S,
+            )
         if self._in_memory:
             # One shared connection, or every new connection would see an empty database.
             engine = create_engine(

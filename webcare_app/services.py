@@ -58,6 +58,7 @@ from trainer.storage import Database, Trainee, TraineeRecord, name_key
 from webcare_app import whatif_service as _whatif
 from workshop.records import Answer as WorkshopAnswerRecord
 from workshop.records import Dashboard, PostStats, RuleCount
+from workshop.scoring_pool import shared_pool
 from workshop.service import WorkshopService
 
 # The what-if lives in ``webcare_app.whatif_service``; these names keep the pages' one entry point.
@@ -322,8 +323,9 @@ WORKSHOP_FEEDBACK_LABELS: dict[str, str] = {
 
 def open_workshop_service(db: Database, seed: int) -> WorkshopService:
     """The workshop service on the app's database; ``seed`` only orders drawn posts (codes and
-    PINs come from ``secrets``)."""
-    return WorkshopService(db, np.random.default_rng(seed))
+    PINs come from ``secrets``). Answers are scored in this process's scoring pool
+    (``workshop.scoring_pool``), whose workers start with the service's ``warm_up``."""
+    return WorkshopService(db, np.random.default_rng(seed), scoring=shared_pool())
 
 
 def workshop_post_choices() -> dict[str, str]:

@@ -86,6 +86,7 @@ from workshop.records import (
     WallEntry,
     shown_post,
 )
+from workshop.scoring_pool import ScoringPool
 from workshop.security import (
     DEFAULT_CLIENT,
     hash_pin,
@@ -129,27 +130,45 @@ class WorkshopService(FacilitatorActions):
     already verified, which spares the slow scrypt check on every dashboard refresh.
     """
 
-    def __init__(self, db: Database, rng: np.random.Generator, now: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rng: np.random.Generator,
+        now: Clock = utcnow,
+        *,
+        scoring: ScoringPool | None = None,
+    ) -> None:
         self.db = db
+        # Where answers are scored: the app passes its process pool (``workshop.scoring_pool``)
+        # so a crowd's answers are scored side by side; without one, in this process.
+        self.scoring = scoring if scoring is not None else ScoringPool(workers=0)
         self.rng = rng
         self._now = now
         self._rng_lock = threading.Lock()
         self._fixed_lock = threading.Lock()
         self._pins = PinGuard(db, self.now)
         self._attempts = AttemptGuard(db, self.now)
-        # What never changes once written (a workshop's pace and posts, whose token is whose),
-        # kept per process so a submit does not parse posts or look up tokens every time.
+        # What never changes once written (a workshop's id, pace, feedback mode and posts;
+        # whose token is whose), kept per process so a submit does not parse posts or look up
+        # tokens every time. Nothing here can go stale when several app processes (replicas)
+        # share the database: no code path updates these columns after creation, and what
+        # does change (current post, reveals, deadlines, status, names, PIN attempts) is read
+        # from the database on every call. The PIN cache (``workshop.pin_guard``) is keyed on
+        # the stored PIN hash, read on every check, so a PIN reset in another process voids it.
+        # tests/test_workshop_two_processes.py drives two processes over one database.
         self._fixed_cache: dict[str, _Fixed] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
         migrate.upgrade(db)  # the workshop tables at the current schema, old ones upgraded
 
     def warm_up(self) -> None:
         """Load the scorer's dictionaries and language models now (seconds, once per process),
-        so the first participant's submit is not the one that waits; call it at app start."""
+        so the first participant's submit is not the one that waits; call it at app start.
+        Starts the scoring pool's workers too (each loads its own copy)."""
         post = posts_by_org("library")[0]
         # A short and a long text: the language detector loads different models for each.
         score_post(post, "public", "Hi there, sorry about that, we'll check it!")
         score_post(post, "private", post.model_answer or post.text)
+        self.scoring.start()
 
     def now(self) -> datetime:
         moment = self._now()
@@ -345,7 +364,7 @@ class WorkshopService(FacilitatorActions):
         position, post = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = score_post(post, decision, reply)
+        result = self.scoring.score(post, decision, reply)
         alerts = result.alerts
         rules = tuple(sorted({a.rule for a in alerts}))
         now = self.now()
