@@ -49,14 +49,17 @@ from trainer.scenarios import posts_by_org
 from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
 from workshop import migrate, pacing, queries
+from workshop import teams as team_rules
 from workshop.attempts import (
     JOIN_MAX_FAILURES,
     JOIN_WINDOW_MIN,
     AttemptGuard,
 )
 from workshop.errors import (
+    REMOVED_MESSAGE,
     AnswerRefusedError,
     NameTakenError,
+    RemovedParticipantError,
     UnknownParticipantError,
     UnknownWorkshopError,
     WorkshopClosedError,
@@ -72,7 +75,9 @@ from workshop.inputs import (
     chosen_posts,
     clean_text,
     edge_text,
+    screened_text,
 )
+from workshop.moderation import Moderation
 from workshop.pin_guard import PinGuard
 from workshop.records import (
     Answer,
@@ -123,7 +128,7 @@ class _Fixed:
     posts: dict[str, tuple[int, Post]]  # post id -> position, post
 
 
-class WorkshopService(FacilitatorActions):
+class WorkshopService(FacilitatorActions, Moderation):
     """The workshop flow the page calls. Safe to share between threads: all state is in the
     database, apart from the random generator (used only to draw posts) and a cache of PINs
     already verified, which spares the slow scrypt check on every dashboard refresh.
@@ -171,6 +176,8 @@ class WorkshopService(FacilitatorActions):
         leaderboard: bool = False,
         lobby: bool = False,
         countdown_s: int | None = None,
+        teams: Sequence[str] | None = None,
+        team_mode: str = "pick",
     ) -> Created:
         """A new open workshop; returns the join code and the PIN (shown once, stored hashed).
 
@@ -178,13 +185,16 @@ class WorkshopService(FacilitatorActions):
         ``org_type``: hand-written posts first, in an order drawn from the generator, topped up
         with generated variants when ``n`` is larger than the hand-written set. With ``lobby``
         nobody sees a post until ``start``; ``countdown_s`` closes each post that many seconds
-        after it first becomes current (``workshop.pacing``).
+        after it first becomes current (``workshop.pacing``). ``teams``: team names for team
+        mode, picked by participants (``team_mode`` "pick") or assigned ("auto"), see
+        ``workshop.teams``.
         """
         clean_title = clean_text(title, "titel", TITLE_MAX_CHARS)
         check_settings(pace, feedback, leaderboard)
         if not isinstance(lobby, bool):
             raise WorkshopInputError(f"wachtruimte: kreeg {lobby!r:.40}; verwacht True of False.")
         countdown = pacing.check_countdown(countdown_s, pace)
+        team_names = team_rules.check_teams(teams, team_mode)
         posts = self._choose_posts(post_ids, org_type, n)
 
         pin = new_pin()
@@ -214,6 +224,7 @@ class WorkshopService(FacilitatorActions):
                         created_at=now,
                         started_at=None if lobby else now,
                         countdown_s=countdown,
+                        team_mode=team_mode if team_names else None,
                     )
                     session.add(workshop)
                     session.flush()
@@ -227,6 +238,7 @@ class WorkshopService(FacilitatorActions):
                         )
                         for k, post in enumerate(posts)
                     )
+                    team_rules.store(session, workshop.id, team_names)
                     session.flush()
                     pacing.arm(session, workshop, now)  # no lobby: the first clock runs now
                 return Created(code, pin, recovery)
@@ -251,13 +263,22 @@ class WorkshopService(FacilitatorActions):
 
     # -- participants ------------------------------------------------------------------------
 
-    def join(self, code: str, display_name: str, *, client: str = DEFAULT_CLIENT) -> Joined:
-        """Join an open workshop; the token lets the participant rejoin later.
+    def join(
+        self,
+        code: str,
+        display_name: str,
+        *,
+        team: str | None = None,
+        client: str = DEFAULT_CLIENT,
+    ) -> Joined:
+        """Join an open workshop; the token lets the participant rejoin later. A name with a word
+        of the word filter is refused; in team mode "pick" ``team`` is one of the workshop's
+        team names, in "auto" the service assigns one (``workshop.teams``).
 
         ``client`` (the page's browser session) may try only so many unknown codes
         (``workshop.attempts``); after that every join from it waits, a right code included.
         """
-        name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        name = screened_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
         self._attempts.check(
             "join",
             client,
@@ -277,16 +298,23 @@ class WorkshopService(FacilitatorActions):
         token = new_token()
         try:
             with self.db.session() as session:
+                team_id = None
+                if workshop.team_mode is not None:  # balanced "auto": one join at a time
+                    locked = queries.locked_workshop(session, workshop.id)
+                    team_id = team_rules.team_for_join(session, locked, team, self._draw)
                 row = WorkshopParticipant(
                     workshop_id=workshop.id,
                     display_name=name,
                     name_key=name_key(name),
                     token_hash=token_hash(token),
                     joined_at=self.now(),
+                    team_id=team_id,
                 )
                 session.add(row)
                 session.flush()
-                participant = Participant(row.id, row.display_name, row.joined_at)
+                participant = Participant(
+                    row.id, row.display_name, row.joined_at, queries.team_name(session, team_id)
+                )
         except IntegrityError:
             raise NameTakenError(
                 f"De naam „{name}” is in deze workshop al in gebruik. Kies een andere naam, of "
@@ -295,15 +323,30 @@ class WorkshopService(FacilitatorActions):
         self._remember_token(token_hash(token), workshop.id, participant.id)
         return Joined(participant, token)
 
+    def _draw(self, n: int) -> int:
+        with self._rng_lock:
+            return int(self.rng.integers(n))
+
+    def join_teams(self, code: str, *, client: str = DEFAULT_CLIENT) -> tuple[str, ...]:
+        """The teams a participant picks from when joining (team mode "pick"), else (). An
+        unknown code counts against ``client`` like a join does."""
+        try:
+            workshop = self._workshop(code)
+        except UnknownWorkshopError:
+            self._attempts.fail("join", client, None, JOIN_WINDOW_MIN)
+            raise
+        if workshop.team_mode != "pick":
+            return ()
+        with self.db.session(readonly=True) as session:
+            return team_rules.names_of(session, workshop.id)
+
     def rejoin(self, code: str, token: str) -> Rejoined:
         """The participant this token belongs to, and where they are (also in a closed workshop)."""
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
             answered = queries.answered_positions(session, me.id)
             current = queries.current_post(session, workshop, answered, self.now())
-            return Rejoined(
-                Participant(me.id, me.display_name, me.joined_at), current, len(answered)
-            )
+            return Rejoined(self._me(session, me), current, len(answered))
 
     def current_post(self, code: str, token: str) -> CurrentPost:
         """The post this participant should answer now (see the module docstring for paces)."""
@@ -376,6 +419,10 @@ class WorkshopService(FacilitatorActions):
                 refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
                     _time_refusal(started, deadline, now)
                 )
+                # Removed by the facilitator, perhaps in another process: read in this
+                # transaction, never from the token cache (``workshop.moderation``).
+                if conn.execute(_REMOVED_QUERY, {"participant_id": participant_id}).scalar():
+                    raise RemovedParticipantError(REMOVED_MESSAGE)
                 if refusal is None:
                     answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
                     if alerts:
@@ -438,11 +485,13 @@ class WorkshopService(FacilitatorActions):
                 elif mine is not None:
                     mine = mine.hidden()
                 wall = tuple(
-                    e for e in queries.wall(session, workshop, current.position) if e.revealed
+                    e
+                    for e in queries.wall(session, workshop, current.position, me.id)
+                    if e.revealed
                 )
             return ParticipantView(
                 workshop=queries.info(session, workshop, now),
-                me=Participant(me.id, me.display_name, me.joined_at),
+                me=self._me(session, me),
                 current=current,
                 my_answer=mine,
                 feedback=feedback,
@@ -542,6 +591,12 @@ class WorkshopService(FacilitatorActions):
         known = self._token_cache[key] = (workshop_id, participant_id)
         return known
 
+    @staticmethod
+    def _me(session: Session, me: WorkshopParticipant) -> Participant:
+        return Participant(
+            me.id, me.display_name, me.joined_at, queries.team_name(session, me.team_id)
+        )
+
     def _participant(
         self, session: Session, code: str, token: str
     ) -> tuple[Workshop, WorkshopParticipant]:
@@ -572,6 +627,9 @@ _STATE_QUERY = (
     )
     .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
     .where(Workshop.id == bindparam("workshop_id"), WorkshopPost.position == bindparam("position"))
+)
+_REMOVED_QUERY = select(WorkshopParticipant.removed_at).where(
+    WorkshopParticipant.id == bindparam("participant_id")
 )
 _INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)

@@ -10,8 +10,9 @@ team names are on the projector too; those are refused at joining (or creating) 
 The list is data, ``workshop/data/scheldwoorden.txt``, written by hand with its source and
 choices in its header. Matching is by **whole words only**: a word is a run of letters, compared
 in lower case, as written, as its dictionary form (simplemma's Dutch lemma, so "klootzakken"
-is found through "klootzak") and without one common ending ("tyfuslijers"). A longer word is never searched inside, so "hoera" and
-"kankerbestrijding" stay as they are (the Scunthorpe problem).
+is found through "klootzak") and without one common ending ("tyfuslijers"). A longer word is
+never searched inside, so "hoera" and "kankerbestrijding" stay as they are (the Scunthorpe
+problem).
 """
 
 from __future__ import annotations
