@@ -33,7 +33,7 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,7 +43,6 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trainer.generator import generate_posts
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
 from trainer.score import ScoreResult, score_post
@@ -55,6 +54,7 @@ from workshop.attempts import (
     JOIN_WINDOW_MIN,
     AttemptGuard,
 )
+from workshop.creation import Creation
 from workshop.errors import (
     REMOVED_MESSAGE,
     AnswerRefusedError,
@@ -69,11 +69,6 @@ from workshop.errors import (
 from workshop.facilitation import FacilitatorActions
 from workshop.inputs import (
     check_answer,
-    check_draw,
-    check_post_source,
-    check_settings,
-    chosen_posts,
-    clean_text,
     edge_text,
     screened_text,
 )
@@ -82,7 +77,6 @@ from workshop.pin_guard import PinGuard
 from workshop.records import (
     Answer,
     AnswerFeedback,
-    Created,
     CurrentPost,
     Joined,
     Participant,
@@ -93,19 +87,12 @@ from workshop.records import (
 )
 from workshop.security import (
     DEFAULT_CLIENT,
-    hash_pin,
-    hash_recovery,
-    new_join_code,
-    new_pin,
-    new_recovery_code,
-    new_salt,
     new_token,
     normalise_code,
     token_hash,
 )
 from workshop.tables import (
     DISPLAY_NAME_MAX_CHARS,
-    TITLE_MAX_CHARS,
     Workshop,
     WorkshopAnswer,
     WorkshopAnswerAlert,
@@ -113,7 +100,6 @@ from workshop.tables import (
     WorkshopPost,
 )
 
-CODE_RETRIES = 20  # fresh codes tried when a drawn code is taken (chance ~1e-9 each)
 CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
 Clock = Callable[[], datetime]
 
@@ -128,7 +114,7 @@ class _Fixed:
     posts: dict[str, tuple[int, Post]]  # post id -> position, post
 
 
-class WorkshopService(FacilitatorActions, Moderation):
+class WorkshopService(Creation, FacilitatorActions, Moderation):
     """The workshop flow the page calls. Safe to share between threads: all state is in the
     database, apart from the random generator (used only to draw posts) and a cache of PINs
     already verified, which spares the slow scrypt check on every dashboard refresh.
@@ -161,105 +147,6 @@ class WorkshopService(FacilitatorActions, Moderation):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise WorkshopInputError(f"clock: kreeg {moment!r}; verwacht een tijd met tijdzone.")
         return moment
-
-    # -- facilitator: creating ---------------------------------------------------------------
-
-    def create_workshop(
-        self,
-        title: str,
-        *,
-        post_ids: Sequence[str] | None = None,
-        org_type: str | None = None,
-        n: int | None = None,
-        pace: str = "facilitator",
-        feedback: str = "after_reveal",
-        leaderboard: bool = False,
-        lobby: bool = False,
-        countdown_s: int | None = None,
-        teams: Sequence[str] | None = None,
-        team_mode: str = "pick",
-    ) -> Created:
-        """A new open workshop; returns the join code and the PIN (shown once, stored hashed).
-
-        Posts are either ``post_ids`` (scenario posts, in that order) or ``n`` drawn from
-        ``org_type``: hand-written posts first, in an order drawn from the generator, topped up
-        with generated variants when ``n`` is larger than the hand-written set. With ``lobby``
-        nobody sees a post until ``start``; ``countdown_s`` closes each post that many seconds
-        after it first becomes current (``workshop.pacing``). ``teams``: team names for team
-        mode, picked by participants (``team_mode`` "pick") or assigned ("auto"), see
-        ``workshop.teams``.
-        """
-        clean_title = clean_text(title, "titel", TITLE_MAX_CHARS)
-        check_settings(pace, feedback, leaderboard)
-        if not isinstance(lobby, bool):
-            raise WorkshopInputError(f"wachtruimte: kreeg {lobby!r:.40}; verwacht True of False.")
-        countdown = pacing.check_countdown(countdown_s, pace)
-        team_names = team_rules.check_teams(teams, team_mode)
-        posts = self._choose_posts(post_ids, org_type, n)
-
-        pin = new_pin()
-        salt = new_salt()
-        pin_hash = hash_pin(pin, salt)
-        recovery = new_recovery_code()
-        recovery_salt = new_salt()
-        recovery_hash = hash_recovery(recovery, recovery_salt)
-        now = self.now()
-        for _ in range(CODE_RETRIES):
-            code = new_join_code()
-            try:
-                with self.db.session() as session:
-                    workshop = Workshop(
-                        join_code=code,
-                        title=clean_title,
-                        pace=pace,
-                        feedback=feedback,
-                        leaderboard=leaderboard,
-                        org_type=org_type if post_ids is None else None,
-                        pin_salt=salt,
-                        pin_hash=pin_hash,
-                        recovery_salt=recovery_salt,
-                        recovery_hash=recovery_hash,
-                        current_index=0,
-                        status="open",
-                        created_at=now,
-                        started_at=None if lobby else now,
-                        countdown_s=countdown,
-                        team_mode=team_mode if team_names else None,
-                    )
-                    session.add(workshop)
-                    session.flush()
-                    session.add_all(
-                        WorkshopPost(
-                            workshop_id=workshop.id,
-                            position=k,
-                            post_id=post.id,
-                            post_json=post.model_dump_json(),
-                            feedback_revealed=False,
-                        )
-                        for k, post in enumerate(posts)
-                    )
-                    team_rules.store(session, workshop.id, team_names)
-                    session.flush()
-                    pacing.arm(session, workshop, now)  # no lobby: the first clock runs now
-                return Created(code, pin, recovery)
-            except IntegrityError:
-                continue  # the code was taken (about one in a billion): draw another
-        raise WorkshopError("Er kon geen vrije deelcode worden gevonden; probeer het opnieuw.")
-
-    def _choose_posts(
-        self, post_ids: Sequence[str] | None, org_type: str | None, n: int | None
-    ) -> list[Post]:
-        check_post_source(post_ids, org_type)
-        if post_ids is not None:
-            return chosen_posts(post_ids)
-        org, count = check_draw(org_type, n)
-        pool = posts_by_org(org)
-        with self._rng_lock:  # a Generator is not safe to draw from in two threads at once
-            order = self.rng.permutation(len(pool))
-            chosen = [pool[int(k)] for k in order[:count]]
-            if count > len(chosen):
-                chosen += generate_posts(self.rng, count - len(chosen), org)  # type: ignore[arg-type]
-        return chosen
 
     # -- participants ------------------------------------------------------------------------
 
