@@ -162,3 +162,33 @@ def test_a_new_database_is_made_at_the_newest_revision(url: str) -> None:
         assert migrate.current(db) == migrate.head()
     finally:
         db.dispose()
+
+
+def test_a_database_at_0003_is_upgraded_to_teams_and_moderation(url: str) -> None:
+    """Revision 0004 adds teams, removal and reactions to a running 0003 database: every answer
+    stays, nobody is removed, and the new features work on the old workshop."""
+    _old_database(url, recorded=True)
+    db = Database(url, create=False)
+    with db.engine.begin() as conn:
+        command.upgrade(migrate.config(conn), "0003")
+    db.dispose()
+    db = Database(url)
+    try:
+        assert migrate.current(db) == "0003"
+        service = WorkshopService(db, np.random.default_rng(1), now=lambda: T0)
+        assert migrate.current(db) == migrate.head() == "0004"
+        names = set(inspect(db.engine).get_table_names())
+        assert {"workshop_team", "workshop_reaction"} <= names
+        columns = {c["name"] for c in inspect(db.engine).get_columns("workshop_participant")}
+        assert {"team_id", "removed_at"} <= columns
+        report = service.report(CODE, PIN)
+        assert len(report.answers) == 3 and {a.team for a in report.answers} == {None}
+        board = service.dashboard(CODE, PIN)
+        assert [p.display_name for p in board.participants] == ["Anna", "Bram"]
+        wall_ids = [e.answer_id for e in board.wall]
+        service.reveal_answer(CODE, PIN, wall_ids[0])
+        bram = next(p.id for p in board.participants if p.display_name == "Bram")
+        service.remove_participant(CODE, PIN, bram)
+        assert len(service.report(CODE, PIN).answers) == 2
+    finally:
+        db.dispose()

@@ -13,6 +13,8 @@ code; the two workshop pages only draw what it returns. Its rooms:
 - ``security``: join codes, PINs (scrypt), tokens; ``pin_guard``: the PIN check with its limits.
 - ``inputs``: what people type, checked; ``errors``: the Dutch errors the page shows.
 - ``export``: the session report as CSV (for Python, and for Dutch Excel) and as an HTML page.
+- ``creation``: creating a workshop; ``teams``: team mode; ``moderation``: removing participants
+  and +1 reactions; ``wordfilter``: abusive words masked on the wall and refused in names.
 
 ``workshop`` imports ``trainer`` (scoring, posts, storage); ``trainer`` never imports it.
 """

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trainer.posts import Post
-from workshop import queries
+from workshop import queries, teams
 from workshop.errors import UnknownWorkshopError, WorkshopInputError
 from workshop.records import (
     Dashboard,
@@ -34,7 +34,7 @@ from workshop.records import (
     RuleCount,
     WorkshopInfo,
 )
-from workshop.tables import Workshop, WorkshopAnswer, WorkshopParticipant
+from workshop.tables import Workshop, WorkshopAnswer, WorkshopParticipant, WorkshopTeam
 
 RULES_SHOWN = 5  # rules listed as "most often broken"
 PODIUM_PLACES = 5  # places on the projector's podium (more people when tied)
@@ -49,17 +49,30 @@ def build_dashboard(
         raise UnknownWorkshopError("Deze workshop bestaat niet meer.")
     info = queries.info(session, workshop, now)
     posts = queries.workshop_posts(session, workshop_id)
+    # Removed participants (``workshop.moderation``) are in no figure: not in the list, the
+    # spread, the rules or the podium.
     answers = list(
-        session.scalars(select(WorkshopAnswer).where(WorkshopAnswer.workshop_id == workshop_id))
+        session.scalars(
+            select(WorkshopAnswer)
+            .join(WorkshopParticipant, WorkshopParticipant.id == WorkshopAnswer.participant_id)
+            .where(
+                WorkshopAnswer.workshop_id == workshop_id,
+                WorkshopParticipant.removed_at.is_(None),
+            )
+        )
     )
     rules_of = queries.rules_by_answer(session, workshop_id)
     people = list(
         session.scalars(
             select(WorkshopParticipant)
-            .where(WorkshopParticipant.workshop_id == workshop_id)
+            .where(
+                WorkshopParticipant.workshop_id == workshop_id,
+                WorkshopParticipant.removed_at.is_(None),
+            )
             .order_by(WorkshopParticipant.joined_at, WorkshopParticipant.id)
         )
     )
+    team_of = team_names(session, workshop_id)
 
     by_person: dict[int, list[WorkshopAnswer]] = {}
     by_position: dict[int, list[WorkshopAnswer]] = {}
@@ -76,6 +89,7 @@ def build_dashboard(
                 a.position == workshop.current_index for a in by_person.get(p.id, [])
             ),
             answered=len(by_person.get(p.id, [])),
+            team=team_of.get(p.team_id) if p.team_id is not None else None,
         )
         for p in people
     )
@@ -112,6 +126,7 @@ def build_dashboard(
         wall_position = found
 
     leaderboard = None
+    team_board = None
     if workshop.leaderboard:
         # Only posts whose answer key the room may see count: before the reveal, one person at
         # 100 and the rest at 0 tells everyone what the expected decision was.
@@ -125,6 +140,11 @@ def build_dashboard(
             )
             for p in people
         ]
+        if team_of:
+            team_board = teams.team_rows(
+                list(team_of.values()),
+                [(team_of.get(p.team_id or -1), row) for p, row in zip(people, rows, strict=True)],
+            )
         # Who has not answered yet goes last, whatever the scores of the others.
         rows.sort(key=lambda r: (r.answered == 0, -r.total_score, r.display_name.casefold()))
         leaderboard = tuple(rows)
@@ -138,17 +158,41 @@ def build_dashboard(
         wall=tuple(queries.wall(session, workshop, wall_position)),
         leaderboard=leaderboard,
         podium=None if leaderboard is None else podium(leaderboard),
+        team_leaderboard=team_board,
+        team_podium=None if team_board is None else podium(team_board),
+    )
+
+
+def team_names(session: Session, workshop_id: int) -> dict[int, str]:
+    """Team id -> name, in the facilitator's order ({} without teams)."""
+    return dict(
+        session.execute(
+            select(WorkshopTeam.id, WorkshopTeam.name)
+            .where(WorkshopTeam.workshop_id == workshop_id)
+            .order_by(WorkshopTeam.position)
+        ).all()
     )
 
 
 def build_report(session: Session, workshop_id: int) -> Report:
-    """The dashboard plus every answer with its author, in post order then by name."""
+    """The dashboard plus every answer with its author, in post order then by name.
+
+    Answers of removed participants are not in the report, so not in any export: the exports'
+    answer lists then agree with their per-post, per-rule and per-team figures, and a removed
+    prankster's text does not travel on in the network's report. They stay in the database
+    (removal only marks the participant), so nothing is lost. Replies are as typed: the word
+    filter masks the wall only.
+    """
     board = build_dashboard(session, workshop_id, None)
     alerts = queries.rules_by_answer(session, workshop_id)
+    team_of = team_names(session, workshop_id)
     rows = session.execute(
-        select(WorkshopAnswer, WorkshopParticipant.display_name)
+        select(WorkshopAnswer, WorkshopParticipant.display_name, WorkshopParticipant.team_id)
         .join(WorkshopParticipant, WorkshopParticipant.id == WorkshopAnswer.participant_id)
-        .where(WorkshopAnswer.workshop_id == workshop_id)
+        .where(
+            WorkshopAnswer.workshop_id == workshop_id,
+            WorkshopParticipant.removed_at.is_(None),
+        )
         .order_by(WorkshopAnswer.position, func.lower(WorkshopParticipant.display_name))
     ).all()
     answers = tuple(
@@ -164,8 +208,9 @@ def build_report(session: Session, workshop_id: int) -> Report:
             reply=a.reply,
             revealed=a.revealed,
             submitted_at=a.submitted_at,
+            team=team_of.get(team_id) if team_id is not None else None,
         )
-        for a, name in rows
+        for a, name, team_id in rows
     )
     return Report(board, answers)
 

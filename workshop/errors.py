@@ -69,3 +69,13 @@ class WrongRecoveryCodeError(WorkshopError):
     def __init__(self, message: str, attempts_left: int) -> None:
         super().__init__(message)
         self.attempts_left = attempts_left
+
+
+class RemovedParticipantError(WorkshopError):
+    """The facilitator removed this participant from the workshop."""
+
+
+REMOVED_MESSAGE = (
+    "De begeleider heeft je uit deze workshop verwijderd. Je kunt niet meer antwoorden en je "
+    "antwoorden tellen niet meer mee."
+)

@@ -58,6 +58,7 @@ CSV_COLUMNS = (
     "antwoord",
     "op_de_muur",
     "ingestuurd",  # Dutch local time, "YYYY-MM-DD HH:MM:SS"
+    "team",  # team mode: the author's team (empty without teams); last, so old columns stay put
 )
 CSV_DELIMITER = ","  # the standard, for scripts and pandas
 SPREADSHEET_DELIMITER = ";"  # Dutch Excel's list separator: a double-clicked CSV splits on it
@@ -110,6 +111,7 @@ def answers_csv(report: Report, delimiter: str = CSV_DELIMITER) -> str:
             a.reply,
             "ja" if a.revealed else "nee",
             local_time(a.submitted_at),
+            a.team or "",
         )
         for a in report.answers
     )
@@ -148,6 +150,39 @@ class PostSection:
     rules: tuple[RuleLine, ...]
     model_answer: str | None
     discussed: tuple[tuple[str, str], ...]  # (decision label, reply) revealed on the wall
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """A team in the report: its place, name, score (the mean of its members' totals)."""
+
+    place: int | None  # None: nothing counted yet
+    name: str
+    members: int
+    total_score: str
+    answered: int
+
+
+def team_lines(report: Report) -> tuple[TeamLine, ...]:
+    """Per team (team mode), ranked like the podium, teams without a place last; () without
+    teams or with the leaderboard off."""
+    board = report.dashboard
+    if board.team_leaderboard is None:
+        return ()
+    places = {r.display_name: r.place for r in ranked(board.team_leaderboard)}
+    members = {t: sum(p.team == t for p in board.participants) for t in board.workshop.teams}
+    rows = sorted(board.team_leaderboard, key=lambda r: (places.get(r.display_name, 10**6),
+                                                         r.display_name.casefold()))  # fmt: skip
+    return tuple(
+        TeamLine(
+            places.get(r.display_name),
+            r.display_name,
+            members.get(r.display_name, 0),
+            f"{r.total_score:.0f}",
+            r.answered,
+        )
+        for r in rows
+    )
 
 
 @dataclass(frozen=True)
@@ -216,4 +251,5 @@ def summary_html(report: Report) -> str:
         decisions=tuple(decision_label(d) for d in SPREAD_DECISIONS),
         posts=posts,
         leaderboard=leaderboard,
+        teams=team_lines(report),
     )

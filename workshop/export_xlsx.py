@@ -1,4 +1,4 @@
-"""The workshop's answers as an Excel workbook: answers, per post and per rule, one sheet each.
+"""The workshop's answers as an Excel workbook: answers, per post, per rule (and per team).
 
 The CSV (``workshop.export``) is one table; a facilitator who writes the network's report wants
 the overviews next to it without building pivot tables: every answer with its author, per post
@@ -23,13 +23,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from presentation.labels import decision_label
 from trainer.rules import rule_title
-from workshop.export import _dutch_clock
+from workshop.export import _dutch_clock, team_lines
 from workshop.records import Report
 
 ANSWER_HEADERS = ("bericht", "bericht_id", "naam", "beslissing", "verwacht", "juist", "score",
-                  "regels", "regel_ids", "antwoord", "op_de_muur", "ingestuurd")  # fmt: skip
+                  "regels", "regel_ids", "antwoord", "op_de_muur", "ingestuurd",
+                  "team")  # fmt: skip
 POST_HEADERS = ("bericht", "bericht_id", "verwacht", "antwoorden", "openbaar", "privé", "niet",
                 "juist", "juist (%)", "gem. score")  # fmt: skip
+TEAM_HEADERS = ("plaats", "team", "leden", "teamscore", "beantwoord")
 RULE_HEADERS = ("regel", "regel_id", "antwoorden", "aandeel van geschreven antwoorden (%)")
 COLUMN_WIDTH_CHARS = 18  # wide enough for a label; the reply column gets more
 REPLY_WIDTH_CHARS = 60
@@ -59,7 +61,8 @@ def _local(moment: datetime) -> datetime:
 
 
 def workbook(report: Report) -> bytes:
-    """The .xlsx file: sheets Antwoorden, Per bericht, Per regel."""
+    """The .xlsx file: sheets Antwoorden, Per bericht, Per regel (and Per team in team mode
+    with the leaderboard on)."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
@@ -67,7 +70,7 @@ def workbook(report: Report) -> bytes:
         [a.position + 1, a.post_id, a.display_name, decision_label(a.decision),
          decision_label(a.decision_expected), "ja" if a.decision_correct else "nee",
          round(a.score), "; ".join(rule_title(r) for r in a.rules), ";".join(a.rules), a.reply,
-         "ja" if a.revealed else "nee", _local(a.submitted_at)]
+         "ja" if a.revealed else "nee", _local(a.submitted_at), a.team or ""]
         for a in report.answers
     ])  # fmt: skip
     _sheet(book, "Per bericht", POST_HEADERS, [
@@ -80,6 +83,11 @@ def workbook(report: Report) -> bytes:
         [rule_title(r.rule), r.rule, r.answers, round(100 * r.share)]
         for r in report.dashboard.rules
     ])  # fmt: skip
+    teams = team_lines(report)
+    if teams:  # team mode with the leaderboard on: the teams ranked as on the podium
+        _sheet(book, "Per team", TEAM_HEADERS, [
+            [t.place, t.name, t.members, int(t.total_score), t.answered] for t in teams
+        ])  # fmt: skip
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

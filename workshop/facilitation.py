@@ -28,7 +28,7 @@ from workshop.errors import (
     WorkshopInputError,
     WrongRecoveryCodeError,
 )
-from workshop.inputs import clean_text, edge_text
+from workshop.inputs import edge_text, screened_text
 from workshop.pin_guard import PinGuard
 from workshop.records import Dashboard, Participant, Report
 from workshop.security import DEFAULT_CLIENT, hash_pin, hash_recovery, new_pin, new_salt
@@ -147,12 +147,13 @@ class FacilitatorActions:
         client: str = DEFAULT_CLIENT,
     ) -> Participant:
         """Moderation: give a participant another display name (an unfit or mistyped one). The
-        same rules as at joining: cleaned, at most 40 characters, not in use by another."""
+        same rules as at joining: cleaned, at most 40 characters, no word of the word filter,
+        not in use by another."""
         if not isinstance(participant_id, int) or isinstance(participant_id, bool):
             raise WorkshopInputError(
                 f"deelnemer: kreeg {participant_id!r:.40}; verwacht een getal."
             )
-        name = clean_text(new_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        name = screened_text(new_name, "naam", DISPLAY_NAME_MAX_CHARS)
         workshop_id = self._pins.check(code, pin, client)
         try:
             with self.db.session() as session:
@@ -163,7 +164,12 @@ class FacilitatorActions:
                     )
                 row.display_name, row.name_key = name, name_key(name)
                 session.flush()
-                return Participant(row.id, row.display_name, row.joined_at)
+                return Participant(
+                    row.id,
+                    row.display_name,
+                    row.joined_at,
+                    queries.team_name(session, row.team_id),
+                )
         except IntegrityError:
             raise NameTakenError(
                 f"De naam „{name}” is in deze workshop al in gebruik; kies een andere naam."

@@ -16,6 +16,7 @@ from trainer.posts import DecisionChoice, OrgType, Post
 from trainer.scenarios import ScenarioError, get_post
 from workshop.errors import WorkshopInputError
 from workshop.records import FEEDBACK_MODES, PACES
+from workshop.wordfilter import abusive_words
 
 EDGE_MAX_CHARS = 200  # codes, tokens, PINs, post ids: far longer than any real one
 REPLY_MAX_CHARS = 5_000  # far beyond any webcare reply; guards the database against pastes
@@ -53,6 +54,19 @@ def clean_text(value: object, field: str, max_chars: int) -> str:
     if len(clean) > max_chars:
         raise WorkshopInputError(
             f"{field}: {len(clean)} tekens lang; gebruik er hoogstens {max_chars}."
+        )
+    return clean
+
+
+def screened_text(value: object, field: str, max_chars: int) -> str:
+    """``clean_text`` for a name the projector shows (display name, team name): refused when it
+    holds a word of the word filter (``workshop.wordfilter``)."""
+    clean = clean_text(value, field, max_chars)
+    bad = abusive_words(clean)
+    if bad:
+        raise WorkshopInputError(
+            f"{field}: „{clean}” bevat een woord dat niet op het scherm mag („{bad[0]}”); kies "
+            f"een andere {field}."
         )
     return clean
 

@@ -22,8 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trainer.posts import Post
-from workshop import pacing
-from workshop.errors import UnknownParticipantError, UnknownWorkshopError
+from workshop import pacing, teams, wordfilter
+from workshop.errors import (
+    REMOVED_MESSAGE,
+    RemovedParticipantError,
+    UnknownParticipantError,
+    UnknownWorkshopError,
+)
 from workshop.inputs import edge_text
 from workshop.records import (
     Answer,
@@ -40,6 +45,8 @@ from workshop.tables import (
     WorkshopAnswerAlert,
     WorkshopParticipant,
     WorkshopPost,
+    WorkshopReaction,
+    WorkshopTeam,
 )
 
 CODE_SHOWN_CHARS = 20  # a typed code quoted back in a message, cut to this length
@@ -71,7 +78,8 @@ def locked_workshop(session: Session, workshop_id: int) -> Workshop:
 
 
 def participant_of(session: Session, workshop: Workshop, token: str) -> WorkshopParticipant:
-    """The participant this token belongs to in this workshop."""
+    """The participant this token belongs to in this workshop; a removed one is refused (read
+    from the database on every request, so a removal in any process holds at once)."""
     me = session.scalar(
         select(WorkshopParticipant).where(
             WorkshopParticipant.token_hash == token_hash(token),
@@ -80,7 +88,15 @@ def participant_of(session: Session, workshop: Workshop, token: str) -> Workshop
     )
     if me is None:
         raise UnknownParticipantError(PARTICIPANT_NOT_FOUND)
+    if me.removed_at is not None:
+        raise RemovedParticipantError(REMOVED_MESSAGE)
     return me
+
+
+def team_name(session: Session, team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    return session.scalar(select(WorkshopTeam.name).where(WorkshopTeam.id == team_id))
 
 
 def post_count(session: Session, workshop_id: int) -> int:
@@ -118,6 +134,8 @@ def info(session: Session, workshop: Workshop, now: datetime | None = None) -> W
         countdown_s=workshop.countdown_s,
         deadline=deadline,
         seconds_left=pacing.seconds_left(deadline, now) if now is not None else None,
+        teams=teams.names_of(session, workshop.id) if workshop.team_mode else (),
+        team_mode=workshop.team_mode,
     )
 
 
@@ -226,8 +244,13 @@ def answer_of(session: Session, participant_id: int, position: int) -> Answer | 
     return answer_record(row, tuple(sorted(set(rules))))
 
 
-def wall(session: Session, workshop: Workshop, position: int) -> list[WallEntry]:
-    """Every answer to the post at ``position``, anonymous, text only where revealed."""
+def wall(
+    session: Session, workshop: Workshop, position: int, viewer: int | None = None
+) -> list[WallEntry]:
+    """Every answer to the post at ``position``, anonymous, text only where revealed and with
+    abusive words masked (``workshop.wordfilter``), with its +1 count; answers of removed
+    participants are left out. ``viewer``: the participant looking (their own +1s and answer
+    are marked)."""
     rows = list(
         session.execute(
             select(
@@ -236,16 +259,46 @@ def wall(session: Session, workshop: Workshop, position: int) -> list[WallEntry]
                 WorkshopAnswer.decision,
                 WorkshopAnswer.revealed,
                 WorkshopAnswer.reply,
-            ).where(WorkshopAnswer.workshop_id == workshop.id, WorkshopAnswer.position == position)
+                WorkshopAnswer.participant_id,
+            )
+            .join(WorkshopParticipant, WorkshopParticipant.id == WorkshopAnswer.participant_id)
+            .where(
+                WorkshopAnswer.workshop_id == workshop.id,
+                WorkshopAnswer.position == position,
+                WorkshopParticipant.removed_at.is_(None),
+            )
         )
     )
+    counts: dict[int, int] = {}
+    mine: set[int] = set()
+    if rows:
+        for answer_id, giver in session.execute(
+            select(WorkshopReaction.answer_id, WorkshopReaction.participant_id)
+            .join(WorkshopParticipant, WorkshopParticipant.id == WorkshopReaction.participant_id)
+            .where(
+                WorkshopReaction.answer_id.in_([r.id for r in rows]),
+                WorkshopParticipant.removed_at.is_(None),
+            )
+        ):
+            counts[answer_id] = counts.get(answer_id, 0) + 1
+            if giver == viewer:
+                mine.add(answer_id)
     # Not in submission order, which the facilitator could match to who answered when: a
     # stable order keyed by the workshop's secret salt, unrelated to time or name.
     rows.sort(
         key=lambda r: hmac.new(workshop.pin_salt, str(r.id).encode(), hashlib.sha256).digest()
     )
     return [
-        WallEntry(r.id, r.post_id, r.decision, r.revealed, r.reply if r.revealed else None)
+        WallEntry(
+            r.id,
+            r.post_id,
+            r.decision,
+            r.revealed,
+            wordfilter.mask(r.reply) if r.revealed else None,
+            reactions=counts.get(r.id, 0),
+            reacted=r.id in mine,
+            own=viewer is not None and r.participant_id == viewer,
+        )
         for r in rows
     ]
 

@@ -52,6 +52,8 @@ class WorkshopInfo:
     countdown_s: int | None = None  # seconds per post, None without a countdown
     deadline: datetime | None = None  # when answering to the current post closes
     seconds_left: int | None = None  # until that deadline, by the server's clock
+    teams: tuple[str, ...] = ()  # team mode (``workshop.teams``): the team names, in order
+    team_mode: str | None = None  # "pick", "auto" or None without teams
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Participant:
     id: int
     display_name: str  # plain text as typed (see the display contract)
     joined_at: datetime
+    team: str | None = None  # team mode: the participant's team
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,10 @@ class WallEntry:
     post_id: str
     decision: str
     revealed: bool
-    reply: str | None  # plain text, None while hidden
+    reply: str | None  # plain text, None while hidden; abusive words masked (wordfilter)
+    reactions: int = 0  # +1s from participants (removed ones not counted)
+    reacted: bool = False  # the participant viewing the wall gave this answer a +1
+    own: bool = False  # the answer of the participant viewing the wall (no +1 on it)
 
 
 class AnsweredPost(NamedTuple):
@@ -209,7 +215,8 @@ class ParticipantStatus:
     joined_at: datetime
     answered_current: bool
     answered: int
-    id: int = 0  # the participant's id, for the facilitator's moderation (rename)
+    id: int = 0  # the participant's id, for the facilitator's moderation (rename, remove)
+    team: str | None = None  # team mode: the participant's team
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,10 @@ class Dashboard:
     leaderboard: tuple[LeaderboardRow, ...] | None  # None when switched off
     # The projector's podium: who scored in revealed posts, the first places (ties included).
     podium: tuple[PodiumRow, ...] | None = None  # None when the leaderboard is switched off
+    # Team mode: per team the mean of its members' counted totals, and the team podium (the
+    # same rules as the person podium); None without teams or with the leaderboard off.
+    team_leaderboard: tuple[LeaderboardRow, ...] | None = None
+    team_podium: tuple[PodiumRow, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +294,7 @@ class ExportRow:
     reply: str
     revealed: bool
     submitted_at: datetime
+    team: str | None = None  # team mode: the author's team
 
 
 @dataclass(frozen=True)

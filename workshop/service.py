@@ -33,7 +33,7 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,20 +43,23 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trainer.generator import generate_posts
 from trainer.posts import Post
 from trainer.scenarios import posts_by_org
 from trainer.score import ScoreResult, score_post
 from trainer.storage import Database, name_key, utcnow
 from workshop import migrate, pacing, queries
+from workshop import teams as team_rules
 from workshop.attempts import (
     JOIN_MAX_FAILURES,
     JOIN_WINDOW_MIN,
     AttemptGuard,
 )
+from workshop.creation import Creation
 from workshop.errors import (
+    REMOVED_MESSAGE,
     AnswerRefusedError,
     NameTakenError,
+    RemovedParticipantError,
     UnknownParticipantError,
     UnknownWorkshopError,
     WorkshopClosedError,
@@ -66,18 +69,14 @@ from workshop.errors import (
 from workshop.facilitation import FacilitatorActions
 from workshop.inputs import (
     check_answer,
-    check_draw,
-    check_post_source,
-    check_settings,
-    chosen_posts,
-    clean_text,
     edge_text,
+    screened_text,
 )
+from workshop.moderation import Moderation
 from workshop.pin_guard import PinGuard
 from workshop.records import (
     Answer,
     AnswerFeedback,
-    Created,
     CurrentPost,
     Joined,
     Participant,
@@ -89,19 +88,12 @@ from workshop.records import (
 from workshop.scoring_pool import ScoringPool
 from workshop.security import (
     DEFAULT_CLIENT,
-    hash_pin,
-    hash_recovery,
-    new_join_code,
-    new_pin,
-    new_recovery_code,
-    new_salt,
     new_token,
     normalise_code,
     token_hash,
 )
 from workshop.tables import (
     DISPLAY_NAME_MAX_CHARS,
-    TITLE_MAX_CHARS,
     Workshop,
     WorkshopAnswer,
     WorkshopAnswerAlert,
@@ -109,7 +101,6 @@ from workshop.tables import (
     WorkshopPost,
 )
 
-CODE_RETRIES = 20  # fresh codes tried when a drawn code is taken (chance ~1e-9 each)
 CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
 Clock = Callable[[], datetime]
 
@@ -124,7 +115,7 @@ class _Fixed:
     posts: dict[str, tuple[int, Post]]  # post id -> position, post
 
 
-class WorkshopService(FacilitatorActions):
+class WorkshopService(Creation, FacilitatorActions, Moderation):
     """The workshop flow the page calls. Safe to share between threads: all state is in the
     database, apart from the random generator (used only to draw posts) and a cache of PINs
     already verified, which spares the slow scrypt check on every dashboard refresh.
@@ -176,107 +167,24 @@ class WorkshopService(FacilitatorActions):
             raise WorkshopInputError(f"clock: kreeg {moment!r}; verwacht een tijd met tijdzone.")
         return moment
 
-    # -- facilitator: creating ---------------------------------------------------------------
-
-    def create_workshop(
-        self,
-        title: str,
-        *,
-        post_ids: Sequence[str] | None = None,
-        org_type: str | None = None,
-        n: int | None = None,
-        pace: str = "facilitator",
-        feedback: str = "after_reveal",
-        leaderboard: bool = False,
-        lobby: bool = False,
-        countdown_s: int | None = None,
-    ) -> Created:
-        """A new open workshop; returns the join code and the PIN (shown once, stored hashed).
-
-        Posts are either ``post_ids`` (scenario posts, in that order) or ``n`` drawn from
-        ``org_type``: hand-written posts first, in an order drawn from the generator, topped up
-        with generated variants when ``n`` is larger than the hand-written set. With ``lobby``
-        nobody sees a post until ``start``; ``countdown_s`` closes each post that many seconds
-        after it first becomes current (``workshop.pacing``).
-        """
-        clean_title = clean_text(title, "titel", TITLE_MAX_CHARS)
-        check_settings(pace, feedback, leaderboard)
-        if not isinstance(lobby, bool):
-            raise WorkshopInputError(f"wachtruimte: kreeg {lobby!r:.40}; verwacht True of False.")
-        countdown = pacing.check_countdown(countdown_s, pace)
-        posts = self._choose_posts(post_ids, org_type, n)
-
-        pin = new_pin()
-        salt = new_salt()
-        pin_hash = hash_pin(pin, salt)
-        recovery = new_recovery_code()
-        recovery_salt = new_salt()
-        recovery_hash = hash_recovery(recovery, recovery_salt)
-        now = self.now()
-        for _ in range(CODE_RETRIES):
-            code = new_join_code()
-            try:
-                with self.db.session() as session:
-                    workshop = Workshop(
-                        join_code=code,
-                        title=clean_title,
-                        pace=pace,
-                        feedback=feedback,
-                        leaderboard=leaderboard,
-                        org_type=org_type if post_ids is None else None,
-                        pin_salt=salt,
-                        pin_hash=pin_hash,
-                        recovery_salt=recovery_salt,
-                        recovery_hash=recovery_hash,
-                        current_index=0,
-                        status="open",
-                        created_at=now,
-                        started_at=None if lobby else now,
-                        countdown_s=countdown,
-                    )
-                    session.add(workshop)
-                    session.flush()
-                    session.add_all(
-                        WorkshopPost(
-                            workshop_id=workshop.id,
-                            position=k,
-                            post_id=post.id,
-                            post_json=post.model_dump_json(),
-                            feedback_revealed=False,
-                        )
-                        for k, post in enumerate(posts)
-                    )
-                    session.flush()
-                    pacing.arm(session, workshop, now)  # no lobby: the first clock runs now
-                return Created(code, pin, recovery)
-            except IntegrityError:
-                continue  # the code was taken (about one in a billion): draw another
-        raise WorkshopError("Er kon geen vrije deelcode worden gevonden; probeer het opnieuw.")
-
-    def _choose_posts(
-        self, post_ids: Sequence[str] | None, org_type: str | None, n: int | None
-    ) -> list[Post]:
-        check_post_source(post_ids, org_type)
-        if post_ids is not None:
-            return chosen_posts(post_ids)
-        org, count = check_draw(org_type, n)
-        pool = posts_by_org(org)
-        with self._rng_lock:  # a Generator is not safe to draw from in two threads at once
-            order = self.rng.permutation(len(pool))
-            chosen = [pool[int(k)] for k in order[:count]]
-            if count > len(chosen):
-                chosen += generate_posts(self.rng, count - len(chosen), org)  # type: ignore[arg-type]
-        return chosen
-
     # -- participants ------------------------------------------------------------------------
 
-    def join(self, code: str, display_name: str, *, client: str = DEFAULT_CLIENT) -> Joined:
-        """Join an open workshop; the token lets the participant rejoin later.
+    def join(
+        self,
+        code: str,
+        display_name: str,
+        *,
+        team: str | None = None,
+        client: str = DEFAULT_CLIENT,
+    ) -> Joined:
+        """Join an open workshop; the token lets the participant rejoin later. A name with a word
+        of the word filter is refused; in team mode "pick" ``team`` is one of the workshop's
+        team names, in "auto" the service assigns one (``workshop.teams``).
 
         ``client`` (the page's browser session) may try only so many unknown codes
         (``workshop.attempts``); after that every join from it waits, a right code included.
         """
-        name = clean_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
+        name = screened_text(display_name, "naam", DISPLAY_NAME_MAX_CHARS)
         self._attempts.check(
             "join",
             client,
@@ -296,16 +204,23 @@ class WorkshopService(FacilitatorActions):
         token = new_token()
         try:
             with self.db.session() as session:
+                team_id = None
+                if workshop.team_mode is not None:  # balanced "auto": one join at a time
+                    locked = queries.locked_workshop(session, workshop.id)
+                    team_id = team_rules.team_for_join(session, locked, team, self._draw)
                 row = WorkshopParticipant(
                     workshop_id=workshop.id,
                     display_name=name,
                     name_key=name_key(name),
                     token_hash=token_hash(token),
                     joined_at=self.now(),
+                    team_id=team_id,
                 )
                 session.add(row)
                 session.flush()
-                participant = Participant(row.id, row.display_name, row.joined_at)
+                participant = Participant(
+                    row.id, row.display_name, row.joined_at, queries.team_name(session, team_id)
+                )
         except IntegrityError:
             raise NameTakenError(
                 f"De naam „{name}” is in deze workshop al in gebruik. Kies een andere naam, of "
@@ -314,15 +229,30 @@ class WorkshopService(FacilitatorActions):
         self._remember_token(token_hash(token), workshop.id, participant.id)
         return Joined(participant, token)
 
+    def _draw(self, n: int) -> int:
+        with self._rng_lock:
+            return int(self.rng.integers(n))
+
+    def join_teams(self, code: str, *, client: str = DEFAULT_CLIENT) -> tuple[str, ...]:
+        """The teams a participant picks from when joining (team mode "pick"), else (). An
+        unknown code counts against ``client`` like a join does."""
+        try:
+            workshop = self._workshop(code)
+        except UnknownWorkshopError:
+            self._attempts.fail("join", client, None, JOIN_WINDOW_MIN)
+            raise
+        if workshop.team_mode != "pick":
+            return ()
+        with self.db.session(readonly=True) as session:
+            return team_rules.names_of(session, workshop.id)
+
     def rejoin(self, code: str, token: str) -> Rejoined:
         """The participant this token belongs to, and where they are (also in a closed workshop)."""
         with self.db.session(readonly=True) as session:
             workshop, me = self._participant(session, code, token)
             answered = queries.answered_positions(session, me.id)
             current = queries.current_post(session, workshop, answered, self.now())
-            return Rejoined(
-                Participant(me.id, me.display_name, me.joined_at), current, len(answered)
-            )
+            return Rejoined(self._me(session, me), current, len(answered))
 
     def current_post(self, code: str, token: str) -> CurrentPost:
         """The post this participant should answer now (see the module docstring for paces)."""
@@ -395,6 +325,10 @@ class WorkshopService(FacilitatorActions):
                 refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
                     _time_refusal(started, deadline, now)
                 )
+                # Removed by the facilitator, perhaps in another process: read in this
+                # transaction, never from the token cache (``workshop.moderation``).
+                if conn.execute(_REMOVED_QUERY, {"participant_id": participant_id}).scalar():
+                    raise RemovedParticipantError(REMOVED_MESSAGE)
                 if refusal is None:
                     answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
                     if alerts:
@@ -457,11 +391,13 @@ class WorkshopService(FacilitatorActions):
                 elif mine is not None:
                     mine = mine.hidden()
                 wall = tuple(
-                    e for e in queries.wall(session, workshop, current.position) if e.revealed
+                    e
+                    for e in queries.wall(session, workshop, current.position, me.id)
+                    if e.revealed
                 )
             return ParticipantView(
                 workshop=queries.info(session, workshop, now),
-                me=Participant(me.id, me.display_name, me.joined_at),
+                me=self._me(session, me),
                 current=current,
                 my_answer=mine,
                 feedback=feedback,
@@ -561,6 +497,12 @@ class WorkshopService(FacilitatorActions):
         known = self._token_cache[key] = (workshop_id, participant_id)
         return known
 
+    @staticmethod
+    def _me(session: Session, me: WorkshopParticipant) -> Participant:
+        return Participant(
+            me.id, me.display_name, me.joined_at, queries.team_name(session, me.team_id)
+        )
+
     def _participant(
         self, session: Session, code: str, token: str
     ) -> tuple[Workshop, WorkshopParticipant]:
@@ -591,6 +533,9 @@ _STATE_QUERY = (
     )
     .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
     .where(Workshop.id == bindparam("workshop_id"), WorkshopPost.position == bindparam("position"))
+)
+_REMOVED_QUERY = select(WorkshopParticipant.removed_at).where(
+    WorkshopParticipant.id == bindparam("participant_id")
 )
 _INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)

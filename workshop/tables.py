@@ -12,6 +12,9 @@ The tables sit on the same declarative ``Base`` as the trainer's own, so
   under concurrency), with the scorer's full feedback; ``workshop_answer_alert`` one row per rule
   alert, so "how often was rule X broken" is a ``GROUP BY``.
 - ``workshop_pin_check``: PIN checks in progress or failed, counted by ``workshop.pin_guard``.
+- ``workshop_team``: the teams of a workshop in team mode (``workshop.teams``), in order.
+- ``workshop_reaction``: one +1 per participant and wall answer (a unique constraint makes it
+  hold under concurrency).
 - ``workshop_attempt``: join attempts and recovery-code checks in progress or failed, per client,
   counted by ``workshop.attempts`` (unknown join codes, wrong recovery codes).
 
@@ -42,6 +45,7 @@ from workshop.security import HASH_BYTES, JOIN_CODE_LENGTH, SALT_BYTES
 
 TITLE_MAX_CHARS = 120  # a workshop title, as typed by the facilitator
 DISPLAY_NAME_MAX_CHARS = 40  # a participant's display name
+TEAM_NAME_MAX_CHARS = 40  # a team's name, as typed by the facilitator
 
 
 class Workshop(Base):
@@ -70,6 +74,9 @@ class Workshop(Base):
     started_at: Mapped[datetime | None] = mapped_column(nullable=True)
     countdown_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column()
+    # Migration 0004 (``workshop.teams``): None without teams, "pick" when participants choose
+    # their team at joining, "auto" when the service assigns one.
+    team_mode: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class WorkshopPost(Base):
@@ -98,6 +105,39 @@ class WorkshopParticipant(Base):
     # SHA-256 of the token: a copy of the database does not let anyone act as a participant.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column()
+    # Migration 0004: the participant's team (team mode), and when the facilitator removed them
+    # (``workshop.moderation``): the row and its answers stay, every reader leaves them out.
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_team.id", ondelete="SET NULL"), nullable=True
+    )
+    removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class WorkshopTeam(Base):
+    __tablename__ = "workshop_team"
+    __table_args__ = (UniqueConstraint("workshop_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 0-based, the order the facilitator typed
+    name: Mapped[str] = mapped_column(String(TEAM_NAME_MAX_CHARS))  # as typed, cleaned
+    name_key: Mapped[str] = mapped_column(String(TEAM_NAME_MAX_CHARS))  # storage.name_key
+
+
+class WorkshopReaction(Base):
+    """A participant's +1 on an answer revealed on the wall: once per participant and answer."""
+
+    __tablename__ = "workshop_reaction"
+    __table_args__ = (UniqueConstraint("answer_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_answer.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_participant.id", ondelete="CASCADE")
+    )
+    at: Mapped[datetime] = mapped_column()
 
 
 class WorkshopAnswer(Base):

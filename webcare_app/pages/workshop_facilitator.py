@@ -20,7 +20,9 @@ Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``
 ``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
-``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``.
+``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``;
+team mode and removing: ``wf_teams_on``, ``wf_team_names``, ``wf_team_mode``, ``wf_remove_who``,
+``wf_remove_confirm``, ``wf_remove`` (``webcare_app.workshop_moderation``).
 
 The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
 the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
@@ -39,6 +41,7 @@ import streamlit as st
 
 from trainer.nl import amount
 from webcare_app import components, render, services
+from webcare_app import workshop_moderation as moderation
 from webcare_app import workshop_projector as projector
 from webcare_app.state import init_state, workshop_service
 from workshop import export, export_xlsx
@@ -100,6 +103,7 @@ def _create() -> None:
                 leaderboard=bool(ss.get("wf_leaderboard")),
                 lobby=_lobby(),
                 countdown_s=_countdown(),
+                **moderation.team_arguments(),
             )
         else:
             chosen = list(ss.get("wf_posts") or [])
@@ -114,6 +118,7 @@ def _create() -> None:
                 leaderboard=bool(ss.get("wf_leaderboard")),
                 lobby=_lobby(),
                 countdown_s=_countdown(),
+                **moderation.team_arguments(),
             )
     except WorkshopError as exc:
         ss["wf_notice"] = str(exc)
@@ -299,6 +304,7 @@ if not ss["wf_code"] or not ss["wf_pin"]:
             value=0,
             key="wf_countdown",
         )
+        moderation.team_settings()
         st.button("Workshop aanmaken", key="wf_create", type="primary", on_click=_create)
     with open_tab:
         st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
@@ -451,9 +457,11 @@ def dashboard() -> None:
                              key="wf_rename_who")  # fmt: skip
                 st.text_input("Nieuwe naam", key="wf_rename_to", max_chars=40)
                 st.button("Hernoemen", key="wf_rename", on_click=_rename)
+            moderation.remove_panel(board, _act, svc.remove_participant)
         if board.podium is not None:
             st.subheader("Podium")
             st.html(projector.podium_html(board.podium))
+        moderation.team_podium(board)
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
@@ -477,6 +485,7 @@ def dashboard() -> None:
             card, button = st.columns([6, 1], vertical_alignment="center")
             with card:
                 st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
+                moderation.reactions_caption(entry)
             with button:
                 st.button("Verberg" if entry.revealed else "Toon",
                           key=f"wf_wall_toggle_{entry.answer_id}", on_click=_act,

@@ -13,7 +13,8 @@ and sees their answer again, with its feedback as soon as the workshop allows it
 
 Widget keys: ``wp_join_code``, ``wp_name``, ``wp_join``, ``wp_decision_<position>``,
 ``wp_draft_<position>``, ``wp_submit``, ``wp_continue``, ``wp_review``, ``wp_restart``,
-``wp_go_current``.
+``wp_go_current``; team mode and reactions: ``wp_team``, ``wp_react_<answer id>``
+(``webcare_app.workshop_moderation``).
 
 A draft is never lost when the facilitator moves on: while a participant has the answer form of
 a post open and that post still takes answers, the page does not redraw under them; the waiting
@@ -28,6 +29,7 @@ from typing import Any
 import streamlit as st
 
 from webcare_app import components, render, services
+from webcare_app import workshop_moderation as moderation
 from webcare_app.state import init_state, workshop_service
 from workshop.countdown_html import countdown_html
 from workshop.errors import WorkshopError
@@ -65,7 +67,9 @@ def _join() -> None:
         return
     try:
         # the session's random client id: unknown codes are limited per browser session
-        joined = svc.join(code, ss.get("wp_name", ""), client=ss["wf_client"])
+        joined = svc.join(
+            code, ss.get("wp_name", ""), team=ss.get("wp_team"), client=ss["wf_client"]
+        )
     except WorkshopError as exc:
         ss["wp_notice"] = str(exc)
         return
@@ -189,8 +193,7 @@ def _earlier(view: ParticipantView) -> None:
 def _wall(entries: tuple[WallEntry, ...]) -> None:
     if entries:
         st.subheader("Besproken antwoorden")
-        for entry in entries:
-            st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
+        moderation.wall_with_reactions(svc, entries)
 
 
 st.title("Workshop meedoen")
@@ -204,6 +207,7 @@ if not ss["wp_token"]:
         ss["wp_join_code"] = st.query_params["code"]
     st.text_input("Deelcode", key="wp_join_code", max_chars=12)
     st.text_input("Je naam", key="wp_name", max_chars=40)
+    moderation.join_team_picker(svc, str(ss.get("wp_join_code") or ""))
     st.button("Meedoen", key="wp_join", type="primary", on_click=_join)
     if ss["wp_notice"]:
         _error(ss["wp_notice"])
@@ -219,7 +223,9 @@ except WorkshopError as exc:
 info, current = view.workshop, view.current
 st.html(
     f'<div class="wc-ws-head">Workshop <strong>{render.esc(info.title)}</strong> · je doet mee '
-    f"als <strong>{render.esc(view.me.display_name)}</strong></div>"
+    f"als <strong>{render.esc(view.me.display_name)}</strong>"
+    + (f" · team <strong>{render.esc(view.me.team)}</strong>" if view.me.team else "")
+    + "</div>"
 )
 ss["_wp_signature"] = _signature(view)
 ss["_wp_current"] = current.position

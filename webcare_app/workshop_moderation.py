@@ -1,0 +1,113 @@
+"""The workshop pages' controls for team mode, removing participants and +1 reactions.
+
+Kept apart from the two page files (each near the project's ~600-line limit); every function
+draws into the page where it is called, with stable widget keys:
+
+- creating (facilitator): ``wf_teams_on`` (toggle), ``wf_team_names`` (one name a line),
+  ``wf_team_mode`` (participants pick, or assigned automatically);
+- the dashboard (facilitator): ``wf_remove_who``, ``wf_remove_confirm`` and ``wf_remove``
+  ("Verwijderen", only once confirmed); the team podium;
+- joining (participant): ``wp_team`` (the team to play for, in team mode "pick");
+- the wall (participant): ``wp_react_<answer id>`` ("+1"), disabled on one's own answer and
+  once given.
+
+Participant text (names, team names) reaches the screen only through ``render``'s escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from webcare_app import render, services
+from webcare_app import workshop_projector as projector
+from workshop.errors import WorkshopError
+from workshop.records import Dashboard, WallEntry
+from workshop.security import JOIN_CODE_LENGTH, normalise_code
+from workshop.teams import MODE_LABELS
+
+ss = st.session_state
+
+
+def team_settings() -> None:
+    """The team switch and names in the facilitator's creation form."""
+    st.toggle("Teams (bijvoorbeeld de vestigingen van een netwerk)", key="wf_teams_on")
+    if ss.get("wf_teams_on"):
+        st.text_area("Teamnamen, één per regel", key="wf_team_names", height=120,
+                     placeholder="Centrale\nNoord\nZuid")  # fmt: skip
+        st.radio("Indeling", options=list(MODE_LABELS), format_func=MODE_LABELS.__getitem__,
+                 key="wf_team_mode", horizontal=True)  # fmt: skip
+
+
+def team_arguments() -> dict[str, Any]:
+    """``create_workshop``'s team arguments from the form ({} with teams off)."""
+    if not ss.get("wf_teams_on"):
+        return {}
+    names = [n for n in str(ss.get("wf_team_names") or "").splitlines() if n.strip()]
+    return {"teams": names or ["", ""], "team_mode": ss.get("wf_team_mode") or "pick"}
+
+
+def remove_panel(board: Dashboard, act: Callable[..., None], remove: Callable[..., Any]) -> None:
+    """Remove a participant, after a confirmation tick."""
+    names = {p.id: p.display_name + (f" ({p.team})" if p.team else "") for p in board.participants}
+    with st.expander("Deelnemer verwijderen"):
+        st.caption("Zijn of haar antwoorden verdwijnen van de muur, het podium, de cijfers en "
+                   "de export; meedoen met dezelfde link kan niet meer.")  # fmt: skip
+        who = st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
+                           key="wf_remove_who")  # fmt: skip
+        sure = st.checkbox("Zeker weten", key="wf_remove_confirm")
+        st.button("Verwijderen", key="wf_remove", disabled=not sure or who is None,
+                  on_click=_remove, args=(act, remove))  # fmt: skip
+
+
+def _remove(act: Callable[..., None], remove: Callable[..., Any]) -> None:
+    who = ss.get("wf_remove_who")
+    if who is not None and ss.get("wf_remove_confirm"):
+        act(remove, int(who))
+    ss["wf_remove_confirm"] = False  # the next removal asks again
+
+
+def team_podium(board: Dashboard) -> None:
+    if board.team_podium is not None:
+        st.subheader("Podium per team")
+        st.html(projector.podium_html(board.team_podium))
+
+
+def reactions_caption(entry: WallEntry) -> None:
+    if entry.reactions:
+        st.caption(f"+1 van {entry.reactions}")
+
+
+def join_team_picker(svc: Any, code: str) -> None:
+    """The team to play for, once the code is complete and the workshop lets people pick."""
+    if len(normalise_code(code)) != JOIN_CODE_LENGTH:
+        return
+    try:
+        teams = svc.join_teams(code, client=ss["wf_client"])
+    except WorkshopError:
+        return  # the join itself says what is wrong with the code
+    if teams:
+        st.selectbox("Je team", options=list(teams), index=None, placeholder="Kies je team",
+                     key="wp_team")  # fmt: skip
+
+
+def wall_with_reactions(svc: Any, entries: tuple[WallEntry, ...]) -> None:
+    """The revealed answers with a +1 button each (not on one's own, once per answer)."""
+    for entry in entries:
+        card, button = st.columns([5, 1], vertical_alignment="center")
+        with card:
+            st.html(render.wall_card(services.DECISION_LABELS[entry.decision], entry.reply))
+        with button:
+            label = f"+1 · {entry.reactions}" if entry.reactions else "+1"
+            st.button(label, key=f"wp_react_{entry.answer_id}", on_click=_react,
+                      args=(svc, entry.answer_id), disabled=entry.own or entry.reacted,
+                      help="Je eigen antwoord" if entry.own else None)  # fmt: skip
+
+
+def _react(svc: Any, answer_id: int) -> None:
+    try:
+        svc.react(ss["wp_code"], ss["wp_token"], answer_id)
+    except WorkshopError as exc:
+        ss["wp_notice"] = str(exc)
