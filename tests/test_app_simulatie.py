@@ -364,3 +364,42 @@ def test_a_long_what_if_reports_each_replication_and_can_be_stopped() -> None:
 
     with pytest.raises(Cancelled):
         services.run_whatif(inputs, stop)
+
+
+def test_a_second_session_gets_a_kept_curve_and_sizing_without_replaying_their_bars(
+    db_path: Path,
+) -> None:
+    # The runs draw a progress bar; a kept run must not replay it into a page that no longer
+    # has it (st.cache_data did, and the second session's page failed).
+    for _ in range(2):
+        at = _page().run()
+        at.button(key="whatif_curve").click().run()
+        at.button(key="whatif_sizing").click().run()
+        assert not at.exception, at.exception
+        assert at.session_state["whatif_sizing_result"] is not None
+        assert any("Doelen gehaald" in m.value for m in at.markdown)
+
+
+def test_run_cache_keeps_finished_runs_only_and_forgets_the_oldest() -> None:
+    from webcare_app.whatif_cache import RunCache
+
+    cache = RunCache(max_entries=2)
+    calls: list[str] = []
+
+    def run(key: str) -> str:
+        calls.append(key)
+        return key.upper()
+
+    assert cache.get("a", lambda: run("a")) == "A"
+    assert cache.get("a", lambda: run("a")) == "A" and calls == ["a"], "kept"
+
+    def stopped() -> str:
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        cache.get("b", stopped)
+    assert "b" not in cache, "a stopped run is not kept"
+    cache.get("b", lambda: run("b"))
+    cache.get("a", lambda: run("a"))  # a is now the most recent
+    cache.get("c", lambda: run("c"))
+    assert "b" not in cache and "a" in cache and len(cache) == 2

@@ -213,7 +213,7 @@ inputs = services.WhatIfInputs(
 long_run = weeks * reps >= LONG_RUN_WEEKS
 bar = st.progress(0.0, text="Simulatie: bezig…") if long_run else None
 try:
-    result = whatif(inputs, _progress=_progress_hook(bar, "Simulatie") if bar else None)
+    result = whatif(inputs, progress=_progress_hook(bar, "Simulatie") if bar else None)
 except services.ServiceInputError as exc:
     st.warning(str(exc))
     st.stop()
@@ -350,7 +350,7 @@ if st.button("Bereken de curve", key="whatif_curve"):
         st.session_state["whatif_curve_result"] = (
             inputs,
             curve_cov,
-            staffing_curve(inputs, curve_cov, _progress=_progress_hook(bar, "Curve")),
+            staffing_curve(inputs, curve_cov, progress=_progress_hook(bar, "Curve")),
         )
     except services.ServiceInputError as exc:
         st.warning(str(exc))
@@ -393,7 +393,7 @@ if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
     stop.button("Stoppen", key="whatif_sizing_stop")  # a click reruns the page: the run stops
     try:
         st.session_state["whatif_sizing_result"] = sizing(
-            inputs, sizing_cov, _progress=_progress_hook(bar, "Bezetting")
+            inputs, sizing_cov, progress=_progress_hook(bar, "Bezetting")
         )
     except services.ServiceInputError as exc:
         st.warning(str(exc))
