@@ -358,7 +358,14 @@ if st.button("Bereken de curve", key="whatif_curve"):
     stop.empty()
 kept_curve = st.session_state.get("whatif_curve_result")
 if kept_curve is not None and kept_curve[0].profile == profile and kept_curve[1] == curve_cov:
-    names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in result.sla_names}
+    # Short names ("eerste reactie binnen 4 kantooruren"): a phone's legend cuts long ones off.
+    names_of = {
+        n: f"{labels.SLA_METRIC_LABELS.get(targets[n].metric, '')} binnen "
+        f"{limit_words(targets[n])}".strip()
+        for n in result.sla_names
+    }
+    if len(set(names_of.values())) < len(names_of):
+        names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in names_of}
     _draw(whatif_charts.staffing_curve(kept_curve[2], names_of, first.goal if first else 0.9))
     st.caption(
         "Lijnen: % op tijd per doel (links); grijs gestippeld: kosten per week (rechts); "
