@@ -1,7 +1,8 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, held-out, ranked) is well formed: unique ids,
-known rule ids, requests that ``webcare-train score`` accepts, at least half good replies, and no
-text copied from the rule fixtures or scenario posts (a corpus that repeats the fixtures measures
-nothing new). The checks on the held-out part skip while that file is absent."""
+"""The rubric corpus (bench/rubric/: dev, dev2, dev3, the two held-out parts, ranked) is well
+formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
+half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
+repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
+is absent."""
 
 from __future__ import annotations
 
@@ -21,13 +22,18 @@ from trainer.scenarios import load_posts
 RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
+DEV3 = RUBRIC_DIR / "dev3.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
+HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
 DECISIONS = ("public", "private", "none")
 MIN_DEV_ITEMS = 260
 MIN_DEV2_ITEMS = 120
+MIN_DEV3_ITEMS = 200
+MIN_DEV3_GOOD = 110
+MIN_DEV3_NO_OWNERSHIP = 20  # dev3 exists partly to measure buck-passing in new phrasings
 # dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
 DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
@@ -127,6 +133,30 @@ def test_dev2_texts_are_new() -> None:
     assert len(replies) == len(set(replies)), "dev2.yaml repeats a reply"
 
 
+def test_dev3_part_is_well_formed() -> None:
+    items = _check_part(DEV3, "dev3")
+    assert len(items) >= MIN_DEV3_ITEMS
+
+
+def test_dev3_texts_are_new() -> None:
+    """dev3 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev3 = _load(DEV3)
+    _check_not_copied(dev3, DEV3.name)
+    earlier = {_norm(item["request"]["reply"]) for item in _load(DEV) + _load(DEV2)}
+    shared = [i["id"] for i in dev3 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev3 replies also in dev.yaml or dev2.yaml: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev3]
+    assert len(replies) == len(set(replies)), "dev3.yaml repeats a reply"
+
+
+def test_dev3_covers_its_focus() -> None:
+    """dev3 has at least 110 good replies, 20 buck-passing replies and a positive for every rule."""
+    items = _load(DEV3)
+    assert sum(1 for i in items if not i["expect"]) >= MIN_DEV3_GOOD
+    assert sum("no-ownership" in i["expect"] for i in items) >= MIN_DEV3_NO_OWNERSHIP
+    assert {rule for i in items for rule in i["expect"]} == RULE_IDS
+
+
 def test_dev2_covers_its_focus() -> None:
     """no-ownership and defensive have at least 10 positives each; referral and no-thanks some."""
     items = _load(DEV2)
@@ -203,3 +233,33 @@ def test_heldout_texts_are_new() -> None:
     dev_replies = {_norm(item["request"]["reply"]) for item in _load(DEV)}
     shared = [i["id"] for i in held if _norm(i["request"]["reply"]) in dev_replies]
     assert not shared, f"held-out replies also in dev.yaml: {shared}"
+
+
+needs_heldout2 = pytest.mark.skipif(
+    not HELDOUT2.exists(), reason="bench/rubric/heldout2.yaml absent"
+)
+MIN_HELDOUT2_ITEMS = 200
+MIN_HELDOUT2_GOOD = 110
+
+
+@needs_heldout2
+def test_heldout2_part_is_well_formed() -> None:
+    """The second held-out part has the same form, its own id prefix, at least 200 replies and
+    at least 110 good ones."""
+    items = _check_part(HELDOUT2, "held2")
+    assert len(items) >= MIN_HELDOUT2_ITEMS
+    assert sum(1 for item in items if not item["expect"]) >= MIN_HELDOUT2_GOOD
+
+
+@needs_heldout2
+def test_heldout2_texts_are_new() -> None:
+    """Written blind, so none of its replies may repeat a fixture, a dev reply or another
+    held-out reply, and it repeats no reply of its own."""
+    held2 = _load(HELDOUT2)
+    _check_not_copied(held2, HELDOUT2.name)
+    others = [DEV, DEV2, DEV3] + ([HELDOUT] if HELDOUT.exists() else [])
+    seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
+    shared = [i["id"] for i in held2 if _norm(i["request"]["reply"]) in seen]
+    assert not shared, f"heldout2 replies also in another part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in held2]
+    assert len(replies) == len(set(replies)), "heldout2.yaml repeats a reply"

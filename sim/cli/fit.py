@@ -51,7 +51,8 @@ def _read(path: Path, maps: list[str] | None) -> Export:
     try:
         return read_export(path, parse_map(maps))
     except (ExportError, ColumnError) as exc:
-        fail(str(exc))
+        # The domain says "kolomkoppeling"; on the command line that is the --map option.
+        fail(f"{exc} (kolomkoppeling: --map VELD=KOLOM)")
 
 
 def _problems(console: Console, export: Export) -> None:

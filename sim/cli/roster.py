@@ -31,7 +31,15 @@ from sim.roster.demand import (
 )
 from sim.roster.model import Pay
 from sim.roster.rules import OBJECTIVE_WORDS, RosterRules, RulesError, load_rules, parse_rules
-from sim.roster.solve import DEFAULT_TIME_LIMIT_S, RosterError, RosterResult, solve_roster
+from sim.roster.solve import (
+    DEFAULT_TIME_LIMIT_S,
+    MAX_WEEKS,
+    MIN_WEEKS,
+    RosterError,
+    RosterResult,
+    RosterTimeoutError,
+    solve_roster,
+)
 from sim.roster.summary import roster_summary
 
 EXIT_BAD_INPUT = 2
@@ -152,6 +160,8 @@ def roster_command(
         _fail(f"--time-limit is {time_limit:g}; verwacht een aantal seconden groter dan 0")
     if workers < 1:
         _fail(f"--workers is {workers}; verwacht 1 of meer")
+    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
+        _fail(f"--weeks is {weeks}; verwacht een cyclus van {MIN_WEEKS} tot en met {MAX_WEEKS}")
     if max_heads is not None and max_heads < 1:
         _fail(f"--max-heads is {max_heads}; verwacht 1 of meer medewerkers")
     for path, option in ((csv_out, "--csv"), (html_out, "--html"), (json_file, "--json-file")):
@@ -182,6 +192,8 @@ def roster_command(
             max_heads=max_heads,
             pay=pay,
         )
+    except RosterTimeoutError as exc:
+        _fail(f"Profiel {profile}, dekkingsmodel {name}: {exc} (--time-limit, --weeks)")
     except (DemandError, RosterError) as exc:
         _fail(f"Profiel {profile}, dekkingsmodel {name}: {exc}")
     breaches = check_roster(

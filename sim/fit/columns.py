@@ -256,7 +256,9 @@ _KIND_TO_KEY = _invert(_KIND_ALIASES)
 
 
 class ColumnError(ValueError):
-    """A --map that names an unknown field or a column the file does not have (Dutch text)."""
+    """A column mapping (``VELD=KOLOM``) that names an unknown field or a column the file does not
+    have (Dutch text). The words are the domain's: the CLI says which option sets it (``--map``),
+    the app which box."""
 
 
 @dataclass(frozen=True)
@@ -277,12 +279,13 @@ def parse_map(items: Sequence[str] | None) -> dict[str, str]:
         field = field.strip()
         if not sep or not field or not header.strip():
             raise ColumnError(
-                f"--map {item!r} is onvolledig; verwacht VELD=KOLOM, bijvoorbeeld "
-                "--map created_at=Datum"
+                f"kolomkoppeling {item!r} is onvolledig; verwacht VELD=KOLOM, bijvoorbeeld "
+                "created_at=Datum"
             )
         if field not in FIELDS:
             raise ColumnError(
-                f"--map {item!r}: onbekend veld {field!r}; verwacht een van: {', '.join(FIELDS)}"
+                f"kolomkoppeling {item!r}: onbekend veld {field!r}; verwacht een van: "
+                f"{', '.join(FIELDS)}"
             )
         result[field] = header.strip()
     return result
@@ -298,8 +301,8 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
         column = wanted if wanted in headers else by_norm.get(normalise(wanted))
         if column is None:
             raise ColumnError(
-                f"--map {field}={wanted}: het bestand heeft geen kolom {wanted!r}; gevonden "
-                f"kolommen: {', '.join(repr(h) for h in headers)}"
+                f"kolomkoppeling {field}={wanted}: het bestand heeft geen kolom {wanted!r}; "
+                f"gevonden kolommen: {', '.join(repr(h) for h in headers)}"
             )
         found[field] = column
     taken = set(found.values())
@@ -316,8 +319,8 @@ def needed_columns_text() -> str:
     examples = ", ".join(f"„{name}”" for name in ("Datum", "Aangemaakt", "created_at", "Date"))
     optional = ", ".join(FIELD_LABELS[f] for f in FIELDS if f not in REQUIRED_FIELDS)
     return (
-        f"verwacht minstens een kolom met het tijdstip van elk bericht (zoals {examples}; of geef "
-        f"--map created_at=KOLOM), en liefst ook: {optional}"
+        f"verwacht minstens een kolom met het tijdstip van elk bericht (zoals {examples}; of "
+        f"koppel die kolom zelf: created_at=KOLOM), en liefst ook: {optional}"
     )
 
 

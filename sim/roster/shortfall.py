@@ -26,6 +26,7 @@ from sim.roster.solve import (
     PersonLine,
     RosterError,
     RosterResult,
+    RosterTimeoutError,
     Shortfall,
     _lines,
     check_inputs,
@@ -174,9 +175,9 @@ def shortfall_roster(
         workers,
     )
     if found is None:
-        raise RosterError(
+        raise RosterTimeoutError(
             "binnen de tijdslimiet is geen rooster gevonden, ook geen met tekorten; verwacht "
-            "een ruimere --time-limit of een kortere cyclus (--weeks)"
+            "meer rekentijd of een kortere cyclus"
         )
     solver, built, _ = found
     lines: list[PersonLine] = _lines(solver, built, demand, weeks)  # type: ignore[arg-type]

@@ -41,7 +41,12 @@ MIN_WEEKS, MAX_WEEKS = 1, 12
 
 
 class RosterError(ValueError):
-    """Input for which no roster can be made, with one Dutch message."""
+    """Input for which no roster can be made, with one Dutch message (never a CLI option)."""
+
+
+class RosterTimeoutError(RosterError):
+    """The solver found no roster at all, not even one with shortfalls, in its time limit: more
+    time or a shorter cycle may find one, so callers may retry (the app does, once)."""
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ def check_inputs(demand: Demand, rules: RosterRules, weeks: int) -> None:
     """Refuse inputs no roster can meet, before solving; Dutch messages."""
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise RosterError(
-            f"--weeks is {weeks}; verwacht een cyclus van {MIN_WEEKS} tot en met {MAX_WEEKS} "
-            "weken (meestal 4 tot 6)"
+            f"cyclus van {weeks} weken; verwacht een cyclus van {MIN_WEEKS} tot en met "
+            f"{MAX_WEEKS} weken (meestal 4 tot 6)"
         )
     shortest = min(k.hours for k in demand.kinds)
     longest = max(k.hours for k in demand.kinds)
@@ -364,6 +369,7 @@ __all__ = [
     "PersonLine",
     "RosterError",
     "RosterResult",
+    "RosterTimeoutError",
     "Shortfall",
     "check_inputs",
     "cost_per_week",

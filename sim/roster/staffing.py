@@ -18,7 +18,7 @@ from sim.roster.check import Violation, check_roster
 from sim.roster.demand import DemandError, demand_from_profile
 from sim.roster.model import Pay
 from sim.roster.rules import RosterRules, RulesError, parse_rules
-from sim.roster.solve import RosterError, RosterResult, solve_roster
+from sim.roster.solve import RosterError, RosterResult, RosterTimeoutError, solve_roster
 
 QUICK_TIME_LIMIT_S = 5.0  # seconds of solver time per roster in the report and the app
 QUICK_WEEKS = 4  # a four-week cycle: the usual length, and every free-weekend rate fits it
@@ -26,7 +26,6 @@ QUICK_WORKERS = 2
 # A busy machine can leave the first try without any roster (or with a shortfall that more
 # search time would close): one more try with this many times the time limit.
 RETRY_FACTOR = 4
-TIMED_OUT = "binnen de tijdslimiet"  # how sim.roster.shortfall says it found nothing in time
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,10 @@ def roster_for_staffing(
                 workers=workers,
                 pay=profile_pay(profile),
             )
-        except RosterError as exc:
-            if not str(exc).startswith(TIMED_OUT):
-                return StaffingRoster(coverage, None, error=str(exc))
+        except RosterTimeoutError:
             continue  # a shortfall roster from the first try, if any, stays the answer
+        except RosterError as exc:
+            return StaffingRoster(coverage, None, error=str(exc))
         if not result.shortfall:
             break
     if result is None:

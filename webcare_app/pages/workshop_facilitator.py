@@ -32,16 +32,14 @@ The answer wall follows the current post unless the facilitator picks another po
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import altair as alt
-import pandas as pd
-import segno
 import streamlit as st
 
 from trainer.nl import amount
 from webcare_app import components, render, services
+from webcare_app import workshop_projector as projector
 from webcare_app.state import init_state, workshop_service
 from workshop import export, export_xlsx
 from workshop.countdown_html import countdown_html
@@ -49,7 +47,6 @@ from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
 from workshop.inputs import MAX_POSTS
 from workshop.pacing import COUNTDOWN_MAX_S
-from workshop.records import Dashboard, PodiumRow
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
 DRAW_DEFAULT_POSTS = 5
@@ -88,21 +85,6 @@ def _lobby() -> bool:
 def _countdown() -> int | None:
     """The countdown per post in seconds; 0 in the form means none."""
     return int(ss.get("wf_countdown") or 0) or None
-
-
-def lobby_html(names: Sequence[str]) -> str:
-    """Who is in the lobby, by name as typed (escaped), for the projector."""
-    if not names:
-        return '<div class="wc-lobby">Nog niemand in de wachtruimte.</div>'
-    items = "".join(
-        '<span style="display:inline-block;margin:4px;padding:6px 12px;border-radius:16px;'
-        f'background:#eef2f7">{render.esc(n)}</span>'
-        for n in names
-    )
-    return (
-        f'<div class="wc-lobby"><div style="font-weight:700">In de wachtruimte: {len(names)}'
-        f"</div>{items}</div>"
-    )
 
 
 def _create() -> None:
@@ -232,126 +214,6 @@ def _join_url(code: str) -> str | None:
     if not parts.scheme or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}/{PARTICIPANT_PATH}?code={code}"
-
-
-QR_SCALE_PX = 6  # pixels per QR module: about 200 px for a join link, readable across a room
-QR_ERROR_LEVEL = "m"  # 15% of the code may be unreadable (a glare on the projector screen)
-
-
-def qr_data_uri(url: str) -> str:
-    """The join link as a QR code, an SVG data URI (segno: pure Python, no files)."""
-    return str(segno.make(url, error=QR_ERROR_LEVEL).svg_data_uri(scale=QR_SCALE_PX, border=2))
-
-
-def qr_html(url: str | None, size_px: int = 180) -> str:
-    if not url:
-        return ""
-    return (
-        f'<img class="wc-qr" src="{render.esc(qr_data_uri(url))}" width="{size_px}" '
-        f'height="{size_px}" alt="QR-code van de link om mee te doen">'
-    )
-
-
-# The presenter view: Streamlit's own chrome (sidebar, header, toolbar) hidden, large type, the
-# join code and QR in the top right corner. Full screen itself is the browser's (F11).
-PRESENTER_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
-{display:none !important}
-[data-testid="stMainBlockContainer"], .block-container
-{max-width:100% !important; padding:1rem 15rem 1rem 2rem !important}
-.wc-post {font-size:1.7rem !important; line-height:1.4}
-.wc-presenter-head {font-size:2.2rem; font-weight:700; margin:0 0 .4rem 0}
-.wc-presenter-line {font-size:1.6rem; margin:.4rem 0}
-.wc-podium-row {font-size:1.7rem !important}
-.wc-corner {position:fixed; top:12px; right:16px; z-index:1000; background:#fff;
-  border:3px solid #1f6feb; border-radius:14px; padding:8px 12px; text-align:center;
-  width:13rem}
-.wc-corner-code {font-size:2.4rem; font-weight:700; letter-spacing:.12em;
-  font-family:ui-monospace,monospace}
-@media (max-width: 700px) {
-  [data-testid="stMainBlockContainer"], .block-container {padding:1rem !important}
-  .wc-corner {position:static; width:auto; margin-bottom:8px}
-}
-</style>"""
-
-
-def corner_html(code: str, url: str | None) -> str:
-    return (
-        '<div class="wc-corner"><div>Doe mee met</div>'
-        f'<div class="wc-corner-code">{render.esc(code)}</div>{qr_html(url, 170)}</div>'
-    )
-
-
-HIDDEN_KEY = "nog niet"  # the post table's "verwacht" and "juist" cells before the reveal
-# Together with the spread they give the answer away: the expected decision, the share correct
-# and the mean score (one decision scoring high while another scores low tells which it is).
-HIDDEN_COLUMNS = ("verwacht", "juist (%)", "gem. score")
-INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
-
-
-# Places as numbers, not medal emoji: a projector laptop without an emoji font shows boxes.
-PODIUM_COLOURS = {1: "#d4a017", 2: "#9da5ad", 3: "#b87333"}  # gold, silver, bronze
-
-
-def podium_html(rows: Sequence[PodiumRow]) -> str:
-    """The podium in large type: place (gold, silver and bronze for the first three), name
-    (escaped), total."""
-    if not rows:
-        return (
-            '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
-            "bij een bericht is getoond.</div>"
-        )
-    lines = "".join(
-        '<div class="wc-podium-row" style="display:flex;gap:12px;font-size:1.25em;'
-        'padding:3px 0;border-bottom:1px solid #eee">'
-        '<span style="width:1.8em;height:1.8em;border-radius:50%;display:inline-flex;'
-        "align-items:center;justify-content:center;font-weight:700;"
-        f'background:{PODIUM_COLOURS.get(r.place, "#eaeef2")}">{r.place}</span>'
-        f'<span style="flex:1;overflow-wrap:anywhere">{render.esc(r.display_name)}</span>'
-        f"<strong>{r.total_score:.0f}</strong></div>"
-        for r in rows
-    )
-    return f'<div class="wc-podium">{lines}</div>'
-
-
-def _spread_chart(board: Dashboard) -> alt.Chart | None:
-    stats = next((s for s in board.posts if s.position == board.workshop.current_index), None)
-    if stats is None or stats.answers == 0:
-        return None  # an empty chart says nothing and drew "0.000000" on its axis
-    data = services.decision_spread(stats)
-    color: alt.Color | alt.ColorValue
-    if answer_key_shown(board.workshop, stats):
-        color = alt.Color(
-            "verwacht:N",
-            title=None,
-            scale=alt.Scale(domain=["verwacht", "anders"], range=["#2da44e", "#afb8c1"]),
-        )
-    else:  # one colour for every bar: the chart is on the projector
-        data = data.drop(columns=["verwacht"])
-        color = alt.ColorValue("#8c959f")
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("aantal:Q", title="Aantal", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("keuze:N", title=None, sort=alt.SortField("volgorde")),
-            color=color,
-            tooltip=[alt.Tooltip("keuze:N", title="Keuze"), alt.Tooltip("aantal:Q")],
-        )
-        .properties(height=140)
-    )
-
-
-def _projected_post_table(board: Dashboard) -> pd.DataFrame:
-    """The per-post table as the room may see it: no internal ids, and the expected decision
-    (and the share correct, which with the spread tells it too) only where it may be shown."""
-    table = services.workshop_post_table(board).drop(columns=list(INTERNAL_COLUMNS))
-    hidden = [not answer_key_shown(board.workshop, s) for s in board.posts]
-    for column in HIDDEN_COLUMNS:
-        table[column] = table[column].astype(object)
-        table.loc[hidden, column] = HIDDEN_KEY
-    return table
 
 
 if not ss["wf_presenter"]:
@@ -512,7 +374,7 @@ def dashboard() -> None:
             with banner:
                 st.html(render.join_banner(info.code, url))
             with qr:
-                st.html(qr_html(url))
+                st.html(projector.qr_html(url))
         else:
             st.html(render.join_banner(info.code, url))
     else:  # nobody can join any more: no big code inviting them to
@@ -534,7 +396,7 @@ def dashboard() -> None:
     current = board.posts[info.current_index]
     is_open = info.status == "open"
     if info.lobby:
-        st.html(lobby_html([p.display_name for p in board.participants]))
+        st.html(projector.lobby_html([p.display_name for p in board.participants]))
         st.button("Start het eerste bericht", key="wf_start", type="primary", on_click=_act,
                   args=(svc.start,))  # fmt: skip
     elif info.deadline is not None:
@@ -572,7 +434,7 @@ def dashboard() -> None:
             + f"{amount(current.answers, 'antwoord', 'antwoorden')} · "
             + ("uitleg getoond" if current.feedback_revealed else "uitleg nog niet getoond")
         )
-        chart = _spread_chart(board)
+        chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart, width="stretch")
     with right:
@@ -591,7 +453,7 @@ def dashboard() -> None:
                 st.button("Hernoemen", key="wf_rename", on_click=_rename)
         if board.podium is not None:
             st.subheader("Podium")
-            st.html(podium_html(board.podium))
+            st.html(projector.podium_html(board.podium))
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
@@ -622,7 +484,7 @@ def dashboard() -> None:
                                 entry.answer_id))  # fmt: skip
 
     st.subheader("Keuzes per bericht")
-    st.dataframe(_projected_post_table(board), hide_index=True)
+    st.dataframe(projector.projected_post_table(board), hide_index=True)
     st.subheader("Vaakst overtreden regels")
     if board.rules:
         st.dataframe(services.workshop_rule_table(board.rules), hide_index=True)
@@ -642,13 +504,13 @@ def presenter() -> None:
     info = board.workshop
     current = board.posts[info.current_index]
     if info.status == "open":
-        st.html(corner_html(info.code, _join_url(info.code)))
+        st.html(projector.corner_html(info.code, _join_url(info.code)))
     if info.lobby:  # before the first post: the room sees its names appear, no post yet
         st.html(
             f'<div class="wc-presenter-head">{render.esc(info.title)}</div>'
             '<div class="wc-presenter-line">Doe mee met de code of de QR-code; het eerste '
             "bericht volgt zodra iedereen er is.</div>"
-            + lobby_html([p.display_name for p in board.participants])
+            + projector.lobby_html([p.display_name for p in board.participants])
         )
         return
     answered = sum(p.answered_current for p in board.participants)
@@ -671,16 +533,18 @@ def presenter() -> None:
     components.post_card(current.post)
     left, right = st.columns([3, 2])
     with left:
-        chart = _spread_chart(board)
+        chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart.properties(height=220), width="stretch")
     with right:
         if board.podium is not None:
-            st.html('<div class="wc-presenter-head">Podium</div>' + podium_html(board.podium))
+            st.html(
+                '<div class="wc-presenter-head">Podium</div>' + projector.podium_html(board.podium)
+            )
 
 
 if ss["wf_presenter"]:
-    st.html(PRESENTER_CSS)
+    st.html(projector.PRESENTER_CSS)
     presenter()
     st.caption("Volledig scherm: F11. Verder gaan doe je vanaf een ander scherm met de pincode.")
     st.button("Presentatiescherm sluiten", key="wf_presenter_off", on_click=ss.__setitem__,
