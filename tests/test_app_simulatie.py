@@ -151,6 +151,9 @@ def test_heatmaps_show_the_week_as_hour_by_weekday(library: services.WhatIfResul
     assert {r["dag"] for r in rows} == set(labels.DAY_LABELS.values())
     assert {r["uur"] for r in rows} == set(range(24))
     assert spec["mark"]["type"] == "rect" and spec["encoding"]["y"]["field"] == "dag"
+    # every hour and day a column and row of its own, also those without messages (blank)
+    assert spec["encoding"]["x"]["scale"]["domain"] == list(range(24))
+    assert spec["encoding"]["y"]["scale"]["domain"] == list(labels.DAY_LABELS.values())
     assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
     waits = whatif_charts.wait_distribution(library.waits).to_dict()
     assert waits["encoding"]["color"]["legend"]["orient"] == "bottom"

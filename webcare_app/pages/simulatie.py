@@ -264,6 +264,7 @@ if result.sla_names:
     )
     for run in result.runs:
         _draw(whatif_charts.attainment_heatmap(result.attainment, run.coverage, target))
+    st.caption("Rood is te laat, groen op tijd; wit: geen berichten in dat uur.")
 st.subheader("Wachtrij per uur van de week")
 for run in result.runs:
     _draw(whatif_charts.backlog_heatmap(result.backlog, run.coverage))
