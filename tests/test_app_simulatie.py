@@ -118,6 +118,8 @@ def test_wait_spread_counts_every_customer_who_needed_a_reply(
         gave_up = float(part.loc[part["bin"] == ABANDONED_BAND, "count"].iloc[0])
         assert gave_up == pytest.approx(telecom.per_week(run.coverage, "abandoned"))
         assert OPEN_BAND in set(part["bin"])
+    # short band names (one unit once), so the printed chart's axis does not cut them off
+    assert "15–30 min" in WAIT_BANDS and max(len(b) for b in WAIT_BANDS) <= 10
     # business hours leaves telecom customers waiting overnight: many more give up
     hours = whatif_views.abandoned_band_share(telecom, "business-hours")
     assert hours > 2 * whatif_views.abandoned_band_share(telecom, "24-7")

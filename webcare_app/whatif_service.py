@@ -236,7 +236,11 @@ def _wait_label(low: float, high: float) -> str:
 
     if math.isinf(high):
         return f"> {fmt(low)}"
-    return f"< {fmt(high)}" if low == 0 else f"{fmt(low)}–{fmt(high)}"
+    if low == 0:
+        return f"< {fmt(high)}"
+    if (low >= 60) == (high >= 60):  # one unit once: "15–30 min", "1–2 u" (short on a phone)
+        return f"{fmt(low).split()[0]}–{fmt(high)}"
+    return f"{fmt(low)}–{fmt(high)}"
 
 
 WAIT_BANDS: tuple[str, ...] = (
