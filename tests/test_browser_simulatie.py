@@ -159,8 +159,10 @@ def test_management_summary_prints_on_one_a4_page(tmp_path: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 390, "height": 844})
             page.goto(page_file.as_uri())
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390 + OVERFLOW_SLACK_PX, f"summary on a phone is {wide} px wide"
             page.pdf(path=str(pdf), format="A4")
         finally:
             browser.close()

@@ -4,8 +4,8 @@ Every page calls ``init_state()`` first (the router does too), so a page opened 
 test or after a server restart, finds the same keys with the same defaults. The database is one
 shared resource per URL (``st.cache_resource``); the practice service is per session, with its own
 seeded random generator, so two trainees never share a draw; the workshop service is one per
-server (its PIN cache is per process), seeded afresh at each start. What-if runs are cached on their
-inputs (``st.cache_data``).
+server (its PIN cache is per process), seeded afresh at each start. What-if runs are kept on their
+inputs in one store per server process (``webcare_app.whatif_cache``).
 
 The simulation and the trainer pull in scipy, pandas, SQLAlchemy and the Dutch dictionary, which
 take seconds to load. This module imports them only when a page needs them, so the start page
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from trainer.storage import Database, TraineeRecord
     from webcare_app import services
+    from webcare_app.whatif_cache import RunCache
     from workshop.service import WorkshopService
 
 SESSION_SEED_BITS = 63  # session seeds fit a signed 64-bit integer (the database, numpy)
@@ -135,43 +136,52 @@ def workshop_service() -> WorkshopService:
     return _workshop_service(resolve_database_url())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False)
+def run_cache() -> RunCache:
+    """Finished what-ifs, sizings and curves of this server process (``whatif_cache``)."""
+    from webcare_app.whatif_cache import RunCache
+
+    return RunCache()
+
+
 def whatif(
-    inputs: services.WhatIfInputs, _progress: services.ProgressHook | None = None
+    inputs: services.WhatIfInputs, progress: services.ProgressHook | None = None
 ) -> services.WhatIfResult:
-    """A what-if run, cached on its inputs (not on ``_progress``, the page's progress bar)."""
+    """A what-if run, kept on its inputs; ``progress`` (the page's bar) hears of a new run."""
     from webcare_app import services
 
-    return services.run_whatif(inputs, _progress)
+    return run_cache().get(("whatif", inputs), lambda: services.run_whatif(inputs, progress))
 
 
 WARM_UP_REPLY = "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"
 WARM_UP_DELAY_S = 1.5  # let the first page reach the browser before loading takes the CPU
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def sizing(
     inputs: services.WhatIfInputs,
     coverage: str,
-    _progress: services.ProgressHook | None = None,
+    progress: services.ProgressHook | None = None,
 ) -> services.SizingAdvice:
-    """A sizing run, cached on the what-if inputs and the coverage model (not on ``_progress``,
-    the page's progress bar; a stopped run raises and is not cached)."""
+    """A sizing run, kept on the what-if inputs and the coverage model (a stopped run raises
+    and is not kept)."""
     from webcare_app import services
 
-    return services.size_coverage(inputs, coverage, _progress)
+    return run_cache().get(
+        ("sizing", inputs, coverage), lambda: services.size_coverage(inputs, coverage, progress)
+    )
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def staffing_curve(
     inputs: services.WhatIfInputs,
     coverage: str,
-    _progress: services.ProgressHook | None = None,
+    progress: services.ProgressHook | None = None,
 ) -> pd.DataFrame:
-    """The staffing curve of a what-if (``services.staffing_curve``), cached like ``sizing``."""
+    """The staffing curve of a what-if (``services.staffing_curve``), kept like ``sizing``."""
     from webcare_app import services
 
-    return services.staffing_curve(inputs, coverage, _progress)
+    return run_cache().get(
+        ("curve", inputs, coverage), lambda: services.staffing_curve(inputs, coverage, progress)
+    )
 
 
 def _warm_up() -> None:

@@ -25,6 +25,7 @@ from presentation import labels
 from webcare_app.whatif_service import WAIT_BANDS
 
 DAY_ORDER = tuple(labels.DAY_LABELS.values())
+HOURS = list(range(24))  # the heatmap's columns, hour of the day
 # Streamlit fits a chart into its height, axes, title and legend included: the heights below
 # are the plot's rows plus that frame, or the day labels drop out and the grid is a sliver.
 FRAME_PX = 120  # x axis with its title, and a legend below
@@ -111,12 +112,20 @@ def week_heatmap(
         alt.Chart(inline(grid), title=alt.Title(title, anchor="start", fontSize=13))
         .mark_rect()
         .encode(
+            # Fixed domains: Vega-Lite drops hours without a value (no messages due), and a grid
+            # built from the rest had fewer columns, each hour elsewhere than in the other grid.
             x=alt.X(
                 "uur:O",
                 title="Uur van de dag",
+                scale=alt.Scale(domain=HOURS),
                 axis=alt.Axis(labelAngle=0, values=[0, 6, 12, 18], labelExpr="datum.value + ':00'"),
             ),
-            y=alt.Y("dag:O", title=None, sort=list(DAY_ORDER), axis=alt.Axis(labelOverlap=False)),
+            y=alt.Y(
+                "dag:O",
+                title=None,
+                scale=alt.Scale(domain=list(DAY_ORDER)),
+                axis=alt.Axis(labelOverlap=False),
+            ),
             color=colour,
             tooltip=[
                 alt.Tooltip("dag:N", title="Dag"),

@@ -236,7 +236,11 @@ def _wait_label(low: float, high: float) -> str:
 
     if math.isinf(high):
         return f"> {fmt(low)}"
-    return f"< {fmt(high)}" if low == 0 else f"{fmt(low)}–{fmt(high)}"
+    if low == 0:
+        return f"< {fmt(high)}"
+    if (low >= 60) == (high >= 60):  # one unit once: "15–30 min", "1–2 u" (short on a phone)
+        return f"{fmt(low).split()[0]}–{fmt(high)}"
+    return f"{fmt(low)}–{fmt(high)}"
 
 
 WAIT_BANDS: tuple[str, ...] = (
@@ -385,9 +389,10 @@ class _Clock:
         self.hook, self.expected, self.done = hook, max(1, expected), 0
         self.started = time.perf_counter()
 
-    def step(self, done: int | None = None) -> None:
+    def step(self, done: int | None = None, known: int = 0) -> None:
+        """One more step done (or ``done`` in all); ``known``: steps now known to be asked."""
         self.done = self.done + 1 if done is None else done
-        self.expected = max(self.expected, self.done + 1)
+        self.expected = max(self.expected, known, self.done + 1)
         if self.hook is not None:
             pace = (time.perf_counter() - self.started) / self.done
             self.hook(self.done, self.expected, pace * (self.expected - self.done))
@@ -432,14 +437,25 @@ def size_coverage(
         seed=inputs.seed,
     )
     blocks = len(profile.shift_blocks(coverage))
-    # A typical search: the Erlang start, a few repair steps, then one trim try per block.
-    clock = _Clock(progress, expected=blocks + 4)
+    # Counted in simulation runs, reported as each one ends: a batch of candidates can take a
+    # minute, and the bar (and the stop button, which acts when the bar is updated) must not
+    # wait for it. A typical search: the Erlang start, a few repair steps, one trim try per
+    # block, each with the plan's replications; the total grows as the search asks for more.
+    clock = _Clock(progress, expected=(blocks + 4) * plan.replications)
+    done: dict[str, int] = {}
+    known: dict[str, int] = {}
+
+    def on_progress(phase: str, runs_done: int, runs_known: int) -> None:
+        done[phase], known[phase] = runs_done, runs_known
+        if runs_done:
+            clock.step(sum(done.values()), sum(known.values()))
+
     try:
         result = size(
             sizing_model(profile, coverage),
             plan=plan,
             processes=1,  # inside the web server: no process pool
-            on_candidate=lambda _candidate: clock.step(),
+            on_progress=on_progress,
         )
     except SizingError as exc:
         raise ServiceInputError(str(exc)) from None

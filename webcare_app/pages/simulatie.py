@@ -213,7 +213,7 @@ inputs = services.WhatIfInputs(
 long_run = weeks * reps >= LONG_RUN_WEEKS
 bar = st.progress(0.0, text="Simulatie: bezig…") if long_run else None
 try:
-    result = whatif(inputs, _progress=_progress_hook(bar, "Simulatie") if bar else None)
+    result = whatif(inputs, progress=_progress_hook(bar, "Simulatie") if bar else None)
 except services.ServiceInputError as exc:
     st.warning(str(exc))
     st.stop()
@@ -264,6 +264,7 @@ if result.sla_names:
     )
     for run in result.runs:
         _draw(whatif_charts.attainment_heatmap(result.attainment, run.coverage, target))
+    st.caption("Rood is te laat, groen op tijd; wit: geen berichten in dat uur.")
 st.subheader("Wachtrij per uur van de week")
 for run in result.runs:
     _draw(whatif_charts.backlog_heatmap(result.backlog, run.coverage))
@@ -350,7 +351,7 @@ if st.button("Bereken de curve", key="whatif_curve"):
         st.session_state["whatif_curve_result"] = (
             inputs,
             curve_cov,
-            staffing_curve(inputs, curve_cov, _progress=_progress_hook(bar, "Curve")),
+            staffing_curve(inputs, curve_cov, progress=_progress_hook(bar, "Curve")),
         )
     except services.ServiceInputError as exc:
         st.warning(str(exc))
@@ -358,7 +359,14 @@ if st.button("Bereken de curve", key="whatif_curve"):
     stop.empty()
 kept_curve = st.session_state.get("whatif_curve_result")
 if kept_curve is not None and kept_curve[0].profile == profile and kept_curve[1] == curve_cov:
-    names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in result.sla_names}
+    # Short names ("eerste reactie binnen 4 kantooruren"): a phone's legend cuts long ones off.
+    names_of = {
+        n: f"{labels.SLA_METRIC_LABELS.get(targets[n].metric, '')} binnen "
+        f"{limit_words(targets[n])}".strip()
+        for n in result.sla_names
+    }
+    if len(set(names_of.values())) < len(names_of):
+        names_of = {n: labels.sla_label(targets[n]).removeprefix("SLA ") for n in names_of}
     _draw(whatif_charts.staffing_curve(kept_curve[2], names_of, first.goal if first else 0.9))
     st.caption(
         "Lijnen: % op tijd per doel (links); grijs gestippeld: kosten per week (rechts); "
@@ -393,7 +401,7 @@ if st.button("Bereken benodigde bezetting", key="whatif_sizing"):
     stop.button("Stoppen", key="whatif_sizing_stop")  # a click reruns the page: the run stops
     try:
         st.session_state["whatif_sizing_result"] = sizing(
-            inputs, sizing_cov, _progress=_progress_hook(bar, "Bezetting")
+            inputs, sizing_cov, progress=_progress_hook(bar, "Bezetting")
         )
     except services.ServiceInputError as exc:
         st.warning(str(exc))
