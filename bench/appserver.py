@@ -59,13 +59,18 @@ def start_app(
     log: Path | None = None,
     *,
     poll_s: float = 0.1,
+    scoring_workers: int | None = None,
 ) -> AppServer:
     """Serve ``script`` headless on a free port with its database at ``db`` (never the user's
     DATABASE_URL); returns once the health check answers. Output goes to ``log`` (or nowhere);
-    a server that exits or does not answer in time is stopped and reported with that log."""
+    a server that exits or does not answer in time is stopped and reported with that log.
+    ``scoring_workers`` sets the workshop's scoring pool (``WEBCARE_SCORING_WORKERS``; 0 scores
+    in the app process): pages that never score a workshop answer need no worker processes."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["WEBCARE_DB_PATH"] = str(db)
+    if scoring_workers is not None:
+        env["WEBCARE_SCORING_WORKERS"] = str(scoring_workers)
     output = subprocess.DEVNULL if log is None else log.open("w")
     proc = subprocess.Popen(
         [

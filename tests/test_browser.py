@@ -28,9 +28,17 @@ pytestmark = [
 
 
 @pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    # Only the workshop's browser test scores workshop answers: it marks itself with
+    # ``scoring_workers`` to go through the real scoring pool; the other pages start none.
+    marker = request.node.get_closest_marker("scoring_workers")
+    workers = int(marker.args[0]) if marker is not None else 0
     server = start_app(
-        REPO / "streamlit_app.py", REPO, tmp_path / "browser.sqlite", tmp_path / "server.log"
+        REPO / "streamlit_app.py",
+        REPO,
+        tmp_path / "browser.sqlite",
+        tmp_path / "server.log",
+        scoring_workers=workers,
     )
     try:
         yield server.url

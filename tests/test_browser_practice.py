@@ -103,7 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
                 draft = "hoi ik kijk ernaar!!! groetjes, helaas vervelend" if k else ""
                 svc.submit(trainee, post, post.expected_decision, draft)
         TeamPinGuard(database).set_pin(TEAM_PIN, TEAM_PIN)
-    app = start_app(REPO / "streamlit_app.py", REPO, db, base / "server.log")
+    app = start_app(REPO / "streamlit_app.py", REPO, db, base / "server.log", scoring_workers=0)
     try:
         yield app
     finally:

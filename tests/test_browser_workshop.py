@@ -27,6 +27,7 @@ pytestmark = [
 DRAFT = "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
 
 
+@pytest.mark.scoring_workers(1)  # the answer goes through a real scoring worker process
 def test_facilitator_sees_a_participant_answer_live(
     app_url: str,  # noqa: F811
     tmp_path: Path,
