@@ -6,9 +6,10 @@ themselves are data in ``scenarios/rules/``. Each alert names the rule, its leve
 message, the source article and the character span in the reply it is about (end exclusive;
 alerts about the reply as a whole span 0..len(reply)), so the app can highlight it.
 
-A reply is always judged in its situation (``ReplyContext``): the post it answers, the kind of
-post, the channel and platform, the decision (public or private), how the customer addressed
-us, the organisation type (for its jargon list), the customer's name and the key points.
+A reply is always judged in its situation (``ReplyContext``, ``trainer.reply_context``): the post
+it answers, the kind of post, the channel and platform, the decision (public or private), how
+the customer addressed us, the organisation type (for its jargon list), the customer's name and
+the key points.
 Regular expressions are compiled once per rule set, so scoring a reply is cheap; where they
 match is ``trainer.matching``, the lemma view for inflection-proof patterns ``trainer.lemmas``.
 A rule fires once per distinct span (``distinct_spans``). Compiling a rule imports every
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
 from trainer import dt, language, lemmas, spelling
 from trainer.lemmas import lemma_view
@@ -36,12 +37,14 @@ from trainer.matching import regexes as _regexes
 from trainer.matching import scoped as _scoped
 from trainer.matching import token_regex as _token_regex
 from trainer.matching import units as _units
-from trainer.posts import CLOSED_CHANNELS, Post
+from trainer.reply_context import Alert as Alert
+from trainer.reply_context import KeyPointLike as KeyPointLike
+from trainer.reply_context import ReplyContext as ReplyContext
+from trainer.reply_context import fixture_context as fixture_context
 from trainer.rules import (
     ConditionalCheck,
     ConsistencyCheck,
     ExistenceCheck,
-    Fixture,
     KeypointsCheck,
     LanguageCheck,
     MetricCheck,
@@ -54,9 +57,7 @@ from trainer.rules import (
 )
 from trainer.text import (
     QUOTE_RE,
-    AddressForm,
     Span,
-    address_form,
     clause_around,
     emoji_spans,
     first_name,
@@ -65,97 +66,6 @@ from trainer.text import (
 )
 
 FLAGS = re.IGNORECASE
-
-
-class KeyPointLike(Protocol):
-    @property
-    def label(self) -> str: ...
-    @property
-    def any(self) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One finding in a reply: which rule, how serious, what to do, and where."""
-
-    rule: str
-    level: str
-    message: str
-    source: str
-    start: int
-    end: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "level": self.level,
-            "message": self.message,
-            "source": self.source,
-            "start": self.start,
-            "end": self.end,
-        }
-
-
-@dataclass(frozen=True)
-class ReplyContext:
-    """The situation a reply answers. Unknown fields are None; checks that need them skip."""
-
-    post_text: str = ""
-    kind: str | None = None
-    channel: str | None = None
-    platform: str | None = None
-    decision: str | None = None  # the decision the reply is given under (public/private)
-    customer_address: AddressForm | None = None  # None: read it from post_text
-    org: str | None = None
-    customer_name: str | None = None
-    key_points: tuple[KeyPointLike, ...] = ()
-    ignore: tuple[str, ...] = ()  # names, handles and brand terms the spell checker accepts
-
-    @property
-    def address(self) -> AddressForm | None:
-        if self.customer_address is not None:
-            return self.customer_address
-        return address_form(self.post_text)
-
-    @property
-    def public(self) -> bool:
-        """Is the reply seen by everyone? From the decision, else from the channel."""
-        if self.decision is not None:
-            return self.decision == "public"
-        return self.channel not in CLOSED_CHANNELS
-
-    @classmethod
-    def from_post(cls, post: Post, decision: str | None = None) -> ReplyContext:
-        ignore = [post.brand.name, *post.brand.handles, *post.brand.hashtags, post.author.name]
-        if post.author.handle:
-            ignore.append(post.author.handle)
-        return cls(
-            post_text=post.text,
-            kind=post.kind,
-            channel=post.channel,
-            platform=post.platform,
-            decision=decision,
-            org=post.org,
-            customer_name=post.author.name,
-            key_points=tuple(post.key_points),
-            ignore=tuple(ignore),
-        )
-
-
-def fixture_context(fixture: Fixture) -> ReplyContext:
-    """The reply context a rule fixture describes."""
-    c = fixture.context
-    return ReplyContext(
-        post_text=c.post,
-        kind=c.kind,
-        channel=c.channel,
-        platform=c.platform,
-        decision=c.decision,
-        customer_address=c.address,
-        org=c.org,
-        customer_name=c.name,
-        key_points=tuple(c.key_points),
-    )
 
 
 def _squashed(text: str) -> str:
