@@ -168,3 +168,36 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+@pytest.mark.slow
+def test_workers_end_when_the_app_process_is_killed(tmp_path: Path) -> None:
+    # A server stopped with SIGKILL never shuts its pool down; its workers must not stay behind
+    # (each holds the dictionaries, about 0.5 GB).
+    import subprocess
+
+    script = (
+        "import sys, time\n"
+        "from workshop.scoring_pool import ScoringPool\n"
+        "pool = ScoringPool(workers=1)\n"
+        "assert pool.start()\n"
+        "print(pool.pids[0], flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert app.stdout is not None
+        worker = int(app.stdout.readline())
+        assert _alive(worker)
+    finally:
+        app.kill()
+        app.wait()
+    deadline = time.monotonic() + 15
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -79,9 +80,26 @@ def configured_workers(env: Mapping[str, str] | None = None) -> int:
 _posts: dict[str, Post] = {}
 
 
+PARENT_CHECK_S = 1.0  # how often a worker looks whether the app process that started it lives
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this worker when the app process is gone. A server stopped with SIGKILL (or one that
+    crashed) never shuts its pool down, and spawned workers do not notice on their own: they
+    would stay behind with the dictionaries loaded (about 0.5 GB each)."""
+    while True:
+        time.sleep(PARENT_CHECK_S)
+        if os.getppid() != parent_pid:
+            os._exit(0)
+
+
 def _init_worker(ready: Any) -> None:
     """Load the scorer once per worker, before any answer arrives; then say so on ``ready``."""
     from trainer.scenarios import posts_by_org
+
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True
+    ).start()
 
     post = posts_by_org("library")[0]
     for decision, reply in WARM_UP_TEXTS:
