@@ -49,12 +49,13 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
 import numpy as np
 import simpy
-from simpy.events import Event, Timeout
+from simpy.events import NORMAL, Event
 
 from sim.arrivals import Mentions, draw_mentions, expected_arrivals, validate
 from sim.clock import BusinessClock, HolidayClock, RunDays, business_clock, run_days
@@ -228,15 +229,28 @@ def _holiday_incidents(spec: ModelSpec, days: RunDays | None) -> ModelSpec:
     return replace(spec, incidents=spec.incidents + extra)
 
 
-@dataclass(slots=True)
-class _RunState:
-    """What the event loop changes as it goes; the per-mention lists stay closures' locals."""
+class _Due(Event):
+    """An event due ``delay`` minutes from now that carries a mention id (or a head count) and
+    the one callback it wakes.
 
-    busy: int  # agents working a turn
-    on_duty: int  # agents the rota has on duty now
-    next_arrival: int  # index (into the replied arrivals) of the next one not yet queued
-    wake_pending: bool  # a wake-up for the next arrival is scheduled
-    last_end: float  # when the last turn ended
+    The same as ``Timeout(env, delay, value).callbacks.append(callback)``, scheduled the same
+    way (normal priority, now + delay, in order of creation), without the extra list append and
+    argument check per event: the run creates one per turn, reply and wake-up (tens of
+    thousands).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        delay: float,
+        value: int,
+        callback: Callable[[Event], None],
+    ) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._ok = True
+        self._value = value
+        env.schedule(self, NORMAL, delay)
 
 
 class _Run:
@@ -264,9 +278,9 @@ class _Run:
         delay: list[float] = m.ready_delay_min.tolist()
         turn_no: list[int] = [0] * m.arrival_min.size
         total_turns = m.handling_min.size
-        t_ready: list[float] = [np.nan] * total_turns
-        t_start: list[float] = [np.nan] * total_turns
-        t_end: list[float] = [np.nan] * total_turns
+        t_ready: list[float] = [math.nan] * total_turns
+        t_start: list[float] = [math.nan] * total_turns
+        t_end: list[float] = [math.nan] * total_turns
         self.t_ready, self.t_start, self.t_end = t_ready, t_start, t_end
         heap: list[tuple[int, float, int]] = []
         push, pop = heapq.heappush, heapq.heappop
@@ -282,32 +296,32 @@ class _Run:
         units = _units_per_agent(spec)
         channel_need = [units // c.max_concurrent for c in spec.channels]
         need: list[int] = [channel_need[c] for c in m.channel.tolist()]
-        state = _RunState(
-            busy=0,
-            on_duty=int(rota.agents_at(0.0)),
-            next_arrival=0,
-            wake_pending=False,
-            last_end=-np.inf,
-        )
+        # What the event loop changes as it goes, as closure cells (read and written by the
+        # callbacks below; faster than attributes of a state object).
+        busy = 0  # capacity units working a turn
+        capacity = int(rota.agents_at(0.0)) * units  # units the rota has on duty now
+        next_arrival = 0  # index (into the replied arrivals) of the next one not yet queued
+        wake_pending = False  # a wake-up for the next arrival is scheduled
+        last_end = -math.inf  # when the last turn ended
 
         def dispatch(now: float) -> None:
             """The one place where work starts: admit arrivals, then fill free agents."""
-            i = state.next_arrival
+            nonlocal busy, next_arrival, wake_pending
+            i = next_arrival
             if i < n_arr and arr_t[i] <= now:
                 while i < n_arr and arr_t[i] <= now:
                     mid = arr_id[i]
                     push(heap, (prio[mid], arr_t[i], mid))
                     i += 1
-                state.next_arrival = i
-            busy, on_duty = state.busy, state.on_duty * units
-            if busy < on_duty and heap:
-                while busy < on_duty and heap:
+                next_arrival = i
+            if busy < capacity and heap:
+                while busy < capacity and heap:
                     item = pop(heap)
                     _, ready, mid = item
                     tn = turn_no[mid]
                     if tn == 0 and now - arrival[mid] > patience[mid]:
                         continue  # gave up before anyone reached them
-                    if busy + need[mid] > on_duty:
+                    if busy + need[mid] > capacity:
                         # Not enough of an agent free for this turn: it keeps its place (no
                         # overtaking by lower priorities), and waits for capacity.
                         push(heap, item)
@@ -316,21 +330,22 @@ class _Run:
                     # The clock reaches a ready time as now + (ready - now), which rounding may
                     # leave an ulp off: a turn taken as it becomes ready starts at its ready time,
                     # but never before the turn whose agent it takes over had ended.
-                    t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, state.last_end)
+                    t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, last_end)
                     busy += need[mid]
-                    Timeout(env, handling[k], mid).callbacks.append(on_turn_end)
-                state.busy = busy
-            if busy < on_duty and i < n_arr and not state.wake_pending:
-                state.wake_pending = True
-                Timeout(env, arr_t[i] - now).callbacks.append(on_wake)
+                    _Due(env, handling[k], mid, on_turn_end)
+            if busy < capacity and i < n_arr and not wake_pending:
+                wake_pending = True
+                _Due(env, arr_t[i] - now, -1, on_wake)
 
         def on_turn_end(event: Event) -> None:
-            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
-            state.busy -= need[mid]
+            nonlocal busy, last_end
+            mid: int = event._value
+            busy -= need[mid]
             now = env.now
-            k = offset[mid] + turn_no[mid]
-            t_end[k] = state.last_end = now
-            done = turn_no[mid] + 1
+            tn = turn_no[mid]
+            k = offset[mid] + tn
+            t_end[k] = last_end = now
+            done = tn + 1
             turn_no[mid] = done
             if done < nturns[mid]:
                 k += 1
@@ -341,24 +356,26 @@ class _Run:
                     ready = now + delay[k]
                 t_ready[k] = ready
                 if ready < horizon:
-                    Timeout(env, ready - now, mid).callbacks.append(on_ready)
+                    _Due(env, ready - now, mid, on_ready)
             dispatch(now)
 
         def on_ready(event: Event) -> None:
-            mid: int = event.value  # type: ignore[assignment]  # the Timeout carries the id
+            mid: int = event._value
             push(heap, (prio[mid], t_ready[offset[mid] + turn_no[mid]], mid))
             dispatch(env.now)
 
         def on_wake(event: Event) -> None:
-            state.wake_pending = False
+            nonlocal wake_pending
+            wake_pending = False
             dispatch(env.now)
 
         def on_shift(event: Event) -> None:
-            state.on_duty = event.value  # type: ignore[assignment]  # agents on duty
+            nonlocal capacity
+            capacity = event._value * units  # agents on duty, in capacity units
             dispatch(env.now)
 
         for t, agents in zip(*rota.changes(horizon), strict=True):
-            Timeout(env, float(t), int(agents)).callbacks.append(on_shift)
+            _Due(env, float(t), int(agents), on_shift)
         self._start = dispatch
 
     def run(self) -> None:

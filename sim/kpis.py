@@ -86,6 +86,9 @@ COMPLAINT = "complaint"
 WEEKEND_FIRST_DAY = 5  # Saturday, counting Monday as day 0
 
 MET, BREACHED, PENDING, EXCLUDED = "met", "breached", "pending", "excluded"
+# Status arrays are fixed-width text from the start (the longest status, 8 characters): built as
+# objects and converted, they cost a few ms a run, which sizing pays hundreds of times.
+STATUS_DTYPE = f"<U{max(len(s) for s in (MET, BREACHED, PENDING, EXCLUDED))}"
 
 
 @dataclass(frozen=True)
@@ -228,14 +231,14 @@ def _next_response(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np
     to_come = np.zeros(n, dtype=bool)
     to_come[turns.mention_id[all_reply & np.isnan(turns.ready_min)]] = True
     to_come &= records.column("status") != "resolved"
-    status = np.full(n, EXCLUDED, dtype=object)
+    status = np.full(n, EXCLUDED, dtype=STATUS_DTYPE)
     status[has_wait] = MET
     status[(waiting | to_come) & ~breached] = PENDING
     status[breached] = BREACHED
     status[~has_wait & to_come] = PENDING
     gave_up = records.column("abandoned")
     status[gave_up | ~records.column("needs_reply")] = EXCLUDED
-    return first_due, status.astype(str)
+    return first_due, status
 
 
 def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.ndarray]:
@@ -258,11 +261,11 @@ def sla_status(result: SimResult, target: SlaTarget) -> tuple[np.ndarray, np.nda
     breached = (happened & (done > due)) | (
         ~happened & ((due < result.end_min) | records.column("abandoned"))
     )
-    status = np.full(len(records), PENDING, dtype=object)
+    status = np.full(len(records), PENDING, dtype=STATUS_DTYPE)
     status[breached] = BREACHED
     status[met] = MET
     status[~records.column("needs_reply")] = EXCLUDED
-    return due, status.astype(str)
+    return due, status
 
 
 def case_status(result: SimResult, statuses: Sequence[np.ndarray] | None = None) -> np.ndarray:
@@ -274,11 +277,11 @@ def case_status(result: SimResult, statuses: Sequence[np.ndarray] | None = None)
     n = len(result.records)
     if statuses is None:
         statuses = [sla_status(result, t)[1] for t in result.spec.sla_targets]
-    out = np.full(n, EXCLUDED, dtype=object)
+    out = np.full(n, EXCLUDED, dtype=STATUS_DTYPE)
     for mark in (MET, PENDING, BREACHED):  # later marks win
         for status in statuses:
             out[status == mark] = mark
-    return out.astype(str)
+    return out
 
 
 def with_sla_columns(result: SimResult) -> MentionRecords:
@@ -371,8 +374,9 @@ def cost_per_agent_minute(cost: CostSpec) -> np.ndarray:
 
 
 # --- the headline figures ----------------------------------------------------------------------
-def summarise(result: SimResult) -> Kpis:
-    """All KPIs of ``result`` over its measured window."""
+def summarise(result: SimResult, statuses: Sequence[np.ndarray] | None = None) -> Kpis:
+    """All KPIs of ``result`` over its measured window. ``statuses``: ``sla_status(result,
+    t)[1]`` per target of the spec, when the caller has them already (sizing does)."""
     spec = result.spec
     if not 0 <= spec.cost.shrinkage < 1:
         raise ValueError(
@@ -389,7 +393,11 @@ def summarise(result: SimResult) -> Kpis:
     resolution = resolution[~np.isnan(resolution)]
 
     targets = []
-    all_status = [sla_status(result, target)[1] for target in spec.sla_targets]
+    all_status = (
+        [sla_status(result, target)[1] for target in spec.sla_targets]
+        if statuses is None
+        else list(statuses)
+    )
     for target, target_status in zip(spec.sla_targets, all_status, strict=True):
         target_status = target_status[measured]
         targets.append(
