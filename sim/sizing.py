@@ -75,7 +75,6 @@ from sim.sizing_runs import (
     SEARCH,
     Evaluator,
     Progress,
-    could_pass,
     promising,
 )
 from sim.spec import ModelSpec, SlaTarget
@@ -406,13 +405,15 @@ def _neighbourhood(
 ) -> tuple[Candidate, int, int]:
     """The final check: no single-block reduction of the answer may still pass.
 
-    Every reduction by one agent on one block is screened with ``SCREEN_REPLICATIONS`` runs on
-    the check's first seeds, read against the answer on the same seeds: its projected bound
-    over the check's replications (``projected_low``); one that misses a goal by more than
-    ``CHECK_SURE`` standard errors of that projection (and at least ``SCREEN_SLACK``) is
-    dropped. The others are verified, the cheapest first, and the first that passes replaces
-    the answer; repeat. Verifying is sequential: first ``CHECK_STAGE_REPLICATIONS`` runs and
-    the same test on them, then the check plan's replications (only the runs not yet cached).
+    Reductions by one agent on one block are looked at the biggest saving first, each
+    sequentially: screened with ``SCREEN_REPLICATIONS`` runs on the check's first seeds, read
+    against the answer on the same seeds as its projected bound over the check's replications
+    (``projected_low``); one that misses a goal by more than ``CHECK_SURE`` standard errors of
+    that projection (and at least ``SCREEN_SLACK``) is dropped. A survivor gets
+    ``CHECK_STAGE_REPLICATIONS`` runs and the same test, and then the check plan's
+    replications (only the runs not yet cached); the first that passes replaces the answer,
+    and the round starts again from it. Reductions after the one taken are not simulated in
+    that round, so only the last round (no move) screens every block left.
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
@@ -436,43 +437,45 @@ def _neighbourhood(
         agents[pick] += 1
         current = verify([tuple(agents)])[0]
     # Blocks whose reduction is still worth a look. Attainment falls as agents go (and the
-    # seeds are common), so a block whose reduction missed on the mean before misses again
-    # once the answer has fewer agents: only the survivors are screened after a move.
+    # seeds are common), so a block whose reduction missed before misses again once the
+    # answer has fewer agents: only the survivors are looked at after a move.
     alive = set(range(len(cost_of)))
+    screen = min(SCREEN_REPLICATIONS, evaluate.plan.replications)
+    stage = min(CHECK_STAGE_REPLICATIONS, check_replications)
+    sure = CHECK_SURE
     while checked < max_checks:
         base = _agents_of(current)
         alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
-        order = sorted(alive)
-        options = [tuple(a - (i == j) for j, a in enumerate(base)) for i in order]
-        # Screening: a few runs on the check's first seeds, read against the answer on the
-        # same seeds (common random numbers make the difference far steadier than either).
-        screened = evaluate(options, min(SCREEN_REPLICATIONS, evaluate.plan.replications))
-        keep = [
-            could_pass(evaluate, _agents_of(c), base, check_replications, goals, CHECK_SURE)
-            for c in screened
-        ]
-        alive = {i for i, ok in zip(order, keep, strict=True) if ok}
-        # The biggest saving first; the first one that passes is taken (one check run each,
-        # instead of all of them side by side: most moves need one or two).
-        candidates = sorted(
-            (c for c, ok in zip(screened, keep, strict=True) if ok),
-            key=lambda c: c.cost_per_week_eur,
-        )
+        # The biggest saving first (the cost of a staffing is its agents times their block's
+        # cost, no simulation needed); the first reduction that passes is taken. Each is
+        # tested sequentially and only as far as needed: a screen of a few runs on the
+        # check's first seeds read against the answer on the same seeds (common random
+        # numbers make the difference far steadier than either), then a stage of more runs,
+        # then the check's full replications; one whose projected bound surely misses a goal
+        # stops at the first test that shows it. Reductions after the one taken are not
+        # simulated in this round (they are looked at against the new answer in the next),
+        # so a move costs the screens of the dearer reductions only, not of every block.
+        order = sorted(alive, key=lambda i: (-cost_of[i], i))
         moved = False
-        for option in candidates[: max_checks - checked]:
+        for i in order:
+            reduced = tuple(a - (i == j) for j, a in enumerate(base))
+            if not promising(
+                evaluate, reduced, base, check_replications, goals, screen, CHECK_SURE
+            ):
+                alive.discard(i)
+                continue
+            if checked >= max_checks:
+                break
             checked += 1
-            # Sequential: a few more runs first; one that surely cannot pass stops there.
-            stage = min(CHECK_STAGE_REPLICATIONS, check_replications)
-            reduced = _agents_of(option)
-            if not promising(evaluate, reduced, base, check_replications, goals, stage, CHECK_SURE):
-                alive.discard(_changed_block(base, reduced))
+            if not promising(evaluate, reduced, base, check_replications, goals, stage, sure):
+                alive.discard(i)
                 continue
             found = verify([reduced])[0]
             if found.meets(goals):
                 current, moved = found, True
                 moves += 1
                 break
-            alive.discard(_changed_block(base, _agents_of(option)))
+            alive.discard(i)
         if not moved:
             break
     return current, checked, moves
