@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import business_clock
-from sim.engine import SimResult, calendar_days, run_rota
+from sim.engine import SimResult, calendar_days, run_end, run_rota
 from sim.records import MentionRecords
 from sim.spec import (
     HOURS_PER_WEEK,
@@ -78,6 +78,7 @@ from sim.spec import (
     MINUTES_PER_HOUR,
     MINUTES_PER_WEEK,
     CostSpec,
+    ModelSpec,
     SlaTarget,
 )
 
@@ -371,6 +372,16 @@ def cost_per_agent_minute(cost: CostSpec) -> np.ndarray:
     )
     result: np.ndarray = cost.hourly_eur * (1 + premium) / (1 - cost.shrinkage) / MINUTES_PER_HOUR
     return result
+
+
+def week_cost_eur(spec: ModelSpec, weeks: float, warmup_weeks: float) -> float:
+    """The ``cost_per_week_eur`` a run of ``spec`` reports, without simulating it: the rota
+    alone fixes it (the same sum ``summarise`` makes). Sizing orders staffings by it."""
+    horizon = (warmup_weeks + weeks) * MINUTES_PER_WEEK
+    end = run_end(spec, horizon, warmup_weeks)
+    rota = run_rota(spec, calendar_days(spec, warmup_weeks, end))
+    start = warmup_weeks * MINUTES_PER_WEEK
+    return float(rota.agent_minutes(start, horizon, cost_per_agent_minute(spec.cost))) / weeks
 
 
 # --- the headline figures ----------------------------------------------------------------------

@@ -446,8 +446,8 @@ def _neighbourhood(
     while checked < max_checks:
         base = _agents_of(current)
         alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
-        # The biggest saving first (the cost of a staffing is its agents times their block's
-        # cost, no simulation needed); the first reduction that passes is taken. Each is
+        # The biggest saving first (the rota fixes a staffing's cost: no simulation needed;
+        # among equal costs the block order); the first reduction that passes is taken. Each is
         # tested sequentially and only as far as needed: a screen of a few runs on the
         # check's first seeds read against the answer on the same seeds (common random
         # numbers make the difference far steadier than either), then a stage of more runs,
@@ -455,10 +455,11 @@ def _neighbourhood(
         # stops at the first test that shows it. Reductions after the one taken are not
         # simulated in this round (they are looked at against the new answer in the next),
         # so a move costs the screens of the dearer reductions only, not of every block.
-        order = sorted(alive, key=lambda i: (-cost_of[i], i))
+        options = {i: tuple(a - (i == j) for j, a in enumerate(base)) for i in sorted(alive)}
+        week_cost = {i: evaluate.week_cost(option) for i, option in options.items()}
         moved = False
-        for i in order:
-            reduced = tuple(a - (i == j) for j, a in enumerate(base))
+        for i in sorted(options, key=week_cost.__getitem__):
+            reduced = options[i]
             if not promising(
                 evaluate, reduced, base, check_replications, goals, screen, CHECK_SURE
             ):

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.engine import simulate
 from sim.experiment import estimate, summarise_replications
-from sim.kpis import BREACHED, sla_status, summarise
+from sim.kpis import BREACHED, sla_status, summarise, week_cost_eur
 from sim.parallel import KpiRow, Runner, SimJob
 from sim.plan import RunPlan
 from sim.sizing_records import Candidate
@@ -133,6 +133,12 @@ class Evaluator:
         self.runs = 0  # simulations actually run
         self._done = {SEARCH: 0, CHECK: 0}
         self._known = {SEARCH: 0, CHECK: 0}
+
+    def week_cost(self, agents: tuple[int, ...]) -> float:
+        """What ``agents`` cost a week (the ``cost_per_week_eur`` its runs report, exactly), known
+        without simulating: the rota fixes it."""
+        spec = self.model.staffed(agents, self.targets)
+        return week_cost_eur(spec, self.plan.weeks, self.plan.warmup_weeks)
 
     @property
     def evaluations(self) -> int:
