@@ -68,14 +68,18 @@ from sim.sizing_records import (
     sizing_summary,
 )
 from sim.sizing_runs import (
+    ACCEPT_SURE,
     CHECK,
     CHECK_STAGE_REPLICATIONS,
     CHECK_SURE,
     SCREEN_REPLICATIONS,
+    SCREEN_SURE,
     SEARCH,
     Evaluator,
     Progress,
+    could_pass,
     promising,
+    sure_to_pass,
 )
 from sim.spec import ModelSpec, SlaTarget
 from sim.staffing import (
@@ -324,14 +328,18 @@ def _search(
         current = cap
         if not cap.meets(goals):  # pragma: no cover - only if the cap was never simulated
             reachable = False
-    # Trim: remove from the dearest block while everything still holds. A removal is first
-    # screened with a few runs read against the current staffing on the same seeds; only one
-    # whose estimated mean still meets every goal gets the full plan (to pass, its lower bound
-    # must meet the goals, so a mean below them would fail anyway).
+    # Trim: remove from the dearest block while everything still holds. A removal is tested
+    # sequentially against ``anchor`` (the last staffing with every run of the plan) on the
+    # same seeds: a screen of a few runs projects the lower bound it would show over the plan
+    # (``projected_low``). One that surely misses a goal stops there; one that surely passes
+    # is taken on the screen alone when the final check follows (which re-simulates the answer
+    # with its own, longer plan and puts an agent back if it fails); the others get the plan.
+    check_follows = reachable and not search_stopped and CHECK_FACTOR > 1
     screen = min(SCREEN_REPLICATIONS, plan.replications)
     screen = screen if screen < plan.replications else 0
     blocked: set[int] = set()
     neighbours_checked = moves = 0
+    anchor = current
     while evaluate.evaluations < MAX_EVALUATIONS:
         agents = list(dict(current.agents).values())
         options = [i for i in range(n) if i not in blocked and agents[i] > MIN_AGENTS_PER_SHIFT]
@@ -343,14 +351,20 @@ def _search(
         trial = agents.copy()
         trial[pick] -= 1
         reduced = tuple(trial)
-        if screen and not promising(
-            evaluate, reduced, _agents_of(current), plan.replications, goals, screen
-        ):
-            blocked.add(pick)
-            continue
+        if screen:
+            screened = evaluate([reduced], screen)[0]
+            base = _agents_of(anchor)
+            if not could_pass(evaluate, reduced, base, plan.replications, goals, SCREEN_SURE):
+                blocked.add(pick)
+                continue
+            if check_follows and sure_to_pass(
+                evaluate, reduced, base, plan.replications, goals, ACCEPT_SURE
+            ):
+                current = screened
+                continue
         candidate = evaluate([reduced])[0]
         if candidate.meets(goals):
-            current = candidate
+            current = anchor = candidate
         else:
             blocked.add(pick)
     budget_spent = evaluate.evaluations >= MAX_EVALUATIONS

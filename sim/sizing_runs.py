@@ -98,6 +98,10 @@ SCREEN_SLACK = 0.003
 # not keep a reduction that would pass, so the check is surer than the search's screen).
 CHECK_STAGE_REPLICATIONS = 6
 CHECK_SURE = 3.0
+# The trim takes a removal on its screen alone when its projected bound clears every goal by
+# this many standard errors (at least ``SCREEN_SLACK``): the final check re-simulates the
+# answer with its longer plan anyway.
+ACCEPT_SURE = 3.0
 Progress = Callable[[str, int, int], None]  # (phase, runs done, runs known so far)
 SEARCH, CHECK = "search", "check"  # the phases ``on_progress`` reports
 
@@ -229,6 +233,26 @@ def could_pass(
     return True
 
 
+def sure_to_pass(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    goals: Mapping[str, float],
+    sure: float,
+) -> bool:
+    """Does the lower bound ``option`` would show over ``replications`` runs
+    (``projected_low``) clear every goal by ``sure`` standard errors of the projection (at
+    least ``SCREEN_SLACK``)? With all its runs done this is exactly whether it passes."""
+    done = len(evaluate.rows.get(option, ()))
+    for target in evaluate.targets:
+        low, error = projected_low(evaluate, option, base, replications, target)
+        slack = 0.0 if done >= replications else max(SCREEN_SLACK, sure * error)
+        if not low - slack >= goals[target.name] - 1e-12:
+            return False
+    return True
+
+
 def projected_low(
     evaluate: Evaluator,
     option: tuple[int, ...],
@@ -287,6 +311,7 @@ def paired_mean(
 
 
 __all__ = [
+    "ACCEPT_SURE",
     "CHECK",
     "CHECK_STAGE_REPLICATIONS",
     "CHECK_SURE",
@@ -300,4 +325,5 @@ __all__ = [
     "paired_mean",
     "projected_low",
     "promising",
+    "sure_to_pass",
 ]
