@@ -457,13 +457,19 @@ def _neighbourhood(
     screen = min(SCREEN_REPLICATIONS, evaluate.plan.replications)
     stage = min(CHECK_STAGE_REPLICATIONS, check_replications)
     sure = CHECK_SURE
+    # ``anchor``: the last answer with all the check's runs, which every projection is read
+    # against. A reduction whose projected bound surely clears the goals after its stage is
+    # taken without the rest of its runs (``early``); the answer it leads to is verified
+    # with all of them at the end. If it fails there, the check starts again from the anchor
+    # and verifies every move in full.
+    anchor, early, taken = current, True, 0
     while checked < max_checks:
-        base = _agents_of(current)
+        base, ref = _agents_of(current), _agents_of(anchor)
         alive = {i for i in alive if base[i] > MIN_AGENTS_PER_SHIFT}
         # The biggest saving first (the rota fixes a staffing's cost: no simulation needed;
         # among equal costs the block order); the first reduction that passes is taken. Each is
         # tested sequentially and only as far as needed: a screen of a few runs on the
-        # check's first seeds read against the answer on the same seeds (common random
+        # check's first seeds read against the anchor on the same seeds (common random
         # numbers make the difference far steadier than either), then a stage of more runs,
         # then the check's full replications; one whose projected bound surely misses a goal
         # stops at the first test that shows it. Reductions after the one taken are not
@@ -474,25 +480,41 @@ def _neighbourhood(
         moved = False
         for i in sorted(options, key=week_cost.__getitem__):
             reduced = options[i]
-            if not promising(
-                evaluate, reduced, base, check_replications, goals, screen, CHECK_SURE
-            ):
+            if not promising(evaluate, reduced, ref, check_replications, goals, screen, sure):
                 alive.discard(i)
                 continue
             if checked >= max_checks:
                 break
             checked += 1
-            if not promising(evaluate, reduced, base, check_replications, goals, stage, sure):
+            if not promising(evaluate, reduced, ref, check_replications, goals, stage, sure):
                 alive.discard(i)
                 continue
+            if early and sure_to_pass(evaluate, reduced, ref, check_replications, goals, sure):
+                current, moved = evaluate([reduced], stage)[0], True
+                taken += 1
+                break
             found = verify([reduced])[0]
             if found.meets(goals):
-                current, moved = found, True
-                moves += 1
+                current = anchor = found
+                moved = True
+                moves, taken = moves + taken + 1, 0
                 break
             alive.discard(i)
-        if not moved:
+        if moved:
+            continue
+        if current is anchor:
             break
+        found = verify([_agents_of(current)])[0]
+        if found.meets(goals):
+            current = anchor = found
+            moves, taken = moves + taken, 0
+            break
+        # The early moves went too far: back to the anchor, every move verified in full.
+        current, early, taken = anchor, False, 0
+        alive = set(range(len(cost_of)))
+    if current is not anchor:  # the checks ran out after early moves: verify them in full
+        found = verify([_agents_of(current)])[0]
+        current, moves = (found, moves + taken) if found.meets(goals) else (anchor, moves)
     return current, checked, moves
 
 
