@@ -29,8 +29,12 @@ attainment over the replications is at least the goal, so one lucky seed does no
 Every candidate runs with the same seeds (common random numbers: the same mentions arrive under
 every staffing), so the comparisons between candidates are sharp, and every run is kept per
 (staffing, replication): the final check (``CHECK_FACTOR`` times the replications, see
-``_neighbourhood``) only runs the seeds a staffing lacks, and a reduction is first screened with
-two runs read against the current staffing on the same seeds before it gets the full plan.
+``_neighbourhood``) only runs the seeds a staffing lacks. A reduction is tested sequentially:
+two runs read against the last fully simulated staffing on the same seeds project the lower
+bound it would show over the full plan (``sim.sizing_runs.projected_low``); one that surely
+misses a goal stops there, one that surely clears every goal is taken without the rest of its
+runs (the final check verifies the answer with all of its own), and only the close ones get
+the full plan.
 Every block keeps at least ``MIN_AGENTS_PER_SHIFT`` agent (the coverage model promises those
 hours) and at most ``max_agents``.
 
