@@ -74,11 +74,12 @@ from sim.sizing_records import (
 from sim.sizing_runs import (
     ACCEPT_SURE,
     CHECK,
-    CHECK_STAGE_REPLICATIONS,
+    CHECK_STAGES,
     CHECK_SURE,
     SCREEN_REPLICATIONS,
     SCREEN_SURE,
     SEARCH,
+    TRIM_STAGES,
     Evaluator,
     Progress,
     could_pass,
@@ -339,8 +340,7 @@ def _search(
     # is taken on the screen alone when the final check follows (which re-simulates the answer
     # with its own, longer plan and puts an agent back if it fails); the others get the plan.
     check_follows = reachable and not search_stopped and CHECK_FACTOR > 1
-    screen = min(SCREEN_REPLICATIONS, plan.replications)
-    screen = screen if screen < plan.replications else 0
+    stages = [k for k in TRIM_STAGES if k < plan.replications]
     blocked: set[int] = set()
     neighbours_checked = moves = 0
     anchor = current
@@ -355,17 +355,24 @@ def _search(
         trial = agents.copy()
         trial[pick] -= 1
         reduced = tuple(trial)
-        if screen:
-            screened = evaluate([reduced], screen)[0]
-            base = _agents_of(anchor)
+        base = _agents_of(anchor)
+        verdict = None
+        for runs in stages:
+            tried = evaluate([reduced], runs)[0]
             if not could_pass(evaluate, reduced, base, plan.replications, goals, SCREEN_SURE):
-                blocked.add(pick)
-                continue
+                verdict = False
+                break
             if check_follows and sure_to_pass(
                 evaluate, reduced, base, plan.replications, goals, ACCEPT_SURE
             ):
-                current = screened
-                continue
+                verdict = True
+                break
+        if verdict is False:
+            blocked.add(pick)
+            continue
+        if verdict is True:
+            current = tried
+            continue
         candidate = evaluate([reduced])[0]
         if candidate.meets(goals):
             current = anchor = candidate
@@ -458,8 +465,7 @@ def _neighbourhood(
     # seeds are common), so a block whose reduction missed before misses again once the
     # answer has fewer agents: only the survivors are looked at after a move.
     alive = set(range(len(cost_of)))
-    screen = min(SCREEN_REPLICATIONS, evaluate.plan.replications)
-    stage = min(CHECK_STAGE_REPLICATIONS, check_replications)
+    screen, *stages = [k for k in CHECK_STAGES if k < check_replications] or [check_replications]
     sure = CHECK_SURE
     # ``anchor``: the last answer with all the check's runs, which every projection is read
     # against. A reduction whose projected bound surely clears the goals after its stage is
@@ -490,11 +496,20 @@ def _neighbourhood(
             if checked >= max_checks:
                 break
             checked += 1
-            if not promising(evaluate, reduced, ref, check_replications, goals, stage, sure):
+            verdict = None
+            for runs in stages:
+                tried = evaluate([reduced], runs)[0]
+                if not could_pass(evaluate, reduced, ref, check_replications, goals, sure):
+                    verdict = False
+                    break
+                if early and sure_to_pass(evaluate, reduced, ref, check_replications, goals, sure):
+                    verdict = True
+                    break
+            if verdict is False:
                 alive.discard(i)
                 continue
-            if early and sure_to_pass(evaluate, reduced, ref, check_replications, goals, sure):
-                current, moved = evaluate([reduced], stage)[0], True
+            if verdict is True:
+                current, moved = tried, True
                 taken += 1
                 break
             found = verify([reduced])[0]

@@ -98,6 +98,11 @@ SCREEN_SLACK = 0.003
 # not keep a reduction that would pass, so the check is surer than the search's screen).
 CHECK_STAGE_REPLICATIONS = 6
 CHECK_SURE = 3.0
+# Sequential tests: the runs after which a reduction is looked at again before it gets all of
+# them (the trim's plan, the final check's plan). Never more runs than without them: each
+# stage's runs are part of the full set, and a stage that decides saves the rest.
+TRIM_STAGES = (SCREEN_REPLICATIONS, 4)
+CHECK_STAGES = (SCREEN_REPLICATIONS, CHECK_STAGE_REPLICATIONS, 12)
 # The trim takes a removal on its screen alone when its projected bound clears every goal by
 # this many standard errors (at least ``SCREEN_SLACK``): the final check re-simulates the
 # answer with its longer plan anyway.
@@ -313,12 +318,14 @@ def paired_mean(
 __all__ = [
     "ACCEPT_SURE",
     "CHECK",
+    "CHECK_STAGES",
     "CHECK_STAGE_REPLICATIONS",
     "CHECK_SURE",
     "SCREEN_REPLICATIONS",
     "SCREEN_SLACK",
     "SCREEN_SURE",
     "SEARCH",
+    "TRIM_STAGES",
     "Evaluator",
     "Progress",
     "could_pass",
