@@ -314,7 +314,7 @@ def test_a_projected_bound_with_every_run_done_is_the_bound_itself(
     """The sequential check stops a reduction on its projected bound; once every seed has run
     the projection is exact (no error), and with fewer it is the base shifted by the paired
     difference, which common seeds keep close to what the missing runs give."""
-    from sim.sizing_runs import could_pass, projected_low
+    from sim.sizing_runs import could_pass, projected_low, sure_to_pass
 
     model = sizing_model(small_telecom, "24-7")
     targets = sizing_targets(model.spec, parse_targets(["first_response<=20min:90%"]))
@@ -326,11 +326,22 @@ def test_a_projected_bound_with_every_run_done_is_the_bound_itself(
         base_c = evaluate([base])[0]
         evaluate([option], 2)
         partial, error = projected_low(evaluate, option, base, plan.replications, targets[0])
+        goals = {t.name: t.goal for t in targets}
+        # With runs still to come, "surely passes" and "surely fails" cannot both hold, and
+        # "surely passes" needs every projected bound clear of its goal by the error.
+        early_pass = sure_to_pass(evaluate, option, base, plan.replications, goals, 3.0)
+        early_fail = not could_pass(evaluate, option, base, plan.replications, goals, 3.0)
+        assert not (early_pass and early_fail)
+        if early_pass:
+            assert partial - max(0.003, 3.0 * error) >= targets[0].goal
+        # A goal just below the projected bound is not "surely" passed (the error counts).
+        near = {**goals, targets[0].name: partial - 0.001}
+        assert not sure_to_pass(evaluate, option, base, plan.replications, near, 3.0)
         full = evaluate([option])[0]
         exact, none = projected_low(evaluate, option, base, plan.replications, targets[0])
     assert none == 0.0 and error > 0
     assert exact == full.attainment(targets[0]).low
     assert abs(partial - exact) < 0.05
-    goals = {targets[0].name: targets[0].goal}
     assert could_pass(evaluate, option, base, plan.replications, goals, 3.0) == full.meets()
+    assert sure_to_pass(evaluate, option, base, plan.replications, goals, 3.0) == full.meets()
     assert base_c.attainment(targets[0]).n == plan.replications
