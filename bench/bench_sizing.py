@@ -53,6 +53,7 @@ SPEEDUP_TARGET = 1.8
 SEED = 20261123
 SWEEP_WEEKS = 4.0  # long enough that one job outweighs sending it to a worker
 RUN_SAMPLE = 12  # sizing runs (telecom 24/7, the Erlang staffing) timed for the CPU per run
+RUN_ROUNDS = 3  # turns per tree for the CPU per run
 
 # One measurement in a fresh process started in a tree (this one or the peer): only the public
 # API both versions share. Prints one JSON line.
@@ -177,15 +178,24 @@ def bench_peer(peer: Path, quick: bool) -> None:
     """This tree against ``peer``, measured in turns in fresh processes (same load for both)."""
     reps = 3 if quick else 6
     print(f"(b) peer {peer} | this tree {ROOT}, measured in turns (peer first)")
+    # CPU per run: RUN_ROUNDS turns each; the least disturbed (smallest) figure per tree counts,
+    # as other work on the machine only ever adds to it.
     load = _load()
-    before = _in_tree(peer, _RUN_SNIPPET, RUN_SAMPLE, SEED)
-    after = _in_tree(ROOT, _RUN_SNIPPET, RUN_SAMPLE, SEED)
+    per_run: dict[str, list[float]] = {"peer": [], "this": []}
+    rows = {}
+    for _ in range(RUN_ROUNDS):
+        for name, tree in (("peer", peer), ("this", ROOT)):
+            found = _in_tree(tree, _RUN_SNIPPET, RUN_SAMPLE, SEED)
+            per_run[name].append(found["cpu_per_run"] * 1000)
+            rows[name] = found["rows"]
+    best = {name: min(values) for name, values in per_run.items()}
     print(
-        f"    CPU per sizing run (telecom 24/7, Erlang staffing, {RUN_SAMPLE} seeds): "
-        f"{before['cpu_per_run'] * 1000:5.1f} ms | {after['cpu_per_run'] * 1000:5.1f} ms  "
-        f"ratio {before['cpu_per_run'] / after['cpu_per_run']:4.2f}x  "
-        f"identical KPI rows: {before['rows'] == after['rows']}  (load {load:4.1f}->"
-        f"{_load():4.1f})"
+        f"    CPU per sizing run (telecom 24/7, Erlang staffing, {RUN_SAMPLE} seeds, best of "
+        f"{RUN_ROUNDS} turns): {best['peer']:5.1f} ms | {best['this']:5.1f} ms  ratio "
+        f"{best['peer'] / best['this']:4.2f}x  (all turns: "
+        f"{', '.join(f'{v:.0f}' for v in per_run['peer'])} | "
+        f"{', '.join(f'{v:.0f}' for v in per_run['this'])} ms)  identical KPI rows: "
+        f"{rows['peer'] == rows['this']}  (load {load:4.1f}->{_load():4.1f})"
     )
     for coverage, processes in (("business-hours", 2), ("24-7", 2), ("24-7", 1)):
         load = _load()
