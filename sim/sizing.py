@@ -432,13 +432,17 @@ def _neighbourhood(
 
     Reductions by one agent on one block are looked at the biggest saving first, each
     sequentially: screened with ``SCREEN_REPLICATIONS`` runs on the check's first seeds, read
-    against the answer on the same seeds as its projected bound over the check's replications
-    (``projected_low``); one that misses a goal by more than ``CHECK_SURE`` standard errors of
-    that projection (and at least ``SCREEN_SLACK``) is dropped. A survivor gets
-    ``CHECK_STAGE_REPLICATIONS`` runs and the same test, and then the check plan's
-    replications (only the runs not yet cached); the first that passes replaces the answer,
-    and the round starts again from it. Reductions after the one taken are not simulated in
-    that round, so only the last round (no move) screens every block left.
+    against the last answer with all the check's runs (the anchor) on the same seeds as its
+    projected bound over the check's replications (``projected_low``); one that misses a goal
+    by more than ``CHECK_SURE`` standard errors of that projection (and at least
+    ``SCREEN_SLACK``) is dropped. A survivor is tested again after each of ``CHECK_STAGES``
+    and then gets the check plan's replications (only the runs not yet cached); the first that
+    passes replaces the answer, and the round starts again from it. One whose projected bound
+    clears every goal by ``CHECK_SURE`` standard errors is taken at its stage without the rest
+    of its runs; the answer such moves lead to is verified with all of them at the end, and if
+    it fails, the check starts again from the anchor verifying every move in full. Reductions
+    after the one taken are not simulated in that round, so only the last round (no move)
+    screens every block left.
     At most ``max_checks`` reductions are checked (the guarantee holds when
     ``SizingResult.neighbours_checked`` stayed below that). The answer is returned as simulated
     under the check plan, so its estimates and the reported margin come from the longer runs.
