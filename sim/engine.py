@@ -230,21 +230,12 @@ def _holiday_incidents(spec: ModelSpec, days: RunDays | None) -> ModelSpec:
 
 
 class _Due(Event):
-    """An event due ``delay`` minutes from now that carries a mention id (or a head count) and
-    the one callback it wakes.
-
-    The same as ``Timeout(env, delay, value).callbacks.append(callback)``, scheduled the same
-    way (normal priority, now + delay, in order of creation), without the extra list append and
-    argument check per event: the run creates one per turn, reply and wake-up (tens of
-    thousands).
-    """
+    """``Timeout(env, delay, value).callbacks.append(callback)`` in one step, scheduled the same
+    way (normal priority, now + delay): a run makes tens of thousands, so the saved list append
+    and argument check per event count."""
 
     def __init__(
-        self,
-        env: simpy.Environment,
-        delay: float,
-        value: int,
-        callback: Callable[[Event], None],
+        self, env: simpy.Environment, delay: float, value: int, callback: Callable[[Event], None]
     ) -> None:
         self.env = env
         self.callbacks = [callback]
