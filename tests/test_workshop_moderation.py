@@ -18,6 +18,7 @@ from trainer.storage import Database
 from workshop.errors import (
     AnswerRefusedError,
     RemovedParticipantError,
+    WorkshopError,
     WorkshopInputError,
 )
 from workshop.export import CSV_COLUMNS, answers_csv, summary_html
@@ -162,6 +163,49 @@ def test_a_removed_participant_leaves_every_figure_and_cannot_answer(
             svc.participant_view(code, bram.token)
     with pytest.raises(WorkshopInputError, match="doet niet mee"):
         service.remove_participant(code, pin, 10_000)
+
+
+def test_undoing_a_removal_brings_everything_back(db: Database, service: WorkshopService) -> None:
+    code, pin = service.create_workshop(
+        "U", post_ids=POST_IDS, leaderboard=True, teams=BRANCHES[:2]
+    )
+    anna = service.join(code, "Anna", team="Centrale")
+    bram = service.join(code, "Bram", team="Noord")
+    _right(service, code, anna.token, POST_IDS[0])
+    _right(service, code, bram.token, POST_IDS[0])
+    service.reveal_answer(code, pin, service.dashboard(code, pin).wall[0].answer_id)
+    wall = service.dashboard(code, pin).wall
+    annas = next(e.answer_id for e in wall if e.revealed)
+    service.react(code, bram.token, annas)
+    service.reveal_feedback(code, pin, POST_IDS[0])
+    before = service.dashboard(code, pin)
+    report_before = service.report(code, pin)
+    assert before.removed == ()
+    service.remove_participant(code, pin, bram.participant.id)
+    gone = service.dashboard(code, pin)
+    assert [p.display_name for p in gone.removed] == ["Bram"] and gone.removed[0].team == "Noord"
+    assert {r.display_name for r in gone.team_podium or ()} == {"Centrale"}
+    other = WorkshopService(db, np.random.default_rng(6), now=lambda: T0)  # another process
+    with pytest.raises(RemovedParticipantError):
+        other.participant_view(code, bram.token)
+    # the wrong PIN restores nobody
+    with pytest.raises(WorkshopError):
+        service.restore_participant(code, "000000", bram.participant.id, client="other")
+    back = service.restore_participant(code, pin, bram.participant.id)
+    assert back.display_name == "Bram" and back.team == "Noord"
+    service.restore_participant(code, pin, bram.participant.id)  # again: nothing changes
+    after = service.dashboard(code, pin)
+    assert after.removed == ()
+    # rankings, podiums, wall, +1s and exports exactly as before the removal
+    for field in ("participants", "leaderboard", "podium", "team_leaderboard", "team_podium",
+                  "posts", "rules", "wall"):  # fmt: skip
+        assert getattr(after, field) == getattr(before, field), field
+    assert service.report(code, pin).answers == report_before.answers
+    assert other.participant_view(code, bram.token).me.display_name == "Bram"  # token works
+    with pytest.raises(WorkshopInputError, match="doet niet mee"):
+        service.restore_participant(code, pin, 10_000)
+    with pytest.raises(WorkshopInputError, match="verwacht een getal"):
+        service.restore_participant(code, pin, "Bram")  # type: ignore[arg-type]
 
 
 def test_display_names_pass_the_word_filter(service: WorkshopService) -> None:

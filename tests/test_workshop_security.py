@@ -81,6 +81,8 @@ FACILITATOR_ACTIONS: dict[str, Callable[[WorkshopService, str, str], object]] = 
     "reveal_answer": lambda s, c, p: s.reveal_answer(c, p, 1),
     "hide_answer": lambda s, c, p: s.hide_answer(c, p, 1),
     "close": lambda s, c, p: s.close(c, p),
+    "remove_participant": lambda s, c, p: s.remove_participant(c, p, 1),
+    "restore_participant": lambda s, c, p: s.restore_participant(c, p, 1),
     "report": lambda s, c, p: s.report(c, p),
 }
 

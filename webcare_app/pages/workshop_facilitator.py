@@ -22,7 +22,8 @@ Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
 ``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``;
 team mode and removing: ``wf_teams_on``, ``wf_team_names``, ``wf_team_mode``, ``wf_remove_who``,
-``wf_remove_confirm``, ``wf_remove`` (``webcare_app.workshop_moderation``).
+``wf_remove_confirm``, ``wf_remove``, ``wf_restore_who``, ``wf_restore``,
+``wf_podium_choice`` (``webcare_app.workshop_moderation``).
 
 The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
 the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
@@ -457,7 +458,8 @@ def dashboard() -> None:
                              key="wf_rename_who")  # fmt: skip
                 st.text_input("Nieuwe naam", key="wf_rename_to", max_chars=40)
                 st.button("Hernoemen", key="wf_rename", on_click=_rename)
-            moderation.remove_panel(board, _act, svc.remove_participant)
+        if board.participants or board.removed:
+            moderation.remove_panel(board, _act, svc.remove_participant, svc.restore_participant)
         if board.podium is not None:
             st.subheader("Podium")
             st.html(projector.podium_html(board.podium))
@@ -545,11 +547,10 @@ def presenter() -> None:
         chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart.properties(height=220), width="stretch")
-    with right:
-        if board.podium is not None:
-            st.html(
-                '<div class="wc-presenter-head">Podium</div>' + projector.podium_html(board.podium)
-            )
+    podiums = projector.presenter_podiums_html(board, ss["wf_presenter_podium"])
+    if podiums:  # team mode: the team podium, the person podium or both, as chosen
+        with right:
+            st.html(podiums)
 
 
 if ss["wf_presenter"]:
