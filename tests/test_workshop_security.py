@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import select
+from workshop_helpers import Clock
 
 import workshop.security
 from trainer.storage import Database
@@ -42,14 +43,6 @@ PAYLOADS = (
 )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.moment = T0
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(path=tmp_path / "security.sqlite")
@@ -59,7 +52,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """Set-up shared by the workshop tests: a settable clock, a database on SQLite and PostgreSQL,
 and the two workshop pages as AppTests.
 
-The service tests run every case on SQLite and on the suite's scratch PostgreSQL cluster
-(``db``, parametrised) with a clock the test moves by hand (``clock``). A test module uses them
-by importing the fixtures (``from workshop_helpers import clock, db  # noqa: F401``) and
-defining its own ``service`` fixture with its seed. The page tests open the facilitator's
-dashboard with the PIN (``open_board``) or join as a participant (``join``) on the app's
-database file (the ``db_path`` fixture of ``conftest``).
+The service tests run every case on SQLite and on the suite's scratch PostgreSQL cluster, with
+a clock the test moves by hand: a module's fixtures are then two lines each::
+
+    @pytest.fixture(params=DATABASES)
+    def db(request, tmp_path):
+        yield from workshop_database(request, tmp_path)
+
+The page tests open the facilitator's dashboard with the PIN (``open_board``) or join as a
+participant (``join``) on the app's database file (the ``db_path`` fixture of ``conftest``).
 """
 
 from __future__ import annotations
@@ -41,20 +44,18 @@ class Clock:
         self.moment += timedelta(seconds=seconds)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty workshop database, once on SQLite and once on PostgreSQL."""
+DATABASES = ["sqlite", "postgresql"]  # the params of a module's ``db`` fixture
+
+
+def workshop_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The body of a ``db`` fixture with ``params=DATABASES``: an empty workshop database on
+    SQLite or on the suite's scratch PostgreSQL cluster, disposed of afterwards."""
     if request.param == "postgresql":
         database = Database(request.getfixturevalue("postgres_url"))
     else:
         database = Database(path=tmp_path / "workshop.sqlite")
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 def library_ids(n: int) -> list[str]:

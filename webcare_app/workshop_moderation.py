@@ -31,6 +31,8 @@ from workshop.security import JOIN_CODE_LENGTH, normalise_code
 from workshop.teams import MODE_LABELS
 
 ss = st.session_state
+# A selectbox's search box shows this when emptied; Streamlit's own is "Choose an option".
+PICK_PERSON = "Kies een deelnemer"
 
 
 def team_settings() -> None:
@@ -65,7 +67,7 @@ def remove_panel(
             st.caption("Zijn of haar antwoorden verdwijnen van de muur, het podium, de cijfers "
                        "en de export; meedoen met dezelfde link kan niet meer.")  # fmt: skip
             who = st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
-                               key="wf_remove_who")  # fmt: skip
+                               placeholder=PICK_PERSON, key="wf_remove_who")  # fmt: skip
             sure = st.checkbox("Zeker weten", key="wf_remove_confirm")
             st.button("Verwijderen", key="wf_remove", disabled=not sure or who is None,
                       on_click=_remove, args=(act, remove))  # fmt: skip
@@ -74,7 +76,7 @@ def remove_panel(
             st.caption("De verkeerde verwijderd? Zet hem of haar terug: de antwoorden zijn "
                        "bewaard en tellen weer mee.")  # fmt: skip
             st.selectbox("Verwijderd", options=list(gone), format_func=gone.__getitem__,
-                         key="wf_restore_who")  # fmt: skip
+                         placeholder=PICK_PERSON, key="wf_restore_who")  # fmt: skip
             st.button("Terugzetten", key="wf_restore", on_click=_restore, args=(act, restore))
 
 
