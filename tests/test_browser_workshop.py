@@ -269,7 +269,7 @@ def test_a_team_workshop_runs_live_in_chromium(
             board.locator(".st-key-wf_remove_confirm label").click()
             _click(board, "wf_remove")
             expect(board.get_by_text("Deelnemers 1 · 1 beantwoord")).to_be_visible()
-            expect(board.locator(".st-key-wf_restore_who")).to_contain_text("Bram (Centrale)")
+            expect(board.locator(".st-key-wf_restore_who input")).to_have_value("Bram (Centrale)")
             _reads_dutch_and_fits(board, "verwijderd", shots)
             _click(board, "wf_restore")
             expect(board.get_by_text("Deelnemers 2 · 2 beantwoord")).to_be_visible()
