@@ -32,6 +32,7 @@ from workshop.service import WorkshopService
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # one flow, 70-150 s: Chromium, an app server and a scoring worker
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="Debian's Chromium (/usr/bin/chromium) is not installed; run scripts/setup.sh test",
