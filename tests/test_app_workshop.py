@@ -17,22 +17,18 @@ import numpy as np
 import pytest
 from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
+from workshop_helpers import FACILITATOR, PARTICIPANT
+from workshop_helpers import html as _html
+from workshop_helpers import join as _join
+from workshop_helpers import library_ids as _ids
 
 from trainer.posts import DECISION_LABELS
-from trainer.scenarios import posts_by_org
 from trainer.storage import Database
 from workshop.service import WorkshopService
 
-REPO = Path(__file__).resolve().parents[1]
-FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
-PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
 EVIL_NAME = "<img src=x onerror=alert(1)>"
 EVIL_DRAFT = "**vet** <script>alert(1)</script>"
 GOOD_DRAFT = "Hoi, dank je voor je bericht! Ik zoek het voor je uit. ^MK"
-
-
-def _html(at: AppTest) -> str:
-    return "\n".join(str(el.proto.body) for el in at.get("html"))
 
 
 def _texts(at: AppTest) -> str:
@@ -65,10 +61,6 @@ def _screen_words(at: AppTest) -> str:
             continue
         parts.append(re.sub(r"<[^>]+>", " ", body))
     return "\n".join(parts)
-
-
-def _ids(n: int) -> list[str]:
-    return [p.id for p in posts_by_org("library")[:n]]
 
 
 def _facilitator_creates(
@@ -352,18 +344,6 @@ def test_right_pin_opens_an_existing_workshop(db_path: Path, phone: WorkshopServ
     assert phone.dashboard(code, pin).workshop.current_index == 1
     at.button(key="wf_prev").click().run()
     assert phone.dashboard(code, pin).workshop.current_index == 0
-
-
-def _join(code: str, name: str) -> AppTest:
-    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
-    me.query_params["code"] = code  # the join link the facilitator shows
-    me.run()
-    assert not me.exception
-    assert me.text_input(key="wp_join_code").value == code
-    me.text_input(key="wp_name").input(name)
-    me.button(key="wp_join").click().run()
-    assert not me.exception
-    return me
 
 
 def test_participant_rejoins_from_the_url_where_they_were(

@@ -9,27 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from workshop_helpers import FACILITATOR, html, join, library_ids, open_board
 
-from trainer.scenarios import posts_by_org
 from workshop.service import WorkshopService
 
-REPO = Path(__file__).resolve().parents[1]
-PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
 DRAFT = "Hoi Sanne, wat vervelend! Ik zoek het voor je uit. ^MK"
-
-
-def _ids(n: int) -> list[str]:
-    return [p.id for p in posts_by_org("library")[:n]]
-
-
-def _join(code: str, name: str) -> AppTest:
-    me = AppTest.from_file(PARTICIPANT, default_timeout=90)
-    me.query_params["code"] = code
-    me.run()
-    me.text_input(key="wp_name").input(name)
-    me.button(key="wp_join").click().run()
-    assert not me.exception
-    return me
 
 
 def _infos(at: AppTest) -> str:
@@ -39,8 +23,8 @@ def _infos(at: AppTest) -> str:
 def test_a_draft_is_kept_when_the_facilitator_moves_on_and_can_still_be_sent(
     db_path: Path, phone: WorkshopService
 ) -> None:
-    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
-    me = _join(code, "Sanne")
+    code, pin = phone.create_workshop("Kring", post_ids=library_ids(3))
+    me = join(code, "Sanne")
     me.radio(key="wp_decision_0").set_value("public")
     me.text_area(key="wp_draft_0").input(DRAFT)
     phone.next_post(code, pin)  # the facilitator moves on while Sanne writes
@@ -63,8 +47,8 @@ def test_a_draft_is_kept_when_the_facilitator_moves_on_and_can_still_be_sent(
 def test_a_participant_can_leave_the_draft_and_go_to_the_next_post(
     db_path: Path, phone: WorkshopService
 ) -> None:
-    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
-    me = _join(code, "Piet")
+    code, pin = phone.create_workshop("Kring", post_ids=library_ids(3))
+    me = join(code, "Piet")
     me.text_area(key="wp_draft_0").input("half af")
     phone.next_post(code, pin)
     me.run()
@@ -75,19 +59,18 @@ def test_a_participant_can_leave_the_draft_and_go_to_the_next_post(
 
 
 def test_a_held_draft_goes_once_the_post_is_revealed(db_path: Path, phone: WorkshopService) -> None:
-    code, pin = phone.create_workshop("Kring", post_ids=_ids(3))
-    me = _join(code, "Ans")
+    code, pin = phone.create_workshop("Kring", post_ids=library_ids(3))
+    me = join(code, "Ans")
     me.text_area(key="wp_draft_0").input("bijna")
     phone.next_post(code, pin)
     me.run()
     assert "staat klaar" in _infos(me)
-    phone.reveal_feedback(code, pin, _ids(1)[0])  # the explanation is out: no late answer now
+    phone.reveal_feedback(
+        code, pin, library_ids(1)[0]
+    )  # the explanation is out: no late answer now
     me.run()
     assert not me.exception
     assert [t.key for t in me.text_area] == ["wp_draft_1"]
-
-
-FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
 
 
 def test_the_recovery_code_is_shown_once_and_gives_a_new_pin(
@@ -95,7 +78,7 @@ def test_the_recovery_code_is_shown_once_and_gives_a_new_pin(
 ) -> None:
     at = AppTest.from_file(FACILITATOR, default_timeout=90).run()
     at.text_input(key="wf_title").input("Kring")
-    at.multiselect(key="wf_posts").set_value(_ids(2))
+    at.multiselect(key="wf_posts").set_value(library_ids(2))
     at.button(key="wf_create").click().run()
     assert not at.exception
     shown = "\n".join(str(el.proto.body) for el in at.get("html"))
@@ -116,31 +99,17 @@ def test_the_recovery_code_is_shown_once_and_gives_a_new_pin(
     assert phone.dashboard(code, new_pin).workshop.code == code
 
 
-def _open_board(code: str, pin: str) -> AppTest:
-    board = AppTest.from_file(FACILITATOR, default_timeout=90)
-    board.query_params["code"] = code
-    board.run()
-    board.text_input(key="wf_open_pin").input(pin)
-    board.button(key="wf_open").click().run()
-    assert not board.exception
-    return board
-
-
-def _html(at: AppTest) -> str:
-    return "\n".join(str(el.proto.body) for el in at.get("html"))
-
-
 def test_projector_without_answers_has_no_empty_chart_and_closed_has_no_join_banner(
     db_path: Path, phone: WorkshopService
 ) -> None:
-    code, pin = phone.create_workshop("Kring", post_ids=_ids(2))
-    board = _open_board(code, pin)
+    code, pin = phone.create_workshop("Kring", post_ids=library_ids(2))
+    board = open_board(code, pin)
     assert not board.get("arrow_vega_lite_chart") and not board.get("vega_lite_chart")
-    assert "wc-join-code" in _html(board)
+    assert "wc-join-code" in html(board)
     phone.close(code, pin)
     board.run()
-    assert "wc-join-code" not in _html(board) and "Doe mee" not in _html(board)
-    assert "afgesloten" in _html(board)
+    assert "wc-join-code" not in html(board) and "Doe mee" not in html(board)
+    assert "afgesloten" in html(board)
 
 
 def test_choosing_posts_shows_no_english_select_all_or_limit(db_path: Path) -> None:
@@ -154,17 +123,17 @@ def test_choosing_posts_shows_no_english_select_all_or_limit(db_path: Path) -> N
 def test_the_presenter_view_has_no_controls_and_follows_the_workshop(
     db_path: Path, phone: WorkshopService
 ) -> None:
-    code, pin = phone.create_workshop("Kring", post_ids=_ids(2), leaderboard=True)
-    board = _open_board(code, pin)
+    code, pin = phone.create_workshop("Kring", post_ids=library_ids(2), leaderboard=True)
+    board = open_board(code, pin)
     board.button(key="wf_presenter_on").click().run()
     assert not board.exception
     assert [b.key for b in board.button] == ["wf_presenter_off"]  # no controls but the way out
     assert not board.get("multiselect") and not board.get("selectbox")
-    html = _html(board)
-    assert 'data-testid="stSidebar"' in html and "display:none" in html  # sidebar hidden
-    assert "wc-post" in html and "bericht 1 van 2" in html
+    shown = html(board)
+    assert 'data-testid="stSidebar"' in shown and "display:none" in shown  # sidebar hidden
+    assert "wc-post" in shown and "bericht 1 van 2" in shown
     phone.next_post(code, pin)  # the facilitator moves on from another screen
     board.run()
-    assert "bericht 2 van 2" in _html(board)
+    assert "bericht 2 van 2" in html(board)
     board.button(key="wf_presenter_off").click().run()
     assert board.button(key="wf_next") is not None

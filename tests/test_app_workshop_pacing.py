@@ -12,18 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from workshop_helpers import FACILITATOR, PARTICIPANT, html
 
 from trainer.scenarios import posts_by_org
 from workshop.countdown_html import countdown_html
 from workshop.service import WorkshopService
-
-REPO = Path(__file__).resolve().parents[1]
-FACILITATOR = str(REPO / "webcare_app/pages/workshop_facilitator.py")
-PARTICIPANT = str(REPO / "webcare_app/pages/workshop_participant.py")
-
-
-def _html(at: AppTest) -> str:
-    return "\n".join(str(el.proto.body) for el in at.get("html"))
 
 
 def test_lobby_then_start_then_countdown_on_phone_and_projector(
@@ -49,20 +42,20 @@ def test_lobby_then_start_then_countdown_on_phone_and_projector(
     assert not [t for t in me.text_area if t.key == "wp_draft_0"]
 
     board.run()
-    assert 'class="wc-lobby"' in _html(board) and "Fatima &lt;b&gt;" in _html(board)
-    assert "Fatima <b>" not in _html(board)
+    assert 'class="wc-lobby"' in html(board) and "Fatima &lt;b&gt;" in html(board)
+    assert "Fatima <b>" not in html(board)
     assert board.button(key="wf_next").disabled
     board.button(key="wf_start").click().run()
-    assert not board.exception and 'class="wc-lobby"' not in _html(board)
-    assert "Nog 30 seconden" in _html(board) or "Nog 29 seconden" in _html(board)
+    assert not board.exception and 'class="wc-lobby"' not in html(board)
+    assert "Nog 30 seconden" in html(board) or "Nog 29 seconden" in html(board)
 
     me.run()
     assert not me.exception
     assert me.text_area(key="wp_draft_0") is not None
-    assert "seconden · antwoorden kan tot" in _html(me)
+    assert "seconden · antwoorden kan tot" in html(me)
 
     board.button(key="wf_presenter_on").click().run()
-    assert not board.exception and "seconden · antwoorden kan tot" in _html(board)
+    assert not board.exception and "seconden · antwoorden kan tot" in html(board)
 
 
 def test_the_countdown_block_is_dutch_and_says_when_time_is_up() -> None:
@@ -94,4 +87,4 @@ def test_the_facilitator_renames_a_participant_on_the_dashboard(
     board.button(key="wf_rename").click().run()
     assert not board.exception and not board.error
     assert [p.display_name for p in phone.dashboard(code, pin).participants] == ["Anoniem", "Bram"]
-    assert "Anoniem" in _html(board)
+    assert "Anoniem" in html(board)

@@ -10,11 +10,12 @@ PostgreSQL cluster.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from workshop_helpers import DATABASES, Clock, workshop_database
 
 import workshop.security
 from trainer.storage import Database
@@ -32,28 +33,14 @@ from workshop.pin_guard import PIN_CEILING_FAILURES
 from workshop.service import WorkshopService
 
 POST_IDS = ["library-001", "library-002"]
-T0 = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)
 LONE = "\ud83d"  # the first half of an emoji, alone
 NASTY = f"Hoi{LONE} da\x00nk\x1b[31m je\r\nwel\udc00!\u200d 😀"
 CLEANED = "Hoi dank[31m je\nwel!\u200d 😀"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.moment = T0
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "postgresql":
-        database = Database(request.getfixturevalue("postgres_url"))
-    else:
-        database = Database(path=tmp_path / "hostile.sqlite")
-    yield database
-    database.dispose()
+    yield from workshop_database(request, tmp_path)
 
 
 @pytest.fixture

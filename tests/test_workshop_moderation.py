@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from workshop_helpers import DATABASES, T0, workshop_database
 
 from trainer.scenarios import get_post
 from trainer.storage import Database
 from workshop.errors import (
     AnswerRefusedError,
     RemovedParticipantError,
+    WorkshopError,
     WorkshopInputError,
 )
 from workshop.export import CSV_COLUMNS, answers_csv, summary_html
@@ -25,18 +26,12 @@ from workshop.service import WorkshopService
 from workshop.wordfilter import abusive_words, mask
 
 POST_IDS = ["library-001", "library-002"]
-T0 = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)
 BRANCHES = ["Centrale", "Noord", "Zuid"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "postgresql":
-        database = Database(request.getfixturevalue("postgres_url"))
-    else:
-        database = Database(path=tmp_path / "moderation.sqlite")
-    yield database
-    database.dispose()
+    yield from workshop_database(request, tmp_path)
 
 
 @pytest.fixture
@@ -162,6 +157,48 @@ def test_a_removed_participant_leaves_every_figure_and_cannot_answer(
             svc.participant_view(code, bram.token)
     with pytest.raises(WorkshopInputError, match="doet niet mee"):
         service.remove_participant(code, pin, 10_000)
+
+
+def test_undoing_a_removal_brings_everything_back(db: Database, service: WorkshopService) -> None:
+    code, pin = service.create_workshop(
+        "U", post_ids=POST_IDS, leaderboard=True, teams=BRANCHES[:2]
+    )
+    anna = service.join(code, "Anna", team="Centrale")
+    bram = service.join(code, "Bram", team="Noord")
+    _right(service, code, anna.token, POST_IDS[0])
+    _right(service, code, bram.token, POST_IDS[0])
+    annas = service.participant_view(code, anna.token).my_answer.id  # type: ignore[union-attr]
+    service.reveal_answer(code, pin, annas)
+    service.react(code, bram.token, annas)
+    service.reveal_feedback(code, pin, POST_IDS[0])
+    before = service.dashboard(code, pin)
+    report_before = service.report(code, pin)
+    assert before.removed == ()
+    service.remove_participant(code, pin, bram.participant.id)
+    gone = service.dashboard(code, pin)
+    assert [p.display_name for p in gone.removed] == ["Bram"] and gone.removed[0].team == "Noord"
+    assert {r.display_name for r in gone.team_podium or ()} == {"Centrale"}
+    other = WorkshopService(db, np.random.default_rng(6), now=lambda: T0)  # another process
+    with pytest.raises(RemovedParticipantError):
+        other.participant_view(code, bram.token)
+    # the wrong PIN restores nobody
+    with pytest.raises(WorkshopError):
+        service.restore_participant(code, "000000", bram.participant.id, client="other")
+    back = service.restore_participant(code, pin, bram.participant.id)
+    assert back.display_name == "Bram" and back.team == "Noord"
+    service.restore_participant(code, pin, bram.participant.id)  # again: nothing changes
+    after = service.dashboard(code, pin)
+    assert after.removed == ()
+    # rankings, podiums, wall, +1s and exports exactly as before the removal
+    for field in ("participants", "leaderboard", "podium", "team_leaderboard", "team_podium",
+                  "posts", "rules", "wall"):  # fmt: skip
+        assert getattr(after, field) == getattr(before, field), field
+    assert service.report(code, pin).answers == report_before.answers
+    assert other.participant_view(code, bram.token).me.display_name == "Bram"  # token works
+    with pytest.raises(WorkshopInputError, match="doet niet mee"):
+        service.restore_participant(code, pin, 10_000)
+    with pytest.raises(WorkshopInputError, match="verwacht een getal"):
+        service.restore_participant(code, pin, "Bram")  # type: ignore[arg-type]
 
 
 def test_display_names_pass_the_word_filter(service: WorkshopService) -> None:

@@ -10,39 +10,23 @@ app) keeps it; moving back to a post does not start its clock again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from workshop_helpers import DATABASES, Clock, workshop_database
 
 from trainer.storage import Database
 from workshop.errors import AnswerRefusedError, WorkshopInputError
 from workshop.service import WorkshopService
 
 POST_IDS = ["library-001", "library-002", "library-003"]
-T0 = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.at = T0
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def wait(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "postgresql":
-        database = Database(request.getfixturevalue("postgres_url"))
-    else:
-        database = Database(path=tmp_path / "pacing.sqlite")
-    yield database
-    database.dispose()
+    yield from workshop_database(request, tmp_path)
 
 
 @pytest.fixture
@@ -93,7 +77,7 @@ def test_the_countdown_closes_answering_and_survives_a_restart(
     clock.wait(120)  # the lobby takes as long as it takes: no clock runs yet
     service.start(code, pin)
     first = service.current_post(code, anna)
-    assert first.seconds_left == 30 and first.deadline == clock.at + timedelta(seconds=30)
+    assert first.seconds_left == 30 and first.deadline == clock.moment + timedelta(seconds=30)
     clock.wait(20)
     service.submit(code, anna, "library-001", "public", "Hoi, dank je!")
 

@@ -11,28 +11,22 @@ be shown.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from workshop_helpers import DATABASES, T0, workshop_database
 
 from trainer.scenarios import get_post
 from trainer.storage import Database
 from workshop.service import WorkshopService
 
 POST_IDS = ["library-001", "library-002", "library-003"]
-T0 = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "postgresql":
-        database = Database(request.getfixturevalue("postgres_url"))
-    else:
-        database = Database(path=tmp_path / "reveal.sqlite")
-    yield database
-    database.dispose()
+    yield from workshop_database(request, tmp_path)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import select
+from workshop_helpers import Clock
 
 import workshop.security
 from trainer.storage import Database
@@ -42,14 +43,6 @@ PAYLOADS = (
 )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.moment = T0
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(path=tmp_path / "security.sqlite")
@@ -59,7 +52,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture
@@ -81,6 +74,8 @@ FACILITATOR_ACTIONS: dict[str, Callable[[WorkshopService, str, str], object]] = 
     "reveal_answer": lambda s, c, p: s.reveal_answer(c, p, 1),
     "hide_answer": lambda s, c, p: s.hide_answer(c, p, 1),
     "close": lambda s, c, p: s.close(c, p),
+    "remove_participant": lambda s, c, p: s.remove_participant(c, p, 1),
+    "restore_participant": lambda s, c, p: s.restore_participant(c, p, 1),
     "report": lambda s, c, p: s.report(c, p),
 }
 

@@ -6,7 +6,9 @@ draws into the page where it is called, with stable widget keys:
 - creating (facilitator): ``wf_teams_on`` (toggle), ``wf_team_names`` (one name a line),
   ``wf_team_mode`` (participants pick, or assigned automatically);
 - the dashboard (facilitator): ``wf_remove_who``, ``wf_remove_confirm`` and ``wf_remove``
-  ("Verwijderen", only once confirmed); the team podium;
+  ("Verwijderen", only once confirmed), ``wf_restore_who`` and ``wf_restore`` ("Terugzetten",
+  undoing a removal); the team podium with ``wf_podium_choice`` (which podium
+  the presenter view shows: teams, people or both);
 - joining (participant): ``wp_team`` (the team to play for, in team mode "pick");
 - the wall (participant): ``wp_react_<answer id>`` ("+1"), disabled on one's own answer and
   once given.
@@ -24,11 +26,13 @@ import streamlit as st
 from webcare_app import render, services
 from webcare_app import workshop_projector as projector
 from workshop.errors import WorkshopError
-from workshop.records import Dashboard, WallEntry
+from workshop.records import Dashboard, Participant, ParticipantStatus, WallEntry
 from workshop.security import JOIN_CODE_LENGTH, normalise_code
 from workshop.teams import MODE_LABELS
 
 ss = st.session_state
+# A selectbox's search box shows this when emptied; Streamlit's own is "Choose an option".
+PICK_PERSON = "Kies een deelnemer"
 
 
 def team_settings() -> None:
@@ -49,17 +53,35 @@ def team_arguments() -> dict[str, Any]:
     return {"teams": names or ["", ""], "team_mode": ss.get("wf_team_mode") or "pick"}
 
 
-def remove_panel(board: Dashboard, act: Callable[..., None], remove: Callable[..., Any]) -> None:
-    """Remove a participant, after a confirmation tick."""
-    names = {p.id: p.display_name + (f" ({p.team})" if p.team else "") for p in board.participants}
+def remove_panel(
+    board: Dashboard,
+    act: Callable[..., None],
+    remove: Callable[..., Any],
+    restore: Callable[..., Any],
+) -> None:
+    """Remove a participant, after a confirmation tick; restore one removed by mistake (the
+    last one removed comes first, so undoing is one click)."""
+    names = {p.id: _label(p) for p in board.participants}
     with st.expander("Deelnemer verwijderen"):
-        st.caption("Zijn of haar antwoorden verdwijnen van de muur, het podium, de cijfers en "
-                   "de export; meedoen met dezelfde link kan niet meer.")  # fmt: skip
-        who = st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
-                           key="wf_remove_who")  # fmt: skip
-        sure = st.checkbox("Zeker weten", key="wf_remove_confirm")
-        st.button("Verwijderen", key="wf_remove", disabled=not sure or who is None,
-                  on_click=_remove, args=(act, remove))  # fmt: skip
+        if names:
+            st.caption("Zijn of haar antwoorden verdwijnen van de muur, het podium, de cijfers "
+                       "en de export; meedoen met dezelfde link kan niet meer.")  # fmt: skip
+            who = st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
+                               placeholder=PICK_PERSON, key="wf_remove_who")  # fmt: skip
+            sure = st.checkbox("Zeker weten", key="wf_remove_confirm")
+            st.button("Verwijderen", key="wf_remove", disabled=not sure or who is None,
+                      on_click=_remove, args=(act, remove))  # fmt: skip
+        if board.removed:
+            gone = {p.id: _label(p) for p in board.removed}
+            st.caption("De verkeerde verwijderd? Zet hem of haar terug: de antwoorden zijn "
+                       "bewaard en tellen weer mee.")  # fmt: skip
+            st.selectbox("Verwijderd", options=list(gone), format_func=gone.__getitem__,
+                         placeholder=PICK_PERSON, key="wf_restore_who")  # fmt: skip
+            st.button("Terugzetten", key="wf_restore", on_click=_restore, args=(act, restore))
+
+
+def _label(p: Participant | ParticipantStatus) -> str:
+    return p.display_name + (f" ({p.team})" if p.team else "")
 
 
 def _remove(act: Callable[..., None], remove: Callable[..., Any]) -> None:
@@ -67,12 +89,38 @@ def _remove(act: Callable[..., None], remove: Callable[..., Any]) -> None:
     if who is not None and ss.get("wf_remove_confirm"):
         act(remove, int(who))
     ss["wf_remove_confirm"] = False  # the next removal asks again
+    # Both lists change: each selectbox starts again at its first option (the one just
+    # removed is first among the removed).
+    for key in ("wf_remove_who", "wf_restore_who"):
+        ss.pop(key, None)
+
+
+def _restore(act: Callable[..., None], restore: Callable[..., Any]) -> None:
+    who = ss.get("wf_restore_who")
+    if who is not None:
+        act(restore, int(who))
+    for key in ("wf_remove_who", "wf_restore_who"):
+        ss.pop(key, None)
 
 
 def team_podium(board: Dashboard) -> None:
-    if board.team_podium is not None:
-        st.subheader("Podium per team")
-        st.html(projector.podium_html(board.team_podium))
+    """The team podium, and which podium the presenter view shows (kept in
+    ``wf_presenter_podium``: the radio itself is not drawn while the presenter view is on, and
+    Streamlit forgets an undrawn widget's value)."""
+    if board.team_podium is None:
+        return
+    st.subheader(projector.TEAM_PODIUM_HEAD)
+    st.caption(projector.TEAM_PODIUM_NOTE)
+    st.html(projector.podium_html(board.team_podium, css_class="wc-team-podium"))
+    choices = list(projector.PODIUM_CHOICES)
+    chosen = ss.get("wf_presenter_podium") or projector.PODIUM_DEFAULT
+    st.radio("Podium op het presentatiescherm", options=choices,
+             format_func=projector.PODIUM_CHOICES.__getitem__, index=choices.index(chosen),
+             key="wf_podium_choice", horizontal=True, on_change=_keep_podium_choice)  # fmt: skip
+
+
+def _keep_podium_choice() -> None:
+    ss["wf_presenter_podium"] = ss.get("wf_podium_choice") or projector.PODIUM_DEFAULT
 
 
 def reactions_caption(entry: WallEntry) -> None:

@@ -96,13 +96,13 @@ INTERNAL_COLUMNS = ("id",)  # post ids mean nothing to the room
 PODIUM_COLOURS = {1: "#d4a017", 2: "#9da5ad", 3: "#b87333"}  # gold, silver, bronze
 
 
-def podium_html(rows: Sequence[PodiumRow]) -> str:
+def podium_html(rows: Sequence[PodiumRow], css_class: str = "wc-podium") -> str:
     """The podium in large type: place (gold, silver and bronze for the first three), name
     (escaped), total."""
     if not rows:
         return (
-            '<div class="wc-podium" style="color:#57606a">Het podium vult zich zodra de uitleg '
-            "bij een bericht is getoond.</div>"
+            f'<div class="{css_class}" style="color:#57606a">Het podium vult zich zodra de '
+            "uitleg bij een bericht is getoond.</div>"
         )
     lines = "".join(
         '<div class="wc-podium-row" style="display:flex;gap:12px;font-size:1.25em;'
@@ -114,7 +114,34 @@ def podium_html(rows: Sequence[PodiumRow]) -> str:
         f"<strong>{r.total_score:.0f}</strong></div>"
         for r in rows
     )
-    return f'<div class="wc-podium">{lines}</div>'
+    return f'<div class="{css_class}">{lines}</div>'
+
+
+# Which podium the presenter view shows in team mode (the facilitator's choice on the dashboard).
+# Both by default: the teams play for their branch, and a person who did well still sees it.
+PODIUM_CHOICES = {"both": "Teams en personen", "teams": "Alleen teams", "people": "Alleen personen"}
+PODIUM_DEFAULT = "both"
+TEAM_PODIUM_HEAD = "Podium per team"
+TEAM_PODIUM_NOTE = "gemiddelde punten per teamlid"
+
+
+def presenter_podiums_html(board: Dashboard, choice: str = PODIUM_DEFAULT) -> str:
+    """The presenter view's podium column: the team podium (team mode), the person podium, or
+    both (teams first), as ``choice`` says; "" with the leaderboard off. Both podiums count
+    only posts whose answer key the room may see (``workshop.dashboard``), so neither gives an
+    answer away before the reveal."""
+    parts = []
+    # "Alleen teams" without team mode still shows the person podium: better than nothing.
+    teams = board.team_podium if choice in ("both", "teams") else None
+    if teams is not None:
+        parts.append(
+            f'<div class="wc-presenter-head">{TEAM_PODIUM_HEAD}</div>'
+            f'<div class="wc-presenter-note" style="color:#57606a">{TEAM_PODIUM_NOTE}</div>'
+            + podium_html(teams, css_class="wc-team-podium")
+        )
+    if board.podium is not None and (teams is None or choice == "both"):
+        parts.append('<div class="wc-presenter-head">Podium</div>' + podium_html(board.podium))
+    return "".join(parts)
 
 
 def spread_chart(board: Dashboard) -> alt.Chart | None:

@@ -27,6 +27,7 @@ from workshop.records import (
     Dashboard,
     ExportRow,
     LeaderboardRow,
+    Participant,
     ParticipantStatus,
     PodiumRow,
     PostStats,
@@ -160,6 +161,31 @@ def build_dashboard(
         podium=None if leaderboard is None else podium(leaderboard),
         team_leaderboard=team_board,
         team_podium=None if team_board is None else podium(team_board),
+        removed=removed_participants(session, workshop_id, team_of),
+    )
+
+
+def removed_participants(
+    session: Session, workshop_id: int, team_of: dict[int, str]
+) -> tuple[Participant, ...]:
+    """Who the facilitator removed, last removed first (to restore one who was removed by
+    mistake, ``workshop.moderation``)."""
+    rows = session.scalars(
+        select(WorkshopParticipant)
+        .where(
+            WorkshopParticipant.workshop_id == workshop_id,
+            WorkshopParticipant.removed_at.is_not(None),
+        )
+        .order_by(WorkshopParticipant.removed_at.desc(), WorkshopParticipant.id.desc())
+    )
+    return tuple(
+        Participant(
+            p.id,
+            p.display_name,
+            p.joined_at,
+            team_of.get(p.team_id) if p.team_id is not None else None,
+        )
+        for p in rows
     )
 
 

@@ -1,4 +1,4 @@
-"""Moderation: the facilitator removes a participant; participants give +1 on the wall.
+"""Moderation: the facilitator removes (or restores) a participant; participants give +1.
 
 **Removing** (PIN): a participant who disrupts the session, or a test account, is taken out.
 Their row is marked (``removed_at``), not deleted: their answers leave the answer wall, the
@@ -6,6 +6,12 @@ spread, the rule counts, the podiums and the exports (``workshop.dashboard.build
 their +1s no longer count, but nothing is lost from the database. Their token stops working with
 a clear Dutch message (``errors.REMOVED_MESSAGE``). Removal is not a ban: the same person may
 join again under another name, as in Kahoot, and the facilitator may remove them again.
+
+**Undoing a removal** (PIN): the facilitator took out the wrong person. Since removing only
+marked the row, clearing the mark brings everything back: their answers on the wall, in the
+figures, the podiums and the exports, their +1s, and their token (the phone works again on its
+next request). Their name cannot have been taken meanwhile: names stay unique in a workshop
+including removed participants (the ``name_key`` constraint), so restoring never clashes.
 
 Several app processes may serve one workshop. Each ``WorkshopService`` caches token -> ids per
 process (``_token_cache``), which a removal does not change; the removal itself is read from the
@@ -49,7 +55,8 @@ def _check_id(value: object, field: str) -> int:
 
 
 class Moderation:
-    """Removing participants (PIN) and +1 reactions (token), mixed into ``WorkshopService``."""
+    """Removing and restoring participants (PIN) and +1 reactions (token), mixed into
+    ``WorkshopService``."""
 
     db: Database
     _pins: PinGuard
@@ -67,6 +74,18 @@ class Moderation:
     ) -> Participant:
         """Take a participant out of the workshop (see the module docstring); removing someone
         already removed changes nothing. Returns who was removed."""
+        return self._set_removed(code, pin, participant_id, True, client)
+
+    def restore_participant(
+        self, code: str, pin: str, participant_id: int, *, client: str = DEFAULT_CLIENT
+    ) -> Participant:
+        """Undo a removal (the facilitator took out the wrong person); restoring someone who is
+        not removed changes nothing. Returns who is back."""
+        return self._set_removed(code, pin, participant_id, False, client)
+
+    def _set_removed(
+        self, code: str, pin: str, participant_id: int, removed: bool, client: str
+    ) -> Participant:
         _check_id(participant_id, "deelnemer")
         workshop_id = self._pins.check(code, pin, client)
         with self.db.session() as session:
@@ -75,8 +94,10 @@ class Moderation:
                 raise WorkshopInputError(
                     f"deelnemer: {participant_id!r} doet niet mee aan deze workshop."
                 )
-            if row.removed_at is None:
+            if removed and row.removed_at is None:
                 row.removed_at = self.now()
+            elif not removed:
+                row.removed_at = None
             return Participant(
                 row.id, row.display_name, row.joined_at, queries.team_name(session, row.team_id)
             )

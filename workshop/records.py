@@ -277,6 +277,9 @@ class Dashboard:
     # same rules as the person podium); None without teams or with the leaderboard off.
     team_leaderboard: tuple[LeaderboardRow, ...] | None = None
     team_podium: tuple[PodiumRow, ...] | None = None
+    # Participants the facilitator removed (``workshop.moderation``), last removed first: who
+    # may be restored. In no other figure.
+    removed: tuple[Participant, ...] = ()
 
 
 @dataclass(frozen=True)

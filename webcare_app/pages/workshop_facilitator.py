@@ -14,15 +14,15 @@ workshop, from the moment the PIN is noted: after a server restart or a reload t
 Closing the workshop or leaving it takes the code out of the URL.
 Participant text (names, replies) reaches the screen only through ``render``'s escaping.
 
-Widget keys: ``wf_title``, ``wf_source``, ``wf_posts``, ``wf_org``, ``wf_count``, ``wf_pace``,
-``wf_feedback``, ``wf_leaderboard``, ``wf_create``, ``wf_open_code``, ``wf_open_pin``,
-``wf_open``, ``wf_recover_code``, ``wf_recover``, ``wf_pin_noted``, ``wf_prev``, ``wf_next``,
-``wf_reveal_feedback``,
+Widget keys: the creation form's (``webcare_app.workshop_create_form``), ``wf_open_code``,
+``wf_open_pin``, ``wf_open``, ``wf_recover_code``, ``wf_recover``, ``wf_pin_noted``, ``wf_prev``,
+``wf_next``, ``wf_reveal_feedback``,
 ``wf_close_confirm``, ``wf_close``, ``wf_wall_post``, ``wf_wall_entry_<answer id>`` (the
 answer's block) with ``wf_wall_toggle_<answer id>`` ("Toon"/"Verberg"), ``wf_export_csv``,
 ``wf_export_xlsx``, ``wf_export_html``, ``wf_leave``, ``wf_presenter_on``, ``wf_presenter_off``;
 team mode and removing: ``wf_teams_on``, ``wf_team_names``, ``wf_team_mode``, ``wf_remove_who``,
-``wf_remove_confirm``, ``wf_remove`` (``webcare_app.workshop_moderation``).
+``wf_remove_confirm``, ``wf_remove``, ``wf_restore_who``, ``wf_restore``,
+``wf_podium_choice`` (``webcare_app.workshop_moderation``).
 
 The presenter view (``wf_presenter``) is the projector only: no sidebar or controls, large type,
 the join code and a QR code of the join link (segno) in a corner. Moving on happens from another
@@ -41,6 +41,7 @@ import streamlit as st
 
 from trainer.nl import amount
 from webcare_app import components, render, services
+from webcare_app import workshop_create_form as create_form
 from webcare_app import workshop_moderation as moderation
 from webcare_app import workshop_projector as projector
 from webcare_app.state import init_state, workshop_service
@@ -48,11 +49,8 @@ from workshop import export, export_xlsx
 from workshop.countdown_html import countdown_html
 from workshop.dashboard import answer_key_shown
 from workshop.errors import WorkshopError
-from workshop.inputs import MAX_POSTS
-from workshop.pacing import COUNTDOWN_MAX_S
 
 DASHBOARD_REFRESH_S = 3  # the projector catches up within a few seconds, cheap on the server
-DRAW_DEFAULT_POSTS = 5
 PARTICIPANT_PATH = "meedoen"  # url_path of the participant page in the router
 CODE_MAX_CHARS = 12  # the join code field; a longer code in the URL is cut to fit
 NEW_TAB = "Nieuwe workshop"
@@ -81,50 +79,7 @@ def _code_to_url(code: str | None) -> None:
         st.query_params.pop("code", None)
 
 
-def _lobby() -> bool:
-    return bool(ss.get("wf_lobby", True))
-
-
-def _countdown() -> int | None:
-    """The countdown per post in seconds; 0 in the form means none."""
-    return int(ss.get("wf_countdown") or 0) or None
-
-
-def _create() -> None:
-    ss["wf_notice"] = None
-    try:
-        if ss.get("wf_source") == "draw":
-            created = svc.create_workshop(
-                ss.get("wf_title", ""),
-                org_type=ss.get("wf_org"),
-                n=int(ss.get("wf_count") or 0),
-                pace=ss.get("wf_pace", "facilitator"),
-                feedback=ss.get("wf_feedback", "after_reveal"),
-                leaderboard=bool(ss.get("wf_leaderboard")),
-                lobby=_lobby(),
-                countdown_s=_countdown(),
-                **moderation.team_arguments(),
-            )
-        else:
-            chosen = list(ss.get("wf_posts") or [])
-            if not chosen:
-                ss["wf_notice"] = "Kies minstens één bericht, of trek berichten uit een type."
-                return
-            created = svc.create_workshop(
-                ss.get("wf_title", ""),
-                post_ids=chosen,
-                pace=ss.get("wf_pace", "facilitator"),
-                feedback=ss.get("wf_feedback", "after_reveal"),
-                leaderboard=bool(ss.get("wf_leaderboard")),
-                lobby=_lobby(),
-                countdown_s=_countdown(),
-                **moderation.team_arguments(),
-            )
-    except WorkshopError as exc:
-        ss["wf_notice"] = str(exc)
-        return
-    ss["wf_code"], ss["wf_pin"], ss["wf_new_pin"] = created.code, created.pin, created.pin
-    ss["wf_new_recovery"] = created.recovery
+def _created() -> None:
     ss["wf_wall_post"] = WALL_CURRENT
     # The code goes into the URL only once the PIN is noted (``_pin_noted``): while the PIN is
     # on screen, nothing else on it (the address bar included) may tell which workshop it opens.
@@ -236,76 +191,7 @@ if not ss["wf_code"] or not ss["wf_pin"]:
         ss["wf_open_code"] = url_code
     new_tab, open_tab = st.tabs([NEW_TAB, OPEN_TAB], default=OPEN_TAB if url_code else None)
     with new_tab:
-        st.text_input("Titel", key="wf_title", max_chars=120, placeholder="Kenniskring webcare")
-        st.radio(
-            "Berichten",
-            options=["choose", "draw"],
-            format_func=lambda s: {
-                "choose": "Zelf kiezen",
-                "draw": "Trekken uit een type organisatie",
-            }[s],
-            horizontal=True,
-            key="wf_source",
-        )
-        if ss.get("wf_source") == "draw":
-            left, right = st.columns(2)
-            with left:
-                st.selectbox(
-                    "Type organisatie",
-                    options=list(services.ORG_TYPES),
-                    format_func=lambda o: services.ORG_LABELS.get(o, o),
-                    key="wf_org",
-                )
-            with right:
-                st.number_input(
-                    "Aantal berichten",
-                    min_value=1,
-                    max_value=MAX_POSTS,
-                    value=DRAW_DEFAULT_POSTS,
-                    step=1,
-                    key="wf_count",
-                )
-        else:
-            choices = services.workshop_post_choices()
-            st.multiselect(
-                "Berichten, in deze volgorde",
-                options=list(choices),
-                format_func=lambda i: choices.get(i, i),
-                key="wf_posts",
-                # No max_selections and no "Select all": both show Streamlit's English text; the
-                # service refuses more than MAX_POSTS with a Dutch message, the caption says it.
-                select_all=False,
-                placeholder="Kies een of meer berichten",
-            )
-            st.caption(
-                f"{amount(len(ss.get('wf_posts') or []), 'bericht', 'berichten')} gekozen, "
-                f"hoogstens {MAX_POSTS}."
-            )
-        st.radio(
-            "Tempo",
-            options=list(services.WORKSHOP_PACE_LABELS),
-            format_func=lambda p: services.WORKSHOP_PACE_LABELS[p],
-            key="wf_pace",
-        )
-        st.radio(
-            "Feedback voor deelnemers",
-            options=list(services.WORKSHOP_FEEDBACK_LABELS),
-            format_func=lambda f: services.WORKSHOP_FEEDBACK_LABELS[f],
-            index=1,
-            key="wf_feedback",
-        )
-        st.toggle("Ranglijst tonen", key="wf_leaderboard")
-        st.toggle("Wachtruimte: ik start het eerste bericht zelf", value=True, key="wf_lobby")
-        st.number_input(
-            "Aftellen per bericht in seconden (0 = geen; alleen als jij het tempo bepaalt)",
-            min_value=0,
-            max_value=COUNTDOWN_MAX_S,
-            step=10,
-            value=0,
-            key="wf_countdown",
-        )
-        moderation.team_settings()
-        st.button("Workshop aanmaken", key="wf_create", type="primary", on_click=_create)
+        create_form.form(svc, on_created=_created)
     with open_tab:
         st.text_input("Deelcode", key="wf_open_code", max_chars=CODE_MAX_CHARS)
         st.text_input("Pincode", key="wf_open_pin", type="password", max_chars=12)
@@ -454,10 +340,11 @@ def dashboard() -> None:
             with st.expander("Deelnemer hernoemen"):
                 names = {p.id: p.display_name for p in board.participants}
                 st.selectbox("Deelnemer", options=list(names), format_func=names.__getitem__,
-                             key="wf_rename_who")  # fmt: skip
+                             placeholder=moderation.PICK_PERSON, key="wf_rename_who")  # fmt: skip
                 st.text_input("Nieuwe naam", key="wf_rename_to", max_chars=40)
                 st.button("Hernoemen", key="wf_rename", on_click=_rename)
-            moderation.remove_panel(board, _act, svc.remove_participant)
+        if board.participants or board.removed:
+            moderation.remove_panel(board, _act, svc.remove_participant, svc.restore_participant)
         if board.podium is not None:
             st.subheader("Podium")
             st.html(projector.podium_html(board.podium))
@@ -473,6 +360,7 @@ def dashboard() -> None:
             if i == WALL_CURRENT
             else wall_labels.get(i, i)
         ),
+        placeholder="Kies een bericht",  # the search box's empty text; Streamlit's is English
         key="wf_wall_post",
     )
     if not board.wall:
@@ -496,7 +384,9 @@ def dashboard() -> None:
     st.dataframe(projector.projected_post_table(board), hide_index=True)
     st.subheader("Vaakst overtreden regels")
     if board.rules:
-        st.dataframe(services.workshop_rule_table(board.rules), hide_index=True)
+        # The Dutch description only: the rule ids are the program's, not the room's.
+        rules = services.workshop_rule_table(board.rules).drop(columns=["regel"])
+        st.dataframe(rules, hide_index=True)
     else:
         st.caption("Nog geen regels overtreden in geschreven antwoorden.")
 
@@ -545,11 +435,10 @@ def presenter() -> None:
         chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart.properties(height=220), width="stretch")
-    with right:
-        if board.podium is not None:
-            st.html(
-                '<div class="wc-presenter-head">Podium</div>' + projector.podium_html(board.podium)
-            )
+    podiums = projector.presenter_podiums_html(board, ss["wf_presenter_podium"])
+    if podiums:  # team mode: the team podium, the person podium or both, as chosen
+        with right:
+            st.html(podiums)
 
 
 if ss["wf_presenter"]:
