@@ -205,6 +205,15 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def compiled(swap: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         return _token_regex(swap), {k.lower(): v for k, v in swap.items()}
 
+    # A word listed in capitals is an abbreviation and counts only in capitals: "SLA" is jargon,
+    # "sla je stroom op" is the verb, "bag" is no BAG.
+    capitals = {
+        k.lower(): k
+        for table in (check.swap, *check.org_swap.values())
+        for k in table
+        if len(k) > 1 and k.isupper()
+    }
+
     base = compiled(check.swap)
     allowed: dict[str, set[str]] = {
         org: {w.lower() for w in allow} for org, allow in check.org_allow.items()
@@ -213,14 +222,22 @@ def _substitution(check: SubstitutionCheck) -> Runner:
         org: compiled(swap) for org, swap in check.org_swap.items()
     }
     nothing: tuple[re.Pattern[str] | None, dict[str, str]] = (None, {})
+    languages = tuple(check.languages)
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
+        if languages and language.reply_language(reply, _ignore_terms(ctx)) not in (
+            None,
+            *languages,
+        ):
+            return hits  # an English loan in an English reply is the plain word
         org_allowed = allowed.get(ctx.org or "", set())
         links = [m.span() for m in LINK_RE.finditer(reply)]
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
+                if word in capitals and m.group() != capitals[word]:
+                    continue
                 if check.allow_post_words and said_in_post(word, ctx.post_text):
                     continue
                 if any(s <= m.start() and m.end() <= e for s, e in links):
