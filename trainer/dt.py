@@ -269,6 +269,62 @@ def _old_patterns(t: _Tokens, i: int) -> tuple[int, str]:
     return -1, ""
 
 
+# Modal verbs whose bare form is also right after "u" and "jij" ("u kan", "jij wil") or is
+# the third person ("hij kan"), and irregular verbs whose "hij" form is no stem + t.
+AGREEMENT_SKIP = frozenset({"kan", "kun", "wil", "zal", "mag", "heb", "ben", "is", "ga", "sta"})
+# Words before "ik"/"we" that make the next word a participle ("heb ik gebruikt").
+AUX_OR_MODAL = AUXILIARIES | {"zijn", "kan", "kunnen", "wil", "willen", "zal", "zullen", "mag"}
+# After "je" at a clause start a verb stem is followed by a time word (before anything else it
+# may be "your" and a noun: "je mail is binnen", "omdat je verbruik het afgelopen jaar ..."):
+# "Je krijg morgen bericht" -> "krijgt".
+JE_VERB_NEXT = frozenset(
+    {"morgen", "vandaag", "vanavond", "vanmiddag", "straks", "binnenkort", "zometeen", "gauw"}
+)
+
+
+def _stem(infinitive: str) -> str:
+    """The stem of a regular verb's infinitive: "sturen" -> "stuur", "bellen" -> "bel",
+    "reizen" -> "reis"; "" for a lemma that is no infinitive."""
+    if len(infinitive) < 4 or not infinitive.endswith("en"):
+        return ""
+    stem = infinitive[:-2]
+    if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+        return stem[:-1]
+    stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])
+    # an open syllable before the last consonant has a long vowel, written double ("stu-ren")
+    if (
+        len(stem) >= 3
+        and stem[-2] in "aeou"
+        and stem[-3] not in "aeiou"
+        and stem[-1] not in "aeiouj"
+    ):
+        return stem[:-1] + stem[-2] + stem[-1]
+    return stem
+
+
+def _agreement(t: _Tokens, i: int) -> tuple[int, str]:
+    """A verb that does not agree with its pronoun subject, where both forms are words: "ik
+    krijgt" -> "krijg", "hij krijg" -> "krijgt", "U ontvang" -> "ontvangt", "wij zorgt" ->
+    "zorgen". (target index, suggestion) or (-1, "")."""
+    left, right = t.lower[i], t.lower[i + 1]
+    if right in AGREEMENT_SKIP or len(right) < 3 or right.endswith("dt"):
+        return -1, ""
+    opens = i == 0 or t.boundary(i - 1, i) or t.word(i - 1) in CLAUSE_OPENERS
+    if left in ("ik", "we", "wij") and right.endswith("t") and t.word(i - 1) not in AUX_OR_MODAL:
+        lemma = _lemma(right)
+        if lemma != right and _stem(lemma) == right[:-1]:
+            return i + 1, right[:-1] if left == "ik" else lemma
+        return -1, ""
+    subject = left in ("hij", "jij") or (left == "u" and opens)
+    je_subject = left == "je" and opens and t.word(i + 2) in JE_VERB_NEXT
+    if (subject or je_subject) and right[-1] not in "dt":
+        lemma = _lemma(right + "t")
+        # the bare word must itself read as the verb: "hij weer" is the adverb, not "weren"
+        if lemma != right and _stem(lemma) == right and _lemma(right) == lemma:
+            return i + 1, right + "t"
+    return -1, ""
+
+
 def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, FindingKind]]:
     """Patterns that need the whole clause ``first..last`` (token indices, inclusive). Linear in
     the clause: a held-down key makes one clause of thousands of words."""
@@ -294,7 +350,11 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
             first_aux < i
             and word.endswith("dt")
             and _PARTICIPLE_SHAPE_RE.match(word) is not None
-            and _lemma(word[:-1]) == word[:-1] + "en"
+            and (
+                _lemma(word[:-1]) == word[:-1] + "en"
+                # "gemeldt" -> "gemeld": a participle of a verb whose stem ends in d
+                or (word[:-1] != _lemma(word[:-1]) and _stem(_lemma(word[:-1])).endswith("d"))
+            )
         ):
             found.append((i, word[:-1], "dt"))  # "ik heb je vraag beantwoordt" -> "beantwoord"
             continue
@@ -356,6 +416,8 @@ def dt_errors(text: str) -> list[Finding]:
         if t.boundary(i, i + 1):
             continue
         target, suggestion = _old_patterns(t, i)
+        if target < 0:
+            target, suggestion = _agreement(t, i)
         if target >= 0:
             targets.setdefault(target, (target, suggestion, "dt"))
     starts = t.clause_starts()

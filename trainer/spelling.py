@@ -343,6 +343,8 @@ def _english_loan(word: str) -> bool:
     english = english_words()
     if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
         return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
+    if word.endswith("dt") and is_word(word[:-1]):
+        return False  # "gemeldt" is no English "meld" + t: a d/t error of "gemeld"
     if word in english:
         return True
     parts = word.split("-")
