@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, dev3, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev to dev4, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -23,6 +23,7 @@ RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
 DEV3 = RUBRIC_DIR / "dev3.yaml"
+DEV4 = RUBRIC_DIR / "dev4.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
@@ -34,6 +35,10 @@ MIN_DEV2_ITEMS = 120
 MIN_DEV3_ITEMS = 200
 MIN_DEV3_GOOD = 110
 MIN_DEV3_NO_OWNERSHIP = 20  # dev3 exists partly to measure buck-passing in new phrasings
+MIN_DEV4_ITEMS = 200
+MIN_DEV4_GOOD = 100
+# dev4 exists to measure defensiveness, jargon and spelling on new text: each needs real support
+DEV4_FOCUS = {"defensive": 30, "jargon": 20, "spelling": 20}
 # dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
 DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
@@ -154,6 +159,32 @@ def test_dev3_covers_its_focus() -> None:
     items = _load(DEV3)
     assert sum(1 for i in items if not i["expect"]) >= MIN_DEV3_GOOD
     assert sum("no-ownership" in i["expect"] for i in items) >= MIN_DEV3_NO_OWNERSHIP
+    assert {rule for i in items for rule in i["expect"]} == RULE_IDS
+
+
+def test_dev4_part_is_well_formed() -> None:
+    items = _check_part(DEV4, "dev4")
+    assert len(items) >= MIN_DEV4_ITEMS
+
+
+def test_dev4_texts_are_new() -> None:
+    """dev4 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev4 = _load(DEV4)
+    _check_not_copied(dev4, DEV4.name)
+    earlier = {_norm(item["request"]["reply"]) for item in _load(DEV) + _load(DEV2) + _load(DEV3)}
+    shared = [i["id"] for i in dev4 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev4 replies also in dev.yaml, dev2.yaml or dev3.yaml: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev4]
+    assert len(replies) == len(set(replies)), "dev4.yaml repeats a reply"
+
+
+def test_dev4_covers_its_focus() -> None:
+    """dev4 has at least 100 good replies, real support for its three focus rules and a
+    positive for every rule."""
+    items = _load(DEV4)
+    assert sum(1 for i in items if not i["expect"]) >= MIN_DEV4_GOOD
+    for rule, least in DEV4_FOCUS.items():
+        assert sum(rule in i["expect"] for i in items) >= least, rule
     assert {rule for i in items for rule in i["expect"]} == RULE_IDS
 
 
