@@ -55,8 +55,10 @@ D_PREFIXES: tuple[str, ...] = (
     "", "be", "ver", "ont", "her", "onder", "over", "door", "uit", "op", "aan", "af", "mis",
     "toe", "bij", "in", "na", "terug", "voor", "vast",
 )  # fmt: skip
-# Prefixed stems that are everyday nouns: "het onderscheid", "het verband".
-D_STEM_NOUNS = frozenset({"onderscheid", "verband", "aanbied", "opbind"})
+# Prefixed stems that are everyday nouns: "het onderscheid", "het verband", "het onderhoud".
+D_STEM_NOUNS = frozenset(
+    {"onderscheid", "verband", "aanbied", "opbind", "onderhoud", "behoud", "inhoud"}
+)
 # Pronouns that are only ever the subject: the next word, if a verb, belongs to them.
 SUBJECT_ONLY = frozenset({"hij", "zij", "jij"})
 # Pronouns that may also be an object ("als ik je vind"): only trusted at the start of a clause.
@@ -101,6 +103,10 @@ PARTICIPLE_COMPANY = AUXILIARIES | {
     "stond", "kreeg", "krijgt", "krijg", "krijgen", "gaat", "ging",
 }  # fmt: skip
 # Subjects right before a present tense in -t ("het gebeurt", "wat gebeurt er").
+# Words opening a subordinate clause, whose finite verb stands last: "als je verhuist,".
+SUBORDINATORS = frozenset(
+    {"als", "wanneer", "zodra", "omdat", "terwijl", "voordat", "nadat", "zodat", "tenzij", "indien"}
+)
 THIRD_PERSON_BEFORE = frozenset(
     {"hij", "zij", "het", "er", "wat", "dat", "dit", "u", "jij", "men", "niemand", "iemand"}
 )
@@ -120,7 +126,7 @@ ADVERB_PREPOSITIONS = frozenset(
 )  # fmt: skip
 _PARTICIPLE_SHAPE_RE = re.compile(
     r"^(?:(?:aan|af|op|uit|in|mee|terug|door|over|toe|na|bij|voor|weg|vast|om|tegen)?ge"
-    r"|be|ver|ont|her|er)[^\W\d_]{3,}(?:d|t|en)$"
+    r"|be|ver|ont|her|er)[^\W\d_]{2,}(?:d|t|en)$"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # What ends a clause between two words; a full stop or comma inside a number ("10.00") does too,
@@ -368,9 +374,21 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 and ending == "d"
                 and company - (word in PARTICIPLE_COMPANY) == 0
                 and i > first
-                and t.word(i - 1) in THIRD_PERSON_BEFORE
-                # after an article a word that is its own lemma is a noun: "het onderhoud"
-                and not (t.word(i - 1) in DETERMINERS and _lemma(word) == word)
+                and (
+                    (
+                        t.word(i - 1) in THIRD_PERSON_BEFORE
+                        # after an article a word that is its own lemma is a noun: "het onderhoud"
+                        and not (t.word(i - 1) in DETERMINERS and _lemma(word) == word)
+                    )
+                    # the last word of "als je volgende maand verhuisd," is its finite verb
+                    or (
+                        i == last
+                        and i > first + 2
+                        and t.lower[first] in SUBORDINATORS
+                        and t.word(first + 1) in ("je", "jij", "u", "hij", "zij")
+                        and t.word(i - 1) not in NOUN_MARKERS
+                    )
+                )
             ):
                 found.append((i, other, "dt"))  # "het gebeurd vaak" -> "gebeurt"
         # "er op aangesproken" -> "erop"

@@ -150,7 +150,7 @@ def _existence(check: ExistenceCheck) -> Runner:
         matches = spans(base, reply, check.scope) + lemma_spans(lemma_base, reply, check.scope)
         if ctx.org in per_org:
             matches += _scoped(per_org[ctx.org], reply, _units(reply, check.scope))
-        if not matches:
+        if not matches or not _in_languages(check.languages, reply, ctx):
             return []
         excused = spans(exceptions, reply, "reply") + lemma_spans(lemma_exceptions, reply, "reply")
         if check.exception_scope == "reply" and excused:
@@ -170,6 +170,14 @@ def _existence(check: ExistenceCheck) -> Runner:
         return hits
 
     return run
+
+
+def _in_languages(languages: Sequence[str], reply: str, ctx: ReplyContext) -> bool:
+    """Is the reply in one of ``languages`` (a check's ``languages``; empty: any), or too short
+    to tell? Asked only once a check has found something, so most replies never pay for it."""
+    if not languages:
+        return True
+    return language.reply_language(reply, _ignore_terms(ctx)) in (None, *languages)
 
 
 # A web address or e-mail address; a substitution never flags a word inside one.
@@ -222,15 +230,9 @@ def _substitution(check: SubstitutionCheck) -> Runner:
         org: compiled(swap) for org, swap in check.org_swap.items()
     }
     nothing: tuple[re.Pattern[str] | None, dict[str, str]] = (None, {})
-    languages = tuple(check.languages)
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
-        if languages and language.reply_language(reply, _ignore_terms(ctx)) not in (
-            None,
-            *languages,
-        ):
-            return hits  # an English loan in an English reply is the plain word
         org_allowed = allowed.get(ctx.org or "", set())
         links = [m.span() for m in LINK_RE.finditer(reply)]
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
@@ -245,6 +247,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
                 if regex is base[0] and word in org_allowed:
                     continue
                 hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
+        if hits and not _in_languages(check.languages, reply, ctx):
+            return []  # an English loan in an English reply is the plain word
         return hits
 
     return run

@@ -111,6 +111,9 @@ class ExistenceCheck(_CheckBase):
     # A matched word the customer used in the post (in any inflection) is theirs, not the
     # agent's: "mijn ticket voor het concert" answered with "je ticket staat in de app".
     allow_post_words: bool = False
+    # Only a reply in one of these languages (as the language check reads it) is checked, as
+    # for ``SubstitutionCheck``; empty: every reply.
+    languages: list[str] = Field(default_factory=list)
 
     @field_validator("patterns", "exceptions", "lemma_patterns", "lemma_exceptions")
     @classmethod
