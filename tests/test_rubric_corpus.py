@@ -26,6 +26,7 @@ DEV3 = RUBRIC_DIR / "dev3.yaml"
 DEV4 = RUBRIC_DIR / "dev4.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
+HELDOUT3 = RUBRIC_DIR / "heldout3.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
@@ -294,3 +295,27 @@ def test_heldout2_texts_are_new() -> None:
     assert not shared, f"heldout2 replies also in another part: {shared}"
     replies = [_norm(i["request"]["reply"]) for i in held2]
     assert len(replies) == len(set(replies)), "heldout2.yaml repeats a reply"
+
+
+MIN_HELDOUT3_ITEMS = 200
+MIN_HELDOUT3_GOOD = 100
+
+
+def test_heldout3_part_is_well_formed() -> None:
+    """The third held-out part (written blind after four tuning parts) has the same form, its
+    own id prefix, at least 200 replies and at least 100 good ones."""
+    items = _check_part(HELDOUT3, "heldout3")
+    assert len(items) >= MIN_HELDOUT3_ITEMS
+    assert sum(1 for item in items if not item["expect"]) >= MIN_HELDOUT3_GOOD
+
+
+def test_heldout3_texts_are_new() -> None:
+    """None of its replies may repeat a fixture, a tuning reply or another held-out reply."""
+    held3 = _load(HELDOUT3)
+    _check_not_copied(held3, HELDOUT3.name)
+    others = [path for path in (DEV, DEV2, DEV3, DEV4, HELDOUT, HELDOUT2) if path.exists()]
+    seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
+    shared = [i["id"] for i in held3 if _norm(i["request"]["reply"]) in seen]
+    assert not shared, f"heldout3 replies also in another part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in held3]
+    assert len(replies) == len(set(replies)), "heldout3.yaml repeats a reply"
