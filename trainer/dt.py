@@ -308,14 +308,46 @@ def _stem(infinitive: str) -> str:
     return stem
 
 
+# "hij heb", "u ben": the irregular present of hebben and zijn, by subject.
+IRREGULAR_PRESENT = {
+    ("jij", "heb"): "hebt", ("u", "heb"): "hebt", ("hij", "heb"): "heeft",
+    ("jij", "ben"): "bent", ("u", "ben"): "bent", ("hij", "ben"): "is",
+}  # fmt: skip
+# Verb particles that are seldom a preposition before a participle: "terug gestort" is
+# "teruggestort" ("op gesloten dagen" is a preposition, so "op" is not listed).
+SPLIT_PARTICLES = frozenset({"terug", "weg", "mee", "toe", "uit", "na", "door", "bij", "af"})
+
+
+def _particle_split(t: _Tokens, i: int) -> str:
+    """ "terug gestort" -> "teruggestort": a separable verb's participle written apart; "" if
+    not (both parts and the joined form must be words of one verb)."""
+    left, right = t.lower[i], t.lower[i + 1]
+    if left not in SPLIT_PARTICLES:
+        return ""
+    for k in range(i - 1, max(-1, i - 6), -1):  # "er nog niet mee begonnen": "ermee", apart
+        if t.boundary(k, k + 1):
+            break
+        if t.lower[k] in ADVERB_HEADS:
+            return ""
+    if len(right) < PARTICIPLE_MIN_LETTERS or _PARTICIPLE_SHAPE_RE.match(right) is None:
+        return ""
+    joined, verb = left + right, _lemma(right)
+    # one verb: "terugbetaald" is "terug" + "betalen" ("door verkeerd gebruik" is no verb)
+    if verb == right or not is_word(joined) or _lemma(joined) != left + verb:
+        return ""
+    return joined
+
+
 def _agreement(t: _Tokens, i: int) -> tuple[int, str]:
     """A verb that does not agree with its pronoun subject, where both forms are words: "ik
     krijgt" -> "krijg", "hij krijg" -> "krijgt", "U ontvang" -> "ontvangt", "wij zorgt" ->
     "zorgen". (target index, suggestion) or (-1, "")."""
     left, right = t.lower[i], t.lower[i + 1]
+    opens = i == 0 or t.boundary(i - 1, i) or t.word(i - 1) in CLAUSE_OPENERS
+    if (left, right) in IRREGULAR_PRESENT and (left != "u" or opens):
+        return i + 1, IRREGULAR_PRESENT[(left, right)]  # "u heb gelijk" -> "hebt"
     if right in AGREEMENT_SKIP or len(right) < 3 or right.endswith("dt"):
         return -1, ""
-    opens = i == 0 or t.boundary(i - 1, i) or t.word(i - 1) in CLAUSE_OPENERS
     if left in ("ik", "we", "wij") and right.endswith("t") and t.word(i - 1) not in AUX_OR_MODAL:
         lemma = _lemma(right)
         if lemma != right and _stem(lemma) == right[:-1]:
@@ -385,7 +417,7 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                         i == last
                         and i > first + 2
                         and t.lower[first] in SUBORDINATORS
-                        and t.word(first + 1) in ("je", "jij", "u", "hij", "zij")
+                        and t.word(first + 1) in ("je", "jij", "u", "hij", "zij", "het")
                         and t.word(i - 1) not in NOUN_MARKERS
                     )
                 )
@@ -438,6 +470,8 @@ def dt_errors(text: str) -> list[Finding]:
             target, suggestion = _agreement(t, i)
         if target >= 0:
             targets.setdefault(target, (target, suggestion, "dt"))
+        elif joined := _particle_split(t, i):
+            targets.setdefault(i, (i + 1, joined, "split"))
     starts = t.clause_starts()
     for n, first in enumerate(starts):
         last = (starts[n + 1] if n + 1 < len(starts) else len(spans)) - 1
