@@ -55,8 +55,10 @@ D_PREFIXES: tuple[str, ...] = (
     "", "be", "ver", "ont", "her", "onder", "over", "door", "uit", "op", "aan", "af", "mis",
     "toe", "bij", "in", "na", "terug", "voor", "vast",
 )  # fmt: skip
-# Prefixed stems that are everyday nouns: "het onderscheid", "het verband".
-D_STEM_NOUNS = frozenset({"onderscheid", "verband", "aanbied", "opbind"})
+# Prefixed stems that are everyday nouns: "het onderscheid", "het verband", "het onderhoud".
+D_STEM_NOUNS = frozenset(
+    {"onderscheid", "verband", "aanbied", "opbind", "onderhoud", "behoud", "inhoud"}
+)
 # Pronouns that are only ever the subject: the next word, if a verb, belongs to them.
 SUBJECT_ONLY = frozenset({"hij", "zij", "jij"})
 # Pronouns that may also be an object ("als ik je vind"): only trusted at the start of a clause.
@@ -101,6 +103,10 @@ PARTICIPLE_COMPANY = AUXILIARIES | {
     "stond", "kreeg", "krijgt", "krijg", "krijgen", "gaat", "ging",
 }  # fmt: skip
 # Subjects right before a present tense in -t ("het gebeurt", "wat gebeurt er").
+# Words opening a subordinate clause, whose finite verb stands last: "als je verhuist,".
+SUBORDINATORS = frozenset(
+    {"als", "wanneer", "zodra", "omdat", "terwijl", "voordat", "nadat", "zodat", "tenzij", "indien"}
+)
 THIRD_PERSON_BEFORE = frozenset(
     {"hij", "zij", "het", "er", "wat", "dat", "dit", "u", "jij", "men", "niemand", "iemand"}
 )
@@ -120,7 +126,7 @@ ADVERB_PREPOSITIONS = frozenset(
 )  # fmt: skip
 _PARTICIPLE_SHAPE_RE = re.compile(
     r"^(?:(?:aan|af|op|uit|in|mee|terug|door|over|toe|na|bij|voor|weg|vast|om|tegen)?ge"
-    r"|be|ver|ont|her|er)[^\W\d_]{3,}(?:d|t|en)$"
+    r"|be|ver|ont|her|er)[^\W\d_]{2,}(?:d|t|en)$"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # What ends a clause between two words; a full stop or comma inside a number ("10.00") does too,
@@ -269,6 +275,94 @@ def _old_patterns(t: _Tokens, i: int) -> tuple[int, str]:
     return -1, ""
 
 
+# Modal verbs whose bare form is also right after "u" and "jij" ("u kan", "jij wil") or is
+# the third person ("hij kan"), and irregular verbs whose "hij" form is no stem + t.
+AGREEMENT_SKIP = frozenset({"kan", "kun", "wil", "zal", "mag", "heb", "ben", "is", "ga", "sta"})
+# Words before "ik"/"we" that make the next word a participle ("heb ik gebruikt").
+AUX_OR_MODAL = AUXILIARIES | {"zijn", "kan", "kunnen", "wil", "willen", "zal", "zullen", "mag"}
+# After "je" at a clause start a verb stem is followed by a time word (before anything else it
+# may be "your" and a noun: "je mail is binnen", "omdat je verbruik het afgelopen jaar ..."):
+# "Je krijg morgen bericht" -> "krijgt".
+JE_VERB_NEXT = frozenset(
+    {"morgen", "vandaag", "vanavond", "vanmiddag", "straks", "binnenkort", "zometeen", "gauw"}
+)
+
+
+def _stem(infinitive: str) -> str:
+    """The stem of a regular verb's infinitive: "sturen" -> "stuur", "bellen" -> "bel",
+    "reizen" -> "reis"; "" for a lemma that is no infinitive."""
+    if len(infinitive) < 4 or not infinitive.endswith("en"):
+        return ""
+    stem = infinitive[:-2]
+    if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+        return stem[:-1]
+    stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])
+    # an open syllable before the last consonant has a long vowel, written double ("stu-ren")
+    if (
+        len(stem) >= 3
+        and stem[-2] in "aeou"
+        and stem[-3] not in "aeiou"
+        and stem[-1] not in "aeiouj"
+    ):
+        return stem[:-1] + stem[-2] + stem[-1]
+    return stem
+
+
+# "hij heb", "u ben": the irregular present of hebben and zijn, by subject.
+IRREGULAR_PRESENT = {
+    ("jij", "heb"): "hebt", ("u", "heb"): "hebt", ("hij", "heb"): "heeft",
+    ("jij", "ben"): "bent", ("u", "ben"): "bent", ("hij", "ben"): "is",
+}  # fmt: skip
+# Verb particles that are seldom a preposition before a participle: "terug gestort" is
+# "teruggestort" ("op gesloten dagen" is a preposition, so "op" is not listed).
+SPLIT_PARTICLES = frozenset({"terug", "weg", "mee", "toe", "uit", "na", "door", "bij", "af"})
+
+
+def _particle_split(t: _Tokens, i: int) -> str:
+    """ "terug gestort" -> "teruggestort": a separable verb's participle written apart; "" if
+    not (both parts and the joined form must be words of one verb)."""
+    left, right = t.lower[i], t.lower[i + 1]
+    if left not in SPLIT_PARTICLES:
+        return ""
+    for k in range(i - 1, max(-1, i - 6), -1):  # "er nog niet mee begonnen": "ermee", apart
+        if t.boundary(k, k + 1):
+            break
+        if t.lower[k] in ADVERB_HEADS:
+            return ""
+    if len(right) < PARTICIPLE_MIN_LETTERS or _PARTICIPLE_SHAPE_RE.match(right) is None:
+        return ""
+    joined, verb = left + right, _lemma(right)
+    # one verb: "terugbetaald" is "terug" + "betalen" ("door verkeerd gebruik" is no verb)
+    if verb == right or not is_word(joined) or _lemma(joined) != left + verb:
+        return ""
+    return joined
+
+
+def _agreement(t: _Tokens, i: int) -> tuple[int, str]:
+    """A verb that does not agree with its pronoun subject, where both forms are words: "ik
+    krijgt" -> "krijg", "hij krijg" -> "krijgt", "U ontvang" -> "ontvangt", "wij zorgt" ->
+    "zorgen". (target index, suggestion) or (-1, "")."""
+    left, right = t.lower[i], t.lower[i + 1]
+    opens = i == 0 or t.boundary(i - 1, i) or t.word(i - 1) in CLAUSE_OPENERS
+    if (left, right) in IRREGULAR_PRESENT and (left != "u" or opens):
+        return i + 1, IRREGULAR_PRESENT[(left, right)]  # "u heb gelijk" -> "hebt"
+    if right in AGREEMENT_SKIP or len(right) < 3 or right.endswith("dt"):
+        return -1, ""
+    if left in ("ik", "we", "wij") and right.endswith("t") and t.word(i - 1) not in AUX_OR_MODAL:
+        lemma = _lemma(right)
+        if lemma != right and _stem(lemma) == right[:-1]:
+            return i + 1, right[:-1] if left == "ik" else lemma
+        return -1, ""
+    subject = left in ("hij", "jij") or (left == "u" and opens)
+    je_subject = left == "je" and opens and t.word(i + 2) in JE_VERB_NEXT
+    if (subject or je_subject) and right[-1] not in "dt":
+        lemma = _lemma(right + "t")
+        # the bare word must itself read as the verb: "hij weer" is the adverb, not "weren"
+        if lemma != right and _stem(lemma) == right and _lemma(right) == lemma:
+            return i + 1, right + "t"
+    return -1, ""
+
+
 def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, FindingKind]]:
     """Patterns that need the whole clause ``first..last`` (token indices, inclusive). Linear in
     the clause: a held-down key makes one clause of thousands of words."""
@@ -294,7 +388,11 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
             first_aux < i
             and word.endswith("dt")
             and _PARTICIPLE_SHAPE_RE.match(word) is not None
-            and _lemma(word[:-1]) == word[:-1] + "en"
+            and (
+                _lemma(word[:-1]) == word[:-1] + "en"
+                # "gemeldt" -> "gemeld": a participle of a verb whose stem ends in d
+                or (word[:-1] != _lemma(word[:-1]) and _stem(_lemma(word[:-1])).endswith("d"))
+            )
         ):
             found.append((i, word[:-1], "dt"))  # "ik heb je vraag beantwoordt" -> "beantwoord"
             continue
@@ -308,9 +406,21 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 and ending == "d"
                 and company - (word in PARTICIPLE_COMPANY) == 0
                 and i > first
-                and t.word(i - 1) in THIRD_PERSON_BEFORE
-                # after an article a word that is its own lemma is a noun: "het onderhoud"
-                and not (t.word(i - 1) in DETERMINERS and _lemma(word) == word)
+                and (
+                    (
+                        t.word(i - 1) in THIRD_PERSON_BEFORE
+                        # after an article a word that is its own lemma is a noun: "het onderhoud"
+                        and not (t.word(i - 1) in DETERMINERS and _lemma(word) == word)
+                    )
+                    # the last word of "als je volgende maand verhuisd," is its finite verb
+                    or (
+                        i == last
+                        and i > first + 2
+                        and t.lower[first] in SUBORDINATORS
+                        and t.word(first + 1) in ("je", "jij", "u", "hij", "zij", "het")
+                        and t.word(i - 1) not in NOUN_MARKERS
+                    )
+                )
             ):
                 found.append((i, other, "dt"))  # "het gebeurd vaak" -> "gebeurt"
         # "er op aangesproken" -> "erop"
@@ -356,8 +466,12 @@ def dt_errors(text: str) -> list[Finding]:
         if t.boundary(i, i + 1):
             continue
         target, suggestion = _old_patterns(t, i)
+        if target < 0:
+            target, suggestion = _agreement(t, i)
         if target >= 0:
             targets.setdefault(target, (target, suggestion, "dt"))
+        elif joined := _particle_split(t, i):
+            targets.setdefault(i, (i + 1, joined, "split"))
     starts = t.clause_starts()
     for n, first in enumerate(starts):
         last = (starts[n + 1] if n + 1 < len(starts) else len(spans)) - 1

@@ -150,7 +150,7 @@ def _existence(check: ExistenceCheck) -> Runner:
         matches = spans(base, reply, check.scope) + lemma_spans(lemma_base, reply, check.scope)
         if ctx.org in per_org:
             matches += _scoped(per_org[ctx.org], reply, _units(reply, check.scope))
-        if not matches:
+        if not matches or not _in_languages(check.languages, reply, ctx):
             return []
         excused = spans(exceptions, reply, "reply") + lemma_spans(lemma_exceptions, reply, "reply")
         if check.exception_scope == "reply" and excused:
@@ -170,6 +170,14 @@ def _existence(check: ExistenceCheck) -> Runner:
         return hits
 
     return run
+
+
+def _in_languages(languages: Sequence[str], reply: str, ctx: ReplyContext) -> bool:
+    """Is the reply in one of ``languages`` (a check's ``languages``; empty: any), or too short
+    to tell? Asked only once a check has found something, so most replies never pay for it."""
+    if not languages:
+        return True
+    return language.reply_language(reply, _ignore_terms(ctx)) in (None, *languages)
 
 
 # A web address or e-mail address; a substitution never flags a word inside one.
@@ -205,6 +213,15 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def compiled(swap: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         return _token_regex(swap), {k.lower(): v for k, v in swap.items()}
 
+    # A word listed in capitals is an abbreviation and counts only in capitals: "SLA" is jargon,
+    # "sla je stroom op" is the verb, "bag" is no BAG.
+    capitals = {
+        k.lower(): k
+        for table in (check.swap, *check.org_swap.values())
+        for k in table
+        if len(k) > 1 and k.isupper()
+    }
+
     base = compiled(check.swap)
     allowed: dict[str, set[str]] = {
         org: {w.lower() for w in allow} for org, allow in check.org_allow.items()
@@ -221,6 +238,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
+                if word in capitals and m.group() != capitals[word]:
+                    continue
                 if check.allow_post_words and said_in_post(word, ctx.post_text):
                     continue
                 if any(s <= m.start() and m.end() <= e for s, e in links):
@@ -228,6 +247,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
                 if regex is base[0] and word in org_allowed:
                     continue
                 hits.append((m.start(), m.end(), {"match": m.group(), "suggestion": table[word]}))
+        if hits and not _in_languages(check.languages, reply, ctx):
+            return []  # an English loan in an English reply is the plain word
         return hits
 
     return run

@@ -111,6 +111,9 @@ class ExistenceCheck(_CheckBase):
     # A matched word the customer used in the post (in any inflection) is theirs, not the
     # agent's: "mijn ticket voor het concert" answered with "je ticket staat in de app".
     allow_post_words: bool = False
+    # Only a reply in one of these languages (as the language check reads it) is checked, as
+    # for ``SubstitutionCheck``; empty: every reply.
+    languages: list[str] = Field(default_factory=list)
 
     @field_validator("patterns", "exceptions", "lemma_patterns", "lemma_exceptions")
     @classmethod
@@ -130,6 +133,10 @@ class SubstitutionCheck(_CheckBase):
     # A word the customer used in the post (in any inflection) is theirs, not the agent's jargon
     # ("is mijn ticket nog geldig?" answered with "je tickets zijn morgen ook geldig").
     allow_post_words: bool = False
+    # Only a reply in one of these languages (as the language check reads it) is checked: an
+    # English loan that is jargon in a Dutch reply ("case") is the plain word in an English
+    # one. Empty: every reply.
+    languages: list[str] = Field(default_factory=list)
 
 
 class OccurrenceCheck(_CheckBase):

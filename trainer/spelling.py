@@ -341,8 +341,9 @@ def _english_loan(word: str) -> bool:
     "gedispatcht"; "ge-escaleerd" is Dutch and left to the dictionary), or a hyphenated
     compound of an English word and Dutch ones ("priority-klanten")."""
     english = english_words()
-    if word[-1:] in ("d", "t") and is_word(word[:-1] + ("t" if word[-1] == "d" else "d")):
-        return False  # "gebelt" is "ge" + "belt" only by accident: a d/t error of "gebeld"
+    twin, dt_form = word[:-1] + ("t" if word[-1:] == "d" else "d"), word.endswith("dt")
+    if word[-1:] in ("d", "t") and (is_word(twin) or (dt_form and is_word(word[:-1]))):
+        return False  # "gebelt" ("gebeld"), "gemeldt" ("gemeld"): d/t errors, not English
     if word in english:
         return True
     parts = word.split("-")
