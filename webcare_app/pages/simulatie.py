@@ -29,6 +29,8 @@ from presentation.whatif_text import figure, keep_together, limit_words, verdict
 from webcare_app import render, scenarios_store, services, whatif_charts, whatif_views
 from webcare_app.state import database, init_state, sizing, staffing_curve, whatif
 from webcare_app.whatif_compare import compare_table
+from webcare_app.whatif_pool import shared_pool
+from webcare_app.whatif_service import ProgressNote
 
 BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"  # difference column: B better / worse
 VOLUME_PCT = (25, 300, 5)  # slider: min, max, step (% of today's volume or handling time)
@@ -36,8 +38,13 @@ HANDLE_PCT = (50, 200, 5)
 SLA_LIMITS_MIN = (15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2160, 2880, 4320)
 LONG_RUN_WEEKS = 8  # weeks x replications from which a what-if shows a progress bar
 GOAL_PCT_RANGE = (1, 99)  # a goal of 100% can never be kept with confidence
+SECONDS_AS_MINUTES = 90  # time left from this many seconds is said in minutes
 
 init_state()
+# The sizing and the curve run on the server's worker processes: start them now, in the
+# background, so the first click finds them ready (once per server; WEBCARE_SIZING_WORKERS=0:
+# none).
+shared_pool().start_in_background()
 
 
 def _minutes_words(minutes: float) -> str:
@@ -58,12 +65,29 @@ def _draw(chart: alt.TopLevelMixin) -> None:
     st.vega_lite_chart(spec=whatif_charts.spec(chart), width="stretch")
 
 
-def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
-    """Updates ``bar``: "Bezetting: 7 van ongeveer 12 doorgerekend, nog ongeveer 9 s"."""
+def _seconds_words(seconds: float) -> str:
+    """Time left the way a person says it: "8 s", "2 min"."""
+    if seconds < SECONDS_AS_MINUTES:
+        return f"{max(1, round(seconds))} s"
+    return f"{round(seconds / 60)} min"
 
-    def hook(done: int, total: int, left: float | None) -> None:
-        rest = "" if left is None else f", nog ongeveer {max(1, round(left))} s"
-        bar.progress(min(done / total, 1.0), text=f"{what}: {done} van ongeveer {total}{rest}")
+
+def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
+    """Updates ``bar``: "Bezetting, zoeken: 40 van ongeveer 130 simulaties, nog ongeveer 9 s"
+    (the sizing's phase after the subject: zoeken, then eindcontrole)."""
+
+    def hook(note: ProgressNote) -> None:
+        phase = labels.SIZING_PHASE_LABELS.get(note.phase, "")
+        head = f"{what}, {phase.lower()}" if phase else what
+        rest = (
+            ""
+            if note.seconds_left is None
+            else f", nog ongeveer {_seconds_words(note.seconds_left)}"
+        )
+        bar.progress(
+            min(note.done / note.expected, 1.0),
+            text=f"{head}: {note.done} van ongeveer {note.expected} simulaties{rest}",
+        )
 
     return hook
 
