@@ -38,7 +38,6 @@ HANDLE_PCT = (50, 200, 5)
 SLA_LIMITS_MIN = (15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2160, 2880, 4320)
 LONG_RUN_WEEKS = 8  # weeks x replications from which a what-if shows a progress bar
 GOAL_PCT_RANGE = (1, 99)  # a goal of 100% can never be kept with confidence
-SECONDS_AS_MINUTES = 90  # time left from this many seconds is said in minutes
 
 init_state()
 # The sizing and the curve run on the server's worker processes: start them now, in the
@@ -65,28 +64,12 @@ def _draw(chart: alt.TopLevelMixin) -> None:
     st.vega_lite_chart(spec=whatif_charts.spec(chart), width="stretch")
 
 
-def _seconds_words(seconds: float) -> str:
-    """Time left the way a person says it: "8 s", "2 min"."""
-    if seconds < SECONDS_AS_MINUTES:
-        return f"{max(1, round(seconds))} s"
-    return f"{round(seconds / 60)} min"
-
-
 def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
-    """Updates ``bar``: "Bezetting, zoeken: 40 van ongeveer 130 simulaties, nog ongeveer 9 s"
-    (the sizing's phase after the subject: zoeken, then eindcontrole)."""
+    """Updates ``bar`` with the runs done, the sizing's phase and the time left."""
 
     def hook(note: ProgressNote) -> None:
-        phase = labels.SIZING_PHASE_LABELS.get(note.phase, "")
-        head = f"{what}, {phase.lower()}" if phase else what
-        rest = (
-            ""
-            if note.seconds_left is None
-            else f", nog ongeveer {_seconds_words(note.seconds_left)}"
-        )
         bar.progress(
-            min(note.done / note.expected, 1.0),
-            text=f"{head}: {note.done} van ongeveer {note.expected} simulaties{rest}",
+            min(note.done / note.expected, 1.0), text=whatif_views.progress_text(what, note)
         )
 
     return hook
