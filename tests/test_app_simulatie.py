@@ -250,7 +250,7 @@ def test_sizing_reports_progress_per_phase_and_stops_when_cancelled() -> None:
 def test_progress_line_names_the_phase_and_the_time_left_in_dutch() -> None:
     line = whatif_views.progress_text("Bezetting", ProgressNote(40, 130, 9.4, SEARCH))
     assert line == "Bezetting, zoeken: 40 van ongeveer 130 simulaties, nog ongeveer 9 s"
-    line = whatif_views.progress_text("Bezetting", ProgressNote(200, 390, 150.0, CHECK))
+    line = whatif_views.progress_text("Bezetting", ProgressNote(200, 390, 170.0, CHECK))
     assert line == "Bezetting, eindcontrole: 200 van ongeveer 390 simulaties, nog ongeveer 3 min"
     assert whatif_views.progress_text("Curve", ProgressNote(1, 24, None)) == (
         "Curve: 1 van ongeveer 24 simulaties"
