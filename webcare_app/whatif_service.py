@@ -437,24 +437,31 @@ class SizingAdvice:
     evaluations: int
 
 
-def size_coverage(
-    inputs: WhatIfInputs, coverage: str, progress: ProgressHook | None = None
-) -> SizingAdvice:
-    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
-    from sim.sizing import SIZING_PLAN, SizingError, size, sizing_model
+def sizing_plan(inputs: WhatIfInputs) -> RunPlan:
+    """The runs behind every candidate of the page's sizing (shorter than the CLI's)."""
+    from sim.sizing import SIZING_PLAN
 
-    # Size the profile as set on the page, but per whole shift: an adopted per-day plan is
-    # what sizing answers, not where it starts.
-    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
-    if coverage not in profile.coverages:
-        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
-    plan = dataclasses.replace(
+    return dataclasses.replace(
         SIZING_PLAN,
         weeks=SIZING_WEEKS,
         warmup_weeks=SIZING_WARMUP_WEEKS,
         replications=SIZING_REPLICATIONS,
         seed=inputs.seed,
     )
+
+
+def size_coverage(
+    inputs: WhatIfInputs, coverage: str, progress: ProgressHook | None = None
+) -> SizingAdvice:
+    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
+    from sim.sizing import SizingError, size, sizing_model
+
+    # Size the profile as set on the page, but per whole shift: an adopted per-day plan is
+    # what sizing answers, not where it starts.
+    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
+    if coverage not in profile.coverages:
+        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
+    plan = sizing_plan(inputs)
     blocks = len(profile.shift_blocks(coverage))
     done: dict[str, int] = {}
     known: dict[str, int] = {}
@@ -586,6 +593,7 @@ __all__ = [
     "profile_overview",
     "run_whatif",
     "size_coverage",
+    "sizing_plan",
     "staffing_curve",
     "whatif_plan",
     "whatif_profile",
