@@ -229,32 +229,49 @@ def bench_sizing(repeat: int) -> None:
     ):
         inputs = services.WhatIfInputs(name)
         model = sizing_model(whatif_profile(dataclasses.replace(inputs, day_agents=())), coverage)
-        app_times, cli_times = [], []
+        app_times, cli_times, app_cpu, cli_cpu = [], [], [], []
         for _ in range(repeat):  # alternated, so a change of load hits both alike
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
             advice = services.size_coverage(inputs, coverage)
             app_times.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            app_cpu.append(_cpu_s(pool.pids) - c0)
+            t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
             result = size(model, plan=sizing_plan(inputs))
             cli_times.append(time.perf_counter() - t0)
+            cli_cpu.append(_cpu_s(pool.pids) - c0)
         app, cli = statistics.median(app_times), statistics.median(cli_times)
         same = advice.fte == result.best.fte and advice.evaluations == result.evaluations
         verdict = "ok" if app < SIZING_BOUND_S else "OVER BOUND"
         print(
-            f"    {name:<8} {coverage:<15} app {app:6.2f}   CLI path {cli:6.2f}   ratio app/CLI "
+            f"    {name:<8} {coverage:<15} app {app:6.2f} (CPU {statistics.median(app_cpu):5.1f})"
+            f"   CLI path {cli:6.2f} (CPU {statistics.median(cli_cpu):5.1f})   ratio app/CLI "
             f"{app / cli:4.2f}x   candidates {advice.evaluations:3d}   same answer: {same}   "
             f"bound < {SIZING_BOUND_S:g} s: {verdict}   ({_load()})"
         )
     # Before: the page sized inline in the server process (processes=1), one run.
     inputs = services.WhatIfInputs("telecom")
     model = sizing_model(whatif_profile(inputs), "24-7")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
     size(model, plan=sizing_plan(inputs), processes=1)
     inline = time.perf_counter() - t0
     print(
-        f"    telecom  24-7 before (inline in the server, processes=1) {inline:6.2f}   "
-        f"ratio inline/app {inline / app:4.2f}x   ({_load()})"
+        f"    telecom  24-7 before (inline in the server, processes=1) {inline:6.2f} "
+        f"(CPU {_cpu_s(pool.pids) - c0:5.1f})   ratio inline/app {inline / app:4.2f}x   "
+        f"({_load()})"
     )
+
+
+def _cpu_s(workers: tuple[int, ...]) -> float:
+    """CPU seconds of this process, its finished children (the CLI path's pool) and the live
+    workers of the server's pool: the figure that moves less with other work than the clock."""
+    import psutil
+
+    own = psutil.Process().cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for pid in workers:
+        times = psutil.Process(pid).cpu_times()
+        total += times.user + times.system
+    return total
 
 
 def _load() -> str:

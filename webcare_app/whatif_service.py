@@ -13,9 +13,11 @@ the downloads and the management summary:
   where customers give up would otherwise look faster;
 - per channel: how many needed a reply, were answered, gave up, and met the first target.
 
-Sizing (``size_coverage``) reports each simulated candidate through a callback so the page can
-show a progress bar with time left and stop the search. The staffing curve
-(``staffing_curve``) runs the sweep engine over agents per shift. Nothing here knows Streamlit.
+Sizing (``size_coverage``) and the staffing curve (``staffing_curve``, the sweep engine over
+agents per shift) run on the server's worker processes (``webcare_app.whatif_pool``), as the
+CLI's runs go to a process pool; they report every finished run through a callback (a
+``ProgressNote``: runs done, expected, time left, the sizing's phase) so the page can show a
+progress bar and stop the run. Nothing here knows Streamlit.
 """
 
 from __future__ import annotations
