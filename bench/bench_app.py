@@ -22,9 +22,12 @@
     before (the finished run is kept, only the page is drawn).
     Bounds (issue 15): telecom < 1.5 s, library < 0.5 s.
 (d) Sizing in the app: ``size_coverage`` (1 week after half a week of warm-up, 3 replications)
-    for telecom 24/7 and business hours and the library's extended hours, against the bound of
-    10 s, with the number of candidates simulated; the page shows a progress bar with time left
-    and a stop button while it runs.
+    for telecom 24/7 and business hours and the library's extended hours, on the server's worker
+    pool (``webcare_app.whatif_pool``, started once beforehand, as the page does when it opens),
+    against the bound of 10 s. The peer is the CLI's path on the same question: ``sim.sizing.size``
+    opening its own pool on every core (``webcare-sim size``), alternated with the app run; the
+    ratio app/CLI is what the server's pool costs or saves. Then telecom 24/7 once as the page
+    did before (inline in the server process). The load average is printed on every line.
 
 Times are medians of ``--repeat`` runs (wall clock, ``time.perf_counter``).
 Run:  .venv/bin/python -m bench.bench_app  [--repeat N] [--no-browser] [--only PART]
@@ -201,23 +204,78 @@ def bench_redraw(repeat: int) -> None:
             )
 
 
-def bench_sizing() -> None:
-    from webcare_app import services
+def bench_sizing(repeat: int) -> None:
+    import dataclasses
 
-    print("(d) sizing in the app (1 week + 0.5 warm-up, 3 replications), one run each, s")
+    from sim.parallel import available_cores
+    from sim.sizing import size, sizing_model
+    from webcare_app import services, whatif_pool
+    from webcare_app.whatif_service import sizing_plan, whatif_profile
+
+    pool = whatif_pool.shared_pool()
+    t0 = time.perf_counter()
+    pool.start()
+    started = time.perf_counter() - t0
+    print(
+        f"(d) sizing in the app (1 week + 0.5 warm-up, 3 replications), median of {repeat}, s; "
+        f"app: size_coverage on the server's pool of {pool.workers} workers (started once in "
+        f"{started:.1f} s, {_load()}); peer: the CLI's path, sim.sizing.size on its own pool of "
+        f"{available_cores()} (processes=None), same plan and seed"
+    )
     for name, coverage in (
         ("library", "extended-hours"),
         ("telecom", "business-hours"),
         ("telecom", "24-7"),
     ):
-        t0 = time.perf_counter()
-        advice = services.size_coverage(services.WhatIfInputs(name), coverage)
-        took = time.perf_counter() - t0
-        verdict = "ok" if took < SIZING_BOUND_S else "OVER BOUND"
+        inputs = services.WhatIfInputs(name)
+        model = sizing_model(whatif_profile(dataclasses.replace(inputs, day_agents=())), coverage)
+        app_times, cli_times, app_cpu, cli_cpu = [], [], [], []
+        for _ in range(repeat):  # alternated, so a change of load hits both alike
+            t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
+            advice = services.size_coverage(inputs, coverage)
+            app_times.append(time.perf_counter() - t0)
+            app_cpu.append(_cpu_s(pool.pids) - c0)
+            t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
+            result = size(model, plan=sizing_plan(inputs))
+            cli_times.append(time.perf_counter() - t0)
+            cli_cpu.append(_cpu_s(pool.pids) - c0)
+        app, cli = statistics.median(app_times), statistics.median(cli_times)
+        same = advice.fte == result.best.fte and advice.evaluations == result.evaluations
+        verdict = "ok" if app < SIZING_BOUND_S else "OVER BOUND"
         print(
-            f"    {name:<8} {coverage:<15} {took:6.2f}   candidates {advice.evaluations:3d}   "
-            f"{took / advice.evaluations:5.2f} s each   bound < {SIZING_BOUND_S:g} s: {verdict}"
+            f"    {name:<8} {coverage:<15} app {app:6.2f} (CPU {statistics.median(app_cpu):5.1f})"
+            f"   CLI path {cli:6.2f} (CPU {statistics.median(cli_cpu):5.1f})   ratio app/CLI "
+            f"{app / cli:4.2f}x   candidates {advice.evaluations:3d}   same answer: {same}   "
+            f"bound < {SIZING_BOUND_S:g} s: {verdict}   ({_load()})"
         )
+    # Before: the page sized inline in the server process (processes=1), one run.
+    inputs = services.WhatIfInputs("telecom")
+    model = sizing_model(whatif_profile(inputs), "24-7")
+    t0, c0 = time.perf_counter(), _cpu_s(pool.pids)
+    size(model, plan=sizing_plan(inputs), processes=1)
+    inline = time.perf_counter() - t0
+    print(
+        f"    telecom  24-7 before (inline in the server, processes=1) {inline:6.2f} "
+        f"(CPU {_cpu_s(pool.pids) - c0:5.1f})   ratio inline/app {inline / app:4.2f}x   "
+        f"({_load()})"
+    )
+
+
+def _cpu_s(workers: tuple[int, ...]) -> float:
+    """CPU seconds of this process, its finished children (the CLI path's pool) and the live
+    workers of the server's pool: the figure that moves less with other work than the clock."""
+    import psutil
+
+    own = psutil.Process().cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for pid in workers:
+        times = psutil.Process(pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def _load() -> str:
+    return "load " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -237,7 +295,7 @@ def main() -> None:
     if args.only in (None, "redraw"):
         bench_redraw(args.repeat)
     if args.only in (None, "sizing"):
-        bench_sizing()
+        bench_sizing(args.repeat)
 
 
 if __name__ == "__main__":

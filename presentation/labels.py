@@ -110,6 +110,10 @@ DAY_LABELS: Mapping[str, str] = {
 }  # fmt: skip
 LEVEL_LABELS: Mapping[str, str] = {"error": "fout", "warning": "waarschuwing", "suggestion": "tip"}
 
+# The phases of a sizing search (``sim.sizing_runs.SEARCH``/``CHECK``), on the CLI's progress bar
+# and the app's alike.
+SIZING_PHASE_LABELS: Mapping[str, str] = {"search": "Zoeken", "check": "Eindcontrole"}
+
 
 def sla_label(target: SlaTarget) -> str:
     """A target by what it promises: "SLA eerste reactie binnen 1 uur voor 90% (kalenderklok)"."""
@@ -194,6 +198,7 @@ __all__ = [
     "DECISION_LABELS",
     "KPIS",
     "LEVEL_LABELS",
+    "SIZING_PHASE_LABELS",
     "SLA_FIELDS",
     "SLA_METRIC_LABELS",
     "Kpi",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,11 @@ settings.register_profile("deterministic", derandomize=True, print_blob=True)
 settings.load_profile("deterministic")
 
 _PYTEST_MAIN = sys.modules["__main__"]
+
+# The Simulatie page starts worker processes for its simulation runs when it opens
+# (``webcare_app.whatif_pool``). Tests draw that page often (and start servers that inherit this
+# environment): they simulate in their own process unless a test asks for a pool itself.
+os.environ.setdefault("WEBCARE_SIZING_WORKERS", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from presentation import labels
 from presentation.whatif_text import difference, figure, shown, verdict
+from sim.sizing_runs import CHECK, SEARCH
 from sim.spec import SlaTarget
 from trainer.storage import Database
 from webcare_app import scenarios_store, services, whatif_charts, whatif_views
@@ -28,6 +29,7 @@ from webcare_app.whatif_service import (
     OPEN_BAND,
     WAIT_BANDS,
     Cancelled,
+    ProgressNote,
     curve_agents,
 )
 
@@ -225,22 +227,35 @@ def test_management_summary_is_one_printable_page_with_verdict_and_charts(
 # --- sizing, curve, scenarios -----------------------------------------------------------------
 
 
-def test_sizing_reports_progress_and_stops_when_cancelled() -> None:
-    calls: list[tuple[int, int, float | None]] = []
+def test_sizing_reports_progress_per_phase_and_stops_when_cancelled() -> None:
+    notes: list[ProgressNote] = []
     inputs = services.WhatIfInputs("library")
-    advice = services.size_coverage(inputs, "extended-hours", lambda *a: calls.append(a))
-    # counted in simulation runs, each candidate at least one
-    assert calls and calls[-1][0] >= advice.evaluations
-    assert [c[0] for c in calls] == sorted(c[0] for c in calls), "never counts back"
-    assert all(done < total for done, total, _ in calls) and all(
-        left is not None for *_, left in calls
-    )
+    advice = services.size_coverage(inputs, "24-7", notes.append)
+    # counted in simulation runs, each candidate at least one; a search, then its final check
+    assert notes and notes[-1].done >= advice.evaluations
+    assert [n.done for n in notes] == sorted(n.done for n in notes), "never counts back"
+    assert all(n.done < n.expected for n in notes)
+    assert all(n.seconds_left is not None and n.seconds_left >= 0 for n in notes)
+    phases = [n.phase for n in notes]
+    assert phases[0] == SEARCH and CHECK in phases
+    assert phases == sorted(phases, key=[SEARCH, CHECK].index), "search first, then the check"
 
-    def stop(done: int, total: int, left: float | None) -> None:
+    def stop(note: ProgressNote) -> None:
         raise Cancelled
 
     with pytest.raises(Cancelled):
-        services.size_coverage(inputs, "24-7", stop)
+        services.size_coverage(inputs, "business-hours", stop)
+
+
+def test_progress_line_names_the_phase_and_the_time_left_in_dutch() -> None:
+    line = whatif_views.progress_text("Bezetting", ProgressNote(40, 130, 9.4, SEARCH))
+    assert line == "Bezetting, zoeken: 40 van ongeveer 130 simulaties, nog ongeveer 9 s"
+    line = whatif_views.progress_text("Bezetting", ProgressNote(200, 390, 170.0, CHECK))
+    assert line == "Bezetting, eindcontrole: 200 van ongeveer 390 simulaties, nog ongeveer 3 min"
+    assert whatif_views.progress_text("Curve", ProgressNote(1, 24, None)) == (
+        "Curve: 1 van ongeveer 24 simulaties"
+    )
+    assert whatif_views.progress_text("Curve", ProgressNote(23, 24, 0.2)).endswith("ongeveer 1 s")
 
 
 def test_staffing_curve_comes_from_the_sweep(library: services.WhatIfResult) -> None:
@@ -360,13 +375,14 @@ def test_staffing_curve_on_the_page(db_path: Path) -> None:
 
 
 def test_a_long_what_if_reports_each_replication_and_can_be_stopped() -> None:
-    calls: list[tuple[int, int, float | None]] = []
+    notes: list[ProgressNote] = []
     inputs = services.WhatIfInputs("library", weeks=1, replications=2)
-    services.run_whatif(inputs, lambda *a: calls.append(a))
-    assert [done for done, _, _ in calls] == [1, 2, 3, 4]
-    assert calls[-1][1] >= 4 and calls[0][2] is not None
+    services.run_whatif(inputs, notes.append)
+    assert [n.done for n in notes] == [1, 2, 3, 4]
+    assert notes[-1].expected >= 4 and notes[0].seconds_left is not None
+    assert {n.phase for n in notes} == {""}
 
-    def stop(done: int, total: int, left: float | None) -> None:
+    def stop(note: ProgressNote) -> None:
         raise Cancelled
 
     with pytest.raises(Cancelled):

@@ -168,3 +168,60 @@ def test_management_summary_prints_on_one_a4_page(tmp_path: Path) -> None:
             browser.close()
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
     assert len(pages) == 1, f"{len(pages)} pages"
+
+
+@pytest.fixture
+def sizing_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app server this test starts sizes on a real worker pool (the suite's default is none),
+    started when the Simulatie page opens."""
+    monkeypatch.setenv("WEBCARE_SIZING_WORKERS", "2")
+
+
+def test_sizing_shows_its_phase_and_time_left_and_stops_on_request(
+    sizing_pool: None,
+    app_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # Telecom 24/7 takes long enough to see the bar: at each screen size, start the sizing, wait
+    # for the bar's Dutch line ("Bezetting, zoeken: 12 van ongeveer 390 simulaties, nog
+    # ongeveer 9 s"), take a screenshot of it, and stop it.
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    line = re.compile(
+        r"Bezetting, (zoeken|eindcontrole): \d+ van ongeveer \d+ simulaties, "
+        r"nog ongeveer \d+ (s|min)"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for size, (width, height) in SIZES.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.set_default_timeout(UI_TIMEOUT_MS)
+                page.goto(f"{app_url}/simulatie")
+                profile = page.locator(".st-key-whatif_profile input")
+                profile.click()
+                profile.fill("Telecomprovider")
+                profile.press("Enter")
+                cov = page.locator(".st-key-whatif_sizing_cov_telecom input")  # telecom's page
+                cov.click()
+                cov.fill("24/7")
+                cov.press("Enter")
+                page.locator(".st-key-whatif_sizing button").click()
+                bar = page.get_by_text(line)
+                expect(bar).to_be_visible()
+                stop = page.locator(".st-key-whatif_sizing_stop button")
+                expect(stop).to_be_visible()
+                bar.scroll_into_view_if_needed()
+                text = bar.inner_text()
+                assert not ENGLISH.findall(text) and not RAW_IDS.findall(text), text
+                box = bar.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width, "line cut off"
+                page.screenshot(path=str(tmp_path / f"simulatie-bezetting-voortgang-{size}.png"))
+                stop.click()
+                expect(bar).to_have_count(0)
+                expect(page.get_by_text("Doelen gehaald met dit advies")).to_have_count(0)
+                expect(page.locator(".st-key-whatif_sizing button")).to_be_visible()
+                page.close()
+        finally:
+            browser.close()

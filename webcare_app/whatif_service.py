@@ -13,9 +13,11 @@ the downloads and the management summary:
   where customers give up would otherwise look faster;
 - per channel: how many needed a reply, were answered, gave up, and met the first target.
 
-Sizing (``size_coverage``) reports each simulated candidate through a callback so the page can
-show a progress bar with time left and stop the search. The staffing curve
-(``staffing_curve``) runs the sweep engine over agents per shift. Nothing here knows Streamlit.
+Sizing (``size_coverage``) and the staffing curve (``staffing_curve``, the sweep engine over
+agents per shift) run on the server's worker processes (``webcare_app.whatif_pool``), as the
+CLI's runs go to a process pool; they report every finished run through a callback (a
+``ProgressNote``: runs done, expected, time left, the sizing's phase) so the page can show a
+progress bar and stop the run. Nothing here knows Streamlit.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from sim.parallel import KpiRow, Runner, SimJob
 from sim.plan import RunPlan
 from sim.profile import Profile, list_profiles, load_profile, resolve_profile
 from sim.spec import HOURS_PER_WEEK, SlaTarget
+from webcare_app.whatif_pool import sim_runner
 
 if TYPE_CHECKING:
     from sim.roster.staffing import StaffingRoster
@@ -53,6 +56,10 @@ SIZING_REPLICATIONS = 3  # sizing needs an interval, so at least 2; 3 keeps the 
 # simulation per candidate, so a large 24/7 team is sized in seconds rather than half a minute.
 SIZING_WEEKS = 1.0
 SIZING_WARMUP_WEEKS = 0.5
+# A sizing search simulates about this many runs per block (shift x weekday) and replication:
+# the median of seven searches of the five profiles (2.8 to 8.2; telecom 24/7: 5.0). Only the
+# first guess of the bar's total; the search's own count takes over once it is larger.
+SIZING_RUNS_PER_BLOCK = 5
 CURVE_REPLICATIONS = 2  # the staffing curve: two seeds per point, the same for every point
 CURVE_WEEKS = 1.0  # measured weeks per point of the staffing curve
 CURVE_MAX_POINTS = 12  # agents per shift tried on the curve (1 .. at most this many)
@@ -263,7 +270,9 @@ def run_whatif(inputs: WhatIfInputs, progress: ProgressHook | None = None) -> Wh
     specs = [profile.compile(c) for c in dict.fromkeys(inputs.coverages)]
     clock = _Clock(progress, expected=len(specs) * inputs.replications)
     views: dict[str, list[_RunView]] = {}
-    with Runner(processes=1) as runner:  # inside the web server: no process pool
+    # In the server process: a page redraw of two or four runs gains little from handing them
+    # to the workers, and a first redraw would wait for the workers to start.
+    with Runner(processes=1) as runner:
         for spec in specs:
             views[spec.coverage_name] = runner.map(
                 _run_view, plan.jobs(spec), lambda _done, _total: clock.step()
@@ -378,24 +387,36 @@ def compared_default(coverages: Sequence[str]) -> tuple[str, str]:
 
 # --- progress ---
 
-# Called with (done, expected total, seconds left or None); raising ``Cancelled`` stops the run.
-ProgressHook = Callable[[int, int, float | None], None]
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """How far a long run is, for the page's bar: counted in simulation runs."""
+
+    done: int  # runs finished
+    expected: int  # runs expected in all (a sizing search asks for more as it goes)
+    seconds_left: float | None  # from the pace so far; None before the first run ends
+    phase: str = ""  # sizing: ``sim.sizing_runs.SEARCH`` or ``CHECK``; "" for other runs
+
+
+# Hears of every finished run; raising (``Cancelled``, or Streamlit's rerun) stops the run.
+ProgressHook = Callable[[ProgressNote], None]
 
 
 class _Clock:
-    """Time left from the pace so far: seconds per step times the steps still expected."""
+    """Time left from the pace so far: seconds per run times the runs still expected."""
 
     def __init__(self, hook: ProgressHook | None, expected: int) -> None:
         self.hook, self.expected, self.done = hook, max(1, expected), 0
         self.started = time.perf_counter()
 
-    def step(self, done: int | None = None, known: int = 0) -> None:
-        """One more step done (or ``done`` in all); ``known``: steps now known to be asked."""
+    def step(self, done: int | None = None, known: int = 0, phase: str = "") -> None:
+        """One more run done (or ``done`` in all); ``known``: runs now known to be asked."""
         self.done = self.done + 1 if done is None else done
         self.expected = max(self.expected, known, self.done + 1)
         if self.hook is not None:
             pace = (time.perf_counter() - self.started) / self.done
-            self.hook(self.done, self.expected, pace * (self.expected - self.done))
+            left = pace * (self.expected - self.done)
+            self.hook(ProgressNote(self.done, self.expected, left, phase))
 
 
 # --- sizing ---
@@ -418,47 +439,57 @@ class SizingAdvice:
     evaluations: int
 
 
-def size_coverage(
-    inputs: WhatIfInputs, coverage: str, progress: ProgressHook | None = None
-) -> SizingAdvice:
-    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
-    from sim.sizing import SIZING_PLAN, SizingError, size, sizing_model
+def sizing_plan(inputs: WhatIfInputs) -> RunPlan:
+    """The runs behind every candidate of the page's sizing (shorter than the CLI's)."""
+    from sim.sizing import SIZING_PLAN
 
-    # Size the profile as set on the page, but per whole shift: an adopted per-day plan is
-    # what sizing answers, not where it starts.
-    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
-    if coverage not in profile.coverages:
-        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
-    plan = dataclasses.replace(
+    return dataclasses.replace(
         SIZING_PLAN,
         weeks=SIZING_WEEKS,
         warmup_weeks=SIZING_WARMUP_WEEKS,
         replications=SIZING_REPLICATIONS,
         seed=inputs.seed,
     )
+
+
+def size_coverage(
+    inputs: WhatIfInputs, coverage: str, progress: ProgressHook | None = None
+) -> SizingAdvice:
+    """Run ``sim.sizing.size`` on the what-if's profile (volume, handling time, SLA as set)."""
+    from sim.sizing import SizingError, size, sizing_model
+
+    # Size the profile as set on the page, but per whole shift: an adopted per-day plan is
+    # what sizing answers, not where it starts.
+    profile = whatif_profile(dataclasses.replace(inputs, day_agents=()))
+    if coverage not in profile.coverages:
+        raise ServiceInputError(f"Onbekend dekkingsmodel {coverage!r}.")
+    plan = sizing_plan(inputs)
     blocks = len(profile.shift_blocks(coverage))
-    # Counted in simulation runs, reported as each one ends: a batch of candidates can take a
-    # minute, and the bar (and the stop button, which acts when the bar is updated) must not
-    # wait for it. A typical search: the Erlang start, a few repair steps, one trim try per
-    # block, each with the plan's replications; the total grows as the search asks for more.
-    clock = _Clock(progress, expected=(blocks + 4) * plan.replications)
     done: dict[str, int] = {}
     known: dict[str, int] = {}
+    # The runs go to the server's worker pool (started on the first sizing, then kept), as the
+    # CLI's go to its pool: the same answer, several times sooner.
+    with sim_runner() as runner:
+        # Counted in simulation runs, reported as each one ends: a batch can take seconds, and
+        # the bar (and the stop button, which acts when the bar is updated) must not wait for
+        # it. The clock starts once the workers are ready, so their start-up does not inflate
+        # the pace. The total grows as the search asks for more.
+        clock = _Clock(progress, expected=SIZING_RUNS_PER_BLOCK * blocks * plan.replications)
 
-    def on_progress(phase: str, runs_done: int, runs_known: int) -> None:
-        done[phase], known[phase] = runs_done, runs_known
-        if runs_done:
-            clock.step(sum(done.values()), sum(known.values()))
+        def on_progress(phase: str, runs_done: int, runs_known: int) -> None:
+            done[phase], known[phase] = runs_done, runs_known
+            if runs_done:
+                clock.step(sum(done.values()), sum(known.values()), phase)
 
-    try:
-        result = size(
-            sizing_model(profile, coverage),
-            plan=plan,
-            processes=1,  # inside the web server: no process pool
-            on_progress=on_progress,
-        )
-    except SizingError as exc:
-        raise ServiceInputError(str(exc)) from None
+        try:
+            result = size(
+                sizing_model(profile, coverage),
+                plan=plan,
+                runner=runner,
+                on_progress=on_progress,
+            )
+        except SizingError as exc:
+            raise ServiceInputError(str(exc)) from None
     current = tuple(
         (name, shift.agents)
         for name, shift in zip(
@@ -523,8 +554,8 @@ def staffing_curve(
     points = grid({"agents": [float(a) for a in curve_agents(inputs, coverage)]})
     plan = RunPlan(CURVE_WEEKS, WHATIF_WARMUP_WEEKS, CURVE_REPLICATIONS, inputs.seed)
     targets = profile.compile(coverage).sla_targets
-    clock = _Clock(progress, expected=len(points) * CURVE_REPLICATIONS)
-    with Runner(processes=1) as runner:
+    with sim_runner() as runner:  # the server's worker pool, as for sizing
+        clock = _Clock(progress, expected=len(points) * CURVE_REPLICATIONS)
         tidy = run_sweep(
             profile,
             coverage,
@@ -551,6 +582,7 @@ __all__ = [
     "CoverageRun",
     "ProfileOverview",
     "ProgressHook",
+    "ProgressNote",
     "ServiceInputError",
     "ShiftSetting",
     "SizingAdvice",
@@ -563,6 +595,7 @@ __all__ = [
     "profile_overview",
     "run_whatif",
     "size_coverage",
+    "sizing_plan",
     "staffing_curve",
     "whatif_plan",
     "whatif_profile",

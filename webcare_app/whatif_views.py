@@ -25,7 +25,7 @@ from presentation import labels
 from presentation.whatif_text import Kind, difference, figure, shown, verdict, verdict_target
 from sim import nl
 from sim.roster.staffing import StaffingRoster
-from webcare_app.whatif_service import ABANDONED_BAND, SizingAdvice, WhatIfResult
+from webcare_app.whatif_service import ABANDONED_BAND, ProgressNote, SizingAdvice, WhatIfResult
 
 UNIT_KIND: dict[str, Kind] = {
     "count": "count",
@@ -35,6 +35,7 @@ UNIT_KIND: dict[str, Kind] = {
     "number": "number",
     "weeks": "number",
 }
+SECONDS_AS_MINUTES = 90  # time left from this many seconds is said in minutes
 ABANDONED_PER_WEEK = "abandoned_per_week"
 ABANDONED_SHARE = "abandoned_share"
 # The fixed rows after the service levels, in the order a manager reads them.
@@ -392,6 +393,19 @@ BINDING_WORDS = {  # LowerBound.binding -> why no roster can have fewer people
 }
 
 
+def progress_text(what: str, note: ProgressNote) -> str:
+    """A progress bar's line: "Bezetting, zoeken: 40 van ongeveer 130 simulaties, nog ongeveer
+    9 s"; the sizing's phase (zoeken, then eindcontrole) follows the subject."""
+    phase = labels.SIZING_PHASE_LABELS.get(note.phase, "")
+    head = f"{what}, {phase.lower()}" if phase else what
+    line = f"{head}: {note.done} van ongeveer {note.expected} simulaties"
+    left = note.seconds_left
+    if left is None:
+        return line
+    said = f"{max(1, round(left))} s" if left < SECONDS_AS_MINUTES else f"{round(left / 60)} min"
+    return f"{line}, nog ongeveer {said}"
+
+
 __all__ = [
     "BINDING_WORDS",
     "Row",
@@ -402,6 +416,7 @@ __all__ = [
     "hourly_frame",
     "kpi_frame",
     "parquet_bytes",
+    "progress_text",
     "roster_lines",
     "sizing_day_table",
     "sizing_shift_table",

@@ -25,18 +25,16 @@ import atexit
 import logging
 import multiprocessing
 import os
-import sys
 import threading
-import time
-import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from queue import Empty
 from typing import Any
 
+from sim.worker_processes import START_METHOD, watch_parent
+from sim.worker_processes import plain_main as _plain_main
 from trainer.posts import Post
 from trainer.score import ScoreResult, score_post
 
@@ -46,9 +44,6 @@ ENV_SCORING_WORKERS = "WEBCARE_SCORING_WORKERS"
 START_TIMEOUT_S = 120.0  # each worker loads ~0.5 GB of dictionaries and models (6 s when idle)
 SCORE_TIMEOUT_S = 30.0  # one answer; beyond this it is scored in the app process instead
 WORKER_POST_CACHE = 512  # parsed posts a worker keeps (a workshop has up to 60)
-# "spawn": a fresh interpreter per worker. Forking the app process would copy the web server's
-# threads' locks in whatever state they are in.
-START_METHOD = "spawn"
 WARM_UP_TEXTS = (  # a short and a long text: the language detector loads different models
     ("public", "Hi there, sorry about that, we'll check it!"),
     ("private", "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"),
@@ -80,26 +75,11 @@ def configured_workers(env: Mapping[str, str] | None = None) -> int:
 _posts: dict[str, Post] = {}
 
 
-PARENT_CHECK_S = 1.0  # how often a worker looks whether the app process that started it lives
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """End this worker when the app process is gone. A server stopped with SIGKILL (or one that
-    crashed) never shuts its pool down, and spawned workers do not notice on their own: they
-    would stay behind with the dictionaries loaded (about 0.5 GB each)."""
-    while True:
-        time.sleep(PARENT_CHECK_S)
-        if os.getppid() != parent_pid:
-            os._exit(0)
-
-
 def _init_worker(ready: Any) -> None:
     """Load the scorer once per worker, before any answer arrives; then say so on ``ready``."""
     from trainer.scenarios import posts_by_org
 
-    threading.Thread(
-        target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True
-    ).start()
+    watch_parent()  # a killed server's workers must not stay behind with 0.5 GB each
 
     post = posts_by_org("library")[0]
     for decision, reply in WARM_UP_TEXTS:
@@ -220,23 +200,6 @@ class ScoringPool:
     def _fall_back(self, reason: str) -> None:
         self.reason = reason
         log.warning("scoring answers in the app process: %s", reason)
-
-
-@contextmanager
-def _plain_main() -> Iterator[None]:
-    """No ``__main__`` file for the workers to run while they are started.
-
-    A spawned worker first runs the parent's ``__main__`` file again. In the app that is the
-    Streamlit page last run (Streamlit puts each page's module there), which would start a
-    server's warm-up, and a pool, inside every worker. The workers need only this module.
-    """
-    real = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if sys.modules.get("__main__") is not real:
-            sys.modules["__main__"] = real
 
 
 _shared: ScoringPool | None = None

@@ -23,6 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from presentation import labels
 from sim import nl
 from sim.cli.common import (
     DaskOpt,
@@ -63,10 +64,8 @@ from sim.report import (
     BEST_ATTEMPT,
 )
 from sim.sizing import (
-    CHECK,
     DAY_LABELS,
     MAX_AGENTS_PER_SHIFT,
-    SEARCH,
     SIZING_REPLICATIONS,
     SIZING_WARMUP_WEEKS,
     SIZING_WEEKS,
@@ -179,7 +178,7 @@ def size_verdict(result: SizingResult) -> list[str]:
     return lines
 
 
-PHASE_LABELS = {SEARCH: "Zoeken", CHECK: "Eindcontrole"}
+PHASE_LABELS = labels.SIZING_PHASE_LABELS  # one catalogue: the app's bar says the same
 
 
 @contextmanager

@@ -29,6 +29,8 @@ from presentation.whatif_text import figure, keep_together, limit_words, verdict
 from webcare_app import render, scenarios_store, services, whatif_charts, whatif_views
 from webcare_app.state import database, init_state, sizing, staffing_curve, whatif
 from webcare_app.whatif_compare import compare_table
+from webcare_app.whatif_pool import shared_pool
+from webcare_app.whatif_service import ProgressNote
 
 BETTER_COLOUR, WORSE_COLOUR = "#1a7f37", "#cf222e"  # difference column: B better / worse
 VOLUME_PCT = (25, 300, 5)  # slider: min, max, step (% of today's volume or handling time)
@@ -38,6 +40,10 @@ LONG_RUN_WEEKS = 8  # weeks x replications from which a what-if shows a progress
 GOAL_PCT_RANGE = (1, 99)  # a goal of 100% can never be kept with confidence
 
 init_state()
+# The sizing and the curve run on the server's worker processes: start them now, in the
+# background, so the first click finds them ready (once per server; WEBCARE_SIZING_WORKERS=0:
+# none).
+shared_pool().start_in_background()
 
 
 def _minutes_words(minutes: float) -> str:
@@ -59,11 +65,12 @@ def _draw(chart: alt.TopLevelMixin) -> None:
 
 
 def _progress_hook(bar: st.delta_generator.DeltaGenerator, what: str) -> services.ProgressHook:
-    """Updates ``bar``: "Bezetting: 7 van ongeveer 12 doorgerekend, nog ongeveer 9 s"."""
+    """Updates ``bar`` with the runs done, the sizing's phase and the time left."""
 
-    def hook(done: int, total: int, left: float | None) -> None:
-        rest = "" if left is None else f", nog ongeveer {max(1, round(left))} s"
-        bar.progress(min(done / total, 1.0), text=f"{what}: {done} van ongeveer {total}{rest}")
+    def hook(note: ProgressNote) -> None:
+        bar.progress(
+            min(note.done / note.expected, 1.0), text=whatif_views.progress_text(what, note)
+        )
 
     return hook
 
