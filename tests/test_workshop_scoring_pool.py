@@ -93,7 +93,7 @@ def test_workers_that_cannot_start_fall_back_with_a_logged_reason(
     def no_processes(*args: object, **kwargs: object) -> None:
         raise OSError(38, "Function not implemented: sem_open")
 
-    monkeypatch.setattr(scoring_pool, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(scoring_pool, "_start_process", no_processes)
     pool = ScoringPool(workers=2)
     with caplog.at_level(logging.WARNING, logger="workshop.scoring_pool"):
         assert not pool.start()

@@ -112,7 +112,7 @@ class _Fixed:
     id: int
     pace: str
     feedback: str
-    posts: dict[str, tuple[int, Post]]  # post id -> position, post
+    posts: dict[str, tuple[int, Post, str]]  # post id -> position, post, post as stored JSON
 
 
 class WorkshopService(Creation, FacilitatorActions, Moderation):
@@ -291,10 +291,10 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
         slot = fixed.posts.get(edge_text(post_id))
         if slot is None:
             raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
-        position, post = slot
+        position, post, post_json = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = self.scoring.score(post, decision, reply)
+        result = self.scoring.score(post, decision, reply, post_json)
         alerts = result.alerts
         rules = tuple(sorted({a.rule for a in alerts}))
         now = self.now()
@@ -453,7 +453,7 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
         with self.db.session(readonly=True) as session:
             workshop = queries.workshop_by_code(session, code)
             posts = {
-                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
+                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json), wp.post_json)
                 for wp in session.scalars(
                     select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
                 )
