@@ -265,22 +265,27 @@ class ScoringPool:
             log.info("scoring in %d worker processes %s", self.workers, self.pids)
             return True
 
-    def score(
+    def score(self, post: Post, decision: str, reply: str) -> ScoreResult:
+        """``score_post(post, decision, reply)``, in a worker when the pool runs."""
+        return ScoreResult.from_dict(self.score_data(post, decision, reply))
+
+    def score_data(
         self, post: Post, decision: str, reply: str, post_json: str | None = None
-    ) -> ScoreResult:
-        """``score_post(post, decision, reply)``, in a worker when the pool runs. ``post_json``
-        is the post as JSON when the caller has it at hand (spares serialising it again)."""
+    ) -> dict[str, Any]:
+        """``score_post(post, decision, reply).to_dict()``: the result as the answer stores it,
+        in a worker when the pool runs. ``post_json`` is the post as JSON when the caller has it
+        at hand (spares serialising it again)."""
         if not self._running:
-            return score_post(post, decision, reply)
+            return score_post(post, decision, reply).to_dict()
         try:
             # As many answers are scored at once as there are workers; the others queue here.
             worker = self._idle.get(timeout=SCORE_TIMEOUT_S)
         except queue.Empty:
             log.warning("no scoring worker free for %.0f s; scored here", SCORE_TIMEOUT_S)
-            return score_post(post, decision, reply)
+            return score_post(post, decision, reply).to_dict()
         if worker is None:  # the pool stopped while this answer queued: pass the word on
             self._idle.put(None)
-            return score_post(post, decision, reply)
+            return score_post(post, decision, reply).to_dict()
         text = post.model_dump_json() if post_json is None else post_json
         try:
             data = worker.score(self._post_key(text), text, decision, reply)
@@ -289,12 +294,12 @@ class ScoringPool:
             # timed-out worker may still write its late answer to the pipe, so none is reused).
             worker.stop()
             self._stop_all(f"worker processes stopped: {exc!r}")
-            return score_post(post, decision, reply)
+            return score_post(post, decision, reply).to_dict()
         except BaseException:
             self._give_back(worker)  # the scorer's own error: the worker is fine
             raise
         self._give_back(worker)
-        return ScoreResult.from_dict(data)
+        return data
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
