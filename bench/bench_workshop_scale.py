@@ -15,8 +15,8 @@ per post, on the same answers for both databases (``bench_workshop.make_answer``
 
 Where the time goes, per answer of the first rounds (the submit path in spans, timed in this
 process around the pool and the database): before scoring (input checks, the workshop and the
-token from the per-process caches), waiting for a free scoring worker, scoring in the worker (the
-pipe there and back included), waiting for the SQLite write lock, and the write transaction
+token from the per-process caches), scoring (queued in a worker's pipe, scored there, and the
+result back), waiting for the SQLite write lock, and the write transaction
 (checks, inserts, commit). And the CPU it costs: of this process, of the scoring workers and of
 the PostgreSQL server, per answer. The CPU floor is what one round cannot beat on this machine:
 n answers times that CPU, over the cores (measured in the same round); p95 / floor says how much
@@ -75,7 +75,7 @@ class Figures:
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
-STAGES = ("before scoring", "worker queue", "scoring", "write lock wait", "transaction")
+STAGES = ("before scoring", "scoring", "write lock wait", "transaction")
 
 
 def cpu_s(pids: list[int]) -> float:
@@ -90,11 +90,14 @@ def cpu_s(pids: list[int]) -> float:
     return total
 
 
-def children(pid: int | None) -> list[int]:
-    """``pid`` and its child processes (the PostgreSQL server and its backends)."""
+def server_cpu_s(pid: int | None) -> float:
+    """CPU seconds of the PostgreSQL server: the postmaster, its live backends, and the ones
+    that have ended (the postmaster waited for them, so their time is in its children's time)."""
     if pid is None:
-        return []
-    found = [pid]
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    live = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -102,8 +105,8 @@ def children(pid: int | None) -> list[int]:
             except (FileNotFoundError, IndexError, ValueError):
                 continue
             if ppid == pid:
-                found.append(int(entry.name))
-    return found
+                live.append(int(entry.name))
+    return total + cpu_s(live)
 
 
 class Spans:
@@ -115,27 +118,15 @@ class Spans:
         self.rows: list[dict[str, float]] = []
         self._mine = threading.local()
         self._lock = threading.Lock()
-        score_data, transaction, idle = pool.score_data, db.transaction, pool._idle
+        score_data, transaction = pool.score_data, db.transaction
         spans = self
 
         def timed_score(*args: Any, **kwargs: Any) -> Any:
             spans._mine.t_score = time.perf_counter()
-            spans._mine.queue = 0.0
             try:
                 return score_data(*args, **kwargs)
             finally:
                 spans._mine.t_scored = time.perf_counter()
-
-        class TimedIdle:  # the pool's queue of idle workers: how long an answer waits for one
-            def get(self, *args: Any, **kwargs: Any) -> Any:
-                t0 = time.perf_counter()
-                try:
-                    return idle.get(*args, **kwargs)
-                finally:
-                    spans._mine.queue = time.perf_counter() - t0
-
-            def __getattr__(self, name: str) -> Any:
-                return getattr(idle, name)
 
         @contextmanager
         def timed_transaction() -> Iterator[Any]:
@@ -145,7 +136,6 @@ class Spans:
                 yield conn
 
         pool.score_data = timed_score  # type: ignore[method-assign]
-        pool._idle = TimedIdle()  # type: ignore[assignment]
         db.transaction = timed_transaction  # type: ignore[method-assign]
 
     def locked(self) -> None:
@@ -163,8 +153,7 @@ class Spans:
         ms = 1000.0
         row = {
             "before scoring": (m.t_score - m.t0) * ms,
-            "worker queue": m.queue * ms,
-            "scoring": (m.t_scored - m.t_score - m.queue) * ms,
+            "scoring": (m.t_scored - m.t_score) * ms,
             "write lock wait": (m.t_locked - m.t_tx) * ms,
             "transaction": (end - m.t_locked) * ms,
         }
@@ -263,16 +252,15 @@ def measure(
         lost = 0
         slowest = 0.0
         lock.held_ms.clear()  # from here on: the answers' transactions only
-        server = children(server_pid)
         cpu = {"app": 0.0, "workers": 0.0, "PostgreSQL": 0.0}
         for k, post in enumerate(posts):
             held_from = len(lock.held_ms)
             if k:
                 service.next_post(code, pin)
             spans.on = True
-            before = (time.process_time(), cpu_s(list(pool.pids)), cpu_s(server))
+            before = (time.process_time(), cpu_s(list(pool.pids)), server_cpu_s(server_pid))
             ms, failed, secs = _round(service, code, tokens, post.id, answers[k], spans)
-            after = (time.process_time(), cpu_s(list(pool.pids)), cpu_s(server))
+            after = (time.process_time(), cpu_s(list(pool.pids)), server_cpu_s(server_pid))
             spans.on = False
             for name, b, a in zip(cpu, before, after, strict=True):
                 cpu[name] += a - b

@@ -9,11 +9,13 @@ their answers are scored one after the other and the last one waits for all the 
   loads the scorer's dictionaries and language models before it says it is ready, so no
   participant waits for that. Their number is ``os.cpu_count()`` unless
   ``WEBCARE_SCORING_WORKERS`` says otherwise; ``0`` scores in the app process.
-- Each worker has its own pipe, and the thread that scores an answer takes an idle worker, writes
-  the request to its pipe and reads the result itself. No hand-over thread sits in between (a
-  ``ProcessPoolExecutor`` passes every answer through two threads of the app process, each
-  waiting for the interpreter lock while 200 requests are busy: measured, that cost more app CPU
-  per answer than storing it).
+- Each worker has its own pipe. The thread that scores an answer writes the request straight
+  into the pipe of the worker with the fewest answers in hand and waits; one reader thread per
+  worker hands the results back. Answers queue in the pipes, so a worker goes from one answer
+  to the next without waiting for the app process: under a crowd the app's threads hold its
+  interpreter lock most of the time, and a worker that waited for the app after every answer
+  (as with an idle-worker queue, or a ``ProcessPoolExecutor``, which passes each answer through
+  two more threads of the app) stood idle most of a round (measured: 85% at 40 at once).
 - A post crosses the pipe once per worker, as its JSON text, under a number the pool gives it;
   later answers to it send only the number. The result comes back as ``ScoreResult.to_dict``
   (the JSON the answer is stored as): nothing big crosses the process boundary per answer.
@@ -28,18 +30,20 @@ their answers are scored one after the other and the last one waits for all the 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import os
 import pickle
-import queue
 import sys
 import threading
 import time
 import types
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -107,9 +111,11 @@ def _warm_up() -> None:
 
 
 def _serve(conn: Connection, parent_pid: int) -> None:
-    """A worker: load the scorer, say so with this pid, then score requests until the pipe
-    closes. A request is ``(post number, post JSON or None, decision, reply)``; the JSON comes
-    with a post's first request to this worker (``None`` as JSON clears the worker's posts)."""
+    """A worker: load the scorer, say so with this pid, then score requests in the order they
+    come until the pipe closes or a ``None`` request says stop. A request is ``(number, post
+    number, post JSON or None, decision, reply)``; the JSON comes with a post's first request to
+    this worker. The answer is ``(number, ok, result)``: ok True with the result dict, False with
+    the scorer's exception, None when the post is not (or no longer) known here."""
     threading.Thread(
         target=_exit_with_parent, args=(parent_pid,), name="exit-with-parent", daemon=True
     ).start()
@@ -118,10 +124,14 @@ def _serve(conn: Connection, parent_pid: int) -> None:
     posts: dict[int, Post] = {}
     while True:
         try:
-            key, post_json, decision, reply = pickle.loads(conn.recv_bytes())
+            request = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
-            return  # the app closed the pipe (shutdown) or is gone
-        answer: tuple[bool | None, Any]
+            return  # the app is gone
+        if request is None:
+            conn.close()
+            return  # shutdown: everything sent before it has been answered
+        number, key, post_json, decision, reply = request
+        answer: tuple[int, bool | None, Any]
         try:
             if post_json is not None:
                 if len(posts) >= WORKER_POST_CACHE:
@@ -129,11 +139,11 @@ def _serve(conn: Connection, parent_pid: int) -> None:
                 posts[key] = Post.model_validate_json(post_json)
             post = posts.get(key)
             if post is None:
-                answer = (None, None)  # not (or no longer) parsed here: send me the JSON
+                answer = (number, None, None)
             else:
-                answer = (True, score_post(post, decision, reply).to_dict())
+                answer = (number, True, score_post(post, decision, reply).to_dict())
         except Exception as exc:  # the scorer's own error: raised again in the app process
-            answer = (False, _picklable(exc))
+            answer = (number, False, _picklable(exc))
         conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -152,46 +162,85 @@ class WorkerLost(RuntimeError):
     """A worker process stopped answering (killed, out of memory, pool shut down)."""
 
 
-@dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
-    conn: Connection
-    sent: set[int] = field(default_factory=set)  # post numbers this worker has parsed
+    """One worker process and its pipe: any thread may send; one reader thread per worker
+    hands each result to the thread waiting for it."""
 
-    def score(self, key: int, post_json: str, decision: str, reply: str) -> dict[str, Any]:
-        """One answer scored in this worker; only the thread that took it from the idle queue
-        may call this."""
-        first = key not in self.sent
-        ok, value = self._ask(key, post_json if first else None, decision, reply)
-        if ok is None:  # the worker had dropped the post from its cache
-            ok, value = self._ask(key, post_json, decision, reply)
-        self.sent.add(key)
-        if not ok:
-            raise value
-        result: dict[str, Any] = value
-        return result
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.sent: set[int] = set()  # post numbers whose JSON went down this pipe
+        self._send_lock = threading.Lock()  # one message at a time in the pipe
+        # Never held while reading or writing the pipe: a sender blocked on a full pipe must not
+        # stop the reader that empties the other direction.
+        self._pending_lock = threading.Lock()
+        self._pending: dict[int, Future[tuple[bool | None, Any]]] = {}
+        self._numbers = itertools.count()
+        self.lost: str | None = None
+        self._reader = threading.Thread(
+            target=self._read, name=f"scoring-reader-{process.pid}", daemon=True
+        )
+        self._reader.start()
 
-    def _ask(self, key: int, post_json: str | None, decision: str, reply: str) -> tuple[Any, Any]:
-        if post_json is not None and len(self.sent) >= WORKER_POST_CACHE:
-            self.sent.clear()  # the worker clears its own posts at the same count
-        request = (key, post_json, decision, reply)
-        try:
-            self.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
-            if not self.conn.poll(SCORE_TIMEOUT_S):
-                raise TimeoutError(f"worker {self.process.pid}: no result in {SCORE_TIMEOUT_S} s")
-            answer: tuple[Any, Any] = pickle.loads(self.conn.recv_bytes())
-        except (EOFError, OSError) as exc:
-            if isinstance(exc, TimeoutError):
-                raise
-            raise WorkerLost(f"worker {self.process.pid} stopped: {exc!r}") from None
-        return answer
+    @property
+    def in_hand(self) -> int:
+        """Answers sent to this worker and not yet back."""
+        return len(self._pending)
 
-    def stop(self) -> None:
-        self.conn.close()  # the worker reads the end of its pipe and returns
+    def submit(
+        self, key: int, post_json: str, decision: str, reply: str, *, with_post: bool = False
+    ) -> Future[tuple[bool | None, Any]]:
+        """Send one answer; the future gets ``(ok, value)`` as the worker answers it."""
+        future: Future[tuple[bool | None, Any]] = Future()
+        with self._send_lock:
+            with self._pending_lock:
+                if self.lost is not None:
+                    raise WorkerLost(self.lost)
+                number = next(self._numbers)
+                self._pending[number] = future
+            first = with_post or key not in self.sent
+            if first and len(self.sent) >= WORKER_POST_CACHE:
+                self.sent.clear()  # the worker clears its own posts at the same count
+            request = (number, key, post_json if first else None, decision, reply)
+            try:
+                self.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as exc:
+                with self._pending_lock:
+                    self._pending.pop(number, None)
+                raise WorkerLost(f"worker {self.process.pid} stopped: {exc!r}") from None
+            if first:
+                self.sent.add(key)
+        return future
+
+    def _read(self) -> None:
+        while True:
+            try:
+                number, ok, value = pickle.loads(self.conn.recv_bytes())
+            except (EOFError, OSError) as exc:
+                with self._pending_lock:
+                    self.lost = f"worker {self.process.pid} stopped: {exc!r}"
+                    pending, self._pending = self._pending, {}
+                for future in pending.values():
+                    future.set_exception(WorkerLost(self.lost))
+                return
+            with self._pending_lock:
+                future = self._pending.pop(number)
+            future.set_result((ok, value))
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop after the answers already sent (the worker answers them first); ``kill``: now
+        (a worker that hangs may never empty its pipe; answers in it are scored in the app)."""
+        if kill:
+            self.process.kill()
+        else:
+            with self._send_lock, contextlib.suppress(OSError):  # OSError: gone already
+                self.conn.send_bytes(pickle.dumps(None))
         self.process.join(STOP_TIMEOUT_S)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(STOP_TIMEOUT_S)
+        self._reader.join(STOP_TIMEOUT_S)  # it ends at the end of the pipe
+        self.conn.close()
 
 
 def _start_process(context: Any, child: Connection) -> BaseProcess:
@@ -212,9 +261,7 @@ class ScoringPool:
         if self.workers < 0:
             raise ValueError(f"workers: kreeg {workers!r}; verwacht 0 of meer.")
         self._lock = threading.Lock()
-        # Idle workers; None once the pool has stopped (it wakes answers queued for a worker).
-        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
-        self._running = False
+        self._running: tuple[_Worker, ...] = ()
         self._started = False
         # Post JSON -> the number it goes by in the workers; numbers are never reused, so a
         # worker's parsed post can never be taken for another one.
@@ -225,42 +272,43 @@ class ScoringPool:
     @property
     def running(self) -> bool:
         """Whether answers go to worker processes now."""
-        return self._running
+        return bool(self._running)
 
     def start(self) -> bool:
         """Start the workers and wait until each has loaded the scorer (seconds, once);
         False (with the reason logged) when answers will be scored in this process."""
         with self._lock:
             if self._started:
-                return self._running
+                return self.running
             self._started = True
             if not self.workers:
                 return False
-            started: list[_Worker] = []
+            processes: list[tuple[BaseProcess, Connection]] = []
             try:
                 context = multiprocessing.get_context(START_METHOD)
                 with _plain_main():
                     for _ in range(self.workers):
                         mine, child = context.Pipe(duplex=True)
                         try:
-                            started.append(_Worker(_start_process(context, child), mine))
+                            processes.append((_start_process(context, child), mine))
                         finally:
                             child.close()  # the worker has its own copy; EOF reaches it
                 deadline = time.monotonic() + START_TIMEOUT_S
                 pids = []
-                for worker in started:  # loading side by side: wait for all, once
-                    if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                for _process, conn in processes:  # loading side by side: wait for all, once
+                    if not conn.poll(max(0.0, deadline - time.monotonic())):
                         raise TimeoutError(f"a worker not ready after {START_TIMEOUT_S:.0f} s")
-                    pids.append(pickle.loads(worker.conn.recv_bytes()))
+                    pids.append(pickle.loads(conn.recv_bytes()))
             except (OSError, EOFError, NotImplementedError) as exc:  # TimeoutError is an OSError
                 self._fall_back(f"worker processes could not start: {exc!r}")
-                for worker in started:
-                    worker.stop()
+                for process, conn in processes:
+                    conn.close()
+                    process.join(STOP_TIMEOUT_S)
+                    if process.is_alive():
+                        process.kill()
                 return False
-            for worker in started:
-                self._idle.put(worker)
+            self._running = tuple(_Worker(process, conn) for process, conn in processes)
             self.pids = tuple(sorted(pids))
-            self._running = True
             atexit.register(self.shutdown)
             log.info("scoring in %d worker processes %s", self.workers, self.pids)
             return True
@@ -275,38 +323,28 @@ class ScoringPool:
         """``score_post(post, decision, reply).to_dict()``: the result as the answer stores it,
         in a worker when the pool runs. ``post_json`` is the post as JSON when the caller has it
         at hand (spares serialising it again)."""
-        if not self._running:
-            return score_post(post, decision, reply).to_dict()
-        try:
-            # As many answers are scored at once as there are workers; the others queue here.
-            worker = self._idle.get(timeout=SCORE_TIMEOUT_S)
-        except queue.Empty:
-            log.warning("no scoring worker free for %.0f s; scored here", SCORE_TIMEOUT_S)
-            return score_post(post, decision, reply).to_dict()
-        if worker is None:  # the pool stopped while this answer queued: pass the word on
-            self._idle.put(None)
+        workers = self._running
+        if not workers:
             return score_post(post, decision, reply).to_dict()
         text = post.model_dump_json() if post_json is None else post_json
+        key = self._post_key(text)
+        worker = min(workers, key=lambda w: w.in_hand)
         try:
-            data = worker.score(self._post_key(text), text, decision, reply)
-        except (WorkerLost, TimeoutError) as exc:
-            # A worker died or hangs: this answer and all later ones are scored here (a
-            # timed-out worker may still write its late answer to the pipe, so none is reused).
-            worker.stop()
-            self._stop_all(f"worker processes stopped: {exc!r}")
+            ok, value = worker.submit(key, text, decision, reply).result(SCORE_TIMEOUT_S)
+            if ok is None:  # the worker had dropped the post from its cache
+                ok, value = worker.submit(key, text, decision, reply, with_post=True).result(
+                    SCORE_TIMEOUT_S
+                )
+        except (WorkerLost, FutureTimeout) as exc:
+            # A worker died or hangs: this answer and all later ones are scored here (answers
+            # already in another worker's pipe are scored there first).
+            reason = str(exc) or f"no result in {SCORE_TIMEOUT_S:.0f} s"
+            self._stop_all(f"worker processes stopped: {reason}", kill=True)
             return score_post(post, decision, reply).to_dict()
-        except BaseException:
-            self._give_back(worker)  # the scorer's own error: the worker is fine
-            raise
-        self._give_back(worker)
-        return data
-
-    def _give_back(self, worker: _Worker) -> None:
-        with self._lock:
-            if self._running:
-                self._idle.put(worker)
-                return
-        worker.stop()  # the pool was shut down while this worker scored
+        if not ok:
+            raise value  # the scorer's own error, raised in the worker: as in this process
+        result: dict[str, Any] = value
+        return result
 
     def _post_key(self, post_json: str) -> int:
         key = self._post_keys.get(post_json)
@@ -320,31 +358,20 @@ class ScoringPool:
         return key
 
     def shutdown(self) -> None:
-        """Stop the workers; later answers score here (one being scored now too)."""
-        self._stop_all("shut down" if self.reason is None else self.reason, log_it=False)
+        """Stop the workers once they have scored what they were sent; later answers score
+        here."""
+        self._stop_all("shut down", log_it=False)
 
-    def _stop_all(self, reason: str, *, log_it: bool = True) -> None:
-        """Stop the idle workers now; a busy one is stopped by its thread when it is done
-        (closing a pipe another thread waits on would leave that thread hanging)."""
-        idle: list[_Worker] = []
+    def _stop_all(self, reason: str, *, log_it: bool = True, kill: bool = False) -> None:
         with self._lock:
-            was_running, self._running = self._running, False
-            if was_running and self.reason is None:
+            workers, self._running = self._running, ()
+            if workers and self.reason is None:
                 if log_it:
                     self._fall_back(reason)
                 else:
                     self.reason = reason
-            while True:
-                try:
-                    worker = self._idle.get_nowait()
-                except queue.Empty:
-                    break
-                if worker is not None:
-                    idle.append(worker)
-            if was_running:
-                self._idle.put(None)
-        for worker in idle:
-            worker.stop()
+        for worker in workers:
+            worker.stop(kill=kill)
 
     def _fall_back(self, reason: str) -> None:
         self.reason = reason
