@@ -118,6 +118,8 @@ class Spans:
         self.rows: list[dict[str, float]] = []
         self._mine = threading.local()
         self._lock = threading.Lock()
+        if not hasattr(pool, "score_data"):  # the code before issue 16's spans: CPU only
+            return
         score_data, transaction = pool.score_data, db.transaction
         spans = self
 
@@ -288,7 +290,9 @@ def measure(
             duplicated,
             percentile(retry, 95),
             percentile(held, 95) if held else 0.0,
-            {stage: percentile([r[stage] for r in spans.rows], 95) for stage in STAGES},
+            {stage: percentile([r[stage] for r in spans.rows], 95) for stage in STAGES}
+            if spans.rows
+            else {},
             cpu_ms,
             n * sum(cpu_ms.values()) / CORES,
         )
