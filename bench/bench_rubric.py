@@ -19,12 +19,13 @@ dictionary and language model already loaded) and warm (the same replies again).
 Targets (issue 11): held-out recall >= 0.90, every rule >= 0.80, at most 4 false alerts per 100
 good replies, pairwise ordering >= 0.90, cold p95 < 20 ms (warm < 5 ms).
 
-Parts: dev, dev2 and dev3 (tuning), held-out and held-out2 (never tuned to), and the two ranked
-sets. The held-out parts are only measured here, never used to tune a pattern; while tuning,
-measure only the tuning parts with ``--parts`` so no held-out figure is printed.
-Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev2,dev3] [--errors]
-(``--parts`` takes names from: dev, dev2, dev3, held-out, held-out2, ranked, ranked-held-out;
-default all; ``--errors`` lists the tuning parts' mislabelled replies one by one).
+Parts: dev, dev2, dev3 and dev4 (tuning), held-out, held-out2 and held-out3 (never tuned to),
+and the two ranked sets. The held-out parts are only measured here, never used to tune a
+pattern; while tuning, measure only the tuning parts with ``--parts`` so no held-out figure is
+printed.
+Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev4] [--errors]
+(``--parts`` takes names from: dev, dev2, dev3, dev4, held-out, held-out2, held-out3, ranked,
+ranked-held-out; default all; ``--errors`` lists the tuning parts' mislabelled replies one by one).
 """
 
 from __future__ import annotations
@@ -47,21 +48,24 @@ from trainer.rules import load_rules
 from trainer.score import score_request
 
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubric"
-# dev, dev2 and dev3 are the tuning parts (dev2: buck-passing, defensiveness and good replies
-# that look like them; dev3: 200 replies written independently of the rules); the held-out
+# dev to dev4 are the tuning parts (dev2: buck-passing, defensiveness and good replies
+# that look like them; dev3: 200 replies written independently of the rules; dev4: defensive
+# tone, jargon and spelling with close good look-alikes, also written blind); the held-out
 # parts are only read for their figures. Each entry: name for --parts, title, file.
 PARTS = (
     ("dev", "dev", RUBRIC_DIR / "dev.yaml"),
     ("dev2", "dev2", RUBRIC_DIR / "dev2.yaml"),
     ("dev3", "dev3", RUBRIC_DIR / "dev3.yaml"),
+    ("dev4", "dev4", RUBRIC_DIR / "dev4.yaml"),
     ("held-out", "held-out", RUBRIC_DIR / "heldout.yaml"),
     ("held-out2", "held-out2", RUBRIC_DIR / "heldout2.yaml"),
+    ("held-out3", "held-out3", RUBRIC_DIR / "heldout3.yaml"),
 )
 RANKED_SETS = (
     ("ranked", "ranked (tuning set)", RUBRIC_DIR / "ranked.yaml"),
     ("ranked-held-out", "ranked (held-out, never tuned to)", RUBRIC_DIR / "ranked_heldout.yaml"),
 )
-TUNING_PARTS = ("dev", "dev2", "dev3")
+TUNING_PARTS = ("dev", "dev2", "dev3", "dev4")
 PART_NAMES = tuple(name for name, _, _ in (*PARTS, *RANKED_SETS))
 TARGET_RECALL = 0.90
 TARGET_RULE_RECALL = 0.80
@@ -254,7 +258,7 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 def parse_parts(value: str) -> tuple[str, ...]:
-    """The part names of ``--parts`` ("dev,dev2,dev3"); an unknown name is an error."""
+    """The part names of ``--parts`` ("dev,dev2,dev3,dev4"); an unknown name is an error."""
     names = tuple(n.strip() for n in value.split(",") if n.strip())
     unknown = [n for n in names if n not in PART_NAMES]
     if unknown or not names:

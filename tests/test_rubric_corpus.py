@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev, dev2, dev3, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev to dev4, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -23,8 +23,10 @@ RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
 DEV3 = RUBRIC_DIR / "dev3.yaml"
+DEV4 = RUBRIC_DIR / "dev4.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
+HELDOUT3 = RUBRIC_DIR / "heldout3.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
@@ -34,6 +36,10 @@ MIN_DEV2_ITEMS = 120
 MIN_DEV3_ITEMS = 200
 MIN_DEV3_GOOD = 110
 MIN_DEV3_NO_OWNERSHIP = 20  # dev3 exists partly to measure buck-passing in new phrasings
+MIN_DEV4_ITEMS = 200
+MIN_DEV4_GOOD = 100
+# dev4 exists to measure defensiveness, jargon and spelling on new text: each needs real support
+DEV4_FOCUS = {"defensive": 30, "jargon": 20, "spelling": 20}
 # dev2 exists to measure buck-passing, defensiveness and the good replies that look like them
 DEV2_FOCUS = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_RANKED_POSTS = 20
@@ -157,6 +163,32 @@ def test_dev3_covers_its_focus() -> None:
     assert {rule for i in items for rule in i["expect"]} == RULE_IDS
 
 
+def test_dev4_part_is_well_formed() -> None:
+    items = _check_part(DEV4, "dev4")
+    assert len(items) >= MIN_DEV4_ITEMS
+
+
+def test_dev4_texts_are_new() -> None:
+    """dev4 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev4 = _load(DEV4)
+    _check_not_copied(dev4, DEV4.name)
+    earlier = {_norm(item["request"]["reply"]) for item in _load(DEV) + _load(DEV2) + _load(DEV3)}
+    shared = [i["id"] for i in dev4 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev4 replies also in dev.yaml, dev2.yaml or dev3.yaml: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev4]
+    assert len(replies) == len(set(replies)), "dev4.yaml repeats a reply"
+
+
+def test_dev4_covers_its_focus() -> None:
+    """dev4 has at least 100 good replies, real support for its three focus rules and a
+    positive for every rule."""
+    items = _load(DEV4)
+    assert sum(1 for i in items if not i["expect"]) >= MIN_DEV4_GOOD
+    for rule, least in DEV4_FOCUS.items():
+        assert sum(rule in i["expect"] for i in items) >= least, rule
+    assert {rule for i in items for rule in i["expect"]} == RULE_IDS
+
+
 def test_dev2_covers_its_focus() -> None:
     """no-ownership and defensive have at least 10 positives each; referral and no-thanks some."""
     items = _load(DEV2)
@@ -263,3 +295,27 @@ def test_heldout2_texts_are_new() -> None:
     assert not shared, f"heldout2 replies also in another part: {shared}"
     replies = [_norm(i["request"]["reply"]) for i in held2]
     assert len(replies) == len(set(replies)), "heldout2.yaml repeats a reply"
+
+
+MIN_HELDOUT3_ITEMS = 200
+MIN_HELDOUT3_GOOD = 100
+
+
+def test_heldout3_part_is_well_formed() -> None:
+    """The third held-out part (written blind after four tuning parts) has the same form, its
+    own id prefix, at least 200 replies and at least 100 good ones."""
+    items = _check_part(HELDOUT3, "heldout3")
+    assert len(items) >= MIN_HELDOUT3_ITEMS
+    assert sum(1 for item in items if not item["expect"]) >= MIN_HELDOUT3_GOOD
+
+
+def test_heldout3_texts_are_new() -> None:
+    """None of its replies may repeat a fixture, a tuning reply or another held-out reply."""
+    held3 = _load(HELDOUT3)
+    _check_not_copied(held3, HELDOUT3.name)
+    others = [path for path in (DEV, DEV2, DEV3, DEV4, HELDOUT, HELDOUT2) if path.exists()]
+    seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
+    shared = [i["id"] for i in held3 if _norm(i["request"]["reply"]) in seen]
+    assert not shared, f"heldout3 replies also in another part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in held3]
+    assert len(replies) == len(set(replies)), "heldout3.yaml repeats a reply"
