@@ -34,8 +34,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-CONNECT_SPREAD_S = 0.05  # between two phones connecting: a room joins over seconds, not at once
-READY_TIMEOUT_S = 180.0  # until every phone shows its screen
+CONNECT_SPREAD_S = 0.3  # between two phones connecting: 200 join in a minute, as a room scans a QR
+READY_TIMEOUT_S = 300.0  # until every phone shows its screen
 TIMEZONE = "Europe/Amsterdam"
 LOCALE = "nl-NL"
 
