@@ -20,10 +20,17 @@ Figures printed, each with its peer in the same run:
 (c) ``WorkshopService.participant_view`` alone, called in this process: the part of a poll
     that is our service.
 
-The machine is small (2 cores) and Chromium needs CPU too: keep N modest. The whole machine's
-busy cores during each window are printed, so a saturated run can be told apart.
-Run:  .venv/bin/python -m bench.bench_workshop_live  [--n 5 10] [--window 30] [--repeat 1]
-      [--profile DIR]  (records each of our windows with py-spy, if it is on PATH)
+The machine is small (2 cores) and Chromium needs CPU too: keep N modest with ``--phones
+chromium``. ``--phones websocket`` (the default) stands in for the pages with websocket clients
+that send exactly what the page sends (``bench.ws_phones``: the page's first run, then the
+fragment's rerun every 3 s), so 40 and 200 phones fit on the machine; (b) needs Chromium and runs
+only with ``--phones chromium``. Besides the server's CPU, the websocket phones time every poll
+from sending it to the server's end of that run (what a phone waits to see a change). The bound
+for the server: one core (issue 16: 200 phones waiting cost under one core; one Python process
+cannot use more for its pages anyway). The whole machine's busy cores and the load average
+during each window are printed, so a saturated run can be told apart.
+Run:  .venv/bin/python -m bench.bench_workshop_live  [--n 40 200] [--window 30] [--repeat 1]
+      [--phones websocket|chromium] [--profile DIR]  (py-spy of our windows, if on PATH)
 """
 
 from __future__ import annotations
@@ -45,10 +52,10 @@ import numpy as np
 from bench.appserver import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    SERVER_START_TIMEOUT_S,
     AppServer,
     start_app,
 )
+from bench.ws_phones import Phones
 
 REPO = Path(__file__).resolve().parents[1]
 # Pages of background contexts must keep polling as a phone in a hand does.
@@ -63,6 +70,7 @@ UI_TIMEOUT_MS = 90_000
 SETTLE_S = 6.0  # after every page shows its screen: let the first fragment runs pass
 IDLE_PROBE_S = 1.0  # the server counts as warmed up once a probe this long is idle ...
 IDLE_CPU_S = 0.05  # ... i.e. uses less than this much CPU
+WARM_UP_TIMEOUT_S = 300  # the scoring workers load ~0.5 GB each: minutes on a loaded machine
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PEER_APP = """import streamlit as st
 
@@ -77,6 +85,7 @@ def watch() -> None:
 watch()
 """
 WAITING_TEXT = "Je antwoord is binnen"
+CORE_BOUND = 1.0  # issue 16: the server's CPU for 200 phones waiting, in cores
 REPLY = "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
 
 
@@ -84,6 +93,33 @@ def cpu_s(server: AppServer) -> float:
     """User + system CPU seconds of the server process, all its threads."""
     fields = _stat(server.proc.pid)
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def tree_cpu_s(server: AppServer) -> float:
+    """CPU seconds of the server and its child processes (the scoring workers, which load
+    their dictionaries during the app's warm-up; the warm-up ends after they are ready)."""
+    total = cpu_s(server)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat(int(entry.name))
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == server.proc.pid:
+                total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def _until_idle(server: AppServer, t0: float) -> float:
+    """Wait until the server and its workers are idle; seconds since ``t0``."""
+    last, idle = tree_cpu_s(server), 0
+    # Two idle probes in a row: the warm-up waits a moment after the page before it starts.
+    while idle < 2 and time.monotonic() - t0 < WARM_UP_TIMEOUT_S:
+        time.sleep(IDLE_PROBE_S)
+        now = tree_cpu_s(server)
+        idle = idle + 1 if now - last < IDLE_CPU_S else 0
+        last = now
+    return time.monotonic() - t0
 
 
 def warm(browser: Any, server: AppServer, url: str) -> float:
@@ -94,14 +130,7 @@ def warm(browser: Any, server: AppServer, url: str) -> float:
     page.goto(url)
     page.get_by_role("heading").first.wait_for(timeout=UI_TIMEOUT_MS)
     page.close()
-    last, idle = cpu_s(server), 0
-    # Two idle probes in a row: the warm-up waits a moment after the page before it starts.
-    while idle < 2 and time.monotonic() - t0 < SERVER_START_TIMEOUT_S:
-        time.sleep(IDLE_PROBE_S)
-        now = cpu_s(server)
-        idle = idle + 1 if now - last < IDLE_CPU_S else 0
-        last = now
-    return time.monotonic() - t0
+    return _until_idle(server, t0)
 
 
 def _stat(pid: int) -> list[str]:
@@ -143,7 +172,10 @@ class Window:
     seconds: float
     polls: int
     machine_cores: float
-    browser_cores: float
+    browser_cores: float  # the phones: Chromium, or this process for websocket phones
+    wait_p50_ms: float = float("nan")  # websocket phones: poll sent -> its run finished
+    wait_p95_ms: float = float("nan")
+    load: float = float("nan")  # the machine's 1-minute load average at the window's end
 
     @property
     def cores(self) -> float:
@@ -210,6 +242,55 @@ class Pages:
             ctx.close()
 
 
+def measure_phones(
+    phones: Phones, server: AppServer, seconds: float, profile: Path | None = None
+) -> Window:
+    """Server CPU while the websocket phones poll for ``seconds`` (after they all show their
+    screen and a settling pause); the phones' CPU is this process's."""
+    phones.wait_ready()
+    time.sleep(SETTLE_S)
+    spy = None
+    if profile is not None and shutil.which("py-spy"):
+        spy = subprocess.Popen(
+            ["py-spy", "record", "-p", str(server.proc.pid), "-d", str(int(seconds)),
+             "-r", "200", "-f", "raw", "-o", str(profile), "--threads", "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    phones.counting = True
+    sent0, cpu0, busy0 = phones.sent, cpu_s(server), _machine_busy()
+    mine0, t0 = time.process_time(), time.monotonic()
+    time.sleep(seconds)
+    sent1, cpu1, busy1 = phones.sent, cpu_s(server), _machine_busy()
+    mine1, t1 = time.process_time(), time.monotonic()
+    phones.counting = False
+    if spy is not None:
+        spy.wait()
+    machine = (busy1[0] - busy0[0]) / (busy1[1] - busy0[1]) * (os.cpu_count() or 1)
+    waits = phones.waits_ms() or [float("nan")]
+    return Window(
+        cpu1 - cpu0,
+        t1 - t0,
+        sent1 - sent0,
+        machine,
+        (mine1 - mine0) / (t1 - t0),
+        float(np.percentile(waits, 50)),
+        float(np.percentile(waits, 95)),
+        os.getloadavg()[0],
+    )
+
+
+def warm_ws(server: AppServer, url: str, ready: str) -> float:
+    """One websocket phone on the page, then until the server is idle again (the app's
+    background warm-up loads the dictionaries after the first page): seconds it took."""
+    t0 = time.monotonic()
+    phones = Phones([url], ready)
+    try:
+        phones.wait_ready()
+    finally:
+        phones.close()
+    return _until_idle(server, t0)
+
+
 def make_workshop(db: Path, n: int) -> tuple[str, str, list[str]]:
     """A workshop (facilitator pace) with ``n`` participants who all answered the first post,
     so each phone waits on "Je antwoord is binnen". Returns code, PIN and the tokens."""
@@ -245,11 +326,17 @@ def view_ms(db: Path, code: str, tokens: list[str], rounds: int = 20) -> float:
     return 1000 * statistics.median(times)
 
 
-def _row(label: str, w: Window) -> str:
+def _row(label: str, w: Window, phones: str = "Chromium") -> str:
+    waits = (
+        ""
+        if np.isnan(w.wait_p95_ms)
+        else f", poll answered p50 {w.wait_p50_ms:5.0f} / p95 {w.wait_p95_ms:5.0f} ms"
+    )
     return (
-        f"    {label:<34} {w.cpu_s:6.2f} s CPU in {w.seconds:4.1f} s = {w.cores:4.2f} core, "
-        f"{w.polls:4d} polls, {w.ms_per_poll:6.1f} ms/poll  (Chromium {w.browser_cores:4.2f}, "
-        f"machine {w.machine_cores:4.2f} core)"
+        f"    {label:<34} {w.cpu_s:6.2f} s CPU in {w.seconds:4.1f} s = {w.cores:4.2f} core "
+        f"({w.cores / CORE_BOUND:4.2f} of the bound), {w.polls:5d} polls, "
+        f"{w.ms_per_poll:6.1f} ms/poll{waits}  ({phones} {w.browser_cores:4.2f}, machine "
+        f"{w.machine_cores:4.2f} core, load {w.load:4.1f})"
     )
 
 
@@ -263,19 +350,24 @@ def _ratio(ours: list[Window], peer: list[Window]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[5, 10], help="phones per window")
+    parser.add_argument("--n", type=int, nargs="+", default=[40, 200], help="phones per window")
     parser.add_argument("--window", type=float, default=30.0, help="seconds measured")
     parser.add_argument("--repeat", type=int, default=1, help="windows per figure (median)")
+    parser.add_argument(
+        "--phones",
+        choices=("websocket", "chromium"),
+        default="websocket",
+        help="websocket clients sending what the page sends, or headless Chromium pages",
+    )
     parser.add_argument("--profile", type=Path, help="py-spy raw profiles of our windows here")
     args = parser.parse_args()
-    if not CHROMIUM.exists():
+    chromium = args.phones == "chromium"
+    if chromium and not CHROMIUM.exists():
         sys.exit("bench_workshop_live needs Debian's Chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
     print(f"Workshop live screens: window {args.window:.0f} s, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+          f"load {os.getloadavg()[0]:.2f}, phones: {args.phones}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db = tmp / "live.sqlite"
@@ -284,58 +376,105 @@ def main() -> None:
         code, pin, tokens = make_workshop(db, max(args.n))
         ours = start_app(REPO / "streamlit_app.py", REPO, db, tmp / "ours.log")
         peer = start_app(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
-        pids = {ours.proc.pid, peer.proc.pid}
-        pw = sync_playwright().start()
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=PHONE_CHROMIUM_ARGS)
         try:
-            print(f"    warm-up: ours {warm(browser, ours, ours.url):.1f} s, peer "
-                  f"{warm(browser, peer, peer.url):.1f} s until idle")  # fmt: skip
-            print(f"(a) N participant pages waiting (phone {PHONE['width']}x{PHONE['height']})")
-            for n in args.n:
-                ours_w, peer_w = [], []
-                for r in range(args.repeat):
-                    urls = [f"{ours.url}/meedoen?code={code}&token={t}" for t in tokens[:n]]
-                    pages = Pages(browser, urls, WAITING_TEXT, PHONE)
-                    prof = None if args.profile is None else args.profile / f"ours-{n}-{r}.txt"
-                    ours_w.append(pages.measure(ours, args.window, pids, prof))
-                    pages.close()
-                    pages = Pages(browser, [peer.url] * n, "Workshop meedoen", PHONE)
-                    peer_w.append(pages.measure(peer, args.window, pids))
-                    pages.close()
-                for w in ours_w:
-                    print(_row(f"ours, {n} phones", w))
-                for w in peer_w:
-                    print(_row(f"peer (empty fragment), {n} phones", w))
-                print(_ratio(ours_w, peer_w))
-
-            print(f"(b) facilitator dashboard alone ({max(args.n)} participants, answers in)")
-            ours_w, peer_w = [], []
-            for r in range(args.repeat):
-                board = Pages(browser, [f"{ours.url}/workshop?code={code}"], "Openen",
-                              {"width": 1280, "height": 900})  # fmt: skip
-                page = board.pages[0]
-                page.locator(".st-key-wf_open_pin input").fill(pin)
-                page.locator(".st-key-wf_open_pin input").press("Enter")
-                page.locator(".st-key-wf_open button").click()
-                page.locator(".wc-join-code").wait_for()
-                prof = None if args.profile is None else args.profile / f"dashboard-{r}.txt"
-                ours_w.append(board.measure(ours, args.window, pids, prof))
-                board.close()
-                pages = Pages(browser, [peer.url], "Workshop meedoen", PHONE)
-                peer_w.append(pages.measure(peer, args.window, pids))
-                pages.close()
-            for w in ours_w:
-                print(_row("ours, dashboard", w))
-            for w in peer_w:
-                print(_row("peer (empty fragment), 1 page", w))
-            print(_ratio(ours_w, peer_w))
+            if chromium:
+                _chromium_windows(args, ours, peer, code, pin, tokens)
+            else:
+                _websocket_windows(args, ours, peer, code, tokens)
         finally:
-            browser.close()
-            pw.stop()
             ours.stop()
             peer.stop()
         print(f"(c) participant_view alone, in process: {view_ms(db, code, tokens):.1f} ms "
               "(median)")  # fmt: skip
+
+
+def _websocket_windows(
+    args: argparse.Namespace, ours: AppServer, peer: AppServer, code: str, tokens: list[str]
+) -> None:
+    first = f"{ours.url}/meedoen?code={code}&token={tokens[0]}"
+    print(f"    warm-up: ours {warm_ws(ours, first, WAITING_TEXT):.1f} s, peer "
+          f"{warm_ws(peer, peer.url, 'Workshop meedoen'):.1f} s until idle")  # fmt: skip
+    print("(a) N participant pages waiting (websocket phones, one Streamlit session each)")
+    for n in args.n:
+        ours_w, peer_w = [], []
+        for r in range(args.repeat):
+            urls = [f"{ours.url}/meedoen?code={code}&token={t}" for t in tokens[:n]]
+            phones = Phones(urls, WAITING_TEXT)
+            prof = None if args.profile is None else args.profile / f"ours-{n}-{r}.txt"
+            try:
+                ours_w.append(measure_phones(phones, ours, args.window, prof))
+            finally:
+                phones.close()
+            phones = Phones([peer.url] * n, "Workshop meedoen")
+            try:
+                peer_w.append(measure_phones(phones, peer, args.window))
+            finally:
+                phones.close()
+        for w in ours_w:
+            print(_row(f"ours, {n} phones", w, "phones"))
+        for w in peer_w:
+            print(_row(f"peer (empty fragment), {n} phones", w, "phones"))
+        print(_ratio(ours_w, peer_w))
+
+
+def _chromium_windows(
+    args: argparse.Namespace,
+    ours: AppServer,
+    peer: AppServer,
+    code: str,
+    pin: str,
+    tokens: list[str],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pids = {ours.proc.pid, peer.proc.pid}
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=PHONE_CHROMIUM_ARGS)
+    try:
+        print(f"    warm-up: ours {warm(browser, ours, ours.url):.1f} s, peer "
+              f"{warm(browser, peer, peer.url):.1f} s until idle")  # fmt: skip
+        print(f"(a) N participant pages waiting (phone {PHONE['width']}x{PHONE['height']})")
+        for n in args.n:
+            ours_w, peer_w = [], []
+            for r in range(args.repeat):
+                urls = [f"{ours.url}/meedoen?code={code}&token={t}" for t in tokens[:n]]
+                pages = Pages(browser, urls, WAITING_TEXT, PHONE)
+                prof = None if args.profile is None else args.profile / f"ours-{n}-{r}.txt"
+                ours_w.append(pages.measure(ours, args.window, pids, prof))
+                pages.close()
+                pages = Pages(browser, [peer.url] * n, "Workshop meedoen", PHONE)
+                peer_w.append(pages.measure(peer, args.window, pids))
+                pages.close()
+            for w in ours_w:
+                print(_row(f"ours, {n} phones", w))
+            for w in peer_w:
+                print(_row(f"peer (empty fragment), {n} phones", w))
+            print(_ratio(ours_w, peer_w))
+
+        print(f"(b) facilitator dashboard alone ({max(args.n)} participants, answers in)")
+        ours_w, peer_w = [], []
+        for r in range(args.repeat):
+            board = Pages(browser, [f"{ours.url}/workshop?code={code}"], "Openen",
+                          {"width": 1280, "height": 900})  # fmt: skip
+            page = board.pages[0]
+            page.locator(".st-key-wf_open_pin input").fill(pin)
+            page.locator(".st-key-wf_open_pin input").press("Enter")
+            page.locator(".st-key-wf_open button").click()
+            page.locator(".wc-join-code").wait_for()
+            prof = None if args.profile is None else args.profile / f"dashboard-{r}.txt"
+            ours_w.append(board.measure(ours, args.window, pids, prof))
+            board.close()
+            pages = Pages(browser, [peer.url], "Workshop meedoen", PHONE)
+            peer_w.append(pages.measure(peer, args.window, pids))
+            pages.close()
+        for w in ours_w:
+            print(_row("ours, dashboard", w))
+        for w in peer_w:
+            print(_row("peer (empty fragment), 1 page", w))
+        print(_ratio(ours_w, peer_w))
+    finally:
+        browser.close()
+        pw.stop()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,15 @@ per post, on the same answers for both databases (``bench_workshop.make_answer``
   participant and post;
 - the bound: p95 < 300 ms (issue 16).
 
+Where the time goes, per answer of the first rounds (the submit path in spans, timed in this
+process around the pool and the database): before scoring (input checks, the workshop and the
+token from the per-process caches), scoring (queued in a worker's pipe, scored there, and the
+result back), waiting for the SQLite write lock, and the write transaction
+(checks, inserts, commit). And the CPU it costs: of this process, of the scoring workers and of
+the PostgreSQL server, per answer. The CPU floor is what one round cannot beat on this machine:
+n answers times that CPU, over the cores (measured in the same round); p95 / floor says how much
+of the p95 is waiting beyond the machine's own limit.
+
 SQLite is a file in WAL mode, as the app runs it; PostgreSQL is a scratch cluster started by the
 tests' helper (``tests/pgcluster.py``, Debian's server, ``fsync=off`` as in the tests).
 Run:  .venv/bin/python -m bench.bench_workshop_scale  [--sizes 40 100 200] [--rounds 2]
@@ -21,10 +30,14 @@ Run:  .venv/bin/python -m bench.bench_workshop_scale  [--sizes 40 100 200] [--ro
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +46,7 @@ import numpy as np
 
 from bench.bench_workshop import make_answer, percentile
 from trainer.scenarios import posts_by_org
+from trainer.score import score_post
 from trainer.storage import Database
 from workshop.scoring_pool import ScoringPool, configured_workers
 from workshop.service import WorkshopService
@@ -56,6 +70,100 @@ class Figures:
     duplicated: int
     retry_p95_ms: float  # the same answer sent again by everyone at once
     lock_p95_ms: float  # SQLite: how long one write transaction held the write lock (0 on PG)
+    spans_p95_ms: dict[str, float]  # per stage of the submit path (first rounds)
+    cpu_ms: dict[str, float]  # CPU per answer: app process, scoring workers, PostgreSQL server
+    floor_ms: float  # n answers' CPU over the machine's cores: no round can be shorter
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CORES = os.cpu_count() or 1
+STAGES = ("before scoring", "scoring", "write lock wait", "transaction")
+
+
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (all their threads); gone ones count 0."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def server_cpu_s(pid: int | None) -> float:
+    """CPU seconds of the PostgreSQL server: the postmaster, its live backends, and the ones
+    that have ended (the postmaster waited for them, so their time is in its children's time)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    live = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                live.append(int(entry.name))
+    return total + cpu_s(live)
+
+
+class Spans:
+    """Per-thread timestamps around the pool and the database of one service, for the stages
+    of ``submit`` (the bench wraps the objects' methods; the code measured is unchanged)."""
+
+    def __init__(self, pool: ScoringPool, db: Database) -> None:
+        self.on = False
+        self.rows: list[dict[str, float]] = []
+        self._mine = threading.local()
+        self._lock = threading.Lock()
+        if not hasattr(pool, "score_data"):  # the code before issue 16's spans: CPU only
+            return
+        score_data, transaction = pool.score_data, db.transaction
+        spans = self
+
+        def timed_score(*args: Any, **kwargs: Any) -> Any:
+            spans._mine.t_score = time.perf_counter()
+            try:
+                return score_data(*args, **kwargs)
+            finally:
+                spans._mine.t_scored = time.perf_counter()
+
+        @contextmanager
+        def timed_transaction() -> Iterator[Any]:
+            spans._mine.t_tx = time.perf_counter()
+            spans._mine.t_locked = spans._mine.t_tx  # PostgreSQL: no lock in this process
+            with transaction() as conn:
+                yield conn
+
+        pool.score_data = timed_score  # type: ignore[method-assign]
+        db.transaction = timed_transaction  # type: ignore[method-assign]
+
+    def locked(self) -> None:
+        """Called by the write lock when this thread got it."""
+        self._mine.t_locked = time.perf_counter()
+
+    def start(self) -> None:
+        self._mine.t0 = time.perf_counter()
+
+    def done(self) -> None:
+        m = self._mine
+        if not self.on or not hasattr(m, "t_tx"):
+            return
+        end = time.perf_counter()
+        ms = 1000.0
+        row = {
+            "before scoring": (m.t_score - m.t0) * ms,
+            "scoring": (m.t_scored - m.t_score) * ms,
+            "write lock wait": (m.t_locked - m.t_tx) * ms,
+            "transaction": (end - m.t_locked) * ms,
+        }
+        del m.t_tx
+        with self._lock:
+            self.rows.append(row)
 
 
 class TimedLock:
@@ -66,12 +174,15 @@ class TimedLock:
         self.inner = inner
         self.held_ms: list[float] = []
         self._since = threading.local()
+        self.spans: Spans | None = None
 
     def __enter__(self) -> None:
         self.inner.acquire()
         depth = getattr(self._since, "depth", 0)
         if depth == 0:
             self._since.t0 = time.perf_counter()
+            if self.spans is not None:
+                self.spans.locked()
         self._since.depth = depth + 1
 
     def __exit__(self, *exc: object) -> None:
@@ -87,6 +198,7 @@ def _round(
     tokens: list[str],
     post_id: str,
     answers: list[tuple[str, str]],
+    spans: Spans,
 ) -> tuple[list[float], int, float]:
     """Everyone answers ``post_id`` at once; times in ms, failures, seconds for the round."""
     barrier = threading.Barrier(len(tokens) + 1)
@@ -98,12 +210,14 @@ def _round(
         decision, reply = answers[k]
         barrier.wait()
         t0 = time.perf_counter()
+        spans.start()
         try:
             got = service.submit(code, tokens[k], post_id, decision, reply)
             ok = got.id is not None
         except Exception:  # a lost answer is what is counted here
             ok = False
         ms = (time.perf_counter() - t0) * 1000
+        spans.done()
         with lock:
             times.append(ms)
             failed[0] += 0 if ok else 1
@@ -118,13 +232,17 @@ def _round(
     return times, failed[0], time.perf_counter() - t0
 
 
-def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> Figures:
+def measure(
+    backend: str, url: str, n: int, rounds: int, pool: ScoringPool, server_pid: int | None
+) -> Figures:
     rng = np.random.default_rng(SEED + n)
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
     db = Database(url)
     lock = TimedLock(db._write_lock)
     db._write_lock = lock  # type: ignore[assignment]  # measured, not changed
+    spans = Spans(pool, db)
+    lock.spans = spans
     try:
         service = WorkshopService(db, np.random.default_rng(SEED), scoring=pool)
         service.warm_up()  # the scorer's models loaded, as at app start (cheap after the first)
@@ -138,23 +256,31 @@ def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> F
         lost = 0
         slowest = 0.0
         lock.held_ms.clear()  # from here on: the answers' transactions only
+        cpu = {"app": 0.0, "workers": 0.0, "PostgreSQL": 0.0}
         for k, post in enumerate(posts):
             held_from = len(lock.held_ms)
             if k:
                 service.next_post(code, pin)
-            ms, failed, secs = _round(service, code, tokens, post.id, answers[k])
+            spans.on = True
+            before = (time.process_time(), cpu_s(list(pool.pids)), server_cpu_s(server_pid))
+            ms, failed, secs = _round(service, code, tokens, post.id, answers[k], spans)
+            after = (time.process_time(), cpu_s(list(pool.pids)), server_cpu_s(server_pid))
+            spans.on = False
+            for name, b, a in zip(cpu, before, after, strict=True):
+                cpu[name] += a - b
             submit_holds = lock.held_ms[held_from:]
             times += ms
             lost += failed
             slowest = max(slowest, secs)
             held += submit_holds
-            again, failed, _ = _round(service, code, tokens, post.id, answers[k])
+            again, failed, _ = _round(service, code, tokens, post.id, answers[k], spans)
             retry += again
             lost += failed
         stored = service.report(code, pin).answers
         per_slot = {(a.display_name, a.position) for a in stored}
         lost += n * rounds - len(per_slot)
         duplicated = len(stored) - len(per_slot)
+        cpu_ms = {name: 1000 * secs / (n * rounds) for name, secs in cpu.items()}
         return Figures(
             backend,
             n,
@@ -166,6 +292,11 @@ def measure(backend: str, url: str, n: int, rounds: int, pool: ScoringPool) -> F
             duplicated,
             percentile(retry, 95),
             percentile(held, 95) if held else 0.0,
+            {stage: percentile([r[stage] for r in spans.rows], 95) for stage in STAGES}
+            if spans.rows
+            else {},
+            cpu_ms,
+            n * sum(cpu_ms.values()) / CORES,
         )
     finally:
         db.dispose()
@@ -184,27 +315,56 @@ def main() -> None:
     args = parser.parse_args()
     pool = ScoringPool(workers=args.workers)
     pool.start()
+    # As the app does after its warm-up (webcare_app.state): the trainer loaded in this process,
+    # then its ~1M long-lived objects frozen out of the garbage collector's full collections,
+    # which would otherwise stop this process for 0.5-0.7 s now and then in a round.
+    post = posts_by_org("library")[0]
+    score_post(post, "public", "Hoi, dank je voor je bericht! We zoeken het uit.")
+    score_post(post, "private", post.model_answer or post.text)
+    gc.collect()
+    gc.freeze()
     print(
         f"scoring: {len(pool.pids)} worker processes"
         if pool.running
         else f"scoring in process ({pool.reason})"
     )
+    print(f"{CORES} cores, load average {os.getloadavg()[0]:.2f} at the start", flush=True)
     cluster = ScratchCluster().start()
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
     rows: list[tuple[Figures, Figures]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for n in args.sizes:
                 lite = measure(
-                    "sqlite", f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}", n, args.rounds, pool
+                    "sqlite",
+                    f"sqlite:///{Path(tmp) / f'b{n}.sqlite'}",
+                    n,
+                    args.rounds,
+                    pool,
+                    None,
                 )
-                pg = measure("postgresql", cluster.new_database(), n, args.rounds, pool)
+                pg = measure("postgresql", cluster.new_database(), n, args.rounds, pool, postmaster)
                 rows.append((lite, pg))
                 for f in (lite, pg):
                     print(
                         f"  {f.backend:<10} n={f.n:3d}  p50 {f.p50_ms:7.1f}  p95 {f.p95_ms:7.1f}  "
                         f"max {f.max_ms:7.1f} ms  round {f.round_s:5.2f} s  retry p95 "
                         f"{f.retry_p95_ms:6.1f} ms  write lock p95 {f.lock_p95_ms:5.2f} ms  "
-                        f"lost {f.lost}  duplicated {f.duplicated}",
+                        f"lost {f.lost}  duplicated {f.duplicated}  (load "
+                        f"{os.getloadavg()[0]:.1f})",
+                        flush=True,
+                    )
+                    print(
+                        "      p95 per stage: "
+                        + ", ".join(f"{k} {v:.1f}" for k, v in f.spans_p95_ms.items())
+                        + " ms",
+                        flush=True,
+                    )
+                    print(
+                        "      CPU per answer: "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in f.cpu_ms.items())
+                        + f" ms; CPU floor of a round {f.floor_ms:.0f} ms, p95 / floor "
+                        f"{f.p95_ms / f.floor_ms:.2f}",
                         flush=True,
                     )
     finally:

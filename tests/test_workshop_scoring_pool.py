@@ -64,6 +64,22 @@ def test_pool_scores_every_answer_as_the_app_process_does(pool: ScoringPool) -> 
     assert all(pid != os.getpid() for pid in pool.pids)
 
 
+def test_answers_sent_at_once_each_get_their_own_result(pool: ScoringPool) -> None:
+    # Answers queue in the workers' pipes and come back through reader threads: each thread
+    # must get the result of its own answer, not of the one before it in the pipe.
+    from concurrent.futures import ThreadPoolExecutor
+
+    posts = load_posts()[:3]
+    jobs = [
+        (posts[k % 3], ("public", "private", "none")[k % 3], f"{REPLIES[3]} Bestelling {k}.")
+        for k in range(60)
+    ]
+    with ThreadPoolExecutor(max_workers=30) as threads:
+        there = list(threads.map(lambda job: pool.score(*job), jobs))
+    assert there == [score_post(*job) for job in jobs]
+    assert pool.running
+
+
 def test_a_service_with_the_pool_stores_the_in_process_result(pool: ScoringPool) -> None:
     post = load_posts()[0]
     reply = REPLIES[3]
@@ -93,7 +109,7 @@ def test_workers_that_cannot_start_fall_back_with_a_logged_reason(
     def no_processes(*args: object, **kwargs: object) -> None:
         raise OSError(38, "Function not implemented: sem_open")
 
-    monkeypatch.setattr(scoring_pool, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(scoring_pool, "_start_process", no_processes)
     pool = ScoringPool(workers=2)
     with caplog.at_level(logging.WARNING, logger="workshop.scoring_pool"):
         assert not pool.start()

@@ -50,7 +50,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -316,6 +316,15 @@ class Database:
         lock = self._write_lock if serialise else nullcontext()
         with lock, factory() as session, session.begin():
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection, without an ORM session: for hot paths of
+        Core statements only (a workshop answer), where the session's bookkeeping costs more CPU
+        than the statements. Commits when the block ends; the same locking as ``session``."""
+        lock = self._write_lock if self.is_sqlite else nullcontext()
+        with lock, self.engine.begin() as conn:
+            yield conn
 
     def dispose(self) -> None:
         """Close all pooled connections (the data stays in the database)."""

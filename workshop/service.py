@@ -112,7 +112,7 @@ class _Fixed:
     id: int
     pace: str
     feedback: str
-    posts: dict[str, tuple[int, Post]]  # post id -> position, post
+    posts: dict[str, tuple[int, Post, str]]  # post id -> position, post, post as stored JSON
 
 
 class WorkshopService(Creation, FacilitatorActions, Moderation):
@@ -291,12 +291,14 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
         slot = fixed.posts.get(edge_text(post_id))
         if slot is None:
             raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
-        position, post = slot
+        position, post, post_json = slot
 
         # Score before the transaction: the write lock is held for the checks and inserts only.
-        result = self.scoring.score(post, decision, reply)
-        alerts = result.alerts
-        rules = tuple(sorted({a.rule for a in alerts}))
+        # The result comes as the JSON the answer stores (no ScoreResult built and taken apart).
+        result = self.scoring.score_data(post, decision, reply, post_json)
+        verdict = result["decision"]
+        alerts = result["alerts"]
+        rules = tuple(sorted({a["rule"] for a in alerts}))
         now = self.now()
         values: dict[str, Any] = {
             "workshop_id": fixed.id,
@@ -304,30 +306,35 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
             "position": position,
             "post_id": post.id,
             "decision": decision,
-            "decision_expected": result.expected,
-            "decision_correct": bool(result.correct),
+            "decision_expected": verdict["expected"],
+            "decision_correct": bool(verdict["correct"]),
             "reply": reply,
-            "score": float(result.score or 0),
-            "result_json": result.to_dict(),
+            "score": float(result["score"] or 0),
+            "result_json": result,
             "revealed": False,
             "submitted_at": now,
         }
         refusal: WorkshopError | None = None
         try:
-            # Core statements rather than ORM objects: 40 people press send in the same second,
-            # and the write lock is held for this block only.
-            with self.db.session() as session:
-                # The connection, not the ORM session: plain Core statements take half the time.
-                conn = session.connection()
-                status, current_index, revealed, started, deadline = conn.execute(
-                    _STATE_QUERY, {"workshop_id": fixed.id, "position": position}
+            # Core statements on a plain connection rather than ORM objects in a session: 200
+            # people press send in the same second, all storing through one interpreter lock,
+            # and on SQLite the write lock is held for this block only.
+            with self.db.transaction() as conn:
+                # One round trip for all the checks. Removed by the facilitator, perhaps in
+                # another process: read in this transaction, never from the token cache
+                # (``workshop.moderation``).
+                status, current_index, revealed, started, deadline, removed = conn.execute(
+                    _STATE_QUERY,
+                    {
+                        "workshop_id": fixed.id,
+                        "position": position,
+                        "participant_id": participant_id,
+                    },
                 ).one()
                 refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
                     _time_refusal(started, deadline, now)
                 )
-                # Removed by the facilitator, perhaps in another process: read in this
-                # transaction, never from the token cache (``workshop.moderation``).
-                if conn.execute(_REMOVED_QUERY, {"participant_id": participant_id}).scalar():
+                if removed is not None:
                     raise RemovedParticipantError(REMOVED_MESSAGE)
                 if refusal is None:
                     answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
@@ -335,7 +342,7 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
                         conn.execute(
                             _INSERT_ALERT,
                             [
-                                {"answer_id": answer_id, "rule": a.rule, "level": a.level}
+                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
                                 for a in alerts
                             ],
                         )
@@ -453,7 +460,7 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
         with self.db.session(readonly=True) as session:
             workshop = queries.workshop_by_code(session, code)
             posts = {
-                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json))
+                wp.post_id: (wp.position, Post.model_validate_json(wp.post_json), wp.post_json)
                 for wp in session.scalars(
                     select(WorkshopPost).where(WorkshopPost.workshop_id == workshop.id)
                 )
@@ -530,12 +537,15 @@ _STATE_QUERY = (
         WorkshopPost.feedback_revealed,
         Workshop.started_at,
         WorkshopPost.deadline,
+        WorkshopParticipant.removed_at,
     )
     .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
-    .where(Workshop.id == bindparam("workshop_id"), WorkshopPost.position == bindparam("position"))
-)
-_REMOVED_QUERY = select(WorkshopParticipant.removed_at).where(
-    WorkshopParticipant.id == bindparam("participant_id")
+    .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+    .where(
+        Workshop.id == bindparam("workshop_id"),
+        WorkshopPost.position == bindparam("position"),
+        WorkshopParticipant.id == bindparam("participant_id"),
+    )
 )
 _INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)
