@@ -345,3 +345,54 @@ def test_a_projected_bound_with_every_run_done_is_the_bound_itself(
     assert could_pass(evaluate, option, base, plan.replications, goals, 3.0) == full.meets()
     assert sure_to_pass(evaluate, option, base, plan.replications, goals, 3.0) == full.meets()
     assert base_c.attainment(targets[0]).n == plan.replications
+
+
+def test_early_moves_that_go_too_far_are_undone_and_the_answer_verified(
+    small_telecom: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The final check's early acceptance, forced wrong: a ``sure_to_pass`` that calls every
+    partly simulated reduction sure in the check takes reductions the full runs would refuse.
+    The check must then go back to its last verified answer, verify every move in full, and
+    still hand back a staffing that passes with all its runs and has no passing reduction."""
+    import sim.sizing
+    from sim.sizing_runs import sure_to_pass
+
+    taken: list[tuple[int, ...]] = []
+
+    def overconfident(evaluate: Evaluator, option: tuple[int, ...], *args: Any) -> bool:
+        replications = args[1]
+        partial = len(evaluate.rows.get(option, ())) < replications
+        if evaluate.phase == CHECK and partial:
+            taken.append(option)
+            return True
+        return sure_to_pass(evaluate, option, *args)
+
+    monkeypatch.setattr(sim.sizing, "sure_to_pass", overconfident)
+    coverage = "24-7"
+    targets = parse_targets(["first_response<=20min:90%", "resolution<=72h:90%"])
+    model = sizing_model(small_telecom, coverage)
+    with Runner(processes=2) as runner:
+        result = size(model, targets, runner=runner, **FAST)
+    assert taken, "the check never reached its early acceptance"
+    answer = result.best.agents_by_block
+    # The early moves end at a staffing the full runs refuse, so the answer is another one:
+    # the check went back to its last verified answer (asserted from the runs below).
+    deepest = taken[-1]  # reductions only: the last one taken has the fewest agents
+    assert deepest != tuple(answer.values())
+    # The answer is verified with all of the check's runs and passes.
+    for target in result.targets:
+        est = result.best.attainment(target)
+        assert est.n == result.check_replications
+        assert est.low >= target.goal
+    # And no single-block reduction of it passes with as many runs (same seeds).
+    fewer = [
+        {**answer, block: count - 1}
+        for block, count in answer.items()
+        if count > MIN_AGENTS_PER_SHIFT
+    ]
+    wrong = dict(zip(answer, deepest, strict=True))
+    lows = _attainment_lows(small_telecom, coverage, [wrong, answer, *fewer], result)
+    assert any(lows[0][t.name] < t.goal for t in result.targets), ("not forced", lows[0])
+    assert all(lows[1][t.name] >= t.goal for t in result.targets), lows[1]
+    for option, low in zip(fewer, lows[2:], strict=True):
+        assert any(low[t.name] < t.goal for t in result.targets), (option, low)
