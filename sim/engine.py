@@ -220,12 +220,15 @@ class _Run:
         busy = 0  # capacity units working a turn
         capacity = int(rota.agents_at(0.0)) * units  # units the rota has on duty now
         next_arrival = 0  # index (into the replied arrivals) of the next one not yet queued
-        wake_pending = False  # a wake-up for the next arrival is scheduled
+        # Turns whose customer has answered (or whose back office is done) wait here, by ready
+        # time, until a dispatch admits them: like arrivals they are not events of their own.
+        later: list[tuple[float, int]] = []
+        wake_at = math.inf  # when the pending wake-up fires (inf: none pending)
         last_end = -math.inf  # when the last turn ended
 
         def dispatch(now: float) -> None:
             """The one place where work starts: admit arrivals, then fill free agents."""
-            nonlocal busy, next_arrival, wake_pending
+            nonlocal busy, next_arrival, wake_at
             i = next_arrival
             if i < n_arr and arr_t[i] <= now:
                 while i < n_arr and arr_t[i] <= now:
@@ -233,6 +236,12 @@ class _Run:
                     push(heap, (prio[mid], arr_t[i], mid))
                     i += 1
                 next_arrival = i
+            # A ready turn's wake-up fires at ``now + (ready - now)``, which rounding may leave
+            # an ulp short of ``ready``: admit within ``ROUNDING_MIN``.
+            if later and later[0][0] <= now + ROUNDING_MIN:
+                while later and later[0][0] <= now + ROUNDING_MIN:
+                    ready, mid = pop(later)
+                    push(heap, (prio[mid], ready, mid))
             if busy < capacity and heap:
                 while busy < capacity and heap:
                     item = pop(heap)
@@ -252,9 +261,16 @@ class _Run:
                     t_start[k] = now if now - ready > ROUNDING_MIN else max(ready, last_end)
                     busy += need[mid]
                     _Due(env, handling[k], mid, on_turn_end)
-            if busy < capacity and i < n_arr and not wake_pending:
-                wake_pending = True
-                _Due(env, arr_t[i] - now, -1, on_wake)
+            if busy < capacity:
+                # Idle capacity: wake up for the next arrival or ready turn, whichever is first
+                # (an earlier one than the pending wake-up gets its own; a stale wake-up only
+                # dispatches, which changes nothing when nothing is due).
+                due = arr_t[i] if i < n_arr else math.inf
+                if later and later[0][0] < due:
+                    due = later[0][0]
+                if due < wake_at:
+                    wake_at = due
+                    _Due(env, due - now, -1, on_wake)
 
         def on_turn_end(event: Event) -> None:
             nonlocal busy, last_end
@@ -275,18 +291,15 @@ class _Run:
                     ready = now + delay[k]
                 t_ready[k] = ready
                 if ready < horizon:
-                    _Due(env, ready - now, mid, on_ready)
+                    push(later, (ready, mid))
             dispatch(now)
 
-        def on_ready(event: Event) -> None:
-            mid: int = event._value
-            push(heap, (prio[mid], t_ready[offset[mid] + turn_no[mid]], mid))
-            dispatch(env.now)
-
         def on_wake(event: Event) -> None:
-            nonlocal wake_pending
-            wake_pending = False
-            dispatch(env.now)
+            nonlocal wake_at
+            now = env.now
+            if now >= wake_at - ROUNDING_MIN:
+                wake_at = math.inf
+            dispatch(now)
 
         def on_shift(event: Event) -> None:
             nonlocal capacity
