@@ -20,9 +20,10 @@ counted in units (an agent is the least common multiple of the channels' k): a t
 when its share of an agent is free, so the agents in use never exceed the rota. With every k = 1
 an agent is one unit and the run is exactly as without concurrency.
 
-Speed: SimPy drives the clock with plain callbacks, not a process per mention. Arrivals are not
-events: they enter the queue lazily whenever an agent could take work, and a single wake-up event
-is scheduled for the next arrival only while an agent is idle. Abandonment is not an event either:
+Speed: SimPy drives the clock with plain callbacks, not a process per mention. Arrivals and ready
+turns (the customer answered, the back office is done) are not events: they enter the queue
+lazily whenever an agent could take work, and a single wake-up event is scheduled for the next
+of them only while an agent is idle. Abandonment is not an event either:
 a customer who has run out of patience is dropped when an agent reaches them (nobody can tell the
 difference), and the backlog step function is rebuilt from the turn times after the run.
 
