@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_wait import wait_drawn
 from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, app_url  # noqa: F401
 
 pytestmark = [
@@ -82,10 +83,10 @@ def _screenshot_whole_page(page: Any, width: int, path: Path) -> None:
     before = page.viewport_size
     tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": width, "height": int(tall) + 40})
-    page.wait_for_timeout(1500)  # charts redraw at the new size
+    wait_drawn(page)  # charts redraw at the new size
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(before)
-    page.wait_for_timeout(500)
+    wait_drawn(page)
     assert path.stat().st_size > 10_000
 
 
@@ -134,7 +135,7 @@ def test_simulatie_reads_in_dutch_and_fits_the_screen(
             # open the expanders too: their labels are part of what a user reads
             for expander in page.locator('[data-testid="stExpander"] summary').all():
                 expander.click()
-            page.wait_for_timeout(500)
+            wait_drawn(page)
             shot = tmp_path / f"simulatie-{size}.png"
             _screenshot_whole_page(page, width, shot)
             main = page.locator('[data-testid="stMain"]')

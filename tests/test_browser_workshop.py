@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from browser_wait import wait_drawn
 from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, app_url  # noqa: F401
 from test_browser_practice import ENGLISH, RAW_IDS, VISIBLE_TEXT_JS
 
@@ -50,12 +51,9 @@ OPTION_TIMEOUT_MS = 20_000  # an opened list shows its options
 
 
 def _settled(page: Any) -> None:
-    """No stale (greyed) elements and no running indicator: the page is drawn."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]') && "
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    )
-    page.wait_for_timeout(300)
+    """No stale (greyed) elements, no running indicator and a layout that stands still: the
+    page is drawn."""
+    wait_drawn(page)
 
 
 def _click(page: Any, key: str) -> None:
@@ -118,8 +116,7 @@ def _reads_dutch_and_fits(page: Any, where: str, shots: Path) -> None:
     before = page.viewport_size
     for size_name, (width, height) in (("laptop", LAPTOP), ("telefoon", PHONE)):
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(600)  # columns stack and charts redraw at the new width
-        _settled(page)
+        _settled(page)  # columns stack and charts redraw at the new width
         text = page.evaluate(VISIBLE_TEXT_JS)
         overflow = page.evaluate(OVERFLOW_JS)
         english = sorted(set(ENGLISH.findall(text)))
@@ -127,7 +124,7 @@ def _reads_dutch_and_fits(page: Any, where: str, shots: Path) -> None:
         # Streamlit scrolls inside its main box: make the window as tall as its content
         tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": width, "height": max(height, int(tall))})
-        page.wait_for_timeout(300)
+        _settled(page)
         shot = shots / f"workshop-{where}-{size_name}.png"
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 10_000
@@ -136,7 +133,7 @@ def _reads_dutch_and_fits(page: Any, where: str, shots: Path) -> None:
         assert not raw, f"{where} ({size_name}): raw ids on screen: {raw}"
         assert not overflow, f"{where} ({size_name}): wider than the screen: {overflow}"
     page.set_viewport_size(before)
-    page.wait_for_timeout(300)
+    _settled(page)
 
 
 @pytest.mark.scoring_workers(1)  # the answer goes through a real scoring worker process
@@ -224,7 +221,7 @@ def test_a_team_workshop_runs_live_in_chromium(
             area.press_sequentially(DRAFT)
             expect(phone.locator(".wc-count")).to_contain_text(str(len(DRAFT)))
             area.press("Control+Enter")
-            phone.wait_for_timeout(500)  # let the rerun with the committed draft finish
+            _settled(phone)  # let the rerun with the committed draft finish
             phone.locator(".st-key-wp_submit button").click()
             expect(phone.get_by_text("Wacht op de begeleider").first).to_be_visible()
 
