@@ -244,6 +244,7 @@ if held is not None and held.position is not None and not _started(held.position
     held = None  # nothing begun on the post left behind: straight to the current one
 ss["_wp_held"] = None if held is None else held.position
 refresh_s = _refresh_s()
+ss["_wp_refresh_s"] = refresh_s  # what the timer below is set to (tests read it)
 
 
 @st.fragment(run_every=refresh_s)
