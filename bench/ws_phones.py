@@ -9,7 +9,8 @@ participant page, Streamlit 1.67):
    query string (join code and token) and the page name, as the page does on load;
 2. on the server's ``auto_rerun`` message (a fragment with ``run_every``) send, every
    ``interval`` seconds, a rerun of that fragment (``fragment_id``, ``is_auto_rerun``, the page's
-   script hash from the ``new_session`` message), as the page's timer does; a later page run
+   script hash: from the ``navigation`` message in a multipage app, else from ``new_session``),
+   as the page's timer does; a later page run
    that sets another interval (the participant page's timer follows the room's size) restarts
    the timer with it, as the page does;
 3. read everything the server sends (the page's elements), as the page must.
@@ -155,6 +156,11 @@ class Phones:
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":
                     state.rerun_script.page_script_hash = msg.new_session.page_script_hash
+                elif kind == "navigation" and msg.navigation.page_script_hash:
+                    # A multipage app (``st.navigation``): the page's own hash, not the main
+                    # script's from ``new_session``, is what the browser sends with a fragment
+                    # rerun. With the main script's, the server ran no fragment at all.
+                    state.rerun_script.page_script_hash = msg.navigation.page_script_hash
                 elif kind == "auto_rerun" and (
                     timer is None
                     or msg.auto_rerun.interval != phone.interval_s
