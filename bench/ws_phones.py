@@ -37,9 +37,12 @@ from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 CONNECT_SPREAD_S = 0.3  # between two phones connecting: 200 join in a minute, as a room scans a QR
+CONNECT_TIMEOUT_S = 60.0  # a busy server accepts a websocket late; Tornado's default is 20 s
+CONNECT_TRIES = 3
 READY_TIMEOUT_S = 300.0  # until every phone shows its screen
 TIMEZONE = "Europe/Amsterdam"
 LOCALE = "nl-NL"
@@ -136,7 +139,17 @@ class Phones:
         timer: asyncio.Task[None] | None = None
         fragment_id = ""
         try:
-            conn = await websocket_connect(socket_url, max_message_size=64 * 1024 * 1024)
+            for attempt in range(CONNECT_TRIES):  # the browser's page retries a connection too
+                try:
+                    conn = await websocket_connect(
+                        socket_url,
+                        max_message_size=64 * 1024 * 1024,
+                        connect_timeout=CONNECT_TIMEOUT_S,
+                    )
+                    break
+                except (OSError, HTTPClientError):
+                    if attempt == CONNECT_TRIES - 1:
+                        raise
             state = _client_state(phone.url, parts.query, page_name)
             await conn.write_message(state.SerializeToString(), binary=True)
             sent_at: list[float] = []  # polls not yet finished, oldest first
