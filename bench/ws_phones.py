@@ -150,6 +150,7 @@ class Phones:
                 except (OSError, HTTPClientError):
                     if attempt == CONNECT_TRIES - 1:
                         raise
+            assert conn is not None
             state = _client_state(phone.url, parts.query, page_name)
             await conn.write_message(state.SerializeToString(), binary=True)
             sent_at: list[float] = []  # polls not yet finished, oldest first
