@@ -145,6 +145,7 @@ class Phones:
                         socket_url,
                         max_message_size=64 * 1024 * 1024,
                         connect_timeout=CONNECT_TIMEOUT_S,
+                        request_timeout=CONNECT_TIMEOUT_S,
                     )
                     break
                 except (OSError, HTTPClientError):
