@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from tornado.httpclient import HTTPClientError
+from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 CONNECT_SPREAD_S = 0.3  # between two phones connecting: 200 join in a minute, as a room scans a QR
@@ -142,10 +142,12 @@ class Phones:
             for attempt in range(CONNECT_TRIES):  # the browser's page retries a connection too
                 try:
                     conn = await websocket_connect(
-                        socket_url,
+                        HTTPRequest(
+                            socket_url,
+                            connect_timeout=CONNECT_TIMEOUT_S,
+                            request_timeout=CONNECT_TIMEOUT_S,
+                        ),
                         max_message_size=64 * 1024 * 1024,
-                        connect_timeout=CONNECT_TIMEOUT_S,
-                        request_timeout=CONNECT_TIMEOUT_S,
                     )
                     break
                 except (OSError, HTTPClientError):
