@@ -1,8 +1,9 @@
 """Workshop live screens: what phones waiting on the participant page cost the server's CPU.
 
-A phone on the participant page's waiting screen polls the server every ``WAIT_REFRESH_S``
-seconds (a fragment with ``run_every``). With 40 phones that is 13 polls a second, all served by
-one Python process: the CPU each poll takes decides whether a workshop stays fluent. Figures are
+A phone on the participant page's waiting screen polls the server every few seconds (a fragment
+with ``run_every``; ``workshop.live_refresh`` sets it by the room's size: 3 s up to 120 people,
+5 s at 200). With 40 phones that is 13 polls a second, all served by one Python process: the
+CPU each poll takes decides whether a workshop stays fluent. Figures are
 read from the server process itself (``/proc/<pid>/stat``, user + system time of all its
 threads) over a fixed window, so they include Tornado, the websocket traffic and every script
 run, not only our code.
@@ -29,8 +30,17 @@ from sending it to the server's end of that run (what a phone waits to see a cha
 for the server: one core (issue 16: 200 phones waiting cost under one core; one Python process
 cannot use more for its pages anyway). The whole machine's busy cores and the load average
 during each window are printed, so a saturated run can be told apart.
+
+(d) With websocket phones, after each of our windows the facilitator moves on to the next post
+    (``next_post``, through the service on the same database) and each phone's delay until the
+    server sends it the next post's screen is timed: how late a phone sees a move (p50 / p95 /
+    max). Each N gets its own workshop, so every window starts on the waiting screen.
+``--before REF`` runs the same windows against the app as it was at git ``REF`` (exported with
+``git archive`` into a scratch folder, same database), started beside ours: before and after in
+one run. ``--no-peer`` skips the empty-fragment peer (saves time at 200 phones).
 Run:  .venv/bin/python -m bench.bench_workshop_live  [--n 40 200] [--window 30] [--repeat 1]
-      [--phones websocket|chromium] [--profile DIR]  (py-spy of our windows, if on PATH)
+      [--phones websocket|chromium] [--before REF] [--no-peer]
+      [--profile DIR]  (py-spy of our windows, if on PATH)
 """
 
 from __future__ import annotations
@@ -85,6 +95,10 @@ def watch() -> None:
 watch()
 """
 WAITING_TEXT = "Je antwoord is binnen"
+MOVED_TEXT = "Bericht 2 van"  # the next post's heading: the facilitator's move reached the phone
+MOVE_TIMEOUT_S = 90.0  # a phone that has not seen the move by then counts as never
+WORKERS = 0  # scoring workers: waiting phones score nothing, and two apps side by side fit
+
 CORE_BOUND = 1.0  # issue 16: the server's CPU for 200 phones waiting, in cores
 REPLY = "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
 
@@ -291,6 +305,30 @@ def warm_ws(server: AppServer, url: str, ready: str) -> float:
     return _until_idle(server, t0)
 
 
+def move_delays(phones: Phones, db: Path, code: str, pin: str) -> list[float]:
+    """The facilitator moves on to the next post; seconds until each phone gets its screen."""
+    from trainer.storage import Database
+    from workshop.service import WorkshopService
+
+    with Database(f"sqlite:///{db}") as database:
+        svc = WorkshopService(database, np.random.default_rng(7))
+        t0 = phones.expect(MOVED_TEXT)
+        svc.next_post(code, pin)
+        return phones.seen_s(t0, MOVE_TIMEOUT_S)
+
+
+def _delays(label: str, delays: list[float]) -> str:
+    seen = [d for d in delays if d != float("inf")]
+    if not seen:
+        return f"    {label:<34} move seen by no phone within {MOVE_TIMEOUT_S:.0f} s"
+    p50, p95 = np.percentile(delays, 50), np.percentile(delays, 95)
+    return (
+        f"    {label:<34} move seen after p50 {p50:5.1f} / p95 {p95:5.1f} / max "
+        f"{max(delays):5.1f} s by {len(seen)}/{len(delays)} phones (load "
+        f"{os.getloadavg()[0]:4.1f})"
+    )
+
+
 def make_workshop(db: Path, n: int) -> tuple[str, str, list[str]]:
     """A workshop (facilitator pace) with ``n`` participants who all answered the first post,
     so each phone waits on "Je antwoord is binnen". Returns code, PIN and the tokens."""
@@ -359,6 +397,8 @@ def main() -> None:
         default="websocket",
         help="websocket clients sending what the page sends, or headless Chromium pages",
     )
+    parser.add_argument("--before", help="git ref of the app to compare with (websocket phones)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the empty-fragment peer")
     parser.add_argument("--profile", type=Path, help="py-spy raw profiles of our windows here")
     args = parser.parse_args()
     chromium = args.phones == "chromium"
@@ -374,47 +414,87 @@ def main() -> None:
         peer_app = tmp / "peer_app.py"
         peer_app.write_text(PEER_APP)
         code, pin, tokens = make_workshop(db, max(args.n))
-        ours = start_app(REPO / "streamlit_app.py", REPO, db, tmp / "ours.log")
-        peer = start_app(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
+        apps: dict[str, AppServer] = {}
         try:
+            apps["ours"] = start_app(
+                REPO / "streamlit_app.py", REPO, db, tmp / "ours.log", scoring_workers=WORKERS
+            )
+            if args.before and not chromium:
+                old = _export(args.before, tmp / "before")
+                apps[f"before ({args.before})"] = start_app(
+                    old / "streamlit_app.py", old, db, tmp / "before.log", scoring_workers=WORKERS
+                )
+            if not args.no_peer:
+                apps["peer"] = start_app(peer_app, tmp, tmp / "peer.sqlite", tmp / "peer.log")
             if chromium:
-                _chromium_windows(args, ours, peer, code, pin, tokens)
+                _chromium_windows(args, apps["ours"], apps["peer"], code, pin, tokens)
             else:
-                _websocket_windows(args, ours, peer, code, tokens)
+                _websocket_windows(args, apps, db, code, tokens)
         finally:
-            ours.stop()
-            peer.stop()
+            for app in apps.values():
+                app.stop()
         print(f"(c) participant_view alone, in process: {view_ms(db, code, tokens):.1f} ms "
               "(median)")  # fmt: skip
 
 
+def _export(ref: str, into: Path) -> Path:
+    """The repository as it was at ``ref``, in a scratch folder (its own code is imported
+    there: the venv puts the working directory first on ``sys.path``)."""
+    into.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", ref], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
 def _websocket_windows(
-    args: argparse.Namespace, ours: AppServer, peer: AppServer, code: str, tokens: list[str]
+    args: argparse.Namespace,
+    apps: dict[str, AppServer],
+    db: Path,
+    code: str,
+    tokens: list[str],
 ) -> None:
-    first = f"{ours.url}/meedoen?code={code}&token={tokens[0]}"
-    print(f"    warm-up: ours {warm_ws(ours, first, WAITING_TEXT):.1f} s, peer "
-          f"{warm_ws(peer, peer.url, 'Workshop meedoen'):.1f} s until idle")  # fmt: skip
-    print("(a) N participant pages waiting (websocket phones, one Streamlit session each)")
+    for name, app in apps.items():
+        if name == "peer":
+            took = warm_ws(app, app.url, "Workshop meedoen")
+        else:
+            took = warm_ws(app, f"{app.url}/meedoen?code={code}&token={tokens[0]}", WAITING_TEXT)
+        print(f"    warm-up {name}: {took:.1f} s until idle")
+    print("(a) N participant pages waiting (websocket phones, one Streamlit session each),")
+    print("(d) then the facilitator moves on: how late each phone sees it")
     for n in args.n:
-        ours_w, peer_w = [], []
+        windows: dict[str, list[Window]] = {name: [] for name in apps}
+        delays: dict[str, list[list[float]]] = {name: [] for name in apps}
         for r in range(args.repeat):
-            urls = [f"{ours.url}/meedoen?code={code}&token={t}" for t in tokens[:n]]
-            phones = Phones(urls, WAITING_TEXT)
-            prof = None if args.profile is None else args.profile / f"ours-{n}-{r}.txt"
-            try:
-                ours_w.append(measure_phones(phones, ours, args.window, prof))
-            finally:
-                phones.close()
-            phones = Phones([peer.url] * n, "Workshop meedoen")
-            try:
-                peer_w.append(measure_phones(phones, peer, args.window))
-            finally:
-                phones.close()
-        for w in ours_w:
-            print(_row(f"ours, {n} phones", w, "phones"))
-        for w in peer_w:
-            print(_row(f"peer (empty fragment), {n} phones", w, "phones"))
-        print(_ratio(ours_w, peer_w))
+            for name, app in apps.items():
+                peer = name == "peer"
+                if peer:
+                    urls, ready = [app.url] * n, "Workshop meedoen"
+                else:  # a workshop of its own: the move below leaves this one's waiting screen
+                    w_code, w_pin, w_tokens = make_workshop(db, n)
+                    urls = [f"{app.url}/meedoen?code={w_code}&token={t}" for t in w_tokens]
+                    ready = WAITING_TEXT
+                phones = Phones(urls, ready)
+                prof = None
+                if args.profile is not None and name == "ours":
+                    prof = args.profile / f"ours-{n}-{r}.txt"
+                try:
+                    windows[name].append(measure_phones(phones, app, args.window, prof))
+                    if not peer:
+                        delays[name].append(move_delays(phones, db, w_code, w_pin))
+                finally:
+                    phones.close()
+        for name in apps:
+            label = "peer (empty fragment)" if name == "peer" else name
+            for w in windows[name]:
+                print(_row(f"{label}, {n} phones", w, "phones"))
+            for d in delays[name]:
+                print(_delays(f"{label}, {n} phones", d))
+        for name in apps:
+            if name != "ours":
+                print(f"  ours against {name}:")
+                print(_ratio(windows["ours"], windows[name]))
 
 
 def _chromium_windows(

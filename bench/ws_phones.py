@@ -9,7 +9,10 @@ participant page, Streamlit 1.67):
    query string (join code and token) and the page name, as the page does on load;
 2. on the server's ``auto_rerun`` message (a fragment with ``run_every``) send, every
    ``interval`` seconds, a rerun of that fragment (``fragment_id``, ``is_auto_rerun``, the page's
-   script hash from the ``new_session`` message), as the page's timer does;
+   script hash: from the ``navigation`` message in a multipage app, else from ``new_session``),
+   as the page's timer does; a later page run
+   that sets another interval (the participant page's timer follows the room's size) restarts
+   the timer with it, as the page does;
 3. read everything the server sends (the page's elements), as the page must.
 
 What a browser does besides (drawing, running React, fetching the page's static files once) costs
@@ -17,6 +20,8 @@ the phone, not the server, so the server's CPU per poll is the same; the clients
 counted apart. Each client also times its polls: from sending one to the server's next
 ``script_finished`` (Streamlit folds polls that arrive during a run into one run, so a finished
 run answers all open polls, timed from the oldest): how long a phone waits to see a change.
+After ``expect(text)`` each phone also notes when the server first sent it ``text`` (a
+facilitator's move showing on the phone): ``seen_s`` gives the delays.
 
 Clients run as tasks of one asyncio loop (Tornado's websocket client, a Streamlit dependency), in
 a thread of the benchmark's process.
@@ -32,9 +37,12 @@ from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 CONNECT_SPREAD_S = 0.3  # between two phones connecting: 200 join in a minute, as a room scans a QR
+CONNECT_TIMEOUT_S = 60.0  # a busy server accepts a websocket late; Tornado's default is 20 s
+CONNECT_TRIES = 3
 READY_TIMEOUT_S = 300.0  # until every phone shows its screen
 TIMEZONE = "Europe/Amsterdam"
 LOCALE = "nl-NL"
@@ -50,6 +58,8 @@ class Phone:
     polls: int = 0  # fragment reruns sent
     answered: int = 0  # of those, finished by the server
     waits_ms: list[float] = field(default_factory=list)  # poll sent -> script_finished
+    interval_s: float = float("nan")  # the timer the page set last
+    seen_at: float | None = None  # monotonic time the expected text first arrived
     error: str | None = None
 
 
@@ -59,6 +69,7 @@ class Phones:
     def __init__(self, urls: list[str], ready_text: str) -> None:
         self.phones = [Phone(url, ready_text) for url in urls]
         self.counting = False  # polls and waits are recorded only inside a measured window
+        self._expected: bytes | None = None  # text whose arrival each phone notes (``expect``)
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, name="ws-phones", daemon=True)
@@ -80,6 +91,21 @@ class Phones:
             time.sleep(0.2)
         waiting = sum(not p.ready for p in self.phones)
         raise TimeoutError(f"{waiting} of {len(self.phones)} phones not ready in {timeout_s} s")
+
+    def expect(self, text: str) -> float:
+        """From now on note when each phone first receives ``text``; returns now (monotonic)."""
+        for phone in self.phones:
+            phone.seen_at = None
+        self._expected = text.encode()
+        return time.monotonic()
+
+    def seen_s(self, since: float, timeout_s: float) -> list[float]:
+        """Wait until every phone received the expected text (or ``timeout_s`` passed): seconds
+        from ``since`` to each arrival; phones that never saw it count as ``inf``."""
+        deadline = since + timeout_s
+        while time.monotonic() < deadline and any(p.seen_at is None for p in self.phones):
+            time.sleep(0.1)
+        return [float("inf") if p.seen_at is None else p.seen_at - since for p in self.phones]
 
     def waits_ms(self) -> list[float]:
         return [w for p in self.phones for w in p.waits_ms]
@@ -111,8 +137,23 @@ class Phones:
         page_name = parts.path.strip("/")
         conn: WebSocketClientConnection | None = None
         timer: asyncio.Task[None] | None = None
+        fragment_id = ""
         try:
-            conn = await websocket_connect(socket_url, max_message_size=64 * 1024 * 1024)
+            for attempt in range(CONNECT_TRIES):  # the browser's page retries a connection too
+                try:
+                    conn = await websocket_connect(
+                        HTTPRequest(
+                            socket_url,
+                            connect_timeout=CONNECT_TIMEOUT_S,
+                            request_timeout=CONNECT_TIMEOUT_S,
+                        ),
+                        max_message_size=64 * 1024 * 1024,
+                    )
+                    break
+                except (OSError, HTTPClientError):
+                    if attempt == CONNECT_TRIES - 1:
+                        raise
+            assert conn is not None
             state = _client_state(phone.url, parts.query, page_name)
             await conn.write_message(state.SerializeToString(), binary=True)
             sent_at: list[float] = []  # polls not yet finished, oldest first
@@ -125,12 +166,27 @@ class Phones:
                     continue
                 if not phone.ready and phone.ready_text.encode() in raw:
                     phone.ready = True
+                if self._expected is not None and phone.seen_at is None and self._expected in raw:
+                    phone.seen_at = time.monotonic()
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":
                     state.rerun_script.page_script_hash = msg.new_session.page_script_hash
-                elif kind == "auto_rerun" and timer is None:
+                elif kind == "navigation" and msg.navigation.page_script_hash:
+                    # A multipage app (``st.navigation``): the page's own hash, not the main
+                    # script's from ``new_session``, is what the browser sends with a fragment
+                    # rerun. With the main script's, the server ran no fragment at all.
+                    state.rerun_script.page_script_hash = msg.navigation.page_script_hash
+                elif kind == "auto_rerun" and (
+                    timer is None
+                    or msg.auto_rerun.interval != phone.interval_s
+                    or msg.auto_rerun.fragment_id != fragment_id
+                ):
+                    if timer is not None:  # the page set another timer: the old one stops
+                        timer.cancel()
+                    phone.interval_s = msg.auto_rerun.interval
+                    fragment_id = msg.auto_rerun.fragment_id
                     timer = asyncio.create_task(
                         self._poll(
                             conn, phone, state, msg.auto_rerun.fragment_id, msg.auto_rerun.interval,

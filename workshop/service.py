@@ -33,13 +33,14 @@ the middle of a workshop loses nothing. The service does not write files: the pa
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,6 +103,7 @@ from workshop.tables import (
 )
 
 CACHE_MAX_ENTRIES = 100_000  # per-process caches of workshops and tokens start over beyond this
+ROOM_SIZE_TTL_S = 10.0  # how stale a room size may be: it only paces the waiting phones
 Clock = Callable[[], datetime]
 
 
@@ -148,6 +150,9 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
         # the stored PIN hash, read on every check, so a PIN reset in another process voids it.
         # tests/test_workshop_two_processes.py drives two processes over one database.
         self._fixed_cache: dict[str, _Fixed] = {}
+        # Joined participants per workshop id, with when they were counted (monotonic seconds):
+        # every waiting phone asks for it on each poll (``room_size``), one count per TTL does.
+        self._room_cache: dict[int, tuple[float, int]] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}  # token hash -> workshop, participant
         migrate.upgrade(db)  # the workshop tables at the current schema, old ones upgraded
 
@@ -397,11 +402,17 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
                         feedback = ScoreResult.from_dict(row.result_json) if row else None
                 elif mine is not None:
                     mine = mine.hidden()
-                wall = tuple(
-                    e
-                    for e in queries.wall(session, workshop, current.position, me.id)
-                    if e.revealed
-                )
+                # The wall reads every answer to the post (200 rows with their text at 200
+                # people, on every poll of every phone) only to keep the revealed ones: most
+                # polls find none revealed, which one indexed look-up tells.
+                if session.scalar(
+                    _ANY_REVEALED, {"workshop_id": workshop.id, "position": current.position}
+                ):
+                    wall = tuple(
+                        e
+                        for e in queries.wall(session, workshop, current.position, me.id)
+                        if e.revealed
+                    )
             return ParticipantView(
                 workshop=queries.info(session, workshop, now),
                 me=self._me(session, me),
@@ -443,6 +454,25 @@ class WorkshopService(Creation, FacilitatorActions, Moderation):
                 feedback=feedback,
                 model_answer=post.model_answer if visible else None,
             )
+
+    def room_size(self, code: str) -> int:
+        """How many participants are in the workshop (removed ones not counted), at most
+        ``ROOM_SIZE_TTL_S`` old: it sets how often waiting phones poll
+        (``workshop.live_refresh``). Counted once per TTL per process, not on every poll."""
+        fixed = self._fixed(code)
+        seen = self._room_cache.get(fixed.id)
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < ROOM_SIZE_TTL_S:
+            return seen[1]
+        with self.db.session(readonly=True) as session:
+            count = session.scalar(
+                select(func.count()).where(
+                    WorkshopParticipant.workshop_id == fixed.id,
+                    WorkshopParticipant.removed_at.is_(None),
+                )
+            )
+        self._room_cache[fixed.id] = (now, int(count or 0))
+        return int(count or 0)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -549,6 +579,16 @@ _STATE_QUERY = (
 )
 _INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)
+# Is any answer to this post on the wall yet (``participant_view``)?
+_ANY_REVEALED = (
+    select(WorkshopAnswer.id)
+    .where(
+        WorkshopAnswer.workshop_id == bindparam("workshop_id"),
+        WorkshopAnswer.position == bindparam("position"),
+        WorkshopAnswer.revealed.is_(True),
+    )
+    .limit(1)
+)
 
 
 def _refusal(

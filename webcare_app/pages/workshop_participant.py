@@ -3,9 +3,11 @@
 The join code and the participant's token are kept in the page's URL (``?code=…&token=…``), so a
 refresh, a dropped connection or a reopened tab with the same address rejoins and goes on where
 the participant was. While the screen waits (for the next post or for the facilitator's
-explanation) a small fragment checks every ``WAIT_REFRESH_S`` seconds whether anything changed
-and redraws the page when it did; while the participant writes, nothing redraws under them
-unless the facilitator moves on. Text typed by anyone is shown through ``render``'s escaping.
+explanation) a small fragment checks every few seconds whether anything changed and redraws the
+page when it did: every 3 s in a small room, less often in a large one so the whole room's polls
+stay within what one app process can serve (``workshop.live_refresh``: 5 s at 200 people);
+while the participant writes, nothing redraws under them unless the facilitator moves on. Text
+typed by anyone is shown through ``render``'s escaping.
 
 Earlier answers stay within reach: below the post, a participant picks any post they answered
 and sees their answer again, with its feedback as soon as the workshop allows it for that post
@@ -33,6 +35,7 @@ from webcare_app import workshop_moderation as moderation
 from webcare_app.state import init_state, workshop_service
 from workshop.countdown_html import countdown_html
 from workshop.errors import WorkshopError
+from workshop.live_refresh import MIN_REFRESH_S, wait_refresh_s
 from workshop.records import (
     Answer,
     AnswerFeedback,
@@ -42,7 +45,6 @@ from workshop.records import (
     WallEntry,
 )
 
-WAIT_REFRESH_S = 3  # how soon a waiting phone notices the facilitator moved on
 CLOSED = "De workshop is afgesloten. Dank je wel voor het meedoen!"
 
 init_state()
@@ -140,6 +142,14 @@ def _next_ready(held: CurrentPost, current: CurrentPost) -> None:
         st.rerun(scope="app")
 
 
+def _refresh_s() -> int:
+    """Seconds between two polls of this waiting phone, by the size of its room."""
+    try:
+        return wait_refresh_s(svc.room_size(ss["wp_code"]))
+    except WorkshopError:
+        return MIN_REFRESH_S
+
+
 def _signature(view: ParticipantView) -> tuple[Any, ...]:
     c = view.current
     writing = c.accepting and not c.answered
@@ -233,9 +243,11 @@ held = _held(info.pace, current)
 if held is not None and held.position is not None and not _started(held.position):
     held = None  # nothing begun on the post left behind: straight to the current one
 ss["_wp_held"] = None if held is None else held.position
+refresh_s = _refresh_s()
+ss["_wp_refresh_s"] = refresh_s  # what the timer below is set to (tests read it)
 
 
-@st.fragment(run_every=WAIT_REFRESH_S)
+@st.fragment(run_every=refresh_s)
 def watch() -> None:
     """Redraw the page as soon as the workshop moved on; silent otherwise."""
     try:
@@ -250,6 +262,8 @@ def watch() -> None:
         ss["_wp_noted"] = held.position
         return
     if ss.get("_wp_held") is not None or _signature(fresh) != ss.get("_wp_signature"):
+        st.rerun(scope="app")
+    if _refresh_s() != refresh_s:  # the room grew or shrank: the timer is set by a page run
         st.rerun(scope="app")
 
 
