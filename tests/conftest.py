@@ -28,20 +28,6 @@ _PYTEST_MAIN = sys.modules["__main__"]
 os.environ.setdefault("WEBCARE_SIZING_WORKERS", "0")
 
 
-@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files with a test marked ``slow`` run first, the rest after, each group in its order.
-
-    With ``-n 2`` xdist hands the first quarter of the tests out in turn and the rest to
-    whichever worker runs dry: long tests at the start spread over both workers and short ones
-    fill the end, instead of one long test started late keeping one core busy while the other
-    idles (longest first). A file moves as a whole, so a module-scoped fixture (an app server)
-    still starts once per worker. The same order on every worker, as xdist requires.
-    """
-    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: item.path not in slow_files)  # stable: False (slow) first
-
-
 @pytest.fixture(autouse=True)
 def _restore_main_module() -> Iterator[None]:
     """Undo Streamlit's AppTest swapping ``sys.modules["__main__"]`` for the page it ran.
