@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 
@@ -75,4 +75,32 @@ def plain_main() -> Iterator[None]:
             sys.modules["__main__"] = real
 
 
-__all__ = ["PARENT_CHECK_S", "START_METHOD", "plain_main", "watch_parent", "worker_context"]
+def workers_from_env(
+    name: str, inline: str, cores: int, env: Mapping[str, str] | None = None
+) -> int:
+    """Worker processes for one pool: the environment variable ``name`` if set (0 or more),
+    else ``cores`` (none on a single core, where workers would only add hand-over costs).
+    ``inline`` says in Dutch what 0 means, for the message on a bad value."""
+    source = os.environ if env is None else env
+    raw = source.get(name, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise ValueError(
+                f"{name}: kreeg {raw!r}; verwacht een geheel getal van 0 of meer (0 = {inline})."
+            )
+        return value
+    return cores if cores > 1 else 0
+
+
+__all__ = [
+    "PARENT_CHECK_S",
+    "START_METHOD",
+    "plain_main",
+    "watch_parent",
+    "worker_context",
+    "workers_from_env",
+]

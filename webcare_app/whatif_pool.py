@@ -39,7 +39,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from sim.parallel import Progress, Runner, available_cores
-from sim.worker_processes import plain_main, watch_parent, worker_context
+from sim.worker_processes import plain_main, watch_parent, worker_context, workers_from_env
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +56,7 @@ JOB_MODULES = ("sim.sizing_runs", "sim.sweep", "webcare_app.whatif_service")
 def configured_workers(env: Mapping[str, str] | None = None) -> int:
     """Worker processes for simulation runs: ``WEBCARE_SIZING_WORKERS`` if set, else the cores
     this process may use (none on a single core)."""
-    source = os.environ if env is None else env
-    raw = source.get(ENV_SIZING_WORKERS, "").strip()
-    if raw:
-        try:
-            value = int(raw)
-        except ValueError:
-            value = -1
-        if value < 0:
-            raise ValueError(
-                f"{ENV_SIZING_WORKERS}: kreeg {raw!r}; verwacht een geheel getal van 0 of meer "
-                "(0 = rekenen in het app-proces)."
-            )
-        return value
-    cores = available_cores()
-    return cores if cores > 1 else 0
+    return workers_from_env(ENV_SIZING_WORKERS, "rekenen in het app-proces", available_cores(), env)
 
 
 # -- in a worker process ------------------------------------------------------------------------

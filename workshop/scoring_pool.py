@@ -45,7 +45,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from sim.worker_processes import plain_main, watch_parent, worker_context
+from sim.worker_processes import plain_main, watch_parent, worker_context, workers_from_env
 from trainer.posts import Post
 from trainer.score import ScoreResult, score_post
 
@@ -65,21 +65,9 @@ WARM_UP_TEXTS = (  # a short and a long text: the language detector loads differ
 def configured_workers(env: Mapping[str, str] | None = None) -> int:
     """Worker processes to start: ``WEBCARE_SCORING_WORKERS`` if set, else the machine's cores
     (no workers on a single core, where they would only add hand-over costs)."""
-    source = os.environ if env is None else env
-    raw = source.get(ENV_SCORING_WORKERS, "").strip()
-    if raw:
-        try:
-            value = int(raw)
-        except ValueError:
-            value = -1
-        if value < 0:
-            raise ValueError(
-                f"{ENV_SCORING_WORKERS}: kreeg {raw!r}; verwacht een geheel getal van 0 of meer "
-                "(0 = beoordelen in het app-proces)."
-            )
-        return value
-    cores = os.cpu_count() or 1
-    return cores if cores > 1 else 0
+    return workers_from_env(
+        ENV_SCORING_WORKERS, "beoordelen in het app-proces", os.cpu_count() or 1, env
+    )
 
 
 # -- in the worker process ---------------------------------------------------------------------
