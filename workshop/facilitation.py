@@ -4,7 +4,8 @@ recover the PIN, and read the dashboard and report.
 Every action here needs the workshop's PIN, checked by ``workshop.pin_guard`` with limits on
 wrong ones per client (the page passes its browser session's id as ``client``), except
 ``recover``, which takes the recovery code shown at creation instead. ``WorkshopService`` mixes
-these actions in; the participant's side (join, answer, feedback) stays in ``workshop.service``.
+these actions in; the participant's side is in ``workshop.joining``, ``workshop.answering`` and
+``workshop.participant_reading``.
 """
 
 from __future__ import annotations
@@ -249,6 +250,5 @@ class FacilitatorActions:
         with self.db.session(readonly=True) as session:
             return build_report(session, workshop_id)
 
-    def _workshop(self, code: str) -> Workshop:
-        with self.db.session(readonly=True) as session:
-            return queries.workshop_by_code(session, code)
+    def _workshop(self, code: str) -> Workshop:  # pragma: no cover - in ServiceCore
+        raise NotImplementedError
