@@ -181,3 +181,17 @@ def projected_post_table(board: Dashboard) -> pd.DataFrame:
         table[column] = table[column].astype(object)
         table.loc[hidden, column] = HIDDEN_KEY
     return table
+
+
+# Right-aligned in the table, "nog niet" and "–" included, so the figures line up.
+POST_TABLE_NUMBERS = ("antwoorden", "openbaar", "privé", "niet", "juist (%)", "gem. score")
+
+
+def post_table_html(board: Dashboard) -> str:
+    """``projected_post_table`` as the dashboard draws it: a table on a laptop, a card per post
+    on a phone ("Bericht 2" over its figures, the expected decision on a line of its own)."""
+    rows = projected_post_table(board).to_dict("records")
+    return render.stacked_table(
+        rows, css_class="wc-post-table", heading="bericht", heading_prefix="Bericht ",
+        wide=("verwacht",), numbers=POST_TABLE_NUMBERS,
+    )  # fmt: skip

@@ -380,13 +380,16 @@ def dashboard() -> None:
                           args=(svc.hide_answer if entry.revealed else svc.reveal_answer,
                                 entry.answer_id))  # fmt: skip
 
+    # Both tables are HTML that turns into cards on a phone: a data grid of nine columns
+    # scrolled sideways inside its own box at 390 px (``render.stacked_table``).
     st.subheader("Keuzes per bericht")
-    st.dataframe(projector.projected_post_table(board), hide_index=True)
+    st.html(projector.post_table_html(board))
     st.subheader("Vaakst overtreden regels")
     if board.rules:
         # The Dutch description only: the rule ids are the program's, not the room's.
         rules = services.workshop_rule_table(board.rules).drop(columns=["regel"])
-        st.dataframe(rules, hide_index=True)
+        st.html(render.stacked_table(rules.to_dict("records"), css_class="wc-rule-table",
+                                     heading="omschrijving"))  # fmt: skip
     else:
         st.caption("Nog geen regels overtreden in geschreven antwoorden.")
 
