@@ -348,7 +348,7 @@ def dashboard() -> None:
         if board.podium is not None:
             st.subheader("Podium")
             st.html(projector.podium_html(board.podium))
-        moderation.team_podium(board)
+        moderation.team_podium(board, _act, svc.set_podium_choice)
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
@@ -438,7 +438,8 @@ def presenter() -> None:
         chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart.properties(height=220), width="stretch")
-    podiums = projector.presenter_podiums_html(board, ss["wf_presenter_podium"])
+    # The choice kept with the workshop: this projector may be another device than the dashboard.
+    podiums = projector.presenter_podiums_html(board, info.podium_choice)
     if podiums:  # team mode: the team podium, the person podium or both, as chosen
         with right:
             st.html(podiums)
