@@ -110,3 +110,31 @@ def test_the_card_names_the_channel_as_the_trainer_does() -> None:
             brand_name="Bieb",
         )
         assert f">{render.esc(label)} · over Bieb" in card, card
+
+
+def test_a_stacked_table_is_a_table_on_a_laptop_and_cards_on_a_phone() -> None:
+    rows = [
+        {"bericht": 1, "verwacht": "Niet reageren", "antwoorden": 6, "juist (%)": "33"},
+        {"bericht": 2, "verwacht": "<b>nog</b> niet", "antwoorden": 0, "juist (%)": "nog niet"},
+    ]
+    html = render.stacked_table(rows, css_class="wc-t", heading="bericht",
+                                heading_prefix="Bericht ", wide=("verwacht",))  # fmt: skip
+    # Every value escaped; every cell carries its label for the card; one row, one card.
+    assert "<b>nog</b>" not in html and "&lt;b&gt;nog&lt;/b&gt; niet" in html
+    assert html.count("<tr>") == 3
+    assert html.count('data-label="antwoorden"') == 2
+    assert 'data-label="juist (%)"' in html
+    # The card's heading reads "Bericht 2"; the prefix is hidden in the table itself.
+    assert '<span class="wc-stack-prefix">Bericht </span>2</td>' in html
+    assert ".wc-stack .wc-stack-prefix {display:none}" in html.replace("\n", " ")
+    # Below the phone width the header goes and rows become grids of label/value pairs.
+    phone = html.split(f"@media (max-width: {render.STACK_BELOW_PX}px)")[1]
+    assert ".wc-stack thead {display:none}" in phone
+    assert "content:attr(data-label)" in phone
+    assert 'class="wc-stack-wide" data-label="verwacht"' in html
+    # Numbers right-aligned: only all-number columns by default, the named ones when given.
+    assert 'class="wc-num" data-label="antwoorden"' in html
+    assert 'class="wc-num" data-label="juist (%)"' not in html
+    named = render.stacked_table(rows, css_class="wc-t", numbers=("juist (%)",))
+    assert 'class="wc-num" data-label="juist (%)"' in named
+    assert render.stacked_table([], css_class="wc-t") == ""

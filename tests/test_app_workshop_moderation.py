@@ -153,3 +153,36 @@ def test_the_presenter_view_shows_the_team_podium_after_the_reveal_only(
     board.button(key="wf_presenter_on").click().run()
     shown = html(board)
     assert "Anna" in shown and "Podium per team" not in shown
+
+
+def test_the_podium_choice_is_the_workshops_not_the_browsers(
+    db_path: Path, phone: WorkshopService
+) -> None:
+    """The facilitator chooses the podium on the dashboard (a laptop); the presenter view opened
+    on another device (another browser session with the PIN) shows that choice, and a choice
+    made there reaches the first dashboard on its next refresh."""
+    code, pin = phone.create_workshop(
+        "Netwerk", post_ids=IDS, teams=["Centrale", "Noord"], leaderboard=True
+    )
+    anna = phone.join(code, "Anna", team="Centrale")
+    _right(phone, code, anna.token, IDS[0])
+    phone.reveal_feedback(code, pin, IDS[0])
+    laptop = open_board(code, pin)
+    assert laptop.radio(key="wf_podium_choice").value == "both"
+    laptop.radio(key="wf_podium_choice").set_value("teams").run()
+    assert not laptop.exception and not laptop.error
+    assert phone.dashboard(code, pin).workshop.podium_choice == "teams"
+
+    projector = open_board(code, pin)  # the beamer's own browser: a new session
+    assert projector.radio(key="wf_podium_choice").value == "teams"
+    projector.button(key="wf_presenter_on").click().run()
+    shown = html(projector)
+    assert "Podium per team" in shown and "Centrale" in shown and "Anna" not in shown
+
+    projector.button(key="wf_presenter_off").click().run()
+    projector.radio(key="wf_podium_choice").set_value("people").run()
+    laptop.run()  # the laptop's next refresh
+    assert laptop.radio(key="wf_podium_choice").value == "people"
+    laptop.button(key="wf_presenter_on").click().run()
+    shown = html(laptop)
+    assert "Anna" in shown and "Podium per team" not in shown

@@ -130,6 +130,7 @@ def test_the_previous_schema_is_upgraded_without_losing_answers(old_url: str) ->
         assert migrate.current(db) == migrate.head() != migrate.BASELINE
         columns = {c["name"] for c in inspect(db.engine).get_columns("workshop")}
         assert {"recovery_salt", "recovery_hash", "started_at", "countdown_s"} <= columns
+        assert "podium_choice" in columns
         # a running workshop is not sent back to a lobby by the upgrade (migration 0003)
         assert not service.dashboard(CODE, PIN).workshop.lobby
         assert service.current_post(CODE, TOKEN).position == 0
@@ -176,7 +177,7 @@ def test_a_database_at_0003_is_upgraded_to_teams_and_moderation(url: str) -> Non
     try:
         assert migrate.current(db) == "0003"
         service = WorkshopService(db, np.random.default_rng(1), now=lambda: T0)
-        assert migrate.current(db) == migrate.head() == "0004"
+        assert migrate.current(db) == migrate.head()
         names = set(inspect(db.engine).get_table_names())
         assert {"workshop_team", "workshop_reaction"} <= names
         columns = {c["name"] for c in inspect(db.engine).get_columns("workshop_participant")}
@@ -190,5 +191,42 @@ def test_a_database_at_0003_is_upgraded_to_teams_and_moderation(url: str) -> Non
         bram = next(p.id for p in board.participants if p.display_name == "Bram")
         service.remove_participant(CODE, PIN, bram)
         assert len(service.report(CODE, PIN).answers) == 2
+    finally:
+        db.dispose()
+
+
+def test_a_database_at_0004_is_upgraded_to_a_podium_choice_per_workshop(url: str) -> None:
+    """Revision 0005 keeps the presenter view's podium choice with the workshop: a running
+    team workshop at 0004 gets "both" (what its presenter view showed by default), keeps every
+    team, participant and answer, and takes a new choice that another service reads."""
+    _old_database(url, recorded=True)
+    db = Database(url, create=False)
+    with db.engine.begin() as conn:
+        command.upgrade(migrate.config(conn), "0004")
+        conn.execute(text("UPDATE workshop SET team_mode = 'pick' WHERE id = 1"))
+        conn.execute(
+            text(
+                "INSERT INTO workshop_team (id, workshop_id, position, name, name_key) VALUES "
+                "(1, 1, 0, 'Centrale', 'centrale'), (2, 1, 1, 'Noord', 'noord')"
+            )
+        )
+        conn.execute(text("UPDATE workshop_participant SET team_id = id"))
+    db.dispose()
+    db = Database(url)
+    try:
+        assert migrate.current(db) == "0004"
+        service = WorkshopService(db, np.random.default_rng(1), now=lambda: T0)
+        assert migrate.current(db) == migrate.head() == "0005"
+        board = service.dashboard(CODE, PIN)
+        assert board.workshop.podium_choice == "both"
+        assert [(p.display_name, p.team) for p in board.participants] == [
+            ("Anna", "Centrale"),
+            ("Bram", "Noord"),
+        ]
+        assert len(service.report(CODE, PIN).answers) == 3
+        service.set_podium_choice(CODE, PIN, "teams")
+        other = WorkshopService(db, np.random.default_rng(2), now=lambda: T0)
+        assert other.dashboard(CODE, PIN).workshop.podium_choice == "teams"
+        assert len(other.report(CODE, PIN).answers) == 3
     finally:
         db.dispose()

@@ -20,6 +20,7 @@ from workshop.errors import (
     RemovedParticipantError,
     WorkshopError,
     WorkshopInputError,
+    WrongPinError,
 )
 from workshop.export import CSV_COLUMNS, answers_csv, summary_html
 from workshop.service import WorkshopService
@@ -270,3 +271,23 @@ def test_the_workbook_has_a_per_team_sheet(service: WorkshopService) -> None:
     assert rows[1][:3] == (1, "Zuid", 1) and rows[1][3] > 0
     assert {r[1] for r in rows[1:]} == set(BRANCHES)
     assert list(book["Antwoorden"].iter_rows(values_only=True))[1][-1] == "Zuid"
+
+
+def test_the_podium_choice_is_kept_with_the_workshop(service: WorkshopService) -> None:
+    code, pin = service.create_workshop(
+        "Netwerk", post_ids=["library-001"], teams=["Centrale", "Noord"], leaderboard=True
+    )
+    assert service.dashboard(code, pin).workshop.podium_choice == "both"  # the default
+    service.set_podium_choice(code, pin, "teams")
+    # another process on the same database (another device's app replica) reads the same
+    other = WorkshopService(service.db, np.random.default_rng(3), now=service.now)
+    assert other.dashboard(code, pin).workshop.podium_choice == "teams"
+    service.close(code, pin)
+    service.set_podium_choice(code, pin, "people")  # the final podium, after closing too
+    assert other.dashboard(code, pin).workshop.podium_choice == "people"
+    for bad in ("alles", "", None, 1, "TEAMS"):
+        with pytest.raises(WorkshopInputError, match=r"podium: kreeg .*Alleen teams"):
+            service.set_podium_choice(code, pin, bad)  # type: ignore[arg-type]
+    with pytest.raises(WrongPinError):
+        service.set_podium_choice(code, "000000", "both", client="ander")
+    assert service.dashboard(code, pin).workshop.podium_choice == "people"

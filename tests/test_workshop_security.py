@@ -76,6 +76,7 @@ FACILITATOR_ACTIONS: dict[str, Callable[[WorkshopService, str, str], object]] = 
     "close": lambda s, c, p: s.close(c, p),
     "remove_participant": lambda s, c, p: s.remove_participant(c, p, 1),
     "restore_participant": lambda s, c, p: s.restore_participant(c, p, 1),
+    "set_podium_choice": lambda s, c, p: s.set_podium_choice(c, p, "teams"),
     "report": lambda s, c, p: s.report(c, p),
 }
 

@@ -340,6 +340,79 @@ def wrapping_table(rows: list[dict[str, object]], *, css_class: str = "wc-table"
     )
 
 
+# A table that is a table on a laptop and a pile of cards on a phone: below this width (CSS
+# pixels) a table of eight columns either scrolls sideways in its own box or squeezes its
+# headers letter by letter, so each row becomes a card of "label value" pairs instead.
+STACK_BELOW_PX = 640
+STACKED_TABLE_CSS = f"""<style>
+.wc-stack {{width:100%;border-collapse:collapse;font-size:0.95em}}
+.wc-stack th, .wc-stack td {{padding:6px 8px;border-bottom:1px solid #ddd;text-align:left;
+  vertical-align:top;white-space:normal;overflow-wrap:break-word;hyphens:auto}}
+.wc-stack th {{font-weight:600;color:#444}}
+.wc-stack .wc-num {{text-align:right}}
+.wc-stack .wc-stack-prefix {{display:none}}
+@media (max-width: {STACK_BELOW_PX}px) {{
+  .wc-stack thead {{display:none}}
+  .wc-stack, .wc-stack tbody {{display:block;width:100%}}
+  .wc-stack tr {{display:grid;grid-template-columns:1fr 1fr;column-gap:14px;
+    border:1px solid #ddd;border-radius:10px;padding:6px 12px;margin-bottom:10px}}
+  .wc-stack td, .wc-stack .wc-num {{display:flex;justify-content:space-between;gap:8px;
+    border:none;padding:2px 0;text-align:right;min-width:0}}
+  .wc-stack td::before {{content:attr(data-label);color:#57606a;text-align:left}}
+  .wc-stack td.wc-stack-wide {{grid-column:1 / -1}}
+  .wc-stack td.wc-stack-head {{grid-column:1 / -1;display:block;text-align:left;
+    font-weight:700}}
+  .wc-stack td.wc-stack-head::before {{content:none}}
+  .wc-stack .wc-stack-prefix {{display:inline}}
+}}
+</style>"""
+
+
+def stacked_table(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    css_class: str,
+    heading: str | None = None,
+    heading_prefix: str = "",
+    wide: Sequence[str] = (),
+    numbers: Sequence[str] | None = None,
+) -> str:
+    """Rows as an escaped HTML table on a laptop that becomes one card per row on a phone
+    (narrower than ``STACK_BELOW_PX``): the ``heading`` column's value titles the card (after
+    ``heading_prefix``, shown on the card only: "Bericht 3"), every other cell reads
+    "label  value", two to a line, a ``wide`` column on a line of its own. The ``numbers``
+    columns (default: those holding only numbers) are right-aligned in the table. Nothing
+    scrolls sideways at either width."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+
+    if numbers is None:
+        numbers = [c for c in columns if all(isinstance(r.get(c), int | float) for r in rows)]
+    classes = {c: ("wc-num" if c in numbers else "") for c in columns}
+    for c in wide:
+        classes[c] = (classes.get(c, "") + " wc-stack-wide").strip()
+    if heading is not None:
+        classes[heading] = "wc-stack-head"
+    head = "".join(
+        f"<th>{esc(c)}</th>" if c == heading else f'<th class="{classes[c]}">{esc(c)}</th>'
+        for c in columns
+    )
+    prefix = f'<span class="wc-stack-prefix">{esc(heading_prefix)}</span>' if heading_prefix else ""
+
+    def cell(row: Mapping[str, object], c: str) -> str:
+        value = esc(row.get(c, ""))
+        if c == heading:
+            value = prefix + value
+        return f'<td class="{classes[c]}" data-label="{esc(c)}">{value}</td>'
+
+    body = "".join("<tr>" + "".join(cell(r, c) for c in columns) + "</tr>" for r in rows)
+    return (
+        f'{STACKED_TABLE_CSS}<table lang="nl" class="wc-stack {esc(css_class)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
 
 

@@ -58,8 +58,6 @@ DEFAULTS: dict[str, Any] = {
     "wf_client": None,
     "wf_presenter": False,  # the projector's presenter view (no sidebar or controls) is on
     "wf_url_code": None,  # the join code kept in the URL (?code=), None once closed or left
-    # Team mode: which podium the presenter view shows ("both", "teams" or "people").
-    "wf_presenter_podium": "both",
     # Workshop, participant side; code and token are mirrored in the URL (st.query_params).
     "wp_code": None,
     "wp_token": None,

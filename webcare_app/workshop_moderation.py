@@ -8,7 +8,7 @@ draws into the page where it is called, with stable widget keys:
 - the dashboard (facilitator): ``wf_remove_who``, ``wf_remove_confirm`` and ``wf_remove``
   ("Verwijderen", only once confirmed), ``wf_restore_who`` and ``wf_restore`` ("Terugzetten",
   undoing a removal); the team podium with ``wf_podium_choice`` (which podium
-  the presenter view shows: teams, people or both);
+  the presenter view shows: teams, people or both, kept with the workshop);
 - joining (participant): ``wp_team`` (the team to play for, in team mode "pick");
 - the wall (participant): ``wp_react_<answer id>`` ("+1"), disabled on one's own answer and
   once given.
@@ -103,24 +103,24 @@ def _restore(act: Callable[..., None], restore: Callable[..., Any]) -> None:
         ss.pop(key, None)
 
 
-def team_podium(board: Dashboard) -> None:
-    """The team podium, and which podium the presenter view shows (kept in
-    ``wf_presenter_podium``: the radio itself is not drawn while the presenter view is on, and
-    Streamlit forgets an undrawn widget's value)."""
+def team_podium(board: Dashboard, act: Callable[..., None], set_choice: Callable[..., Any]) -> None:
+    """The team podium, and which podium the presenter view shows. The choice is the
+    workshop's (``WorkshopService.set_podium_choice``), not this browser session's: a presenter
+    view on another device shows it too. The radio is set from the workshop on every refresh,
+    so a choice made on another dashboard shows here as well."""
     if board.team_podium is None:
         return
     st.subheader(projector.TEAM_PODIUM_HEAD)
     st.caption(projector.TEAM_PODIUM_NOTE)
     st.html(projector.podium_html(board.team_podium, css_class="wc-team-podium"))
-    choices = list(projector.PODIUM_CHOICES)
-    chosen = ss.get("wf_presenter_podium") or projector.PODIUM_DEFAULT
-    st.radio("Podium op het presentatiescherm", options=choices,
-             format_func=projector.PODIUM_CHOICES.__getitem__, index=choices.index(chosen),
-             key="wf_podium_choice", horizontal=True, on_change=_keep_podium_choice)  # fmt: skip
+    ss["wf_podium_choice"] = board.workshop.podium_choice
+    st.radio("Podium op het presentatiescherm", options=list(projector.PODIUM_CHOICES),
+             format_func=projector.PODIUM_CHOICES.__getitem__, key="wf_podium_choice",
+             horizontal=True, on_change=_keep_podium_choice, args=(act, set_choice))  # fmt: skip
 
 
-def _keep_podium_choice() -> None:
-    ss["wf_presenter_podium"] = ss.get("wf_podium_choice") or projector.PODIUM_DEFAULT
+def _keep_podium_choice(act: Callable[..., None], set_choice: Callable[..., Any]) -> None:
+    act(set_choice, ss.get("wf_podium_choice") or projector.PODIUM_DEFAULT)
 
 
 def reactions_caption(entry: WallEntry) -> None:

@@ -19,6 +19,7 @@ import segno
 from webcare_app import render, services
 from workshop.dashboard import answer_key_shown
 from workshop.records import Dashboard, PodiumRow
+from workshop.teams import PODIUM_DEFAULT, PODIUM_LABELS
 
 
 def lobby_html(names: Sequence[str]) -> str:
@@ -117,10 +118,9 @@ def podium_html(rows: Sequence[PodiumRow], css_class: str = "wc-podium") -> str:
     return f'<div class="{css_class}">{lines}</div>'
 
 
-# Which podium the presenter view shows in team mode (the facilitator's choice on the dashboard).
-# Both by default: the teams play for their branch, and a person who did well still sees it.
-PODIUM_CHOICES = {"both": "Teams en personen", "teams": "Alleen teams", "people": "Alleen personen"}
-PODIUM_DEFAULT = "both"
+# Which podium the presenter view shows in team mode: the facilitator's choice on the dashboard,
+# kept with the workshop (``workshop.teams``), so every projector shows the same.
+PODIUM_CHOICES = PODIUM_LABELS
 TEAM_PODIUM_HEAD = "Podium per team"
 TEAM_PODIUM_NOTE = "gemiddelde punten per teamlid"
 
@@ -181,3 +181,17 @@ def projected_post_table(board: Dashboard) -> pd.DataFrame:
         table[column] = table[column].astype(object)
         table.loc[hidden, column] = HIDDEN_KEY
     return table
+
+
+# Right-aligned in the table, "nog niet" and "–" included, so the figures line up.
+POST_TABLE_NUMBERS = ("antwoorden", "openbaar", "privé", "niet", "juist (%)", "gem. score")
+
+
+def post_table_html(board: Dashboard) -> str:
+    """``projected_post_table`` as the dashboard draws it: a table on a laptop, a card per post
+    on a phone ("Bericht 2" over its figures, the expected decision on a line of its own)."""
+    rows = projected_post_table(board).to_dict("records")
+    return render.stacked_table(
+        rows, css_class="wc-post-table", heading="bericht", heading_prefix="Bericht ",
+        wide=("verwacht",), numbers=POST_TABLE_NUMBERS,
+    )  # fmt: skip

@@ -5,7 +5,10 @@ facilitator's screen is on the projector, participants answer on their own phone
 is scored by the trainer (``trainer.score``) and stored as it happens. The package has no UI
 code; the two workshop pages only draw what it returns. Its rooms:
 
-- ``service``: ``WorkshopService``, the whole flow (create, join, answer, move on, reveal, close).
+- ``service``: ``WorkshopService``, the whole flow (create, join, answer, move on, reveal, close),
+  made of parts with one idea each: ``service_core`` (shared state and per-process caches),
+  ``joining``, ``answering``, ``participant_reading`` (what a phone reads), ``creation``,
+  ``facilitation`` (the PIN actions) and ``moderation``.
 - ``records``: the flat, read-only records it hands out, with the display and privacy contracts.
 - ``tables``: the database tables, on the trainer's storage ``Base``.
 - ``queries``: reading a workshop's state inside one session; ``dashboard``: the facilitator's

@@ -1,10 +1,11 @@
-"""What only the facilitator may do in a workshop: move on, start, reveal, moderate, close,
-recover the PIN, and read the dashboard and report.
+"""What only the facilitator may do in a workshop: move on, start, reveal, moderate, choose the
+presenter view's podium, close, recover the PIN, and read the dashboard and report.
 
 Every action here needs the workshop's PIN, checked by ``workshop.pin_guard`` with limits on
 wrong ones per client (the page passes its browser session's id as ``client``), except
 ``recover``, which takes the recovery code shown at creation instead. ``WorkshopService`` mixes
-these actions in; the participant's side (join, answer, feedback) stays in ``workshop.service``.
+these actions in; the participant's side is in ``workshop.joining``, ``workshop.answering`` and
+``workshop.participant_reading``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from workshop.tables import (
     WorkshopPinAttempt,
     WorkshopPost,
 )
+from workshop.teams import check_podium_choice
 
 
 class FacilitatorActions:
@@ -136,6 +138,19 @@ class FacilitatorActions:
                 raise WorkshopInputError(
                     f"answer_id: {answer_id!r} is geen antwoord in deze workshop."
                 )
+
+    def set_podium_choice(
+        self, code: str, pin: str, choice: str, *, client: str = DEFAULT_CLIENT
+    ) -> None:
+        """Which podium the presenter view shows in team mode ("both", "teams" or "people",
+        ``workshop.teams.PODIUM_LABELS``), kept with the workshop: a projector on another
+        device follows it on its next refresh. Also once closed (the final podium)."""
+        choice = check_podium_choice(choice)
+        workshop_id = self._pins.check(code, pin, client)
+        with self.db.session() as session:
+            session.execute(
+                update(Workshop).where(Workshop.id == workshop_id).values(podium_choice=choice)
+            )
 
     def rename_participant(
         self,
@@ -249,6 +264,5 @@ class FacilitatorActions:
         with self.db.session(readonly=True) as session:
             return build_report(session, workshop_id)
 
-    def _workshop(self, code: str) -> Workshop:
-        with self.db.session(readonly=True) as session:
-            return queries.workshop_by_code(session, code)
+    def _workshop(self, code: str) -> Workshop:  # pragma: no cover - in ServiceCore
+        raise NotImplementedError

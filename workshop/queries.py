@@ -136,6 +136,7 @@ def info(session: Session, workshop: Workshop, now: datetime | None = None) -> W
         seconds_left=pacing.seconds_left(deadline, now) if now is not None else None,
         teams=teams.names_of(session, workshop.id) if workshop.team_mode else (),
         team_mode=workshop.team_mode,
+        podium_choice=workshop.podium_choice,
     )
 
 

@@ -54,6 +54,7 @@ class WorkshopInfo:
     seconds_left: int | None = None  # until that deadline, by the server's clock
     teams: tuple[str, ...] = ()  # team mode (``workshop.teams``): the team names, in order
     team_mode: str | None = None  # "pick", "auto" or None without teams
+    podium_choice: str = "both"  # the presenter view's podium in team mode (``workshop.teams``)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ class Workshop(Base):
     # Migration 0004 (``workshop.teams``): None without teams, "pick" when participants choose
     # their team at joining, "auto" when the service assigns one.
     team_mode: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Migration 0005: which podium the presenter view shows in team mode ("both", "teams",
+    # "people"; ``workshop.teams.PODIUM_LABELS``), chosen on the dashboard and kept with the
+    # workshop, so a projector opened on another device shows the facilitator's choice.
+    podium_choice: Mapped[str] = mapped_column(String(8), default="both", server_default="both")
 
 
 class WorkshopPost(Base):

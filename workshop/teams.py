@@ -36,6 +36,25 @@ TEAM_MODES: tuple[str, ...] = get_args(TeamMode)
 MIN_TEAMS = 2
 MAX_TEAMS = 30  # a network's branches; more is not a team game any more
 MODE_LABELS = {"pick": "deelnemers kiezen zelf", "auto": "automatisch indelen"}
+# Which podium the presenter view shows in team mode, kept per workshop (``podium_choice``).
+# Both by default: the teams play for their branch, and a person who did well still sees it.
+PodiumChoice = Literal["both", "teams", "people"]
+PODIUM_LABELS: dict[str, str] = {
+    "both": "Teams en personen",
+    "teams": "Alleen teams",
+    "people": "Alleen personen",
+}
+PODIUM_DEFAULT: PodiumChoice = "both"
+
+
+def check_podium_choice(value: object) -> str:
+    """A podium choice as stored: one of ``PODIUM_LABELS``'s keys."""
+    if not isinstance(value, str) or value not in PODIUM_LABELS:
+        raise WorkshopInputError(
+            f"podium: kreeg {value!r:.40}; verwacht een van: {', '.join(PODIUM_LABELS.values())} "
+            f"({', '.join(PODIUM_LABELS)})."
+        )
+    return value
 
 
 def check_name(value: object) -> str:

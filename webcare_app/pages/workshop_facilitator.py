@@ -348,7 +348,7 @@ def dashboard() -> None:
         if board.podium is not None:
             st.subheader("Podium")
             st.html(projector.podium_html(board.podium))
-        moderation.team_podium(board)
+        moderation.team_podium(board, _act, svc.set_podium_choice)
 
     st.subheader("Antwoordmuur (anoniem)")
     wall_labels = {s.post_id: f"Bericht {s.position + 1}" for s in board.posts}
@@ -380,13 +380,16 @@ def dashboard() -> None:
                           args=(svc.hide_answer if entry.revealed else svc.reveal_answer,
                                 entry.answer_id))  # fmt: skip
 
+    # Both tables are HTML that turns into cards on a phone: a data grid of nine columns
+    # scrolled sideways inside its own box at 390 px (``render.stacked_table``).
     st.subheader("Keuzes per bericht")
-    st.dataframe(projector.projected_post_table(board), hide_index=True)
+    st.html(projector.post_table_html(board))
     st.subheader("Vaakst overtreden regels")
     if board.rules:
         # The Dutch description only: the rule ids are the program's, not the room's.
         rules = services.workshop_rule_table(board.rules).drop(columns=["regel"])
-        st.dataframe(rules, hide_index=True)
+        st.html(render.stacked_table(rules.to_dict("records"), css_class="wc-rule-table",
+                                     heading="omschrijving"))  # fmt: skip
     else:
         st.caption("Nog geen regels overtreden in geschreven antwoorden.")
 
@@ -435,7 +438,8 @@ def presenter() -> None:
         chart = projector.spread_chart(board)
         if chart is not None:
             st.altair_chart(chart.properties(height=220), width="stretch")
-    podiums = projector.presenter_podiums_html(board, ss["wf_presenter_podium"])
+    # The choice kept with the workshop: this projector may be another device than the dashboard.
+    podiums = projector.presenter_podiums_html(board, info.podium_choice)
     if podiums:  # team mode: the team podium, the person podium or both, as chosen
         with right:
             st.html(podiums)

@@ -1,0 +1,205 @@
+"""Answering a post: scored once, stored once, refused with a reason when it cannot be taken.
+
+An answer is stored once per participant and post, scored by ``trainer.score`` (in the scoring
+pool, ``workshop.scoring_pool``) before the write transaction. Sending the same answer again (a
+retry after a dropped connection) returns the stored one; sending a different one is refused:
+the first answer stands, so nobody can improve a score after seeing the discussion. A unique
+constraint makes this hold under concurrency too (200 people pressing send in one second).
+
+An answer is refused (with a Dutch reason) once the workshop is closed, for a post the
+facilitator has not reached yet (facilitator pace), once the post's feedback is revealed (the
+explanation gives the answer away), in the lobby before the first post, and after the post's
+countdown (``workshop.pacing``). Earlier posts still open take late answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from workshop import pacing, queries
+from workshop.errors import (
+    REMOVED_MESSAGE,
+    AnswerRefusedError,
+    RemovedParticipantError,
+    UnknownParticipantError,
+    WorkshopClosedError,
+    WorkshopError,
+)
+from workshop.inputs import check_answer, edge_text
+from workshop.records import Answer
+from workshop.service_core import ServiceCore
+from workshop.tables import (
+    Workshop,
+    WorkshopAnswer,
+    WorkshopAnswerAlert,
+    WorkshopParticipant,
+    WorkshopPost,
+)
+
+
+class Answering(ServiceCore):
+    """``submit``, part of ``WorkshopService``."""
+
+    def submit(self, code: str, token: str, post_id: str, decision: str, reply: str = "") -> Answer:
+        """Score and store an answer; once per participant and post (see the module docstring).
+
+        Raises ``AnswerRefusedError`` for a different second answer, a post not open for
+        answers, and ``WorkshopClosedError`` once the workshop is closed.
+        """
+        reply = check_answer(decision, reply)  # as stored: cleaned of control characters
+        fixed = self._fixed(code)
+        participant_id = self._participant_id(fixed, token)
+        slot = fixed.posts.get(edge_text(post_id))
+        if slot is None:
+            raise AnswerRefusedError(f"Het bericht {post_id!r} hoort niet bij deze workshop.")
+        position, post, post_json = slot
+
+        # Score before the transaction: the write lock is held for the checks and inserts only.
+        # The result comes as the JSON the answer stores (no ScoreResult built and taken apart).
+        result = self.scoring.score_data(post, decision, reply, post_json)
+        verdict = result["decision"]
+        alerts = result["alerts"]
+        rules = tuple(sorted({a["rule"] for a in alerts}))
+        now = self.now()
+        values: dict[str, Any] = {
+            "workshop_id": fixed.id,
+            "participant_id": participant_id,
+            "position": position,
+            "post_id": post.id,
+            "decision": decision,
+            "decision_expected": verdict["expected"],
+            "decision_correct": bool(verdict["correct"]),
+            "reply": reply,
+            "score": float(result["score"] or 0),
+            "result_json": result,
+            "revealed": False,
+            "submitted_at": now,
+        }
+        refusal: WorkshopError | None = None
+        try:
+            # Core statements on a plain connection rather than ORM objects in a session: 200
+            # people press send in the same second, all storing through one interpreter lock,
+            # and on SQLite the write lock is held for this block only.
+            with self.db.transaction() as conn:
+                # One round trip for all the checks. Removed by the facilitator, perhaps in
+                # another process: read in this transaction, never from the token cache
+                # (``workshop.moderation``).
+                status, current_index, revealed, started, deadline, removed = conn.execute(
+                    _STATE_QUERY,
+                    {
+                        "workshop_id": fixed.id,
+                        "position": position,
+                        "participant_id": participant_id,
+                    },
+                ).one()
+                refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
+                    _time_refusal(started, deadline, now)
+                )
+                if removed is not None:
+                    raise RemovedParticipantError(REMOVED_MESSAGE)
+                if refusal is None:
+                    answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
+                    if alerts:
+                        conn.execute(
+                            _INSERT_ALERT,
+                            [
+                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
+                                for a in alerts
+                            ],
+                        )
+                    stored = Answer(
+                        id=answer_id,
+                        post_id=post.id,
+                        position=position,
+                        decision=decision,
+                        reply=reply,
+                        score=values["score"],
+                        decision_expected=values["decision_expected"],
+                        decision_correct=values["decision_correct"],
+                        rules=rules,
+                        submitted_at=now,
+                    )
+                    # After-reveal feedback: the score tells the expected decision too early.
+                    return stored if fixed.feedback == "immediate" else stored.hidden()
+        except IntegrityError:
+            pass  # the participant answered this post in another request a moment ago
+        with self.db.session(readonly=True) as session:
+            existing = queries.answer_of(session, participant_id, position)
+            if existing is not None:
+                workshop = session.get(Workshop, fixed.id)
+                wpost = session.get(WorkshopPost, (fixed.id, position))
+                if workshop is None or wpost is None:
+                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+                if not queries.feedback_visible(workshop, wpost, True):
+                    existing = existing.hidden()
+        if existing is not None:
+            return self._same_or_refuse(existing, decision, reply)
+        if refusal is not None:
+            raise refusal
+        raise AssertionError("an answer refused by the database must exist")
+
+    @staticmethod
+    def _same_or_refuse(existing: Answer, decision: str, reply: str) -> Answer:
+        if existing.decision == decision and existing.reply == reply:
+            return existing  # a retry of the same answer: nothing new, nothing lost
+        raise AnswerRefusedError(
+            "Je hebt dit bericht al beantwoord; je eerste antwoord telt en kan niet meer worden "
+            "gewijzigd."
+        )
+
+
+# Built once: composing statements costs more CPU than running them, and 40 submits compete for
+# one interpreter lock.
+_STATE_QUERY = (
+    select(
+        Workshop.status,
+        Workshop.current_index,
+        WorkshopPost.feedback_revealed,
+        Workshop.started_at,
+        WorkshopPost.deadline,
+        WorkshopParticipant.removed_at,
+    )
+    .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+    .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+    .where(
+        Workshop.id == bindparam("workshop_id"),
+        WorkshopPost.position == bindparam("position"),
+        WorkshopParticipant.id == bindparam("participant_id"),
+    )
+)
+_INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
+_INSERT_ALERT = insert(WorkshopAnswerAlert)
+
+
+def _refusal(
+    pace: str, status: str, current_index: int, feedback_revealed: bool, position: int
+) -> WorkshopError | None:
+    """Why an answer to the post at ``position`` cannot be taken now, or None if it can."""
+    if status != "open":
+        return WorkshopClosedError("Deze workshop is afgesloten; antwoorden kan niet meer.")
+    if pace == "facilitator" and position > current_index:
+        return AnswerRefusedError(
+            "Dit bericht is nog niet aan de beurt; wacht tot de begeleider verdergaat."
+        )
+    if feedback_revealed:
+        return AnswerRefusedError(
+            "De uitleg bij dit bericht is al getoond; antwoorden kan daarom niet meer."
+        )
+    return None
+
+
+def _time_refusal(
+    started_at: datetime | None, deadline: datetime | None, now: datetime
+) -> WorkshopError | None:
+    """The lobby and the countdown (``workshop.pacing``): not yet, or no longer."""
+    if started_at is None:
+        return AnswerRefusedError(
+            "De workshop is nog niet begonnen; wacht tot de begeleider het eerste bericht start."
+        )
+    if pacing.expired(deadline, now):
+        return AnswerRefusedError("De tijd voor dit bericht is om; antwoorden kan niet meer.")
+    return None
