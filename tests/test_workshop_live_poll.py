@@ -9,6 +9,7 @@ screen changed (another participant's hidden answer), or the poll saves nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def test_the_stamp_changes_whenever_the_screen_does(db: Database) -> None:
 
     assert all(s is not None for _, s, _ in seen)
     unchanged = {"another's answer, hidden", "another's answer to it, hidden"}
-    for (_, s0, v0), (label, s1, v1) in zip(seen, seen[1:], strict=False):
+    for (_, s0, v0), (label, s1, v1) in itertools.pairwise(seen):
         if v1 != v0:
             assert s1 != s0, label  # the screen changed: the poll must see it
         if label in unchanged:
