@@ -6,8 +6,11 @@ the participant was. While the screen waits (for the next post or for the facili
 explanation) a small fragment checks every few seconds whether anything changed and redraws the
 page when it did: every 3 s in a small room, less often in a large one so the whole room's polls
 stay within what one app process can serve (``workshop.live_refresh``: 5 s at 200 people);
-while the participant writes, nothing redraws under them unless the facilitator moves on. Text
-typed by anyone is shown through ``render``'s escaping.
+while the participant writes, nothing redraws under them unless the facilitator moves on. A
+poll first reads one statement (``workshop.live_poll``: the workshop's state, this participant's
+answer and the wall's count) and reads the whole view only when that changed since the last full
+read, so a waiting room's polls cost the server little. Text typed by anyone is shown through
+``render``'s escaping.
 
 Earlier answers stay within reach: below the post, a participant picks any post they answered
 and sees their answer again, with its feedback as soon as the workshop allows it for that post
