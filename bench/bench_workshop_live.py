@@ -31,6 +31,11 @@ for the server: one core (issue 16: 200 phones waiting cost under one core; one 
 cannot use more for its pages anyway). The whole machine's busy cores and the load average
 during each window are printed, so a saturated run can be told apart.
 
+(j) With websocket phones, before each window: the N phones join as a room does
+    (``bench.ws_phones.CONNECT_SPREAD_S`` apart, each a first run of the page): how many are on
+    their screen, after how long, and the server's CPU for it (first runs and the polls of the
+    phones already in). A server that does not get them all on screen within
+    ``READY_TIMEOUT_S`` is reported with how many it got, and measured on as it is.
 (d) With websocket phones, after each of our windows the facilitator moves on to the next post
     (``next_post``, through the service on the same database) and each phone's delay until the
     server sends it the next post's screen is timed: how late a phone sees a move (p50 / p95 /
@@ -40,14 +45,16 @@ during each window are printed, so a saturated run can be told apart.
 one run. ``--no-peer`` skips the empty-fragment peer (saves time at 200 phones).
 Run:  .venv/bin/python -m bench.bench_workshop_live  [--n 40 200] [--window 30] [--repeat 1]
       [--phones websocket|chromium] [--before REF] [--no-peer]
-      [--profile DIR]  (py-spy of our windows, if on PATH)
+      [--profile DIR]  (py-spy of the joins and windows of ours and before, if on PATH)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,7 +72,7 @@ from bench.appserver import (
     AppServer,
     start_app,
 )
-from bench.ws_phones import Phones
+from bench.ws_phones import CONNECT_SPREAD_S, READY_TIMEOUT_S, Phones
 
 REPO = Path(__file__).resolve().parents[1]
 # Pages of background contexts must keep polling as a phone in a hand does.
@@ -256,20 +263,68 @@ class Pages:
             ctx.close()
 
 
+def _spy(pid: int, out: Path, seconds: float) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling the server into ``out`` for ``seconds`` (stopped early with SIGINT), if
+    py-spy is on PATH."""
+    if not shutil.which("py-spy"):
+        return None
+    return subprocess.Popen(
+        ["py-spy", "record", "-p", str(pid), "-d", str(int(seconds) + 1),
+         "-r", "100", "-f", "raw", "-o", str(out), "--threads", "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _stop_spy(spy: subprocess.Popen[bytes] | None) -> None:
+    if spy is not None and spy.poll() is None:
+        spy.send_signal(signal.SIGINT)  # py-spy writes what it sampled so far
+    if spy is not None:
+        spy.wait()
+
+
+@dataclass(frozen=True)
+class Join:
+    """N phones opening the page (their first page runs), joining ``CONNECT_SPREAD_S`` apart."""
+
+    phones: int
+    on_screen: int  # phones showing their waiting screen when the wait ended
+    seconds: float  # from the first phone connecting to the last on screen (or the timeout)
+    cpu_s: float  # the server's CPU in that time: first page runs and the polls of those in
+    load: float  # the machine's 1-minute load average when the wait ended
+
+    @property
+    def cores(self) -> float:
+        return self.cpu_s / self.seconds
+
+    @property
+    def ms_per_phone(self) -> float:
+        return 1000 * self.cpu_s / self.phones
+
+
+def join_phones(
+    urls: list[str], ready: str, server: AppServer, profile: Path | None = None
+) -> tuple[Phones, Join]:
+    """Phones on ``urls``, joining as a room does, and what their joining cost the server; a
+    server that does not get them all on screen in ``READY_TIMEOUT_S`` is reported, not
+    raised, so a before/after run still measures both apps."""
+    spy = None if profile is None else _spy(server.proc.pid, profile, READY_TIMEOUT_S)
+    cpu0, t0 = cpu_s(server), time.monotonic()
+    phones = Phones(urls, ready)
+    with contextlib.suppress(TimeoutError):  # reported below as phones not on screen
+        phones.wait_ready()
+    cpu1, t1 = cpu_s(server), time.monotonic()
+    _stop_spy(spy)
+    on_screen = sum(p.ready for p in phones.phones)
+    return phones, Join(len(urls), on_screen, t1 - t0, cpu1 - cpu0, os.getloadavg()[0])
+
+
 def measure_phones(
     phones: Phones, server: AppServer, seconds: float, profile: Path | None = None
 ) -> Window:
-    """Server CPU while the websocket phones poll for ``seconds`` (after they all show their
-    screen and a settling pause); the phones' CPU is this process's."""
-    phones.wait_ready()
+    """Server CPU while the websocket phones poll for ``seconds`` (after a settling pause; the
+    phones that are on screen poll, see ``join_phones``); the phones' CPU is this process's."""
     time.sleep(SETTLE_S)
-    spy = None
-    if profile is not None and shutil.which("py-spy"):
-        spy = subprocess.Popen(
-            ["py-spy", "record", "-p", str(server.proc.pid), "-d", str(int(seconds)),
-             "-r", "200", "-f", "raw", "-o", str(profile), "--threads", "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+    spy = None if profile is None else _spy(server.proc.pid, profile, seconds)
     phones.counting = True
     sent0, cpu0, busy0 = phones.sent, cpu_s(server), _machine_busy()
     mine0, t0 = time.process_time(), time.monotonic()
@@ -277,8 +332,7 @@ def measure_phones(
     sent1, cpu1, busy1 = phones.sent, cpu_s(server), _machine_busy()
     mine1, t1 = time.process_time(), time.monotonic()
     phones.counting = False
-    if spy is not None:
-        spy.wait()
+    _stop_spy(spy)
     machine = (busy1[0] - busy0[0]) / (busy1[1] - busy0[1]) * (os.cpu_count() or 1)
     waits = phones.waits_ms() or [float("nan")]
     return Window(
@@ -378,6 +432,15 @@ def _row(label: str, w: Window, phones: str = "Chromium") -> str:
     )
 
 
+def _join_row(label: str, j: Join) -> str:
+    got = f"all {j.phones}" if j.on_screen == j.phones else f"only {j.on_screen} of {j.phones}"
+    return (
+        f"    {label:<34} joining {CONNECT_SPREAD_S:.1f} s apart: {got} on screen after "
+        f"{j.seconds:5.1f} s; server {j.cpu_s:6.2f} s CPU = {j.cores:4.2f} core, "
+        f"{j.ms_per_phone:5.0f} ms per phone (first run and polls) (load {j.load:4.1f})"
+    )
+
+
 def _ratio(ours: list[Window], peer: list[Window]) -> str:
     o = statistics.median(w.ms_per_poll for w in ours)
     p = statistics.median(w.ms_per_poll for w in peer)
@@ -399,7 +462,7 @@ def main() -> None:
     )
     parser.add_argument("--before", help="git ref of the app to compare with (websocket phones)")
     parser.add_argument("--no-peer", action="store_true", help="skip the empty-fragment peer")
-    parser.add_argument("--profile", type=Path, help="py-spy raw profiles of our windows here")
+    parser.add_argument("--profile", type=Path, help="py-spy raw profiles here")
     args = parser.parse_args()
     chromium = args.phones == "chromium"
     if chromium and not CHROMIUM.exists():
@@ -465,6 +528,7 @@ def _websocket_windows(
     print("(d) then the facilitator moves on: how late each phone sees it")
     for n in args.n:
         windows: dict[str, list[Window]] = {name: [] for name in apps}
+        joins: dict[str, list[Join]] = {name: [] for name in apps}
         delays: dict[str, list[list[float]]] = {name: [] for name in apps}
         for r in range(args.repeat):
             for name, app in apps.items():
@@ -475,10 +539,14 @@ def _websocket_windows(
                     w_code, w_pin, w_tokens = make_workshop(db, n)
                     urls = [f"{app.url}/meedoen?code={w_code}&token={t}" for t in w_tokens]
                     ready = WAITING_TEXT
-                phones = Phones(urls, ready)
-                prof = None
-                if args.profile is not None and name == "ours":
-                    prof = args.profile / f"ours-{n}-{r}.txt"
+                prof = join_prof = None
+                if args.profile is not None and name != "peer":
+                    tag = "ours" if name == "ours" else "before"
+                    prof = args.profile / f"{tag}-{n}-{r}.txt"
+                    join_prof = args.profile / f"{tag}-join-{n}-{r}.txt"
+                phones, join = join_phones(urls, ready, app, join_prof)
+                joins[name].append(join)
+                print(_join_row(f"{name}, {n} phones", join), flush=True)
                 try:
                     windows[name].append(measure_phones(phones, app, args.window, prof))
                     if not peer:
@@ -487,6 +555,8 @@ def _websocket_windows(
                     phones.close()
         for name in apps:
             label = "peer (empty fragment)" if name == "peer" else name
+            for j in joins[name]:
+                print(_join_row(f"{label}, {n} phones", j))
             for w in windows[name]:
                 print(_row(f"{label}, {n} phones", w, "phones"))
             for d in delays[name]:

@@ -208,7 +208,10 @@ def _freeze_loaded_heap() -> None:
     0.5-0.7 s of CPU with the interpreter lock held, which made a handful of phones fill a core
     and starved the web server (a new phone waited a minute for the join form's scripts).
     Frozen objects are still freed when no longer referenced; only cycles among them are not
-    looked for, and these objects live as long as the process anyway.
+    looked for, and these objects live as long as the process anyway. The app's config now also
+    turns that per-run collection off (``runner.postScriptGC`` in ``.streamlit/config.toml``:
+    with 200 phones' sessions the unfrozen heap grew with the room); Python's own full
+    collections, which come far less often, still walk only what is not frozen.
     """
     gc.collect()  # what is garbage already goes now, not into the frozen generation
     gc.freeze()

@@ -6,8 +6,11 @@ the participant was. While the screen waits (for the next post or for the facili
 explanation) a small fragment checks every few seconds whether anything changed and redraws the
 page when it did: every 3 s in a small room, less often in a large one so the whole room's polls
 stay within what one app process can serve (``workshop.live_refresh``: 5 s at 200 people);
-while the participant writes, nothing redraws under them unless the facilitator moves on. Text
-typed by anyone is shown through ``render``'s escaping.
+while the participant writes, nothing redraws under them unless the facilitator moves on. A
+poll first reads one statement (``workshop.live_poll``: the workshop's state, this participant's
+answer and the wall's count) and reads the whole view only when that changed since the last full
+read, so a waiting room's polls cost the server little. Text typed by anyone is shown through
+``render``'s escaping.
 
 Earlier answers stay within reach: below the post, a participant picks any post they answered
 and sees their answer again, with its feedback as soon as the workshop allows it for that post
@@ -35,6 +38,7 @@ from webcare_app import workshop_moderation as moderation
 from webcare_app.state import init_state, workshop_service
 from workshop.countdown_html import countdown_html
 from workshop.errors import WorkshopError
+from workshop.live_poll import Stamp, stamp
 from workshop.live_refresh import MIN_REFRESH_S, wait_refresh_s
 from workshop.records import (
     Answer,
@@ -150,6 +154,11 @@ def _refresh_s() -> int:
         return MIN_REFRESH_S
 
 
+def _stamp() -> Stamp | None:
+    """What this screen depends on, in one read (``workshop.live_poll``); ``None``: read all."""
+    return stamp(svc.db, ss["wp_code"], ss["wp_token"], svc.now())
+
+
 def _signature(view: ParticipantView) -> tuple[Any, ...]:
     c = view.current
     writing = c.accepting and not c.answered
@@ -223,6 +232,8 @@ if not ss["wp_token"]:
         _error(ss["wp_notice"])
     st.stop()
 
+# Read before the view: a change in between then shows as a changed stamp at the next poll.
+page_stamp = _stamp()
 try:
     view = svc.participant_view(ss["wp_code"], ss["wp_token"])
 except WorkshopError as exc:
@@ -238,6 +249,7 @@ st.html(
     + "</div>"
 )
 ss["_wp_signature"] = _signature(view)
+ss["_wp_stamp"] = page_stamp
 ss["_wp_current"] = current.position
 held = _held(info.pace, current)
 if held is not None and held.position is not None and not _started(held.position):
@@ -250,6 +262,21 @@ ss["_wp_refresh_s"] = refresh_s  # what the timer below is set to (tests read it
 @st.fragment(run_every=refresh_s)
 def watch() -> None:
     """Redraw the page as soon as the workshop moved on; silent otherwise."""
+    fresh_stamp = _stamp()
+    working = ss.get("wp_working")
+    if (
+        fresh_stamp is not None
+        and fresh_stamp == ss.get("_wp_stamp")
+        and ss.get("_wp_held") is None
+        and (
+            working is None or working == fresh_stamp.current_index
+        )  # the form is on the current post
+    ):
+        # Nothing this screen shows has changed since the last full read (one statement
+        # instead of the whole view: most polls of a waiting room end here).
+        if _refresh_s() != refresh_s:
+            st.rerun(scope="app")
+        return
     try:
         fresh = svc.participant_view(ss["wp_code"], ss["wp_token"])
     except WorkshopError:
@@ -263,6 +290,7 @@ def watch() -> None:
         return
     if ss.get("_wp_held") is not None or _signature(fresh) != ss.get("_wp_signature"):
         st.rerun(scope="app")
+    ss["_wp_stamp"] = fresh_stamp  # read before this view, which left the screen as it is
     if _refresh_s() != refresh_s:  # the room grew or shrank: the timer is set by a page run
         st.rerun(scope="app")
 
