@@ -69,7 +69,10 @@ def _rubric_requests() -> Iterator[tuple[str, dict[str, Any]]]:
                 if item.get("customer"):
                     post["author"] = {"name": item["customer"], "handle": "@klant", "reach": 10}
                 brand = {"hashtags": [], **item["brand"]}
-                yield key, {"brand": brand, "post": post, "decision": "public", "reply": item["reply"]}
+                yield (
+                    key,
+                    {"brand": brand, "post": post, "decision": "public", "reply": item["reply"]},
+                )
 
 
 def _odd_letters(text: str) -> str:
@@ -97,7 +100,7 @@ def dump() -> dict[str, Any]:
     posts = load_posts()
     rng = np.random.default_rng(SEED)
     for post in posts:
-        fixed = [
+        fixed: list[tuple[str, Any, str | None]] = [
             ("model", post.expected_decision, post.model_answer or ""),
             ("own-text", "public", post.text),
             ("empty", post.expected_decision, ""),
@@ -110,7 +113,7 @@ def dump() -> dict[str, Any]:
     for n, (key, reply) in enumerate(replies):
         for k in rng.choice(len(posts), POSTS_PER_RUBRIC_REPLY, replace=False):
             post = posts[int(k)]
-            decision = str(rng.choice(DECISIONS))
+            decision: Any = str(rng.choice(DECISIONS))
             base = f"cross/{key}/{post.id}"
             found[base] = scored(score_post, post, decision, reply)
             if n % VARIANT_EVERY == 0:

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -104,20 +104,34 @@ def needs(pattern: str, flags: int) -> Needs | None:
     return tuple(dict.fromkeys(found))  # each clause once, in order
 
 
+Match = re.Match[str]
+
+
+def _selective(clause: Clause) -> tuple[int, int]:
+    return (-min(len(s) for s in clause), len(clause))
+
+
 @dataclass(frozen=True)
 class Screen:
     """The alternatives of one joined alternation and what each needs."""
 
     patterns: tuple[str, ...]
-    needs: tuple[Needs, ...]
+    needs: tuple[Needs, ...]  # per alternative, the most selective clause first
     flags: int
+    literals: tuple[str, ...]  # every literal of every clause, once
+    empty: tuple[bool, ...]  # per alternative: can it match the empty string?
 
     def kept(self, folded: str) -> tuple[int, ...]:
         """Indexes of the alternatives that may match in a reply folded as ``folded``."""
+        present = set(filter(folded.__contains__, self.literals))
         return tuple(
             i
             for i, clauses in enumerate(self.needs)
-            if all(any(lit in folded for lit in clause) for clause in clauses)
+            if not clauses
+            or (
+                not clauses[0].isdisjoint(present)
+                and all(not c.isdisjoint(present) for c in clauses[1:])
+            )
         )
 
 
@@ -129,15 +143,50 @@ def screen(patterns: Sequence[str], flags: int) -> Screen | None:
         clauses = needs(pattern, flags)
         if clauses is None:
             return None
-        found.append(clauses)
+        found.append(tuple(sorted(clauses, key=_selective)))
     if not any(found):
         return None
-    return Screen(tuple(patterns), tuple(found), flags)
+    literals = tuple(dict.fromkeys(lit for c in found for clause in c for lit in clause))
+    empty = tuple(sre_parse.parse(p, flags).getwidth()[0] == 0 for p in patterns)
+    return Screen(tuple(patterns), tuple(found), flags, literals, empty)
 
 
-@lru_cache(maxsize=4096)
-def _alternation(scr: Screen, kept: tuple[int, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{scr.patterns[i]})" for i in kept), scr.flags)
+@lru_cache(maxsize=8192)  # each alternative of each rule, and those with a customer's name
+def _one(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The alternatives of a screened alternation that may match one text, searched one by one
+    and merged as the alternation would: the leftmost match, of the first alternative in the
+    pattern's order where several start there, and the next search from its end. Used only
+    when no kept alternative can match the empty string (which the merge would treat apart)."""
+
+    regexes: tuple[re.Pattern[str], ...]
+    groupindex: Mapping[str, int] = field(default_factory=dict)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
+        end = len(text) if endpos is None else endpos
+        found = [regex.search(text, pos, end) for regex in self.regexes]
+        while True:
+            best: Match | None = None
+            for m in found:
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return
+            yield best
+            stop = best.end()
+            for k, m in enumerate(found):
+                if m is not None and m.start() < stop:
+                    found[k] = self.regexes[k].search(text, stop, end)
+
+    def search(self, text: str) -> Match | None:
+        return next(self.finditer(text), None)
+
+
+Matcher = re.Pattern[str] | Kept  # what ``narrowed`` gives: finditer, search, groupindex
 
 
 @lru_cache(maxsize=64)  # the checks of one reply fold the same text
@@ -145,9 +194,7 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-def narrowed(
-    regex: re.Pattern[str], scr: Screen | None, text: str
-) -> re.Pattern[str] | None:
+def narrowed(regex: re.Pattern[str], scr: Screen | None, text: str) -> Matcher | None:
     """``regex`` (the alternation ``scr`` describes) reduced to the alternatives that may match
     in ``text``: the same matches in it, found faster; None when none may match."""
     if scr is None:
@@ -157,4 +204,11 @@ def narrowed(
         return regex
     if not kept:
         return None
-    return _alternation(scr, kept)
+    if any(scr.empty[i] for i in kept):
+        return _alternation(scr, kept)
+    return Kept(tuple(_one(scr.patterns[i], scr.flags) for i in kept))
+
+
+@lru_cache(maxsize=1024)
+def _alternation(scr: Screen, kept: tuple[int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{scr.patterns[i]})" for i in kept), scr.flags)

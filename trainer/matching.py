@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from trainer.literal_screen import Screen, narrowed, screen
+from trainer.literal_screen import Match, Matcher, Screen, narrowed, screen
 from trainer.text import Span, clause_spans, sentence_spans
 
 FLAGS = re.IGNORECASE
@@ -32,7 +32,7 @@ def _screened(patterns: list[str], joined: str) -> re.Pattern[str]:
     return regex
 
 
-def narrow(regex: re.Pattern[str] | None, text: str) -> re.Pattern[str] | None:
+def narrow(regex: re.Pattern[str] | None, text: str) -> Matcher | None:
     """``regex`` with only the alternatives that can match somewhere in ``text`` (None when
     none can): the same matches, found faster. A regex not compiled here is returned as is."""
     if regex is None:
@@ -40,7 +40,7 @@ def narrow(regex: re.Pattern[str] | None, text: str) -> re.Pattern[str] | None:
     return narrowed(regex, _SCREENS.get(regex), text)
 
 
-def search(regex: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+def search(regex: re.Pattern[str] | None, text: str) -> Match | None:
     """``regex.search(text)`` after the literal screen; None for no regex."""
     found = narrow(regex, text)
     return None if found is None else found.search(text)
@@ -61,7 +61,7 @@ def token_regex(tokens: Iterable[str]) -> re.Pattern[str] | None:
     return _screened([joined], joined)
 
 
-def finditer(regex: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+def finditer(regex: re.Pattern[str] | None, text: str) -> list[Match]:
     found = narrow(regex, text)
     return [] if found is None else [m for m in found.finditer(text) if m.end() > m.start()]
 
@@ -85,13 +85,14 @@ def scoped(regex: re.Pattern[str] | None, text: str, units: Sequence[Span]) -> l
     """Spans of the matches of ``regex`` that lie inside one unit. A match with a group
     ``(?P<span>...)`` points at that group: "adres ... of zet het hieronder" names only the
     part after "of", which the DM before it does not excuse."""
-    regex = narrow(regex, text)
-    if regex is None:
+    matcher = narrow(regex, text)
+    if matcher is None:
         return []
+    named = SPAN_GROUP in matcher.groupindex
     found = []
     for s, e in units:
-        for m in regex.finditer(text, s, e):
-            if SPAN_GROUP in regex.groupindex and m.start(SPAN_GROUP) >= 0:
+        for m in matcher.finditer(text, s, e):
+            if named and m.start(SPAN_GROUP) >= 0:
                 found.append(m.span(SPAN_GROUP))
             elif m.end() > m.start():
                 found.append(m.span())
