@@ -113,12 +113,12 @@ def dump() -> dict[str, Any]:
     for n, (key, reply) in enumerate(replies):
         for k in rng.choice(len(posts), POSTS_PER_RUBRIC_REPLY, replace=False):
             post = posts[int(k)]
-            decision: Any = str(rng.choice(DECISIONS))
+            drawn: Any = str(rng.choice(DECISIONS))
             base = f"cross/{key}/{post.id}"
-            found[base] = scored(score_post, post, decision, reply)
+            found[base] = scored(score_post, post, drawn, reply)
             if n % VARIANT_EVERY == 0:
-                found[f"{base}/upper"] = scored(score_post, post, decision, reply.upper())
-                found[f"{base}/odd"] = scored(score_post, post, decision, _odd_letters(reply))
+                found[f"{base}/upper"] = scored(score_post, post, drawn, reply.upper())
+                found[f"{base}/odd"] = scored(score_post, post, drawn, _odd_letters(reply))
     return found
 
 

@@ -39,6 +39,7 @@ Needs = tuple[Clause, ...]
 # ``İ``, whose full lower case (str.lower) is two characters, onto its simple lower case ``i``.
 _FOLD = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
 _UNSAFE_LITERALS = frozenset("µμ")  # extra cases outside the fold above: never in a literal
+MAX_WORDS = 64  # spellings of one literal stretch kept ("(?:had|heb)t" has two)
 SAFE_MAX_CODE_POINT = 0x24F  # Latin letters up to Latin Extended-B; beyond: the literal is cut
 
 
@@ -61,19 +62,47 @@ def _best(clauses: Sequence[Clause]) -> Clause:
     return max(clauses, key=lambda c: (min(len(s) for s in c), -len(c)))
 
 
+def _words(parsed: Any) -> frozenset[str] | None:
+    """The strings a purely literal sequence matches (``(?:had|heb)t``, ``[xX]``), lower case;
+    None when it is not purely literal or has more than ``MAX_WORDS`` of them."""
+    found = frozenset({""})
+    for op, av in parsed:
+        if op is sre.LITERAL and _safe(av):
+            step = frozenset({chr(av).lower()})
+        elif op is sre.IN and all(o is sre.LITERAL and _safe(v) for o, v in av):
+            step = frozenset(chr(v).lower() for _, v in av)
+        elif op is sre.SUBPATTERN and _words(av[3]) is not None:
+            step = _words(av[3])  # type: ignore[assignment]
+        elif op is sre.BRANCH and all(_words(b) is not None for b in av[1]):
+            step = frozenset().union(*(_words(b) for b in av[1]))  # type: ignore[arg-type]
+        else:
+            return None
+        found = frozenset(w + x for w in found for x in step)
+        if len(found) > MAX_WORDS:
+            return None
+    return found
+
+
 def _needs(parsed: Any) -> list[Clause]:
     """Clauses every match of the parsed sequence ``parsed`` meets (its consumed text)."""
     clauses: list[Clause] = []
-    run: list[str] = []
+    run: frozenset[str] = frozenset({""})  # the literal stretch so far, in all its spellings
 
     def close() -> None:
-        if run:
-            clauses.append(frozenset({"".join(run).lower()}))
-            run.clear()
+        nonlocal run
+        if all(run):  # no spelling of it is empty
+            clauses.append(run)
+        run = frozenset({""})
 
     for op, av in parsed:
-        if op is sre.LITERAL and _safe(av):
-            run.append(chr(av))
+        words = _words([(op, av)])
+        if words is not None:
+            longer = frozenset(w + x for w in run for x in words)
+            if len(longer) <= MAX_WORDS:
+                run = longer
+                continue
+            close()
+            run = words
             continue
         close()
         if op is sre.SUBPATTERN:
