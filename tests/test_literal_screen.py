@@ -30,7 +30,8 @@ def screens() -> list[tuple[re.Pattern[str], Screen]]:
 def test_fold_matches_the_engines_case_insensitive_letters(screens) -> None:
     """Every character the engine lets a literal letter match folds onto that letter, over all
     of Unicode: a literal missing from the folded reply cannot be matched in it."""
-    letters = {ch for _, scr in screens for lit in scr.literals for ch in lit}
+    literals = {lit for _, scr in screens for n in scr.needs for c in n for lit in c}
+    letters = {ch for lit in literals for ch in lit}
     letters |= set("isk")  # the letters with extra cases (ı, ſ, the Kelvin sign)
     for letter in sorted(letters):
         for m in re.finditer(re.escape(letter), EVERY_CHARACTER, FLAGS):
@@ -59,7 +60,7 @@ def test_a_dropped_alternative_is_never_needed() -> None:
 
 def _texts(screens, rng: np.random.Generator) -> list[str]:
     """Texts made of the screens' own words, so many alternatives are kept and must merge."""
-    words = sorted({lit for _, scr in screens for lit in scr.literals})
+    words = sorted({lit for _, scr in screens for n in scr.needs for c in n for lit in c})
     glue = (" ", " ", " ", ", ", ". ", "! ", "\n", " je ", " we ", " niet ")
     texts = []
     for _ in range(300):

@@ -140,28 +140,27 @@ def _selective(clause: Clause) -> tuple[int, int]:
     return (-min(len(s) for s in clause), len(clause))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Screen:
-    """The alternatives of one joined alternation and what each needs."""
+    """The alternatives of one joined alternation and what each needs. Only the literals of
+    each alternative's most selective clause are looked for in every reply; the rest only for
+    the alternatives that clause keeps."""
 
     patterns: tuple[str, ...]
     needs: tuple[Needs, ...]  # per alternative, the most selective clause first
     flags: int
-    literals: tuple[str, ...]  # every literal of every clause, once
     empty: tuple[bool, ...]  # per alternative: can it match the empty string?
+    always: tuple[int, ...]  # alternatives that need nothing
+    by_first: Mapping[str, tuple[int, ...]]  # a first clause's literal -> alternatives
 
     def kept(self, folded: str) -> tuple[int, ...]:
         """Indexes of the alternatives that may match in a reply folded as ``folded``."""
-        present = set(filter(folded.__contains__, self.literals))
-        return tuple(
-            i
-            for i, clauses in enumerate(self.needs)
-            if not clauses
-            or (
-                not clauses[0].isdisjoint(present)
-                and all(not c.isdisjoint(present) for c in clauses[1:])
-            )
-        )
+        contains = folded.__contains__
+        hit = set(self.always)
+        for literal in filter(contains, self.by_first):
+            hit.update(self.by_first[literal])
+        needs = self.needs
+        return tuple(sorted(i for i in hit if all(any(map(contains, c)) for c in needs[i][1:])))
 
 
 def screen(patterns: Sequence[str], flags: int) -> Screen | None:
@@ -175,9 +174,18 @@ def screen(patterns: Sequence[str], flags: int) -> Screen | None:
         found.append(tuple(sorted(clauses, key=_selective)))
     if not any(found):
         return None
-    literals = tuple(dict.fromkeys(lit for c in found for clause in c for lit in clause))
-    empty = tuple(sre_parse.parse(p, flags).getwidth()[0] == 0 for p in patterns)
-    return Screen(tuple(patterns), tuple(found), flags, literals, empty)
+    by_first: dict[str, list[int]] = {}
+    for i, clauses in enumerate(found):
+        for literal in clauses[0] if clauses else ():
+            by_first.setdefault(literal, []).append(i)
+    return Screen(
+        patterns=tuple(patterns),
+        needs=tuple(found),
+        flags=flags,
+        empty=tuple(sre_parse.parse(p, flags).getwidth()[0] == 0 for p in patterns),
+        always=tuple(i for i, clauses in enumerate(found) if not clauses),
+        by_first={literal: tuple(ids) for literal, ids in by_first.items()},
+    )
 
 
 @lru_cache(maxsize=8192)  # each alternative of each rule, and those with a customer's name
