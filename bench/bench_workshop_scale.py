@@ -239,11 +239,11 @@ def _round(
     return times, failed[0], time.perf_counter() - t0
 
 
-def signed(answer: tuple[str, str], k: int) -> tuple[str, str]:
+def signed(answer: tuple[str, str], k: int, mark: str) -> tuple[str, str]:
     """``answer`` signed by participant ``k`` (a webcare reply ends with the writer's
     initials), so no two participants send the same words: none is scored from a cache."""
     decision, reply = answer
-    return (decision, f"{reply} ^D{k}") if reply else answer
+    return (decision, f"{reply} ^{mark}{k}") if reply else answer
 
 
 def measure(
@@ -259,7 +259,8 @@ def measure(
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
     if distinct:
-        answers = [[signed(a, k) for k, a in enumerate(round_)] for round_ in answers]
+        mark = backend[0].upper()  # each database its own answers: none scored from a cache
+        answers = [[signed(a, k, mark) for k, a in enumerate(round_)] for round_ in answers]
     db = Database(url)
     lock = TimedLock(db._write_lock)
     db._write_lock = lock  # type: ignore[assignment]  # measured, not changed

@@ -235,7 +235,7 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
         org_allowed = allowed.get(ctx.org or "", set())
-        links = [m.span() for m in LINK_RE.finditer(reply)]
+        links: list[Span] | None = None  # looked for only once a word is found
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
@@ -243,6 +243,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
                     continue
                 if check.allow_post_words and said_in_post(word, ctx.post_text):
                     continue
+                if links is None:
+                    links = [link.span() for link in LINK_RE.finditer(reply)]
                 if any(s <= m.start() and m.end() <= e for s, e in links):
                     continue  # part of a web address ("site.nl/faq"), not a word the agent uses
                 if regex is base[0] and word in org_allowed:

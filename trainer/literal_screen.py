@@ -40,6 +40,7 @@ Needs = tuple[Clause, ...]
 _FOLD = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
 _UNSAFE_LITERALS = frozenset("µμ")  # extra cases outside the fold above: never in a literal
 MAX_WORDS = 64  # spellings of one literal stretch kept ("(?:had|heb)t" has two)
+SCREEN_MIN_CHARS = 200  # a single pattern shorter than this is searched without a screen
 SAFE_MAX_CODE_POINT = 0x24F  # Latin letters up to Latin Extended-B; beyond: the literal is cut
 
 
@@ -164,15 +165,16 @@ class Screen:
 
 
 def screen(patterns: Sequence[str], flags: int) -> Screen | None:
-    """A screen for the alternation of ``patterns``; None when one of them cannot be screened
-    or none needs anything (the screen would only cost time)."""
+    """A screen for the alternation of ``patterns``; None when one of them cannot be screened,
+    or none needs anything, or it is one short pattern (the engine's own search for its first
+    letters is as fast as the screen: the screen would only cost time)."""
     found = []
     for pattern in patterns:
         clauses = needs(pattern, flags)
         if clauses is None:
             return None
         found.append(tuple(sorted(clauses, key=_selective)))
-    if not any(found):
+    if not any(found) or (len(patterns) == 1 and len(patterns[0]) < SCREEN_MIN_CHARS):
         return None
     by_first: dict[str, list[int]] = {}
     for i, clauses in enumerate(found):

@@ -400,7 +400,8 @@ def _choose(name: str | None) -> str:
             f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
             "expected 'hunspell' or 'wordlist'"
         )
-    if choice == "hunspell" and hunspell_path() is None:
+    # Once loaded, the dictionary is in memory: its files are not looked for on every reply.
+    if choice == "hunspell" and choice not in _loaded and hunspell_path() is None:
         raise SpellingUnavailable(
             "de spellingcontrole kan niet starten: het Nederlandse Hunspell-woordenboek "
             "(Debian-pakket hunspell-nl) is niet geïnstalleerd; gezocht naar nl_NL/nl .dic en "
