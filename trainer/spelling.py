@@ -548,7 +548,7 @@ def _checked_words(
     found: list[tuple[int, int, str, bool]] = []
     for start, end, word, at_start in _candidate_words(checked_part(text)):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
-        if len(letters) < 2 or any(ch.isdigit() for ch in word):
+        if len(letters) < 2 or any(map(str.isdigit, word)):
             continue
         lower = word.lower().replace("’", "'")
         if lower in skip or (word[0].isupper() and lower in person_names()):
@@ -557,7 +557,7 @@ def _checked_words(
             continue
         if word[0].isupper() and not at_start:
             continue
-        if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+        if any(map(str.isupper, word[1:])) and not word.isupper():
             continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
         if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
             continue
