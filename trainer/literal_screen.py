@@ -7,14 +7,16 @@ words those patterns are about. Most patterns cannot match without certain words
 heb)\\s+je\\b...\\bmoeten...`` needs "had" or "heb", and "je", and "moeten". This module reads
 those words out of each pattern once (from Python's own parse of it), and before a reply is
 searched keeps only the alternatives whose words all occur in the reply; the rest could not
-match anywhere in it. The kept alternatives, in their original order, are compiled as one
-alternation (cached per set), so the matches are exactly those of the full alternation: at any
-position an alternative that was dropped would have failed anyway.
+match anywhere in it. The kept ones are searched one by one (each compiled once) and their
+matches merged as the alternation picks them: leftmost first, and of those starting at the same
+place the first in the pattern's order (``Kept``). So the matches are exactly those of the full
+alternation: at any position an alternative that was dropped would have failed anyway.
 
 What "occurs" means follows the engine's case-insensitive matching: a literal letter matches
 any character whose simple lower case is that letter, and a few more (``i``/``ı``, ``s``/``ſ``).
 The reply is folded the same way (``fold``); a literal keeps only characters whose whole set
-of case-insensitive matches is known to fold onto it (``_SAFE``), and is cut at any other.
+of case-insensitive matches is known to fold onto it (``_safe``), and is cut at any other
+(a test checks this over all of Unicode).
 Patterns with back-references or conditionals are never split (their group numbers would
 change); their alternation is used as it is.
 """
