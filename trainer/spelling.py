@@ -393,6 +393,16 @@ def require() -> None:
         )
 
 
+_hunspell_found: set[tuple[Path, ...]] = set()  # lists of places the dictionary was found in
+
+
+def _hunspell_installed() -> bool:
+    """``hunspell_path()`` finds a dictionary: looked up once per list of places, not per reply."""
+    if HUNSPELL_DIRS not in _hunspell_found and hunspell_path() is not None:
+        _hunspell_found.add(HUNSPELL_DIRS)
+    return HUNSPELL_DIRS in _hunspell_found
+
+
 def _choose(name: str | None) -> str:
     choice = name or os.environ.get(BACKEND_ENV) or "hunspell"
     if choice not in ("hunspell", "wordlist"):
@@ -400,8 +410,7 @@ def _choose(name: str | None) -> str:
             f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
             "expected 'hunspell' or 'wordlist'"
         )
-    # Once loaded, the dictionary is in memory: its files are not looked for on every reply.
-    if choice == "hunspell" and choice not in _loaded and hunspell_path() is None:
+    if choice == "hunspell" and not _hunspell_installed():
         raise SpellingUnavailable(
             "de spellingcontrole kan niet starten: het Nederlandse Hunspell-woordenboek "
             "(Debian-pakket hunspell-nl) is niet geïnstalleerd; gezocht naar nl_NL/nl .dic en "
