@@ -24,21 +24,28 @@ of the p95 is waiting beyond the machine's own limit.
 
 SQLite is a file in WAL mode, as the app runs it; PostgreSQL is a scratch cluster started by the
 tests' helper (``tests/pgcluster.py``, Debian's server, ``fsync=off`` as in the tests).
+``--before REF`` first runs this bench on the code of git ``REF`` (exported beside, this bench
+file copied in) and then on ours, and prints p95 and CPU per answer side by side with ratios;
+``--distinct`` has every participant sign the reply, so no answer is scored from a cache.
 Run:  .venv/bin/python -m bench.bench_workshop_scale  [--sizes 40 100 200] [--rounds 2]
+      [--before main] [--distinct]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -232,12 +239,28 @@ def _round(
     return times, failed[0], time.perf_counter() - t0
 
 
+def signed(answer: tuple[str, str], k: int, mark: str) -> tuple[str, str]:
+    """``answer`` signed by participant ``k`` (a webcare reply ends with the writer's
+    initials), so no two participants send the same words: none is scored from a cache."""
+    decision, reply = answer
+    return (decision, f"{reply} ^{mark}{k}") if reply else answer
+
+
 def measure(
-    backend: str, url: str, n: int, rounds: int, pool: ScoringPool, server_pid: int | None
+    backend: str,
+    url: str,
+    n: int,
+    rounds: int,
+    pool: ScoringPool,
+    server_pid: int | None,
+    distinct: bool = False,
 ) -> Figures:
     rng = np.random.default_rng(SEED + n)
     posts = posts_by_org("library")[:rounds]
     answers = [[make_answer(p, rng) for _ in range(n)] for p in posts]
+    if distinct:
+        mark = backend[0].upper()  # each database its own answers: none scored from a cache
+        answers = [[signed(a, k, mark) for k, a in enumerate(round_)] for round_ in answers]
     db = Database(url)
     lock = TimedLock(db._write_lock)
     db._write_lock = lock  # type: ignore[assignment]  # measured, not changed
@@ -312,7 +335,20 @@ def main() -> None:
         default=configured_workers(),
         help="scoring worker processes, as the app starts them (0 = score in the app process)",
     )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="every participant signs the reply, so no two answers are the same",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="first run this bench on the code of git REF (exported beside), then on ours",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    if args.before:
+        before = _run_before(args.before, sys.argv[1:])
     pool = ScoringPool(workers=args.workers)
     pool.start()
     # As the app does after its warm-up (webcare_app.state): the trainer loaded in this process,
@@ -342,8 +378,17 @@ def main() -> None:
                     args.rounds,
                     pool,
                     None,
+                    args.distinct,
                 )
-                pg = measure("postgresql", cluster.new_database(), n, args.rounds, pool, postmaster)
+                pg = measure(
+                    "postgresql",
+                    cluster.new_database(),
+                    n,
+                    args.rounds,
+                    pool,
+                    postmaster,
+                    args.distinct,
+                )
                 rows.append((lite, pg))
                 for f in (lite, pg):
                     print(
@@ -379,6 +424,51 @@ def main() -> None:
             f"   {lite.p95_ms / TARGET_P95_MS:8.2f}, {pg.p95_ms / TARGET_P95_MS:5.2f}"
             f"             {lite.lost + pg.lost:4d} {lite.duplicated + pg.duplicated:4d}"
         )
+
+    if args.json:
+        args.json.write_text(json.dumps([[asdict(f) for f in row] for row in rows]))
+    if args.before:
+        _side_by_side(args.before, before, rows)
+
+
+def _run_before(ref: str, argv: list[str]) -> list[list[dict[str, Any]]]:
+    """This bench run on the code of ``ref`` (``git archive`` into a scratch folder, this
+    bench file copied in, its own modules first on the path); its figures."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        code = Path(tmp) / "code"
+        code.mkdir()
+        tar = subprocess.run(
+            ["git", "archive", "--format=tar", ref], cwd=root, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=tar, check=True)
+        shutil.copy(Path(__file__), code / "bench" / Path(__file__).name)
+        out = Path(tmp) / "before.json"
+        rest = [a for i, a in enumerate(argv) if a != "--before" and argv[i - 1] != "--before"]
+        print(f"--- {ref} ---", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "bench.bench_workshop_scale", *rest, "--json", str(out)],
+            cwd=code,
+            env={**os.environ, "PYTHONPATH": str(code)},
+            check=True,
+        )
+        print("--- this checkout ---", flush=True)
+        return json.loads(out.read_text())
+
+
+def _side_by_side(
+    ref: str, before: list[list[dict[str, Any]]], rows: list[tuple[Figures, Figures]]
+) -> None:
+    print(f"\nthis checkout vs {ref}, measured one after the other (load {os.getloadavg()[0]:.1f})")
+    print("  n    database     p95 before   p95 now   ratio   CPU/answer before   now   ratio")
+    for old_row, row in zip(before, rows, strict=True):
+        for old, new in zip(old_row, row, strict=True):
+            cpu_old, cpu_new = sum(old["cpu_ms"].values()), sum(new.cpu_ms.values())
+            print(
+                f"  {new.n:<4d} {new.backend:<11} {old['p95_ms']:9.1f} ms {new.p95_ms:7.1f} ms"
+                f" {new.p95_ms / old['p95_ms']:6.2f}   {cpu_old:10.2f} ms {cpu_new:9.2f} ms"
+                f" {cpu_new / cpu_old:6.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from trainer.matching import any_regex as _any_regex
 from trainer.matching import finditer as _finditer
 from trainer.matching import regexes as _regexes
 from trainer.matching import scoped as _scoped
+from trainer.matching import search as _search
 from trainer.matching import token_regex as _token_regex
 from trainer.matching import units as _units
 from trainer.reply_context import Alert as Alert
@@ -234,7 +235,7 @@ def _substitution(check: SubstitutionCheck) -> Runner:
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
         hits: list[Hit] = []
         org_allowed = allowed.get(ctx.org or "", set())
-        links = [m.span() for m in LINK_RE.finditer(reply)]
+        links: list[Span] | None = None  # looked for only once a word is found
         for regex, table in [base, per_org.get(ctx.org or "", nothing)]:
             for m in _finditer(regex, reply):
                 word = m.group().lower()
@@ -242,6 +243,8 @@ def _substitution(check: SubstitutionCheck) -> Runner:
                     continue
                 if check.allow_post_words and said_in_post(word, ctx.post_text):
                     continue
+                if links is None:
+                    links = [link.span() for link in LINK_RE.finditer(reply)]
                 if any(s <= m.start() and m.end() <= e for s, e in links):
                     continue  # part of a web address ("site.nl/faq"), not a word the agent uses
                 if regex is base[0] and word in org_allowed:
@@ -297,16 +300,16 @@ def _conditional(check: ConditionalCheck) -> Runner:
         return _any_regex(p.replace("{customer_name}", re.escape(name)) for p in named_require)
 
     def satisfied(reply: str, ctx: ReplyContext) -> bool:
-        if plain is not None and plain.search(reply):
+        if _search(plain, reply) is not None:
             return True
         name = first_name(ctx.customer_name)
         if not (name and named_require):
             return False
         named = with_name(name)
-        return named is not None and named.search(reply) is not None
+        return _search(named, reply) is not None
 
     def run(reply: str, ctx: ReplyContext) -> list[Hit]:
-        if trigger is not None and not trigger.search(reply):
+        if trigger is not None and _search(trigger, reply) is None:
             return []
         hits: list[Hit] = [
             (m.start(), m.end(), {"match": m.group()}) for m in _finditer(forbid, reply)
@@ -417,7 +420,7 @@ def _keypoints(check: KeypointsCheck) -> Runner:
         hits: list[Hit] = []
         for point in ctx.key_points:
             regex = compiled(tuple(point.any))
-            if regex is None or not regex.search(reply):
+            if regex is None or _search(regex, reply) is None:
                 hits.append((0, len(reply), {"label": point.label}))
         return hits
 

@@ -393,6 +393,16 @@ def require() -> None:
         )
 
 
+_hunspell_found: set[tuple[Path, ...]] = set()  # lists of places the dictionary was found in
+
+
+def _hunspell_installed() -> bool:
+    """``hunspell_path()`` finds a dictionary: looked up once per list of places, not per reply."""
+    if HUNSPELL_DIRS not in _hunspell_found and hunspell_path() is not None:
+        _hunspell_found.add(HUNSPELL_DIRS)
+    return HUNSPELL_DIRS in _hunspell_found
+
+
 def _choose(name: str | None) -> str:
     choice = name or os.environ.get(BACKEND_ENV) or "hunspell"
     if choice not in ("hunspell", "wordlist"):
@@ -400,7 +410,7 @@ def _choose(name: str | None) -> str:
             f"spelling backend {choice!r} is unknown (from {BACKEND_ENV} or use_backend); "
             "expected 'hunspell' or 'wordlist'"
         )
-    if choice == "hunspell" and hunspell_path() is None:
+    if choice == "hunspell" and not _hunspell_installed():
         raise SpellingUnavailable(
             "de spellingcontrole kan niet starten: het Nederlandse Hunspell-woordenboek "
             "(Debian-pakket hunspell-nl) is niet geïnstalleerd; gezocht naar nl_NL/nl .dic en "
@@ -547,7 +557,7 @@ def _checked_words(
     found: list[tuple[int, int, str, bool]] = []
     for start, end, word, at_start in _candidate_words(checked_part(text)):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
-        if len(letters) < 2 or any(ch.isdigit() for ch in word):
+        if len(letters) < 2 or any(map(str.isdigit, word)):
             continue
         lower = word.lower().replace("’", "'")
         if lower in skip or (word[0].isupper() and lower in person_names()):
@@ -556,7 +566,7 @@ def _checked_words(
             continue
         if word[0].isupper() and not at_start:
             continue
-        if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+        if any(map(str.isupper, word[1:])) and not word.isupper():
             continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
         if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
             continue

@@ -56,6 +56,7 @@ START_TIMEOUT_S = 120.0  # each worker loads ~0.5 GB of dictionaries and models 
 SCORE_TIMEOUT_S = 30.0  # one answer; beyond this it is scored in the app process instead
 STOP_TIMEOUT_S = 10.0  # a worker told to stop ends within this, or it is killed
 WORKER_POST_CACHE = 512  # parsed posts a worker keeps (a workshop has up to 60)
+WORKER_RESULT_CACHE = 4096  # scored answers a worker keeps (dicts of about 2 kB)
 WARM_UP_TEXTS = (  # a short and a long text: the language detector loads different models
     ("public", "Hi there, sorry about that, we'll check it!"),
     ("private", "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"),
@@ -99,6 +100,9 @@ def _serve(conn: Connection) -> None:
     gc.freeze()
     conn.send_bytes(pickle.dumps(os.getpid()))
     posts: dict[int, Post] = {}
+    # The same answer to the same post (an empty draft, a copied model answer, a retry) is
+    # scored once per worker: the scorer's result depends on nothing else.
+    results: dict[tuple[int, str | None, str | None], Any] = {}
     while True:
         try:
             request = pickle.loads(conn.recv_bytes())
@@ -118,7 +122,14 @@ def _serve(conn: Connection) -> None:
             if post is None:
                 answer = (number, None, None)
             else:
-                answer = (number, True, score_post(post, decision, reply).to_dict())
+                done = results.get((key, decision, reply))
+                if done is None:
+                    if len(results) >= WORKER_RESULT_CACHE:
+                        results.clear()
+                    done = results[key, decision, reply] = score_post(
+                        post, decision, reply
+                    ).to_dict()
+                answer = (number, True, done)
         except Exception as exc:  # the scorer's own error: raised again in the app process
             answer = (number, False, _picklable(exc))
         conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
