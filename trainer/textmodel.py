@@ -40,6 +40,22 @@ _HANDLE_RE = re.compile(r"@\w+")
 _DIGIT_RE = re.compile(r"\d")
 _TOKEN_RE = re.compile(r"[^\W\d_]+|0+")
 _SPACE_RE = re.compile(r"\s+")
+# The opening greeting with thanks for the message, and the sign-off, are the same in good and
+# bad replies; in the labelled corpus each writer used one template for them, so a model that
+# read them would learn who wrote a reply instead of what it does. They are left out.
+_OPENING_RE = re.compile(
+    r"^\s*(?:(?:hoi|hallo|hey|hi|hee|beste|dag|goedemorgen|goedemiddag|goedenavond|geachte)\b"
+    r"[^,.!?\n]{0,40}[,.!]?\s*)?"
+    r"(?:(?:hartelijk\s+|heel\s+erg\s+|erg\s+|veel\s+)?(?:dank|bedankt)(?:\s+(?:je|u|jullie|wel))*"
+    r"\s+voor\s+(?:je|jouw|uw|het|de|dit|jullie)\s+(?:\w+\s+)?(?:bericht|berichtje|reactie|tweet|"
+    r"melding|vraag|review|feedback|dm|post|mail)\b[^.!?\n]{0,30}[.!]*)?",
+    re.IGNORECASE,
+)
+_SIGN_OFF_RE = re.compile(
+    r"(?:\s*(?:\^|~|-)\s*[^\W\d_]+(?:\s*/\s*[^\W\d_]+)?|\s*(?:met\s+)?(?:vriendelijke\s+)?"
+    r"(?:groet(?:en|jes)?|gr\.?)\b[^\n]{0,40})\s*$",
+    re.IGNORECASE,
+)
 
 
 class ModelFileError(RuntimeError):
@@ -67,6 +83,18 @@ class FeatureSettings:
         }
 
 
+def body(text: str) -> str:
+    """The reply without its opening greeting and thanks for the message and its sign-off
+    (blanked, so positions stay), or the whole reply when that is all there is."""
+    opening = _OPENING_RE.match(text)
+    start = opening.end() if opening else 0
+    closing = _SIGN_OFF_RE.search(text, start)
+    end = closing.start() if closing else len(text)
+    if not text[start:end].strip():
+        return text
+    return " " * start + text[start:end] + " " * (len(text) - end)
+
+
 def normalise(text: str) -> str:
     """Lower case, links and handles as one placeholder each, every digit as 0: a reply's
     order number or the customer's handle says nothing about its tone."""
@@ -88,7 +116,7 @@ def situation(kind: str | None, channel: str | None, decision: str | None) -> tu
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def features(text: str, context: tuple[str, ...], settings: FeatureSettings) -> frozenset[str]:
     """The set of features of ``text`` (presence, not counts: a short reply says a thing once)."""
-    norm = normalise(text)
+    norm = normalise(body(text))
     found: set[str] = set()
     tokens = _TOKEN_RE.findall(norm)
     lemma_list = [lemmas.lemma(t) if t[0] != "0" else t for t in tokens]
@@ -135,17 +163,27 @@ class TextModel:
         return self.probability(text, context) >= self.threshold
 
     def strongest_sentence(self, text: str, context: tuple[str, ...] = ()) -> Span:
-        """The sentence of ``text`` that on its own scores highest: what the alert points at."""
+        """The sentence of ``text`` the verdict rests on most: the one whose removal lowers the
+        probability most (what the alert points at). Scoring each sentence on its own would
+        point at the greeting, which on its own says little but reads like many bad replies."""
         spans = [s for s in sentence_spans(text) if text[s[0] : s[1]].strip()]
-        if not spans:
-            return (0, len(text))
-        best = max(spans, key=lambda s: self.probability(text[s[0] : s[1]], context))
-        start, end = best
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return (start, end)
+        if len(spans) <= 1:
+            return _trimmed(text, spans[0] if spans else (0, len(text)))
+        whole = self.probability(text, context)
+        best = max(
+            spans,
+            key=lambda s: whole - self.probability(text[: s[0]] + " " + text[s[1] :], context),
+        )
+        return _trimmed(text, best)
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end)
 
 
 def model_path(name: str, directory: Path | None = None) -> Path:
