@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev to dev4, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev to dev5, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -24,6 +24,7 @@ DEV = RUBRIC_DIR / "dev.yaml"
 DEV2 = RUBRIC_DIR / "dev2.yaml"
 DEV3 = RUBRIC_DIR / "dev3.yaml"
 DEV4 = RUBRIC_DIR / "dev4.yaml"
+DEV5 = RUBRIC_DIR / "dev5.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 HELDOUT3 = RUBRIC_DIR / "heldout3.yaml"
@@ -187,6 +188,21 @@ def test_dev4_covers_its_focus() -> None:
     for rule, least in DEV4_FOCUS.items():
         assert sum(rule in i["expect"] for i in items) >= least, rule
     assert {rule for i in items for rule in i["expect"]} == RULE_IDS
+
+
+def test_dev5_part_is_well_formed() -> None:
+    _check_part(DEV5, "dev5")
+
+
+def test_dev5_texts_are_new() -> None:
+    """dev5 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev5 = _load(DEV5)
+    _check_not_copied(dev5, DEV5.name)
+    earlier = {_norm(i["request"]["reply"]) for p in (DEV, DEV2, DEV3, DEV4) for i in _load(p)}
+    shared = [i["id"] for i in dev5 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev5 replies also in an earlier development part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev5]
+    assert len(replies) == len(set(replies)), "dev5.yaml repeats a reply"
 
 
 def test_dev2_covers_its_focus() -> None:
