@@ -19,6 +19,7 @@ the same parts give the same model file byte for byte, which a test checks.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -380,3 +381,16 @@ def report_lines(
             )
         )
     return lines
+
+
+def refit_text(path: Path, directory: Path = RUBRIC_DIR) -> str:
+    """The model file ``path`` trained again with the configuration, threshold and figures it
+    records (no search): equal to the file when labels, features and training have not moved."""
+    head = json.loads(path.read_text(encoding="utf-8"))
+    settings = FeatureSettings(**head["settings"])
+    files = [f"{part}.yaml" for part in head["trained_on"]]
+    examples = load_examples(directory, files)
+    model = fit(examples, head["rule"], settings, float(head["c"]), float(head["threshold"]))
+    kept = [(f, idf, w) for f, (idf, w) in model.vocabulary.items()]
+    extra = {k: head[k] for k in ("c", "trained_on", "replies", "seed", "cv")}
+    return dump_model(replace(model, vocabulary={}), extra, kept)
