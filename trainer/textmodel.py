@@ -52,7 +52,7 @@ _OPENING_RE = re.compile(
     re.IGNORECASE,
 )
 _SIGN_OFF_RE = re.compile(
-    r"(?:\s*(?:\^|~|-)\s*[^\W\d_]+(?:\s*/\s*[^\W\d_]+)?|\s*(?:met\s+)?(?:vriendelijke\s+)?"
+    r"(?:\s*[\^~][^\n]{1,60}|\s*-\s*[^\W\d_]+|\s*(?:met\s+)?(?:vriendelijke\s+)?"
     r"(?:groet(?:en|jes)?|gr\.?)\b[^\n]{0,40})\s*$",
     re.IGNORECASE,
 )

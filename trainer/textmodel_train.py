@@ -161,15 +161,27 @@ def fit(
 
 
 def out_of_fold(
-    examples: Sequence[Example], rule: str, settings: FeatureSettings, c: float, cache: Rows
+    examples: Sequence[Example],
+    rule: str,
+    settings: FeatureSettings,
+    c: float,
+    cache: Rows,
+    extra: Sequence[Example] = (),
 ) -> np.ndarray:
-    """Each reply's probability from a model trained on the other tuning parts."""
+    """Each reply's probability from a model trained on the other tuning parts (and ``extra``,
+    the rule's fixtures, which are always trained on and never scored)."""
     rows = feature_rows(examples, settings, cache)
+    extra_rows = [features.__wrapped__(e.reply, e.context, settings) for e in extra]
     probs = np.zeros(len(examples))
     for part in sorted({e.part for e in examples}):
         train = [i for i, e in enumerate(examples) if e.part != part]
         model = fit(
-            [examples[i] for i in train], rule, settings, c, 0.5, [rows[i] for i in train]
+            [*(examples[i] for i in train), *extra],
+            rule,
+            settings,
+            c,
+            0.5,
+            [*(rows[i] for i in train), *extra_rows],
         )
         for i, e in enumerate(examples):
             if e.part == part:
@@ -230,9 +242,10 @@ def evaluate(
     c: float,
     cache: Rows,
     max_false_per_100: float = MAX_FALSE_PER_100,
+    extra: Sequence[Example] = (),
 ) -> tuple[CvFigures, np.ndarray]:
     """Leave-one-part-out figures at the budget threshold, and the out-of-fold probabilities."""
-    probs = out_of_fold(examples, rule, settings, c, cache)
+    probs = out_of_fold(examples, rule, settings, c, cache, extra)
     good = np.array([e.good for e in examples])
     positive = np.array([rule in e.labels for e in examples])
     threshold = budget_threshold(probs, good, positive, max_false_per_100)
@@ -269,13 +282,16 @@ def choose(
     rule: str,
     cache: Rows,
     max_false_per_100: float = MAX_FALSE_PER_100,
+    extra: Sequence[Example] = (),
 ) -> tuple[CvFigures, list[CvFigures]]:
     """The configuration with the best cross-validated recall within the false-alert budget
     (ties: the stronger regularisation, then the grid's order), and every tried one."""
     tried = []
     for settings in SETTINGS_GRID:
         for c in C_GRID:
-            tried.append(evaluate(examples, rule, settings, c, cache, max_false_per_100)[0])
+            tried.append(
+                evaluate(examples, rule, settings, c, cache, max_false_per_100, extra)[0]
+            )
     best = max(tried, key=lambda f: (f.found, -f.c, -tried.index(f)))
     return best, tried
 
@@ -300,10 +316,10 @@ def train(
     cross-validation, then trained on all tuning parts), its cross-validated figures and the
     left-out probability of every reply under the chosen configuration."""
     cache = {} if cache is None else cache
-    best, _ = choose(examples, rule, cache, max_false_per_100)
-    probs = out_of_fold(examples, rule, best.settings, best.c, cache)
-    rows = feature_rows(examples, best.settings, cache)
-    model = fit(examples, rule, best.settings, best.c, best.threshold, rows)
+    extra = fixture_examples(rule)
+    best, _ = choose(examples, rule, cache, max_false_per_100, extra)
+    probs = out_of_fold(examples, rule, best.settings, best.c, cache, extra)
+    model = fit([*examples, *extra], rule, best.settings, best.c, best.threshold)
     kept = [(f, idf, w) for f, (idf, w) in model.vocabulary.items()]
     extra = {
         "c": best.c,
@@ -320,6 +336,33 @@ def train(
         },
     }
     return dump_model(replace(model, vocabulary={}), extra, kept), best, probs
+
+
+def fixture_examples(rule_id: str, rules: Sequence[Rule] | None = None) -> list[Example]:
+    """The rule file's own fixtures as training replies: its fail fixtures show the problem,
+    its pass fixtures are the close look-alikes that must not fire. They are always trained
+    on and never part of a cross-validation figure (they were written beside the patterns)."""
+    from trainer.reply_context import fixture_context
+
+    found = []
+    for rule in rules if rules is not None else load_rules():
+        if rule.id != rule_id:
+            continue
+        for label, fixtures in ((frozenset({rule.id}), rule.fixtures.failing()),
+                                (frozenset({"-"}), rule.fixtures.passing())):
+            for i, fixture in enumerate(fixtures):
+                ctx = fixture_context(fixture)
+                found.append(
+                    Example(
+                        "fixtures",
+                        f"{rule.id}-{i}",
+                        fixture.reply,
+                        situation(ctx.kind, ctx.channel, ctx.decision),
+                        label,
+                        ctx,
+                    )
+                )
+    return found
 
 
 def pattern_hits(rule: Rule, examples: Sequence[Example]) -> np.ndarray:
@@ -389,7 +432,7 @@ def refit_text(path: Path, directory: Path = RUBRIC_DIR) -> str:
     head = json.loads(path.read_text(encoding="utf-8"))
     settings = FeatureSettings(**head["settings"])
     files = [f"{part}.yaml" for part in head["trained_on"]]
-    examples = load_examples(directory, files)
+    examples = [*load_examples(directory, files), *fixture_examples(head["rule"])]
     model = fit(examples, head["rule"], settings, float(head["c"]), float(head["threshold"]))
     kept = [(f, idf, w) for f, (idf, w) in model.vocabulary.items()]
     extra = {k: head[k] for k in ("c", "trained_on", "replies", "seed", "cv")}
