@@ -272,12 +272,15 @@ def classifier_runner(
     when the rules are compiled), so a missing or broken file stops the start."""
     model = load_model(model_path(check.model, directory))
     threshold = check.threshold if check.threshold is not None else model.threshold
+    exceptions = [re.compile(p, re.IGNORECASE) for p in check.exceptions]
 
     def run(reply: str, ctx: ReplyContext) -> list[tuple[int, int, dict[str, Any]]]:
         context = situation(ctx.kind, ctx.channel, ctx.decision)
         if model.probability(reply, context) < threshold:
             return []
         start, end = model.strongest_sentence(reply, context)
+        if any(x.search(reply, start, end) for x in exceptions):
+            return []
         return [(start, end, {"match": reply[start:end]})]
 
     return run

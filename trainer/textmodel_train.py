@@ -40,6 +40,9 @@ RUBRIC_DIR = Path(__file__).resolve().parents[1] / "bench" / "rubric"
 # The tuning parts, in order; held-out parts are never read here. dev5 counts once it exists.
 TUNING_FILES = ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev5.yaml")
 SEED = 20261203
+# A rule file's fixtures are close look-alikes written to mark where the rule ends; each counts
+# as much as this many corpus replies.
+FIXTURE_WEIGHT = 3.0
 MIN_DF = 2  # a feature seen in one reply only is that reply's, not a way of speaking
 MAX_CORPUS_BYTES = 5_000_000
 # The two limits a model's threshold must meet on the left-out parts. Good replies come first:
@@ -66,6 +69,7 @@ class Example:
     context: tuple[str, ...]
     labels: frozenset[str]
     situation: ReplyContext = field(compare=False, hash=False)
+    weight: float = 1.0  # how much the reply counts in training
 
     @property
     def good(self) -> bool:
@@ -154,7 +158,7 @@ def fit(
     clf = LogisticRegression(
         C=c, solver="liblinear", class_weight="balanced", random_state=SEED, max_iter=1000
     )
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=np.array([e.weight for e in examples]))
     weights = clf.coef_[0]
     vocab = {f: (float(idf[i]), float(weights[i])) for i, f in enumerate(columns)}
     return TextModel(rule, settings, vocab, float(clf.intercept_[0]), threshold)
@@ -360,6 +364,7 @@ def fixture_examples(rule_id: str, rules: Sequence[Rule] | None = None) -> list[
                         situation(ctx.kind, ctx.channel, ctx.decision),
                         label,
                         ctx,
+                        FIXTURE_WEIGHT,
                     )
                 )
     return found
