@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from trainer.cli import app
 from trainer.engine import ReplyContext, check_rule, compile_rule
-from trainer.rules import ClassifierCheck, RuleFileError, load_rules, parse_rule
+from trainer.rules import ClassifierCheck, Rule, RuleFileError, load_rules, parse_rule
 from trainer.textmodel import (
     MODELS_DIR,
     ModelFileError,
@@ -150,7 +150,9 @@ def test_greeting_and_sign_off_are_left_out_of_what_the_model_reads() -> None:
 
 
 @pytest.mark.parametrize(("rule", "check"), CLASSIFIER_RULES, ids=lambda v: getattr(v, "id", ""))
-def test_a_learned_alert_names_its_rule_and_fills_the_message(rule, check) -> None:  # type: ignore[no-untyped-def]
+def test_a_learned_alert_names_its_rule_and_fills_the_message(
+    rule: Rule, check: ClassifierCheck
+) -> None:
     for fixture in rule.fixtures.failing():
         for alert in check_rule(rule, fixture.reply):
             assert alert.rule == rule.id and "{" not in alert.message

@@ -56,7 +56,6 @@ from trainer.rules import (
     When,
     load_rules,
 )
-from trainer.textmodel import classifier_runner
 from trainer.text import (
     QUOTE_RE,
     Span,
@@ -66,6 +65,7 @@ from trainer.text import (
     sentence_around,
     words,
 )
+from trainer.textmodel import classifier_runner
 
 FLAGS = re.IGNORECASE
 

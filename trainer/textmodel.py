@@ -16,6 +16,7 @@ Dutch message (``ModelFileError``): a rule never silently loses its model.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -124,7 +125,7 @@ def features(text: str, context: tuple[str, ...], settings: FeatureSettings) -> 
         found.update("l:" + lem for lem in lemma_list)
     if settings.lemma_bigrams:
         padded = ["<", *lemma_list, ">"]
-        found.update(f"b:{a} {b}" for a, b in zip(padded, padded[1:], strict=False))
+        found.update(f"b:{a} {b}" for a, b in itertools.pairwise(padded))
     if settings.char_min:
         for word in norm.split(" "):
             padded_word = f" {word} "
@@ -207,9 +208,7 @@ def model_from_dict(data: Any, path: Path) -> TextModel:
         )
     try:
         settings = FeatureSettings(**data["settings"])
-        vocabulary = {
-            str(k): (float(v[0]), float(v[1])) for k, v in dict(data["features"]).items()
-        }
+        vocabulary = {str(k): (float(v[0]), float(v[1])) for k, v in dict(data["features"]).items()}
         bias = float(data["bias"])
         threshold = float(data["threshold"])
         name = str(data["rule"])

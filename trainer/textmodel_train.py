@@ -80,7 +80,9 @@ def _decision(value: Any) -> DecisionChoice | None:
     return value if value in ("public", "private") else None
 
 
-def load_examples(directory: Path = RUBRIC_DIR, files: Sequence[str] = TUNING_FILES) -> list[Example]:
+def load_examples(
+    directory: Path = RUBRIC_DIR, files: Sequence[str] = TUNING_FILES
+) -> list[Example]:
     """The labelled replies of the tuning parts that exist, in file order."""
     examples: list[Example] = []
     for name in files:
@@ -119,7 +121,9 @@ def load_examples(directory: Path = RUBRIC_DIR, files: Sequence[str] = TUNING_FI
 Rows = dict[FeatureSettings, list[frozenset[str]]]
 
 
-def feature_rows(examples: Sequence[Example], settings: FeatureSettings, cache: Rows) -> list[frozenset[str]]:
+def feature_rows(
+    examples: Sequence[Example], settings: FeatureSettings, cache: Rows
+) -> list[frozenset[str]]:
     """The feature sets of ``examples`` (computed once per settings for the whole search)."""
     if settings not in cache:
         cache[settings] = [features.__wrapped__(e.reply, e.context, settings) for e in examples]
@@ -293,9 +297,7 @@ def choose(
     tried = []
     for settings in SETTINGS_GRID:
         for c in C_GRID:
-            tried.append(
-                evaluate(examples, rule, settings, c, cache, max_false_per_100, extra)[0]
-            )
+            tried.append(evaluate(examples, rule, settings, c, cache, max_false_per_100, extra)[0])
     best = max(tried, key=lambda f: (f.found, -f.c, -tried.index(f)))
     return best, tried
 
@@ -320,10 +322,10 @@ def train(
     cross-validation, then trained on all tuning parts), its cross-validated figures and the
     left-out probability of every reply under the chosen configuration."""
     cache = {} if cache is None else cache
-    extra = fixture_examples(rule)
-    best, _ = choose(examples, rule, cache, max_false_per_100, extra)
-    probs = out_of_fold(examples, rule, best.settings, best.c, cache, extra)
-    model = fit([*examples, *extra], rule, best.settings, best.c, best.threshold)
+    fixtures = fixture_examples(rule)
+    best, _ = choose(examples, rule, cache, max_false_per_100, fixtures)
+    probs = out_of_fold(examples, rule, best.settings, best.c, cache, fixtures)
+    model = fit([*examples, *fixtures], rule, best.settings, best.c, best.threshold)
     kept = [(f, idf, w) for f, (idf, w) in model.vocabulary.items()]
     extra = {
         "c": best.c,
@@ -352,8 +354,10 @@ def fixture_examples(rule_id: str, rules: Sequence[Rule] | None = None) -> list[
     for rule in rules if rules is not None else load_rules():
         if rule.id != rule_id:
             continue
-        for label, fixtures in ((frozenset({rule.id}), rule.fixtures.failing()),
-                                (frozenset({"-"}), rule.fixtures.passing())):
+        for label, fixtures in (
+            (frozenset({rule.id}), rule.fixtures.failing()),
+            (frozenset({"-"}), rule.fixtures.passing()),
+        ):
             for i, fixture in enumerate(fixtures):
                 ctx = fixture_context(fixture)
                 found.append(
