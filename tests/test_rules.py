@@ -348,9 +348,9 @@ def test_ownership_and_tone_rules_hold_their_figures_on_dev2(
     from trainer.score import score_request
 
     patterns_only = []
-    for rule in load_rules():
-        checks = [c for c in rule.checks if not isinstance(c, ClassifierCheck)]
-        patterns_only.append(rule.model_copy(update={"check": checks[0], "also": checks[1:]}))
+    for full in load_rules():
+        checks = [c for c in full.checks if not isinstance(c, ClassifierCheck)]
+        patterns_only.append(full.model_copy(update={"check": checks[0], "also": checks[1:]}))
     rules = tuple(patterns_only)
     monkeypatch.setattr(score, "check_reply", lambda text, ctx: check_reply(text, ctx, rules))
 
