@@ -132,6 +132,12 @@ def test_the_alert_points_at_the_sentence_the_verdict_rests_on(tmp_path: Path) -
     assert reply[start:end] == "Dat is echt jouw eigen schuld."
     assert fields == {"match": "Dat is echt jouw eigen schuld."}
     assert run("Hoi Sanne, fijn dat het gelukt is! ^Bo", ReplyContext()) == []
+    # a long draft: only the sentences scoring highest alone are weighed, the culprit among them
+    long = " ".join(
+        ["Het pakket is onderweg."] * 15 + ["Dat is je eigen schuld."] + ["Tot snel."] * 5
+    )
+    ((start, end, _),) = run(long, ReplyContext())
+    assert long[start:end] == "Dat is je eigen schuld."
 
 
 def test_greeting_and_sign_off_are_left_out_of_what_the_model_reads() -> None:

@@ -34,6 +34,8 @@ from trainer.text import Span, sentence_spans
 MODELS_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "models"
 MODEL_FORMAT = 1  # the layout of a model file; a file of another layout is refused
 MAX_MODEL_FILE_BYTES = 20_000_000  # 20 MB; a shipped model is well under 1 MB
+# Sentences whose removal is weighed to find the one an alert points at; a reply has 2 to 6.
+MAX_SENTENCES_WEIGHED = 8
 FEATURE_CACHE_SIZE = 256  # replies and sentences; one reply's feature set is some 50 kB
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|be|com|eu|org|net)\S*")
@@ -170,6 +172,11 @@ class TextModel:
         spans = [s for s in sentence_spans(text) if text[s[0] : s[1]].strip()]
         if len(spans) <= 1:
             return _trimmed(text, spans[0] if spans else (0, len(text)))
+        if len(spans) > MAX_SENTENCES_WEIGHED:
+            # a long draft: weigh only the sentences that score highest on their own, so the
+            # cost stays that of a few readings of the reply instead of one per sentence
+            alone = sorted(spans, key=lambda s: -self.probability(text[s[0] : s[1]], context))
+            spans = sorted(alone[:MAX_SENTENCES_WEIGHED])
         whole = self.probability(text, context)
         best = max(
             spans,
