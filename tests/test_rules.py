@@ -329,16 +329,30 @@ def test_a_missing_language_library_stops_the_start(monkeypatch: pytest.MonkeyPa
 
 # The ownership and tone rules were tuned on bench/rubric/dev2.yaml (buck-passing, defensiveness
 # and good replies that look like them); this keeps a later pattern change from undoing that
-# without anyone noticing. The figures are those of a tuning set, not of unseen replies.
+# without anyone noticing. The figures are those of a tuning set, not of unseen replies. It
+# checks the patterns alone: the rules' learned checks are judged by cross-validation
+# (tests/test_textmodel.py, docs/benchmarks.md), not by how they fit replies they were trained on.
 DEV2 = Path(__file__).resolve().parents[1] / "bench" / "rubric" / "dev2.yaml"
 DEV2_RULES = ("no-ownership", "defensive", "referral", "no-thanks")
 MIN_DEV2_RECALL = 0.95
 
 
-def test_ownership_and_tone_rules_hold_their_figures_on_dev2() -> None:
+def test_ownership_and_tone_rules_hold_their_figures_on_dev2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import yaml
 
+    from trainer import score
+    from trainer.engine import check_reply
+    from trainer.rules import ClassifierCheck
     from trainer.score import score_request
+
+    patterns_only = []
+    for full in load_rules():
+        checks = [c for c in full.checks if not isinstance(c, ClassifierCheck)]
+        patterns_only.append(full.model_copy(update={"check": checks[0], "also": checks[1:]}))
+    rules = tuple(patterns_only)
+    monkeypatch.setattr(score, "check_reply", lambda text, ctx: check_reply(text, ctx, rules))
 
     items = yaml.safe_load(DEV2.read_text(encoding="utf-8"))
     hits = {rule: 0 for rule in DEV2_RULES}

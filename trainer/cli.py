@@ -297,6 +297,30 @@ def audit(
     raise typer.Exit(EXIT_OK if not report.errors else EXIT_SOME_ERRORS)
 
 
+@app.command("train-models")
+def train_models(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Map voor de modelbestanden (standaard scenarios/models)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Niets schrijven; afwijken van de opgeslagen modellen geeft exitcode 1."
+        ),
+    ] = False,
+) -> None:
+    """Train de geleerde controles van de regels opnieuw op de gelabelde oefenantwoorden.
+
+    Kenmerken, regularisatie en drempel worden gekozen met kruisvalidatie per deel (train op de
+    andere delen, voorspel het weggelaten deel); de tabel toont die cijfers naast die van de
+    patronen alleen. Exitcode 0 als alles klopt, 1 als --check een verschil vond.
+    """
+    from trainer import textmodel_cli
+
+    raise typer.Exit(textmodel_cli.run(out, check=check))
+
+
 def main() -> None:
     """Entry point of ``webcare-train``."""
     app()

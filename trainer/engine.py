@@ -1,7 +1,7 @@
 """The generic reply checker: runs the rubric's rules over one reply.
 
 The engine knows only the rule kinds (existence, substitution, occurrence, consistency,
-conditional, metric, spelling, language, keypoints), never a particular rule: the rules
+conditional, metric, spelling, language, keypoints, classifier), never a particular rule: the rules
 themselves are data in ``scenarios/rules/``. Each alert names the rule, its level, a Dutch
 message, the source article and the character span in the reply it is about (end exclusive;
 alerts about the reply as a whole span 0..len(reply)), so the app can highlight it.
@@ -43,6 +43,7 @@ from trainer.reply_context import KeyPointLike as KeyPointLike
 from trainer.reply_context import ReplyContext as ReplyContext
 from trainer.reply_context import fixture_context as fixture_context
 from trainer.rules import (
+    ClassifierCheck,
     ConditionalCheck,
     ConsistencyCheck,
     ExistenceCheck,
@@ -65,6 +66,7 @@ from trainer.text import (
     sentence_around,
     words,
 )
+from trainer.textmodel import classifier_runner
 
 FLAGS = re.IGNORECASE
 
@@ -437,6 +439,7 @@ _BUILDERS: dict[type, Callable[[Any], Runner]] = {
     SpellingCheck: _spelling,
     LanguageCheck: _language,
     KeypointsCheck: _keypoints,
+    ClassifierCheck: classifier_runner,  # a learned check: trainer.textmodel
 }
 
 
@@ -512,7 +515,13 @@ def may_fire(rule: Rule, ctx: ReplyContext) -> bool:
 
 # Kinds that judge the agent's own wording; a quotation of the customer is not theirs (nor is a
 # "uw" inside the customer's words quoted back the agent's form of address).
-_WORDING_KINDS = (ExistenceCheck, SubstitutionCheck, SpellingCheck, ConditionalCheck)
+_WORDING_KINDS = (
+    ExistenceCheck,
+    SubstitutionCheck,
+    SpellingCheck,
+    ConditionalCheck,
+    ClassifierCheck,
+)
 
 
 def _without_customer_quotes(runner: Runner) -> Runner:

@@ -228,6 +228,26 @@ class KeypointsCheck(_CheckBase):
     kind: Literal["keypoints"]
 
 
+class ClassifierCheck(_CheckBase):
+    """A learned check (``trainer.textmodel``): the model ``scenarios/models/<model>.json``,
+    trained on the labelled tuning replies, fires when the reply reads like the rule's problem;
+    the alert points at the sentence that scores highest. ``threshold`` overrides the firing
+    probability the training chose by cross-validation (leave it out to keep that one);
+    ``exceptions`` excuse an alert whose sentence matches one."""
+
+    kind: Literal["classifier"]
+    model: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
+    # Known good uses of the rule's words: a match in the sentence the alert would point at
+    # excuses it ("volgens de voorwaarden heb je recht op ..." is no lecture).
+    exceptions: list[Regex] = Field(default_factory=list)
+
+    @field_validator("exceptions")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(v) for v in value]
+
+
 Check = Annotated[
     ExistenceCheck
     | SubstitutionCheck
@@ -237,7 +257,8 @@ Check = Annotated[
     | MetricCheck
     | SpellingCheck
     | LanguageCheck
-    | KeypointsCheck,
+    | KeypointsCheck
+    | ClassifierCheck,
     Field(discriminator="kind"),
 ]
 
@@ -323,7 +344,7 @@ def _check_message(value: str) -> None:
 
 _KINDS = (
     "existence, substitution, occurrence, consistency, conditional, metric, spelling, language, "
-    "keypoints"
+    "keypoints, classifier"
 )
 _RULE_KEYS = {
     "id",
