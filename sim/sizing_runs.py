@@ -230,12 +230,7 @@ def could_pass(
     """Is the lower bound ``option`` would show over ``replications`` runs (``projected_low``)
     within ``sure`` standard errors (at least ``SCREEN_SLACK``) of every goal? With all its
     runs done this is exactly whether it passes."""
-    for target in evaluate.targets:
-        low, error = projected_low(evaluate, option, base, replications, target)
-        slack = 0.0 if error == 0 else max(SCREEN_SLACK, sure * error)
-        if low + slack < goals[target.name] - 1e-12:
-            return False
-    return True
+    return _meets_goals(evaluate, option, base, replications, goals, sure, optimistic=True)
 
 
 def sure_to_pass(
@@ -249,11 +244,40 @@ def sure_to_pass(
     """Does the lower bound ``option`` would show over ``replications`` runs
     (``projected_low``) clear every goal by ``sure`` standard errors of the projection (at
     least ``SCREEN_SLACK``)? With all its runs done this is exactly whether it passes."""
+    return _meets_goals(evaluate, option, base, replications, goals, sure, optimistic=False)
+
+
+def _meets_goals(
+    evaluate: Evaluator,
+    option: tuple[int, ...],
+    base: tuple[int, ...],
+    replications: int,
+    goals: Mapping[str, float],
+    sure: float,
+    *,
+    optimistic: bool,
+) -> bool:
+    """Does ``option``'s projected lower bound, moved by a slack of ``sure`` standard errors
+    (at least ``SCREEN_SLACK``), meet every goal? ``optimistic`` moves the bound up: may it
+    still pass (a screen that drops only hopeless options); otherwise down: must it pass (an
+    early acceptance).
+
+    The two sides differ in more than the sign, on purpose. The optimistic side takes no slack
+    once the projection has no error left (all runs done, or diffs that never vary), and a
+    bound it cannot compute (NaN) lets the option through; the pessimistic side keeps the
+    slack until every run is done and fails a NaN bound: each side gives the benefit of the
+    doubt to the answer that costs only more simulation.
+    """
     done = len(evaluate.rows.get(option, ()))
     for target in evaluate.targets:
         low, error = projected_low(evaluate, option, base, replications, target)
-        slack = 0.0 if done >= replications else max(SCREEN_SLACK, sure * error)
-        if not low - slack >= goals[target.name] - 1e-12:
+        exact = error == 0 if optimistic else done >= replications
+        slack = 0.0 if exact else max(SCREEN_SLACK, sure * error)
+        goal = goals[target.name] - 1e-12
+        # written as two comparisons, not one with a sign, so that NaN falls as described
+        if optimistic and low + slack < goal:
+            return False
+        if not optimistic and not low - slack >= goal:
             return False
     return True
 

@@ -1,19 +1,22 @@
-"""One trainee practises one post end to end in a real browser (Debian's Chromium, Playwright).
+"""How the browser tests start the app and Chromium, shared by every ``test_browser_*`` module.
 
 The app is started the way a user starts it (``streamlit run streamlit_app.py``) on a free port
-with a temporary database; Chromium enters a name, picks a decision, types a draft (the live
-character count must follow the typing), submits and sees the score. A screenshot of the page
-with the feedback is saved next to the test's temporary files.
+with a temporary database: ``app_url`` gives a test a server of its own (set up for it: a scoring
+or sizing pool), ``shared_app`` one server for all the tests of a module that only read pages,
+so the suite pays for its start, its first imports and its stop once per module. The trainee who
+practises one post end to end lives in ``test_browser_practice``, on that module's server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bench.appserver import CHROMIUM, CHROMIUM_ARGS, start_app
+# CHROMIUM_ARGS is imported from here by the other browser modules
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 UI_TIMEOUT_MS = 60_000
@@ -29,6 +32,8 @@ pytestmark = [
 
 @pytest.fixture
 def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An app server of this test's own (its database ``tmp_path / "browser.sqlite"``): for a
+    test that needs a server set up differently (a scoring or sizing pool) or a fresh one."""
     # Only the workshop's browser test scores workshop answers: it marks itself with
     # ``scoring_workers`` to go through the real scoring pool; the other pages start none.
     marker = request.node.get_closest_marker("scoring_workers")
@@ -46,51 +51,23 @@ def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         server.stop()
 
 
-def test_practise_one_post_in_chromium(app_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@dataclass(frozen=True)
+class SharedApp:
+    """The app server a test module shares, and the database file it serves."""
 
-    expect.set_options(timeout=UI_TIMEOUT_MS)  # the first scoring loads the dictionaries
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600}, locale="nl-NL")
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            page.goto(app_url)
-            # pages are known to the browser only after the router ran: open it via the menu
-            page.get_by_role("link", name="Oefenen").click()
+    url: str
+    db: Path
 
-            name = page.locator(".st-key-practice_name input")
-            name.fill("Browser Tester")
-            name.press("Enter")
-            page.locator(".st-key-practice_start button").click()
 
-            expect(page.locator(".wc-post")).to_be_visible()
-            expect(page.locator(".wc-post-text")).not_to_be_empty()
-
-            page.locator(".st-key-practice_decision").get_by_text("Openbaar reageren").click()
-            draft = (
-                "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
-            )
-            area = page.locator(".st-key-practice_draft textarea")
-            area.click()
-            area.press_sequentially(draft[:10])
-            # the count follows the typing before Streamlit has even seen the text
-            expect(page.locator(".wc-count")).to_contain_text("10")
-            area.press_sequentially(draft[10:])
-            expect(page.locator(".wc-count")).to_contain_text(str(len(draft)))
-            area.press("Control+Enter")
-            expect(page.locator(".st-key-practice_submit button")).to_be_enabled()
-            page.wait_for_timeout(500)  # let the rerun with the committed draft finish
-            page.locator(".st-key-practice_submit button").click()
-
-            score = page.locator('[data-testid="stMetricValue"]').first
-            expect(score).to_contain_text("/ 100")
-            expect(page.locator(".wc-draft")).to_contain_text("Ik zoek het voor je uit")
-            expect(page.locator(".wc-model-answer")).to_be_visible()
-            expect(page.locator(".st-key-practice_next button")).to_be_visible()
-
-            shot = tmp_path / "oefenen-feedback.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-        finally:
-            browser.close()
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedApp]:
+    """One app server for the tests of a module that only read pages (each in its own browser
+    context, so its own Streamlit session): the start, the first imports and the stop are paid
+    once per module, not once per screen size."""
+    base = tmp_path_factory.mktemp("browser-app")
+    db = base / "browser.sqlite"
+    server = start_app(REPO / "streamlit_app.py", REPO, db, base / "server.log", scoring_workers=0)
+    try:
+        yield SharedApp(server.url, db)
+    finally:
+        server.stop()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_wait import wait_drawn
 
 from bench.appserver import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app
 from trainer.rules import load_rules
@@ -118,13 +119,10 @@ def shots(tmp_path: Path) -> Path:
 
 
 def _settled(page: Any) -> None:
-    """Wait until Streamlit has finished the run: no stale (greyed) elements, no spinner."""
+    """Wait until Streamlit has finished the run: a title, no stale (greyed) elements, no
+    spinner and a layout that stands still (on a condition, not a fixed pause)."""
     page.wait_for_selector('[data-testid="stMain"] h1')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]') && "
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    )
-    page.wait_for_timeout(400)
+    wait_drawn(page)
 
 
 def _type(page: Any, key: str, text: str) -> None:
@@ -150,7 +148,7 @@ def _full_screenshot(page: Any, path: Path, size: tuple[int, int]) -> int:
     viewport is made as tall as the content for the shot. Returns that height in px."""
     height = _content_height(page)
     page.set_viewport_size({"width": size[0], "height": max(size[1], height)})
-    page.wait_for_timeout(300)
+    wait_drawn(page)  # the layout follows the new height
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": size[0], "height": size[1]})
     return height
@@ -302,5 +300,59 @@ def test_practice_flow_on_a_phone(server: AppServer, shots: Path) -> None:
             expect(page.locator(".wc-post-text")).to_have_text(sent)
             expect(page.locator(".st-key-practice_draft textarea")).to_have_value("")
             _full_screenshot(page, shots / "flow-phone-reopened.png", (width, height))
+        finally:
+            browser.close()
+
+
+def test_practise_one_post_in_chromium(server: AppServer, tmp_path: Path) -> None:
+    """A trainee enters a name, picks a decision, types a draft (the live character count must
+    follow the typing), submits and sees the score; a screenshot of the feedback is saved."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)  # the first scoring loads the dictionaries
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600}, locale="nl-NL")
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(server.url)
+            # pages are known to the browser only after the router ran: open it via the menu
+            # (the menu's link: on a warm server the start page's own link is there as well)
+            menu = page.get_by_test_id("stSidebarNavItems")
+            menu.get_by_role("link", name="Oefenen").click()
+
+            name = page.locator(".st-key-practice_name input")
+            name.fill("Browser Tester")
+            name.press("Enter")
+            page.locator(".st-key-practice_start button").click()
+
+            expect(page.locator(".wc-post")).to_be_visible()
+            expect(page.locator(".wc-post-text")).not_to_be_empty()
+
+            page.locator(".st-key-practice_decision").get_by_text("Openbaar reageren").click()
+            draft = (
+                "Hoi, dank je voor je bericht! Ik zoek het voor je uit en laat het je weten. ^MK"
+            )
+            area = page.locator(".st-key-practice_draft textarea")
+            area.click()
+            area.press_sequentially(draft[:10])
+            # the count follows the typing before Streamlit has even seen the text
+            expect(page.locator(".wc-count")).to_contain_text("10")
+            area.press_sequentially(draft[10:])
+            expect(page.locator(".wc-count")).to_contain_text(str(len(draft)))
+            area.press("Control+Enter")
+            expect(page.locator(".st-key-practice_submit button")).to_be_enabled()
+            page.wait_for_timeout(500)  # let the rerun with the committed draft finish
+            page.locator(".st-key-practice_submit button").click()
+
+            score = page.locator('[data-testid="stMetricValue"]').first
+            expect(score).to_contain_text("/ 100")
+            expect(page.locator(".wc-draft")).to_contain_text("Ik zoek het voor je uit")
+            expect(page.locator(".wc-model-answer")).to_be_visible()
+            expect(page.locator(".st-key-practice_next button")).to_be_visible()
+
+            shot = tmp_path / "oefenen-feedback.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
         finally:
             browser.close()

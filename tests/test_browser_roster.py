@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, app_url  # noqa: F401
+from browser_wait import wait_drawn
+from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, SharedApp, shared_app  # noqa: F401
 from test_browser_simulatie import ENGLISH, RAW_IDS, SIZES, _screenshot_whole_page
 
 pytestmark = [
@@ -39,7 +40,7 @@ ROSTER_FITS_JS = """(slack) => {
 @pytest.mark.parametrize("size", list(SIZES))
 def test_roster_for_the_advice_reads_on_a_phone_and_a_laptop(
     size: str,
-    app_url: str,  # noqa: F811
+    shared_app: SharedApp,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -52,7 +53,7 @@ def test_roster_for_the_advice_reads_on_a_phone_and_a_laptop(
         try:
             page = browser.new_context(viewport={"width": width, "height": height}).new_page()
             page.set_default_timeout(UI_TIMEOUT_MS)
-            page.goto(f"{app_url}/simulatie")
+            page.goto(f"{shared_app.url}/simulatie")
             expect(page.get_by_text("In één oogopslag")).to_be_visible()
             page.locator(".st-key-whatif_sizing button").click()
             expect(page.get_by_text("Doelen gehaald met dit advies")).to_be_visible()
@@ -61,7 +62,7 @@ def test_roster_for_the_advice_reads_on_a_phone_and_a_laptop(
             roster = page.locator(".rooster")
             expect(roster.locator("table").first).to_be_visible()
             roster.scroll_into_view_if_needed()
-            page.wait_for_timeout(500)
+            wait_drawn(page)
             roster.screenshot(path=str(shots / f"rooster-{size}.png"))
             _screenshot_whole_page(page, width, shots / f"simulatie-rooster-{size}.png")
             text = roster.inner_text()

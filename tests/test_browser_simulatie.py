@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 from browser_wait import wait_drawn
-from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, app_url  # noqa: F401
+from test_browser import (  # noqa: F401  (fixtures)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    UI_TIMEOUT_MS,
+    SharedApp,
+    app_url,
+    shared_app,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,7 +100,7 @@ def _screenshot_whole_page(page: Any, width: int, path: Path) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_simulatie_reads_in_dutch_and_fits_the_screen(
     size: str,
-    app_url: str,  # noqa: F811
+    shared_app: SharedApp,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -106,8 +113,8 @@ def test_simulatie_reads_in_dutch_and_fits_the_screen(
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.set_default_timeout(UI_TIMEOUT_MS)
-            _save_scenarios(tmp_path / "browser.sqlite")
-            page.goto(f"{app_url}/simulatie")
+            _save_scenarios(shared_app.db)  # the same four again for the second size
+            page.goto(f"{shared_app.url}/simulatie")
             expect(page.get_by_text("In één oogopslag")).to_be_visible()
             # four saved scenarios side by side: the widest table a phone gets
             compare = page.locator(".st-key-whatif_compare")

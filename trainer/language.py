@@ -32,7 +32,7 @@ except ImportError:  # fail at start, never by switching the language rule off
         "scripts/setup.sh"
     ) from None
 
-from trainer import spelling
+from trainer import spelling, spelling_skip
 
 # Languages a Dutch webcare team meets: Dutch, its neighbours, and large migrant communities.
 PLAUSIBLE_LANGUAGES: tuple[Language, ...] = (
@@ -131,7 +131,7 @@ def reply_language(text: str, ignore: Iterable[str] = ()) -> str | None:
 def _reply_language(text: str, terms: tuple[str, ...]) -> str | None:
     if plainly_dutch(text, terms):
         return "nl"
-    return detect_language(spelling.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
+    return detect_language(spelling_skip.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
 
 
 def customer_language(text: str, ignore: Iterable[str] = ()) -> str | None:
@@ -144,7 +144,7 @@ def customer_language(text: str, ignore: Iterable[str] = ()) -> str | None:
 def _customer_language(text: str, terms: tuple[str, ...]) -> str | None:
     if plainly_dutch(text, terms):
         return "nl"
-    ranked = _ranked(spelling.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
+    ranked = _ranked(spelling_skip.prose(text[: DETECT_SAMPLE_CHARS * 2], terms))
     return ranked[0][0] if ranked else None
 
 

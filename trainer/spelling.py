@@ -33,19 +33,31 @@ the checker refuses to start (``require`` raises ``SpellingUnavailable``) rather
 checking less: a rule that silently switches off teaches that every reply is spelled right. The
 word list shipped with ``pyspellchecker`` is only used when asked for by name (``use_backend`` or
 ``WEBCARE_SPELLING_BACKEND=wordlist``, for comparison in the benchmark). The backend loads once,
-on first use, and is shared; every word lookup is cached.
+on first use, and is shared; every word lookup is cached. What is never asked about (links,
+handles, sign-offs, shorthand, loanwords, names, a reply's own terms) is ``trainer.spelling_skip``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
+
+from trainer.spelling_skip import (
+    ACRONYM_MAX_LEN,
+    DOTTED_ABBREVIATIONS,
+    LOANWORDS,
+    LONGEST_PLAUSIBLE_WORD_LETTERS,
+    WEBCARE_ABBREVIATIONS,
+    Span,
+    candidate_words,
+    ignored_words,
+    person_names,
+)
 
 # Where Debian's hunspell-nl puts its files; the first existing (.dic, .aff) pair is used.
 HUNSPELL_DIRS: tuple[Path, ...] = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
@@ -58,57 +70,11 @@ WORD_CACHE_SIZE = 200_000  # distinct words kept per backend; ~20 MB at most
 # at least COMPOUND_MIN_PART letters, optionally joined by a linking "s" ("retourlabel").
 COMPOUND_MIN_PART = 3
 COMPOUND_MIN_WORD = 7
-ACRONYM_MAX_LEN = 5  # an all-capitals token up to this many letters is an acronym or initials
-# Hunspell's affix and compound search grows steeply with word length (a 400-letter run took
-# seconds), and no Dutch word in a webcare reply comes near this, so longer runs are simply
-# reported as misspelled without asking the dictionary.
-LONGEST_PLAUSIBLE_WORD_LETTERS = 40
 
 # Only this much of a reply is spell-checked: ten times a long Facebook answer. A pasted text of
 # 100,000 characters is no webcare reply (the trainee hears so from the length rule) and would
 # otherwise keep the checker busy for seconds.
 MAX_CHECKED_CHARS = 5_000
-
-# Everyday webcare shorthand and clitics that dictionaries leave out (lower case).
-WEBCARE_ABBREVIATIONS: frozenset[str] = frozenset(
-    {
-        "dm", "pb", "pm", "dmen", "dm'en", "dm'tje", "dm'etje", "pb'tje", "pb'en", "sms'je",
-        "ff", "ff'jes", "effe", "ivm", "aub", "svp", "zsm", "tnx", "thx", "thnx", "bvd", "mvg",
-        "gr", "grt", "grtz", "grts", "groet", "ok", "oke", "okee", "oki", "hey", "hee", "nvt",
-        "evt", "ovv", "tav", "mbt", "iig", "idd", "wrs", "pls", "plz", "btw", "fyi", "lol",
-        "m'n", "z'n", "d'r", "'t", "'n", "'s", "wifi", "whatsapp", "webcare", "chatbot",
-        "app", "apps", "appje", "appen", "track", "tracking", "trace", "login", "inlog",
-        # days in opening hours, written without a stop: "ma t/m vr", "di en za"
-        "ma", "di", "wo", "do", "vr", "za", "zo",
-    }
-)  # fmt: skip
-
-# Standard Dutch abbreviations written with a full stop ("incl.", "bijv.", "ca."): accepted
-# only when the stop follows, so a typo at the end of a sentence is not mistaken for one.
-DOTTED_ABBREVIATIONS: frozenset[str] = frozenset(
-    {
-        "incl", "excl", "bijv", "bv", "ca", "max", "min", "nr", "tel", "enz", "etc", "evt",
-        "resp", "vnl", "vgl", "zgn", "ong", "ivm", "mvg", "aanv", "afd", "alg", "blz", "bijl",
-        "dhr", "mevr", "mw", "hr", "ing", "drs", "mr", "prof", "ipv", "oa", "mbv", "tov",
-        "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
-        "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
-    }
-)  # fmt: skip
-
-# Everyday loanwords and interjections the dictionary lacks, as webcare teams and customers
-# write them (English and Flemish; lower case). Kept to common vocabulary, not brand names.
-LOANWORDS: frozenset[str] = frozenset(
-    {
-        "airfryer", "airfryers", "smartwatch", "powerbank", "hi", "hoi", "thanks", "sorry",
-        "nice", "yes", "top", "oeps", "refund", "refunds", "voucher", "vouchers", "cashback",
-        "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
-        "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
-        "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
-        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
-        "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
-        "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
-    }
-)  # fmt: skip
 
 # A word the dictionary lacks but that splits into known words is still reported when one edit
 # (a letter dropped, added, swapped or changed) turns it, or the part after a known first word,
@@ -130,29 +96,6 @@ WORD_PREFIXES: tuple[str, ...] = (
 )  # fmt: skip
 # Dutch verb endings on an English stem: infinitive, present, participle, past tense.
 ENGLISH_VERB_ENDINGS: tuple[str, ...] = ("en", "t", "d", "de", "te", "den", "ten")
-
-_LETTER = r"[^\W\d_]"
-# Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-# Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
-# An e-mail address or bare domain starts where no address character stands before it, and a
-# domain label has at most 63 characters (DNS); without that anchor and bound the search restarts
-# inside every run of letters and a held-down key ("a-a-a-...") costs quadratic time.
-_PROTECTED_RE = re.compile(
-    r"""
-      (?:https?://|www\.)\S+                                   # links
-    | (?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+             # e-mail addresses
-    | (?<![\w\-.])[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}                # bare domains
-      \.(?:nl|com|be|org|net|eu|io|de|info|app)\b(?:/\S*)?
-    | [@#]\w+                                                  # handles and hashtags
-    | [\^/]\s?[^\W\d_]+                                        # sign-offs ^SV, /AB, ^Sanne
-    | (?<![^\s(])[-–]\s?[A-Z]{1,4}\b                           # sign-offs -JK, – AB
-    """,
-    re.VERBOSE,
-)
-_SENTENCE_END = ".!?:;…\n"
-
-Span = tuple[int, int, str]
 
 
 class SpellingBackend(Protocol):
@@ -467,59 +410,6 @@ def is_word(word: str) -> bool:
     return _get().known(word)
 
 
-def _sentence_start(text: str, index: int) -> bool:
-    """True when nothing but spaces, quotes, brackets or emoji stand between the previous
-    sentence end (or the start of the text) and ``index``."""
-    i = index - 1
-    while i >= 0:
-        ch = text[i]
-        if ch in _SENTENCE_END:
-            return True
-        if ch.isalnum() or ch in ",-–":
-            return False
-        i -= 1
-    return True
-
-
-def _ignored(ignore: Iterable[str]) -> frozenset[str]:
-    words: set[str] = set()
-    for term in ignore:
-        for part in re.split(r"[\s/]+", term):
-            part = part.strip("@#.,!?:;\"'()").lower()
-            if part:
-                words.add(part)
-                words.update(p for p in re.split(r"[-_']", part) if p)
-    return frozenset(words)
-
-
-@cache
-def person_names() -> frozenset[str]:
-    """First and last names Faker's ``nl_NL`` locale knows, lower case, loaded once.
-
-    A capitalised word at the start of a sentence ("Aaliyah, je pas is klaar") is not skipped
-    as a name the way a mid-sentence capital is, so the names the generator draws, and the
-    names customers commonly have, are accepted here when written with a capital."""
-    from faker.providers.person.nl_NL import Provider
-
-    names: set[str] = set()
-    for group in (Provider.first_names_male, Provider.first_names_female, Provider.last_names):
-        for name in group:
-            names.update(part.lower() for part in re.split(r"[\s-]+", name) if part)
-    return frozenset(names)
-
-
-def _candidate_words(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, at_sentence_start) for every token outside protected spans."""
-    protected = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
-    found = []
-    for m in _TOKEN_RE.finditer(text):
-        start, end = m.span()
-        if any(s <= start < e for s, e in protected):
-            continue
-        found.append((start, end, m.group(), _sentence_start(text, start)))
-    return found
-
-
 def checked_part(text: str) -> str:
     """The start of ``text`` that is checked: at most ``MAX_CHECKED_CHARS`` characters, cut
     before a word that the cap would split (and so report as a typo). A run of letters longer
@@ -553,9 +443,9 @@ def _checked_words(
     """``checked_words`` for one backend; ``backend`` is part of the cache key only, so a
     switch of dictionary (``use_backend``) never answers from the other one's results."""
     checker = _get()
-    skip = _ignored(ignore)
+    skip = ignored_words(ignore)
     found: list[tuple[int, int, str, bool]] = []
-    for start, end, word, at_start in _candidate_words(checked_part(text)):
+    for start, end, word, at_start in candidate_words(checked_part(text)):
         letters = word.replace("'", "").replace("’", "").replace("-", "")
         if len(letters) < 2 or any(map(str.isdigit, word)):
             continue
@@ -590,21 +480,3 @@ def misspellings(text: str, ignore: Iterable[str] = ()) -> list[Span]:
         for s, e, w, known in checked_words(text, ignore)
         if not known and not _english_loan(w.lower().replace("’", "'"))
     ]
-
-
-def prose(text: str, ignore: Iterable[str] = ()) -> str:
-    """``text`` with everything that is not running language blanked out (same length): links,
-    e-mail addresses, handles, hashtags, sign-offs, the terms in ``ignore`` and runs of letters
-    longer than any word. A language detector reads "Bedankt Sanne! ^MK" as German because of
-    the name and the initials, and a held-down key makes it slow and reads as a foreign language."""
-    chars = list(text)
-    spans = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
-    skip = _ignored(ignore)
-    spans += [
-        (m.start(), m.end())
-        for m in _TOKEN_RE.finditer(text)
-        if m.group().lower() in skip or len(m.group()) > LONGEST_PLAUSIBLE_WORD_LETTERS
-    ]
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)

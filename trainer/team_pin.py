@@ -7,12 +7,13 @@ works as the workshop's facilitator PIN does, and reuses its parts instead of co
 
 - the PIN is stored only as a salted scrypt hash (``workshop.security.hash_pin``), so a copy of
   the database does not give it away;
-- wrong PINs are counted in the database (a restart does not reset them) with the workshop's
-  two limits (``workshop.pin_guard``): per browser session ``PIN_MAX_FAILURES`` within
-  ``PIN_WINDOW_MIN`` minutes, and over all sessions ``PIN_CEILING_FAILURES`` within
-  ``PIN_CEILING_WINDOW_MIN`` minutes, since a guesser can open a fresh session at will;
-- every check first reserves an attempt row with the limits counted in the same write
-  transaction, so concurrent guesses cannot slip past a limit between count and check.
+- wrong PINs are counted in the database (a restart does not reset them) by the workshop's
+  own check (``workshop.pin_guard.check_within_limits``) with its two limits: per browser
+  session ``PIN_MAX_FAILURES`` within ``PIN_WINDOW_MIN`` minutes, and over all sessions
+  ``PIN_CEILING_FAILURES`` within ``PIN_CEILING_WINDOW_MIN`` minutes, since a guesser can open a
+  fresh session at will; every check first reserves an attempt row with the limits counted in
+  the same write transaction, so concurrent guesses cannot slip past a limit between count and
+  check. Only the table of attempts, the locked row and the words of the lock are the team's.
 
 A chosen PIN has at least ``TEAM_PIN_MIN_DIGITS`` digits, as many as the workshop draws: with
 the ceiling of sixty wrong PINs an hour, guessing one takes most of a year.
@@ -20,25 +21,17 @@ the ceiling of sixty wrong PINs an hour, guessing one takes most of a year.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, delete, select
+from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.nl import amount
 from trainer.storage import Base, Database, utcnow
-from workshop.errors import PinLockedError, WrongPinError
-from workshop.pin_guard import (
-    PIN_CEILING_FAILURES,
-    PIN_CEILING_WINDOW_MIN,
-    PIN_MAX_FAILURES,
-    PIN_WINDOW_MIN,
-    minutes_until,
-)
-from workshop.security import HASH_BYTES, PIN_DIGITS, SALT_BYTES, client_key, hash_pin, new_salt
+from workshop.pin_guard import PinAttempts, PinLockTexts, check_within_limits
+from workshop.security import HASH_BYTES, PIN_DIGITS, SALT_BYTES, hash_pin, new_salt
 
 TEAM_PIN_MIN_DIGITS = PIN_DIGITS  # 6: as strong as a workshop PIN
 TEAM_PIN_MAX_DIGITS = 12
@@ -64,6 +57,17 @@ class TeamPinAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client: Mapped[str] = mapped_column(String(64), index=True)  # workshop.security.client_key
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+_ATTEMPTS = PinAttempts(
+    TeamPinAttempt, (), lambda key, at: TeamPinAttempt(client=key, at=at)
+)  # the table holds the one team PIN's attempts only
+TEAM_LOCK_TEXTS = PinLockTexts(
+    device="Te vaak een verkeerde pincode: dit apparaat staat op slot voor het teamoverzicht. "
+    "Probeer het over {wait} opnieuw.",
+    everyone="Voor het teamoverzicht is te vaak een verkeerde pincode geprobeerd; het staat uit "
+    "voorzorg op slot. Probeer het over {wait} opnieuw.",
+)
 
 
 def _validate(pin: str) -> str:
@@ -110,48 +114,22 @@ class TeamPinGuard:
             ) from None
 
     def check(self, pin: str, client: str) -> None:
-        """Returns when ``pin`` is right; raises ``WrongPinError`` or ``PinLockedError``."""
-        key = client_key(client)
-        now = self._now()
-        client_start = now - timedelta(minutes=PIN_WINDOW_MIN)
-        ceiling_start = now - timedelta(minutes=PIN_CEILING_WINDOW_MIN)
-        with self.db.session() as session:
+        """Returns when ``pin`` is right; raises ``WrongPinError`` or ``PinLockedError``
+        (the workshop's limits, ``workshop.pin_guard.check_within_limits``)."""
+
+        def lock(session: Session) -> tuple[bytes, bytes]:
             # PostgreSQL: one check at a time, so two guesses cannot both pass the count.
             team = session.get(TeamPin, TEAM_ROW_ID, with_for_update=True)
             if team is None:
                 raise TeamPinInputError("Er is nog geen teampincode ingesteld.")
-            salt, stored = team.pin_salt, team.pin_hash
-            # Failures older than the longest window count for nothing any more.
-            session.execute(delete(TeamPinAttempt).where(TeamPinAttempt.at <= ceiling_start))
-            recent = session.execute(select(TeamPinAttempt.at, TeamPinAttempt.client)).all()
-            mine = [at for at, who in recent if who == key and at > client_start]
-            if len(mine) >= PIN_MAX_FAILURES:
-                until = min(mine) + timedelta(minutes=PIN_WINDOW_MIN)
-                raise PinLockedError(
-                    "Te vaak een verkeerde pincode: dit apparaat staat op slot voor het "
-                    "teamoverzicht. Probeer het over "
-                    f"{amount(minutes_until(until, now), 'minuut', 'minuten')} opnieuw.",
-                    until,
-                )
-            if len(recent) >= PIN_CEILING_FAILURES:
-                until = min(at for at, _ in recent) + timedelta(minutes=PIN_CEILING_WINDOW_MIN)
-                raise PinLockedError(
-                    "Voor het teamoverzicht is te vaak een verkeerde pincode geprobeerd; het "
-                    "staat uit voorzorg op slot. Probeer het over "
-                    f"{amount(minutes_until(until, now), 'minuut', 'minuten')} opnieuw.",
-                    until,
-                )
-            attempt = TeamPinAttempt(client=key, at=now)
-            session.add(attempt)
-            session.flush()
-            attempt_id = attempt.id
-        if hmac.compare_digest(hash_pin(pin, salt), stored):
-            with self.db.session() as session:
-                session.execute(delete(TeamPinAttempt).where(TeamPinAttempt.id == attempt_id))
-            return
-        left = max(0, min(PIN_MAX_FAILURES - len(mine) - 1, PIN_CEILING_FAILURES - len(recent) - 1))
-        raise WrongPinError(
-            f"Verkeerde pincode. Nog {amount(left, 'poging', 'pogingen')}; daarna kun je het op "
-            f"dit apparaat {amount(PIN_WINDOW_MIN, 'minuut', 'minuten')} niet meer proberen.",
-            left,
+            return team.pin_salt, team.pin_hash
+
+        check_within_limits(
+            self.db,
+            pin,
+            client,
+            self._now(),
+            lock=lock,
+            attempts=_ATTEMPTS,
+            texts=TEAM_LOCK_TEXTS,
         )
