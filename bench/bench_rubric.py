@@ -25,8 +25,8 @@ tune a pattern; while tuning, measure only the tuning parts with ``--parts`` so 
 figure is printed.
 Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev4] [--errors]
 (``--parts`` takes names from: dev, dev2, dev3, dev4, dev5, dev6, held-out, held-out2, held-out3,
-held-out4, ranked, ranked-held-out; default all; ``--errors`` lists the tuning parts' mislabelled replies one
-by one).
+held-out4, ranked, ranked-held-out; default all; ``--errors`` lists the tuning parts' mislabelled
+replies one by one).
 """
 
 from __future__ import annotations

@@ -372,7 +372,7 @@ def test_heldout4_texts_are_new() -> None:
     copy would be scored by a model that was trained on it."""
     held4 = _load(HELDOUT4)
     _check_not_copied(held4, HELDOUT4.name)
-    others = sorted(RUBRIC_DIR.glob("dev*.yaml")) + [HELDOUT, HELDOUT2, HELDOUT3]
+    others = [*sorted(RUBRIC_DIR.glob("dev*.yaml")), HELDOUT, HELDOUT2, HELDOUT3]
     seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
     shared = [i["id"] for i in held4 if _norm(i["request"]["reply"]) in seen]
     assert not shared, f"heldout4 replies also in another part: {shared}"
