@@ -171,10 +171,13 @@ class _Checker:
         lookup = self._lookup
         if lookup(word) or (word[:1].isupper() and lookup(word.lower())):
             return True
-        if word[:1] in CAPITAL_DROPS_ACCENT and word[1:2] in ACCENTED_VOWELS:
-            # "Eén", "Eénmalig": a capital that opens the word drops its accent ("één")
-            if lookup(CAPITAL_DROPS_ACCENT[word[0]] + word[1:].lower()):
-                return True
+        # "Eén", "Eénmalig": a capital that opens the word drops its accent ("één")
+        if (
+            word[:1] in CAPITAL_DROPS_ACCENT
+            and word[1:2] in ACCENTED_VOWELS
+            and lookup(CAPITAL_DROPS_ACCENT[word[0]] + word[1:].lower())
+        ):
+            return True
         lower = word.lower().replace("’", "'")
         if lower in WEBCARE_ABBREVIATIONS or lower in LOANWORDS:
             return True
