@@ -107,6 +107,8 @@ PARTICIPLE_COMPANY = AUXILIARIES | {
 SUBORDINATORS = frozenset(
     {"als", "wanneer", "zodra", "omdat", "terwijl", "voordat", "nadat", "zodat", "tenzij", "indien"}
 )
+# Clause openers after which the finite verb closes the clause (a subordinate clause).
+SUBORDINATING_OPENERS = SUBORDINATORS | {"dat", "mits", "totdat", "sinds", "waardoor", "waarna"}
 THIRD_PERSON_BEFORE = frozenset(
     {"hij", "zij", "het", "er", "wat", "dat", "dit", "u", "jij", "men", "niemand", "iemand"}
 )
@@ -354,7 +356,14 @@ def _agreement(t: _Tokens, i: int) -> tuple[int, str]:
             return i + 1, right[:-1] if left == "ik" else lemma
         return -1, ""
     subject = left in ("hij", "jij") or (left == "u" and opens)
-    je_subject = left == "je" and opens and t.word(i + 2) in JE_VERB_NEXT
+    # after a subordinator the finite verb stands last, so "dat je huur vandaag ..." is "your
+    # rent", not a verb missing its t
+    je_subject = (
+        left == "je"
+        and opens
+        and t.word(i + 2) in JE_VERB_NEXT
+        and t.word(i - 1) not in SUBORDINATING_OPENERS
+    )
     if (subject or je_subject) and right[-1] not in "dt":
         lemma = _lemma(right + "t")
         # the bare word must itself read as the verb: "hij weer" is the adverb, not "weren"
@@ -432,6 +441,10 @@ def _clause_patterns(t: _Tokens, first: int, last: int) -> list[tuple[int, str, 
                 or (len(rest) == 1 and rest[0].endswith("en") and _lemma(rest[0]) == rest[0])
             )
             before_number = _NUMBER_NEXT_RE.match(t.text, t.spans[i + 1][1]) is not None
+            # something between the two words ("er €23 aan bellen") makes "er" the one of
+            # "there is": an amount or number stands between, so no pronominal adverb is split
+            if t.text[t.spans[i][1] : t.spans[i + 1][0]].strip():
+                continue
             if verb_next or (
                 not rest and not before_number and not _separable_particle(t, first, i, nxt)
             ):

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
@@ -170,6 +171,13 @@ class _Checker:
         lookup = self._lookup
         if lookup(word) or (word[:1].isupper() and lookup(word.lower())):
             return True
+        # "Eén", "Eénmalig": a capital that opens the word drops its accent ("één")
+        if (
+            word[:1] in CAPITAL_DROPS_ACCENT
+            and word[1:2] in ACCENTED_VOWELS
+            and lookup(CAPITAL_DROPS_ACCENT[word[0]] + word[1:].lower())
+        ):
+            return True
         lower = word.lower().replace("’", "'")
         if lower in WEBCARE_ABBREVIATIONS or lower in LOANWORDS:
             return True
@@ -177,7 +185,13 @@ class _Checker:
             stem = lower.split("'", 1)[0]
             return stem in WEBCARE_ABBREVIATIONS or lookup(stem) or stem.isupper()
         if "-" in lower:
-            return all(self.known(part) for part in lower.split("-") if part)
+            parts = [part for part in lower.split("-") if part]
+            # a linking "s" may close a part before the hyphen: "waarschuwings-sms"
+            return all(
+                self.known(part)
+                or (k < len(parts) - 1 and part.endswith("s") and self.known(part[:-1]))
+                for k, part in enumerate(parts)
+            )
         return self._compound(lower)
 
     def _compound(self, word: str) -> bool:
@@ -235,6 +249,13 @@ class _Checker:
             if any(n[:1] == tail[0] and n in words for n in _edits1(tail)):
                 return True
         return False
+
+
+# A capital vowel opening a word drops its accent ("Eén" for "één"): looked up with it restored.
+CAPITAL_DROPS_ACCENT = {"E": "é", "A": "á", "I": "í", "O": "ó", "U": "ú"}
+ACCENTED_VOWELS = frozenset("éáíóú")
+# An abbreviation from DOTTED_ABBREVIATIONS written without its stop is accepted before a number.
+NUMBER_AFTER_RE = re.compile(r"\s\d")
 
 
 def _edits1(word: str) -> Iterable[str]:
@@ -458,8 +479,11 @@ def _checked_words(
             continue
         if any(map(str.isupper, word[1:])) and not word.isupper():
             continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
-        if text[end : end + 1] == "." and lower in DOTTED_ABBREVIATIONS:
-            continue
+        if lower in DOTTED_ABBREVIATIONS and (
+            text[end : end + 1] == "." or NUMBER_AFTER_RE.match(text, end) is not None
+        ):
+            continue  # "incl.", and without its stop before a number: "nr 14", "blz 3"
+
         known = checker.known(word)
         if not known and at_start and word[0].isupper() and not word.isupper():
             # A capital opening a sentence or line that no dictionary knows is a name ("Femkje

@@ -45,8 +45,8 @@ DOTTED_ABBREVIATIONS: frozenset[str] = frozenset(
     {
         "incl", "excl", "bijv", "bv", "ca", "max", "min", "nr", "tel", "enz", "etc", "evt",
         "resp", "vnl", "vgl", "zgn", "ong", "ivm", "mvg", "aanv", "afd", "alg", "blz", "bijl",
-        "dhr", "mevr", "mw", "hr", "ing", "drs", "mr", "prof", "ipv", "oa", "mbv", "tov",
-        "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
+        "dhr", "mevr", "mw", "hr", "ing", "drs", "dr", "ir", "mr", "prof", "ipv", "oa", "mbv",
+        "tov", "tgv", "dwz", "zsm", "svp", "aub", "ovb", "wo", "ma", "di", "do", "vr", "za", "zo",
         "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
     }
 )  # fmt: skip
