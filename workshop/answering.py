@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Row, String, bindparam, func, insert, not_, or_, select, true
+from sqlalchemy import Boolean, String, bindparam, func, insert, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
@@ -137,14 +137,15 @@ class Answering(ServiceCore):
             raise refusal
         raise AssertionError("an answer refused by the database must exist")
 
-    def _store_sqlite(self, binds: dict[str, Any]) -> tuple[int | None, Row[Any] | None]:
+    def _store_sqlite(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
         """The answer's id, or None and the state that refused it (read under the same write
         lock, so it is the state the insert saw). SQLite runs in this process: a statement is a
         function call, not a round trip; the alerts follow in the same transaction."""
         with self.db.transaction() as conn:
             answer_id = conn.execute(_INSERT_IF_OPEN, binds).scalar()
             if answer_id is None:
-                return None, conn.execute(_STATE_QUERY, binds).one_or_none()
+                state = conn.execute(_STATE_QUERY, binds).one_or_none()
+                return None, (None if state is None else tuple(state))
             if binds["rules"]:
                 conn.execute(
                     _INSERT_ALERT,
@@ -155,7 +156,7 @@ class Answering(ServiceCore):
                 )
             return answer_id, None
 
-    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, Row[Any] | None]:
+    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
         """One round trip: checks, answer and alerts in one statement (``_STORE_PG``), run
         outside an explicit transaction (a single statement is one: all or nothing), so no
         BEGIN and COMMIT round trips either. Its state columns come from the same snapshot as
@@ -168,7 +169,7 @@ class Answering(ServiceCore):
             )
         if row is None:
             return None, None
-        return row.answer_id, (None if row.answer_id is not None else row[:6])
+        return row.answer_id, (None if row.answer_id is not None else tuple(row[:6]))
 
     @staticmethod
     def _same_or_refuse(existing: Answer, decision: str, reply: str) -> Answer:
