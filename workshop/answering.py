@@ -161,12 +161,8 @@ class Answering(ServiceCore):
         outside an explicit transaction (a single statement is one: all or nothing), so no
         BEGIN and COMMIT round trips either. Its state columns come from the same snapshot as
         the insert's checks."""
-        with self.db.engine.connect() as conn:
-            row = (
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-                .execute(_STORE_PG, binds)
-                .one_or_none()
-            )
+        with self.db.statement() as conn:
+            row = conn.execute(_STORE_PG, binds).one_or_none()
         if row is None:
             return None, None
         return row.answer_id, (None if row.answer_id is not None else tuple(row[:6]))
