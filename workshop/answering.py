@@ -214,6 +214,8 @@ _ANSWER_COLUMNS = (
 # as ``_STATE_QUERY``: the answer is inserted only when none applies. A refused answer is then
 # explained from ``_STATE_QUERY``'s row by those functions (tests/test_workshop*.py check every
 # refusal), so the two must stay in step.
+# Removal by the facilitator, perhaps in another process, is read here, never from the token
+# cache (``workshop.moderation``).
 _OPEN_FOR_ANSWERS = (
     Workshop.status == "open",
     or_(
