@@ -16,8 +16,9 @@ per post, on the same answers for both databases (``bench_workshop.make_answer``
 Where the time goes, per answer of the first rounds (the submit path in spans, timed in this
 process around the pool and the database): before scoring (input checks, the workshop and the
 token from the per-process caches), scoring (queued in a worker's pipe, scored there, and the
-result back), waiting for the SQLite write lock, and the write transaction
-(checks, inserts, commit). And the CPU it costs: of this process, of the scoring workers and of
+result back), waiting for the SQLite write lock, and the write transaction (checks, inserts,
+commit; on PostgreSQL the one statement that does all three, when the code has
+``Database.statement``). And the CPU it costs: of this process, of the scoring workers and of
 the PostgreSQL server, per answer. The CPU floor is what one round cannot beat on this machine:
 n answers times that CPU, over the cores (measured in the same round); p95 / floor says how much
 of the p95 is waiting beyond the machine's own limit.
@@ -148,6 +149,17 @@ class Spans:
 
         pool.score_data = timed_score  # type: ignore[method-assign]
         db.transaction = timed_transaction  # type: ignore[method-assign]
+        if hasattr(db, "statement"):  # PostgreSQL's one-statement answer (wsbatch, issue 16)
+            statement = db.statement
+
+            @contextmanager
+            def timed_statement() -> Iterator[Any]:
+                spans._mine.t_tx = time.perf_counter()
+                spans._mine.t_locked = spans._mine.t_tx
+                with statement() as conn:
+                    yield conn
+
+            db.statement = timed_statement  # type: ignore[method-assign]
 
     def locked(self) -> None:
         """Called by the write lock when this thread got it."""

@@ -326,6 +326,19 @@ class Database:
         with lock, self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def statement(self) -> Iterator[Connection]:
+        """A connection without an explicit transaction, for a hot path whose work is one
+        statement (on PostgreSQL a workshop answer: checks, answer and alerts in one), which is a
+        transaction of its own: no BEGIN and COMMIT round trips. SQLite: as ``transaction``, its
+        write lock serialises this process's writers."""
+        if self.is_sqlite:
+            with self.transaction() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def dispose(self) -> None:
         """Close all pooled connections (the data stays in the database)."""
         self.engine.dispose()

@@ -17,9 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Boolean, String, bindparam, func, insert, not_, or_, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
+from trainer.storage import UTCDateTime
 from workshop import pacing, queries
 from workshop.errors import (
     REMOVED_MESSAGE,
@@ -80,51 +82,44 @@ class Answering(ServiceCore):
             "submitted_at": now,
         }
         refusal: WorkshopError | None = None
+        binds = {
+            **values,
+            "free_pace": fixed.pace != "facilitator",
+            "rules": [a["rule"] for a in alerts],
+            "levels": [a["level"] for a in alerts],
+        }
         try:
-            # Core statements on a plain connection rather than ORM objects in a session: 200
-            # people press send in the same second, all storing through one interpreter lock,
-            # and on SQLite the write lock is held for this block only.
-            with self.db.transaction() as conn:
-                # One round trip for all the checks. Removed by the facilitator, perhaps in
-                # another process: read in this transaction, never from the token cache
-                # (``workshop.moderation``).
-                status, current_index, revealed, started, deadline, removed = conn.execute(
-                    _STATE_QUERY,
-                    {
-                        "workshop_id": fixed.id,
-                        "position": position,
-                        "participant_id": participant_id,
-                    },
-                ).one()
+            # One statement checks and inserts (``_INSERT_IF_OPEN``): 200 people press send in
+            # the same second, and every round trip costs CPU in the driver and the server. The
+            # state is read back only to explain a refusal.
+            if self.db.is_sqlite:
+                answer_id, state = self._store_sqlite(binds)
+            else:
+                answer_id, state = self._store_postgresql(binds)
+            if answer_id is None:
+                if state is None:  # the participant, post or workshop is gone
+                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+                status, current_index, revealed, started, deadline, removed = state
+                if removed is not None:
+                    raise RemovedParticipantError(REMOVED_MESSAGE)
                 refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
                     _time_refusal(started, deadline, now)
                 )
-                if removed is not None:
-                    raise RemovedParticipantError(REMOVED_MESSAGE)
-                if refusal is None:
-                    answer_id = conn.execute(_INSERT_ANSWER, values).scalar_one()
-                    if alerts:
-                        conn.execute(
-                            _INSERT_ALERT,
-                            [
-                                {"answer_id": answer_id, "rule": a["rule"], "level": a["level"]}
-                                for a in alerts
-                            ],
-                        )
-                    stored = Answer(
-                        id=answer_id,
-                        post_id=post.id,
-                        position=position,
-                        decision=decision,
-                        reply=reply,
-                        score=values["score"],
-                        decision_expected=values["decision_expected"],
-                        decision_correct=values["decision_correct"],
-                        rules=rules,
-                        submitted_at=now,
-                    )
-                    # After-reveal feedback: the score tells the expected decision too early.
-                    return stored if fixed.feedback == "immediate" else stored.hidden()
+            else:
+                stored = Answer(
+                    id=answer_id,
+                    post_id=post.id,
+                    position=position,
+                    decision=decision,
+                    reply=reply,
+                    score=values["score"],
+                    decision_expected=values["decision_expected"],
+                    decision_correct=values["decision_correct"],
+                    rules=rules,
+                    submitted_at=now,
+                )
+                # After-reveal feedback: the score tells the expected decision too early.
+                return stored if fixed.feedback == "immediate" else stored.hidden()
         except IntegrityError:
             pass  # the participant answered this post in another request a moment ago
         with self.db.session(readonly=True) as session:
@@ -141,6 +136,36 @@ class Answering(ServiceCore):
         if refusal is not None:
             raise refusal
         raise AssertionError("an answer refused by the database must exist")
+
+    def _store_sqlite(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
+        """The answer's id, or None and the state that refused it (read under the same write
+        lock, so it is the state the insert saw). SQLite runs in this process: a statement is a
+        function call, not a round trip; the alerts follow in the same transaction."""
+        with self.db.transaction() as conn:
+            answer_id = conn.execute(_INSERT_IF_OPEN, binds).scalar()
+            if answer_id is None:
+                state = conn.execute(_STATE_QUERY, binds).one_or_none()
+                return None, (None if state is None else tuple(state))
+            if binds["rules"]:
+                conn.execute(
+                    _INSERT_ALERT,
+                    [
+                        {"answer_id": answer_id, "rule": rule, "level": level}
+                        for rule, level in zip(binds["rules"], binds["levels"], strict=True)
+                    ],
+                )
+            return answer_id, None
+
+    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
+        """One round trip: checks, answer and alerts in one statement (``_STORE_PG``), run
+        outside an explicit transaction (a single statement is one: all or nothing), so no
+        BEGIN and COMMIT round trips either. Its state columns come from the same snapshot as
+        the insert's checks."""
+        with self.db.statement() as conn:
+            row = conn.execute(_STORE_PG, binds).one_or_none()
+        if row is None:
+            return None, None
+        return row.answer_id, (None if row.answer_id is not None else tuple(row[:6]))
 
     @staticmethod
     def _same_or_refuse(existing: Answer, decision: str, reply: str) -> Answer:
@@ -171,7 +196,77 @@ _STATE_QUERY = (
         WorkshopParticipant.id == bindparam("participant_id"),
     )
 )
-_INSERT_ANSWER = insert(WorkshopAnswer).returning(WorkshopAnswer.id)
+_ANSWER_COLUMNS = (
+    "workshop_id",
+    "participant_id",
+    "position",
+    "post_id",
+    "decision",
+    "decision_expected",
+    "decision_correct",
+    "reply",
+    "score",
+    "result_json",
+    "revealed",
+    "submitted_at",
+)
+# The refusals of ``_refusal`` and ``_time_refusal`` as a WHERE clause, on the same joined row
+# as ``_STATE_QUERY``: the answer is inserted only when none applies. A refused answer is then
+# explained from ``_STATE_QUERY``'s row by those functions (tests/test_workshop*.py check every
+# refusal), so the two must stay in step.
+# Removal by the facilitator, perhaps in another process, is read here, never from the token
+# cache (``workshop.moderation``).
+_OPEN_FOR_ANSWERS = (
+    Workshop.status == "open",
+    or_(
+        bindparam("free_pace", type_=Boolean),
+        WorkshopPost.position <= Workshop.current_index,
+    ),
+    not_(WorkshopPost.feedback_revealed),
+    Workshop.started_at.is_not(None),
+    or_(
+        WorkshopPost.deadline.is_(None),
+        WorkshopPost.deadline > bindparam("submitted_at", type_=UTCDateTime),
+    ),
+    WorkshopParticipant.removed_at.is_(None),
+)
+_INSERT_IF_OPEN = (
+    insert(WorkshopAnswer)
+    .from_select(
+        _ANSWER_COLUMNS,
+        _STATE_QUERY.with_only_columns(
+            *(
+                bindparam(name, type_=WorkshopAnswer.__table__.c[name].type)
+                for name in _ANSWER_COLUMNS
+            )
+        ).where(*_OPEN_FOR_ANSWERS),
+    )
+    .returning(WorkshopAnswer.id)
+)
+_INSERTED = _INSERT_IF_OPEN.cte("inserted")
+_ALERTS_INSERTED = (
+    insert(WorkshopAnswerAlert)
+    .from_select(
+        ("answer_id", "rule", "level"),
+        select(
+            _INSERTED.c.id,
+            (
+                alert := func.unnest(
+                    bindparam("rules", type_=ARRAY(String)),
+                    bindparam("levels", type_=ARRAY(String)),
+                )
+                .table_valued("rule", "level")
+                .render_derived(name="alert")
+            ).c.rule,
+            alert.c.level,
+        ).select_from(_INSERTED.join(alert, true())),
+    )
+    .cte("alerts_inserted")
+)
+# PostgreSQL: the state, the answer's id (NULL when refused) and its alerts, in one statement.
+_STORE_PG = _STATE_QUERY.add_columns(
+    select(_INSERTED.c.id).scalar_subquery().label("answer_id")
+).add_cte(_ALERTS_INSERTED)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)
 
 

@@ -1,0 +1,108 @@
+"""The answer's checks and insert are one statement (``workshop.answering``): every refusal is
+still given, with its Dutch reason, and nothing is stored for it; a taken answer is stored once
+with exactly its alerts. On SQLite and on the suite's scratch PostgreSQL cluster, where the
+answer, its alerts and the state that explains a refusal come from one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from workshop_helpers import DATABASES, Clock, workshop_database
+
+from trainer.storage import Database
+from workshop.errors import AnswerRefusedError, RemovedParticipantError, WorkshopClosedError
+from workshop.service import WorkshopService
+from workshop.tables import WorkshopAnswer, WorkshopAnswerAlert
+
+POST_IDS = ["library-001", "library-002", "library-003"]
+# A reply the rubric flags more than once (stiff, misspelt, misses key points).
+FLAGGED = "Geachte klant, wij zijn diccht. Je word morgen gebeld. Met vriendelijke groet."
+
+
+@pytest.fixture(params=DATABASES)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from workshop_database(request, tmp_path)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(db: Database, clock: Clock) -> WorkshopService:
+    return WorkshopService(db, np.random.default_rng(7), now=clock)
+
+
+def stored_answers(db: Database) -> int:
+    with db.session(readonly=True) as session:
+        return session.scalar(select(func.count()).select_from(WorkshopAnswer)) or 0
+
+
+def test_a_taken_answer_is_stored_once_with_exactly_its_alerts(
+    db: Database, service: WorkshopService
+) -> None:
+    code, _pin = service.create_workshop(
+        "Kring", post_ids=POST_IDS, pace="self", feedback="immediate"
+    )
+    tokens = [service.join(code, name).token for name in ("Anna", "Bram", "Cas")]
+    answers = [
+        service.submit(code, tokens[0], "library-001", "public", FLAGGED),
+        service.submit(code, tokens[1], "library-001", "none"),  # no reply: no text alerts
+        service.submit(code, tokens[2], "library-002", "private", FLAGGED + " Bel ons!"),
+    ]
+    assert answers[0].rules is not None and len(answers[0].rules) > 1
+    with db.session(readonly=True) as session:
+        for answer in answers:
+            rules = session.scalars(
+                select(WorkshopAnswerAlert.rule).where(WorkshopAnswerAlert.answer_id == answer.id)
+            ).all()
+            assert tuple(sorted(set(rules))) == answer.rules
+            row = session.get(WorkshopAnswer, answer.id)
+            assert row is not None and row.score == answer.score and row.reply == answer.reply
+    # A retry returns the stored answer; a different second answer is refused; nothing added.
+    assert service.submit(code, tokens[0], "library-001", "public", FLAGGED).id == answers[0].id
+    with pytest.raises(AnswerRefusedError, match="al beantwoord"):
+        service.submit(code, tokens[0], "library-001", "private", "Iets anders.")
+    assert stored_answers(db) == 3
+
+
+def test_every_refusal_keeps_its_reason_and_stores_nothing(
+    db: Database, clock: Clock, service: WorkshopService
+) -> None:
+    code, pin = service.create_workshop("Kring", post_ids=POST_IDS, lobby=True, countdown_s=30)
+    anna, bram, cas, dirk = (service.join(code, n) for n in ("Anna", "Bram", "Cas", "Dirk"))
+    with pytest.raises(AnswerRefusedError, match="nog niet begonnen"):
+        service.submit(code, anna.token, "library-001", "none")
+    service.start(code, pin)
+    with pytest.raises(AnswerRefusedError, match="nog niet aan de beurt"):
+        service.submit(code, anna.token, "library-002", "none")
+    service.remove_participant(code, pin, dirk.participant.id)
+    with pytest.raises(RemovedParticipantError, match="verwijderd"):
+        service.submit(code, dirk.token, "library-001", "none")
+    service.submit(code, anna.token, "library-001", "public", "Hoi!")  # in time
+    clock.wait(30)  # the countdown is over at its deadline, not after it
+    with pytest.raises(AnswerRefusedError, match="tijd voor dit bericht is om"):
+        service.submit(code, bram.token, "library-001", "none")
+    service.next_post(code, pin)
+    service.submit(code, cas.token, "library-002", "none")
+    service.reveal_feedback(code, pin, "library-002")
+    with pytest.raises(AnswerRefusedError, match="uitleg bij dit bericht is al getoond"):
+        service.submit(code, bram.token, "library-002", "none")
+    service.close(code, pin)
+    with pytest.raises(WorkshopClosedError, match="afgesloten"):
+        service.submit(code, cas.token, "library-003", "none")
+    assert stored_answers(db) == 2
+
+
+def test_late_answers_to_an_earlier_open_post_still_count(service: WorkshopService) -> None:
+    code, pin = service.create_workshop("Kring", post_ids=POST_IDS)
+    anna = service.join(code, "Anna").token
+    service.next_post(code, pin)
+    service.next_post(code, pin)
+    assert service.submit(code, anna, "library-001", "public", "Hoi, later!").id
