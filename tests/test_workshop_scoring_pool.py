@@ -80,6 +80,26 @@ def test_answers_sent_at_once_each_get_their_own_result(pool: ScoringPool) -> No
     assert pool.running
 
 
+def test_answers_beyond_the_pipe_depth_wait_in_the_backlog_and_each_gets_its_result(
+    pool: ScoringPool,
+) -> None:
+    # One answer in a worker's hands at a time: the rest wait in the pool's backlog and go to
+    # whichever worker gives a result back first (its reader thread sends the next one).
+    from concurrent.futures import ThreadPoolExecutor
+
+    posts = load_posts()[:2]
+    jobs = [(posts[k % 2], "private", f"{REPLIES[3]} Order {k}.") for k in range(24)]
+    depth, pool.depth = pool.depth, 1
+    try:
+        with ThreadPoolExecutor(max_workers=24) as threads:
+            there = list(threads.map(lambda job: pool.score(*job), jobs))
+    finally:
+        pool.depth = depth
+    assert there == [score_post(*job) for job in jobs]
+    assert not pool._backlog and all(w.in_hand == 0 for w in pool._running)
+    assert pool.running
+
+
 def test_answers_waiting_to_be_sent_count_so_a_burst_spreads(pool: ScoringPool) -> None:
     # A thread that chose a worker may wait for its pipe (another thread is sending): it must
     # count for that worker already, or every thread of a burst sees the same counts and picks

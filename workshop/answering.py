@@ -98,12 +98,13 @@ class Answering(ServiceCore):
         try:
             # One statement checks and inserts (``_INSERT_IF_OPEN``): 200 people press send in
             # the same second, and every round trip costs CPU in the driver and the server. A
-            # refused or repeated answer is explained from the state row read with it, which
-            # also carries the participant's stored answer to this post (``_STATE_QUERY``).
+            # refused or repeated answer is explained from one state row, which also carries
+            # the participant's stored answer to this post (``_STATE_QUERY``).
             if self.db.is_sqlite:
                 answer_id, state = self._store_sqlite(binds)
-            else:
-                answer_id, state = self._store_postgresql(binds)
+                found = state is not None
+            else:  # the state that explains a refusal is read after it (``_state``)
+                answer_id, found = self._store_postgresql(binds)
             if answer_id is not None:
                 stored = Answer(
                     id=answer_id,
@@ -119,21 +120,19 @@ class Answering(ServiceCore):
                 )
                 # After-reveal feedback: the score tells the expected decision too early.
                 return stored if fixed.feedback == "immediate" else stored.hidden()
-            if state is None:  # the participant, post or workshop is gone
+            if not found:  # the participant, post or workshop is gone
                 raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
         except IntegrityError:
             pass  # not expected (conflicts are skipped); the state is read again below
-        if state is not None and state.removed_at is not None:
-            raise RemovedParticipantError(REMOVED_MESSAGE)
-        if state is None or (state.existing_id is None and not self.db.is_sqlite):
-            # PostgreSQL: an answer committed while the statement ran is not in its snapshot
-            # (the insert waited for it and skipped); SQLite read the state under the write
-            # lock, in the insert's own transaction, so what it saw is final.
+        if state is None:
+            # PostgreSQL: read after the statement, so an answer committed while it ran (the
+            # insert waited for it and skipped) is seen too. SQLite read the state under the
+            # write lock, in the insert's own transaction, so what it saw is final.
             state = self._state(binds)
             if state is None:
                 raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
-            if state.removed_at is not None:
-                raise RemovedParticipantError(REMOVED_MESSAGE)
+        if state.removed_at is not None:
+            raise RemovedParticipantError(REMOVED_MESSAGE)
         if state.existing_id is not None:
             # A stored answer stands before any refusal: a retry of the same answer gets it
             # back, also after the post closed.
@@ -163,16 +162,17 @@ class Answering(ServiceCore):
                 )
             return answer_id, None
 
-    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, _StateRow | None]:
-        """One round trip: checks, answer and alerts in one statement (``_STORE_PG``), run
-        outside an explicit transaction (a single statement is one: all or nothing), so no
-        BEGIN and COMMIT round trips either. Its state columns come from the same snapshot as
-        the insert's checks."""
+    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, bool]:
+        """The answer's id or None, and whether the workshop, post and participant were found;
+        one round trip: checks, answer and alerts in one statement (``_STORE_PG``), run outside
+        an explicit transaction (a single statement is one: all or nothing), so no BEGIN and
+        COMMIT round trips either. It returns no state: a first answer, the common case, is
+        not made to carry the columns that only explain a refusal."""
         with self.db.statement() as conn:
             row = conn.execute(_STORE_PG, binds).one_or_none()
         if row is None:
-            return None, None
-        return row.answer_id, (row if row.answer_id is None else None)
+            return None, False
+        return row.answer_id, True
 
     def _state(self, binds: dict[str, Any]) -> _StateRow | None:
         """``_STATE_QUERY`` on its own, after the insert (PostgreSQL; one statement)."""
@@ -342,10 +342,20 @@ _ALERTS_INSERTED = (
     )
     .cte("alerts_inserted")
 )
-# PostgreSQL: the state, the answer's id (NULL when refused) and its alerts, in one statement.
-_STORE_PG = _STATE_QUERY.add_columns(
-    select(_INSERTED.c.id).scalar_subquery().label("answer_id")
-).add_cte(_ALERTS_INSERTED)
+# PostgreSQL: the answer's id (NULL when refused) and its alerts, in one statement; no row when
+# the workshop, post or participant is gone.
+_STORE_PG = (
+    select(select(_INSERTED.c.id).scalar_subquery().label("answer_id"))
+    .select_from(Workshop)
+    .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+    .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+    .where(
+        Workshop.id == bindparam("workshop_id"),
+        WorkshopPost.position == bindparam("position"),
+        WorkshopParticipant.id == bindparam("participant_id"),
+    )
+    .add_cte(_ALERTS_INSERTED)
+)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)
 
 

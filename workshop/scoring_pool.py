@@ -11,11 +11,15 @@ their answers are scored one after the other and the last one waits for all the 
   ``WEBCARE_SCORING_WORKERS`` says otherwise; ``0`` scores in the app process.
 - Each worker has its own pipe. The thread that scores an answer writes the request straight
   into the pipe of the worker with the fewest answers in hand and waits; one reader thread per
-  worker hands the results back. Answers queue in the pipes, so a worker goes from one answer
-  to the next without waiting for the app process: under a crowd the app's threads hold its
-  interpreter lock most of the time, and a worker that waited for the app after every answer
-  (as with an idle-worker queue, or a ``ProcessPoolExecutor``, which passes each answer through
-  two more threads of the app) stood idle most of a round (measured: 85% at 40 at once).
+  worker hands the results back. A few answers queue in each pipe (``PIPE_DEPTH``), so a worker
+  goes from one answer to the next without waiting for the app process: under a crowd the app's
+  threads hold its interpreter lock most of the time, and a worker that waited for the app after
+  every answer (as with an idle-worker queue, or a ``ProcessPoolExecutor``, which passes each
+  answer through two more threads of the app) stood idle most of a round (measured: 85% at 40
+  at once). Answers beyond that wait in the pool's backlog, and the reader thread of the first
+  worker that gives a result back sends the oldest of them down its pipe: assigning all of a
+  burst at arrival left one worker with a queue while the other had finished (answers differ
+  in cost several times over).
 - A post crosses the pipe once per worker, as its JSON text, under a number the pool gives it;
   later answers to it send only the number. The result comes back as ``ScoreResult.to_dict``
   (the JSON the answer is stored as): nothing big crosses the process boundary per answer.
