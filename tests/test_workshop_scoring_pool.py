@@ -100,6 +100,17 @@ def test_answers_beyond_the_pipe_depth_wait_in_the_backlog_and_each_gets_its_res
     assert pool.running
 
 
+def test_a_post_a_worker_no_longer_knows_is_sent_again(pool: ScoringPool) -> None:
+    # The pool thinks both workers have the post (as after a worker cleared its post cache):
+    # the worker answers "unknown post", and the answer goes again with the post's JSON.
+    post = load_posts()[0].model_copy(update={"id": "library-resend"})
+    key = pool._post_key(post.model_dump_json())
+    for worker in pool._running:
+        worker.sent.add(key)
+    assert pool.score(post, "private", REPLIES[3]) == score_post(post, "private", REPLIES[3])
+    assert pool.running
+
+
 def test_answers_waiting_to_be_sent_count_so_a_burst_spreads(pool: ScoringPool) -> None:
     # A thread that chose a worker may wait for its pipe (another thread is sending): it must
     # count for that worker already, or every thread of a burst sees the same counts and picks

@@ -161,10 +161,6 @@ class WorkerLost(RuntimeError):
     """A worker process stopped answering (killed, out of memory, pool shut down)."""
 
 
-# What a worker took from the backlog: that worker, and its future for the result.
-_Sent = tuple["_Worker", "Future[tuple[bool | None, Any]]"]
-
-
 class _Worker:
     """One worker process and its pipe: any thread may send; one reader thread per worker
     hands each result to the thread waiting for it."""
@@ -214,10 +210,13 @@ class _Worker:
         *,
         with_post: bool = False,
         reserved: bool = False,
+        future: Future[tuple[bool | None, Any]] | None = None,
     ) -> Future[tuple[bool | None, Any]]:
-        """Send one answer; the future gets ``(ok, value)`` as the worker answers it.
-        ``reserved``: this answer was counted by ``reserve`` (the count moves to the pending)."""
-        future: Future[tuple[bool | None, Any]] = Future()
+        """Send one answer; the future (``future`` if given) gets ``(ok, value)`` as the worker
+        answers it. ``reserved``: this answer was counted by ``reserve`` (the count moves to the
+        pending)."""
+        if future is None:
+            future = Future()
         try:
             with self._send_lock:
                 with self._pending_lock:
@@ -315,8 +314,8 @@ class ScoringPool:
         # Choosing a worker, the counts it is chosen by and the backlog change together.
         self._choose_lock = threading.Lock()
         # Answers waiting for a worker with room (``PIPE_DEPTH``), oldest first; each with the
-        # future that gets the worker it went to and that worker's future for its result.
-        self._backlog: deque[tuple[int, str, str, str, Future[_Sent]]] = deque()
+        # future its thread waits on for the result.
+        self._backlog: deque[tuple[int, str, str, str, Future[tuple[bool | None, Any]]]] = deque()
         self._running: tuple[_Worker, ...] = ()
         self._started = False
         # Post JSON -> the number it goes by in the workers; numbers are never reused, so a
@@ -383,7 +382,10 @@ class ScoringPool:
         at hand (spares serialising it again)."""
         text = post.model_dump_json() if post_json is None else post_json
         key = self._post_key(text)
-        queued: Future[_Sent] | None = None
+        # The thread waits on one future, whichever way its answer goes: one wake-up per
+        # answer (each costs a turn at the interpreter lock among 200 threads).
+        result: Future[tuple[bool | None, Any]] = Future()
+        queued = False
         with self._choose_lock:  # chosen and counted at once: a burst spreads evenly
             workers = self._running
             if workers:
@@ -391,22 +393,18 @@ class ScoringPool:
                 if self.depth and worker.in_hand >= self.depth:
                     # Every worker has its hands full: the first one with room takes this
                     # answer (``_refill``), so none is left with a long queue at the end.
-                    queued = Future()
-                    self._backlog.append((key, text, decision, reply, queued))
+                    self._backlog.append((key, text, decision, reply, result))
+                    queued = True
                 else:
                     worker.reserve()
         if not workers:
             return score_post(post, decision, reply).to_dict()
         try:
-            if queued is None:
-                sent = worker.submit(key, text, decision, reply, reserved=True)
-            else:
-                worker, sent = queued.result(SCORE_TIMEOUT_S)
-            ok, value = sent.result(SCORE_TIMEOUT_S)
+            if not queued:
+                worker.submit(key, text, decision, reply, reserved=True, future=result)
+            ok, value = result.result(SCORE_TIMEOUT_S)
             if ok is None:  # the worker had dropped the post from its cache
-                ok, value = worker.submit(key, text, decision, reply, with_post=True).result(
-                    SCORE_TIMEOUT_S
-                )
+                ok, value = self._resend(key, text, decision, reply)
         except (WorkerLost, FutureTimeout) as exc:
             # A worker died or hangs: this answer and all later ones are scored here (answers
             # already in another worker's pipe are scored there first).
@@ -415,8 +413,16 @@ class ScoringPool:
             return score_post(post, decision, reply).to_dict()
         if not ok:
             raise value  # the scorer's own error, raised in the worker: as in this process
-        result: dict[str, Any] = value
-        return result
+        scored: dict[str, Any] = value
+        return scored
+
+    def _resend(self, key: int, text: str, decision: str, reply: str) -> tuple[bool | None, Any]:
+        """An answer whose post a worker no longer knew, sent again with the post."""
+        workers = self._running
+        if not workers:
+            raise WorkerLost(self.reason or "shut down")
+        worker = min(workers, key=lambda w: w.in_hand)
+        return worker.submit(key, text, decision, reply, with_post=True).result(SCORE_TIMEOUT_S)
 
     def _refill(self, worker: _Worker) -> None:
         """Called by ``worker``'s reader thread after each result: the oldest answer in the
@@ -425,14 +431,12 @@ class ScoringPool:
         with self._choose_lock:
             if not self._backlog or worker.in_hand >= self.depth:
                 return
-            key, text, decision, reply, queued = self._backlog.popleft()
+            key, text, decision, reply, result = self._backlog.popleft()
             worker.reserve()
         try:
-            sent = worker.submit(key, text, decision, reply, reserved=True)
+            worker.submit(key, text, decision, reply, reserved=True, future=result)
         except Exception as exc:  # WorkerLost; whatever it is, the waiting thread gets it
-            queued.set_exception(exc)
-            return
-        queued.set_result((worker, sent))
+            result.set_exception(exc)
 
     def _post_key(self, post_json: str) -> int:
         key = self._post_keys.get(post_json)
