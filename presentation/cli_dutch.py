@@ -228,6 +228,10 @@ def use_dutch() -> None:
     """Make typer's help, usage lines and errors Dutch in this process (idempotent)."""
     for name, text in RICH_TEXTS.items():
         setattr(typer.rich_utils, name, text)
+    usage_style = f"(?P<usage>{USAGE_PREFIX})"  # the usage line's prefix in its colour, as before
+    highlights = typer.rich_utils.OptionHighlighter.highlights
+    if usage_style not in highlights:
+        highlights.append(usage_style)
     catalogue = Catalogue(GETTEXT)
     typer.core._ = catalogue.gettext
     if not getattr(typer.rich_utils.rich_format_error, "dutch", False):
