@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev to dev6, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev to dev7, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -26,6 +26,7 @@ DEV3 = RUBRIC_DIR / "dev3.yaml"
 DEV4 = RUBRIC_DIR / "dev4.yaml"
 DEV5 = RUBRIC_DIR / "dev5.yaml"
 DEV6 = RUBRIC_DIR / "dev6.yaml"
+DEV7 = RUBRIC_DIR / "dev7.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 HELDOUT3 = RUBRIC_DIR / "heldout3.yaml"
@@ -221,6 +222,22 @@ def test_dev6_texts_are_new() -> None:
     assert not shared, f"dev6 replies also in an earlier development part: {shared}"
     replies = [_norm(i["request"]["reply"]) for i in dev6]
     assert len(replies) == len(set(replies)), "dev6.yaml repeats a reply"
+
+
+def test_dev7_part_is_well_formed() -> None:
+    _check_part(DEV7, "dev7")
+
+
+def test_dev7_texts_are_new() -> None:
+    """dev7 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev7 = _load(DEV7)
+    _check_not_copied(dev7, DEV7.name)
+    earlier_parts = (DEV, DEV2, DEV3, DEV4, DEV5, DEV6)
+    earlier = {_norm(i["request"]["reply"]) for p in earlier_parts for i in _load(p)}
+    shared = [i["id"] for i in dev7 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev7 replies also in an earlier development part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev7]
+    assert len(replies) == len(set(replies)), "dev7.yaml repeats a reply"
 
 
 def test_dev2_covers_its_focus() -> None:
