@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from functools import lru_cache
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from trainer.textmodel import FeatureSettings, TextModel
 
 SUMS_CACHE_SIZE = 256  # replies and replies with a sentence left out; 64 bytes a model each
+WORD_ROWS_CACHE_SIZE = 8192  # words; a word's known letter groups are some 10 rows
 COLUMNS_PER_MODEL = 2  # idf², idf × weight
 
 
@@ -37,11 +38,12 @@ class FeatureBank:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         # feature -> row, and the table: one attribute, so a reader never mixes two versions
-        self._state: tuple[dict[str, int], np.ndarray] = ({}, np.zeros((1, 0)))
+        self._state: tuple[dict[str, int], np.ndarray, int] = ({}, np.zeros((1, 0)), 0)
         self._slots: dict[int, int] = {}  # id(model) -> its place among the columns
         self._models: list[TextModel] = []  # kept, so an id is never reused while banked
         self._version = 0
         self._sums = lru_cache(maxsize=SUMS_CACHE_SIZE)(self._compute_sums)
+        self._word_rows = lru_cache(maxsize=WORD_ROWS_CACHE_SIZE)(self._letter_group_rows)
 
     def add(self, model: TextModel) -> None:
         """Bank ``model`` (once; at the start, when the rules are compiled)."""
@@ -60,9 +62,9 @@ class FeatureBank:
                 table[rows, COLUMNS_PER_MODEL * slot] = pairs[:, 0] * pairs[:, 0]
                 table[rows, COLUMNS_PER_MODEL * slot + 1] = pairs[:, 0] * pairs[:, 1]
             # readers see either the old state or the new one whole: swap, then bump version
-            self._state, self._models = (index, table), models
-            self._slots = {**self._slots, id(model): len(models) - 1}
             self._version += 1
+            self._state, self._models = (index, table, self._version), models
+            self._slots = {**self._slots, id(model): len(models) - 1}
 
     def probability(
         self, model: TextModel, text: str, context: tuple[str, ...], settings: FeatureSettings
@@ -84,15 +86,40 @@ class FeatureBank:
     def _compute_sums(
         self, text: str, context: tuple[str, ...], settings: FeatureSettings, version: int
     ) -> np.ndarray:
-        from trainer.textmodel import features
+        """The table's rows of the features of ``text`` (``textmodel.features``), summed."""
+        from trainer.textmodel import _reading
 
         del version  # only part of the cache key: a new model makes new sums
-        index, table = self._state
-        found = features(text, context, settings)
-        # rows in the order of ``found``, as ``probability_of`` adds them: the same float sums
-        rows = np.fromiter(map(index.get, found, repeat(0)), dtype=np.intp, count=len(found))
-        result: np.ndarray = table[rows[rows > 0]].sum(axis=0)
-        return result
+        index, table, state = self._state
+        norm, lemma_list = _reading(text)
+        keys: list[str] = []
+        if settings.lemma_unigrams:
+            keys += ["l:" + lem for lem in lemma_list]
+        if settings.lemma_bigrams:
+            keys += [f"b:{a} {b}" for a, b in pairwise(["<", *lemma_list, ">"])]
+        if settings.context:
+            keys += context
+        rows = [row for row in map(index.get, keys, repeat(0)) if row]
+        if settings.char_min:
+            for word in set(norm.split(" ")):
+                rows += self._word_rows(word, settings.char_min, settings.char_max, state)
+        # a feature counts once however often it occurs (a set, as ``features`` gives);
+        # summed in row order, so the sum does not depend on the order of a set of strings
+        unique = np.unique(np.array(rows, dtype=np.intp))
+        # (a model banked while this reply was read adds rows this table does not have yet)
+        found: np.ndarray = table[unique[unique < len(table)]].sum(axis=0)
+        return found
+
+    def _letter_group_rows(
+        self, word: str, shortest: int, longest: int, state: int
+    ) -> tuple[int, ...]:
+        """The rows of the letter groups of ``word`` the bank knows (per word: words recur
+        from reply to reply, so most replies are only a few new words)."""
+        from trainer.textmodel import _letter_groups
+
+        del state  # only part of the cache key: a new model makes new rows
+        index = self._state[0]
+        return tuple(row for row in map(index.get, _letter_groups(word, shortest, longest)) if row)
 
 
 BANK = FeatureBank()
