@@ -19,14 +19,14 @@ dictionary and language model already loaded) and warm (the same replies again).
 Targets (issue 11): held-out recall >= 0.90, every rule >= 0.80, at most 4 false alerts per 100
 good replies, pairwise ordering >= 0.90, cold p95 < 20 ms (warm < 5 ms).
 
-Parts: dev, dev2, dev3, dev4, dev5, dev6 and dev7 (tuning), held-out, held-out2, held-out3 and
-held-out4 (never tuned to), and the two ranked sets. The held-out parts are only measured here,
-never used to tune a pattern; while tuning, measure only the tuning parts with ``--parts`` so no
-held-out figure is printed.
+Parts: dev, dev2, dev3, dev4, dev5, dev6 and dev7 (tuning), held-out, held-out2, held-out3,
+held-out4 and held-out5 (never tuned to), and the two ranked sets. The held-out parts are only
+measured here, never used to tune a pattern; while tuning, measure only the tuning parts with
+``--parts`` so no held-out figure is printed.
 Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev4] [--errors]
 (``--parts`` takes names from: dev, dev2, dev3, dev4, dev5, dev6, dev7, held-out, held-out2,
-held-out3, held-out4, ranked, ranked-held-out; default all; ``--errors`` lists the tuning parts'
-mislabelled replies one by one).
+held-out3, held-out4, held-out5, ranked, ranked-held-out; default all; ``--errors`` lists the
+tuning parts' mislabelled replies one by one).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ PARTS = (
     ("held-out2", "held-out2", RUBRIC_DIR / "heldout2.yaml"),
     ("held-out3", "held-out3", RUBRIC_DIR / "heldout3.yaml"),
     ("held-out4", "held-out4", RUBRIC_DIR / "heldout4.yaml"),
+    ("held-out5", "held-out5", RUBRIC_DIR / "heldout5.yaml"),
 )
 RANKED_SETS = (
     ("ranked", "ranked (tuning set)", RUBRIC_DIR / "ranked.yaml"),
