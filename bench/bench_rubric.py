@@ -19,14 +19,14 @@ dictionary and language model already loaded) and warm (the same replies again).
 Targets (issue 11): held-out recall >= 0.90, every rule >= 0.80, at most 4 false alerts per 100
 good replies, pairwise ordering >= 0.90, cold p95 < 20 ms (warm < 5 ms).
 
-Parts: dev, dev2, dev3, dev4, dev5 and dev6 (tuning), held-out, held-out2, held-out3 and held-out4
-(never tuned to), and the two ranked sets. The held-out parts are only measured here, never used to
-tune a pattern; while tuning, measure only the tuning parts with ``--parts`` so no held-out
-figure is printed.
+Parts: dev, dev2, dev3, dev4, dev5, dev6 and dev7 (tuning), held-out, held-out2, held-out3,
+held-out4 and held-out5 (never tuned to), and the two ranked sets. The held-out parts are only
+measured here, never used to tune a pattern; while tuning, measure only the tuning parts with
+``--parts`` so no held-out figure is printed.
 Run:  .venv/bin/python -m bench.bench_rubric  [--warm-repeats N] [--parts dev,dev4] [--errors]
-(``--parts`` takes names from: dev, dev2, dev3, dev4, dev5, dev6, held-out, held-out2, held-out3,
-held-out4, ranked, ranked-held-out; default all; ``--errors`` lists the tuning parts' mislabelled
-replies one by one).
+(``--parts`` takes names from: dev, dev2, dev3, dev4, dev5, dev6, dev7, held-out, held-out2,
+held-out3, held-out4, held-out5, ranked, ranked-held-out; default all; ``--errors`` lists the
+tuning parts' mislabelled replies one by one).
 """
 
 from __future__ import annotations
@@ -49,12 +49,13 @@ from trainer.rules import load_rules
 from trainer.score import score_request
 
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubric"
-# dev to dev4 are the tuning parts (dev2: buck-passing, defensiveness and good replies
+# dev to dev7 are the tuning parts (dev2: buck-passing, defensiveness and good replies
 # that look like them; dev3: 200 replies written independently of the rules; dev4: defensive
 # tone, jargon and spelling with close good look-alikes, also written blind; dev5: blame,
 # buck-passing, referrals and jargon in many phrasings with good look-alikes; dev6: the same
-# focus written as different team members would, often indirect or mid-reply); the held-out
-# parts are only read for their figures. Each entry: name for --parts, title, file.
+# focus written as different team members would, often indirect or mid-reply; dev7: good replies
+# that are hard for a careless rule and bad ones with exactly one problem next to another rule);
+# the held-out parts are only read for their figures. Each entry: name for --parts, title, file.
 PARTS = (
     ("dev", "dev", RUBRIC_DIR / "dev.yaml"),
     ("dev2", "dev2", RUBRIC_DIR / "dev2.yaml"),
@@ -62,16 +63,18 @@ PARTS = (
     ("dev4", "dev4", RUBRIC_DIR / "dev4.yaml"),
     ("dev5", "dev5", RUBRIC_DIR / "dev5.yaml"),
     ("dev6", "dev6", RUBRIC_DIR / "dev6.yaml"),
+    ("dev7", "dev7", RUBRIC_DIR / "dev7.yaml"),
     ("held-out", "held-out", RUBRIC_DIR / "heldout.yaml"),
     ("held-out2", "held-out2", RUBRIC_DIR / "heldout2.yaml"),
     ("held-out3", "held-out3", RUBRIC_DIR / "heldout3.yaml"),
     ("held-out4", "held-out4", RUBRIC_DIR / "heldout4.yaml"),
+    ("held-out5", "held-out5", RUBRIC_DIR / "heldout5.yaml"),
 )
 RANKED_SETS = (
     ("ranked", "ranked (tuning set)", RUBRIC_DIR / "ranked.yaml"),
     ("ranked-held-out", "ranked (held-out, never tuned to)", RUBRIC_DIR / "ranked_heldout.yaml"),
 )
-TUNING_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+TUNING_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
 PART_NAMES = tuple(name for name, _, _ in (*PARTS, *RANKED_SETS))
 TARGET_RECALL = 0.90
 TARGET_RULE_RECALL = 0.80

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,27 @@ OVERFLOW_JS = """() => {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     base = tmp_path_factory.mktemp("browser-practice")
     db = base / "app.sqlite"
+    # The server starts in a thread while this process seeds the database: the seeding scores
+    # six answers here (the scorer's first load, seconds of CPU) and the starting server only
+    # waits on its health check, which answers before any page has opened the database.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = pool.submit(
+            start_app, REPO / "streamlit_app.py", REPO, db, base / "server.log", scoring_workers=0
+        )
+        try:
+            _seed(db)
+        except BaseException:
+            starting.result().stop()
+            raise
+        app = starting.result()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+def _seed(db: Path) -> None:
+    """Two trainees with three answers each, and the team PIN."""
     with Database(path=db) as database:
         svc = TrainingService(database, seed=11)
         for name, org in (("Anna de Boer", "bank"), ("Bram", "library")):
@@ -104,11 +126,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
                 draft = "hoi ik kijk ernaar!!! groetjes, helaas vervelend" if k else ""
                 svc.submit(trainee, post, post.expected_decision, draft)
         TeamPinGuard(database).set_pin(TEAM_PIN, TEAM_PIN)
-    app = start_app(REPO / "streamlit_app.py", REPO, db, base / "server.log", scoring_workers=0)
-    try:
-        yield app
-    finally:
-        app.stop()
 
 
 @pytest.fixture

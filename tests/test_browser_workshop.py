@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from browser_wait import wait_drawn
 from test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, app_url  # noqa: F401
 from test_browser_practice import ENGLISH, RAW_IDS, VISIBLE_TEXT_JS
 
+from trainer.scenarios import posts_by_org
+from trainer.score import score_post
 from trainer.storage import Database
 from workshop.service import WorkshopService
 
@@ -135,6 +138,23 @@ def _reads_dutch_and_fits(page: Any, where: str, shots: Path) -> None:
     _settled(page)
 
 
+def _warm_scorer() -> threading.Thread:
+    """Bram's answer below is scored in this test's own process (the service on the app's
+    database): the scorer's dictionaries and language models load in a background thread while
+    Chromium and the app start, instead of in the middle of the flow (about 20 s at load 9; no
+    time at all when an earlier test in this process loaded them). The same two texts as
+    ``WorkshopService.warm_up``."""
+
+    def warm() -> None:
+        post = posts_by_org("library")[0]
+        score_post(post, "public", "Hi there, sorry about that, we'll check it!")
+        score_post(post, "private", post.model_answer or post.text)
+
+    thread = threading.Thread(target=warm, name="warm-scorer", daemon=True)
+    thread.start()
+    return thread
+
+
 @pytest.mark.scoring_workers(1)  # the answer goes through a real scoring worker process
 def test_a_team_workshop_runs_live_in_chromium(
     app_url: str,  # noqa: F811
@@ -142,6 +162,7 @@ def test_a_team_workshop_runs_live_in_chromium(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    warming = _warm_scorer()
     shots = Path(os.environ.get("WEBCARE_SCREENSHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=WORKSHOP_UI_TIMEOUT_MS)
@@ -211,6 +232,7 @@ def test_a_team_workshop_runs_live_in_chromium(
                 board.locator(".st-key-wf_start button").click()
                 expect(phone.locator(".wc-post")).to_be_visible()
                 post_id = other.current_post(code, bram.token).post.id  # type: ignore[union-attr]
+                warming.join()  # scored here: not twice at once
                 brams = other.submit(code, bram.token, post_id, "public", BRAMS_REPLY).id
             expect(phone).to_have_url(re.compile(r"token="))
             _reads_dutch_and_fits(phone, "deelnemer-schrijft", shots)

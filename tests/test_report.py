@@ -127,10 +127,13 @@ def calendar_report(patient_telecom: Profile) -> CoverageReport:
     # Office hours cannot keep these at any size: a ceiling of 20 agents per shift (the 24/7
     # and business-clock office answers for a fifth of telecom's volume fit under it) ends that
     # search early.
+    # No rosters: no test of this report reads them (the rosters are checked on ``report``),
+    # and each one is a solver run of up to QUICK_TIME_LIMIT_S (5 s) of wall time.
     return build_report(
         patient_telecom,
         plan=RunPlan(weeks=1.0, warmup_weeks=1.0, replications=3, seed=3),
         max_agents=20,
+        roster_time_limit_s=None,
     )
 
 

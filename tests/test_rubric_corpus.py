@@ -1,4 +1,4 @@
-"""The rubric corpus (bench/rubric/: dev to dev6, the two held-out parts, ranked) is well
+"""The rubric corpus (bench/rubric/: dev to dev7, the two held-out parts, ranked) is well
 formed: unique ids, known rule ids, requests that ``webcare-train score`` accepts, at least
 half good replies, and no text copied from the rule fixtures or scenario posts (a corpus that
 repeats the fixtures measures nothing new). The checks on a held-out part skip while that file
@@ -26,10 +26,12 @@ DEV3 = RUBRIC_DIR / "dev3.yaml"
 DEV4 = RUBRIC_DIR / "dev4.yaml"
 DEV5 = RUBRIC_DIR / "dev5.yaml"
 DEV6 = RUBRIC_DIR / "dev6.yaml"
+DEV7 = RUBRIC_DIR / "dev7.yaml"
 HELDOUT = RUBRIC_DIR / "heldout.yaml"
 HELDOUT2 = RUBRIC_DIR / "heldout2.yaml"
 HELDOUT3 = RUBRIC_DIR / "heldout3.yaml"
 HELDOUT4 = RUBRIC_DIR / "heldout4.yaml"
+HELDOUT5 = RUBRIC_DIR / "heldout5.yaml"
 RANKED = RUBRIC_DIR / "ranked.yaml"
 RANKED_HELDOUT = RUBRIC_DIR / "ranked_heldout.yaml"
 RULE_IDS = {rule.id for rule in load_rules()}
@@ -223,6 +225,22 @@ def test_dev6_texts_are_new() -> None:
     assert len(replies) == len(set(replies)), "dev6.yaml repeats a reply"
 
 
+def test_dev7_part_is_well_formed() -> None:
+    _check_part(DEV7, "dev7")
+
+
+def test_dev7_texts_are_new() -> None:
+    """dev7 repeats no fixture, scenario post or reply of the earlier development parts."""
+    dev7 = _load(DEV7)
+    _check_not_copied(dev7, DEV7.name)
+    earlier_parts = (DEV, DEV2, DEV3, DEV4, DEV5, DEV6)
+    earlier = {_norm(i["request"]["reply"]) for p in earlier_parts for i in _load(p)}
+    shared = [i["id"] for i in dev7 if _norm(i["request"]["reply"]) in earlier]
+    assert not shared, f"dev7 replies also in an earlier development part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in dev7]
+    assert len(replies) == len(set(replies)), "dev7.yaml repeats a reply"
+
+
 def test_dev2_covers_its_focus() -> None:
     """no-ownership and defensive have at least 10 positives each; referral and no-thanks some."""
     items = _load(DEV2)
@@ -355,26 +373,35 @@ def test_heldout3_texts_are_new() -> None:
     assert len(replies) == len(set(replies)), "heldout3.yaml repeats a reply"
 
 
-MIN_HELDOUT4_ITEMS = 220
-MIN_HELDOUT4_GOOD = 110
+MIN_BLIND_ITEMS = 220
+MIN_BLIND_GOOD = 110
+# The blind held-out parts written since the learned checks exist: each must be new to every
+# part before it (a copy would be scored by a model trained on it).
+BLIND_PARTS = (
+    pytest.param(HELDOUT4, "heldout4", (HELDOUT, HELDOUT2, HELDOUT3), id="heldout4"),
+    pytest.param(HELDOUT5, "heldout5", (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4), id="heldout5"),
+)
 
 
-def test_heldout4_part_is_well_formed() -> None:
-    """The fourth held-out part (written blind while the learned checks were built) has the same
-    form, its own id prefix, at least 220 replies and at least 110 good ones."""
-    items = _check_part(HELDOUT4, "heldout4")
-    assert len(items) >= MIN_HELDOUT4_ITEMS
-    assert sum(1 for item in items if not item["expect"]) >= MIN_HELDOUT4_GOOD
+@pytest.mark.parametrize(("path", "prefix", "earlier"), BLIND_PARTS)
+def test_blind_heldout_part_is_well_formed(
+    path: Path, prefix: str, earlier: tuple[Path, ...]
+) -> None:
+    """A blind held-out part has the same form, its own id prefix, at least 220 replies and at
+    least 110 good ones."""
+    items = _check_part(path, prefix)
+    assert len(items) >= MIN_BLIND_ITEMS
+    assert sum(1 for item in items if not item["expect"]) >= MIN_BLIND_GOOD
 
 
-def test_heldout4_texts_are_new() -> None:
-    """None of its replies may repeat a fixture, a tuning reply or another held-out reply: a
-    copy would be scored by a model that was trained on it."""
-    held4 = _load(HELDOUT4)
-    _check_not_copied(held4, HELDOUT4.name)
-    others = [*sorted(RUBRIC_DIR.glob("dev*.yaml")), HELDOUT, HELDOUT2, HELDOUT3]
-    seen = {_norm(item["request"]["reply"]) for path in others for item in _load(path)}
-    shared = [i["id"] for i in held4 if _norm(i["request"]["reply"]) in seen]
-    assert not shared, f"heldout4 replies also in another part: {shared}"
-    replies = [_norm(i["request"]["reply"]) for i in held4]
-    assert len(replies) == len(set(replies)), "heldout4.yaml repeats a reply"
+@pytest.mark.parametrize(("path", "prefix", "earlier"), BLIND_PARTS)
+def test_blind_heldout_texts_are_new(path: Path, prefix: str, earlier: tuple[Path, ...]) -> None:
+    """None of its replies may repeat a fixture, a tuning reply or an earlier held-out reply."""
+    items = _load(path)
+    _check_not_copied(items, path.name)
+    others = [*sorted(RUBRIC_DIR.glob("dev*.yaml")), *earlier]
+    seen = {_norm(item["request"]["reply"]) for other in others for item in _load(other)}
+    shared = [i["id"] for i in items if _norm(i["request"]["reply"]) in seen]
+    assert not shared, f"{prefix} replies also in another part: {shared}"
+    replies = [_norm(i["request"]["reply"]) for i in items]
+    assert len(replies) == len(set(replies)), f"{path.name} repeats a reply"

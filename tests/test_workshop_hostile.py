@@ -9,16 +9,13 @@ PostgreSQL cluster.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import numpy as np
 import pytest
-from workshop_helpers import DATABASES, Clock, workshop_database
+import workshop_helpers
+from workshop_helpers import Clock
 
 import workshop.security
-from trainer.storage import Database
 from workshop.attempts import JOIN_MAX_FAILURES, JOIN_WINDOW_MIN, RECOVERY_MAX_FAILURES
 from workshop.errors import (
     AttemptsLockedError,
@@ -38,21 +35,13 @@ NASTY = f"Hoi{LONE} da\x00nk\x1b[31m je\r\nwel\udc00!\u200d 😀"
 CLEANED = "Hoi dank[31m je\nwel!\u200d 😀"
 
 
-@pytest.fixture(params=DATABASES)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    yield from workshop_database(request, tmp_path)
+db, clock, service = workshop_helpers.db, workshop_helpers.clock, workshop_helpers.service
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> WorkshopService:
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     # A cheap scrypt: these tests check dozens of PINs; the limits do not depend on its cost.
     monkeypatch.setattr(workshop.security, "SCRYPT_N", 2**4)
-    return WorkshopService(db, np.random.default_rng(5), now=clock)
 
 
 def test_surrogates_and_control_characters_are_cleaned_and_round_trip(

@@ -9,13 +9,12 @@ app) keeps it; moving back to a post does not start its clock again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
-from workshop_helpers import DATABASES, Clock, workshop_database
+import workshop_helpers
+from workshop_helpers import Clock
 
 from trainer.storage import Database
 from workshop.errors import AnswerRefusedError, WorkshopInputError
@@ -24,19 +23,7 @@ from workshop.service import WorkshopService
 POST_IDS = ["library-001", "library-002", "library-003"]
 
 
-@pytest.fixture(params=DATABASES)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    yield from workshop_database(request, tmp_path)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(db: Database, clock: Clock) -> WorkshopService:
-    return WorkshopService(db, np.random.default_rng(5), now=clock)
+db, clock, service = workshop_helpers.db, workshop_helpers.clock, workshop_helpers.service
 
 
 def test_the_lobby_shows_names_and_no_post_until_the_start(service: WorkshopService) -> None:

@@ -6,13 +6,10 @@ answer, its alerts and the state that explains a refusal come from one statement
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import numpy as np
 import pytest
+import workshop_helpers
 from sqlalchemy import func, select
-from workshop_helpers import DATABASES, Clock, workshop_database
+from workshop_helpers import Clock
 
 from trainer.storage import Database
 from workshop.errors import AnswerRefusedError, RemovedParticipantError, WorkshopClosedError
@@ -20,23 +17,12 @@ from workshop.service import WorkshopService
 from workshop.tables import WorkshopAnswer, WorkshopAnswerAlert
 
 POST_IDS = ["library-001", "library-002", "library-003"]
+SERVICE_SEED = 7  # the shared ``service`` fixture's generator (workshop_helpers)
 # A reply the rubric flags more than once (stiff, misspelt, misses key points).
 FLAGGED = "Geachte klant, wij zijn diccht. Je word morgen gebeld. Met vriendelijke groet."
 
 
-@pytest.fixture(params=DATABASES)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    yield from workshop_database(request, tmp_path)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(db: Database, clock: Clock) -> WorkshopService:
-    return WorkshopService(db, np.random.default_rng(7), now=clock)
+db, clock, service = workshop_helpers.db, workshop_helpers.clock, workshop_helpers.service
 
 
 def stored_answers(db: Database) -> int:

@@ -25,6 +25,7 @@ import typer
 
 from datafiles import DataFileError, read_text
 from presentation import audit_report
+from presentation.cli_dutch import use_dutch
 from trainer import audit as audit_mod
 from trainer.request import (
     MAX_ID_CHARS,
@@ -51,6 +52,7 @@ READ_CHUNK_BYTES = 65_536  # how an over-long line is skipped, piece by piece
 # read line by line as UTF-8. 100 MB holds a year of a busy team's replies.
 MAX_SCORE_FILE_BYTES = 100_000_000
 
+use_dutch()  # typer's help, usage and errors in Dutch too
 app = typer.Typer(
     help="Webcare-training: beoordeel antwoorden (score) en audit echte antwoorden (audit).",
     no_args_is_help=True,

@@ -13,6 +13,9 @@ existing one, so every change to the workshop tables is a migration in
 The revision is kept in a table of the workshop's own (``VERSION_TABLE``), so the trainer's tables
 may get migrations of their own later. On PostgreSQL an advisory lock makes two app processes
 starting at once migrate one after the other.
+
+``downgrade`` takes a database back to an older revision (an older app version) keeping every
+answer: on SQLite with foreign keys off while tables are copied (``migrations/table_copy.py``).
 """
 
 from __future__ import annotations
@@ -96,3 +99,29 @@ def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
     if revision == "head":
         db.create_schema()  # tables that are new and need no data moved (none today)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Take the database's workshop tables back to ``revision``, keeping every row the older
+    schema has room for. On SQLite foreign keys are off meanwhile (the PRAGMA works only
+    outside a transaction, so it is set before the migration's transaction begins), and the
+    transaction commits only when ``PRAGMA foreign_key_check`` finds no broken reference."""
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection  # no transaction begun yet
+        assert raw is not None  # a live connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+                command.downgrade(config(conn), revision)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(
+                        f"Terugzetten naar revisie {revision} zou verwijzingen breken "
+                        f"(tabel, rij, doeltabel): {[tuple(row)[:3] for row in broken]}."
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")

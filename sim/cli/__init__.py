@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import typer
 
+from presentation.cli_dutch import use_dutch
 from sim.cli.backtest import register as register_backtest_command
 from sim.cli.common import EXIT_BAD_INPUT
 from sim.cli.compare import compare_command
@@ -28,6 +29,7 @@ from sim.cli.run import run_command
 from sim.cli.size import EXIT_UNREACHABLE, size_command
 from sim.cli.sweep import sweep_command
 
+use_dutch()  # typer's help, usage and errors in Dutch too
 app = typer.Typer(
     help="Simuleer webcare-teams: diensten, reactietijden, SLA's en kosten per organisatie.",
     no_args_is_help=True,

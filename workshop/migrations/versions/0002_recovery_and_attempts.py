@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workshop.migrations.table_copy import require_foreign_keys_off
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -41,6 +43,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    require_foreign_keys_off()  # the batch below copies ``workshop`` on SQLite
     op.drop_index("ix_workshop_attempt_client", "workshop_attempt")
     op.drop_table("workshop_attempt")
     with op.batch_alter_table("workshop") as batch:

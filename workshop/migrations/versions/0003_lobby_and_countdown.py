@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workshop.migrations.table_copy import require_foreign_keys_off
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -32,6 +34,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    require_foreign_keys_off()  # the batches below copy both tables on SQLite
     with op.batch_alter_table("workshop_post") as batch:
         batch.drop_column("deadline")
     with op.batch_alter_table("workshop") as batch:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from workshop.migrations.table_copy import require_foreign_keys_off
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -83,13 +85,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    require_foreign_keys_off()  # the batches below copy both tables on SQLite
     op.drop_index("ix_workshop_reaction_answer_id", "workshop_reaction")
     op.drop_table("workshop_reaction")
-    # Downgrading keeps the two columns on SQLite (dropping them would copy the table, see
-    # above); PostgreSQL drops them in place.
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_column("workshop_participant", "removed_at")
-        op.drop_column("workshop_participant", "team_id")
+    # SQLite drops ``team_id`` (a foreign key) only by copying the table, safe with foreign keys
+    # off; PostgreSQL drops both columns in place. Dropped on SQLite too, so that upgrading
+    # again can add them.
+    with op.batch_alter_table("workshop_participant") as batch:
+        batch.drop_column("removed_at")
+        batch.drop_column("team_id")
     with op.batch_alter_table("workshop") as batch:
         batch.drop_column("team_mode")
     op.drop_table("workshop_team")
