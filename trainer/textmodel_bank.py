@@ -99,15 +99,17 @@ class FeatureBank:
             keys += [f"b:{a} {b}" for a, b in pairwise(["<", *lemma_list, ">"])]
         if settings.context:
             keys += context
-        rows = [row for row in map(index.get, keys, repeat(0)) if row]
+        # a feature counts once however often it occurs (a set, as ``features`` gives); the
+        # rows are summed in row order, so the float sums never depend on string hashes
+        rows = set(map(index.get, keys, repeat(0)))
         if settings.char_min:
             for word in set(norm.split(" ")):
-                rows += self._word_rows(word, settings.char_min, settings.char_max, state)
-        # a feature counts once however often it occurs (a set, as ``features`` gives);
-        # summed in row order, so the sum does not depend on the order of a set of strings
-        unique = np.unique(np.array(rows, dtype=np.intp))
+                rows.update(self._word_rows(word, settings.char_min, settings.char_max, state))
+        rows.discard(0)
+        picked = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        picked.sort()
         # (a model banked while this reply was read adds rows this table does not have yet)
-        found: np.ndarray = table[unique[unique < len(table)]].sum(axis=0)
+        found: np.ndarray = table[picked[picked < len(table)]].sum(axis=0)
         return found
 
     def _letter_group_rows(
