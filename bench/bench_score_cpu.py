@@ -22,13 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.ref_code import env, ref_code
 
 PARTICIPANTS = 200
 ROUNDS = 2
@@ -78,7 +78,7 @@ def _run(code: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.bench_score_cpu", "--measure"],
         cwd=code,
-        env={**os.environ, "PYTHONPATH": str(code)},
+        env=env(code),
         check=True,
         capture_output=True,
         text=True,
@@ -97,17 +97,7 @@ def main() -> None:
         print(json.dumps(measure()))
         return
     root = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        ref = Path(tmp) / "code"
-        ref.mkdir()
-        tar = subprocess.run(
-            ["git", "archive", "--format=tar", args.before],
-            cwd=root,
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(ref)], input=tar, check=True)
-        shutil.copy(Path(__file__), ref / "bench" / Path(__file__).name)
+    with ref_code(args.before, copy=[Path(__file__)]) as ref:
         runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
         loads = []
         for turn in range(args.repeat):

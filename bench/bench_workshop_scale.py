@@ -38,7 +38,6 @@ import argparse
 import gc
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from bench.bench_workshop import make_answer, percentile
+from bench.ref_code import env, ref_code
 from trainer.scenarios import posts_by_org
 from trainer.score import score_post
 from trainer.storage import Database
@@ -446,22 +446,14 @@ def main() -> None:
 def _run_before(ref: str, argv: list[str]) -> list[list[dict[str, Any]]]:
     """This bench run on the code of ``ref`` (``git archive`` into a scratch folder, this
     bench file copied in, its own modules first on the path); its figures."""
-    root = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        code = Path(tmp) / "code"
-        code.mkdir()
-        tar = subprocess.run(
-            ["git", "archive", "--format=tar", ref], cwd=root, check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=tar, check=True)
-        shutil.copy(Path(__file__), code / "bench" / Path(__file__).name)
-        out = Path(tmp) / "before.json"
+    with ref_code(ref, copy=[Path(__file__)]) as code:
+        out = code / "before.json"
         rest = [a for i, a in enumerate(argv) if a != "--before" and argv[i - 1] != "--before"]
         print(f"--- {ref} ---", flush=True)
         subprocess.run(
             [sys.executable, "-m", "bench.bench_workshop_scale", *rest, "--json", str(out)],
             cwd=code,
-            env={**os.environ, "PYTHONPATH": str(code)},
+            env=env(code),
             check=True,
         )
         print("--- this checkout ---", flush=True)

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from sqlalchemy import create_engine, event, text
 
 from bench.bench_workshop import make_answer
 from bench.bench_workshop_scale import server_cpu_s, signed
+from bench.ref_code import env, ref_code
 from trainer.scenarios import posts_by_org
 from trainer.storage import Database
 from workshop.scoring_pool import ScoringPool
@@ -134,21 +134,15 @@ def _postmaster(cluster: ScratchCluster) -> int:
 
 
 def _turn_before(ref: str, n: int) -> list[dict]:
-    root = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        code = Path(tmp) / "code"
-        code.mkdir()
-        tar = subprocess.run(
-            ["git", "archive", "--format=tar", ref], cwd=root, check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=tar, check=True)
-        for name in (Path(__file__).name, "bench_workshop_scale.py"):
-            shutil.copy(Path(__file__).parent / name, code / "bench" / name)
-        out = Path(tmp) / "before.json"
+    here = Path(__file__).parent
+    with ref_code(
+        ref, copy=[here / "bench_workshop_store.py", here / "bench_workshop_scale.py"]
+    ) as code:
+        out = code / "before.json"
         subprocess.run(
             [sys.executable, "-m", "bench.bench_workshop_store", "--n", str(n), "--json", str(out)],
             cwd=code,
-            env={**os.environ, "PYTHONPATH": str(code)},
+            env=env(code),
             check=True,
             capture_output=True,
         )

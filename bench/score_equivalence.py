@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import yaml
+
+from bench.ref_code import env, ref_code
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_DIR = ROOT / "bench" / "rubric"
@@ -122,24 +121,12 @@ def dump() -> dict[str, Any]:
     return found
 
 
-def _export(ref: str, into: Path) -> Path:
-    archive = into / "ref.tar"
-    subprocess.run(
-        ["git", "archive", "--format=tar", "-o", str(archive), ref], cwd=ROOT, check=True
-    )
-    code = into / "code"
-    code.mkdir()
-    with tarfile.open(archive) as tar:
-        tar.extractall(code, filter="data")
-    return code
-
-
 def _dump_in(code: Path, out: Path) -> None:
     """Run ``dump`` with the code in ``code`` (its modules first on the path)."""
     subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--dump", str(out)],
         cwd=code,
-        env={**os.environ, "PYTHONPATH": str(code)},
+        env=env(code),
         check=True,
     )
 
@@ -173,12 +160,11 @@ def main() -> None:
             f"{time.perf_counter() - start:.1f} s"
         )
         return
-    with tempfile.TemporaryDirectory() as scratch:
-        tmp = Path(scratch)
-        _dump_in(_export(args.before, tmp), tmp / "before.json")
-        _dump_in(ROOT, tmp / "after.json")
-        before = json.loads((tmp / "before.json").read_text())
-        after = json.loads((tmp / "after.json").read_text())
+    with ref_code(args.before) as code:
+        _dump_in(code, code / "before.json")
+        _dump_in(ROOT, code / "after.json")
+        before = json.loads((code / "before.json").read_text())
+        after = json.loads((code / "after.json").read_text())
     problems = compare(before, after)
     for line in problems[:20]:
         print(line)

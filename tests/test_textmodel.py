@@ -156,3 +156,26 @@ def test_a_learned_alert_names_its_rule_and_fills_the_message(
         for alert in check_rule(rule, fixture.reply):
             assert alert.rule == rule.id and "{" not in alert.message
             assert 0 <= alert.start < alert.end <= len(fixture.reply)
+
+
+def test_the_threshold_keeps_both_caps_on_the_left_out_predictions() -> None:
+    """The firing threshold is the lowest at which the left-out alerts stay within the
+    false-alert budget and at least MIN_PRECISION of them carry the rule's label: a model may
+    not buy recall with alerts for a neighbouring problem."""
+    import numpy as np
+
+    from trainer.textmodel_train import MIN_PRECISION, budget_threshold
+
+    # 100 good replies, 10 with the rule, 10 with only another rule (the neighbours)
+    probs = np.concatenate(
+        [np.full(100, 0.01), np.linspace(0.60, 0.95, 10), np.linspace(0.50, 0.70, 10)]
+    )
+    good = np.array([True] * 100 + [False] * 20)
+    positive = np.array([False] * 100 + [True] * 10 + [False] * 10)
+    threshold = budget_threshold(probs, good, positive, 0.5, MIN_PRECISION)
+    fired = probs >= threshold
+    assert (fired & positive).sum() / fired.sum() >= MIN_PRECISION
+    # with a looser cap the same predictions fire lower: more found, but neighbours flagged
+    loose = probs >= budget_threshold(probs, good, positive, 0.5, 0.5)
+    assert (loose & positive).sum() > (fired & positive).sum()
+    assert (loose & positive).sum() / loose.sum() < MIN_PRECISION

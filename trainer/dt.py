@@ -27,7 +27,7 @@ Both the wrong and the suggested form must be dictionary words; when in doubt no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -204,10 +204,21 @@ class _Tokens:
     text: str
     spans: list[tuple[int, int, str]]
     lower: list[str]
+    # gaps[a]: punctuation between tokens a and a + 1 (each gap asked about many times)
+    gaps: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        spans, search = self.spans, _BOUNDARY_RE.search
+        self.gaps = [
+            search(self.text, spans[a][1], spans[a + 1][0]) is not None
+            for a in range(len(spans) - 1)
+        ]
 
     def boundary(self, a: int, b: int) -> bool:
         """True when punctuation or a line break separates tokens a and b; a number or an
         emoji between them does not end the clause ("wie gaat er in 2024 nog")."""
+        if b == a + 1 and 0 <= a < len(self.gaps):
+            return self.gaps[a]
         return _BOUNDARY_RE.search(self.text, self.spans[a][1], self.spans[b][0]) is not None
 
     def word(self, i: int) -> str:

@@ -454,10 +454,16 @@ class CompiledRule:
     runners: list[tuple[Any, Runner]] = field(default_factory=list)
 
     def run(self, reply: str, ctx: ReplyContext) -> list[Alert]:
+        return self.run_checks(
+            [(c, r) for c, r in self.runners if _applies(c.when, ctx)], reply, ctx
+        )
+
+    def run_checks(
+        self, runners: Sequence[tuple[Any, Runner]], reply: str, ctx: ReplyContext
+    ) -> list[Alert]:
+        """``run`` with the checks that apply in ``ctx`` already chosen (``_plan``)."""
         alerts: list[Alert] = []
-        for check, runner in self.runners:
-            if not _applies(check.when, ctx):
-                continue
+        for check, runner in runners:
             for start, end, fields in runner(reply, ctx):
                 template = check.message or self.rule.message
                 if fields.get("_message") and getattr(check, fields["_message"], None):
@@ -576,6 +582,31 @@ def check_reply(
     """All alerts for ``reply`` in its ``context``, ordered by position, then rule id."""
     ctx = context or ReplyContext()
     alerts: list[Alert] = []
-    for compiled in _compiled(rules if rules is not None else load_rules()):
-        alerts.extend(compiled.run(reply, ctx))
+    for compiled, runners in _plan(rules if rules is not None else load_rules(), ctx):
+        alerts.extend(compiled.run_checks(runners, reply, ctx))
     return sorted(alerts, key=lambda a: (a.start, a.end, a.rule))
+
+
+# The checks that apply depend only on the situation (the fields ``_applies`` reads), which is
+# the same for every answer to one workshop post: chosen once per rule set and situation.
+_PLANS: dict[tuple[Any, ...], tuple[tuple[Rule, ...], list[tuple[CompiledRule, list[Any]]]]] = {}
+MAX_PLANS = 512  # situations; a plan is a list of references, some kB
+_SITUATION = ("kind", "channel", "platform", "decision", "org", "address", "public")
+
+
+def _plan(
+    rules: tuple[Rule, ...], ctx: ReplyContext
+) -> list[tuple[CompiledRule, list[tuple[Any, Runner]]]]:
+    key = (id(rules), *(getattr(ctx, name) for name in _SITUATION))
+    hit = _PLANS.get(key)
+    if hit is None or hit[0] is not rules:
+        plan = []
+        for compiled in _compiled(rules):
+            runners = [(c, r) for c, r in compiled.runners if _applies(c.when, ctx)]
+            if runners:  # a rule with no check that applies gives no alert
+                plan.append((compiled, runners))
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
+        hit = (rules, plan)
+        _PLANS[key] = hit
+    return hit[1]

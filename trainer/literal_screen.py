@@ -43,6 +43,7 @@ _FOLD = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
 _UNSAFE_LITERALS = frozenset("µμ")  # extra cases outside the fold above: never in a literal
 MAX_WORDS = 64  # spellings of one literal stretch kept ("(?:had|heb)t" has two)
 SCREEN_MIN_CHARS = 200  # a single pattern shorter than this is searched without a screen
+GRAM = 3  # characters: a literal's opening stretch looked up in the reply's stretches
 SAFE_MAX_CODE_POINT = 0x24F  # Latin letters up to Latin Extended-B; beyond: the literal is cut
 
 
@@ -155,13 +156,21 @@ class Screen:
     empty: tuple[bool, ...]  # per alternative: can it match the empty string?
     always: tuple[int, ...]  # alternatives that need nothing
     by_first: Mapping[str, tuple[int, ...]]  # a first clause's literal -> alternatives
+    # The first clauses' literals by their first GRAM letters (shorter ones apart): only those
+    # whose opening letters occur in the reply are looked for in it.
+    by_gram: Mapping[str, tuple[str, ...]]
+    short: tuple[str, ...]
 
     def kept(self, folded: str) -> tuple[int, ...]:
         """Indexes of the alternatives that may match in a reply folded as ``folded``."""
         contains = folded.__contains__
         hit = set(self.always)
-        for literal in filter(contains, self.by_first):
-            hit.update(self.by_first[literal])
+        by_first = self.by_first
+        for literal in filter(contains, self.short):
+            hit.update(by_first[literal])
+        for gram in _grams(folded).intersection(self.by_gram):
+            for literal in filter(contains, self.by_gram[gram]):
+                hit.update(by_first[literal])
         needs = self.needs
         return tuple(sorted(i for i in hit if all(any(map(contains, c)) for c in needs[i][1:])))
 
@@ -182,6 +191,10 @@ def screen(patterns: Sequence[str], flags: int) -> Screen | None:
     for i, clauses in enumerate(found):
         for literal in clauses[0] if clauses else ():
             by_first.setdefault(literal, []).append(i)
+    by_gram: dict[str, list[str]] = {}
+    for literal in by_first:
+        if len(literal) >= GRAM:
+            by_gram.setdefault(literal[:GRAM], []).append(literal)
     return Screen(
         patterns=tuple(patterns),
         needs=tuple(found),
@@ -189,7 +202,16 @@ def screen(patterns: Sequence[str], flags: int) -> Screen | None:
         empty=tuple(sre_parse.parse(p, flags).getwidth()[0] == 0 for p in patterns),
         always=tuple(i for i, clauses in enumerate(found) if not clauses),
         by_first={literal: tuple(ids) for literal, ids in by_first.items()},
+        by_gram={gram: tuple(sorted(ls)) for gram, ls in by_gram.items()},
+        short=tuple(sorted(literal for literal in by_first if len(literal) < GRAM)),
     )
+
+
+@lru_cache(maxsize=64)  # the screens of one reply all ask about its folded text
+def _grams(folded: str) -> frozenset[str]:
+    """Every stretch of GRAM characters of ``folded``: a literal at least that long can only
+    occur in it when its first GRAM characters are one of them."""
+    return frozenset(folded[i : i + GRAM] for i in range(len(folded) - GRAM + 1))
 
 
 @lru_cache(maxsize=8192)  # each alternative of each rule, and those with a customer's name

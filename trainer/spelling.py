@@ -305,6 +305,11 @@ def _english_loan(word: str) -> bool:
     "gedispatcht"; "ge-escaleerd" is Dutch and left to the dictionary), or a hyphenated
     compound of an English word and Dutch ones ("priority-klanten")."""
     english = english_words()
+    if word in english and not word.startswith("ge"):
+        # an English word as it stands ("hold", "cart", "inspected") is a loan even when its
+        # d/t twin is Dutch ("holt", "card"); a Dutch d/t error is no English word, and one
+        # shaped like a participle ("gebelt") is judged by the guard below
+        return True
     twin, dt_form = word[:-1] + ("t" if word[-1:] == "d" else "d"), word.endswith("dt")
     if word[-1:] in ("d", "t") and (is_word(twin) or (dt_form and is_word(word[:-1]))):
         return False  # "gebelt" ("gebeld"), "gemeldt" ("gemeld"): d/t errors, not English
@@ -314,6 +319,14 @@ def _english_loan(word: str) -> bool:
     if len(parts) > 1 and all(len(p) >= ENGLISH_PART_MIN_LETTERS for p in parts):
         # a hyphenated compound of an English loan and Dutch words: "priority-klanten"
         return all(p in english or is_word(p) for p in parts) and any(p in english for p in parts)
+    if len(parts) > 1 and all(p in english or is_word(p) for p in parts):
+        # an English phrase joined by hyphens ("cut-off", "duty-of-care", "mis-sort"): short
+        # parts are allowed when the whole is English written apart or a part of 4 letters or
+        # more is English and not Dutch, so a typo cannot split into list abbreviations
+        # ("afr") and Dutch words
+        return "".join(parts) in english or any(
+            len(p) >= ENGLISH_PART_MIN_LETTERS and p in english and not is_word(p) for p in parts
+        )
     for prefix in ("ge-", "ge", ""):
         if not word.startswith(prefix):
             continue

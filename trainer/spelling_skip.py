@@ -63,6 +63,7 @@ LOANWORDS: frozenset[str] = frozenset(
         "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
         "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
         "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
+        "prio",
     }
 )  # fmt: skip
 

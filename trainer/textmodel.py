@@ -30,6 +30,7 @@ from trainer import lemmas
 from trainer.reply_context import ReplyContext
 from trainer.rules import ClassifierCheck
 from trainer.text import Span, sentence_spans
+from trainer.textmodel_bank import BANK
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "models"
 MODEL_FORMAT = 1  # the layout of a model file; a file of another layout is refused
@@ -37,6 +38,8 @@ MAX_MODEL_FILE_BYTES = 20_000_000  # 20 MB; a shipped model is well under 1 MB
 # Sentences whose removal is weighed to find the one an alert points at; a reply has 2 to 6.
 MAX_SENTENCES_WEIGHED = 8
 FEATURE_CACHE_SIZE = 256  # replies and sentences; one reply's feature set is some 50 kB
+# Words whose letter groups are kept; a word's set is some 2 kB, the cache at most some 16 MB
+WORD_GRAMS_CACHE_SIZE = 8192
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|be|com|eu|org|net)\S*")
 _HANDLE_RE = re.compile(r"@\w+")
@@ -117,23 +120,37 @@ def situation(kind: str | None, channel: str | None, decision: str | None) -> tu
 
 
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
+def _reading(text: str) -> tuple[str, tuple[str, ...]]:
+    """The normalised body of ``text`` and its lemmas: shared by models of other settings."""
+    norm = normalise(body(text))
+    tokens = _TOKEN_RE.findall(norm)
+    return norm, tuple(lemmas.lemma(t) if t[0] != "0" else t for t in tokens)
+
+
+@lru_cache(maxsize=WORD_GRAMS_CACHE_SIZE)
+def _letter_groups(word: str, shortest: int, longest: int) -> frozenset[str]:
+    """The letter-group features of one word, padded with spaces ("char_wb")."""
+    padded = f" {word} "
+    return frozenset(
+        "c:" + padded[i : i + n]
+        for n in range(shortest, longest + 1)
+        for i in range(max(len(padded) - n + 1, 0))
+    )
+
+
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def features(text: str, context: tuple[str, ...], settings: FeatureSettings) -> frozenset[str]:
     """The set of features of ``text`` (presence, not counts: a short reply says a thing once)."""
-    norm = normalise(body(text))
+    norm, lemma_list = _reading(text)
     found: set[str] = set()
-    tokens = _TOKEN_RE.findall(norm)
-    lemma_list = [lemmas.lemma(t) if t[0] != "0" else t for t in tokens]
     if settings.lemma_unigrams:
         found.update("l:" + lem for lem in lemma_list)
     if settings.lemma_bigrams:
         padded = ["<", *lemma_list, ">"]
         found.update(f"b:{a} {b}" for a, b in itertools.pairwise(padded))
     if settings.char_min:
-        for word in norm.split(" "):
-            padded_word = f" {word} "
-            for n in range(settings.char_min, settings.char_max + 1):
-                for i in range(max(len(padded_word) - n + 1, 0)):
-                    found.add("c:" + padded_word[i : i + n])
+        for word in set(norm.split(" ")):
+            found |= _letter_groups(word, settings.char_min, settings.char_max)
     if settings.context:
         found.update(context)
     return frozenset(found)
@@ -151,6 +168,9 @@ class TextModel:
 
     def probability(self, text: str, context: tuple[str, ...] = ()) -> float:
         """How likely the rule applies to ``text``, from 0 to 1."""
+        banked = BANK.probability(self, text, context, self.settings)
+        if banked is not None:
+            return banked
         return self.probability_of(features(text, context, self.settings))
 
     def probability_of(self, found: Iterable[str]) -> float:
@@ -245,7 +265,9 @@ def load_model(path: Path) -> TextModel:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _bad(path, f"het bestand is geen leesbare JSON ({exc})") from None
     lemmas.load()  # the features use lemmas: a missing lemmatiser fails now, not per reply
-    return model_from_dict(data, path)
+    model = model_from_dict(data, path)
+    BANK.add(model)  # scored with the other loaded models in one look-up per reply
+    return model
 
 
 def dump_model(
