@@ -67,6 +67,22 @@ LOANWORDS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+# Established tech and IT jargon, mostly clipped English, that webcare agents of software, telecom
+# and logistics brands write as they say it ("de devs", "een config-file", "pre-auth"): the
+# jargon rule's business, not a spelling error. Kept to clipped forms the English list lacks.
+TECH_WORDS: frozenset[str] = frozenset(
+    {
+        "dev", "devs", "config", "configs", "auth", "admin", "admins", "repo", "repos", "prod",
+        "api", "apis", "backend", "frontend", "devops", "infra", "specs", "spec", "sync",
+    }
+)  # fmt: skip
+
+# Tag interjections that close a clause in informal and Flemish speech ("dat is balen, he.",
+# "toch, hè?"): accepted only before punctuation or the end, so a typo for "het" or "de" inside
+# a clause ("Ik heb he pakket") is still reported.
+TAG_INTERJECTIONS: frozenset[str] = frozenset({"he", "hè", "hé"})
+TAG_FOLLOWER_RE = re.compile(r"\s*(?:[.,!?…;:)]|$)")
+
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
 TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # Spans that hold no words to check: links, e-mail, @handles, #hashtags, sign-offs ^SV /AB -JK.
