@@ -208,6 +208,10 @@ class _Checker:
         the word is one edit away from a common word: then it is a typo of that word."""
         if len(word) < COMPOUND_MIN_WORD or not (self._splits(word, 0) or self._prefixed(word)):
             return False
+        if word.endswith("t") and "ge" in word[:-3] and self._lookup(word[:-1] + "d"):
+            # a participle whose d twin is in the dictionary as it stands: "ingescant" is
+            # "ingescand" with the wrong ending, not "inge" + "scant"
+            return False
         return not self._near_common(word)
 
     def _part(self, part: str) -> bool:
