@@ -372,9 +372,10 @@ def _english_loan(word: str) -> bool:
         for ending in ENGLISH_VERB_ENDINGS:
             stem = rest[: -len(ending)]
             if rest.endswith(ending) and len(stem) >= ENGLISH_MIN_LETTERS and stem in english:
-                # a short stem with a Dutch ending is often a Dutch typo: "belen" is "bel" +
-                # "en" only by chance, and one edit from "bellen"
-                return len(stem) > ENGLISH_MIN_LETTERS or not _get().near_common_word(word)
+                # a short stem with a bare Dutch ending is often a Dutch typo: "belen" is "bel"
+                # + "en" only by chance, and one edit from "bellen"; "gefixt" shows its "ge"
+                short = not prefix and len(stem) <= ENGLISH_MIN_LETTERS
+                return not (short and _get().near_common_word(word))
     return False
 
 

@@ -60,7 +60,7 @@ LOANWORDS: frozenset[str] = frozenset(
         "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
         "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
         "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
-        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
+        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "efkes", "simkaart", "esim",
         "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
         "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
         "prio",
