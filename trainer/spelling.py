@@ -11,7 +11,10 @@ stays quiet: a false alarm teaches a trainee to ignore the feedback.
 Dutch writes compounds as one word and makes new ones every day ("retourlabel"), so a word the
 dictionary lacks is accepted when it splits into two or three known words (a linking "s"
 allowed) - unless one edit (a letter dropped, added, swapped or changed) turns it, or its last
-part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds. The same
+part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds - but a word
+that is two common words as it stands ("transport" + "rit") is no typo at another cut, and a
+participle ending in -t whose -d twin is in the dictionary ("ingescant") is no compound. Jargon
+joins English words the same way ("hotfix", "lastmile-partner"); those pass as loans. The same
 test decides for an unknown capital at the start of a sentence or line: a name ("Femkje hier",
 a sign-off on its own line) unless it is one edit from a common word ("Bedankd"). Words with a
 capital inside (eSIM, iDEAL), standard abbreviations before their full stop ("incl.", "bijv.")

@@ -6,9 +6,10 @@ check (links, e-mail addresses, bare domains, @handles, #hashtags, sign-offs lik
 -JK), how a reply splits into candidate words and whether one opens a sentence, the everyday
 webcare shorthand (DM, PB, ff), the standard abbreviations accepted before their full stop
 ("incl.", "bijv."), the everyday loanwords and interjections (refund, voucher, allez), the
-first and last names a customer or the post generator may write, and a reply's own terms to
-ignore (the brand's name and handles, the customer's name). ``prose`` blanks all of that out for
-the language check, which reads names and initials as a foreign language.
+clipped tech jargon (devs, config, auth), the clause-final tag "he" of informal and Flemish
+replies, the first and last names a customer or the post generator may write, and a reply's own
+terms to ignore (the brand's name and handles, the customer's name). ``prose`` blanks all of that
+out for the language check, which reads names and initials as a foreign language.
 """
 
 from __future__ import annotations
