@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from trainer.scenarios import posts_by_org
 from trainer.storage import Database
 from workshop.service import WorkshopService
 
@@ -82,3 +84,40 @@ def service(request: pytest.FixtureRequest, db: Database, clock: Clock) -> Works
     """A workshop service on ``db`` with the test's ``clock``."""
     seed = getattr(request.module, "SERVICE_SEED", SERVICE_SEED)
     return WorkshopService(db, np.random.default_rng(seed), now=clock)
+
+
+def library_ids(n: int) -> list[str]:
+    """The first ``n`` library posts' ids (a workshop's posts)."""
+    return [p.id for p in posts_by_org("library")[:n]]
+
+
+def html(at: AppTest) -> str:
+    """Every ``st.html`` block on the page, joined."""
+    return "\n".join(str(el.proto.body) for el in at.get("html"))
+
+
+def open_board(code: str, pin: str) -> AppTest:
+    """The facilitator's dashboard, opened as after a reload: the code from the URL, the PIN
+    typed."""
+    board = AppTest.from_file(FACILITATOR, default_timeout=PAGE_TIMEOUT_S)
+    board.query_params["code"] = code
+    board.run()
+    board.text_input(key="wf_open_pin").input(pin)
+    board.button(key="wf_open").click().run()
+    assert not board.exception
+    return board
+
+
+def join(code: str, name: str, team: str | None = None) -> AppTest:
+    """A participant's page after joining through the join link (``?code=``)."""
+    me = AppTest.from_file(PARTICIPANT, default_timeout=PAGE_TIMEOUT_S)
+    me.query_params["code"] = code
+    me.run()
+    assert not me.exception
+    assert me.text_input(key="wp_join_code").value == code
+    me.text_input(key="wp_name").input(name)
+    if team is not None:
+        me.selectbox(key="wp_team").set_value(team)
+    me.button(key="wp_join").click().run()
+    assert not me.exception
+    return me
