@@ -57,6 +57,13 @@ HASHTAG_RE = re.compile(r"#(\w+)")
 # Every emoji holds a character from this set (keycaps end in U+20E3): a text without one is
 # not handed to the emoji tokenizer, which walks the text character by character.
 EMOJI_CANDIDATE_RE = re.compile("[\u00a9\u00ae\u203c-\U0010ffff]")
+# A stretch of characters that occur in some emoji of the ``emoji`` package's data. Every emoji
+# it finds lies inside one such stretch, and its reading of a stretch does not depend on the
+# text around it (a character outside the set ends any emoji or joined sequence), so only the
+# stretches with a character beyond ASCII (digits, # and * alone are no emoji) are handed to it:
+# its character-by-character reading of the whole reply cost more than the rest of the check.
+_EMOJI_CHARS = "".join(sorted({c for key in emoji.EMOJI_DATA for c in key}))
+EMOJI_RUN_RE = re.compile("[" + "".join(re.escape(c) for c in _EMOJI_CHARS) + "]+")
 EMOTICON_RE = re.compile(r"(?<![\w/])(?:[:;=][-']?[)(DPpOo3]|\b[xX]D\b|<3)(?![\w])")
 
 Span = tuple[int, int]
@@ -134,7 +141,14 @@ def emoji_spans(text: str) -> list[tuple[int, int, str]]:
     """Emoji (via the ``emoji`` package) and text emoticons such as :) or ;-) as spans."""
     found = []
     if EMOJI_CANDIDATE_RE.search(text):
-        found = [(e["match_start"], e["match_end"], e["emoji"]) for e in emoji.emoji_list(text)]
+        for run in EMOJI_RUN_RE.finditer(text):
+            part = run.group()
+            if not part.isascii():
+                at = run.start()
+                found += [
+                    (at + e["match_start"], at + e["match_end"], e["emoji"])
+                    for e in emoji.emoji_list(part)
+                ]
     found += [(m.start(), m.end(), m.group()) for m in EMOTICON_RE.finditer(text)]
     return sorted(found)
 
