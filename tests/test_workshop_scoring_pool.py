@@ -80,6 +80,37 @@ def test_answers_sent_at_once_each_get_their_own_result(pool: ScoringPool) -> No
     assert pool.running
 
 
+def test_answers_beyond_the_pipe_depth_wait_in_the_backlog_and_each_gets_its_result(
+    pool: ScoringPool,
+) -> None:
+    # One answer in a worker's hands at a time: the rest wait in the pool's backlog and go to
+    # whichever worker gives a result back first (its reader thread sends the next one).
+    from concurrent.futures import ThreadPoolExecutor
+
+    posts = load_posts()[:2]
+    jobs = [(posts[k % 2], "private", f"{REPLIES[3]} Order {k}.") for k in range(24)]
+    depth, pool.depth = pool.depth, 1
+    try:
+        with ThreadPoolExecutor(max_workers=24) as threads:
+            there = list(threads.map(lambda job: pool.score(*job), jobs))
+    finally:
+        pool.depth = depth
+    assert there == [score_post(*job) for job in jobs]
+    assert not pool._backlog and all(w.in_hand == 0 for w in pool._running)
+    assert pool.running
+
+
+def test_a_post_a_worker_no_longer_knows_is_sent_again(pool: ScoringPool) -> None:
+    # The pool thinks both workers have the post (as after a worker cleared its post cache):
+    # the worker answers "unknown post", and the answer goes again with the post's JSON.
+    post = load_posts()[0].model_copy(update={"id": "library-resend"})
+    key = pool._post_key(post.model_dump_json())
+    for worker in pool._running:
+        worker.sent.add(key)
+    assert pool.score(post, "private", REPLIES[3]) == score_post(post, "private", REPLIES[3])
+    assert pool.running
+
+
 def test_answers_waiting_to_be_sent_count_so_a_burst_spreads(pool: ScoringPool) -> None:
     # A thread that chose a worker may wait for its pipe (another thread is sending): it must
     # count for that worker already, or every thread of a burst sees the same counts and picks

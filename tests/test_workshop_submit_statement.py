@@ -92,3 +92,37 @@ def test_late_answers_to_an_earlier_open_post_still_count(service: WorkshopServi
     service.next_post(code, pin)
     service.next_post(code, pin)
     assert service.submit(code, anna, "library-001", "public", "Hoi, later!").id
+
+
+def test_a_repeated_answer_comes_back_as_stored_before_any_refusal(
+    db: Database, service: WorkshopService
+) -> None:
+    # A retry is skipped by the insert (no error) and explained from one state row: the stored
+    # answer, its scoring fields only once the feedback may be shown, its alerts with them.
+    code, pin = service.create_workshop("Kring", post_ids=POST_IDS)
+    anna, bram = (service.join(code, n) for n in ("Anna", "Bram"))
+    first = service.submit(code, anna.token, "library-001", "public", FLAGGED)
+    assert first.score is None and first.rules is None  # after-reveal feedback: hidden
+    again = service.submit(code, anna.token, "library-001", "public", FLAGGED)
+    assert again == first
+    with pytest.raises(AnswerRefusedError, match="al beantwoord"):
+        service.submit(code, anna.token, "library-001", "none")
+    service.reveal_feedback(code, pin, "library-001")
+    shown = service.submit(code, anna.token, "library-001", "public", FLAGGED)  # after reveal
+    assert shown.id == first.id and shown.score is not None
+    with db.session(readonly=True) as session:
+        rules = session.scalars(
+            select(WorkshopAnswerAlert.rule).where(WorkshopAnswerAlert.answer_id == first.id)
+        ).all()
+    assert rules and shown.rules == tuple(sorted(set(rules)))
+    assert shown.submitted_at == first.submitted_at and shown.reply == FLAGGED
+    service.close(code, pin)
+    assert service.submit(code, anna.token, "library-001", "public", FLAGGED) == shown
+    with pytest.raises(AnswerRefusedError, match="al beantwoord"):
+        service.submit(code, anna.token, "library-001", "private", FLAGGED)
+    with pytest.raises(WorkshopClosedError, match="afgesloten"):  # no stored answer: refused
+        service.submit(code, bram.token, "library-001", "public", FLAGGED)
+    service.remove_participant(code, pin, anna.participant.id)
+    with pytest.raises(RemovedParticipantError, match="verwijderd"):
+        service.submit(code, anna.token, "library-001", "public", FLAGGED)
+    assert stored_answers(db) == 1

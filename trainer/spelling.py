@@ -11,7 +11,10 @@ stays quiet: a false alarm teaches a trainee to ignore the feedback.
 Dutch writes compounds as one word and makes new ones every day ("retourlabel"), so a word the
 dictionary lacks is accepted when it splits into two or three known words (a linking "s"
 allowed) - unless one edit (a letter dropped, added, swapped or changed) turns it, or its last
-part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds. The same
+part, into a common word: "boodschapen" and "pakketautomat" are typos, not compounds - but a word
+that is two common words as it stands ("transport" + "rit") is no typo at another cut, and a
+participle ending in -t whose -d twin is in the dictionary ("ingescant") is no compound. Jargon
+joins English words the same way ("hotfix", "lastmile-partner"); those pass as loans. The same
 test decides for an unknown capital at the start of a sentence or line: a name ("Femkje hier",
 a sign-off on its own line) unless it is one edit from a common word ("Bedankd"). Words with a
 capital inside (eSIM, iDEAL), standard abbreviations before their full stop ("incl.", "bijv.")
@@ -53,6 +56,9 @@ from trainer.spelling_skip import (
     DOTTED_ABBREVIATIONS,
     LOANWORDS,
     LONGEST_PLAUSIBLE_WORD_LETTERS,
+    TAG_FOLLOWER_RE,
+    TAG_INTERJECTIONS,
+    TECH_WORDS,
     WEBCARE_ABBREVIATIONS,
     Span,
     candidate_words,
@@ -97,6 +103,12 @@ WORD_PREFIXES: tuple[str, ...] = (
 )  # fmt: skip
 # Dutch verb endings on an English stem: infinitive, present, participle, past tense.
 ENGLISH_VERB_ENDINGS: tuple[str, ...] = ("en", "t", "d", "de", "te", "den", "ten")
+# Loan prefixes that stand after the "ge" of a Dutch participle ("gereorganiseerd",
+# "gereaccommodeerd", "gedeactiveerd"): "ge" + prefix + a known participle without its "ge".
+PARTICIPLE_INNER_PREFIXES: tuple[str, ...] = ("re", "pre", "de", "co")
+# A closed compound of two English words ("hotfix", "lastmile") needs parts of this many letters.
+ENGLISH_COMPOUND_MIN_PART = 3
+LOANS = LOANWORDS | TECH_WORDS  # every everyday loan accepted as a word or a compound part
 
 
 class SpellingBackend(Protocol):
@@ -179,7 +191,7 @@ class _Checker:
         ):
             return True
         lower = word.lower().replace("’", "'")
-        if lower in WEBCARE_ABBREVIATIONS or lower in LOANWORDS:
+        if lower in WEBCARE_ABBREVIATIONS or lower in LOANS:
             return True
         if "'" in lower:
             stem = lower.split("'", 1)[0]
@@ -199,12 +211,16 @@ class _Checker:
         the word is one edit away from a common word: then it is a typo of that word."""
         if len(word) < COMPOUND_MIN_WORD or not (self._splits(word, 0) or self._prefixed(word)):
             return False
+        if word.endswith("t") and "ge" in word[:-3] and self._lookup(word[:-1] + "d"):
+            # a participle whose d twin is in the dictionary as it stands: "ingescant" is
+            # "ingescand" with the wrong ending, not "inge" + "scant"
+            return False
         return not self._near_common(word)
 
     def _part(self, part: str) -> bool:
         return (
             self._lookup(part)
-            or part in LOANWORDS
+            or part in LOANS
             or part in WEBCARE_ABBREVIATIONS
             or (len(part) >= ENGLISH_PART_MIN_LETTERS and part in english_words())
         )
@@ -234,6 +250,24 @@ class _Checker:
                 continue
             if self._part(rest) or self._lookup("ge" + rest) or self._splits(rest, 1):
                 return True
+        if word.startswith("ge"):
+            # a loan prefix inside a participle: "ge" + "re" + "accommodeerd" ("geaccommodeerd")
+            for prefix in PARTICIPLE_INNER_PREFIXES:
+                rest = word[2 + len(prefix) :]
+                inner = word[2:].startswith(prefix) and len(rest) > COMPOUND_MIN_PART
+                if inner and self._lookup("ge" + rest):
+                    return True
+        return False
+
+    def _common_pair(self, word: str) -> bool:
+        """True when ``word`` is two common words (a linking "s" allowed after the first):
+        "transport" + "rit", "loting" + "s" + "model", "claims" + "portaal". Such a reading
+        outweighs a typo in a tail cut elsewhere ("trans" + "portrit" for "portret")."""
+        words = self.words
+        for cut in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if tail in words and (head in words or (head.endswith("s") and head[:-1] in words)):
+                return True
         return False
 
     def _near_common(self, word: str) -> bool:
@@ -241,7 +275,10 @@ class _Checker:
         if self.near_common_word(word):
             return True
         # A typo in the last part: "pakket" + "automat" (-> "automaat"). The edit must keep
-        # the part's first letter, or it only moves the cut ("monteur" + "sbezoek").
+        # the part's first letter, or it only moves the cut ("monteur" + "sbezoek"). A word that
+        # is two common words as it stands is no typo at another cut ("transport" + "rit").
+        if self._common_pair(word):
+            return False
         for cut in range(TYPO_MIN_PART, len(word) - TYPO_MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
             if head not in words or tail in words:
@@ -313,12 +350,14 @@ def _english_loan(word: str) -> bool:
     twin, dt_form = word[:-1] + ("t" if word[-1:] == "d" else "d"), word.endswith("dt")
     if word[-1:] in ("d", "t") and (is_word(twin) or (dt_form and is_word(word[:-1]))):
         return False  # "gebelt" ("gebeld"), "gemeldt" ("gemeld"): d/t errors, not English
-    if word in english:
+    if word in english or _english_compound(word):
         return True
     parts = word.split("-")
     if len(parts) > 1 and all(len(p) >= ENGLISH_PART_MIN_LETTERS for p in parts):
-        # a hyphenated compound of an English loan and Dutch words: "priority-klanten"
-        return all(p in english or is_word(p) for p in parts) and any(p in english for p in parts)
+        # a hyphenated compound of an English loan and Dutch words: "priority-klanten",
+        # "lastmile-partner"
+        loans = [p in english or _english_compound(p) for p in parts]
+        return all(loan or is_word(p) for loan, p in zip(loans, parts, strict=True)) and any(loans)
     if len(parts) > 1 and all(p in english or is_word(p) for p in parts):
         # an English phrase joined by hyphens ("cut-off", "duty-of-care", "mis-sort"): short
         # parts are allowed when the whole is English written apart or a part of 4 letters or
@@ -336,7 +375,23 @@ def _english_loan(word: str) -> bool:
         for ending in ENGLISH_VERB_ENDINGS:
             stem = rest[: -len(ending)]
             if rest.endswith(ending) and len(stem) >= ENGLISH_MIN_LETTERS and stem in english:
-                return True
+                # a short stem with a bare Dutch ending is often a Dutch typo: "belen" is "bel"
+                # + "en" only by chance, and one edit from "bellen"; "gefixt" shows its "ge"
+                short = not prefix and len(stem) <= ENGLISH_MIN_LETTERS
+                return not (short and _get().near_common_word(word))
+    return False
+
+
+def _english_compound(word: str) -> bool:
+    """Two English words written as one, the way IT and logistics jargon does ("hotfix",
+    "lastmile", "bugfix"), unless one edit turns it into a common Dutch word (then it is that
+    word's typo that happens to split)."""
+    english = english_words()
+    if "-" in word or len(word) < 2 * ENGLISH_COMPOUND_MIN_PART:
+        return False
+    for cut in range(ENGLISH_COMPOUND_MIN_PART, len(word) - ENGLISH_COMPOUND_MIN_PART + 1):
+        if word[:cut] in english and word[cut:] in english:
+            return not _get().near_common_word(word)
     return False
 
 
@@ -492,6 +547,8 @@ def _checked_words(
             continue
         if any(map(str.isupper, word[1:])) and not word.isupper():
             continue  # eSIM, iDEAL, iPhone, PostNL: a product or brand spelled as its owner does
+        if lower in TAG_INTERJECTIONS and TAG_FOLLOWER_RE.match(text, end) is not None:
+            continue  # "dat is balen, he." - a tag closing the clause, not "het" misspelled
         if lower in DOTTED_ABBREVIATIONS and (
             text[end : end + 1] == "." or NUMBER_AFTER_RE.match(text, end) is not None
         ):

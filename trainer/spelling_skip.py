@@ -6,9 +6,10 @@ check (links, e-mail addresses, bare domains, @handles, #hashtags, sign-offs lik
 -JK), how a reply splits into candidate words and whether one opens a sentence, the everyday
 webcare shorthand (DM, PB, ff), the standard abbreviations accepted before their full stop
 ("incl.", "bijv."), the everyday loanwords and interjections (refund, voucher, allez), the
-first and last names a customer or the post generator may write, and a reply's own terms to
-ignore (the brand's name and handles, the customer's name). ``prose`` blanks all of that out for
-the language check, which reads names and initials as a foreign language.
+clipped tech jargon (devs, config, auth), the clause-final tag "he" of informal and Flemish
+replies, the first and last names a customer or the post generator may write, and a reply's own
+terms to ignore (the brand's name and handles, the customer's name). ``prose`` blanks all of that
+out for the language check, which reads names and initials as a foreign language.
 """
 
 from __future__ import annotations
@@ -60,12 +61,28 @@ LOANWORDS: frozenset[str] = frozenset(
         "feedback", "update", "updates", "upgrade", "downgrade", "e-ticket", "eticket",
         "tickets", "check-in", "checkin", "boarding", "pass", "online", "offline", "account",
         "accounts", "helpdesk", "chat", "chatten", "mail", "mailen", "mailtje", "sms",
-        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "simkaart", "esim",
+        "allez", "amai", "merci", "awel", "ge", "gij", "goesting", "efkes", "simkaart", "esim",
         "streaming", "stream", "screenshot", "screenshots", "link", "links", "ticket",
         "tracecode", "trackingcode", "bundel", "roaming", "inchecken", "uitchecken", "and",
         "prio",
     }
 )  # fmt: skip
+
+# Established tech and IT jargon, mostly clipped English, that webcare agents of software, telecom
+# and logistics brands write as they say it ("de devs", "een config-file", "pre-auth"): the
+# jargon rule's business, not a spelling error. Kept to clipped forms the English list lacks.
+TECH_WORDS: frozenset[str] = frozenset(
+    {
+        "dev", "devs", "config", "configs", "auth", "admin", "admins", "repo", "repos", "prod",
+        "api", "apis", "backend", "frontend", "devops", "infra", "specs", "spec", "sync",
+    }
+)  # fmt: skip
+
+# Tag interjections that close a clause in informal and Flemish speech ("dat is balen, he.",
+# "toch, hè?"): accepted only before punctuation or the end, so a typo for "het" or "de" inside
+# a clause ("Ik heb he pakket") is still reported.
+TAG_INTERJECTIONS: frozenset[str] = frozenset({"he", "hè", "hé"})
+TAG_FOLLOWER_RE = re.compile(r"\s*(?:[.,!?…;:)]|$)")
 
 # Tokens are letters and digits with inner apostrophes or hyphens; tokens with digits are skipped.
 TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")

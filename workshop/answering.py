@@ -14,12 +14,16 @@ countdown (``workshop.pacing``). Earlier posts still open take late answers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, String, bindparam, func, insert, not_, or_, select, true
+from sqlalchemy import Boolean, String, and_, bindparam, func, insert, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from trainer.storage import UTCDateTime
 from workshop import pacing, queries
@@ -41,6 +45,9 @@ from workshop.tables import (
     WorkshopParticipant,
     WorkshopPost,
 )
+
+# The state row of ``_STATE_QUERY`` (a SQLAlchemy Row; its columns are read by name).
+_StateRow = Any
 
 
 class Answering(ServiceCore):
@@ -81,31 +88,24 @@ class Answering(ServiceCore):
             "revealed": False,
             "submitted_at": now,
         }
-        refusal: WorkshopError | None = None
         binds = {
             **values,
             "free_pace": fixed.pace != "facilitator",
             "rules": [a["rule"] for a in alerts],
             "levels": [a["level"] for a in alerts],
         }
+        state: _StateRow | None = None
         try:
             # One statement checks and inserts (``_INSERT_IF_OPEN``): 200 people press send in
-            # the same second, and every round trip costs CPU in the driver and the server. The
-            # state is read back only to explain a refusal.
+            # the same second, and every round trip costs CPU in the driver and the server. A
+            # refused or repeated answer is explained from one state row, which also carries
+            # the participant's stored answer to this post (``_STATE_QUERY``).
             if self.db.is_sqlite:
                 answer_id, state = self._store_sqlite(binds)
-            else:
-                answer_id, state = self._store_postgresql(binds)
-            if answer_id is None:
-                if state is None:  # the participant, post or workshop is gone
-                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
-                status, current_index, revealed, started, deadline, removed = state
-                if removed is not None:
-                    raise RemovedParticipantError(REMOVED_MESSAGE)
-                refusal = _refusal(fixed.pace, status, current_index, revealed, position) or (
-                    _time_refusal(started, deadline, now)
-                )
-            else:
+                found = state is not None
+            else:  # the state that explains a refusal is read after it (``_state``)
+                answer_id, found = self._store_postgresql(binds)
+            if answer_id is not None:
                 stored = Answer(
                     id=answer_id,
                     post_id=post.id,
@@ -120,32 +120,38 @@ class Answering(ServiceCore):
                 )
                 # After-reveal feedback: the score tells the expected decision too early.
                 return stored if fixed.feedback == "immediate" else stored.hidden()
+            if not found:  # the participant, post or workshop is gone
+                raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
         except IntegrityError:
-            pass  # the participant answered this post in another request a moment ago
-        with self.db.session(readonly=True) as session:
-            existing = queries.answer_of(session, participant_id, position)
-            if existing is not None:
-                workshop = session.get(Workshop, fixed.id)
-                wpost = session.get(WorkshopPost, (fixed.id, position))
-                if workshop is None or wpost is None:
-                    raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
-                if not queries.feedback_visible(workshop, wpost, True):
-                    existing = existing.hidden()
-        if existing is not None:
-            return self._same_or_refuse(existing, decision, reply)
+            pass  # not expected (conflicts are skipped); the state is read again below
+        if state is None:
+            # PostgreSQL: read after the statement, so an answer committed while it ran (the
+            # insert waited for it and skipped) is seen too. SQLite read the state under the
+            # write lock, in the insert's own transaction, so what it saw is final.
+            state = self._state(binds)
+            if state is None:
+                raise UnknownParticipantError(queries.PARTICIPANT_NOT_FOUND)
+        if state.removed_at is not None:
+            raise RemovedParticipantError(REMOVED_MESSAGE)
+        if state.existing_id is not None:
+            # A stored answer stands before any refusal: a retry of the same answer gets it
+            # back, also after the post closed.
+            return self._same_or_refuse(self._existing(state, fixed.feedback), decision, reply)
+        refusal = _refusal(
+            fixed.pace, state.status, state.current_index, state.feedback_revealed, position
+        ) or _time_refusal(state.started_at, state.deadline, now)
         if refusal is not None:
             raise refusal
         raise AssertionError("an answer refused by the database must exist")
 
-    def _store_sqlite(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
+    def _store_sqlite(self, binds: dict[str, Any]) -> tuple[int | None, _StateRow | None]:
         """The answer's id, or None and the state that refused it (read under the same write
         lock, so it is the state the insert saw). SQLite runs in this process: a statement is a
         function call, not a round trip; the alerts follow in the same transaction."""
         with self.db.transaction() as conn:
-            answer_id = conn.execute(_INSERT_IF_OPEN, binds).scalar()
+            answer_id = conn.execute(_INSERT_IF_OPEN_SQLITE, binds).scalar()
             if answer_id is None:
-                state = conn.execute(_STATE_QUERY, binds).one_or_none()
-                return None, (None if state is None else tuple(state))
+                return None, conn.execute(_STATE_QUERY, binds).one_or_none()
             if binds["rules"]:
                 conn.execute(
                     _INSERT_ALERT,
@@ -156,16 +162,44 @@ class Answering(ServiceCore):
                 )
             return answer_id, None
 
-    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, tuple[Any, ...] | None]:
-        """One round trip: checks, answer and alerts in one statement (``_STORE_PG``), run
-        outside an explicit transaction (a single statement is one: all or nothing), so no
-        BEGIN and COMMIT round trips either. Its state columns come from the same snapshot as
-        the insert's checks."""
+    def _store_postgresql(self, binds: dict[str, Any]) -> tuple[int | None, bool]:
+        """The answer's id or None, and whether the workshop, post and participant were found;
+        one round trip: checks, answer and alerts in one statement (``_STORE_PG``), run outside
+        an explicit transaction (a single statement is one: all or nothing), so no BEGIN and
+        COMMIT round trips either. It returns no state: a first answer, the common case, is
+        not made to carry the columns that only explain a refusal."""
         with self.db.statement() as conn:
             row = conn.execute(_STORE_PG, binds).one_or_none()
         if row is None:
-            return None, None
-        return row.answer_id, (None if row.answer_id is not None else tuple(row[:6]))
+            return None, False
+        return row.answer_id, True
+
+    def _state(self, binds: dict[str, Any]) -> _StateRow | None:
+        """``_STATE_QUERY`` on its own, after the insert (PostgreSQL; one statement)."""
+        with self.db.statement() as conn:
+            return conn.execute(_STATE_QUERY, binds).one_or_none()
+
+    def _existing(self, state: _StateRow, feedback: str) -> Answer:
+        """The stored answer in ``state``, as handed to its participant: the scoring fields
+        only once the feedback is visible (``queries.feedback_visible``), and only then are its
+        alerts read."""
+        existing = Answer(
+            id=state.existing_id,
+            post_id=state.existing_post_id,
+            position=state.existing_position,
+            decision=state.existing_decision,
+            reply=state.existing_reply,
+            score=state.existing_score,
+            decision_expected=state.existing_expected,
+            decision_correct=state.existing_correct,
+            rules=None,
+            submitted_at=state.existing_submitted_at,
+        )
+        if state.status == "open" and not state.feedback_revealed and feedback != "immediate":
+            return existing.hidden()
+        with self.db.session(readonly=True) as session:
+            found = session.scalars(_ALERT_RULES, {"answer_id": existing.id})
+            return replace(existing, rules=tuple(sorted(set(found))))
 
     @staticmethod
     def _same_or_refuse(existing: Answer, decision: str, reply: str) -> Answer:
@@ -179,22 +213,47 @@ class Answering(ServiceCore):
 
 # Built once: composing statements costs more CPU than running them, and 40 submits compete for
 # one interpreter lock.
+_STORED = aliased(WorkshopAnswer, name="stored")
+_STATE_COLUMNS = (
+    Workshop.status,
+    Workshop.current_index,
+    WorkshopPost.feedback_revealed,
+    Workshop.started_at,
+    WorkshopPost.deadline,
+    WorkshopParticipant.removed_at,
+)
+# The state that decides whether an answer is taken, with the participant's answer to the post
+# if there is one (a retry, or a second answer to refuse): one read explains every outcome.
 _STATE_QUERY = (
     select(
-        Workshop.status,
-        Workshop.current_index,
-        WorkshopPost.feedback_revealed,
-        Workshop.started_at,
-        WorkshopPost.deadline,
-        WorkshopParticipant.removed_at,
+        *_STATE_COLUMNS,
+        _STORED.id.label("existing_id"),
+        _STORED.post_id.label("existing_post_id"),
+        _STORED.position.label("existing_position"),
+        _STORED.decision.label("existing_decision"),
+        _STORED.reply.label("existing_reply"),
+        _STORED.score.label("existing_score"),
+        _STORED.decision_expected.label("existing_expected"),
+        _STORED.decision_correct.label("existing_correct"),
+        _STORED.submitted_at.label("existing_submitted_at"),
     )
     .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
     .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+    .outerjoin(
+        _STORED,
+        and_(
+            _STORED.participant_id == WorkshopParticipant.id,
+            _STORED.position == WorkshopPost.position,
+        ),
+    )
     .where(
         Workshop.id == bindparam("workshop_id"),
         WorkshopPost.position == bindparam("position"),
         WorkshopParticipant.id == bindparam("participant_id"),
     )
+)
+_ALERT_RULES = select(WorkshopAnswerAlert.rule).where(
+    WorkshopAnswerAlert.answer_id == bindparam("answer_id")
 )
 _ANSWER_COLUMNS = (
     "workshop_id",
@@ -230,19 +289,39 @@ _OPEN_FOR_ANSWERS = (
     ),
     WorkshopParticipant.removed_at.is_(None),
 )
-_INSERT_IF_OPEN = (
-    insert(WorkshopAnswer)
-    .from_select(
-        _ANSWER_COLUMNS,
-        _STATE_QUERY.with_only_columns(
-            *(
-                bindparam(name, type_=WorkshopAnswer.__table__.c[name].type)
-                for name in _ANSWER_COLUMNS
+# The insert, when nothing refuses it; an answer already stored for the participant and post
+# (a retry, or a second answer) is skipped without an error, and explained from the state row.
+_CONFLICT_KEY = ("participant_id", "position")  # the table's unique constraint
+
+
+def _insert_if_open(make_insert: Any) -> Any:
+    return (
+        make_insert(WorkshopAnswer)
+        .from_select(
+            _ANSWER_COLUMNS,
+            select(
+                *(
+                    bindparam(name, type_=WorkshopAnswer.__table__.c[name].type)
+                    for name in _ANSWER_COLUMNS
+                )
             )
-        ).where(*_OPEN_FOR_ANSWERS),
+            .select_from(Workshop)
+            .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+            .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+            .where(
+                Workshop.id == bindparam("workshop_id"),
+                WorkshopPost.position == bindparam("position"),
+                WorkshopParticipant.id == bindparam("participant_id"),
+                *_OPEN_FOR_ANSWERS,
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=_CONFLICT_KEY)
+        .returning(WorkshopAnswer.id)
     )
-    .returning(WorkshopAnswer.id)
-)
+
+
+_INSERT_IF_OPEN_SQLITE = _insert_if_open(sqlite_insert)
+_INSERT_IF_OPEN = _insert_if_open(pg_insert)
 _INSERTED = _INSERT_IF_OPEN.cte("inserted")
 _ALERTS_INSERTED = (
     insert(WorkshopAnswerAlert)
@@ -263,10 +342,20 @@ _ALERTS_INSERTED = (
     )
     .cte("alerts_inserted")
 )
-# PostgreSQL: the state, the answer's id (NULL when refused) and its alerts, in one statement.
-_STORE_PG = _STATE_QUERY.add_columns(
-    select(_INSERTED.c.id).scalar_subquery().label("answer_id")
-).add_cte(_ALERTS_INSERTED)
+# PostgreSQL: the answer's id (NULL when refused) and its alerts, in one statement; no row when
+# the workshop, post or participant is gone.
+_STORE_PG = (
+    select(select(_INSERTED.c.id).scalar_subquery().label("answer_id"))
+    .select_from(Workshop)
+    .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+    .join(WorkshopParticipant, WorkshopParticipant.workshop_id == Workshop.id)
+    .where(
+        Workshop.id == bindparam("workshop_id"),
+        WorkshopPost.position == bindparam("position"),
+        WorkshopParticipant.id == bindparam("participant_id"),
+    )
+    .add_cte(_ALERTS_INSERTED)
+)
 _INSERT_ALERT = insert(WorkshopAnswerAlert)
 
 

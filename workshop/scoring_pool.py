@@ -11,11 +11,15 @@ their answers are scored one after the other and the last one waits for all the 
   ``WEBCARE_SCORING_WORKERS`` says otherwise; ``0`` scores in the app process.
 - Each worker has its own pipe. The thread that scores an answer writes the request straight
   into the pipe of the worker with the fewest answers in hand and waits; one reader thread per
-  worker hands the results back. Answers queue in the pipes, so a worker goes from one answer
-  to the next without waiting for the app process: under a crowd the app's threads hold its
-  interpreter lock most of the time, and a worker that waited for the app after every answer
-  (as with an idle-worker queue, or a ``ProcessPoolExecutor``, which passes each answer through
-  two more threads of the app) stood idle most of a round (measured: 85% at 40 at once).
+  worker hands the results back. A few answers queue in each pipe (``PIPE_DEPTH``), so a worker
+  goes from one answer to the next without waiting for the app process: under a crowd the app's
+  threads hold its interpreter lock most of the time, and a worker that waited for the app after
+  every answer (as with an idle-worker queue, or a ``ProcessPoolExecutor``, which passes each
+  answer through two more threads of the app) stood idle most of a round (measured: 85% at 40
+  at once). Answers beyond that wait in the pool's backlog, and the reader thread of the first
+  worker that gives a result back sends the oldest of them down its pipe: assigning all of a
+  burst at arrival left one worker with a queue while the other had finished (answers differ
+  in cost several times over).
 - A post crosses the pipe once per worker, as its JSON text, under a number the pool gives it;
   later answers to it send only the number. The result comes back as ``ScoreResult.to_dict``
   (the JSON the answer is stored as): nothing big crosses the process boundary per answer.
@@ -38,7 +42,8 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
@@ -57,6 +62,12 @@ SCORE_TIMEOUT_S = 30.0  # one answer; beyond this it is scored in the app proces
 STOP_TIMEOUT_S = 10.0  # a worker told to stop ends within this, or it is killed
 WORKER_POST_CACHE = 512  # parsed posts a worker keeps (a workshop has up to 60)
 WORKER_RESULT_CACHE = 4096  # scored answers a worker keeps (dicts of about 2 kB)
+# Answers in a worker's hands at once (one being scored, the rest in its pipe); later ones wait
+# in the pool's backlog for the first worker with room. Enough that a worker never waits for the
+# app between answers (its reader thread needs the app's interpreter lock, up to its 5 ms switch
+# interval; an answer takes 2-5 ms to score), few enough that no worker is left with a long
+# queue while another stands idle at the end of a burst.
+PIPE_DEPTH = 4
 WARM_UP_TEXTS = (  # a short and a long text: the language detector loads different models
     ("public", "Hi there, sorry about that, we'll check it!"),
     ("private", "Hoi Sanne, dank je wel voor je bericht! Ik zoek het voor je uit. ^MK"),
@@ -154,9 +165,15 @@ class _Worker:
     """One worker process and its pipe: any thread may send; one reader thread per worker
     hands each result to the thread waiting for it."""
 
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(
+        self,
+        process: BaseProcess,
+        conn: Connection,
+        on_result: Callable[[_Worker], None] | None = None,
+    ) -> None:
         self.process = process
         self.conn = conn
+        self._on_result = on_result  # the pool's refill: the next waiting answer to this worker
         self.sent: set[int] = set()  # post numbers whose JSON went down this pipe
         self._send_lock = threading.Lock()  # one message at a time in the pipe
         # Never held while reading or writing the pipe: a sender blocked on a full pipe must not
@@ -193,10 +210,13 @@ class _Worker:
         *,
         with_post: bool = False,
         reserved: bool = False,
+        future: Future[tuple[bool | None, Any]] | None = None,
     ) -> Future[tuple[bool | None, Any]]:
-        """Send one answer; the future gets ``(ok, value)`` as the worker answers it.
-        ``reserved``: this answer was counted by ``reserve`` (the count moves to the pending)."""
-        future: Future[tuple[bool | None, Any]] = Future()
+        """Send one answer; the future (``future`` if given) gets ``(ok, value)`` as the worker
+        answers it. ``reserved``: this answer was counted by ``reserve`` (the count moves to the
+        pending)."""
+        if future is None:
+            future = Future()
         try:
             with self._send_lock:
                 with self._pending_lock:
@@ -251,6 +271,8 @@ class _Worker:
             with self._pending_lock:
                 future = self._pending.pop(number)
             future.set_result((ok, value))
+            if self._on_result is not None:
+                self._on_result(self)
 
     def stop(self, *, kill: bool = False) -> None:
         """Stop after the answers already sent (the worker answers them first); ``kill``: now
@@ -281,12 +303,19 @@ class ScoringPool:
     not start. Safe to share between threads; ``score`` before ``start`` scores in this process.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, depth: int = PIPE_DEPTH) -> None:
         self.workers = configured_workers() if workers is None else workers
         if self.workers < 0:
             raise ValueError(f"workers: kreeg {workers!r}; verwacht 0 of meer.")
+        if depth < 0:
+            raise ValueError(f"depth: kreeg {depth!r}; verwacht 0 of meer.")
+        self.depth = depth  # answers in a worker's hands at most; 0: no bound, no backlog
         self._lock = threading.Lock()
+        # Choosing a worker, the counts it is chosen by and the backlog change together.
         self._choose_lock = threading.Lock()
+        # Answers waiting for a worker with room (``PIPE_DEPTH``), oldest first; each with the
+        # future its thread waits on for the result.
+        self._backlog: deque[tuple[int, str, str, str, Future[tuple[bool | None, Any]]]] = deque()
         self._running: tuple[_Worker, ...] = ()
         self._started = False
         # Post JSON -> the number it goes by in the workers; numbers are never reused, so a
@@ -333,7 +362,9 @@ class ScoringPool:
                     if process.is_alive():
                         process.kill()
                 return False
-            self._running = tuple(_Worker(process, conn) for process, conn in processes)
+            self._running = tuple(
+                _Worker(process, conn, self._refill) for process, conn in processes
+            )
             self.pids = tuple(sorted(pids))
             atexit.register(self.shutdown)
             log.info("scoring in %d worker processes %s", self.workers, self.pids)
@@ -349,22 +380,31 @@ class ScoringPool:
         """``score_post(post, decision, reply).to_dict()``: the result as the answer stores it,
         in a worker when the pool runs. ``post_json`` is the post as JSON when the caller has it
         at hand (spares serialising it again)."""
-        workers = self._running
-        if not workers:
-            return score_post(post, decision, reply).to_dict()
         text = post.model_dump_json() if post_json is None else post_json
         key = self._post_key(text)
+        # The thread waits on one future, whichever way its answer goes: one wake-up per
+        # answer (each costs a turn at the interpreter lock among 200 threads).
+        result: Future[tuple[bool | None, Any]] = Future()
+        queued = False
         with self._choose_lock:  # chosen and counted at once: a burst spreads evenly
-            worker = min(workers, key=lambda w: w.in_hand)
-            worker.reserve()
+            workers = self._running
+            if workers:
+                worker = min(workers, key=lambda w: w.in_hand)
+                if self.depth and worker.in_hand >= self.depth:
+                    # Every worker has its hands full: the first one with room takes this
+                    # answer (``_refill``), so none is left with a long queue at the end.
+                    self._backlog.append((key, text, decision, reply, result))
+                    queued = True
+                else:
+                    worker.reserve()
+        if not workers:
+            return score_post(post, decision, reply).to_dict()
         try:
-            ok, value = worker.submit(key, text, decision, reply, reserved=True).result(
-                SCORE_TIMEOUT_S
-            )
+            if not queued:
+                worker.submit(key, text, decision, reply, reserved=True, future=result)
+            ok, value = result.result(SCORE_TIMEOUT_S)
             if ok is None:  # the worker had dropped the post from its cache
-                ok, value = worker.submit(key, text, decision, reply, with_post=True).result(
-                    SCORE_TIMEOUT_S
-                )
+                ok, value = self._resend(key, text, decision, reply)
         except (WorkerLost, FutureTimeout) as exc:
             # A worker died or hangs: this answer and all later ones are scored here (answers
             # already in another worker's pipe are scored there first).
@@ -373,8 +413,30 @@ class ScoringPool:
             return score_post(post, decision, reply).to_dict()
         if not ok:
             raise value  # the scorer's own error, raised in the worker: as in this process
-        result: dict[str, Any] = value
-        return result
+        scored: dict[str, Any] = value
+        return scored
+
+    def _resend(self, key: int, text: str, decision: str, reply: str) -> tuple[bool | None, Any]:
+        """An answer whose post a worker no longer knew, sent again with the post."""
+        workers = self._running
+        if not workers:
+            raise WorkerLost(self.reason or "shut down")
+        worker = min(workers, key=lambda w: w.in_hand)
+        return worker.submit(key, text, decision, reply, with_post=True).result(SCORE_TIMEOUT_S)
+
+    def _refill(self, worker: _Worker) -> None:
+        """Called by ``worker``'s reader thread after each result: the oldest answer in the
+        backlog goes down its pipe. The reader is awake and holds the interpreter lock anyway,
+        so the hand-over costs no extra wake-up of the app."""
+        with self._choose_lock:
+            if not self._backlog or worker.in_hand >= self.depth:
+                return
+            key, text, decision, reply, result = self._backlog.popleft()
+            worker.reserve()
+        try:
+            worker.submit(key, text, decision, reply, reserved=True, future=result)
+        except Exception as exc:  # WorkerLost; whatever it is, the waiting thread gets it
+            result.set_exception(exc)
 
     def _post_key(self, post_json: str) -> int:
         key = self._post_keys.get(post_json)
@@ -400,6 +462,10 @@ class ScoringPool:
                     self._fall_back(reason)
                 else:
                     self.reason = reason
+        with self._choose_lock:  # nothing joins the backlog once ``_running`` is empty
+            backlog, self._backlog = self._backlog, deque()
+        for *_answer, queued in backlog:  # scored in this process by the threads waiting
+            queued.set_exception(WorkerLost(reason))
         for worker in workers:
             worker.stop(kill=kill)
 
