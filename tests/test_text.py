@@ -67,3 +67,25 @@ def test_the_lemma_view_maps_back_to_the_words_of_the_reply() -> None:
     assert text[s:e] == "beloofde ik"
     s, e = view.original(view.text.index("morgen"), len(view.text))
     assert text[s:e] == "morgen!"
+
+
+def test_emoji_found_in_stretches_are_those_of_the_whole_text() -> None:
+    # emoji_spans hands the emoji package only the stretches of emoji characters; mixed texts
+    # (joined sequences, skin tones, keycaps, variation selectors beside letters and digits)
+    # must give the same emoji at the same places as its reading of the whole text.
+    import random
+
+    rng = random.Random(20261203)
+    keys = sorted(emoji.EMOJI_DATA)
+    parts = ["a", " ", "1", "#", "*", "\u200d", "\ufe0f", "\ufe0e", "\u20e3", "🏻", "é", "€", "©"]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(keys) if rng.random() < 0.4 else rng.choice(parts)
+            for _ in range(rng.randint(1, 10))
+        )
+        whole = [(e["match_start"], e["match_end"], e["emoji"]) for e in emoji.emoji_list(text)]
+        assert [s for s in emoji_spans(text) if not _emoticon(s[2])] == whole, repr(text)
+
+
+def _emoticon(found: str) -> bool:
+    return found.isascii()

@@ -160,6 +160,12 @@ class Screen:
     # whose opening letters occur in the reply are looked for in it.
     by_gram: Mapping[str, tuple[str, ...]]
     short: tuple[str, ...]
+    grams: frozenset[str] = frozenset()  # the keys of by_gram, as a set to intersect with
+    rest: tuple[Needs, ...] = ()  # per alternative, its clauses after the first
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grams", frozenset(self.by_gram))
+        object.__setattr__(self, "rest", tuple(n[1:] for n in self.needs))
 
     def kept(self, folded: str) -> tuple[int, ...]:
         """Indexes of the alternatives that may match in a reply folded as ``folded``."""
@@ -168,11 +174,15 @@ class Screen:
         by_first = self.by_first
         for literal in filter(contains, self.short):
             hit.update(by_first[literal])
-        for gram in _grams(folded).intersection(self.by_gram):
-            for literal in filter(contains, self.by_gram[gram]):
+        by_gram = self.by_gram
+        # Two sets: the smaller is walked (a dict would be walked whole, every time).
+        for gram in _grams(folded) & self.grams:
+            for literal in filter(contains, by_gram[gram]):
                 hit.update(by_first[literal])
-        needs = self.needs
-        return tuple(sorted(i for i in hit if all(any(map(contains, c)) for c in needs[i][1:])))
+        if not hit:
+            return ()
+        rest = self.rest
+        return tuple(sorted(i for i in hit if all(any(map(contains, c)) for c in rest[i])))
 
 
 def screen(patterns: Sequence[str], flags: int) -> Screen | None:
@@ -211,7 +221,9 @@ def screen(patterns: Sequence[str], flags: int) -> Screen | None:
 def _grams(folded: str) -> frozenset[str]:
     """Every stretch of GRAM characters of ``folded``: a literal at least that long can only
     occur in it when its first GRAM characters are one of them."""
-    return frozenset(folded[i : i + GRAM] for i in range(len(folded) - GRAM + 1))
+    # Three shifted copies zipped: the stretches without a Python-level loop.
+    # strict=False: the shifted copies are shorter by design.
+    return frozenset(map("".join, zip(*(folded[k:] for k in range(GRAM)), strict=False)))
 
 
 @lru_cache(maxsize=8192)  # each alternative of each rule, and those with a customer's name

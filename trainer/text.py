@@ -57,6 +57,12 @@ HASHTAG_RE = re.compile(r"#(\w+)")
 # Every emoji holds a character from this set (keycaps end in U+20E3): a text without one is
 # not handed to the emoji tokenizer, which walks the text character by character.
 EMOJI_CANDIDATE_RE = re.compile("[\u00a9\u00ae\u203c-\U0010ffff]")
+# The characters that occur in some emoji of the ``emoji`` package's data. Every emoji it finds
+# lies inside one stretch of them around a character of EMOJI_CANDIDATE_RE, and its reading of
+# a stretch does not depend on the text around it (a character outside the set ends any emoji
+# or joined sequence), so only those stretches are handed to it: its character-by-character
+# reading of the whole reply cost more than the rest of the check.
+EMOJI_CHARS = frozenset(c for key in emoji.EMOJI_DATA for c in key)
 EMOTICON_RE = re.compile(r"(?<![\w/])(?:[:;=][-']?[)(DPpOo3]|\b[xX]D\b|<3)(?![\w])")
 
 Span = tuple[int, int]
@@ -134,7 +140,20 @@ def emoji_spans(text: str) -> list[tuple[int, int, str]]:
     """Emoji (via the ``emoji`` package) and text emoticons such as :) or ;-) as spans."""
     found = []
     if EMOJI_CANDIDATE_RE.search(text):
-        found = [(e["match_start"], e["match_end"], e["emoji"]) for e in emoji.emoji_list(text)]
+        done = 0  # the end of the last stretch read
+        for m in EMOJI_CANDIDATE_RE.finditer(text):
+            at = m.start()
+            if at < done or text[at] not in EMOJI_CHARS:
+                continue
+            while at > done and text[at - 1] in EMOJI_CHARS:
+                at -= 1
+            done = m.end()
+            while done < len(text) and text[done] in EMOJI_CHARS:
+                done += 1
+            found += [
+                (at + e["match_start"], at + e["match_end"], e["emoji"])
+                for e in emoji.emoji_list(text[at:done])
+            ]
     found += [(m.start(), m.end(), m.group()) for m in EMOTICON_RE.finditer(text)]
     return sorted(found)
 
